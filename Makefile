@@ -1,0 +1,29 @@
+# Two commands on a fresh machine: `make run` (the platform on http://127.0.0.1:8000)
+# and `make test` (every test). Both create and fill the virtualenv when needed.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: run test install lint clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+run: install
+	$(PY) -m services.common.devstack
+
+test: install
+	$(VENV)/bin/ruff check services tests
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check services tests
+
+clean:
+	rm -rf var test-artifacts

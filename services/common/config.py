@@ -1,0 +1,62 @@
+"""Settings every service reads, in one place.
+
+Services are started with ``nameko run --config deploy/config.yaml``; that file maps
+environment variables onto nameko's config. Code reads settings through
+:func:`setting` so a value may come from the nameko config (production, tests that patch
+``nameko.config``) or straight from the environment (scripts run outside nameko).
+"""
+
+import os
+
+# The environment variables the code understands, with the value used when unset.
+# docker-compose.yml, deploy/ and the dev launcher set exactly these names
+# (a test checks that they agree).
+DEFAULTS = {
+    "AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
+    "MONGO_URI": "mongodb://127.0.0.1:27017/?directConnection=true",
+    # Each service owns the database "<prefix><service name>"; tests use their own prefix.
+    "MONGO_DB_PREFIX": "qi_",
+    "GATEWAY_HOST": "127.0.0.1",
+    "GATEWAY_PORT": "8000",
+    # How long the gateway waits for a domain service to answer an RPC, in seconds.
+    "RPC_TIMEOUT": "5",
+    # "dev" allows the development defaults of secrets below; anything else refuses them.
+    "QI_ENV": "dev",
+    # Shared key that domain operators present until accounts arrive (issue 6).
+    "OPERATOR_API_KEY": "dev-operator-key",
+    "LOG_LEVEL": "INFO",
+}
+
+ENV_NAMES = tuple(DEFAULTS)
+
+
+def setting(name):
+    """The value of one setting: nameko config first, then the environment, then the default."""
+    try:
+        from nameko import config as nameko_config
+
+        value = nameko_config.get(name)
+    except ImportError:  # pragma: no cover - nameko is always installed with the services
+        value = None
+    if value in (None, ""):
+        value = os.environ.get(name) or DEFAULTS[name]
+    return str(value)
+
+
+def database_name(service_name):
+    return f"{setting('MONGO_DB_PREFIX')}{service_name}"
+
+
+class InsecureSecret(RuntimeError):
+    """A secret still has its development default outside dev mode."""
+
+
+def secret(name):
+    """A secret setting; refuses the development default unless QI_ENV is dev."""
+    value = setting(name)
+    if value == DEFAULTS[name] and setting("QI_ENV") != "dev":
+        raise InsecureSecret(
+            f"{name} still has its development default; set it in the environment "
+            f"(QI_ENV={setting('QI_ENV')})"
+        )
+    return value

@@ -1,0 +1,259 @@
+"""Run the whole platform on one machine without Docker: ``make run`` and the e2e tests.
+
+* RabbitMQ: used where ``AMQP_URI`` points; if that is this machine and the broker is
+  down, a local ``rabbitmq-server`` is started (and stopped again on exit); if there is
+  none, we stop with directions.
+* MongoDB: used where ``MONGO_URI`` points; when it is unset, the MongoDB wire-protocol
+  server ``nx-27017`` is started with one SQLite file per database under ``var/``.
+* The five services are started with ``nameko run`` as child processes, each in its own
+  session so a Ctrl-C reaches only this launcher, which then stops exactly the processes
+  it started.
+
+``python -m services.common.devstack`` is what ``make run`` calls.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+import pymongo
+from kombu import Connection
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = ("metrology", "standards", "certification", "testing", "gateway")
+CONFIG = ROOT / "deploy" / "config.yaml"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class StackError(RuntimeError):
+    """Something the stack needs is missing; the message says what to do."""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def broker_answers(amqp_uri, timeout=3):
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.connect()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not answering"
+        return False
+
+
+def wait_for(predicate, timeout, interval=0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+class DevStack:
+    def __init__(self, var_dir, amqp_uri=None, mongo_uri=None, gateway_port=None, extra_env=None):
+        self.var_dir = Path(var_dir)
+        self.log_dir = self.var_dir / "log"
+        self.amqp_uri = amqp_uri or os.environ.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
+        self.mongo_uri = mongo_uri or os.environ.get("MONGO_URI")
+        self.gateway_port = int(gateway_port or os.environ.get("GATEWAY_PORT") or 8000)
+        self.extra_env = dict(extra_env or {})
+        self.processes = {}  # name -> Popen, in start order
+        self.started_rabbitmq = False
+
+    @property
+    def gateway_url(self):
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    # -- RabbitMQ ---------------------------------------------------------------------
+    def ensure_rabbitmq(self):
+        if broker_answers(self.amqp_uri):
+            return
+        host = urlparse(self.amqp_uri).hostname or "localhost"
+        server = shutil.which("rabbitmq-server")
+        if host not in LOCAL_HOSTS or server is None:
+            raise StackError(
+                f"RabbitMQ does not answer at {self.amqp_uri}.\n"
+                "  Start one with Docker:   docker compose up -d rabbitmq\n"
+                "  or install it:           sudo apt-get install rabbitmq-server\n"
+                "  or point AMQP_URI at a running broker."
+            )
+        print(f"RabbitMQ is down; starting {server} -detached …", flush=True)
+        subprocess.run([server, "-detached"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.started_rabbitmq = True
+        if not wait_for(lambda: broker_answers(self.amqp_uri), timeout=90, interval=1):
+            raise StackError("rabbitmq-server was started but does not answer after 90 s")
+
+    # -- MongoDB ----------------------------------------------------------------------
+    def ensure_mongo(self):
+        if self.mongo_uri:
+            return self.mongo_uri
+        executable = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
+        if not Path(executable).exists():
+            raise StackError("MONGO_URI is unset and nx-27017 is not installed (pip install nx-27017)")
+        data_dir = self.var_dir / "mongo"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        self._spawn(
+            "mongo",
+            [executable, "--data-dir", str(data_dir), "-p", str(port),
+             "--pid-file", str(self.var_dir / "nx-27017.pid"),
+             "--log-file", str(self.log_dir / "mongo.log")],
+            log_to_devnull=True,  # it writes its own log file
+        )
+        self.mongo_uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
+        client = pymongo.MongoClient(self.mongo_uri, serverSelectionTimeoutMS=500)
+        try:
+            if not wait_for(lambda: _pings(client), timeout=30):
+                raise StackError(f"nx-27017 did not answer on port {port}; see {self.log_dir}/mongo.log")
+        finally:
+            client.close()
+        return self.mongo_uri
+
+    # -- services ---------------------------------------------------------------------
+    def service_env(self):
+        env = dict(os.environ)
+        env.update(
+            {
+                "AMQP_URI": self.amqp_uri,
+                "MONGO_URI": self.mongo_uri,
+                "GATEWAY_PORT": str(self.gateway_port),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start_service(self, name):
+        nameko = str(Path(sys.executable).with_name("nameko"))
+        self._spawn(
+            name,
+            [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"],
+            env=self.service_env(),
+        )
+
+    def stop_service(self, name, sig=signal.SIGTERM):
+        process = self.processes.pop(name, None)
+        if process is not None:
+            _stop(process, sig)
+
+    def start(self, services=SERVICES, wait=True):
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.ensure_rabbitmq()
+        self.ensure_mongo()
+        for name in services:
+            self.start_service(name)
+        if wait and "gateway" in services:
+            self.wait_healthy()
+        return self
+
+    def wait_healthy(self, timeout=60):
+        def healthy():
+            self._check_children()
+            try:
+                return httpx.get(f"{self.gateway_url}/health", timeout=5).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        if not wait_for(healthy, timeout, interval=0.5):
+            raise StackError(f"the gateway did not report healthy in {timeout} s; logs in {self.log_dir}")
+
+    def stop(self):
+        for name in reversed(list(self.processes)):
+            self.stop_service(name)
+        if self.started_rabbitmq and shutil.which("rabbitmqctl"):
+            subprocess.run(["rabbitmqctl", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.started_rabbitmq = False
+
+    # -- internals --------------------------------------------------------------------
+    def _spawn(self, name, command, env=None, log_to_devnull=False):
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        output = subprocess.DEVNULL if log_to_devnull else open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            # Own session: the terminal's Ctrl-C goes to the launcher only, which then
+            # stops its children in order.
+            start_new_session=True,
+        )
+
+    def _check_children(self):
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise StackError(f"{name} exited with {process.returncode}; see {self.log_dir}/{name}.log")
+
+
+def _pings(client):
+    try:
+        client.admin.command("ping")
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+
+
+def _stop(process, sig, grace=15):
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run the QI platform locally")
+    parser.add_argument("--var-dir", default=str(ROOT / "var"), help="data and logs (default ./var)")
+    args = parser.parse_args(argv)
+
+    stack = DevStack(args.var_dir)
+    stopping = []
+
+    def request_stop(signum, frame):
+        stopping.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    try:
+        stack.start()
+        print(
+            f"\nQI platform is running: {stack.gateway_url}\n"
+            f"  MongoDB: {stack.mongo_uri}\n  RabbitMQ: {stack.amqp_uri}\n"
+            f"  logs: {stack.log_dir}/\nPress Ctrl-C to stop.",
+            flush=True,
+        )
+        while True:
+            time.sleep(1)
+            stack._check_children()
+    except KeyboardInterrupt:
+        print("\nstopping …", flush=True)
+        return_code = 0
+    except StackError as exc:
+        print(f"\n{exc}", file=sys.stderr, flush=True)
+        return_code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stack.stop()
+    print("stopped.", flush=True)
+    return return_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

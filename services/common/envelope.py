@@ -1,0 +1,115 @@
+"""The one event envelope every service publishes and consumes (DESIGN §2).
+
+An envelope is a plain JSON-able dict::
+
+    {"event_id": "<uuid4>", "type": "request_dispatched", "version": 1,
+     "source": "gateway", "occurred_at": "2026-11-26T08:00:00.000000+00:00",
+     "request_code": "321322-20261126-00001-7", "route": "metrology",
+     "data": {...}, "trace": {"traceparent": "..."}}
+
+It is created by :func:`new_envelope`, validated by :class:`EnvelopeSchema` before it is
+published and again when it is consumed. ``route`` (a domain service name) lets the
+broker deliver an event only to the service it concerns: it becomes the second part
+of the routing key (see :func:`routing_key`).
+"""
+
+import uuid
+from datetime import UTC, datetime
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
+
+ENVELOPE_VERSION = 1
+# Consumers accept the current version and the next one, so a rolling upgrade can
+# run old consumers beside new publishers (deploy/README.md).
+ACCEPTED_VERSIONS = (ENVELOPE_VERSION, ENVELOPE_VERSION + 1)
+
+EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="event types are snake_case")
+SERVICE_NAME = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="service names are snake_case")
+
+
+class InvalidEnvelope(ValueError):
+    """A message that is not a valid envelope; retrying it cannot help."""
+
+
+class EnvelopeSchema(Schema):
+    class Meta:
+        # A newer publisher may add fields; an older consumer ignores them.
+        unknown = INCLUDE
+
+    event_id = fields.String(required=True, validate=validate.Length(equal=36))
+    type = fields.String(required=True, validate=EVENT_TYPE)
+    version = fields.Integer(required=True, strict=True)
+    source = fields.String(required=True, validate=SERVICE_NAME)
+    occurred_at = fields.String(required=True)
+    request_code = fields.String(required=True, allow_none=True)
+    route = fields.String(load_default=None, allow_none=True, validate=SERVICE_NAME)
+    data = fields.Dict(keys=fields.String(), required=True)
+    trace = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
+
+    @validates("event_id")
+    def _event_id_is_uuid(self, value, **kwargs):
+        try:
+            uuid.UUID(value)
+        except ValueError as exc:
+            raise ValidationError("not a UUID") from exc
+
+    @validates("version")
+    def _version_is_understood(self, value, **kwargs):
+        if value not in ACCEPTED_VERSIONS:
+            raise ValidationError(f"version {value} is not one of {ACCEPTED_VERSIONS}")
+
+    @validates("occurred_at")
+    def _occurred_at_is_iso(self, value, **kwargs):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValidationError("not an ISO 8601 timestamp") from exc
+        if moment.tzinfo is None:
+            raise ValidationError("timestamp must carry its UTC offset")
+
+
+_schema = EnvelopeSchema()
+
+
+def utc_now_iso():
+    return datetime.now(UTC).isoformat()
+
+
+def new_envelope(source, event_type, data, request_code=None, route=None, trace=None):
+    envelope = {
+        "event_id": str(uuid.uuid4()),
+        "type": event_type,
+        "version": ENVELOPE_VERSION,
+        "source": source,
+        "occurred_at": utc_now_iso(),
+        "request_code": request_code,
+        "route": route,
+        "data": data,
+        "trace": dict(trace or {}),
+    }
+    return validate_envelope(envelope)
+
+
+def validate_envelope(message):
+    """The envelope as loaded by the schema; :class:`InvalidEnvelope` if it is not one."""
+    if not isinstance(message, dict):
+        raise InvalidEnvelope(f"an envelope is a JSON object, not {type(message).__name__}")
+    try:
+        return _schema.load(message)
+    except ValidationError as exc:
+        raise InvalidEnvelope(str(exc.messages)) from exc
+
+
+def routing_key(envelope):
+    """``type`` for broadcast events, ``type.route`` for events meant for one service."""
+    if envelope.get("route"):
+        return f"{envelope['type']}.{envelope['route']}"
+    return envelope["type"]
+
+
+def envelopes_for(source, request_code, events):
+    """Envelopes for an aggregate's new domain events (objects with type, data, route)."""
+    return [
+        new_envelope(source, event.type, event.data, request_code=request_code, route=event.route)
+        for event in events
+    ]

@@ -1,0 +1,64 @@
+"""MongoDB access for nameko services: one client per container, made in ``setup()``.
+
+Each service owns one database (``<MONGO_DB_PREFIX><service name>``) and never reads
+another service's. The code speaks only pymongo to ``MONGO_URI``, so it runs unchanged
+on MongoDB and on the nx-27017 wire-protocol server used on dev machines. nx-27017's
+transactions are not isolated, so every state change is one single-document write.
+"""
+
+import pymongo
+from nameko.extensions import DependencyProvider
+
+from .config import database_name, setting
+
+# Fail fast instead of hanging a worker when the store is down: health answers 503 and
+# event handlers raise (the message is redelivered) rather than block.
+CLIENT_OPTIONS = {
+    "serverSelectionTimeoutMS": 3000,
+    "connectTimeoutMS": 3000,
+    "socketTimeoutMS": 10000,
+    "tz_aware": False,
+}
+
+
+def connect(uri=None):
+    return pymongo.MongoClient(uri or setting("MONGO_URI"), **CLIENT_OPTIONS)
+
+
+def ping(database):
+    """True when the server answers; never raises."""
+    try:
+        database.client.admin.command("ping")
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+
+
+class MongoDatabase(DependencyProvider):
+    """Injects the service's own ``pymongo.database.Database``.
+
+    ``on_ready(database)``, if given, runs once after connecting: services use it to
+    create their indexes, so a fresh database is usable at once.
+    """
+
+    def __init__(self, on_ready=None):
+        self.on_ready = on_ready
+        self.client = None
+        self.database = None
+
+    def setup(self):
+        self.client = connect()
+        self.database = self.client[database_name(self.container.service_name)]
+
+    def start(self):
+        if self.on_ready is not None:
+            self.on_ready(self.database)
+
+    def stop(self):
+        if self.client is not None:
+            self.client.close()
+
+    kill = stop
+
+    def get_dependency(self, worker_ctx):
+        return self.database

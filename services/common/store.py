@@ -1,0 +1,164 @@
+"""Document stores: where a service keeps its aggregates, with their outbox.
+
+Both stores keep the same contract (tests/integration/test_store_contract.py runs one
+suite against each): the in-memory one backs fast unit tests of the handlers, the Mongo
+one runs in production. Repositories in each service translate aggregates to documents
+and back; they never talk to pymongo themselves.
+
+Every write is to one document, so it is atomic on any MongoDB-wire server:
+
+* ``insert`` creates a document (``AlreadyExists`` if its ``_id`` is taken);
+* ``replace`` writes a new state only if the stored version is the one that was read
+  (``VersionConflict`` otherwise: optimistic concurrency);
+* both take the envelopes announcing the change and put them in the same document's
+  outbox (:mod:`services.common.outbox`).
+"""
+
+import copy
+import threading
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from .outbox import CLAIM_FIELD, PENDING_FIELD, add_to_outbox
+
+
+class AlreadyExists(Exception):
+    pass
+
+
+class VersionConflict(Exception):
+    """The document changed since it was read. ``current`` is the stored document."""
+
+    def __init__(self, key, current=None):
+        super().__init__(f"{key} was changed by someone else")
+        self.key = key
+        self.current = current
+
+
+def _with_outbox(document, envelopes):
+    return add_to_outbox(copy.deepcopy(document), envelopes)
+
+
+def _without_bookkeeping(document):
+    if document is None:
+        return None
+    document = dict(document)
+    for field in ("outbox", PENDING_FIELD, CLAIM_FIELD):
+        document.pop(field, None)
+    return document
+
+
+class MongoDocumentStore:
+    def __init__(self, collection, counters):
+        self.collection = collection
+        self.counters = counters
+
+    def ensure_indexes(self, *indexes):
+        self.collection.create_index(PENDING_FIELD)
+        for keys in indexes:
+            self.collection.create_index(keys)
+
+    def insert(self, document, envelopes=()):
+        document = _with_outbox(document, envelopes)
+        document["version"] = 1
+        try:
+            self.collection.insert_one(document)
+        except DuplicateKeyError as exc:
+            raise AlreadyExists(document["_id"]) from exc
+        return document["version"]
+
+    def load(self, key):
+        return _without_bookkeeping(self.collection.find_one({"_id": key}))
+
+    def replace(self, document, envelopes=()):
+        """Write ``document`` over the stored one whose version is ``document['version']``."""
+        expected = document["version"]
+        stored = self.collection.find_one({"_id": document["_id"]}, {"outbox": 1})
+        if stored is None:
+            raise VersionConflict(document["_id"])
+        new = _with_outbox({**document, "outbox": stored.get("outbox", [])}, envelopes)
+        new["version"] = expected + 1
+        result = self.collection.replace_one({"_id": document["_id"], "version": expected}, new)
+        if result.matched_count == 0:
+            raise VersionConflict(document["_id"], self.load(document["_id"]))
+        return new["version"]
+
+    def find(self, query=None, sort=None, limit=0):
+        cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
+        if sort:
+            cursor = cursor.sort(sort)
+        return [_without_bookkeeping(document) for document in cursor]
+
+    def next_sequence(self, name):
+        """1, 2, 3 … for each ``name``; atomic across processes."""
+        for _ in range(3):
+            try:
+                counter = self.counters.find_one_and_update(
+                    {"_id": name},
+                    {"$inc": {"value": 1}},
+                    upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+                return counter["value"]
+            except DuplicateKeyError:
+                continue  # two first-ever upserts raced; the loser increments the winner's
+        raise RuntimeError(f"could not draw from sequence {name}")
+
+
+class InMemoryDocumentStore:
+    """The same contract in a dict, for unit tests of handlers (no broker, no database)."""
+
+    def __init__(self):
+        self.documents = {}
+        self.sequences = {}
+        self._lock = threading.Lock()
+
+    def ensure_indexes(self, *indexes):
+        pass
+
+    def insert(self, document, envelopes=()):
+        with self._lock:
+            if document["_id"] in self.documents:
+                raise AlreadyExists(document["_id"])
+            stored = _with_outbox(document, envelopes)
+            stored["version"] = 1
+            self.documents[document["_id"]] = stored
+            return 1
+
+    def load(self, key):
+        return copy.deepcopy(_without_bookkeeping(self.documents.get(key)))
+
+    def replace(self, document, envelopes=()):
+        with self._lock:
+            stored = self.documents.get(document["_id"])
+            if stored is None or stored["version"] != document["version"]:
+                raise VersionConflict(document["_id"], copy.deepcopy(_without_bookkeeping(stored)))
+            new = _with_outbox({**document, "outbox": stored.get("outbox", [])}, envelopes)
+            new["version"] = document["version"] + 1
+            self.documents[document["_id"]] = new
+            return new["version"]
+
+    def find(self, query=None, sort=None, limit=0):
+        matches = [
+            copy.deepcopy(_without_bookkeeping(document))
+            for document in self.documents.values()
+            if all(document.get(field) == value for field, value in (query or {}).items())
+        ]
+        for field, direction in reversed(sort or []):
+            matches.sort(key=lambda document: document.get(field), reverse=direction < 0)
+        return matches[:limit] if limit else matches
+
+    def next_sequence(self, name):
+        with self._lock:
+            self.sequences[name] = self.sequences.get(name, 0) + 1
+            return self.sequences[name]
+
+    # What a relay would publish next; unit tests read it to see the events announced.
+    def pending_envelopes(self):
+        return [
+            entry["envelope"]
+            for document in self.documents.values()
+            for entry in document.get("outbox", [])
+            if not entry["sent"]
+        ]

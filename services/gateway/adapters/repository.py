@@ -1,0 +1,15 @@
+"""Service requests in the gateway's own database (collection ``requests``)."""
+
+from ...common.repository import AggregateRepository
+from ..domain.model import ServiceRequest
+from ..domain.request_code import new_code
+
+
+class RequestRepository(AggregateRepository):
+    aggregate = ServiceRequest
+    key = "code"
+    source = "gateway"
+
+    def next_code(self, station, day):
+        sequence = self.store.next_sequence(f"request-code:{station}:{day:%Y%m%d}")
+        return str(new_code(station, day, sequence))

@@ -1,0 +1,139 @@
+"""A service request as the enterprise sees it (DESIGN §4), in plain Python.
+
+``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed``.
+Every transition appends a timeline entry (who, when, what) and records a domain event;
+the repository stores both in the same write.
+
+The domain services report their progress as events; :meth:`ServiceRequest.apply_domain_event`
+projects those onto the request. Events may arrive twice or out of order, so it
+remembers which event ids it applied and never moves the status backwards.
+"""
+
+from dataclasses import dataclass, field
+
+from ...common.domain import DomainEvent, InvalidTransition
+
+SUBMITTED = "submitted"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+DISPATCHED = "dispatched"
+IN_PROGRESS = "in_progress"
+COMPLETED = "completed"
+CANCELLED = "cancelled"
+
+TRANSITIONS = {
+    SUBMITTED: {ACCEPTED, REJECTED, CANCELLED},
+    ACCEPTED: {DISPATCHED, CANCELLED},
+    DISPATCHED: {IN_PROGRESS, COMPLETED},
+    IN_PROGRESS: {COMPLETED},
+}
+
+# How far along the happy path a status is, so a late event never moves a request back.
+PROGRESS = {SUBMITTED: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
+
+# Domain events the tracking view shows, and the status each one means.
+PROJECTED_EVENTS = {
+    "job_accepted": IN_PROGRESS,
+    "certificate_issued": COMPLETED,
+}
+
+SYSTEM = {"role": "system", "name": "system"}
+
+
+@dataclass
+class ServiceRequest:
+    code: str
+    item: str
+    domain: str
+    station: str
+    enterprise: dict
+    contact: dict
+    details: dict
+    submitted_at: str
+    status: str = SUBMITTED
+    timeline: list = field(default_factory=list)
+    result: dict | None = None  # e.g. {"certificate_number": "..."} once completed
+    applied_events: list = field(default_factory=list)
+    version: int = 0
+    new_events: list = field(default_factory=list)
+
+    # -- creation ---------------------------------------------------------------------
+    @classmethod
+    def submit(cls, code, item, station, enterprise, contact, details, now):
+        request = cls(
+            code=code,
+            item=item.code,
+            domain=item.domain,
+            station=station,
+            enterprise=dict(enterprise),
+            contact=dict(contact),
+            details=details,
+            submitted_at=now.isoformat(),
+        )
+        actor = {"role": "enterprise", "name": enterprise["name"]}
+        request._record("submitted", now, actor)
+        request.new_events.append(
+            DomainEvent("request_submitted", {**request.summary(), "submitted_at": request.submitted_at})
+        )
+        return request
+
+    # -- station's work ---------------------------------------------------------------
+    def accept(self, actor, now):
+        self._move_to(ACCEPTED, now, actor)
+        self.new_events.append(DomainEvent("request_accepted", self.summary()))
+
+    def dispatch(self, actor, now):
+        self._move_to(DISPATCHED, now, actor, details={"to": self.domain})
+        work = {**self.summary(), "contact": self.contact, "details": self.details}
+        self.new_events.append(DomainEvent("request_dispatched", work, route=self.domain))
+
+    # -- projection of the domain services' events -------------------------------------
+    def apply_domain_event(self, event_id, event_type, source, occurred_at, data):
+        """Show a domain service's event on this request. False if it was already shown
+        or is not one the tracking view follows."""
+        if event_id in self.applied_events or event_type not in PROJECTED_EVENTS:
+            return False
+        self.applied_events.append(event_id)
+        entry = {"at": occurred_at, "event": event_type, "status": None,
+                 "actor": {"role": source, "name": source}, "reason": None,
+                 "details": _public(data)}
+        target = PROJECTED_EVENTS[event_type]
+        if PROGRESS[target] > PROGRESS.get(self.status, -1):
+            self.status = entry["status"] = target
+        self.timeline.append(entry)
+        self.timeline.sort(key=lambda each: each["at"])
+        if event_type == "certificate_issued":
+            self.result = {"certificate_number": data["certificate_number"]}
+        return True
+
+    # -- views ------------------------------------------------------------------------
+    def summary(self):
+        return {
+            "code": self.code,
+            "item": self.item,
+            "domain": self.domain,
+            "station": self.station,
+            "enterprise": self.enterprise,
+        }
+
+    def phone_matches(self, phone):
+        return bool(phone) and phone.strip() == self.contact.get("phone")
+
+    # -- internals --------------------------------------------------------------------
+    def _move_to(self, status, now, actor, reason=None, details=None):
+        if status not in TRANSITIONS.get(self.status, set()):
+            raise InvalidTransition(self.code, self.status, status)
+        self.status = status
+        self._record(status, now, actor, reason=reason, details=details)
+
+    def _record(self, event, now, actor, reason=None, details=None):
+        self.timeline.append(
+            {"at": now.isoformat(), "event": event, "status": self.status, "actor": actor,
+             "reason": reason, "details": details or {}}
+        )
+
+
+def _public(data):
+    """What of a domain event's data the enterprise may see on its timeline."""
+    shown = ("certificate_number", "job_number", "summary")
+    return {key: data[key] for key in shown if key in data}

@@ -1,0 +1,142 @@
+"""HTTP errors of the gateway, mapped in one place.
+
+Every JSON endpoint is wrapped by :func:`json_endpoint`; whatever it raises becomes
+``{"error": CODE, "message": ..., "fields": {...}}`` in the user's language, with the
+status below. Errors raised inside a domain service come back over RPC as nameko
+``RemoteError`` carrying the exception's class name; ``REMOTE_ERRORS`` maps those.
+Anything unexpected is logged and answered 500 without internals.
+"""
+
+import functools
+import json
+import logging
+
+from marshmallow import ValidationError
+from nameko.exceptions import RemoteError, UnknownService
+from werkzeug.exceptions import NotFound as WerkzeugNotFound
+from werkzeug.wrappers import Response
+
+from ..common.domain import InvalidTransition
+from .domain.request_code import MalformedCode, WrongCheckCharacter
+from .handlers import RequestNotFound
+from .messages import localize, message, negotiate_language
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status, code, fields=None, **params):
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.fields = fields or {}
+        self.params = params
+
+
+class Unauthorized(ApiError):
+    def __init__(self):
+        super().__init__(401, "unauthorized")
+
+
+class ServiceUnavailable(ApiError):
+    def __init__(self, service):
+        super().__init__(503, "service_unavailable", service=service)
+
+
+# exception class → (HTTP status, error code)
+MAPPED_ERRORS = {
+    MalformedCode: (400, "malformed_code"),
+    WrongCheckCharacter: (400, "wrong_check_character"),
+    RequestNotFound: (404, "request_not_found"),
+    WerkzeugNotFound: (404, "not_found"),
+    InvalidTransition: (409, "invalid_transition"),
+}
+
+# exception class name raised in a domain service → (HTTP status, error code)
+REMOTE_ERRORS = {
+    "JobNotFound": (404, "job_not_found"),
+    "NotFound": (404, "job_not_found"),
+    "InvalidTransition": (409, "invalid_transition"),
+    "ValidationError": (422, "validation_failed"),
+}
+
+
+def json_response(status, payload, headers=None):
+    return Response(
+        json.dumps(payload, ensure_ascii=False),
+        status=status,
+        mimetype="application/json",
+        headers=headers,
+    )
+
+
+def error_response(error, lang):
+    body = {
+        "error": error.code,
+        "message": message(error.code, lang, **error.params),
+        "fields": localize(error.fields, lang),
+    }
+    return json_response(error.status, body)
+
+
+def request_language(request):
+    return negotiate_language(request.args.get("lang"), request.headers.get("Accept-Language"))
+
+
+def as_api_error(exc):
+    """The ApiError an exception stands for, or None if it is a bug."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, ValidationError):
+        return ApiError(422, "validation_failed", fields=exc.messages)
+    if isinstance(exc, InvalidTransition):
+        return ApiError(409, "invalid_transition", current=exc.current)
+    for cls, (status, code) in MAPPED_ERRORS.items():
+        if isinstance(exc, cls):
+            return ApiError(status, code)
+    if isinstance(exc, UnknownService):
+        return ServiceUnavailable(str(exc.args[0]))
+    if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:
+        status, code = REMOTE_ERRORS[exc.exc_type]
+        return ApiError(status, code)
+    return None
+
+
+def json_endpoint(handler):
+    """Wrap an ``@http`` handler: dict results become JSON, exceptions mapped errors."""
+
+    @functools.wraps(handler)
+    def wrapper(self, request, *args, **kwargs):
+        lang = request_language(request)
+        try:
+            result = handler(self, request, *args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - this is the one place errors are mapped
+            error = as_api_error(exc)
+            if error is None:
+                log.exception("unexpected error in %s", handler.__name__)
+                error = ApiError(500, "internal_error")
+            return error_response(error, lang)
+        if isinstance(result, Response):
+            return result
+        status, payload = result if isinstance(result, tuple) else (200, result)
+        return json_response(status, payload)
+
+    return wrapper
+
+
+def read_json_object(request):
+    """The request body as a dict: 413 over the limit, 400 if not a JSON object."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", limit=MAX_BODY_BYTES)
+    raw = request.stream.read(MAX_BODY_BYTES + 1)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "body_too_large", limit=MAX_BODY_BYTES)
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, "malformed_json") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "not_an_object")
+    return body

@@ -1,0 +1,47 @@
+"""The standards service (标准): thin nameko adapter over handlers.py."""
+
+import dataclasses
+from datetime import UTC, datetime
+
+from nameko.rpc import rpc
+
+from ..common.consumer import consume_event
+from ..common.health import health_report
+from ..common.mongo import MongoDatabase
+from ..common.outbox import OutboxRelay
+from ..common.store import MongoDocumentStore
+from . import handlers
+from .adapters.repository import CaseRepository
+
+
+def store(database):
+    return MongoDocumentStore(database.cases, database.counters)
+
+
+def create_indexes(database):
+    store(database).ensure_indexes()
+
+
+class StandardsService:
+    name = "standards"
+
+    db = MongoDatabase(on_ready=create_indexes)
+    relay = OutboxRelay(["cases"])
+
+    @property
+    def repository(self):
+        return CaseRepository(store(self.db))
+
+    @rpc
+    def health(self):
+        return health_report(self.name, self.db)
+
+    @consume_event("gateway", "request_dispatched", route="standards")
+    def on_request_dispatched(self, envelope):
+        if handlers.receive_dispatched_request(self.repository, envelope, datetime.now(UTC)):
+            self.relay.notify()
+
+    @rpc
+    def get(self, request_code):
+        found = handlers.get(self.repository, request_code)
+        return {k: v for k, v in dataclasses.asdict(found).items() if k != "new_events"}

@@ -1,0 +1,16 @@
+"""Testing use cases, over a TestJobRepository."""
+
+from ..common.domain import NotFound
+from ..common.idempotency import open_once
+from .domain.model import TestJob
+
+
+def receive_dispatched_request(repository, envelope, now):
+    return open_once(repository, TestJob.open, envelope, now)
+
+
+def get(repository, request_code):
+    found = repository.get(request_code)
+    if found is None:
+        raise NotFound(request_code)
+    return found

@@ -1,0 +1,108 @@
+"""Test fixtures on real parts: RabbitMQ in a vhost of its own, a real Mongo-wire server.
+
+* ``AMQP_URI`` (default the local broker): when ``rabbitmqctl`` is at hand, the session
+  runs in a fresh vhost, so a running ``make run`` on the same broker is not disturbed.
+* ``MONGO_URI``: used if set; otherwise an ``nx-27017`` server is started on a free port
+  with its data in a temporary directory.
+Each test gets its own database prefix, so tests never see each other's data.
+"""
+
+import warnings
+
+warnings.filterwarnings("ignore", message="\nEventlet is deprecated")  # nameko 3 runs on it
+import eventlet  # noqa: E402
+
+eventlet.monkey_patch()  # before anything imports socket or threading
+
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlparse, urlunparse  # noqa: E402
+
+import pymongo  # noqa: E402
+import pytest  # noqa: E402
+from nameko import config as nameko_config  # noqa: E402
+
+from services.common.devstack import StackError, broker_answers, free_port, wait_for  # noqa: E402
+
+DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def _rabbitmqctl(*args):
+    subprocess.run(["rabbitmqctl", *args], check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri():
+    base = os.environ.get("AMQP_URI", DEFAULT_AMQP)
+    if not broker_answers(base):
+        raise StackError(f"RabbitMQ does not answer at {base}; start it (rabbitmq-server -detached)")
+    if shutil.which("rabbitmqctl") is None or urlparse(base).hostname not in ("127.0.0.1", "localhost"):
+        yield base
+        return
+    vhost = f"qi-test-{uuid.uuid4().hex[:8]}"
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, urlparse(base).username or "guest", ".*", ".*", ".*")
+    yield urlunparse(urlparse(base)._replace(path=f"/{vhost}"))
+    _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def mongo_uri(tmp_path_factory):
+    if os.environ.get("MONGO_URI"):
+        yield os.environ["MONGO_URI"]
+        return
+    data_dir = tmp_path_factory.mktemp("mongo")
+    port = free_port()
+    executable = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
+    process = subprocess.Popen(
+        [executable, "--data-dir", str(data_dir), "-p", str(port),
+         "--pid-file", str(data_dir / "nx.pid"), "--log-file", str(data_dir / "nx.log")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    uri = f"mongodb://127.0.0.1:{port}/?directConnection=true"
+    client = pymongo.MongoClient(uri, serverSelectionTimeoutMS=500)
+
+    def answers():
+        try:
+            client.admin.command("ping")
+            return True
+        except pymongo.errors.PyMongoError:
+            return False
+
+    assert wait_for(answers, timeout=30), "nx-27017 did not start"
+    client.close()
+    yield uri
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def db_prefix():
+    return f"t{uuid.uuid4().hex[:10]}_"
+
+
+@pytest.fixture
+def mongo_client(mongo_uri):
+    client = pymongo.MongoClient(mongo_uri, serverSelectionTimeoutMS=3000)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def service_config(amqp_uri, mongo_uri, db_prefix):
+    """nameko config for services run in-process by ``container_factory``."""
+    values = {
+        "AMQP_URI": amqp_uri,
+        "MONGO_URI": mongo_uri,
+        "MONGO_DB_PREFIX": db_prefix,
+        "RPC_TIMEOUT": "5",
+        "QI_ENV": "dev",
+        "serializer": "json",
+    }
+    with nameko_config.patch(values):
+        yield values

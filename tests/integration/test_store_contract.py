@@ -1,0 +1,109 @@
+"""One contract, two stores: the in-memory fake behaves like the Mongo store it stands for."""
+
+import threading
+
+import pytest
+
+from services.common.envelope import new_envelope
+from services.common.store import (
+    AlreadyExists,
+    InMemoryDocumentStore,
+    MongoDocumentStore,
+    VersionConflict,
+)
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["in_memory", "mongo"])
+def store(request):
+    if request.param == "in_memory":
+        return InMemoryDocumentStore()
+    client = request.getfixturevalue("mongo_client")
+    database = client[f"{request.getfixturevalue('db_prefix')}contract"]
+    mongo = MongoDocumentStore(database.things, database.counters)
+    mongo.ensure_indexes([("status", 1)])
+    return mongo
+
+
+def envelope(event_type="thing_happened"):
+    return new_envelope("gateway", event_type, {"n": 1}, request_code="K1")
+
+
+def test_an_inserted_document_loads_back_at_version_one(store):
+    assert store.insert({"_id": "K1", "status": "new", "nested": {"list": [1, {"a": "b"}]}}) == 1
+    assert store.load("K1") == {"_id": "K1", "status": "new", "nested": {"list": [1, {"a": "b"}]}, "version": 1}
+
+
+def test_a_key_is_inserted_once(store):
+    store.insert({"_id": "K1"})
+    with pytest.raises(AlreadyExists):
+        store.insert({"_id": "K1"})
+
+
+def test_an_unknown_key_loads_as_none(store):
+    assert store.load("nope") is None
+
+
+def test_a_replace_from_the_current_version_wins_and_bumps_it(store):
+    store.insert({"_id": "K1", "status": "new"})
+    current = store.load("K1")
+    assert store.replace({**current, "status": "done"}) == 2
+    assert store.load("K1")["status"] == "done"
+
+
+def test_a_replace_from_a_stale_version_is_a_conflict_carrying_the_current_state(store):
+    store.insert({"_id": "K1", "status": "new"})
+    stale = store.load("K1")
+    store.replace({**stale, "status": "first"})
+    with pytest.raises(VersionConflict) as caught:
+        store.replace({**stale, "status": "second"})
+    assert caught.value.current["status"] == "first"
+    assert store.load("K1")["status"] == "first"
+
+
+def test_events_written_with_the_state_wait_in_the_outbox_in_order(store):
+    first, second = envelope("created"), envelope("changed")
+    store.insert({"_id": "K1"}, [first])
+    store.replace(store.load("K1"), [second])
+    if isinstance(store, MongoDocumentStore):
+        outbox = store.collection.find_one({"_id": "K1"})["outbox"]
+        pending = [entry["envelope"] for entry in outbox if not entry["sent"]]
+        assert store.collection.find_one({"_id": "K1"})["outbox_pending"] == 2
+    else:
+        pending = store.pending_envelopes()
+    assert [e["event_id"] for e in pending] == [first["event_id"], second["event_id"]]
+
+
+def test_the_outbox_is_not_part_of_the_loaded_state(store):
+    store.insert({"_id": "K1"}, [envelope()])
+    assert set(store.load("K1")) == {"_id", "version"}
+
+
+def test_find_filters_sorts_and_limits(store):
+    for key, status in [("a", "open"), ("c", "open"), ("b", "open"), ("d", "closed")]:
+        store.insert({"_id": key, "status": status})
+    found = store.find({"status": "open"}, sort=[("_id", -1)], limit=2)
+    assert [document["_id"] for document in found] == ["c", "b"]
+
+
+def test_sequences_count_from_one_per_name(store):
+    assert [store.next_sequence("a"), store.next_sequence("a"), store.next_sequence("b")] == [1, 2, 1]
+
+
+def test_sequences_never_repeat_under_concurrency(store):
+    drawn = []
+    lock = threading.Lock()
+
+    def draw():
+        for _ in range(20):
+            value = store.next_sequence("busy")
+            with lock:
+                drawn.append(value)
+
+    threads = [threading.Thread(target=draw) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(drawn) == list(range(1, 201))
