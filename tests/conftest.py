@@ -36,18 +36,33 @@ def _rabbitmqctl(*args):
 
 
 @pytest.fixture(scope="session")
-def amqp_uri():
+def broker_vhosts():
+    """Makes broker URIs on fresh vhosts; each consumer group of tests gets its own, so
+    e.g. the e2e stack's services never take the messages of an in-process test."""
     base = os.environ.get("AMQP_URI", DEFAULT_AMQP)
     if not broker_answers(base):
         raise StackError(f"RabbitMQ does not answer at {base}; start it (rabbitmq-server -detached)")
-    if shutil.which("rabbitmqctl") is None or urlparse(base).hostname not in ("127.0.0.1", "localhost"):
-        yield base
-        return
-    vhost = f"qi-test-{uuid.uuid4().hex[:8]}"
-    _rabbitmqctl("add_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, urlparse(base).username or "guest", ".*", ".*", ".*")
-    yield urlunparse(urlparse(base)._replace(path=f"/{vhost}"))
-    _rabbitmqctl("delete_vhost", vhost)
+    isolated = shutil.which("rabbitmqctl") is not None and urlparse(base).hostname in ("127.0.0.1", "localhost")
+    created = []
+
+    def new_uri(purpose):
+        if not isolated:
+            return base
+        vhost = f"qi-test-{purpose}-{uuid.uuid4().hex[:8]}"
+        _rabbitmqctl("add_vhost", vhost)
+        _rabbitmqctl("set_permissions", "-p", vhost, urlparse(base).username or "guest", ".*", ".*", ".*")
+        created.append(vhost)
+        return urlunparse(urlparse(base)._replace(path=f"/{vhost}"))
+
+    yield new_uri
+    for vhost in created:
+        _rabbitmqctl("delete_vhost", vhost)
+
+
+@pytest.fixture(scope="session")
+def amqp_uri(broker_vhosts):
+    """The broker for services run in-process (nameko's container_factory)."""
+    return broker_vhosts("inproc")
 
 
 @pytest.fixture(scope="session")

@@ -11,11 +11,11 @@ OPERATOR_KEY = "e2e-operator-key"
 
 
 @pytest.fixture(scope="session")
-def stack(amqp_uri, mongo_uri, tmp_path_factory):
+def stack(broker_vhosts, mongo_uri, tmp_path_factory):
     prefix = f"e2e{uuid.uuid4().hex[:6]}_"
     dev = DevStack(
         tmp_path_factory.mktemp("stack"),
-        amqp_uri=amqp_uri,
+        amqp_uri=broker_vhosts("e2e"),
         mongo_uri=mongo_uri,
         gateway_port=free_port(),
         extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "OPERATOR_API_KEY": OPERATOR_KEY},
