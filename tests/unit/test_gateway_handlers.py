@@ -15,8 +15,8 @@ from services.gateway.domain.request_code import (
     new_code,
     parse_code,
 )
+from services.gateway.reference import reference_data
 from services.gateway.schemas import load_request_form
-from services.gateway.service import reference_data
 
 from .fixtures import JL02_BODY, NOW
 

@@ -4,8 +4,8 @@ import pytest
 from marshmallow import ValidationError
 
 from services.gateway.messages import localize
+from services.gateway.reference import reference_data
 from services.gateway.schemas import load_request_form
-from services.gateway.service import reference_data
 
 from .fixtures import JL02_BODY, jl02_body
 

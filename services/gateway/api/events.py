@@ -1,0 +1,47 @@
+"""The gateway's event consumers: the event log, the tracking projection, auto-dispatch."""
+
+from datetime import UTC, datetime
+
+from ...common.consumer import PermanentFailure, consume_event
+from .. import handlers
+from ..adapters.event_log import EventLog
+
+
+class EventConsumers:
+    @consume_event("gateway", "request_submitted")
+    def auto_dispatch(self, envelope):
+        """TEMPORARY (issue 6 replaces it with station staff): accept and dispatch."""
+        self._with_known_request(handlers.auto_accept_and_dispatch, envelope, datetime.now(UTC))
+        self.relay.notify()
+
+    @consume_event("gateway", "#")
+    def log_gateway_event(self, envelope):
+        EventLog(self.db.event_log).record(envelope)
+
+    @consume_event("metrology", "#")
+    def on_metrology_event(self, envelope):
+        self._record_domain_event(envelope)
+
+    @consume_event("standards", "#")
+    def on_standards_event(self, envelope):
+        self._record_domain_event(envelope)
+
+    @consume_event("certification", "#")
+    def on_certification_event(self, envelope):
+        self._record_domain_event(envelope)
+
+    @consume_event("testing", "#")
+    def on_testing_event(self, envelope):
+        self._record_domain_event(envelope)
+
+    def _record_domain_event(self, envelope):
+        EventLog(self.db.event_log).record(envelope)
+        if envelope["request_code"]:
+            self._with_known_request(handlers.project_domain_event, envelope)
+
+    def _with_known_request(self, handler, envelope, *args):
+        try:
+            return handler(self.requests, envelope, *args)
+        except handlers.UnknownRequest as exc:
+            # Retrying cannot make the request exist: keep the event in the dead letters.
+            raise PermanentFailure(f"event {envelope['event_id']} names unknown request {exc}") from exc
