@@ -41,6 +41,11 @@ MESSAGES = {
     ),
     "unknown_station": ("没有这个服务站点", "There is no such service station."),
     "unknown_item": ("没有这个服务事项", "There is no such service item."),
+    "duplicate_item": ("同一事项只需选择一次", "Each service item can be chosen once."),
+    "item_or_items": (
+        "请选择一个服务事项（item）或多个服务事项（items），二者选一",
+        "Give either one service item (item) or several (items), not both.",
+    ),
     # whole-request errors
     "validation_failed": (
         "提交的内容有误，请按提示修改",

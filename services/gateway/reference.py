@@ -4,6 +4,7 @@ import json
 from functools import cache
 from importlib import resources
 
+from .domain.calendar import WorkingCalendar
 from .domain.catalogue import Catalogue, Stations
 
 
@@ -14,3 +15,8 @@ def _load(name):
 @cache
 def reference_data():
     return Catalogue(_load("catalogue.json")), Stations(_load("stations.json"))
+
+
+@cache
+def working_calendar():
+    return WorkingCalendar.from_schedule(_load("cn-public-holidays.json"))

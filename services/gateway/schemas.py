@@ -7,6 +7,7 @@ Error messages are message keys (see ``messages.py``), translated at the edge.
 """
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
@@ -104,8 +105,20 @@ class ContactSchema(FormSchema):
             raise ValidationError("mobile_phone")
 
 
-class RequestFormSchema(FormSchema):
-    item = text(10)
+MAX_ITEMS_PER_SUBMISSION = 10
+
+
+class SubmissionSchema(FormSchema):
+    """The one form. ``item`` for one service, or ``items`` for several in one go
+    (一表申请; then ``details`` is keyed by item code)."""
+
+    item = text(10, required=False)
+    items = fields.List(
+        Text(),
+        required=False,
+        validate=validate.Length(min=1, max=MAX_ITEMS_PER_SUBMISSION, error="count|min={min};max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
+    )
     enterprise = nested(EnterpriseSchema)
     contact = nested(ContactSchema)
     details = fields.Dict(
@@ -148,37 +161,100 @@ def details_schema(item):
     return _schema_from_specs(item.code, item.fields)()
 
 
-def load_request_form(body, catalogue, stations):
-    """The validated form and its catalogue item, or ``ValidationError`` listing every
-    field's problem at once."""
+@dataclass
+class Submission:
+    items: list  # catalogue Items, in the order given
+    details: dict  # item code -> validated details
+    enterprise: dict
+    contact: dict
+    grouped: bool  # True when sent as "items": one parent request, a child per item
+
+
+def load_submission(body, catalogue, stations):
+    """The validated submission, or ``ValidationError`` listing every field's problem
+    at once (the same structure as the body)."""
     errors = {}
     try:
-        form = RequestFormSchema().load(body)
+        form = SubmissionSchema().load(body)
     except ValidationError as exc:
         errors = exc.messages
         form = None
-    station = body.get("enterprise", {}).get("station") if _is_dict(body.get("enterprise")) else None
-    if isinstance(station, str) and station.strip() and stations.get(station.strip()) is None:
-        errors.setdefault("enterprise", {}).setdefault("station", []).append("unknown_station")
-    item_code = body.get("item")
-    item = catalogue.item(item_code.strip()) if isinstance(item_code, str) else None
-    if isinstance(item_code, str) and item_code.strip() and item is None:
-        errors.setdefault("item", []).append("unknown_item")
-    details = None
-    if item is not None and _is_dict(body.get("details")):
-        try:
-            details = details_schema(item).load(body["details"])
-        except ValidationError as exc:
-            errors["details"] = exc.messages
+    _check_station(body, stations, errors)
+    grouped = "items" in body
+    if grouped == ("item" in body):
+        errors.setdefault("item", []).append("item_or_items")
+        grouped = False
+    items = _resolve_items(body, catalogue, grouped, errors)
+    details = _load_details(body.get("details"), items, grouped, errors)
     if errors:
         raise ValidationError(errors)
-    form["details"] = details
-    form["enterprise"]["uscc"] = normalize_credit_code(form["enterprise"]["uscc"])
-    return form, item
+    enterprise = {**form["enterprise"], "uscc": normalize_credit_code(form["enterprise"]["uscc"])}
+    return Submission(list(items.values()), details, enterprise, form["contact"], grouped)
 
 
-def _is_dict(value):
-    return isinstance(value, dict)
+def _check_station(body, stations, errors):
+    enterprise = body.get("enterprise")
+    station = enterprise.get("station") if isinstance(enterprise, dict) else None
+    if isinstance(station, str) and station.strip() and stations.get(station.strip()) is None:
+        field_errors = errors.setdefault("enterprise", {})
+        if isinstance(field_errors, dict):
+            field_errors.setdefault("station", []).append("unknown_station")
+
+
+def _resolve_items(body, catalogue, grouped, errors):
+    """{code: Item} for the codes given; unknown or repeated codes are field errors."""
+    resolved = {}
+    if grouped:
+        codes = body["items"] if isinstance(body["items"], list) else []
+        for index, code in enumerate(codes):
+            item = catalogue.item(code.strip()) if isinstance(code, str) else None
+            if isinstance(code, str) and item is None:
+                _add_error(errors, "items", str(index), "unknown_item")
+            elif item is not None and item.code in resolved:
+                _add_error(errors, "items", str(index), "duplicate_item")
+            elif item is not None:
+                resolved[item.code] = item
+    elif isinstance(body.get("item"), str) and body["item"].strip():
+        item = catalogue.item(body["item"].strip())
+        if item is None:
+            errors.setdefault("item", []).append("unknown_item")
+        else:
+            resolved[item.code] = item
+    return resolved
+
+
+def _load_details(raw, items, grouped, errors):
+    if not isinstance(raw, dict) or not items:
+        return {}
+    if not grouped:
+        (item,) = items.values()
+        return {item.code: _load_into(errors, ("details",), details_schema(item), raw)}
+    loaded = {}
+    for code, item in items.items():
+        if code not in raw:
+            _add_error(errors, "details", code, "required")
+        else:
+            loaded[code] = _load_into(errors, ("details", code), details_schema(item), raw[code])
+    for extra in set(raw) - set(items):
+        _add_error(errors, "details", extra, "unknown_field")
+    return loaded
+
+
+def _load_into(errors, path, schema, data):
+    try:
+        return schema.load(data)
+    except ValidationError as exc:
+        target = errors
+        for key in path[:-1]:
+            target = target.setdefault(key, {})
+        target[path[-1]] = exc.messages
+        return None
+
+
+def _add_error(errors, field, key, message):
+    field_errors = errors.setdefault(field, {})
+    if isinstance(field_errors, dict):
+        field_errors.setdefault(key, []).append(message)
 
 
 class CompleteJobSchema(FormSchema):

@@ -14,7 +14,7 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from .adapters.event_log import EventLog
-from .adapters.repository import RequestRepository
+from .adapters.repository import RequestGroupRepository, RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
@@ -26,8 +26,13 @@ def request_store(database):
     return MongoDocumentStore(database.requests, database.counters)
 
 
+def group_store(database):
+    return MongoDocumentStore(database.request_groups, database.counters)
+
+
 def create_indexes(database):
     request_store(database).ensure_indexes([("station", 1), ("status", 1)])
+    group_store(database).ensure_indexes()
     EventLog(database.event_log).ensure_indexes()
 
 
@@ -35,7 +40,7 @@ class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, 
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["requests"])
+    relay = OutboxRelay(["requests", "request_groups"])
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
     certification_rpc = ServiceRpc("certification")
@@ -44,6 +49,10 @@ class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, 
     @property
     def requests(self):
         return RequestRepository(request_store(self.db))
+
+    @property
+    def groups(self):
+        return RequestGroupRepository(group_store(self.db))
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

@@ -4,33 +4,104 @@ The request's stored timeline keeps keys (``event``, ``status``, ``actor.role``)
 labels are made here, per reader, so the same timeline reads in Chinese or English.
 """
 
+from datetime import datetime
+
+from .domain.model import (
+    ACCEPTED,
+    AWAITING_ENTERPRISE,
+    DISPATCHED,
+    IN_PROGRESS,
+    SUBMITTED,
+    rolled_up_status,
+)
+from .handlers import CHINA
 from .messages import message
+from .reference import working_calendar
 
 
 def item_summary(item, lang):
     return {"code": item.code, "name": item.name[lang], "committed_days": item.committed_days}
 
 
-def submitted_view(request, item, station, lang):
+def station_summary(station, lang):
+    return {"division": station["division"], "name": station["name"][lang]}
+
+
+def status_summary(status, lang):
+    return {"status": status, "status_label": message(f"status.{status}", lang)}
+
+
+def request_view(request, catalogue, stations, lang):
+    """A single request as its enterprise sees it: status, holder, due date, timeline."""
+    item = catalogue.item(request.item)
+    station = stations.get(request.station)
     return {
+        "kind": "request",
         "code": request.code,
-        "status": request.status,
-        "status_label": message(f"status.{request.status}", lang),
+        **status_summary(request.status, lang),
         "item": item_summary(item, lang),
         "domain": request.domain,
-        "station": {"division": station["division"], "name": station["name"][lang]},
+        "station": station_summary(station, lang),
+        "enterprise": {"name": request.enterprise["name"]},
         "submitted_at": request.submitted_at,
+        "parent": request.parent,
+        "holder": holder(request.status, station, request.domain, lang),
+        "due_date": due_date(request.accepted_at, item.committed_days),
+        "result": request.result,
+        "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
 
 
-def tracking_view(request, item, station, lang):
+def group_view(group, children, catalogue, stations, lang):
+    """A multi-item submission: its children and the status rolled up from them."""
+    station = stations.get(group.station)
     return {
-        **submitted_view(request, item, station, lang),
-        "enterprise": {"name": request.enterprise["name"]},
-        "result": request.result,
-        "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
+        "kind": "group",
+        "code": group.code,
+        **status_summary(rolled_up_status([child.status for child in children]), lang),
+        "station": station_summary(station, lang),
+        "enterprise": {"name": group.enterprise["name"]},
+        "submitted_at": group.submitted_at,
+        "children": [
+            {
+                "code": child.code,
+                "item": item_summary(catalogue.item(child.item), lang),
+                "domain": child.domain,
+                **status_summary(child.status, lang),
+                "holder": holder(child.status, station, child.domain, lang),
+                "due_date": due_date(child.accepted_at, catalogue.item(child.item).committed_days),
+            }
+            for child in children
+        ],
+        "tracking_url": f"/api/v1/requests/{group.code}",
     }
+
+
+def tracked_view(found, children, catalogue, stations, lang):
+    if children:
+        return group_view(found, children, catalogue, stations, lang)
+    return request_view(found, catalogue, stations, lang)
+
+
+def holder(status, station, domain, lang):
+    """Who has the request in hand now (当前办理方)."""
+    if status in (SUBMITTED, ACCEPTED):
+        return {"role": "station", "label": station["name"][lang]}
+    if status in (DISPATCHED, IN_PROGRESS):
+        return {"role": domain, "label": message(f"role.{domain}", lang)}
+    if status == AWAITING_ENTERPRISE:
+        return {"role": "enterprise", "label": message("role.enterprise", lang)}
+    return None  # finished: nobody holds it
+
+
+def due_date(accepted_at, committed_days):
+    """The committed completion date: acceptance + committed working days (DESIGN §5);
+    unknown until the station accepts."""
+    if not accepted_at:
+        return None
+    accepted_day = datetime.fromisoformat(accepted_at).astimezone(CHINA).date()
+    return working_calendar().add_working_days(accepted_day, committed_days).isoformat()
 
 
 def timeline_entry(entry, lang):
@@ -46,3 +117,5 @@ def timeline_entry(entry, lang):
         "reason": entry.get("reason"),
         "details": entry.get("details") or {},
     }
+
+

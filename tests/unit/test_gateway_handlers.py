@@ -8,7 +8,7 @@ from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
 from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
-from services.gateway.adapters.repository import RequestRepository
+from services.gateway.adapters.repository import RequestGroupRepository, RequestRepository
 from services.gateway.domain.request_code import (
     MalformedCode,
     WrongCheckCharacter,
@@ -16,7 +16,7 @@ from services.gateway.domain.request_code import (
     parse_code,
 )
 from services.gateway.reference import reference_data
-from services.gateway.schemas import load_request_form
+from services.gateway.schemas import load_submission
 
 from .fixtures import JL02_BODY, NOW
 
@@ -33,9 +33,24 @@ def requests(store):
     return RequestRepository(store)
 
 
-def submit(requests, body=JL02_BODY, now=NOW):
-    form, item = load_request_form(body, CATALOGUE, STATIONS)
-    return handlers.submit_request(requests, form, item, now)
+@pytest.fixture
+def group_store():
+    return InMemoryDocumentStore()
+
+
+@pytest.fixture
+def groups(group_store):
+    return RequestGroupRepository(group_store)
+
+
+def submit(requests, body=JL02_BODY, now=NOW, groups=None):
+    submission = load_submission(body, CATALOGUE, STATIONS)
+    found, children = handlers.submit(requests, groups, submission, CATALOGUE, now)
+    return found if not children else (found, children)
+
+
+def track(requests, code, phone, groups=None):
+    return handlers.track_request(requests, groups or RequestGroupRepository(InMemoryDocumentStore()), code, phone)
 
 
 def event_from(store, event_type):
@@ -88,23 +103,24 @@ class TestAutomaticDispatch:
 class TestTracking:
     def test_code_and_contact_phone_find_the_request(self, requests):
         request = submit(requests)
-        assert handlers.track_request(requests, request.code, "13912345678").code == request.code
+        found, children = track(requests, request.code, "13912345678")
+        assert found.code == request.code and children == []
 
     def test_a_wrong_phone_looks_exactly_like_an_unknown_code(self, requests):
         request = submit(requests)
         with pytest.raises(handlers.RequestNotFound):
-            handlers.track_request(requests, request.code, "13800000000")
+            track(requests, request.code, "13800000000")
         unknown = str(new_code("321322", NOW.date(), 99))
         with pytest.raises(handlers.RequestNotFound):
-            handlers.track_request(requests, unknown, "13912345678")
+            track(requests, unknown, "13912345678")
 
     def test_a_mistyped_code_is_told_apart(self, requests):
         request = submit(requests)
         typo = request.code[:-1] + ("0" if request.code[-1] != "0" else "1")
         with pytest.raises(WrongCheckCharacter):
-            handlers.track_request(requests, typo, "13912345678")
+            track(requests, typo, "13912345678")
         with pytest.raises(MalformedCode):
-            handlers.track_request(requests, "not-a-code", "13912345678")
+            track(requests, "not-a-code", "13912345678")
 
 
 class TestProjectingDomainEvents:
@@ -163,3 +179,57 @@ def test_a_request_cannot_be_dispatched_twice(requests, store):
     stored = requests.get(request.code)
     with pytest.raises(InvalidTransition):
         stored.dispatch({"role": "station", "name": "x"}, NOW)
+
+
+class TestSeveralItemsInOneSubmission:
+    BODY = {
+        "items": ["JC01", "RZ01"],
+        "enterprise": JL02_BODY["enterprise"],
+        "contact": JL02_BODY["contact"],
+        "details": {
+            "JC01": {"samples": [{"name": "螺纹钢", "quantity": 3}], "test_items": "屈服强度、抗拉强度"},
+            "RZ01": {"product_name": "电热水壶", "product_models": "SQ-1", "scheme": "ccc",
+                     "product_standard": "GB 4706.1-2005", "factory_address": "宿迁市沭阳县"},
+        },
+    }
+
+    def test_one_parent_code_and_a_child_request_per_item_each_to_its_domain(self, requests, groups, store):
+        group, children = submit(requests, self.BODY, groups=groups)
+        assert [child.item for child in children] == ["JC01", "RZ01"]
+        assert [child.domain for child in children] == ["testing", "certification"]
+        assert all(child.parent == group.code for child in children)
+        codes = [parse_code(code) for code in [group.code, *group.child_codes]]
+        assert [code.sequence for code in codes] == [1, 2, 3]
+        submitted = [e for e in store.pending_envelopes() if e["type"] == "request_submitted"]
+        assert [e["request_code"] for e in submitted] == group.child_codes
+
+    def test_the_parent_is_tracked_with_its_children_and_the_same_phone(self, requests, groups):
+        group, _ = submit(requests, self.BODY, groups=groups)
+        found, children = track(requests, group.code, "13912345678", groups)
+        assert found.code == group.code
+        assert [child.item for child in children] == ["JC01", "RZ01"]
+        with pytest.raises(handlers.RequestNotFound):
+            track(requests, group.code, "13800000000", groups)
+
+    def test_children_lost_in_a_crash_are_made_again_once_from_the_parent(self, requests, groups, store):
+        group, children = submit(requests, self.BODY, groups=groups)
+        del store.documents[children[1].code]  # as if the process died after the first child
+        recreated = handlers.create_children(requests, group, CATALOGUE)
+        assert [child.code for child in recreated] == [children[1].code]
+        assert handlers.create_children(requests, group, CATALOGUE) == []
+        assert requests.get(children[1].code).details == self.BODY["details"]["RZ01"]
+
+
+class TestRolledUpStatus:
+    def test_the_parent_is_as_far_as_its_slowest_child(self):
+        from services.gateway.domain.model import rolled_up_status
+
+        assert rolled_up_status(["completed", "in_progress"]) == "in_progress"
+        assert rolled_up_status(["dispatched", "submitted"]) == "submitted"
+
+    def test_the_parent_is_completed_only_when_every_child_is(self):
+        from services.gateway.domain.model import rolled_up_status
+
+        assert rolled_up_status(["completed", "completed"]) == "completed"
+        assert rolled_up_status(["completed", "rejected"]) == "completed"
+        assert rolled_up_status(["rejected", "rejected"]) == "rejected"

@@ -5,7 +5,7 @@ from marshmallow import ValidationError
 
 from services.gateway.messages import localize
 from services.gateway.reference import reference_data
-from services.gateway.schemas import load_request_form
+from services.gateway.schemas import load_submission
 
 from .fixtures import JL02_BODY, jl02_body
 
@@ -14,14 +14,15 @@ CATALOGUE, STATIONS = reference_data()
 
 def errors_of(body, lang="zh-CN"):
     with pytest.raises(ValidationError) as caught:
-        load_request_form(body, CATALOGUE, STATIONS)
+        load_submission(body, CATALOGUE, STATIONS)
     return localize(caught.value.messages, lang)
 
 
 def test_the_contract_example_is_accepted_as_it_is():
-    form, item = load_request_form(JL02_BODY, CATALOGUE, STATIONS)
-    assert item.code == "JL02" and item.domain == "metrology"
-    assert form["details"]["instruments"][0]["serial_number"] == "SN-0001"
+    submission = load_submission(JL02_BODY, CATALOGUE, STATIONS)
+    assert [item.code for item in submission.items] == ["JL02"]
+    assert submission.details["JL02"]["instruments"][0]["serial_number"] == "SN-0001"
+    assert not submission.grouped
 
 
 def test_the_catalogue_has_all_fourteen_items_in_four_domains():
@@ -94,3 +95,36 @@ def test_every_catalogue_item_builds_a_details_schema(code):
     with pytest.raises(ValidationError) as caught:
         schema.load({})
     assert sorted(caught.value.messages) == sorted(required)
+
+
+class TestSeveralItemsInOneForm:
+    def body(self, **changes):
+        body = {**jl02_body(), "items": ["JL02", "BZ01"],
+                "details": {"JL02": JL02_BODY["details"], "BZ01": {"query": "GB/T 19001-2016"}}}
+        del body["item"]
+        return {**body, **changes}
+
+    def test_items_with_details_keyed_by_item_are_accepted(self):
+        submission = load_submission(self.body(), CATALOGUE, STATIONS)
+        assert submission.grouped
+        assert [item.code for item in submission.items] == ["JL02", "BZ01"]
+        assert submission.details["BZ01"] == {"query": "GB/T 19001-2016"}
+
+    def test_each_items_details_are_checked_under_its_code(self):
+        errors = errors_of(self.body(details={"JL02": JL02_BODY["details"], "BZ01": {}}), "en")
+        assert errors == {"details": {"BZ01": {"query": ["This field is required."]}}}
+
+    def test_details_missing_for_an_item_or_given_for_an_unchosen_one_are_named(self):
+        errors = errors_of(self.body(details={"JL02": JL02_BODY["details"], "RZ03": {}}), "en")
+        assert errors["details"] == {"BZ01": ["This field is required."], "RZ03": ["This field is not part of the form."]}
+
+    def test_unknown_and_repeated_items_are_named_by_position(self):
+        errors = errors_of(self.body(items=["JL02", "XX01", "JL02"]), "en")
+        assert errors["items"] == {"1": ["There is no such service item."], "2": ["Each service item can be chosen once."]}
+
+    def test_item_and_items_together_are_refused(self):
+        errors = errors_of({**self.body(), "item": "JL02"}, "en")
+        assert errors["item"] == ["Give either one service item (item) or several (items), not both."]
+
+    def test_an_empty_list_of_items_is_refused(self):
+        assert errors_of(self.body(items=[]), "en")["items"] == ["Give between 1 and 10 entries."]

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from ...common.consumer import PermanentFailure, consume_event
 from .. import handlers
 from ..adapters.event_log import EventLog
+from ..reference import reference_data
 
 
 class EventConsumers:
@@ -13,6 +14,17 @@ class EventConsumers:
         """TEMPORARY (issue 6 replaces it with station staff): accept and dispatch."""
         self._with_known_request(handlers.auto_accept_and_dispatch, envelope, datetime.now(UTC))
         self.relay.notify()
+
+    @consume_event("gateway", "request_group_submitted")
+    def create_group_children(self, envelope):
+        """Finish a multi-item submission whose children were not all written (a crash
+        right after the parent was stored); normally they all exist already."""
+        group = self.groups.get(envelope["request_code"])
+        if group is None:
+            raise PermanentFailure(f"event {envelope['event_id']} names unknown group")
+        catalogue, _ = reference_data()
+        if handlers.create_children(self.requests, group, catalogue):
+            self.relay.notify()
 
     @consume_event("gateway", "#")
     def log_gateway_event(self, envelope):

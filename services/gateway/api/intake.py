@@ -7,8 +7,8 @@ from nameko.web.handlers import http
 from .. import handlers
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..reference import reference_data
-from ..schemas import load_request_form
-from ..views import submitted_view, tracking_view
+from ..schemas import load_submission
+from ..views import tracked_view
 
 
 class IntakeApi:
@@ -18,15 +18,21 @@ class IntakeApi:
         catalogue, _ = reference_data()
         return catalogue.as_dict()
 
+    @http("GET", "/api/v1/catalogue/<string:code>")
+    @json_endpoint
+    def catalogue_item(self, request, code):
+        catalogue, _ = reference_data()
+        item = catalogue.item(code.upper())
+        if item is None:
+            raise ApiError(404, "unknown_item")
+        return item.as_dict()
+
     @http("POST", "/api/v1/requests")
     @json_endpoint
     def submit(self, request):
         catalogue, stations = reference_data()
-        form, item = load_request_form(read_json_object(request), catalogue, stations)
-        submitted = handlers.submit_request(self.requests, form, item, datetime.now(UTC))
-        self.relay.notify()
-        station = stations.get(submitted.station)
-        return 201, submitted_view(submitted, item, station, request_language(request))
+        found, children = self.submit_form(read_json_object(request))
+        return 201, tracked_view(found, children, catalogue, stations, request_language(request))
 
     @http("GET", "/api/v1/requests/<string:code>")
     @json_endpoint
@@ -34,8 +40,17 @@ class IntakeApi:
         phone = request.args.get("phone", "")
         if not phone:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        found = handlers.track_request(self.requests, code, phone)
+        return self.view_of(code, phone, request_language(request))
+
+    # shared with the pages
+    def submit_form(self, body):
         catalogue, stations = reference_data()
-        return tracking_view(
-            found, catalogue.item(found.item), stations.get(found.station), request_language(request)
-        )
+        submission = load_submission(body, catalogue, stations)
+        submitted = handlers.submit(self.requests, self.groups, submission, catalogue, datetime.now(UTC))
+        self.relay.notify()
+        return submitted  # (request or group, children)
+
+    def view_of(self, code, phone, lang):
+        catalogue, stations = reference_data()
+        found, children = handlers.track_request(self.requests, self.groups, code, phone)
+        return tracked_view(found, children, catalogue, stations, lang)

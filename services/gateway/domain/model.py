@@ -20,6 +20,7 @@ DISPATCHED = "dispatched"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
+AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for material (issue 6)
 
 TRANSITIONS = {
     SUBMITTED: {ACCEPTED, REJECTED, CANCELLED},
@@ -53,13 +54,15 @@ class ServiceRequest:
     status: str = SUBMITTED
     timeline: list = field(default_factory=list)
     result: dict | None = None  # e.g. {"certificate_number": "..."} once completed
+    parent: str | None = None  # the code of the multi-item submission it belongs to
+    accepted_at: str | None = None
     applied_events: list = field(default_factory=list)
     version: int = 0
     new_events: list = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------
     @classmethod
-    def submit(cls, code, item, station, enterprise, contact, details, now):
+    def submit(cls, code, item, station, enterprise, contact, details, now, parent=None):
         request = cls(
             code=code,
             item=item.code,
@@ -69,17 +72,22 @@ class ServiceRequest:
             contact=dict(contact),
             details=details,
             submitted_at=now.isoformat(),
+            parent=parent,
         )
         actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)
         request.new_events.append(
-            DomainEvent("request_submitted", {**request.summary(), "submitted_at": request.submitted_at})
+            DomainEvent(
+                "request_submitted",
+                {**request.summary(), "parent": parent, "submitted_at": request.submitted_at},
+            )
         )
         return request
 
     # -- station's work ---------------------------------------------------------------
     def accept(self, actor, now):
         self._move_to(ACCEPTED, now, actor)
+        self.accepted_at = now.isoformat()
         self.new_events.append(DomainEvent("request_accepted", self.summary()))
 
     def dispatch(self, actor, now):
@@ -117,7 +125,7 @@ class ServiceRequest:
         }
 
     def phone_matches(self, phone):
-        return bool(phone) and phone.strip() == self.contact.get("phone")
+        return phone_matches(self.contact, phone)
 
     # -- internals --------------------------------------------------------------------
     def _move_to(self, status, now, actor, reason=None, details=None):
@@ -131,6 +139,20 @@ class ServiceRequest:
             {"at": now.isoformat(), "event": event, "status": self.status, "actor": actor,
              "reason": reason, "details": details or {}}
         )
+
+
+def phone_matches(contact, phone):
+    return bool(phone) and phone.strip() == contact.get("phone")
+
+
+def rolled_up_status(statuses):
+    """A multi-item submission is as far along as its slowest child that is still
+    going; it is completed only when every child that was taken on is completed."""
+    ended = {REJECTED, CANCELLED}
+    active = [status for status in statuses if status not in ended]
+    if not active:
+        return REJECTED if REJECTED in statuses else CANCELLED
+    return min(active, key=lambda status: PROGRESS.get(status, -1))
 
 
 def _public(data):

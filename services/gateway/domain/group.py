@@ -1,0 +1,53 @@
+"""A multi-item submission (一表申请): one parent code over one child request per item.
+
+The parent is written first, in one document, with the child codes already drawn; the
+children are then created from it (``handlers.create_children``), at once and again on
+``request_group_submitted`` after a crash, so a submission is never half-stored. Its
+status is rolled up from the children when it is read (``model.rolled_up_status``).
+"""
+
+from dataclasses import dataclass, field
+
+from ...common.domain import DomainEvent
+from .model import phone_matches
+
+
+@dataclass
+class RequestGroup:
+    code: str
+    station: str
+    enterprise: dict
+    contact: dict
+    children: list  # [{"code": ..., "item": ..., "domain": ...}] in the order chosen
+    details: dict  # item code -> that item's details
+    submitted_at: str
+    version: int = 0
+    new_events: list = field(default_factory=list)
+
+    @classmethod
+    def submit(cls, code, children, station, enterprise, contact, details, now):
+        """``children`` is a list of (child code, catalogue Item)."""
+        group = cls(
+            code=code,
+            station=station,
+            enterprise=dict(enterprise),
+            contact=dict(contact),
+            children=[{"code": child, "item": item.code, "domain": item.domain} for child, item in children],
+            details=details,
+            submitted_at=now.isoformat(),
+        )
+        group.new_events.append(
+            DomainEvent(
+                "request_group_submitted",
+                {"code": code, "station": station, "enterprise": group.enterprise,
+                 "children": group.children, "submitted_at": group.submitted_at},
+            )
+        )
+        return group
+
+    @property
+    def child_codes(self):
+        return [child["code"] for child in self.children]
+
+    def phone_matches(self, phone):
+        return phone_matches(self.contact, phone)

@@ -1,0 +1,83 @@
+"""The one form over the API: several services in one submission, unique codes under load."""
+
+import concurrent.futures
+import time
+
+import httpx
+import pytest
+
+from ..unit.fixtures import JL02_BODY
+
+pytestmark = pytest.mark.e2e
+
+PHONE = "13912345678"
+MULTI = {
+    "items": ["JL02", "BZ01"],
+    "enterprise": JL02_BODY["enterprise"],
+    "contact": JL02_BODY["contact"],
+    "details": {"JL02": JL02_BODY["details"], "BZ01": {"query": "GB/T 19001-2016"}},
+}
+
+
+def tracked(api, code, lang="zh-CN"):
+    return api.get(f"/api/v1/requests/{code}", params={"phone": PHONE, "lang": lang}).json()
+
+
+def test_one_item_from_the_catalogue_is_served_alone(api):
+    item = api.get("/api/v1/catalogue/JL02")
+    assert item.status_code == 200 and item.json()["committed_days"] == 7
+    assert api.get("/api/v1/catalogue/XX99").status_code == 404
+
+
+def test_several_items_get_one_parent_code_and_a_child_each_routed_to_its_domain(api):
+    answer = api.post("/api/v1/requests", json=MULTI)
+    assert answer.status_code == 201
+    group = answer.json()
+    assert group["kind"] == "group"
+    assert [child["item"]["code"] for child in group["children"]] == ["JL02", "BZ01"]
+    child_codes = [child["code"] for child in group["children"]]
+    assert len(set(child_codes + [group["code"]])) == 3
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        children = tracked(api, group["code"])["children"]
+        if all(child["status"] == "in_progress" for child in children):
+            break
+        time.sleep(0.1)
+    assert [child["holder"]["role"] for child in children] == ["metrology", "standards"]
+    child = tracked(api, child_codes[1])
+    assert child["parent"] == group["code"] and child["domain"] == "standards"
+    assert child["due_date"] is not None
+
+
+def test_the_parent_completes_only_when_every_child_has(api):
+    group = api.post("/api/v1/requests", json={**MULTI, "items": ["JL02", "JL01"], "details": {
+        "JL02": JL02_BODY["details"], "JL01": JL02_BODY["details"]}}).json()
+    first, second = (child["code"] for child in group["children"])
+    operator = {"Authorization": "Bearer e2e-operator-key"}
+    for code in (first, second):
+        deadline = time.monotonic() + 15
+        while tracked(api, code)["status"] != "in_progress" and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert api.post(f"/api/v1/metrology/jobs/{first}/complete", headers=operator).status_code == 200
+    deadline = time.monotonic() + 15
+    while tracked(api, first)["status"] != "completed" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert tracked(api, group["code"])["status"] == "in_progress"
+    assert api.post(f"/api/v1/metrology/jobs/{second}/complete", headers=operator).status_code == 200
+    deadline = time.monotonic() + 15
+    while tracked(api, group["code"])["status"] != "completed" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert tracked(api, group["code"], "en")["status_label"] == "Completed"
+
+
+def test_two_hundred_parallel_submissions_get_two_hundred_distinct_codes(stack):
+    def submit(_):
+        with httpx.Client(base_url=stack.gateway_url, timeout=60) as client:
+            answer = client.post("/api/v1/requests", json=JL02_BODY)
+            assert answer.status_code == 201, answer.text
+            return answer.json()["code"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        codes = list(pool.map(submit, range(200)))
+    assert len(set(codes)) == 200
