@@ -20,7 +20,9 @@ run: install
 
 test: install
 	$(VENV)/bin/ruff check services tests
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not browser"
+	# Playwright drives Chromium from its own event loop, so these run without eventlet.
+	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser
 
 lint: install
 	$(VENV)/bin/ruff check services tests

@@ -7,14 +7,19 @@
 Each test gets its own database prefix, so tests never see each other's data.
 """
 
+import os
 import warnings
 
 warnings.filterwarnings("ignore", message="\nEventlet is deprecated")  # nameko 3 runs on it
 import eventlet  # noqa: E402
 
-eventlet.monkey_patch()  # before anything imports socket or threading
+# Services run in-process need eventlet's monkey patch before anything imports socket or
+# threading. The browser tests run in a pytest process of their own without it
+# (QI_TESTS_WITHOUT_EVENTLET=1, see Makefile): Playwright's own event loop and eventlet's
+# hub do not share one thread.
+if not os.environ.get("QI_TESTS_WITHOUT_EVENTLET"):
+    eventlet.monkey_patch()
 
-import os  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -22,11 +27,12 @@ import uuid  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlparse, urlunparse  # noqa: E402
 
+import httpx  # noqa: E402
 import pymongo  # noqa: E402
 import pytest  # noqa: E402
 from nameko import config as nameko_config  # noqa: E402
 
-from services.common.devstack import StackError, broker_answers, free_port, wait_for  # noqa: E402
+from services.common.devstack import DevStack, StackError, broker_answers, free_port, wait_for  # noqa: E402
 
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 
@@ -121,3 +127,36 @@ def service_config(amqp_uri, mongo_uri, db_prefix):
     }
     with nameko_config.patch(values):
         yield values
+
+
+# -- the five services as real processes, driven over HTTP (e2e and browser tests) ----
+OPERATOR_KEY = "e2e-operator-key"
+
+
+@pytest.fixture(scope="session")
+def stack(broker_vhosts, mongo_uri, tmp_path_factory):
+    prefix = f"e2e{uuid.uuid4().hex[:6]}_"
+    dev = DevStack(
+        tmp_path_factory.mktemp("stack"),
+        amqp_uri=broker_vhosts("e2e"),
+        mongo_uri=mongo_uri,
+        gateway_port=free_port(),
+        extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "OPERATOR_API_KEY": OPERATOR_KEY},
+    )
+    dev.db_prefix = prefix
+    try:
+        dev.start()
+        yield dev
+    finally:
+        dev.stop()
+
+
+@pytest.fixture
+def api(stack):
+    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+        yield client
+
+
+@pytest.fixture
+def gateway_db(stack, mongo_client):
+    return mongo_client[f"{stack.db_prefix}gateway"]

@@ -24,6 +24,8 @@ DEFAULTS = {
     "QI_ENV": "dev",
     # Shared key that domain operators present until accounts arrive (issue 6).
     "OPERATOR_API_KEY": "dev-operator-key",
+    # Signs what the pages hand out (confirmation links, form tokens).
+    "SECRET_KEY": "dev-secret-key",
     "LOG_LEVEL": "INFO",
 }
 

@@ -129,7 +129,7 @@ class SubmissionSchema(FormSchema):
 
 
 # -- item details, built from the catalogue -------------------------------------------
-def _field_from_spec(spec):
+def _field_from_spec(spec, owner):
     required = spec.get("required", False)
     kind = spec["type"]
     if kind in ("text", "textarea"):
@@ -142,7 +142,7 @@ def _field_from_spec(spec):
         return boolean(required=required)
     if kind == "group":
         return nested_list(
-            _schema_from_specs(spec["name"], spec["fields"]),
+            _schema_from_specs(f"{owner}_{spec['name']}", spec["fields"]),
             spec.get("min_items", 1),
             spec.get("max_items", 100),
             required=required,
@@ -151,7 +151,7 @@ def _field_from_spec(spec):
 
 
 def _schema_from_specs(name, specs):
-    declared = {spec["name"]: _field_from_spec(spec) for spec in specs}
+    declared = {spec["name"]: _field_from_spec(spec, name) for spec in specs}
     return FormSchema.from_dict(declared, name=f"{name}Details")
 
 
@@ -259,3 +259,99 @@ def _add_error(errors, field, key, message):
 
 class CompleteJobSchema(FormSchema):
     summary = text(500, required=False)
+
+
+# -- what the API answers (dumped through these, and documented from them) ------------
+class ErrorSchema(Schema):
+    error = fields.String(required=True, metadata={"description": "machine-readable error code"})
+    message = fields.String(required=True, metadata={"description": "in the reader's language"})
+    field_errors = fields.Dict(
+        data_key="fields", required=True, metadata={"description": "per-field messages, shaped like the body"}
+    )
+
+
+class LocalizedTextSchema(Schema):
+    zh_cn = fields.String(data_key="zh-CN", required=True)
+    en = fields.String(required=True)
+
+
+class CatalogueItemSchema(Schema):
+    code = fields.String(required=True)
+    domain = fields.String(required=True)
+    committed_days = fields.Integer(required=True)
+    name = fields.Nested(LocalizedTextSchema, required=True)
+    description = fields.Nested(LocalizedTextSchema, required=True)
+    materials = fields.List(fields.Nested(LocalizedTextSchema), required=True)
+    form_fields = fields.List(
+        fields.Dict(), data_key="fields", required=True, metadata={"description": "the item's own form fields"}
+    )
+
+
+class CatalogueSchema(Schema):
+    domains = fields.List(fields.Dict(), required=True)
+    items = fields.List(fields.Nested(CatalogueItemSchema), required=True)
+
+
+class ItemSummarySchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    committed_days = fields.Integer(required=True)
+
+
+class StationSummarySchema(Schema):
+    division = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class HolderSchema(Schema):
+    role = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class TimelineEntrySchema(Schema):
+    at = fields.String(required=True)
+    event = fields.String(required=True)
+    label = fields.String(required=True)
+    status = fields.String(allow_none=True)
+    actor = fields.Dict(required=True)
+    reason = fields.String(allow_none=True)
+    details = fields.Dict(required=True)
+
+
+class ChildSummarySchema(Schema):
+    code = fields.String(required=True)
+    item = fields.Nested(ItemSummarySchema, required=True)
+    domain = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    holder = fields.Nested(HolderSchema, allow_none=True)
+    due_date = fields.String(allow_none=True)
+
+
+class RequestViewSchema(Schema):
+    """A request, or a multi-item submission (``kind`` says which)."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(["request", "group"]))
+    code = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    station = fields.Nested(StationSummarySchema, required=True)
+    enterprise = fields.Dict(required=True)
+    submitted_at = fields.String(required=True)
+    tracking_url = fields.String(required=True)
+    # a single request
+    item = fields.Nested(ItemSummarySchema)
+    domain = fields.String()
+    parent = fields.String(allow_none=True)
+    holder = fields.Nested(HolderSchema, allow_none=True)
+    due_date = fields.String(allow_none=True)
+    result = fields.Dict(allow_none=True)
+    timeline = fields.List(fields.Nested(TimelineEntrySchema))
+    # a multi-item submission
+    children = fields.List(fields.Nested(ChildSummarySchema))
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["ok", "unavailable"]))
+    checks = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
+    down = fields.List(fields.String(), required=True)

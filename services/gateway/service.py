@@ -18,7 +18,7 @@ from .adapters.repository import RequestGroupRepository, RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import events, health, intake, operators
+from .api import docs, events, health, intake, operators, pages
 from .errors import ServiceUnavailable
 
 
@@ -36,7 +36,14 @@ def create_indexes(database):
     EventLog(database.event_log).ensure_indexes()
 
 
-class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, events.EventConsumers):
+class GatewayService(
+    health.HealthApi,
+    intake.IntakeApi,
+    operators.OperatorApi,
+    pages.Pages,
+    docs.ApiDocs,
+    events.EventConsumers,
+):
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)

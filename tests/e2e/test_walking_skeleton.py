@@ -4,8 +4,8 @@ import time
 
 import pytest
 
+from ..conftest import OPERATOR_KEY
 from ..unit.fixtures import JL02_BODY, jl02_body
-from .conftest import OPERATOR_KEY
 
 pytestmark = pytest.mark.e2e
 

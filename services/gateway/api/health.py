@@ -6,18 +6,22 @@ from nameko.web.handlers import http
 
 from ...common.config import setting
 from ...common.mongo import ping
+from ..apidoc import documented
 from ..domain.catalogue import DOMAINS
 from ..errors import json_endpoint
+from ..schemas import HealthSchema
 
 
 class HealthApi:
     @http("GET", "/health")
+    @documented("Is everything up?", tags=["operations"], responses={200: HealthSchema, 503: HealthSchema},
+                description="200 only when RabbitMQ, MongoDB and all four domain services answer.")
     @json_endpoint
     def health(self, request):
         checks = self._health_checks()
         down = sorted(name for name, ok in checks.items() if not ok)
         body = {"status": "ok" if not down else "unavailable", "checks": checks, "down": down}
-        return (200 if not down else 503), body
+        return (200 if not down else 503), HealthSchema().dump(body)
 
     def _health_checks(self):
         pool = eventlet.GreenPool()

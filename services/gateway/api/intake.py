@@ -5,42 +5,70 @@ from datetime import UTC, datetime
 from nameko.web.handlers import http
 
 from .. import handlers
+from ..apidoc import documented
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..reference import reference_data
-from ..schemas import load_submission
+from ..schemas import (
+    CatalogueItemSchema,
+    CatalogueSchema,
+    RequestViewSchema,
+    SubmissionSchema,
+    load_submission,
+)
 from ..views import tracked_view
 
 
 class IntakeApi:
     @http("GET", "/api/v1/catalogue")
+    @documented("The service catalogue", tags=["catalogue"], responses={200: CatalogueSchema})
     @json_endpoint
     def catalogue(self, request):
         catalogue, _ = reference_data()
-        return catalogue.as_dict()
+        return CatalogueSchema().dump(catalogue.as_dict())
 
     @http("GET", "/api/v1/catalogue/<string:code>")
+    @documented("One catalogue item", tags=["catalogue"], responses={200: CatalogueItemSchema}, errors=[404])
     @json_endpoint
     def catalogue_item(self, request, code):
         catalogue, _ = reference_data()
         item = catalogue.item(code.upper())
         if item is None:
             raise ApiError(404, "unknown_item")
-        return item.as_dict()
+        return CatalogueItemSchema().dump(item.as_dict())
 
     @http("POST", "/api/v1/requests")
+    @documented(
+        "Submit the one form",
+        tags=["intake"],
+        body=SubmissionSchema,
+        responses={201: RequestViewSchema},
+        errors=[400, 413, 422],
+        description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
+        "or several (`items`, `details` keyed by item code: one parent code, one child request each).",
+    )
     @json_endpoint
     def submit(self, request):
         catalogue, stations = reference_data()
         found, children = self.submit_form(read_json_object(request))
-        return 201, tracked_view(found, children, catalogue, stations, request_language(request))
+        view = tracked_view(found, children, catalogue, stations, request_language(request))
+        return 201, RequestViewSchema().dump(view)
 
     @http("GET", "/api/v1/requests/<string:code>")
+    @documented(
+        "Track a request or a multi-item submission",
+        tags=["intake"],
+        query=[("phone", "the contact phone given at submission", True)],
+        responses={200: RequestViewSchema},
+        errors=[400, 404],
+        description="A mistyped code (wrong check character) is 400; an unknown code and a wrong "
+        "phone are the same 404.",
+    )
     @json_endpoint
     def track(self, request, code):
         phone = request.args.get("phone", "")
         if not phone:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        return self.view_of(code, phone, request_language(request))
+        return RequestViewSchema().dump(self.view_of(code, phone, request_language(request)))
 
     # shared with the pages
     def submit_form(self, body):

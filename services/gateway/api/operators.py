@@ -8,18 +8,23 @@ import hmac
 from nameko.web.handlers import http
 
 from ...common.config import secret
+from ..apidoc import documented
 from ..errors import Unauthorized, json_endpoint, read_json_object
 from ..schemas import CompleteJobSchema
 
 
 class OperatorApi:
     @http("GET", "/api/v1/metrology/jobs/<string:code>")
+    @documented("A metrology job", tags=["operators"], auth="operator", responses={200: None},
+                errors=[401, 404, 503])
     @json_endpoint
     def metrology_job(self, request, code):
         require_operator(request)
         return self.call_service("metrology", "get_job", code)
 
     @http("POST", "/api/v1/metrology/jobs/<string:code>/complete")
+    @documented("Issue the certificate of a metrology job", tags=["operators"], auth="operator",
+                body=CompleteJobSchema, responses={200: None}, errors=[400, 401, 404, 409, 422, 503])
     @json_endpoint
     def complete_metrology_job(self, request, code):
         require_operator(request)
