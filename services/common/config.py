@@ -25,6 +25,8 @@ DEFAULTS = {
     # Shared key that domain operators present until accounts arrive (issue 6).
     "OPERATOR_API_KEY": "dev-operator-key",
     "LOG_LEVEL": "INFO",
+    # How often metrology looks for instruments whose verification falls due (recall).
+    "RECALL_CHECK_SECONDS": "3600",
 }
 
 ENV_NAMES = tuple(DEFAULTS)
