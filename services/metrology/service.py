@@ -128,8 +128,9 @@ class MetrologyService:
 
     @rpc
     def record_results(self, request_code, payload):
-        item = handlers.get_job(self.jobs, request_code).item
-        command = results_schema(item).load(payload)
+        job = handlers.get_job(self.jobs, request_code)
+        job.ensure_can_record()  # a wrong state is a 409 before any field is judged
+        command = results_schema(job.item).load(payload)
         job = handlers.record_results(self.jobs, self.standards, self.types, request_code, command, now())
         self.relay.notify()
         return as_dict(job)
