@@ -165,13 +165,18 @@ class InMemoryDocumentStore:
 
 
 # The part of MongoDB's query language the services use, for the in-memory store:
-# equality on (dotted) fields and the range operators. Like MongoDB, a range never
-# matches a missing or null field.
+# equality on (dotted) fields, the range operators and set membership. Like MongoDB,
+# a range never matches a missing or null field.
 _RANGES = {
     "$lt": lambda value, bound: value < bound,
     "$lte": lambda value, bound: value <= bound,
     "$gt": lambda value, bound: value > bound,
     "$gte": lambda value, bound: value >= bound,
+}
+_SETS = {
+    "$in": lambda value, options: value in options,
+    "$nin": lambda value, options: value not in options,
+    "$ne": lambda value, other: value != other,
 }
 
 
@@ -185,6 +190,11 @@ def _field(document, dotted_name):
 
 
 def _matches(value, condition):
-    if isinstance(condition, dict) and condition and all(key in _RANGES for key in condition):
-        return value is not None and all(_RANGES[op](value, bound) for op, bound in condition.items())
-    return value == condition
+    if not (isinstance(condition, dict) and condition and all(key in _RANGES or key in _SETS for key in condition)):
+        return value == condition
+    for operator, operand in condition.items():
+        if operator in _RANGES and (value is None or not _RANGES[operator](value, operand)):
+            return False
+        if operator in _SETS and not _SETS[operator](value, operand):
+            return False
+    return True

@@ -18,20 +18,33 @@ from .adapters.repository import RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import events, health, intake, operators
+from .api import events, health, instruments, intake, lab, verify
 from .errors import ServiceUnavailable
+from .renewals import RenewalRepository
 
 
 def request_store(database):
     return MongoDocumentStore(database.requests, database.counters)
 
 
+def renewal_store(database):
+    return MongoDocumentStore(database.renewals, database.counters)
+
+
 def create_indexes(database):
-    request_store(database).ensure_indexes([("station", 1), ("status", 1)])
+    request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)])
+    renewal_store(database).ensure_indexes([("uscc", 1)])
     EventLog(database.event_log).ensure_indexes()
 
 
-class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, events.EventConsumers):
+class GatewayService(
+    health.HealthApi,
+    intake.IntakeApi,
+    lab.LabApi,
+    verify.VerifyApi,
+    instruments.InstrumentApi,
+    events.EventConsumers,
+):
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
@@ -44,6 +57,10 @@ class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, 
     @property
     def requests(self):
         return RequestRepository(request_store(self.db))
+
+    @property
+    def renewals(self):
+        return RenewalRepository(renewal_store(self.db))
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""
