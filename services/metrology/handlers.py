@@ -272,7 +272,7 @@ def _apply_to_instrument(instruments, uscc, name, serial, envelope, attempts=5):
         instrument = instruments.get(instrument_key(uscc, serial))
         is_new = instrument is None
         if is_new:
-            instrument = Instrument.register(uscc, name, {"serial_number": serial, "name": name})
+            instrument = Instrument.register(uscc, name, serial)
         if not instrument.apply(envelope):
             return 0
         try:

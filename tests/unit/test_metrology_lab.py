@@ -428,6 +428,15 @@ class TestTheInstrumentFileAndRecall:
         assert instrument.requests == [CODE]
         assert [entry["event"] for entry in instrument.history] == ["requested", "certificate_issued"]
 
+    def test_does_not_depend_on_which_announcement_arrives_first(self, lab):
+        lab.work_through(JL01_BODY, verification_results())
+        for name in ("certificates", "jobs"):  # the certificate's event overtakes the job's
+            for envelope in lab.events(name):
+                handlers.file_instruments(lab.instruments, envelope)
+        instrument = handlers.get_instrument(lab.instruments, "91321322MA1ABC123P", "PG-0001")
+        assert (instrument.name, instrument.model, instrument.status) == ("一般压力表", "Y-100", "valid")
+        assert instrument.enterprise_name == JL01_BODY["enterprise"]["name"]
+
     def test_the_same_event_twice_changes_it_once(self, lab):
         self.issue_verification(lab)
         lab.file_everything()

@@ -14,6 +14,3 @@ def require_operator(request):
     if not presented or not hmac.compare_digest(presented, secret("OPERATOR_API_KEY")):
         raise Unauthorized()
 
-
-def has_body(request):
-    return bool(request.content_length) or request.headers.get("Transfer-Encoding") == "chunked"

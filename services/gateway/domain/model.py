@@ -154,7 +154,7 @@ def _public(data):
     """What of a domain event's data the enterprise may see on its timeline."""
     shown = ("certificate_number", "job_number", "summary", "report_number", "replaces", "reason",
              "serial_number", "valid_until", "days_before", "days_left", "conformity", "comment")
-    return {key: data[key] for key in shown if key in data}
+    return {key: data[key] for key in shown if data.get(key) is not None}
 
 
 def _document_number(data):

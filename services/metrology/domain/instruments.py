@@ -55,9 +55,10 @@ class Instrument:
     new_events: list = field(default_factory=list)
 
     @classmethod
-    def register(cls, uscc, enterprise_name, row):
-        return cls(key=instrument_key(uscc, row["serial_number"]), uscc=uscc,
-                   enterprise_name=enterprise_name, serial_number=row["serial_number"], name=row["name"])
+    def register(cls, uscc, enterprise_name, serial_number):
+        """A new entry; its description comes from the events applied to it."""
+        return cls(key=instrument_key(uscc, serial_number), uscc=uscc, enterprise_name=enterprise_name,
+                   serial_number=serial_number, name="")
 
     # -- what it is built from ---------------------------------------------------------------
     def apply(self, envelope):
