@@ -18,7 +18,7 @@ from services.metrology.adapters.repository import (
     JobRepository,
     ReferenceStandardRepository,
 )
-from services.metrology.exceptions import CertificateNotFound, JobNotFound
+from services.metrology.exceptions import CertificateNotFound, InstrumentTypeNotFound, JobNotFound
 from services.metrology.schemas import ReferenceStandardSchema, results_schema
 
 from .fixtures import (
@@ -352,6 +352,15 @@ class TestIssuedCertificates:
             handlers.correct_certificate(lab.certificates, number, {
                 "operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}}, NOW)
 
+    def test_a_superseded_version_cannot_be_withdrawn(self, lab):
+        job = lab.work_through(JL01_BODY, verification_results())
+        number = job.documents[0]["number"]
+        handlers.correct_certificate(lab.certificates, number, {
+            "operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}}, NOW)
+        with pytest.raises(RuleViolated) as refused:
+            handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "撤销"}, NOW)
+        assert refused.value.params == {"number": number, "superseded_by": f"{number}-R1"}
+
     def test_an_unknown_or_malformed_number_is_not_found(self, lab):
         for number in ("SQJL-2026-999999", "not a number"):
             with pytest.raises(CertificateNotFound):
@@ -374,6 +383,10 @@ class TestVerificationPeriods:
         assert (view["period_months"], view["period_basis"], view["period_confirmed"]) == (12, "administrator", True)
         job = lab.work_through(JL01_BODY, verification_results())
         assert lab.certificates.get(job.documents[0]["number"]).valid_until == "2027-11-25"
+
+    def test_an_unknown_type_has_no_period_to_set(self, lab):
+        with pytest.raises(InstrumentTypeNotFound):
+            handlers.set_verification_period(lab.types, "no-such-type", {"operator": "计量科", "period_months": 6}, NOW)
 
     def test_seeding_again_keeps_what_the_administrator_set(self, lab):
         handlers.set_verification_period(lab.types, "water-meters", {"operator": "计量科", "period_months": 24}, NOW)
@@ -406,6 +419,12 @@ class TestReferenceStandardOutOfTolerance:
         standard = handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
             "operator": "王工", "checked_on": "2026-11-25", "result": "within_tolerance", "note": "修复后复校"}, NOW)
         assert standard.status == "in_service" and standard.last_good_check_on == "2026-11-25"
+
+    def test_a_check_cannot_predate_the_last_good_check(self, lab):
+        with pytest.raises(RuleViolated) as refused:
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+                "operator": "王工", "checked_on": "2026-06-01", "result": "within_tolerance"}, NOW)
+        assert refused.value.code == "check_before_last_good_check"
 
     def test_a_second_registration_of_the_same_id_is_refused(self, lab):
         with pytest.raises(RuleViolated):
@@ -483,6 +502,14 @@ class TestTheInstrumentFileAndRecall:
         instrument = handlers.get_instrument(lab.instruments, "91321322MA1ABC123P", "PG-0001")
         assert instrument.current["number"] == "SQJL-2026-000001-R1"
         assert instrument.recall_check_at is not None
+
+    def test_a_withdrawn_certificate_ends_the_recall(self, lab):
+        self.issue_verification(lab)
+        handlers.withdraw_certificate(lab.certificates, "SQJL-2026-000001", {"operator": "钱主任", "reason": "x"}, NOW)
+        lab.file_everything()
+        instrument = handlers.get_instrument(lab.instruments, "91321322MA1ABC123P", "PG-0001")
+        assert instrument.status == "withdrawn" and instrument.recall_check_at is None
+        assert handlers.send_due_reminders(lab.instruments, NOW + timedelta(days=400)) == []
 
     def test_an_out_of_tolerance_standard_is_noted_on_the_affected_instruments(self, lab):
         self.issue_verification(lab)
