@@ -166,9 +166,9 @@ MESSAGES = {
         "这台器具的检定申请正在提交，请稍后查看", "A renewal for this instrument is being submitted; look again shortly.",
     ),
     # what a verification says of a certificate or report
-    "verify.current": ("真实有效（现行版本）", "Genuine and current"),
-    "verify.superseded": ("真实，但已被更正版本替代", "Genuine, but superseded by a corrected version"),
-    "verify.withdrawn": ("真实，但已撤销", "Genuine, but withdrawn"),
+    "certificate_status.current": ("现行有效", "Current"),
+    "certificate_status.superseded": ("已被更正版本替代", "Superseded by a corrected version"),
+    "certificate_status.withdrawn": ("撤销", "Withdrawn"),
     # request statuses (DESIGN §4)
     "status.submitted": ("已提交", "Submitted"),
     "status.accepted": ("已受理", "Accepted"),

@@ -86,7 +86,7 @@ class TestAVerificationRequest:
 
         verified = api.get(f"/api/v1/verify/{number}")
         assert verified.status_code == 200
-        assert verified.json()["status"] == "current" and verified.json()["status_label"] == "真实有效（现行版本）"
+        assert verified.json()["status"] == "current" and verified.json()["status_label"] == "现行有效"
         assert verified.json()["conclusion"] == "pass" and verified.json()["valid_until"]
         assert PHONE not in verified.text and "张伟" not in verified.text
 
@@ -98,7 +98,7 @@ class TestAVerificationRequest:
 
         old = api.get(f"/api/v1/verify/{number}", params={"lang": "en"}).json()
         assert old["status"] == "superseded" and old["superseded_by"] == new_number
-        assert old["status_label"] == "Genuine, but superseded by a corrected version"
+        assert old["status_label"] == "Superseded by a corrected version"
         assert api.get(f"/api/v1/verify/{new_number}").json()["status"] == "current"
         corrected_view = eventually(lambda: tracked(api, code), lambda seen: seen["result"]["certificate_number"] == new_number)
         assert corrected_view["timeline"][-1]["label"] == f"证书 {number} 更正为 {new_number}"

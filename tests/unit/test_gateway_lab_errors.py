@@ -4,7 +4,7 @@ from marshmallow import ValidationError
 from nameko.exceptions import deserialize, serialize
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.gateway.api.verify import verifier_for
+from services.gateway.api.verify import verifying_service
 from services.gateway.errors import as_api_error
 from services.gateway.messages import message
 
@@ -30,6 +30,6 @@ def test_field_errors_keep_their_fields():
 
 
 def test_a_number_is_verified_by_the_service_its_prefix_names():
-    assert verifier_for("SQJL-2026-000001-R1") == ("metrology", "verify")
-    assert verifier_for("SQJC-2026-000001") == ("testing", "verify")
-    assert verifier_for("XX-2026-000001") is None
+    assert verifying_service("SQJL-2026-000001-R1") == "metrology"
+    assert verifying_service("SQJC-2026-000001") == "testing"
+    assert verifying_service("XX-2026-000001") is None
