@@ -141,7 +141,9 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         amqp_uri=broker_vhosts("e2e"),
         mongo_uri=mongo_uri,
         gateway_port=free_port(),
-        extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "OPERATOR_API_KEY": OPERATOR_KEY},
+        extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "OPERATOR_API_KEY": OPERATOR_KEY,
+                   # recall checks every second, so a due reminder shows up while a test waits
+                   "RECALL_CHECK_SECONDS": "1"},
     )
     dev.db_prefix = prefix
     try:

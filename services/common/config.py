@@ -27,6 +27,8 @@ DEFAULTS = {
     # Signs what the pages hand out (confirmation links, form tokens).
     "SECRET_KEY": "dev-secret-key",
     "LOG_LEVEL": "INFO",
+    # How often metrology looks for instruments whose verification falls due (recall).
+    "RECALL_CHECK_SECONDS": "3600",
 }
 
 ENV_NAMES = tuple(DEFAULTS)

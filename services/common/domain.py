@@ -16,10 +16,31 @@ class InvalidTransition(Exception):
     """The aggregate is not in a state that allows this step (HTTP 409 at the gateway)."""
 
     def __init__(self, key, current, wanted):
-        super().__init__(f"{key}: cannot go from {current} to {wanted}")
+        # The parts are the exception's args so it crosses RPC intact (the gateway
+        # rebuilds it and names the current state in its 409).
+        super().__init__(key, current, wanted)
         self.key = key
         self.current = current
         self.wanted = wanted
+
+    def __str__(self):
+        return f"{self.key}: cannot go from {self.current} to {self.wanted}"
+
+
+class RuleViolated(Exception):
+    """A step the state allows but a rule of the domain refuses (HTTP 409).
+
+    ``code`` is a message key the gateway shows (``gateway/messages.py``), ``params``
+    fill it in, e.g. ``RuleViolated("reviewer_must_differ", {"operator": "李四"})``.
+    """
+
+    def __init__(self, code, params=None):
+        super().__init__(code, dict(params or {}))
+        self.code = code
+        self.params = dict(params or {})
+
+    def __str__(self):
+        return f"{self.code} {self.params}"
 
 
 class NotFound(Exception):

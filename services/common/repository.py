@@ -26,7 +26,13 @@ class AggregateRepository:
         aggregate.new_events.clear()
 
     def get(self, key):
-        document = self.store.load(key)
+        return self._from_document(self.store.load(key))
+
+    def find(self, query=None, sort=None, limit=0):
+        """The aggregates whose documents match a MongoDB query (equality and ranges)."""
+        return [self._from_document(document) for document in self.store.find(query, sort, limit)]
+
+    def _from_document(self, document):
         if document is None:
             return None
         return self.aggregate(**{name: document[name] for name in self._persisted if name in document})
@@ -40,5 +46,10 @@ class AggregateRepository:
         document["_id"] = getattr(aggregate, self.key)
         return document
 
+    def request_code_of(self, aggregate):
+        """The request the aggregate's events are about: its key, for jobs and requests.
+        Aggregates that are not one request's (registries, documents) override this."""
+        return getattr(aggregate, self.key)
+
     def _envelopes(self, aggregate):
-        return envelopes_for(self.source, getattr(aggregate, self.key), aggregate.new_events)
+        return envelopes_for(self.source, self.request_code_of(aggregate), aggregate.new_events)

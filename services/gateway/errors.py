@@ -12,14 +12,15 @@ import json
 import logging
 
 from marshmallow import ValidationError
-from nameko.exceptions import RemoteError, UnknownService
+from nameko.exceptions import RemoteError, UnknownService, deserialize_to_instance
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
-from ..common.domain import InvalidTransition
+from ..common.domain import InvalidTransition, RuleViolated
 from .domain.request_code import MalformedCode, WrongCheckCharacter
 from .handlers import RequestNotFound
 from .messages import localize, message, negotiate_language
+from .renewals import EnterpriseNotFound
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ MAPPED_ERRORS = {
     RequestNotFound: (404, "request_not_found"),
     WerkzeugNotFound: (404, "not_found"),
     InvalidTransition: (409, "invalid_transition"),
+    EnterpriseNotFound: (404, "enterprise_not_found"),
 }
 
 # exception class name raised in a domain service → (HTTP status, error code)
@@ -60,7 +62,18 @@ REMOTE_ERRORS = {
     "NotFound": (404, "job_not_found"),
     "InvalidTransition": (409, "invalid_transition"),
     "ValidationError": (422, "validation_failed"),
+    "CertificateNotFound": (404, "document_not_found"),
+    "ReportNotFound": (404, "document_not_found"),
+    "InstrumentTypeNotFound": (404, "instrument_type_not_found"),
+    "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
+    "InstrumentNotFound": (404, "instrument_not_found"),
+    "VersionConflict": (409, "concurrent_change"),
 }
+
+# Domain errors that carry what the user must read (field errors, the current state, the
+# rule refused) come back over RPC as themselves rather than as a bare RemoteError.
+for _carries_detail in (ValidationError, InvalidTransition, RuleViolated):
+    deserialize_to_instance(_carries_detail)
 
 
 def json_response(status, payload, headers=None):
@@ -93,6 +106,8 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields=exc.messages)
     if isinstance(exc, InvalidTransition):
         return ApiError(409, "invalid_transition", current=exc.current)
+    if isinstance(exc, RuleViolated):
+        return ApiError(409, exc.code, **exc.params)
     for cls, (status, code) in MAPPED_ERRORS.items():
         if isinstance(exc, cls):
             return ApiError(status, code)

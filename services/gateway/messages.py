@@ -84,6 +84,96 @@ MESSAGES = {
         "Internal error; it has been logged. Please try again shortly.",
     ),
     "not_found": ("没有这个地址", "There is nothing at this address."),
+    # laboratory work (metrology, testing)
+    "not_a_number": ("此项应为数值", "This field must be a number."),
+    "not_a_date": ("此项应为日期（YYYY-MM-DD）", "This field must be a date (YYYY-MM-DD)."),
+    "pass_with_failed_items": (
+        "有检定项目不合格时结论不能为合格", "The conclusion cannot be a pass when an item failed.",
+    ),
+    "before_adjustment_required": (
+        "器具经调整时，每个校准点都应给出调整前的测得值",
+        "An adjusted instrument needs the reading before adjustment at every point.",
+    ),
+    "limit_needs_a_bound": ("限值应给出上限（max）或下限（min）", "A limit needs a max or a min."),
+    "nothing_to_change": ("没有需要更正的内容", "Nothing to change was given."),
+    "unknown_instrument_type": (
+        "强制检定目录中没有这种器具类型", "There is no such instrument type in the verification catalogue.",
+    ),
+    "no_regulation_for_type": (
+        "该器具类型尚无检定规程，请给出所依据的方法",
+        "No verification regulation is known for this type; give the method used.",
+    ),
+    "unknown_reference_standard": ("没有编号为{id}的计量标准", "There is no reference standard {id}."),
+    "reference_standard_out_of_tolerance": (
+        "计量标准{id}已判定失准，不能使用", "Reference standard {id} is out of tolerance and cannot be used.",
+    ),
+    "reference_standard_calibration_expired": (
+        "计量标准{id}的检定/校准已过期，不能使用",
+        "The calibration of reference standard {id} has expired; it cannot be used.",
+    ),
+    "reviewer_must_differ": (
+        "复核人不能是记录结果的人（{operator}）",
+        "The results must be reviewed by someone other than who recorded them ({operator}).",
+    ),
+    "return_needs_reason": ("退回重做时请写明原因", "Say why the results are sent back."),
+    "not_a_lab_item": (
+        "事项{item}不走实验室检定/检测流程", "Item {item} does not take the laboratory path.",
+    ),
+    "results_must_cover_instruments": (
+        "结果应覆盖申请中的每台器具且不含其他器具（缺少：{missing}；多余或重复：{unknown}）",
+        "Results must cover every instrument of the request and no other (missing: {missing}; "
+        "unknown or repeated: {unknown}).",
+    ),
+    "results_must_cover_samples": (
+        "每个样品都应有结果，且不能有未接收的样品（缺少：{missing}；未知：{unknown}）",
+        "Every sample needs results, and only received samples may have them (missing: {missing}; "
+        "unknown: {unknown}).",
+    ),
+    "recalibration_date_not_requested": (
+        "客户未要求给出复校日期，证书上不应给出（器具 {serial_number}）",
+        "The customer did not ask for a recalibration date, so none may be given ({serial_number}).",
+    ),
+    "recalibration_date_requested": (
+        "客户要求给出复校日期，请为器具 {serial_number} 填写",
+        "The customer asked for a recalibration date; give one for {serial_number}.",
+    ),
+    "decision_rule_required": (
+        "给出限值判定时应写明判定规则", "Give the decision rule when results are judged against limits.",
+    ),
+    "already_superseded": (
+        "{number}已被{superseded_by}替代，只能更正或撤销现行版本",
+        "{number} has been superseded by {superseded_by}; only the current version can be changed.",
+    ),
+    "reference_standard_exists": ("编号{id}的计量标准已登记", "Reference standard {id} is already registered."),
+    "check_before_last_good_check": (
+        "核查日期早于上次合格核查日期（{last_good_check_on}）",
+        "The check is dated before the last good check ({last_good_check_on}).",
+    ),
+    "concurrent_change": (
+        "该记录刚被他人修改，请刷新后重试", "Someone else changed this just now; reload and try again.",
+    ),
+    "document_not_found": (
+        "没有这个编号的证书或报告，请核对编号；查无此号的证书或报告可能不是本平台出具的",
+        "No certificate or report has this number; check it. One that is not found was not issued here.",
+    ),
+    "instrument_type_not_found": ("没有这种器具类型", "There is no such instrument type."),
+    "reference_standard_not_found": ("没有这个计量标准", "There is no such reference standard."),
+    "instrument_not_found": ("器具档案中没有这台器具", "This instrument is not in the instrument file."),
+    "enterprise_not_found": (
+        "没有找到与此信用代码和手机号对应的办件",
+        "No request matches this credit code and phone number.",
+    ),
+    "no_due_reminder": (
+        "这台器具目前没有到期提醒，无需申请周期检定",
+        "This instrument has no due reminder; no renewal is needed yet.",
+    ),
+    "renewal_in_progress": (
+        "这台器具的检定申请正在提交，请稍后查看", "A renewal for this instrument is being submitted; look again shortly.",
+    ),
+    # what a verification says of a certificate or report
+    "certificate_status.current": ("现行有效", "Current"),
+    "certificate_status.superseded": ("已被更正版本替代", "Superseded by a corrected version"),
+    "certificate_status.withdrawn": ("撤销", "Withdrawn"),
     # request statuses (DESIGN §4)
     "status.submitted": ("已提交", "Submitted"),
     "status.accepted": ("已受理", "Accepted"),
@@ -100,6 +190,28 @@ MESSAGES = {
     "event.dispatched": ("分派至{to}", "Dispatched to {to}"),
     "event.job_accepted": ("业务部门接收", "Received by the service"),
     "event.certificate_issued": ("出具证书 {certificate_number}", "Certificate {certificate_number} issued"),
+    "event.samples_received": ("实验室接收样品", "Samples received by the laboratory"),
+    "event.job_started": ("实验室开始办理", "The laboratory started work"),
+    "event.results_recorded": ("已记录检定/校准/检测结果", "Results recorded"),
+    "event.results_reviewed": ("结果已复核", "Results reviewed"),
+    "event.results_returned": ("复核退回，重新记录结果", "Results sent back by the reviewer"),
+    "event.failure_notice_issued": (
+        "出具检定结果通知书 {certificate_number}（不合格）",
+        "Verification failure notice {certificate_number} issued",
+    ),
+    "event.report_issued": ("出具报告 {report_number}", "Report {report_number} issued"),
+    "event.job_completed": ("办结", "Completed"),
+    "event.certificate_corrected": (
+        "证书 {replaces} 更正为 {certificate_number}", "Certificate {replaces} corrected by {certificate_number}",
+    ),
+    "event.certificate_withdrawn": ("证书 {certificate_number} 已撤销", "Certificate {certificate_number} withdrawn"),
+    "event.report_amended": ("报告 {replaces} 更正为 {report_number}", "Report {replaces} amended by {report_number}"),
+    "event.report_withdrawn": ("报告 {report_number} 已撤销", "Report {report_number} withdrawn"),
+    "event.calibration_due": (
+        "器具 {serial_number} 检定有效期至 {valid_until}，请及时申请周期检定（还剩{days_left}天）",
+        "Instrument {serial_number} is verified until {valid_until}; apply for its next verification "
+        "({days_left} days left)",
+    ),
     # who acted
     "role.enterprise": ("企业", "Enterprise"),
     "role.system": ("系统自动", "Automatic"),

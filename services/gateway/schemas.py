@@ -85,7 +85,7 @@ def nested_list(schema, min_items, max_items, required=True):
 class EnterpriseSchema(FormSchema):
     name = text(100)
     uscc = text(40)
-    station = text(6)  # checked against the station registry in load_request_form
+    station = text(6)  # checked against the station registry in load_submission
 
     @validates("uscc")
     def _credit_code(self, value, **kwargs):
@@ -255,10 +255,6 @@ def _add_error(errors, field, key, message):
     field_errors = errors.setdefault(field, {})
     if isinstance(field_errors, dict):
         field_errors.setdefault(key, []).append(message)
-
-
-class CompleteJobSchema(FormSchema):
-    summary = text(500, required=False)
 
 
 # -- what the API answers (dumped through these, and documented from them) ------------

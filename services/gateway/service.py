@@ -18,8 +18,9 @@ from .adapters.repository import RequestGroupRepository, RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import docs, events, health, intake, operators, pages
+from .api import docs, events, health, instruments, intake, lab, pages, verify
 from .errors import ServiceUnavailable
+from .renewals import RenewalRepository
 
 
 def request_store(database):
@@ -30,16 +31,23 @@ def group_store(database):
     return MongoDocumentStore(database.request_groups, database.counters)
 
 
+def renewal_store(database):
+    return MongoDocumentStore(database.renewals, database.counters)
+
+
 def create_indexes(database):
-    request_store(database).ensure_indexes([("station", 1), ("status", 1)])
+    request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)])
     group_store(database).ensure_indexes()
+    renewal_store(database).ensure_indexes([("uscc", 1)])
     EventLog(database.event_log).ensure_indexes()
 
 
 class GatewayService(
     health.HealthApi,
     intake.IntakeApi,
-    operators.OperatorApi,
+    lab.LabApi,
+    verify.VerifyApi,
+    instruments.InstrumentApi,
     pages.Pages,
     docs.ApiDocs,
     events.EventConsumers,
@@ -60,6 +68,10 @@ class GatewayService(
     @property
     def groups(self):
         return RequestGroupRepository(group_store(self.db))
+
+    @property
+    def renewals(self):
+        return RenewalRepository(renewal_store(self.db))
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

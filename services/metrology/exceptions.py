@@ -1,10 +1,29 @@
 """Errors metrology's RPC methods raise; the gateway maps them by name (errors.py)."""
 
-from ..common.domain import InvalidTransition, NotFound
+from ..common.domain import InvalidTransition, NotFound, RuleViolated
 
 
 class JobNotFound(NotFound):
     pass
 
 
-__all__ = ["InvalidTransition", "JobNotFound"]
+class CertificateNotFound(NotFound):
+    pass
+
+
+class InstrumentTypeNotFound(NotFound):
+    pass
+
+
+class ReferenceStandardNotFound(NotFound):
+    pass
+
+
+class InstrumentNotFound(NotFound):
+    pass
+
+
+__all__ = [
+    "InvalidTransition", "RuleViolated", "JobNotFound", "CertificateNotFound",
+    "InstrumentTypeNotFound", "ReferenceStandardNotFound", "InstrumentNotFound",
+]

@@ -1,16 +1,123 @@
-"""Testing use cases, over a TestJobRepository."""
+"""Testing's use cases: plain functions over repositories (in memory in unit tests).
 
-from ..common.domain import NotFound
+Issuing writes the job and the report: the job reserves the report number first, the
+report is inserted under it (a second insert is recognised), the job completes last,
+so an interrupted issue resumes without a second number.
+"""
+
+from ..common.clock import china_date
+from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
+from ..common.issued import document_number, parse_number, status_of
+from ..common.store import AlreadyExists
 from .domain.model import TestJob
+from .domain.reports import Report, report_number
+from .exceptions import JobNotFound, ReportNotFound
+
+SAMPLE_PREFIX = "SQYP"
 
 
 def receive_dispatched_request(repository, envelope, now):
     return open_once(repository, TestJob.open, envelope, now)
 
 
-def get(repository, request_code):
-    found = repository.get(request_code)
-    if found is None:
-        raise NotFound(request_code)
-    return found
+def get_job(jobs, request_code):
+    job = jobs.get(request_code)
+    if job is None:
+        raise JobNotFound(request_code)
+    return job
+
+
+def receive_samples(jobs, request_code, command, now):
+    """Sample intake: each sample gets the laboratory's unique number (SQYP-2026-000001)."""
+    job = get_job(jobs, request_code)
+    job.ensure_can_receive_samples()  # before numbers are drawn, so none is wasted
+    year = china_date(now).year
+    samples = [{"sample_number": document_number(SAMPLE_PREFIX, year, jobs.next_sample_sequence(year)), **sample}
+               for sample in command["samples"]]
+    job.receive_samples(samples, command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def start_job(jobs, request_code, command, now):
+    job = get_job(jobs, request_code)
+    job.start(command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def record_results(jobs, request_code, command, now):
+    job = get_job(jobs, request_code)
+    job.record_results(command, command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def review_results(jobs, request_code, command, now):
+    job = get_job(jobs, request_code)
+    job.review(command["operator"], command["approved"], command.get("comment"), now)
+    jobs.save(job)
+    return job
+
+
+def issue_report(jobs, reports, request_code, command, laboratory, now):
+    job = get_job(jobs, request_code)
+    job.ensure_issuable()
+    if job.report_number is None:
+        year = china_date(now).year
+        job.reserve_report_number(report_number(year, reports.next_sequence(year)))
+        jobs.save(job)
+    report = reports.get(job.report_number)
+    if report is None:
+        report = Report.issue(job.report_number, job, laboratory, command["operator"], now)
+        try:
+            reports.add(report)
+        except AlreadyExists:
+            report = reports.get(job.report_number)
+    job.complete(report, command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def get_report(reports, number):
+    report = reports.get(number.strip().upper()) if parse_number(number) else None
+    if report is None:
+        raise ReportNotFound(number)
+    return report
+
+
+def report_status(reports, report):
+    successor = reports.successor(report.number)
+    return status_of(report.withdrawal, successor), successor.number if successor else None
+
+
+def amend_report(reports, number, command, now):
+    report = get_report(reports, number)
+    _require_current(reports, report)
+    amended = report.amend(command["changes"], command["reason"], command["operator"], now)
+    try:
+        reports.add(amended)
+    except AlreadyExists as exc:
+        raise RuleViolated("already_superseded", {"number": number, "superseded_by": amended.number}) from exc
+    return amended
+
+
+def withdraw_report(reports, number, command, now):
+    report = get_report(reports, number)
+    _require_current(reports, report)
+    report.withdraw(command["reason"], command["operator"], now)
+    reports.save(report)
+    return report
+
+
+def verify_report(reports, number):
+    report = get_report(reports, number)
+    status, superseded_by = report_status(reports, report)
+    return {**report.public_view(status, superseded_by), "current_version": reports.latest_version(report).number}
+
+
+def _require_current(reports, report):
+    successor = reports.successor(report.number)
+    if successor is not None:
+        raise RuleViolated("already_superseded", {"number": report.number, "superseded_by": successor.number})

@@ -1,7 +1,9 @@
 """The testing service (检验检测): thin nameko adapter over handlers.py."""
 
-import dataclasses
+import json
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 
 from nameko.rpc import rpc
 
@@ -11,26 +13,51 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from . import handlers
-from .adapters.repository import TestJobRepository
+from .adapters.repository import ReportRepository, TestJobRepository
+from .schemas import (
+    AmendmentSchema,
+    OperatorSchema,
+    ReviewSchema,
+    SampleIntakeSchema,
+    WithdrawalSchema,
+    as_dict,
+    results_schema,
+)
 
 
-def store(database):
-    return MongoDocumentStore(database.jobs, database.counters)
+@cache
+def laboratory():
+    lab = json.loads((resources.files("services.testing") / "data" / "laboratory.json").read_text(encoding="utf-8"))
+    return {key: lab[key] for key in ("name", "address", "authorization")}
+
+
+def store(database, collection="jobs"):
+    return MongoDocumentStore(database[collection], database.counters)
 
 
 def create_indexes(database):
-    store(database).ensure_indexes()
+    store(database, "jobs").ensure_indexes()
+    store(database, "reports").ensure_indexes()
+
+
+def now():
+    return datetime.now(UTC)
 
 
 class TestingService:
+    __test__ = False
     name = "testing"
 
     db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["jobs"])
+    relay = OutboxRelay(["jobs", "reports"])
 
     @property
     def repository(self):
-        return TestJobRepository(store(self.db))
+        return TestJobRepository(store(self.db, "jobs"))
+
+    @property
+    def reports(self):
+        return ReportRepository(store(self.db, "reports"))
 
     @rpc
     def health(self):
@@ -38,10 +65,63 @@ class TestingService:
 
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.repository, envelope, datetime.now(UTC)):
+        if handlers.receive_dispatched_request(self.repository, envelope, now()):
             self.relay.notify()
 
+    # -- jobs -------------------------------------------------------------------------------
     @rpc
-    def get(self, request_code):
-        found = handlers.get(self.repository, request_code)
-        return {k: v for k, v in dataclasses.asdict(found).items() if k != "new_events"}
+    def get_job(self, request_code):
+        return as_dict(handlers.get_job(self.repository, request_code))
+
+    @rpc
+    def receive_samples(self, request_code, payload):
+        return self._step(handlers.receive_samples, request_code, SampleIntakeSchema().load(payload))
+
+    @rpc
+    def start_job(self, request_code, payload):
+        return self._step(handlers.start_job, request_code, OperatorSchema().load(payload))
+
+    @rpc
+    def record_results(self, request_code, payload):
+        job = handlers.get_job(self.repository, request_code)
+        job.ensure_can_record()  # a wrong state is a 409 before any field is judged
+        return self._step(handlers.record_results, request_code, results_schema(job.item).load(payload))
+
+    @rpc
+    def review_results(self, request_code, payload):
+        return self._step(handlers.review_results, request_code, ReviewSchema().load(payload))
+
+    @rpc
+    def issue_report(self, request_code, payload):
+        command = OperatorSchema().load(payload)
+        job = handlers.issue_report(self.repository, self.reports, request_code, command, laboratory(), now())
+        self.relay.notify()
+        return as_dict(job)
+
+    def _step(self, handler, request_code, command):
+        job = handler(self.repository, request_code, command, now())
+        self.relay.notify()
+        return as_dict(job)
+
+    # -- reports ----------------------------------------------------------------------------
+    @rpc
+    def get_report(self, number):
+        report = handlers.get_report(self.reports, number)
+        status, superseded_by = handlers.report_status(self.reports, report)
+        return {**as_dict(report), "status": status, "superseded_by": superseded_by}
+
+    @rpc
+    def amend_report(self, number, payload):
+        amended = handlers.amend_report(self.reports, number, AmendmentSchema().load(payload), now())
+        self.relay.notify()
+        return self.get_report(amended.number)
+
+    @rpc
+    def withdraw_report(self, number, payload):
+        handlers.withdraw_report(self.reports, number, WithdrawalSchema().load(payload), now())
+        self.relay.notify()
+        return self.get_report(number)
+
+    @rpc
+    def verify(self, number):
+        return handlers.verify_report(self.reports, number)

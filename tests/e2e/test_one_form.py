@@ -2,11 +2,14 @@
 
 import concurrent.futures
 import time
+import uuid
 
 import httpx
 import pytest
 
-from ..unit.fixtures import JL02_BODY
+from ..unit.fixtures import JL02_BODY, verification_results
+from .test_lab_work import jl01_for, new_standard, step
+from .test_walking_skeleton import complete_calibration
 
 pytestmark = pytest.mark.e2e
 
@@ -51,20 +54,24 @@ def test_several_items_get_one_parent_code_and_a_child_each_routed_to_its_domain
 
 
 def test_the_parent_completes_only_when_every_child_has(api):
+    serial = f"PG-{uuid.uuid4().hex[:6]}"
     group = api.post("/api/v1/requests", json={**MULTI, "items": ["JL02", "JL01"], "details": {
-        "JL02": JL02_BODY["details"], "JL01": JL02_BODY["details"]}}).json()
+        "JL02": JL02_BODY["details"], "JL01": jl01_for(serial)["details"]}}).json()
     first, second = (child["code"] for child in group["children"])
-    operator = {"Authorization": "Bearer e2e-operator-key"}
     for code in (first, second):
         deadline = time.monotonic() + 15
         while tracked(api, code)["status"] != "in_progress" and time.monotonic() < deadline:
             time.sleep(0.1)
-    assert api.post(f"/api/v1/metrology/jobs/{first}/complete", headers=operator).status_code == 200
+    complete_calibration(api, first)
     deadline = time.monotonic() + 15
     while tracked(api, first)["status"] != "completed" and time.monotonic() < deadline:
         time.sleep(0.1)
     assert tracked(api, group["code"])["status"] == "in_progress"
-    assert api.post(f"/api/v1/metrology/jobs/{second}/complete", headers=operator).status_code == 200
+    standard = new_standard(api)
+    step(api, "metrology", second, "start", {"operator": "李工"})
+    step(api, "metrology", second, "results", verification_results(serial=serial, standard=standard))
+    step(api, "metrology", second, "review", {"operator": "赵工", "approved": True})
+    step(api, "metrology", second, "issue", {"operator": "钱主任"})
     deadline = time.monotonic() + 15
     while tracked(api, group["code"])["status"] != "completed" and time.monotonic() < deadline:
         time.sleep(0.1)

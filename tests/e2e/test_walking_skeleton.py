@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ..conftest import OPERATOR_KEY
-from ..unit.fixtures import JL02_BODY, jl02_body
+from ..unit.fixtures import JL02_BODY, REFERENCE_STANDARD, calibration_results, jl02_body
 
 pytestmark = pytest.mark.e2e
 
@@ -47,15 +47,14 @@ def test_a_calibration_request_is_submitted_tracked_and_completed_with_a_certifi
         "submitted", "accepted", "dispatched", "job_accepted"
     ]
 
-    completed_job = api.post(f"/api/v1/metrology/jobs/{code}/complete", json={"summary": "合格"}, headers=OPERATOR)
-    assert completed_job.status_code == 200
-    number = completed_job.json()["certificate_number"]
+    number = complete_calibration(api, code)
 
     completed = wait_for_status(api, code, "completed")
-    assert completed["result"] == {"certificate_number": number}
-    assert completed["timeline"][-1]["label"] == f"出具证书 {number}"
+    assert completed["result"]["certificate_number"] == number
+    labels = [entry["label"] for entry in completed["timeline"]]
+    assert f"出具证书 {number}" in labels and labels[-1] == "办结"
     english = api.get(f"/api/v1/requests/{code}", params={"phone": "13912345678", "lang": "en"}).json()
-    assert english["timeline"][-1]["label"] == f"Certificate {number} issued"
+    assert f"Certificate {number} issued" in [entry["label"] for entry in english["timeline"]]
 
 
 def test_every_domain_receives_its_own_requests(api):
@@ -73,16 +72,33 @@ def test_every_domain_receives_its_own_requests(api):
 def test_a_certificate_is_issued_once_and_only_for_known_jobs(api):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     wait_for_status(api, code, "in_progress")
-    assert api.post(f"/api/v1/metrology/jobs/{code}/complete", headers=OPERATOR).status_code == 200
-    again = api.post(f"/api/v1/metrology/jobs/{code}/complete", headers=OPERATOR)
+    complete_calibration(api, code)
+    again = api.post(f"/api/v1/metrology/jobs/{code}/issue", json={"operator": "钱主任"}, headers=OPERATOR)
     assert again.status_code == 409 and again.json()["error"] == "invalid_transition"
-    unknown = api.post("/api/v1/metrology/jobs/321322-20261126-09999-2/complete", headers=OPERATOR)
+    unknown = api.post("/api/v1/metrology/jobs/321322-20261126-09999-2/start", json={"operator": "李工"},
+                       headers=OPERATOR)
     assert unknown.status_code == 404
 
 
 def test_operator_calls_need_the_operator_key(api):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
-    assert api.post(f"/api/v1/metrology/jobs/{code}/complete").status_code == 401
-    wrong = api.post(f"/api/v1/metrology/jobs/{code}/complete", headers={"Authorization": "Bearer nope"})
+    assert api.post(f"/api/v1/metrology/jobs/{code}/start", json={"operator": "李工"}).status_code == 401
+    wrong = api.post(f"/api/v1/metrology/jobs/{code}/start", json={"operator": "李工"},
+                     headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     assert wrong.json()["error"] == "unauthorized"
+
+
+def complete_calibration(api, code):
+    """The laboratory's steps for a JL02 job, with the standard RS-SKELETON; the certificate number."""
+    standard = {**REFERENCE_STANDARD, "id": "RS-SKELETON"}
+    registered = api.post("/api/v1/metrology/reference-standards", json=standard, headers=OPERATOR)
+    assert registered.status_code in (201, 409)  # registered by an earlier test of this session
+    steps = [("start", {"operator": "李工"}),
+             ("results", calibration_results(operator="李工", standard="RS-SKELETON")),
+             ("review", {"operator": "赵工", "approved": True}),
+             ("issue", {"operator": "钱主任"})]
+    for step, body in steps:
+        answer = api.post(f"/api/v1/metrology/jobs/{code}/{step}", json=body, headers=OPERATOR)
+        assert answer.status_code == 200, answer.text
+    return answer.json()["documents"][0]["number"]

@@ -2,12 +2,15 @@
 
 import eventlet
 import pytest
+from marshmallow import ValidationError
 from nameko.standalone.rpc import ClusterRpcClient
 
+import services.gateway.errors  # noqa: F401 - rebuilds domain errors that cross RPC, as the gateway does
+from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
 from services.metrology.service import MetrologyService
 
-from ..unit.fixtures import JL02_BODY
+from ..unit.fixtures import JL02_BODY, REFERENCE_STANDARD, calibration_results
 from .broker import EventWatcher, publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -72,13 +75,29 @@ def test_a_dispatch_to_another_domain_is_not_metrologys(metrology, events, jobs,
     assert [job["_id"] for job in jobs.find()] == [CODE]
 
 
-def test_an_operator_issues_the_certificate_over_rpc(metrology, events, jobs, amqp_uri):
+def test_an_operator_works_the_job_over_rpc_and_the_certificate_is_announced(metrology, events, jobs, amqp_uri):
     publish(amqp_uri, "gateway", dispatch())
     assert wait_until(lambda: jobs.find_one({"_id": CODE}))
-    job = rpc(amqp_uri, "issue_certificate", CODE, {"summary": "合格"})
-    assert job["status"] == "certificate_issued"
+    rpc(amqp_uri, "register_reference_standard", REFERENCE_STANDARD)
+    rpc(amqp_uri, "start_job", CODE, {"operator": "李工"})
+    rpc(amqp_uri, "record_results", CODE, calibration_results())
+    rpc(amqp_uri, "review_results", CODE, {"operator": "赵工", "approved": True})
+    job = rpc(amqp_uri, "issue_documents", CODE, {"operator": "钱主任"})
+    assert job["status"] == "completed"
     issued = events.wait_for(lambda e: e["type"] == "certificate_issued")
-    assert issued[0]["data"]["certificate_number"] == job["certificate_number"]
+    assert issued[0]["data"]["certificate_number"] == job["documents"][0]["number"]
+    assert issued[0]["request_code"] == CODE
+
+
+def test_refusals_cross_rpc_as_what_they_are(metrology, jobs, amqp_uri):
+    publish(amqp_uri, "gateway", dispatch())
+    assert wait_until(lambda: jobs.find_one({"_id": CODE}))
+    with pytest.raises(InvalidTransition) as out_of_order:
+        rpc(amqp_uri, "issue_documents", CODE, {"operator": "钱主任"})
+    assert out_of_order.value.current == "received"
+    with pytest.raises(ValidationError) as no_name:
+        rpc(amqp_uri, "start_job", CODE, {})
+    assert no_name.value.messages == {"operator": ["required"]}
 
 
 def test_health_answers_with_the_store_state(metrology, amqp_uri):

@@ -28,3 +28,89 @@ def jl02_body(**changes):
     body = copy.deepcopy(JL02_BODY)
     body.update(changes)
     return body
+
+
+JL01_BODY = {
+    "item": "JL01",
+    "enterprise": {"name": "宿迁市测试精密机械有限公司", "uscc": "91321322MA1ABC123P", "station": "321322"},
+    "contact": {"name": "张伟", "phone": "13912345678"},
+    "details": {
+        "instruments": [
+            {
+                "name": "一般压力表",
+                "model": "Y-100",
+                "serial_number": "PG-0001",
+                "measuring_range": "0-1.6 MPa",
+                "accuracy_class": "1.6级",
+                "quantity": 1,
+                "usage": "safety",
+            }
+        ]
+    },
+}
+
+JC01_BODY = {
+    "item": "JC01",
+    "enterprise": {"name": "宿迁市测试精密机械有限公司", "uscc": "91321322MA1ABC123P", "station": "321322"},
+    "contact": {"name": "张伟", "phone": "13912345678"},
+    "details": {
+        "samples": [{"name": "大米", "specification": "5 kg/袋", "quantity": 2}],
+        "test_items": "镉（以Cd计）",
+        "method_standard": "GB 5009.15-2023",
+        "report_use": "trade",
+    },
+}
+
+JC02_BODY = {
+    "item": "JC02",
+    "enterprise": {"name": "宿迁市测试精密机械有限公司", "uscc": "91321322MA1ABC123P", "station": "321322"},
+    "contact": {"name": "张伟", "phone": "13912345678"},
+    "details": {"test_type": "pesticide", "samples": [{"name": "青菜", "origin": "沭阳县", "quantity": 1}]},
+}
+
+REFERENCE_STANDARD = {
+    "operator": "王工",
+    "id": "RS-P01",
+    "name": "精密数字压力计",
+    "model": "CPG2500",
+    "serial_number": "DPC-88001",
+    "measuring_range": "(0-2.5) MPa",
+    "uncertainty": "0.02级",
+    "calibration_certificate": "JSJL-2026-01234",
+    "calibrated_by": "江苏省计量科学研究院",
+    "calibration_valid_until": "2027-06-30",
+    "last_good_check_on": "2026-07-01",
+}
+
+ENVIRONMENT = {"location": "本实验室压力室", "temperature_c": 20.5, "humidity_pct": 55}
+
+
+def verification_results(operator="李工", conclusion="pass", serial="PG-0001", standard="RS-P01"):
+    entry = {
+        "serial_number": serial,
+        "instrument_type": "pressure-gauges-for-general-use",
+        "manufacturer": "上海仪表厂",
+        "reference_standards": [standard],
+        "items": [
+            {"item": "外观", "result": "符合要求", "conforms": True},
+            {"item": "示值误差", "result": "最大 0.012 MPa（允许 ±0.026 MPa）" if conclusion == "pass"
+             else "最大 0.041 MPa（允许 ±0.026 MPa）", "conforms": conclusion == "pass"},
+        ],
+        "conclusion": conclusion,
+    }
+    if conclusion == "fail":
+        entry["failure_reasons"] = "示值误差超过最大允许误差"
+    return {"operator": operator, "environment": ENVIRONMENT, "instruments": [entry]}
+
+
+def calibration_results(operator="李工", serial="SN-0001", standard="RS-P01", adjusted=False, **extra):
+    points = [
+        {"nominal": "0.400", "measured": "0.4012", "expanded_uncertainty": "0.0008", "coverage_factor": 2, "unit": "MPa"},
+        {"nominal": "1.600", "measured": "1.5985", "expanded_uncertainty": "0.0012", "coverage_factor": 2, "unit": "MPa"},
+    ]
+    if adjusted:
+        for point in points:
+            point["measured_before_adjustment"] = "1.6100"
+    entry = {"serial_number": serial, "method": {"code": "JJG 875-2019", "title": "数字压力计"},
+             "reference_standards": [standard], "points": points, "adjusted": adjusted, **extra}
+    return {"operator": operator, "environment": ENVIRONMENT, "instruments": [entry]}

@@ -141,15 +141,14 @@ class TestProjectingDomainEvents:
         assert request.status == "in_progress"
         assert request.timeline[-1]["actor"]["role"] == "metrology"
 
-    def test_a_certificate_completes_the_request_with_its_number(self, requests, store):
+    def test_a_completed_job_completes_the_request_with_its_result(self, requests, store):
         code = self.dispatched(requests, store)
         handlers.project_domain_event(requests, self.domain_event(code, "job_accepted"))
-        handlers.project_domain_event(
-            requests, self.domain_event(code, "certificate_issued", {"certificate_number": "SQJL-2026-000001"}, 2)
-        )
+        result = {"certificate_number": "SQJL-2026-000001", "documents": []}
+        handlers.project_domain_event(requests, self.domain_event(code, "job_completed", {"result": result}, 2))
         request = requests.get(code)
         assert request.status == "completed"
-        assert request.result == {"certificate_number": "SQJL-2026-000001"}
+        assert request.result == result
 
     def test_an_event_delivered_twice_shows_once(self, requests, store):
         code = self.dispatched(requests, store)
@@ -160,13 +159,13 @@ class TestProjectingDomainEvents:
 
     def test_a_late_event_never_moves_the_request_back(self, requests, store):
         code = self.dispatched(requests, store)
-        issued = self.domain_event(code, "certificate_issued", {"certificate_number": "N1"}, minutes=2)
+        completed = self.domain_event(code, "job_completed", {"result": {"certificate_number": "N1"}}, minutes=2)
         accepted = self.domain_event(code, "job_accepted", minutes=1)
-        handlers.project_domain_event(requests, issued)
+        handlers.project_domain_event(requests, completed)
         handlers.project_domain_event(requests, accepted)
         request = requests.get(code)
         assert request.status == "completed"
-        assert [e["event"] for e in request.timeline][-2:] == ["job_accepted", "certificate_issued"]
+        assert [e["event"] for e in request.timeline][-2:] == ["job_accepted", "job_completed"]
 
     def test_an_event_for_a_request_never_submitted_is_refused(self, requests):
         with pytest.raises(handlers.UnknownRequest):

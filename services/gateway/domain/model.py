@@ -32,10 +32,25 @@ TRANSITIONS = {
 # How far along the happy path a status is, so a late event never moves a request back.
 PROGRESS = {SUBMITTED: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
 
-# Domain events the tracking view shows, and the status each one means.
+# Domain events the tracking view shows, and the status each one means (None: shown on
+# the timeline, the status stays, e.g. a correction or a recall after completion).
 PROJECTED_EVENTS = {
     "job_accepted": IN_PROGRESS,
-    "certificate_issued": COMPLETED,
+    # the laboratory's steps (metrology and testing, ISO/IEC 17025)
+    "samples_received": IN_PROGRESS,
+    "job_started": IN_PROGRESS,
+    "results_recorded": IN_PROGRESS,
+    "results_reviewed": IN_PROGRESS,
+    "results_returned": IN_PROGRESS,
+    "certificate_issued": IN_PROGRESS,
+    "failure_notice_issued": IN_PROGRESS,
+    "report_issued": IN_PROGRESS,
+    "job_completed": COMPLETED,  # its data["result"] becomes the request's result
+    "certificate_corrected": None,
+    "certificate_withdrawn": None,
+    "report_amended": None,
+    "report_withdrawn": None,
+    "calibration_due": None,
 }
 
 SYSTEM = {"role": "system", "name": "system"}
@@ -103,15 +118,17 @@ class ServiceRequest:
             return False
         self.applied_events.append(event_id)
         entry = {"at": occurred_at, "event": event_type, "status": None,
-                 "actor": {"role": source, "name": source}, "reason": None,
+                 "actor": {"role": source, "name": data.get("operator") or source}, "reason": None,
                  "details": _public(data)}
         target = PROJECTED_EVENTS[event_type]
-        if PROGRESS[target] > PROGRESS.get(self.status, -1):
+        if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
             self.status = entry["status"] = target
         self.timeline.append(entry)
         self.timeline.sort(key=lambda each: each["at"])
-        if event_type == "certificate_issued":
-            self.result = {"certificate_number": data["certificate_number"]}
+        if data.get("result") is not None:
+            self.result = data["result"]
+        elif data.get("replaces") and self.result:
+            self.result = _with_new_version(self.result, data["replaces"], _document_number(data))
         return True
 
     # -- views ------------------------------------------------------------------------
@@ -157,5 +174,21 @@ def rolled_up_status(statuses):
 
 def _public(data):
     """What of a domain event's data the enterprise may see on its timeline."""
-    shown = ("certificate_number", "job_number", "summary")
-    return {key: data[key] for key in shown if key in data}
+    shown = ("certificate_number", "job_number", "summary", "report_number", "replaces", "reason",
+             "serial_number", "valid_until", "days_before", "days_left", "conformity", "comment")
+    return {key: data[key] for key in shown if data.get(key) is not None}
+
+
+def _document_number(data):
+    return data.get("certificate_number") or data.get("report_number")
+
+
+def _with_new_version(result, replaced, replacement):
+    """The result naming a corrected document's new version instead of the old one."""
+    def swap(value):
+        return replacement if value == replaced else value
+
+    updated = {key: swap(value) for key, value in result.items() if key != "documents"}
+    if "documents" in result:
+        updated["documents"] = [{**document, "number": swap(document["number"])} for document in result["documents"]]
+    return updated

@@ -1,20 +1,32 @@
 """A metrology job: the laboratory's side of a JL request, in plain Python.
 
-``received → certificate_issued``. The lab's full ISO/IEC 17025 path (start, results,
-review) grows here in a later issue; the shape stays: methods check the state, change
-it, and record the domain event that announces the change.
+JL01 (compulsory verification) and JL02 (calibration) take the laboratory path of
+``common/lab.py``: started, results recorded per instrument, reviewed by another person,
+issued. Issuing gives every instrument of the request its own document: a verification
+certificate or a notice of failure (JL01), a calibration certificate (JL02). The
+documents are separate aggregates (``certificates.py``); the job keeps their numbers.
 """
 
 from dataclasses import dataclass, field
 
-from ...common.domain import DomainEvent, InvalidTransition
+from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
+from ...common.lab import (
+    COMPLETED,
+    IN_PROGRESS,
+    RECEIVED,
+    RESULTS_RECORDED,
+    REVIEWED,
+    LabWorkflow,
+)
 
-RECEIVED = "received"
-CERTIFICATE_ISSUED = "certificate_issued"
+VERIFICATION = "JL01"
+CALIBRATION = "JL02"
+
+__all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "COMPLETED"]
 
 
 @dataclass
-class Job:
+class Job(LabWorkflow):
     request_code: str
     item: str
     station: str
@@ -23,11 +35,17 @@ class Job:
     details: dict
     received_at: str
     status: str = RECEIVED
-    certificate_number: str | None = None
-    issued_at: str | None = None
-    summary: str | None = None
+    steps: list = field(default_factory=list)
+    results: dict | None = None  # {"environment": {...}, "instruments": [per instrument]}
+    recorded_by: str | None = None
+    reviewed_by: str | None = None
+    document_numbers: list = field(default_factory=list)  # reserved when issuing begins
+    documents: list = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
+    completed_at: str | None = None
     version: int = 0
     new_events: list = field(default_factory=list)
+
+    LAB_ITEMS = (VERIFICATION, CALIBRATION)
 
     @classmethod
     def open(cls, work, now):
@@ -41,26 +59,92 @@ class Job:
             details=work.get("details") or {},
             received_at=now.isoformat(),
         )
-        job.new_events.append(
-            DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at})
-        )
+        # The instrument file is built from this announcement (handlers.file_instruments).
+        job.new_events.append(DomainEvent("job_accepted", {
+            "item": job.item, "received_at": job.received_at,
+            "enterprise": job.enterprise, "instruments": job.instruments,
+        }))
         return job
 
-    def issue_certificate(self, number, now, summary=None):
-        if self.status != RECEIVED:
-            raise InvalidTransition(self.request_code, self.status, CERTIFICATE_ISSUED)
-        self.status = CERTIFICATE_ISSUED
-        self.certificate_number = number
-        self.issued_at = now.isoformat()
-        self.summary = summary
-        self.new_events.append(
-            DomainEvent(
-                "certificate_issued",
-                {"certificate_number": number, "item": self.item, "issued_at": self.issued_at},
-            )
-        )
+    @property
+    def instruments(self):
+        return list(self.details.get("instruments") or [])
 
+    @property
+    def recalibration_date_requested(self):
+        return bool(self.details.get("recalibration_date_requested"))
 
-def certificate_number(year, sequence):
-    """Certificate numbers are unique per lab and year: ``SQJL-2026-000001``."""
-    return f"SQJL-{year}-{sequence:06d}"
+    def record_results(self, results, operator, now):
+        """Results for every instrument of the request (again, until reviewed)."""
+        self.ensure_can_record()
+        self._check_covers_every_instrument(results["instruments"])
+        if self.item == CALIBRATION:
+            self._check_recalibration_dates(results["instruments"])
+        self.results = results
+        self.recorded_by = operator
+        self.status = RESULTS_RECORDED
+        self.steps.append({"at": now.isoformat(), "step": "results_recorded", "operator": operator,
+                           "status": RESULTS_RECORDED})
+        outcome = {"operator": operator, "status": RESULTS_RECORDED, "instruments": len(results["instruments"])}
+        if self.item == VERIFICATION:
+            outcome["failed"] = sum(1 for each in results["instruments"] if each["conclusion"] == "fail")
+        self.new_events.append(DomainEvent("results_recorded", outcome))
+
+    def ensure_can_record(self):
+        self._require_lab_item(RESULTS_RECORDED)
+        if self.status not in (IN_PROGRESS, RESULTS_RECORDED):
+            raise InvalidTransition(self.request_code, self.status, RESULTS_RECORDED)
+
+    def review(self, operator, approved, comment, now):
+        super().review(operator, approved, comment, now)
+        self.reviewed_by = operator if approved else None
+
+    def reserve_document_numbers(self, numbers):
+        """Numbers for the documents about to be issued, kept so a retried issue reuses them."""
+        self.ensure_issuable()
+        if not self.document_numbers:
+            self.document_numbers = list(numbers)
+
+    def complete(self, documents, operator, now):
+        """All documents are issued: the job, and so the request, is done."""
+        self.ensure_issuable()
+        self.documents = list(documents)
+        self.status = COMPLETED
+        self.completed_at = now.isoformat()
+        self.steps.append({"at": self.completed_at, "step": "job_completed", "operator": operator, "status": COMPLETED})
+        primary = documents[0]["number"]
+        self.new_events.append(DomainEvent("job_completed", {
+            "operator": operator, "status": COMPLETED,
+            "certificate_number": primary,
+            "result": {"certificate_number": primary, "documents": self.documents},
+        }))
+
+    def result_for(self, serial_number):
+        return next(each for each in self.results["instruments"] if each["serial_number"] == serial_number)
+
+    # -- rules --------------------------------------------------------------------------
+    def ensure_issuable(self):
+        self._require_lab_item(COMPLETED)
+        if self.status != REVIEWED:
+            raise InvalidTransition(self.request_code, self.status, COMPLETED)
+
+    def _check_covers_every_instrument(self, entries):
+        requested = [each["serial_number"] for each in self.instruments]
+        given = [each["serial_number"] for each in entries]
+        missing = [serial for serial in requested if serial not in given]
+        unknown = [serial for serial in given if serial not in requested]
+        repeated = sorted({serial for serial in given if given.count(serial) > 1})
+        if missing or unknown or repeated:
+            raise RuleViolated("results_must_cover_instruments", {
+                "missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown + repeated) or "-",
+            })
+
+    def _check_recalibration_dates(self, entries):
+        # ISO/IEC 17025 §7.8.4.3: no recommended calibration interval unless the customer
+        # asked for one (the JL02 form's recalibration_date_requested).
+        for each in entries:
+            given = each.get("recalibration_date") is not None
+            if given and not self.recalibration_date_requested:
+                raise RuleViolated("recalibration_date_not_requested", {"serial_number": each["serial_number"]})
+            if not given and self.recalibration_date_requested:
+                raise RuleViolated("recalibration_date_requested", {"serial_number": each["serial_number"]})

@@ -1,35 +1,189 @@
 """A testing job (检验检测委托), in plain Python.
 
-Opened when the station dispatches a JC request. Sample intake, results and reports
-(ISO/IEC 17025) grow here in a later issue.
+JC01 (commissioned testing) and JC02 (rapid food and agricultural testing) take the
+laboratory path of ``common/lab.py`` with sample intake first: samples are received
+(numbered, described, their condition on receipt noted, who received them and when),
+the work starts, results are recorded per sample and test item, another person reviews
+them, and one report is issued (``reports.py``).
+
+Conformity (17025 §7.1.3, §7.8.6) is decided here from the recorded values and the
+decision rule the customer agreed:
+
+* ``simple_acceptance`` — the value itself is compared with the limit;
+* ``guarded_acceptance`` — the value plus its expanded uncertainty U must be within the
+  limit (guard band w = U, ILAC-G8), so a "pass" is a pass with confidence;
+* JC02 rapid tests are qualitative: negative conforms; positive is a suspected failure
+  to be confirmed by a standard method.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from ...common.domain import DomainEvent
+from ...common.clock import china_date
+from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
+from ...common.lab import (
+    COMPLETED,
+    IN_PROGRESS,
+    RECEIVED,
+    RESULTS_RECORDED,
+    REVIEWED,
+    SAMPLES_RECEIVED,
+    LabWorkflow,
+)
 
-RECEIVED = "received"
+COMMISSIONED = "JC01"
+RAPID = "JC02"
+
+PASS, FAIL, NOT_ASSESSED = "pass", "fail", "not_assessed"
+
+DECISION_RULES = {
+    "simple_acceptance": "简单接受（测得值在限值内判为符合，不考虑测量不确定度）",
+    "guarded_acceptance": "保护带接受（测得值加扩展不确定度 U 在限值内判为符合，保护带 w = U）",
+    "qualitative": "定性判定（阴性判为符合；阳性判为疑似不符合，需按标准方法确证）",
+}
+
+__all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "COMPLETED"]
 
 
 @dataclass
-class TestJob:
+class TestJob(LabWorkflow):
+    __test__ = False  # not a pytest test class, whatever its name
+
     request_code: str
     item: str
     enterprise: dict
     details: dict
     received_at: str
+    station: str = ""
+    contact: dict = field(default_factory=dict)
     status: str = RECEIVED
+    steps: list = field(default_factory=list)
+    samples: list = field(default_factory=list)
+    results: dict | None = None
+    recorded_by: str | None = None
+    reviewed_by: str | None = None
+    report_number: str | None = None
+    documents: list = field(default_factory=list)
+    completed_at: str | None = None
     version: int = 0
     new_events: list = field(default_factory=list)
+
+    LAB_ITEMS = (COMMISSIONED, RAPID)
+    STARTS_FROM = (SAMPLES_RECEIVED,)
 
     @classmethod
     def open(cls, work, now):
         job = cls(
             request_code=work["code"],
             item=work["item"],
+            station=work.get("station", ""),
             enterprise=work["enterprise"],
+            contact=work.get("contact", {}),
             details=work.get("details") or {},
             received_at=now.isoformat(),
         )
         job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
         return job
+
+    def receive_samples(self, samples, operator, now):
+        """Sample intake (17025 §7.4): ``samples`` already carry the lab's sample numbers."""
+        self.ensure_can_receive_samples()
+        self.samples = [{**sample, "received_by": operator,
+                         "received_at": sample.get("received_at") or now.isoformat()} for sample in samples]
+        self.status = SAMPLES_RECEIVED
+        self.steps.append({"at": now.isoformat(), "step": "samples_received", "operator": operator,
+                           "status": SAMPLES_RECEIVED})
+        self.new_events.append(DomainEvent("samples_received", {
+            "operator": operator, "status": SAMPLES_RECEIVED,
+            "sample_numbers": [sample["sample_number"] for sample in self.samples],
+        }))
+
+    def ensure_can_receive_samples(self):
+        self._require_lab_item(SAMPLES_RECEIVED)
+        if self.status != RECEIVED:
+            raise InvalidTransition(self.request_code, self.status, SAMPLES_RECEIVED)
+
+    def ensure_can_record(self):
+        self._require_lab_item(RESULTS_RECORDED)
+        if self.status not in (IN_PROGRESS, RESULTS_RECORDED):
+            raise InvalidTransition(self.request_code, self.status, RESULTS_RECORDED)
+
+    def record_results(self, command, operator, now):
+        self.ensure_can_record()
+        self._check_every_sample_has_results(command["results"])
+        rule = "qualitative" if self.item == RAPID else command.get("decision_rule")
+        judged = [judge(result, rule) for result in command["results"]]
+        if any(result["conformity"] != NOT_ASSESSED for result in judged) and rule is None:
+            raise RuleViolated("decision_rule_required")
+        self.results = {
+            "test_conditions": command.get("test_conditions"),
+            "specification": command.get("specification"),
+            "decision_rule": rule,
+            "results": judged,
+            "conformity": overall_conformity(judged),
+            "tested_on": china_date(now).isoformat(),
+        }
+        self.recorded_by = operator
+        self.status = RESULTS_RECORDED
+        self.steps.append({"at": now.isoformat(), "step": "results_recorded", "operator": operator,
+                           "status": RESULTS_RECORDED})
+        self.new_events.append(DomainEvent("results_recorded", {
+            "operator": operator, "status": RESULTS_RECORDED, "conformity": self.results["conformity"],
+        }))
+
+    def review(self, operator, approved, comment, now):
+        super().review(operator, approved, comment, now)
+        self.reviewed_by = operator if approved else None
+
+    def ensure_issuable(self):
+        self._require_lab_item(COMPLETED)
+        if self.status != REVIEWED:
+            raise InvalidTransition(self.request_code, self.status, COMPLETED)
+
+    def reserve_report_number(self, number):
+        self.ensure_issuable()
+        if self.report_number is None:
+            self.report_number = number
+
+    def complete(self, report, operator, now):
+        self.ensure_issuable()
+        self.documents = [{"number": report.number, "kind": report.kind}]
+        self.status = COMPLETED
+        self.completed_at = now.isoformat()
+        self.steps.append({"at": self.completed_at, "step": "job_completed", "operator": operator, "status": COMPLETED})
+        self.new_events.append(DomainEvent("job_completed", {
+            "operator": operator, "status": COMPLETED, "report_number": report.number,
+            "result": {"report_number": report.number, "documents": self.documents},
+        }))
+
+    def _check_every_sample_has_results(self, results):
+        numbers = [sample["sample_number"] for sample in self.samples]
+        named = {result["sample_number"] for result in results}
+        missing = [number for number in numbers if number not in named]
+        unknown = sorted(named - set(numbers))
+        if missing or unknown:
+            raise RuleViolated("results_must_cover_samples",
+                               {"missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown) or "-"})
+
+
+def judge(result, rule):
+    """The result with its conformity under the decision rule."""
+    if rule == "qualitative":
+        return {**result, "conformity": PASS if result["outcome"] == "negative" else FAIL}
+    limit = result.get("limit")
+    if not limit:
+        return {**result, "conformity": NOT_ASSESSED}
+    value = Decimal(result["value"])
+    guard = Decimal(result.get("expanded_uncertainty") or "0") if rule == "guarded_acceptance" else Decimal(0)
+    if limit.get("max") is not None and value + guard > Decimal(limit["max"]):
+        return {**result, "conformity": FAIL}
+    if limit.get("min") is not None and value - guard < Decimal(limit["min"]):
+        return {**result, "conformity": FAIL}
+    return {**result, "conformity": PASS}
+
+
+def overall_conformity(results):
+    assessed = [result["conformity"] for result in results if result["conformity"] != NOT_ASSESSED]
+    if not assessed:
+        return NOT_ASSESSED
+    return FAIL if FAIL in assessed else PASS

@@ -1,0 +1,34 @@
+"""Dates as the platform's users mean them: days in China Standard Time."""
+
+import calendar
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def china_date(moment):
+    """The calendar day in Suqian at this (timezone-aware) moment."""
+    return moment.astimezone(CHINA).date()
+
+
+def start_of_day_epoch(day):
+    """Epoch seconds at 00:00 China time of ``day`` (a date or ISO text).
+
+    Stores compare epoch numbers, not ISO text: nx-27017 reads ISO-looking strings in
+    range queries as dates.
+    """
+    day = date.fromisoformat(day) if isinstance(day, str) else day
+    return datetime.combine(day, time(0), tzinfo=CHINA).timestamp()
+
+
+def add_months(day, months):
+    """The same day ``months`` later, clamped to the end of a shorter month."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def valid_until(performed_on, months):
+    """Last day of validity of a verification done on ``performed_on`` (有效期至)."""
+    return add_months(performed_on, months) - timedelta(days=1)

@@ -1,0 +1,138 @@
+"""Schemas for the commands a domain service takes over RPC.
+
+Unknown fields are refused and every error is a message key of ``gateway/messages.py``
+(``"too_long|max=100"``: a key, then parameters), so the gateway can show a refusal field
+by field in the reader's language: it rebuilds the ``ValidationError`` that crossed RPC
+(``gateway/errors.py``). Values are loaded into what a document store keeps as is:
+measurements as decimal text (no binary rounding of a reading), dates as ISO text.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+FIELD_ERRORS = {"required": "required", "null": "null"}
+
+
+class CommandSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "unknown_field", "type": "not_object"}
+
+
+class Text(fields.String):
+    """Text with surrounding whitespace removed; blank text is refused."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_text", "invalid_utf8": "not_text", "blank": "blank"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        stripped = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not stripped:
+            raise self.make_error("blank")
+        return stripped
+
+
+class DecimalText(fields.Field):
+    """A number written as JSON number or text, kept as normalised decimal text."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_number"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise self.make_error("invalid") from exc
+        if not number.is_finite():
+            raise self.make_error("invalid")
+        return str(number)
+
+
+class Day(fields.Date):
+    """A calendar date, ``YYYY-MM-DD``, kept as that text."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+
+
+def text(max_length, required=True, choices=None):
+    validators = [validate.Length(max=max_length, error="too_long|max={max}")]
+    if choices is not None:
+        listed = ", ".join(choices)
+        validators.append(validate.OneOf(choices, error=f"not_an_option|choices={listed}"))
+    return Text(required=required, allow_none=not required, validate=validators)
+
+
+def integer(minimum, maximum, required=True):
+    return fields.Integer(
+        required=required,
+        allow_none=not required,
+        strict=True,
+        validate=validate.Range(min=minimum, max=maximum, error="range|min={min};max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_integer", "too_large": "not_integer"},
+    )
+
+
+def number(required=True, minimum=None, maximum=None):
+    validators = []
+    if minimum is not None or maximum is not None:
+        validators.append(_decimal_range(minimum, maximum))
+    return DecimalText(required=required, allow_none=not required, validate=validators)
+
+
+def boolean(required=False, default=False):
+    optional = {} if required else {"load_default": default}
+    return fields.Boolean(
+        required=required, error_messages={**FIELD_ERRORS, "invalid": "not_boolean"}, **optional
+    )
+
+
+def day(required=True):
+    return Day(required=required, allow_none=not required)
+
+
+def nested(schema, required=True):
+    return fields.Nested(
+        schema, required=required, allow_none=not required,
+        error_messages={**FIELD_ERRORS, "type": "not_object"},
+    )
+
+
+def nested_list(schema, min_items, max_items, required=True):
+    return fields.List(
+        nested(schema),
+        required=required,
+        validate=validate.Length(min=min_items, max=max_items, error="count|min={min};max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
+    )
+
+
+def text_list(max_length, min_items, max_items, required=True):
+    return fields.List(
+        text(max_length),
+        required=required,
+        validate=validate.Length(min=min_items, max=max_items, error="count|min={min};max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
+    )
+
+
+def operator():
+    """Who does the step. Until accounts arrive (issue 6) operators give their name."""
+    return text(50)
+
+
+def _decimal_range(minimum, maximum):
+    def check(value):
+        number = Decimal(value)
+        if (minimum is not None and number < Decimal(str(minimum))) or (
+            maximum is not None and number > Decimal(str(maximum))
+        ):
+            low = "" if minimum is None else minimum
+            high = "" if maximum is None else maximum
+            raise ValidationError(f"range|min={low};max={high}")
+
+    return check

@@ -1,0 +1,55 @@
+"""The laboratory's path through a job (ISO/IEC 17025 §7), shared by metrology and testing.
+
+``received → in_progress → results_recorded → reviewed → completed``; a review may
+send the results back (``results_recorded → in_progress``). Testing puts sample intake
+before the start (``received → samples_received → in_progress``).
+
+:class:`LabWorkflow` is a mixin for a job dataclass with the fields ``request_code``,
+``item``, ``status``, ``steps``, ``recorded_by``, ``new_events``. Every step checks the
+state (:class:`InvalidTransition`), records who did it and when, and announces itself.
+"""
+
+from .domain import DomainEvent, InvalidTransition, RuleViolated
+
+RECEIVED = "received"
+SAMPLES_RECEIVED = "samples_received"
+IN_PROGRESS = "in_progress"
+RESULTS_RECORDED = "results_recorded"
+REVIEWED = "reviewed"
+COMPLETED = "completed"
+
+
+class LabWorkflow:
+    # Items whose jobs take the laboratory path (others, e.g. consulting, do not).
+    LAB_ITEMS = ()
+    # The states a job may be started from.
+    STARTS_FROM = (RECEIVED,)
+
+    def start(self, operator, now):
+        self._advance(self.STARTS_FROM, IN_PROGRESS, "job_started", operator, now)
+
+    def review(self, operator, approved, comment, now):
+        """The second person's check of the recorded results (17025 §7.8.1.1, §6.2.6)."""
+        if self.status == RESULTS_RECORDED and operator == self.recorded_by:
+            raise RuleViolated("reviewer_must_differ", {"operator": operator})
+        if approved:
+            self._advance((RESULTS_RECORDED,), REVIEWED, "results_reviewed", operator, now, {"comment": comment})
+        else:
+            if not comment:
+                raise RuleViolated("return_needs_reason")
+            self._advance((RESULTS_RECORDED,), IN_PROGRESS, "results_returned", operator, now, {"comment": comment})
+
+    # -- for the job classes -----------------------------------------------------------
+    def _require_lab_item(self, wanted):
+        if self.item not in self.LAB_ITEMS:
+            raise RuleViolated("not_a_lab_item", {"item": self.item})
+        return wanted
+
+    def _advance(self, allowed_from, to, event_type, operator, now, data=None):
+        self._require_lab_item(to)
+        if self.status not in allowed_from:
+            raise InvalidTransition(self.request_code, self.status, to)
+        self.status = to
+        self.steps.append({"at": now.isoformat(), "step": event_type, "operator": operator,
+                           "status": to, **({"comment": data["comment"]} if data and data.get("comment") else {})})
+        self.new_events.append(DomainEvent(event_type, {"operator": operator, "status": to, **(data or {})}))
