@@ -143,10 +143,10 @@ class InMemoryDocumentStore:
         matches = [
             copy.deepcopy(_without_bookkeeping(document))
             for document in self.documents.values()
-            if all(document.get(field) == value for field, value in (query or {}).items())
+            if all(_matches(_field(document, name), condition) for name, condition in (query or {}).items())
         ]
-        for field, direction in reversed(sort or []):
-            matches.sort(key=lambda document: document.get(field), reverse=direction < 0)
+        for name, direction in reversed(sort or []):
+            matches.sort(key=lambda document: _field(document, name), reverse=direction < 0)
         return matches[:limit] if limit else matches
 
     def next_sequence(self, name):
@@ -162,3 +162,39 @@ class InMemoryDocumentStore:
             for entry in document.get("outbox", [])
             if not entry["sent"]
         ]
+
+
+# The part of MongoDB's query language the services use, for the in-memory store:
+# equality on (dotted) fields, the range operators and set membership. Like MongoDB,
+# a range never matches a missing or null field.
+_RANGES = {
+    "$lt": lambda value, bound: value < bound,
+    "$lte": lambda value, bound: value <= bound,
+    "$gt": lambda value, bound: value > bound,
+    "$gte": lambda value, bound: value >= bound,
+}
+_SETS = {
+    "$in": lambda value, options: value in options,
+    "$nin": lambda value, options: value not in options,
+    "$ne": lambda value, other: value != other,
+}
+
+
+def _field(document, dotted_name):
+    value = document
+    for part in dotted_name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _matches(value, condition):
+    if not (isinstance(condition, dict) and condition and all(key in _RANGES or key in _SETS for key in condition)):
+        return value == condition
+    for operator, operand in condition.items():
+        if operator in _RANGES and (value is None or not _RANGES[operator](value, operand)):
+            return False
+        if operator in _SETS and not _SETS[operator](value, operand):
+            return False
+    return True
