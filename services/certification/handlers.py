@@ -67,12 +67,13 @@ def record_product_check(certifications, request_code, step, command, now):
         step, _day(command, now), command["result"], command["reference"], command["findings"], now))
 
 
-def decide(certifications, request_code, command, now):
+def decide(certifications, request_code, command, now, issuer):
     def next_number():
         year = china_date(now).year
         return certificate_number(year, certifications.next_certificate_sequence(year))
 
-    return _step(certifications, request_code, lambda c: c.decide(command["decision"], command["comments"], now, next_number))
+    return _step(certifications, request_code, lambda c: c.decide(
+        command["decision"], command["comments"], now, next_number, issuer))
 
 
 def _step(certifications, request_code, change):

@@ -1,6 +1,9 @@
 """The certification service (认证认可): thin nameko adapter over handlers.py."""
 
+import json
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -17,6 +20,13 @@ from .schemas import load_command
 # How often the clock looks for surveillance audits coming due, expiries and suspensions
 # running out. Dates are days, so a minute is more than precise enough.
 CLOCK_INTERVAL_SECONDS = 60
+
+
+@cache
+def certification_body():
+    """Who issues the certificates (data, so a deployment sets its own identity)."""
+    path = resources.files("services.certification") / "data" / "certification-body.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def utc_now():
@@ -101,7 +111,9 @@ class CertificationService:
 
     @rpc
     def decide(self, request_code, payload=None):
-        return self._step(handlers.decide, request_code, "decision", payload)
+        command = load_command("decision", payload)
+        return self._saved(handlers.decide(
+            self.certifications, request_code, command, utc_now(), certification_body()["name"]))
 
     # -- the certificate ------------------------------------------------------------------------
     @rpc

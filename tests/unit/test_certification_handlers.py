@@ -34,6 +34,7 @@ from .fixtures import NOW, RZ01_DETAILS, RZ02_DETAILS, dispatch_envelope
 RZ02_CODE = "321322-20261126-00001-6"
 RZ01_CODE = "321322-20261126-00002-4"
 HOLDER = "宿迁市测试精密机械有限公司"
+ISSUER = "宿迁市认证中心（测试）"
 
 
 def on(day):
@@ -90,7 +91,7 @@ def product_check(certifications, step, result="pass", now=NOW):
 
 
 def decide(certifications, decision="grant", comments=None, code=RZ02_CODE, now=NOW):
-    return handlers.decide(certifications, code, {"decision": decision, "comments": comments}, now)
+    return handlers.decide(certifications, code, {"decision": decision, "comments": comments}, now, ISSUER)
 
 
 def certified(certifications, verifications, now=NOW):
@@ -245,6 +246,15 @@ class TestGrant:
         assert granted["type"] == "certificate_granted"
         assert granted["data"]["certificate_number"] == "SQRZ-2026-000001"
         assert granted["data"]["surveillance_due"] == ["2027-11-26", "2028-11-26"]
+
+    def test_a_granted_certificate_verifies_as_genuine_and_valid_with_what_the_public_may_see(self, certifications, verifications):
+        number = number_of(certified(certifications, verifications))
+        assert handlers.verify(certifications, f" {number.lower()} ", NOW) == {
+            "number": number, "genuine": True, "status": "valid", "kind": "management_system_certificate",
+            "title": "管理体系认证证书", "issuer": ISSUER, "issued_on": "2026-11-26", "customer": HOLDER,
+            "standards": ["GB/T 19001-2016"], "scope": "精密机械零部件的设计和生产", "valid_until": "2029-11-25",
+            "expired": False, "suspended_until": None, "withdrawn_on": None,
+        }
 
     def test_certificate_numbers_count_up(self, certifications, verifications):
         certified(certifications, verifications)

@@ -26,9 +26,19 @@ PLANNED = "planned"
 COMPLETED = "completed"
 
 
+# What the certificate says it is, by scheme (the title printed on it).
+KINDS = {
+    "RZ01": ("product_certificate", "产品认证证书"),
+    "RZ02": ("management_system_certificate", "管理体系认证证书"),
+}
+
+
 @dataclass
 class Certificate:
     number: str
+    kind: str
+    title: str
+    issuer: str
     holder: str
     uscc: str
     standards: list
@@ -78,15 +88,24 @@ class Certificate:
         return start_of_day_epoch(min(moments))
 
     def public_view(self, today):
+        """What anyone holding the number may see: identity, scope, status and validity
+        (the same shape as the laboratories' certificates and reports)."""
+        status = self.status_on(today)
         return {
             "number": self.number,
-            "status": self.status_on(today),
-            "holder": self.holder,
+            "genuine": True,
+            "status": status,
+            "kind": self.kind,
+            "title": self.title,
+            "issuer": self.issuer,
+            "issued_on": self.issued_on,
+            "customer": self.holder,
             "standards": list(self.standards),
             "scope": self.scope,
-            "issued_on": self.issued_on,
             "valid_until": self.valid_until,
-            "suspended_until": self.suspension["until"] if self.status_on(today) == SUSPENDED else None,
+            "expired": status == EXPIRED,
+            "suspended_until": self.suspension["until"] if status == SUSPENDED else None,
+            "withdrawn_on": (self.withdrawal or {}).get("on") if status == WITHDRAWN else None,
         }
 
 

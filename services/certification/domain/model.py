@@ -29,6 +29,7 @@ from .certificate import (
     CURRENT,
     DUE_NOTICE_DAYS,
     EXPIRED,
+    KINDS,
     MAX_SUSPENSION_MONTHS,
     RECERTIFICATION_WINDOW_MONTHS,
     SUSPENDED,
@@ -194,8 +195,9 @@ class Certification:
         self._announce(f"{step}_recorded", conducted_on=conducted_on.isoformat(), result=result, reference=reference)
 
     # -- decision -----------------------------------------------------------------------
-    def decide(self, decision, comments, now, next_number):
-        """Grant (drawing a number from ``next_number()`` only then) or refuse."""
+    def decide(self, decision, comments, now, next_number, issuer):
+        """Grant (drawing a number from ``next_number()`` only then) or refuse.
+        ``issuer`` is the certification body's name, printed on the certificate."""
         if self.status == UNDER_AUDIT:
             raise AuditIncomplete(self.request_code, self.status, decision)
         self._require((AWAITING_DECISION,), decision)
@@ -207,7 +209,7 @@ class Certification:
         if not self.audits_support_grant():
             raise GrantNotSupported(self.request_code, self.status, GRANT)
         self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat()}
-        self._grant(next_number(), china_date(now))
+        self._grant(next_number(), china_date(now), issuer)
 
     def audits_support_grant(self):
         if self.item == MANAGEMENT_SYSTEM:
@@ -215,12 +217,16 @@ class Certification:
             return stage2.get("recommendation") == GRANT and not stage2.get("major_nonconformities")
         return all((self.audits.get(step) or {}).get("result") == PASS for step in AUDIT_STEPS[PRODUCT])
 
-    def _grant(self, number, today):
+    def _grant(self, number, today, issuer):
         valid_until = validity_end(today)
+        kind, title = KINDS[self.item]
         self.status = CERTIFIED
         self.certificate_number = number
         self.certificate = Certificate(
             number=number,
+            kind=kind,
+            title=title,
+            issuer=issuer,
             holder=self.enterprise["name"],
             uscc=self.enterprise.get("uscc", ""),
             standards=list(self.standards),

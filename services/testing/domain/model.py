@@ -19,6 +19,8 @@ class TestJob:
     details: dict
     received_at: str
     status: str = RECEIVED
+    # Superseded or withdrawn standards the job cites (standards_watch.py adds them).
+    standard_alerts: list = field(default_factory=list)
     version: int = 0
     new_events: list = field(default_factory=list)
 
