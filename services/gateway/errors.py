@@ -10,6 +10,7 @@ Anything unexpected is logged and answered 500 without internals.
 import functools
 import json
 import logging
+import re
 
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError, UnknownService
@@ -60,7 +61,27 @@ REMOTE_ERRORS = {
     "NotFound": (404, "job_not_found"),
     "InvalidTransition": (409, "invalid_transition"),
     "ValidationError": (422, "validation_failed"),
+    "VersionConflict": (409, "concurrent_change"),
+    # certification
+    "CertificateNotFound": (404, "document_not_found"),
+    "CertificationNotFound": (404, "job_not_found"),
+    "AuditIncomplete": (409, "audit_incomplete"),
+    "GrantNotSupported": (409, "grant_not_supported"),
+    "RecertificationNotDue": (409, "recertification_not_due"),
+    "SurveillanceOutstanding": (409, "surveillance_outstanding"),
+    "NoSurveillancePlanned": (409, "no_surveillance_planned"),
+    "DateOutOfRange": (422, "date_out_of_range"),
+    "ScopeNotReduced": (422, "scope_not_reduced"),
+    # standards
+    "CaseNotFound": (404, "job_not_found"),
+    "StandardNotFound": (404, "standard_not_found"),
+    "StandardExists": (409, "standard_exists"),
+    "UnknownReplacement": (422, "unknown_replacement"),
+    "FlaggedReferences": (409, "flagged_references"),
 }
+
+# "<key>: cannot go from <current> to <wanted>", the text of a remote InvalidTransition.
+_TRANSITION_TEXT = re.compile(r": cannot go from (?P<current>\S+) to ")
 
 
 def json_response(status, payload, headers=None):
@@ -100,7 +121,8 @@ def as_api_error(exc):
         return ServiceUnavailable(str(exc.args[0]))
     if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:
         status, code = REMOTE_ERRORS[exc.exc_type]
-        return ApiError(status, code)
+        found = _TRANSITION_TEXT.search(str(exc.value or ""))
+        return ApiError(status, code, **({"current": found["current"]} if found else {}))
     return None
 
 

@@ -14,11 +14,12 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from .adapters.event_log import EventLog
+from .adapters.notices import NoticeBoard
 from .adapters.repository import RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import events, health, intake, operators
+from .api import certification, events, health, intake, operators, standards, verify
 from .errors import ServiceUnavailable
 
 
@@ -26,12 +27,25 @@ def request_store(database):
     return MongoDocumentStore(database.requests, database.counters)
 
 
+def notice_store(database):
+    return MongoDocumentStore(database.notices, database.counters)
+
+
 def create_indexes(database):
     request_store(database).ensure_indexes([("station", 1), ("status", 1)])
     EventLog(database.event_log).ensure_indexes()
+    NoticeBoard(notice_store(database)).ensure_indexes()
 
 
-class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, events.EventConsumers):
+class GatewayService(
+    health.HealthApi,
+    intake.IntakeApi,
+    operators.OperatorApi,
+    certification.CertificationApi,
+    standards.StandardsApi,
+    verify.VerifyApi,
+    events.EventConsumers,
+):
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
@@ -44,6 +58,10 @@ class GatewayService(health.HealthApi, intake.IntakeApi, operators.OperatorApi, 
     @property
     def requests(self):
         return RequestRepository(request_store(self.db))
+
+    @property
+    def notices(self):
+        return NoticeBoard(notice_store(self.db))
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

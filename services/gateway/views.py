@@ -24,13 +24,33 @@ def submitted_view(request, item, station, lang):
     }
 
 
-def tracking_view(request, item, station, lang):
+def tracking_view(request, item, station, lang, notices=()):
     return {
         **submitted_view(request, item, station, lang),
         "enterprise": {"name": request.enterprise["name"]},
         "result": request.result,
         "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
+        "notices": [notice_view(notice, lang) for notice in notices],
     }
+
+
+def notice_view(notice, lang):
+    """A notice to the enterprise (e.g. a standard it follows was superseded)."""
+    title = notice.get("title_en") if lang == "en" and notice.get("title_en") else notice.get("title_zh")
+    return {
+        "at": notice["at"],
+        "kind": notice["kind"],
+        "label": message(f"notice.{notice['kind']}", lang, **notice),
+        "number": notice.get("number"),
+        "title": title,
+        "replaced_by": notice.get("replaced_by"),
+    }
+
+
+def standard_view(standard, lang):
+    """A catalogue entry for readers: its title and state in their language."""
+    title = standard.get("title_en") if lang == "en" and standard.get("title_en") else standard["title_zh"]
+    return {**standard, "title": title, "state_label": message(f"standard_state.{standard['state']}", lang)}
 
 
 def timeline_entry(entry, lang):

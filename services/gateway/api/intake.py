@@ -36,6 +36,7 @@ class IntakeApi:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
         found = handlers.track_request(self.requests, code, phone)
         catalogue, stations = reference_data()
+        notices = self.notices.for_enterprise(found.enterprise["uscc"])
         return tracking_view(
-            found, catalogue.item(found.item), stations.get(found.station), request_language(request)
+            found, catalogue.item(found.item), stations.get(found.station), request_language(request), notices
         )

@@ -31,10 +31,50 @@ TRANSITIONS = {
 # How far along the happy path a status is, so a late event never moves a request back.
 PROGRESS = {SUBMITTED: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
 
-# Domain events the tracking view shows, and the status each one means.
+# Domain events the tracking view shows, and the status each one means (None: shown on
+# the timeline, the status stays, e.g. a certificate's life after the request completed).
 PROJECTED_EVENTS = {
     "job_accepted": IN_PROGRESS,
     "certificate_issued": COMPLETED,
+    # certification (认证认可)
+    "application_accepted": IN_PROGRESS,
+    "application_not_accepted": COMPLETED,
+    "stage1_audit_recorded": IN_PROGRESS,
+    "stage2_audit_recorded": IN_PROGRESS,
+    "type_test_recorded": IN_PROGRESS,
+    "factory_inspection_recorded": IN_PROGRESS,
+    "certification_refused": COMPLETED,
+    "certificate_granted": COMPLETED,
+    "verification_answered": COMPLETED,
+    "surveillance_due": None,
+    "surveillance_overdue": None,
+    "surveillance_completed": None,
+    "certificate_suspended": None,
+    "certificate_restored": None,
+    "certificate_withdrawn": None,
+    "certificate_scope_reduced": None,
+    "certificate_expired": None,
+    "certificate_renewed": None,
+    # standards (标准)
+    "lookup_answered": COMPLETED,
+    "lookup_unmatched": IN_PROGRESS,
+    "references_checked": IN_PROGRESS,
+    "declaration_reviewed": COMPLETED,
+    "question_answered": COMPLETED,
+    # the standards watch: a standard the work cites was superseded or withdrawn
+    "standard_flagged": None,
+}
+
+# What of a completing event becomes the request's result.
+RESULT_FIELDS = {
+    "certificate_issued": ("certificate_number",),
+    "certificate_granted": ("certificate_number", "valid_until"),
+    "application_not_accepted": ("decision", "reason"),
+    "certification_refused": ("decision", "reason"),
+    "verification_answered": ("certificate_number", "certificate_status", "holder", "holder_matches", "valid_until"),
+    "lookup_answered": ("standards",),
+    "declaration_reviewed": ("decision", "comments", "flagged_references"),
+    "question_answered": ("answer", "attachments"),
 }
 
 SYSTEM = {"role": "system", "name": "system"}
@@ -98,12 +138,12 @@ class ServiceRequest:
                  "actor": {"role": source, "name": source}, "reason": None,
                  "details": _public(data)}
         target = PROJECTED_EVENTS[event_type]
-        if PROGRESS[target] > PROGRESS.get(self.status, -1):
+        if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
             self.status = entry["status"] = target
         self.timeline.append(entry)
         self.timeline.sort(key=lambda each: each["at"])
-        if event_type == "certificate_issued":
-            self.result = {"certificate_number": data["certificate_number"]}
+        if event_type in RESULT_FIELDS:
+            self.result = {key: data[key] for key in RESULT_FIELDS[event_type] if key in data}
         return True
 
     # -- views ------------------------------------------------------------------------
@@ -135,5 +175,9 @@ class ServiceRequest:
 
 def _public(data):
     """What of a domain event's data the enterprise may see on its timeline."""
-    shown = ("certificate_number", "job_number", "summary")
+    shown = ("certificate_number", "job_number", "summary",
+             # certification and standards: what their timeline labels name
+             "valid_until", "reason", "conducted_on", "visit", "due", "next_due", "until", "number",
+             "replaced_by", "count", "checked", "flagged", "decision", "recommendation", "result",
+             "ready_for_stage2", "scope", "sites", "cause", "certificate_status")
     return {key: data[key] for key in shown if key in data}
