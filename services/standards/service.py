@@ -15,6 +15,7 @@ from ..common.store import MongoDocumentStore
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
+from .adapters.seed import CatalogueSeeder
 from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
 
 # Replacements take effect on a date: an hourly look is plenty.
@@ -54,7 +55,8 @@ def prepare(database):
 class StandardsService:
     name = "standards"
 
-    db = MongoDatabase(on_ready=prepare)
+    seeder = CatalogueSeeder(prepare)
+    db = MongoDatabase()
     relay = OutboxRelay(["cases", "standards"])
 
     @property

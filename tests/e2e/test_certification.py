@@ -161,3 +161,12 @@ def test_the_public_verification_tells_unknown_numbers_apart(api):
     unknown = verify(api, "SQRZ-2026-999999")
     assert unknown.status_code == 404 and unknown.json()["error"] == "document_not_found"
     assert verify(api, "XYZ-1").status_code == 404
+
+
+def test_an_application_not_accepted_completes_the_request_with_the_reason(api):
+    code = submitted(api, "RZ02", RZ02_DETAILS)
+    step(api, code, "review", {"accepted": False, "comments": "管理体系运行不足三个月"})
+    completed = wait_for_status(api, code, "completed")
+    assert completed["result"] == {"decision": "not_accepted", "reason": "管理体系运行不足三个月"}
+    assert completed["timeline"][-1]["label"] == "认证申请未予受理：管理体系运行不足三个月"
+    assert step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["message"] == "当前状态（not_accepted）下不能执行此操作"
