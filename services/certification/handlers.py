@@ -48,23 +48,51 @@ def get_certification(certifications, request_code):
 
 
 def review_application(certifications, request_code, command, now):
-    return _step(certifications, request_code, lambda c: c.review_application(command["accepted"], command["comments"], now))
+    return _step(
+        certifications,
+        request_code,
+        lambda c: c.review_application(command["accepted"], command["comments"], now),
+    )
 
 
 def record_stage1(certifications, request_code, command, now):
-    return _step(certifications, request_code, lambda c: c.record_stage1(
-        _day(command, now), command["ready_for_stage2"], command["findings"], now))
+    return _step(
+        certifications,
+        request_code,
+        lambda c: c.record_stage1(
+            _day(command, now), command["ready_for_stage2"], command["findings"], now
+        ),
+    )
 
 
 def record_stage2(certifications, request_code, command, now):
-    return _step(certifications, request_code, lambda c: c.record_stage2(
-        _day(command, now), command["recommendation"], command["major_nonconformities"],
-        command["minor_nonconformities"], command["findings"], now))
+    return _step(
+        certifications,
+        request_code,
+        lambda c: c.record_stage2(
+            _day(command, now),
+            command["recommendation"],
+            command["major_nonconformities"],
+            command["minor_nonconformities"],
+            command["findings"],
+            now,
+        ),
+    )
 
 
 def record_product_check(certifications, request_code, step, command, now):
-    return _step(certifications, request_code, lambda c: c.record_product_check(
-        step, _day(command, now), command["result"], command["reference"], command["findings"], now))
+    return _step(
+        certifications,
+        request_code,
+        lambda c: c.record_product_check(
+            step,
+            _day(command, now),
+            command["result"],
+            command["reference"],
+            command["findings"],
+            now,
+        ),
+    )
 
 
 def decide(certifications, request_code, command, now, issuer):
@@ -72,8 +100,11 @@ def decide(certifications, request_code, command, now, issuer):
         year = china_date(now).year
         return certificate_number(year, certifications.next_certificate_sequence(year))
 
-    return _step(certifications, request_code, lambda c: c.decide(
-        command["decision"], command["comments"], now, next_number, issuer))
+    return _step(
+        certifications,
+        request_code,
+        lambda c: c.decide(command["decision"], command["comments"], now, next_number, issuer),
+    )
 
 
 def _step(certifications, request_code, change):
@@ -92,11 +123,17 @@ def get_certificate(certifications, number):
 
 
 def record_surveillance(certifications, number, command, now):
-    return _certificate_step(certifications, number, lambda c: c.record_surveillance(_day(command, now), command["findings"], now))
+    return _certificate_step(
+        certifications,
+        number,
+        lambda c: c.record_surveillance(_day(command, now), command["findings"], now),
+    )
 
 
 def suspend(certifications, number, command, now):
-    return _certificate_step(certifications, number, lambda c: c.suspend(command["reason"], command["until"], now))
+    return _certificate_step(
+        certifications, number, lambda c: c.suspend(command["reason"], command["until"], now)
+    )
 
 
 def restore(certifications, number, command, now):
@@ -108,12 +145,17 @@ def withdraw(certifications, number, command, now):
 
 
 def reduce_scope(certifications, number, command, now):
-    return _certificate_step(certifications, number, lambda c: c.reduce_scope(
-        command["scope"], command["sites"], command["reason"], now))
+    return _certificate_step(
+        certifications,
+        number,
+        lambda c: c.reduce_scope(command["scope"], command["sites"], command["reason"], now),
+    )
 
 
 def recertify(certifications, number, command, now):
-    return _certificate_step(certifications, number, lambda c: c.recertify(_day(command, now), command["comments"], now))
+    return _certificate_step(
+        certifications, number, lambda c: c.recertify(_day(command, now), command["comments"], now)
+    )
 
 
 def _certificate_step(certifications, number, change):
@@ -150,8 +192,11 @@ def flag_standard(certifications, envelope, now):
     data = envelope["data"]
     flagged = 0
     for certification in certifications.citing(data["number"]):
-        flagged += _redo_on_conflict(certifications, certification, lambda c: c.flag_standard(
-            data["number"], data["status"], data.get("replaced_by"), now))
+        flagged += _redo_on_conflict(
+            certifications,
+            certification,
+            lambda c: c.flag_standard(data["number"], data["status"], data.get("replaced_by"), now),
+        )
     return flagged
 
 
@@ -171,4 +216,3 @@ def _redo_on_conflict(certifications, certification, change, attempts=5):
 def _day(command, now):
     """The date a step names, today in China when it names none."""
     return command.get("conducted_on") or china_date(now)
-

@@ -78,9 +78,15 @@ class WithdrawSchema(Command):
 
 
 class ReduceScopeSchema(Command):
-    scope = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=1000))
-    sites = fields.List(fields.String(validate=validate.Length(min=1, max=300)), load_default=None,
-                        allow_none=True, validate=validate.Length(min=1, max=50))
+    scope = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=1000)
+    )
+    sites = fields.List(
+        fields.String(validate=validate.Length(min=1, max=300)),
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=50),
+    )
     reason = fields.String(required=True, validate=TEXT)
 
     @validates_schema

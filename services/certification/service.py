@@ -68,7 +68,9 @@ class CertificationService:
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.certifications, self.verifications, envelope, utc_now()):
+        if handlers.receive_dispatched_request(
+            self.certifications, self.verifications, envelope, utc_now()
+        ):
             self.relay.notify()
 
     @consume_event("standards", "standard_superseded")
@@ -101,19 +103,29 @@ class CertificationService:
     @rpc
     def record_type_test(self, request_code, payload=None):
         command = load_command("type_test", payload)
-        return self._saved(handlers.record_product_check(self.certifications, request_code, "type_test", command, utc_now()))
+        return self._saved(
+            handlers.record_product_check(
+                self.certifications, request_code, "type_test", command, utc_now()
+            )
+        )
 
     @rpc
     def record_factory_inspection(self, request_code, payload=None):
         command = load_command("factory_inspection", payload)
-        return self._saved(handlers.record_product_check(
-            self.certifications, request_code, "factory_inspection", command, utc_now()))
+        return self._saved(
+            handlers.record_product_check(
+                self.certifications, request_code, "factory_inspection", command, utc_now()
+            )
+        )
 
     @rpc
     def decide(self, request_code, payload=None):
         command = load_command("decision", payload)
-        return self._saved(handlers.decide(
-            self.certifications, request_code, command, utc_now(), certification_body()["name"]))
+        return self._saved(
+            handlers.decide(
+                self.certifications, request_code, command, utc_now(), certification_body()["name"]
+            )
+        )
 
     # -- the certificate ------------------------------------------------------------------------
     @rpc

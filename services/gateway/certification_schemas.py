@@ -131,4 +131,6 @@ def load_command(form, body):
     """``body`` checked by ``form``, ready for an RPC: dates as ISO text, blanks left out
     (the service's own defaults apply)."""
     schema = form()
-    return {name: value for name, value in schema.dump(schema.load(body)).items() if value is not None}
+    return {
+        name: value for name, value in schema.dump(schema.load(body)).items() if value is not None
+    }

@@ -17,6 +17,10 @@ def post_standard_notices(board, envelope):
         "replaced_by": data.get("replaced_by"),
     }
     return sum(
-        board.post(envelope["event_id"], follower["uscc"], {**notice, "request_code": follower.get("request_code")})
+        board.post(
+            envelope["event_id"],
+            follower["uscc"],
+            {**notice, "request_code": follower.get("request_code")},
+        )
         for follower in data.get("followers", [])
     )

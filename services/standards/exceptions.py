@@ -23,5 +23,11 @@ class UnknownReplacement(ValueError):
     """The replacement named for a superseded standard is not a current one in the catalogue."""
 
 
-__all__ = ["CaseNotFound", "FlaggedReferences", "InvalidTransition", "StandardExists",
-           "StandardNotFound", "UnknownReplacement"]
+__all__ = [
+    "CaseNotFound",
+    "FlaggedReferences",
+    "InvalidTransition",
+    "StandardExists",
+    "StandardNotFound",
+    "UnknownReplacement",
+]

@@ -35,8 +35,12 @@ def seed_catalogue(standards, entries):
 def search(standards, query, now, limit=20):
     today = china_date(now)
     normalized, total, found = catalogue_search.search(standards.all(), query, today, limit)
-    return {"query": query, "normalized": normalized, "total": total,
-            "results": [standard.summary(today) for standard in found]}
+    return {
+        "query": query,
+        "normalized": normalized,
+        "total": total,
+        "results": [standard.summary(today) for standard in found],
+    }
 
 
 def get_standard(standards, number, now):
@@ -45,9 +49,18 @@ def get_standard(standards, number, now):
     standard = catalogue_search.resolve(catalogue, number)
     if standard is None:
         raise StandardNotFound(number)
-    replaces = sorted(set(standard.replaces) | {s.number for s in catalogue if s.replaced_by == standard.number})
-    editions = sorted((s.number for s in catalogue if s.parsed.base == standard.parsed.base), reverse=True)
-    return {**standard.summary(china_date(now)), "replaces": replaces, "editions": editions, "ics": standard.ics}
+    replaces = sorted(
+        set(standard.replaces) | {s.number for s in catalogue if s.replaced_by == standard.number}
+    )
+    editions = sorted(
+        (s.number for s in catalogue if s.parsed.base == standard.parsed.base), reverse=True
+    )
+    return {
+        **standard.summary(china_date(now)),
+        "replaces": replaces,
+        "editions": editions,
+        "ics": standard.ics,
+    }
 
 
 def add_standard(standards, fields, now):
@@ -67,12 +80,21 @@ def end_standard(standards, follows, number, status, replaced_by, now):
     successor = None
     if replaced_by is not None:
         successor = catalogue_search.resolve(catalogue, parse_number(replaced_by))
-        usable = successor is not None and successor.status == CURRENT and successor.number != standard.number
+        usable = (
+            successor is not None
+            and successor.status == CURRENT
+            and successor.number != standard.number
+        )
         if not usable:
             raise UnknownReplacement(replaced_by)
     elif status == SUPERSEDED:
         raise UnknownReplacement(None)
-    standard.end(status, successor.number if successor else None, follows.followers(standard.number), china_date(now))
+    standard.end(
+        status,
+        successor.number if successor else None,
+        follows.followers(standard.number),
+        china_date(now),
+    )
     standards.save(standard)
     return standard
 
@@ -110,15 +132,28 @@ def receive_dispatched_request(cases, standards, follows, envelope, now):
     catalogue = standards.all() if item in (LOOKUP, DECLARATION) else []
     today = china_date(now)
     if item == LOOKUP:
-        _, _, found = catalogue_search.search(catalogue, work["details"].get("query", ""), today, LOOKUP_ANSWER_LIMIT)
+        _, _, found = catalogue_search.search(
+            catalogue, work["details"].get("query", ""), today, LOOKUP_ANSWER_LIMIT
+        )
         summaries = [standard.summary(today) for standard in found]
         _follow(follows, [s["number"] for s in summaries], work, now)
-        return open_once(cases, lambda w, moment: _opened(w, moment, lambda c: c.answer_lookup(summaries, moment)), envelope, now)
+        return open_once(
+            cases,
+            lambda w, moment: _opened(w, moment, lambda c: c.answer_lookup(summaries, moment)),
+            envelope,
+            now,
+        )
     if item == DECLARATION:
         references, unrecognised = check_references(catalogue, work["details"], today)
         _follow(follows, [r["number"] for r in references if r["number"]], work, now)
-        return open_once(cases, lambda w, moment: _opened(
-            w, moment, lambda c: c.check_references(references, unrecognised, moment)), envelope, now)
+        return open_once(
+            cases,
+            lambda w, moment: _opened(
+                w, moment, lambda c: c.check_references(references, unrecognised, moment)
+            ),
+            envelope,
+            now,
+        )
     return open_once(cases, Case.open, envelope, now)
 
 
@@ -136,19 +171,24 @@ def _follow(follows, numbers, work, now):
 def check_references(catalogue, details, today):
     """What the catalogue says of each standard a declaration cites, and the lines of its
     reference list that name no standard number at all."""
-    cited_text = "\n".join(filter(None, [details.get("referenced_standards"), details.get("standard_text")]))
+    cited_text = "\n".join(
+        filter(None, [details.get("referenced_standards"), details.get("standard_text")])
+    )
     references = []
     for cited in find_numbers(cited_text):
         standard = catalogue_search.resolve(catalogue, cited)
-        references.append({
-            "cited": str(cited),
-            "number": standard.number if standard else None,
-            "title_zh": standard.title_zh if standard else None,
-            "state": standard.state_on(today) if standard else "unknown",
-            "replaced_by": standard.replaced_by if standard else None,
-        })
+        references.append(
+            {
+                "cited": str(cited),
+                "number": standard.number if standard else None,
+                "title_zh": standard.title_zh if standard else None,
+                "state": standard.state_on(today) if standard else "unknown",
+                "replaced_by": standard.replaced_by if standard else None,
+            }
+        )
     unrecognised = [
-        line.strip() for line in (details.get("referenced_standards") or "").splitlines()
+        line.strip()
+        for line in (details.get("referenced_standards") or "").splitlines()
         if normalize_text(line) and not find_numbers(line)
     ]
     return references, unrecognised
@@ -174,4 +214,3 @@ def answer_question(cases, request_code, command, now):
     case.answer_question(command["answer"], command["attachments"], now)
     cases.save(case)
     return case
-

@@ -51,7 +51,9 @@ class AddStandardSchema(Command):
 class EndStandardSchema(Command):
     number = fields.String(required=True, validate=validate.Length(min=1, max=64))
     status = fields.String(required=True, validate=validate.OneOf([SUPERSEDED, WITHDRAWN]))
-    replaced_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    replaced_by = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
 
     @validates_schema
     def _superseded_by_something(self, data, **kwargs):
@@ -61,7 +63,9 @@ class EndStandardSchema(Command):
 
 class ReviewSchema(Command):
     decision = fields.String(required=True, validate=validate.OneOf([APPROVED, CHANGES_REQUESTED]))
-    comments = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=4000))
+    comments = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=4000)
+    )
 
     @validates_schema
     def _changes_are_named(self, data, **kwargs):
@@ -71,14 +75,20 @@ class ReviewSchema(Command):
 
 class AttachmentSchema(Command):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=2 * 1024**3))
+    size = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=2 * 1024**3)
+    )
     sha256 = fields.String(required=True, validate=SHA256)
-    content_type = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    content_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100)
+    )
 
 
 class AnswerSchema(Command):
     answer = fields.String(required=True, validate=validate.Length(min=1, max=10000))
-    attachments = fields.List(fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=20))
+    attachments = fields.List(
+        fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=20)
+    )
 
 
 class SearchSchema(Command):

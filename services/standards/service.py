@@ -78,7 +78,9 @@ class StandardsService:
     # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.cases, self.standards, self.follows, envelope, utc_now()):
+        if handlers.receive_dispatched_request(
+            self.cases, self.standards, self.follows, envelope, utc_now()
+        ):
             self.relay.notify()
 
     @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)
@@ -98,7 +100,9 @@ class StandardsService:
 
     @rpc
     def add_standard(self, payload):
-        standard = handlers.add_standard(self.standards, AddStandardSchema().load(payload or {}), utc_now())
+        standard = handlers.add_standard(
+            self.standards, AddStandardSchema().load(payload or {}), utc_now()
+        )
         self.relay.notify()
         return handlers.get_standard(self.standards, standard.number, utc_now())
 
@@ -106,7 +110,12 @@ class StandardsService:
     def end_standard(self, payload):
         command = EndStandardSchema().load(payload or {})
         standard = handlers.end_standard(
-            self.standards, self.follows, command["number"], command["status"], command["replaced_by"], utc_now()
+            self.standards,
+            self.follows,
+            command["number"],
+            command["status"],
+            command["replaced_by"],
+            utc_now(),
         )
         self.relay.notify()
         return handlers.get_standard(self.standards, standard.number, utc_now())
@@ -119,7 +128,9 @@ class StandardsService:
     @rpc
     def review_declaration(self, request_code, payload=None):
         command = ReviewSchema().load(payload or {})
-        case = handlers.review_declaration(self.cases, self.standards, request_code, command, utc_now())
+        case = handlers.review_declaration(
+            self.cases, self.standards, request_code, command, utc_now()
+        )
         self.relay.notify()
         return _case_view(case)
 
@@ -132,6 +143,17 @@ class StandardsService:
 
 
 def _case_view(case):
-    fields = ("request_code", "item", "station", "enterprise", "details", "received_at", "status",
-              "answer", "references", "unrecognised", "review")
+    fields = (
+        "request_code",
+        "item",
+        "station",
+        "enterprise",
+        "details",
+        "received_at",
+        "status",
+        "answer",
+        "references",
+        "unrecognised",
+        "review",
+    )
     return {name: getattr(case, name) for name in fields}

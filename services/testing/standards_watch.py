@@ -38,10 +38,24 @@ def _flag(jobs, request_code, data, now, attempts=5):
             return 0
         if any(alert["number"] == data["number"] for alert in job.standard_alerts):
             return 0
-        job.standard_alerts.append({"number": data["number"], "status": data["status"],
-                                    "replaced_by": data.get("replaced_by"), "flagged_at": now.isoformat()})
-        job.new_events.append(DomainEvent("standard_flagged", {
-            "number": data["number"], "status": data["status"], "replaced_by": data.get("replaced_by")}))
+        job.standard_alerts.append(
+            {
+                "number": data["number"],
+                "status": data["status"],
+                "replaced_by": data.get("replaced_by"),
+                "flagged_at": now.isoformat(),
+            }
+        )
+        job.new_events.append(
+            DomainEvent(
+                "standard_flagged",
+                {
+                    "number": data["number"],
+                    "status": data["status"],
+                    "replaced_by": data.get("replaced_by"),
+                },
+            )
+        )
         try:
             jobs.save(job)
             return 1

@@ -24,13 +24,17 @@ def submitted(api, item, details):
 
 
 def step(api, code, name, body=None, expected=200):
-    response = api.post(f"/api/v1/certification/applications/{code}/{name}", json=body or {}, headers=OPERATOR)
+    response = api.post(
+        f"/api/v1/certification/applications/{code}/{name}", json=body or {}, headers=OPERATOR
+    )
     assert response.status_code == expected, response.text
     return response.json()
 
 
 def certificate_step(api, number, name, body=None, expected=200):
-    response = api.post(f"/api/v1/certification/certificates/{number}/{name}", json=body or {}, headers=OPERATOR)
+    response = api.post(
+        f"/api/v1/certification/certificates/{number}/{name}", json=body or {}, headers=OPERATOR
+    )
     assert response.status_code == expected, response.text
     return response.json()
 
@@ -52,22 +56,32 @@ def wait_for_event(api, code, event, phone=PHONE, timeout=15):
         if any(entry["event"] == event for entry in tracked["timeline"]):
             return tracked
         time.sleep(0.1)
-    raise AssertionError(f"{code} never showed {event}: {[e['event'] for e in tracked['timeline']]}")
+    raise AssertionError(
+        f"{code} never showed {event}: {[e['event'] for e in tracked['timeline']]}"
+    )
 
 
 def verify(api, number, **params):
     return api.get(f"/api/v1/verify/{number}", params=params)
 
 
-def test_a_management_system_request_ends_in_a_certificate_that_verifies_then_verifies_as_suspended(api):
+def test_a_management_system_request_ends_in_a_certificate_that_verifies_then_verifies_as_suspended(
+    api,
+):
     code, number = certified_rz02(api)
     assert number.startswith("SQRZ-")
 
     completed = wait_for_status(api, code, "completed")
     assert completed["result"]["certificate_number"] == number
     assert [entry["event"] for entry in completed["timeline"]] == [
-        "submitted", "accepted", "dispatched", "job_accepted", "application_accepted",
-        "stage1_audit_recorded", "stage2_audit_recorded", "certificate_granted",
+        "submitted",
+        "accepted",
+        "dispatched",
+        "job_accepted",
+        "application_accepted",
+        "stage1_audit_recorded",
+        "stage2_audit_recorded",
+        "certificate_granted",
     ]
 
     valid = verify(api, number)
@@ -102,24 +116,50 @@ def test_a_suspended_certificate_is_restored_or_withdrawn_and_a_withdrawal_is_fi
 def test_surveillance_scope_reduction_and_an_early_recertification_through_the_api(api):
     code, number = certified_rz02(api)
     audited = certificate_step(api, number, "surveillance", {"findings": "体系运行有效"})
-    assert [visit["status"] for visit in audited["certificate"]["surveillance"]][:1] == ["completed"]
-    certificate_step(api, number, "reduce-scope", {"sites": ["宿迁市沭阳县经济开发区上海路18号"], "reason": "南关场所停产"})
-    assert api.get(f"/api/v1/certification/certificates/{number}", headers=OPERATOR).json()["certificate"]["sites"] == [
-        "宿迁市沭阳县经济开发区上海路18号"]
+    assert [visit["status"] for visit in audited["certificate"]["surveillance"]][:1] == [
+        "completed"
+    ]
+    certificate_step(
+        api,
+        number,
+        "reduce-scope",
+        {"sites": ["宿迁市沭阳县经济开发区上海路18号"], "reason": "南关场所停产"},
+    )
+    assert api.get(f"/api/v1/certification/certificates/{number}", headers=OPERATOR).json()[
+        "certificate"
+    ]["sites"] == ["宿迁市沭阳县经济开发区上海路18号"]
     early = certificate_step(api, number, "recertify", expected=409)
     assert early["error"] == "recertification_not_due"
-    events = [entry["event"] for entry in wait_for_event(api, code, "certificate_scope_reduced")["timeline"]]
+    events = [
+        entry["event"]
+        for entry in wait_for_event(api, code, "certificate_scope_reduced")["timeline"]
+    ]
     assert "surveillance_completed" in events
 
 
 def test_steps_out_of_order_are_refused_and_nothing_changes(api):
     code = submitted(api, "RZ02", RZ02_DETAILS)
-    assert step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["error"] == "invalid_transition"
+    assert (
+        step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["error"]
+        == "invalid_transition"
+    )
     step(api, code, "review", {"accepted": True})
-    assert step(api, code, "review", {"accepted": True}, expected=409)["message"] == "当前状态（under_audit）下不能执行此操作"
-    assert step(api, code, "stage2", {"recommendation": "grant"}, expected=409)["error"] == "audit_incomplete"
-    assert step(api, code, "decision", {"decision": "grant"}, expected=409)["error"] == "audit_incomplete"
-    assert step(api, code, "type-test", {"result": "pass"}, expected=409)["error"] == "invalid_transition"
+    assert (
+        step(api, code, "review", {"accepted": True}, expected=409)["message"]
+        == "当前状态（under_audit）下不能执行此操作"
+    )
+    assert (
+        step(api, code, "stage2", {"recommendation": "grant"}, expected=409)["error"]
+        == "audit_incomplete"
+    )
+    assert (
+        step(api, code, "decision", {"decision": "grant"}, expected=409)["error"]
+        == "audit_incomplete"
+    )
+    assert (
+        step(api, code, "type-test", {"result": "pass"}, expected=409)["error"]
+        == "invalid_transition"
+    )
     application = api.get(f"/api/v1/certification/applications/{code}", headers=OPERATOR).json()
     assert (application["status"], application["audits"]) == ("under_audit", {})
 
@@ -130,10 +170,23 @@ def test_bad_input_gets_field_messages_and_no_key_gets_401(api):
     assert refused["fields"] == {"comments": ["此项为必填项"]}
     unknown = step(api, code, "review", {"accepted": True, "colour": "blue"}, expected=422)
     assert unknown["fields"] == {"colour": ["表单中没有这一项"]}
-    assert api.post(f"/api/v1/certification/applications/{code}/review", json={"accepted": True}).status_code == 401
-    assert api.post("/api/v1/certification/applications/not-a-code/review", json={}, headers=OPERATOR).status_code == 400
-    missing = api.post("/api/v1/certification/applications/321322-20261126-09999-2/review",
-                       json={"accepted": True}, headers=OPERATOR)
+    assert (
+        api.post(
+            f"/api/v1/certification/applications/{code}/review", json={"accepted": True}
+        ).status_code
+        == 401
+    )
+    assert (
+        api.post(
+            "/api/v1/certification/applications/not-a-code/review", json={}, headers=OPERATOR
+        ).status_code
+        == 400
+    )
+    missing = api.post(
+        "/api/v1/certification/applications/321322-20261126-09999-2/review",
+        json={"accepted": True},
+        headers=OPERATOR,
+    )
     assert missing.status_code == 404
 
 
@@ -142,7 +195,10 @@ def test_a_product_whose_type_test_failed_is_refused_and_the_request_says_why(ap
     step(api, code, "review", {"accepted": True})
     step(api, code, "type-test", {"result": "fail", "reference": "SQJC-2026-000031"})
     step(api, code, "factory-inspection", {"result": "pass"})
-    assert step(api, code, "decision", {"decision": "grant"}, expected=409)["error"] == "grant_not_supported"
+    assert (
+        step(api, code, "decision", {"decision": "grant"}, expected=409)["error"]
+        == "grant_not_supported"
+    )
     step(api, code, "decision", {"decision": "refuse", "comments": "型式试验不合格"})
     completed = wait_for_status(api, code, "completed")
     assert completed["result"] == {"decision": "refused", "reason": "型式试验不合格"}
@@ -150,8 +206,12 @@ def test_a_product_whose_type_test_failed_is_refused_and_the_request_says_why(ap
 
 def test_a_verification_request_is_answered_from_the_registry(api):
     _, number = certified_rz02(api)
-    code = api.post("/api/v1/requests", json=jl02_body(
-        item="RZ03", details={"certificate_number": number, "certificate_holder": "别家公司"})).json()["code"]
+    code = api.post(
+        "/api/v1/requests",
+        json=jl02_body(
+            item="RZ03", details={"certificate_number": number, "certificate_holder": "别家公司"}
+        ),
+    ).json()["code"]
     answered = wait_for_status(api, code, "completed")
     assert answered["result"]["certificate_status"] == "valid"
     assert answered["result"]["holder_matches"] is False
@@ -169,4 +229,7 @@ def test_an_application_not_accepted_completes_the_request_with_the_reason(api):
     completed = wait_for_status(api, code, "completed")
     assert completed["result"] == {"decision": "not_accepted", "reason": "管理体系运行不足三个月"}
     assert completed["timeline"][-1]["label"] == "认证申请未予受理：管理体系运行不足三个月"
-    assert step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["message"] == "当前状态（not_accepted）下不能执行此操作"
+    assert (
+        step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["message"]
+        == "当前状态（not_accepted）下不能执行此操作"
+    )

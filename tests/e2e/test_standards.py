@@ -43,7 +43,10 @@ def test_anyone_searches_the_catalogue_by_number_however_typed_or_by_chinese_wor
     assert found["results"][0]["state_label"] == "现行"
     by_words = search(api, "质量管理体系 要求", lang="en").json()["results"]
     assert [s["number"] for s in by_words[:2]] == ["GB/T 19001-2016", "GB/T 19001-2008"]
-    assert by_words[1]["state_label"] == "Superseded" and by_words[1]["replaced_by"] == "GB/T 19001-2016"
+    assert (
+        by_words[1]["state_label"] == "Superseded"
+        and by_words[1]["replaced_by"] == "GB/T 19001-2016"
+    )
     assert search(api, "GB 7718").json()["results"][0]["state"] == "upcoming"
 
 
@@ -64,7 +67,10 @@ def test_a_standard_has_its_own_page_with_its_editions(api):
 def test_a_lookup_request_is_answered_from_the_catalogue(api):
     code = submit(api, "BZ01", {"query": "GB/T 19001", "purpose": "体系认证准备"})
     completed = wait_for_status(api, code, "completed")
-    assert [s["number"] for s in completed["result"]["standards"]][:2] == ["GB/T 19001-2016", "GB/T 19001-2008"]
+    assert [s["number"] for s in completed["result"]["standards"]][:2] == [
+        "GB/T 19001-2016",
+        "GB/T 19001-2008",
+    ]
     assert completed["timeline"][-1]["event"] == "lookup_answered"
     assert completed["timeline"][-1]["label"].startswith("已从标准目录答复")
 
@@ -73,20 +79,39 @@ def test_a_lookup_the_catalogue_cannot_answer_is_answered_by_staff(api):
     code = submit(api, "BZ01", {"query": "量子纠缠咖啡机"})
     wait_for_event(api, code, "lookup_unmatched")
     case_step(api, code, "answer", {"answer": "目录中暂无该类标准，建议参照…"})
-    assert wait_for_status(api, code, "completed")["result"] == {"answer": "目录中暂无该类标准，建议参照…", "attachments": []}
+    assert wait_for_status(api, code, "completed")["result"] == {
+        "answer": "目录中暂无该类标准，建议参照…",
+        "attachments": [],
+    }
 
 
 def test_a_declaration_citing_a_superseded_standard_is_sent_back_with_comments(api):
-    code = submit(api, "BZ02", {"product_name": "精密压力表", "standard_number": "Q/SQJM 001-2026",
-                                "referenced_standards": "GB/T 1.1-2020\nJJG 52-1999"})
+    code = submit(
+        api,
+        "BZ02",
+        {
+            "product_name": "精密压力表",
+            "standard_number": "Q/SQJM 001-2026",
+            "referenced_standards": "GB/T 1.1-2020\nJJG 52-1999",
+        },
+    )
     wait_for_event(api, code, "references_checked")
     case = api.get(f"/api/v1/standards/cases/{code}", headers=OPERATOR).json()
-    assert {r["cited"]: r["state"] for r in case["references"]} == {"GB/T 1.1-2020": "current", "JJG 52-1999": "superseded"}
+    assert {r["cited"]: r["state"] for r in case["references"]} == {
+        "GB/T 1.1-2020": "current",
+        "JJG 52-1999": "superseded",
+    }
     refused = case_step(api, code, "review", {"decision": "approved"}, expected=409)
     assert refused["error"] == "flagged_references"
-    assert case_step(api, code, "review", {"decision": "changes_requested"}, expected=422)["fields"] == {
-        "comments": ["此项为必填项"]}
-    case_step(api, code, "review", {"decision": "changes_requested", "comments": "JJG 52-1999 已被 JJG 52-2013 代替"})
+    assert case_step(api, code, "review", {"decision": "changes_requested"}, expected=422)[
+        "fields"
+    ] == {"comments": ["此项为必填项"]}
+    case_step(
+        api,
+        code,
+        "review",
+        {"decision": "changes_requested", "comments": "JJG 52-1999 已被 JJG 52-2013 代替"},
+    )
     completed = wait_for_status(api, code, "completed")
     assert completed["result"]["decision"] == "changes_requested"
     assert completed["result"]["flagged_references"] == ["JJG 52-1999"]
@@ -95,20 +120,47 @@ def test_a_declaration_citing_a_superseded_standard_is_sent_back_with_comments(a
 def test_a_consulting_question_is_answered_in_writing_with_attachments(api):
     code = submit(api, "BZ03", {"topic": "selection", "question": "出口电热水壶应执行哪些标准？"})
     wait_for_status(api, code, "in_progress")
-    bad = case_step(api, code, "answer", {"answer": "见附件", "attachments": [{**ATTACHMENT, "sha256": "abc"}]}, expected=422)
+    bad = case_step(
+        api,
+        code,
+        "answer",
+        {"answer": "见附件", "attachments": [{**ATTACHMENT, "sha256": "abc"}]},
+        expected=422,
+    )
     assert bad["fields"] == {"attachments": {"0": {"sha256": ["应为64位十六进制SHA-256摘要"]}}}
-    case_step(api, code, "answer", {"answer": "建议执行 GB 4706.1-2005 与 GB 4706.19-2008。", "attachments": [ATTACHMENT]})
-    assert wait_for_status(api, code, "completed")["result"]["attachments"] == [{**ATTACHMENT, "content_type": None}]
-    assert case_step(api, code, "answer", {"answer": "再答"}, expected=409)["error"] == "invalid_transition"
+    case_step(
+        api,
+        code,
+        "answer",
+        {"answer": "建议执行 GB 4706.1-2005 与 GB 4706.19-2008。", "attachments": [ATTACHMENT]},
+    )
+    assert wait_for_status(api, code, "completed")["result"]["attachments"] == [
+        {**ATTACHMENT, "content_type": None}
+    ]
+    assert (
+        case_step(api, code, "answer", {"answer": "再答"}, expected=409)["error"]
+        == "invalid_transition"
+    )
 
 
 def test_administering_the_catalogue_needs_the_operator_key_and_real_numbers(api):
     assert api.post("/api/v1/standards/supersessions", json={}).status_code == 401
-    bad = api.post("/api/v1/standards/supersessions", json={"number": "GB 2760", "status": "gone"}, headers=OPERATOR)
+    bad = api.post(
+        "/api/v1/standards/supersessions",
+        json={"number": "GB 2760", "status": "gone"},
+        headers=OPERATOR,
+    )
     assert bad.status_code == 422
     assert set(bad.json()["fields"]) == {"number", "status"}
-    unknown = api.post("/api/v1/standards/supersessions", headers=OPERATOR,
-                       json={"number": "GB/T 19001-2016", "status": "superseded", "replaced_by": "GB/T 19001-2031"})
+    unknown = api.post(
+        "/api/v1/standards/supersessions",
+        headers=OPERATOR,
+        json={
+            "number": "GB/T 19001-2016",
+            "status": "superseded",
+            "replaced_by": "GB/T 19001-2031",
+        },
+    )
     assert unknown.status_code == 422 and unknown.json()["error"] == "unknown_replacement"
 
 
@@ -126,21 +178,42 @@ def test_a_superseded_standard_reaches_every_enterprise_and_certificate_that_dep
     step(api, certification, "stage2", {"recommendation": "grant"})
     number = step(api, certification, "decision", {"decision": "grant"})["certificate_number"]
 
-    added = api.post("/api/v1/standards", headers=OPERATOR, json={
-        "number": "GB/T 24001-2026", "title_zh": "环境管理体系 要求及使用指南", "effective": "2026-11-01"})
+    added = api.post(
+        "/api/v1/standards",
+        headers=OPERATOR,
+        json={
+            "number": "GB/T 24001-2026",
+            "title_zh": "环境管理体系 要求及使用指南",
+            "effective": "2026-11-01",
+        },
+    )
     assert added.status_code == 201 and added.json()["state"] == "current"
-    ended = api.post("/api/v1/standards/supersessions", headers=OPERATOR,
-                     json={"number": "GB/T 24001-2016", "status": "superseded", "replaced_by": "GB/T 24001-2026"})
+    ended = api.post(
+        "/api/v1/standards/supersessions",
+        headers=OPERATOR,
+        json={
+            "number": "GB/T 24001-2016",
+            "status": "superseded",
+            "replaced_by": "GB/T 24001-2026",
+        },
+    )
     assert ended.status_code == 200 and ended.json()["state"] == "superseded"
-    again = api.post("/api/v1/standards/supersessions", headers=OPERATOR,
-                     json={"number": "GB/T 24001-2016", "status": "withdrawn"})
+    again = api.post(
+        "/api/v1/standards/supersessions",
+        headers=OPERATOR,
+        json={"number": "GB/T 24001-2016", "status": "withdrawn"},
+    )
     assert again.status_code == 409
 
     notices = _wait_for_notices(api, asked)
-    assert notices[0]["label"] == "您关注的标准 GB/T 24001-2016 已被 GB/T 24001-2026 代替，请及时转换"
+    assert (
+        notices[0]["label"] == "您关注的标准 GB/T 24001-2016 已被 GB/T 24001-2026 代替，请及时转换"
+    )
     flagged = wait_for_event(api, certification, "standard_flagged")
     assert flagged["timeline"][-1]["details"]["replaced_by"] == "GB/T 24001-2026"
-    alerts = api.get(f"/api/v1/certification/certificates/{number}", headers=OPERATOR).json()["standard_alerts"]
+    alerts = api.get(f"/api/v1/certification/certificates/{number}", headers=OPERATOR).json()[
+        "standard_alerts"
+    ]
     assert [alert["number"] for alert in alerts] == ["GB/T 24001-2016"]
     certificate_step(api, number, "withdraw", {"reason": "测试结束"})
 
@@ -148,7 +221,9 @@ def test_a_superseded_standard_reaches_every_enterprise_and_certificate_that_dep
 def _wait_for_notices(api, code, timeout=15):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        notices = api.get(f"/api/v1/requests/{code}", params={"phone": "13912345678"}).json()["notices"]
+        notices = api.get(f"/api/v1/requests/{code}", params={"phone": "13912345678"}).json()[
+            "notices"
+        ]
         if notices:
             return notices
         time.sleep(0.1)

@@ -54,18 +54,29 @@ def granted(amqp_uri, certifications):
     return rpc(amqp_uri, "decide", CODE, {"decision": "grant"})
 
 
-def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announced(certification, events, certifications, amqp_uri):
+def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announced(
+    certification, events, certifications, amqp_uri
+):
     decided = granted(amqp_uri, certifications)
     number = decided["certificate_number"]
     assert decided["certificate"]["issuer"] == certification_module.certification_body()["name"]
     announced = events.wait_for(lambda e: e["type"] == "certificate_granted")
-    assert announced[0]["request_code"] == CODE and announced[0]["data"]["certificate_number"] == number
-    assert {"job_accepted", "application_accepted", "stage1_audit_recorded", "stage2_audit_recorded"} <= {
-        e["type"] for e in events.seen}
+    assert (
+        announced[0]["request_code"] == CODE
+        and announced[0]["data"]["certificate_number"] == number
+    )
+    assert {
+        "job_accepted",
+        "application_accepted",
+        "stage1_audit_recorded",
+        "stage2_audit_recorded",
+    } <= {e["type"] for e in events.seen}
     assert rpc(amqp_uri, "verify", number)["status"] == "valid"
 
 
-def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(certification, certifications, amqp_uri):
+def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(
+    certification, certifications, amqp_uri
+):
     publish(amqp_uri, "gateway", dispatch_envelope(CODE, "RZ02", "certification", RZ02_DETAILS))
     assert wait_until(lambda: certifications.find_one({"_id": CODE}))
     with pytest.raises(Exception) as caught:
@@ -74,7 +85,9 @@ def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(certif
     assert certifications.find_one({"_id": CODE})["version"] == 1
 
 
-def test_the_clock_announces_a_surveillance_audit_coming_due_once(certification, events, certifications, amqp_uri, monkeypatch):
+def test_the_clock_announces_a_surveillance_audit_coming_due_once(
+    certification, events, certifications, amqp_uri, monkeypatch
+):
     granted(amqp_uri, certifications)
     eleven_months_on = datetime.now(UTC) + timedelta(days=340)
     monkeypatch.setattr(certification_module, "utc_now", lambda: eleven_months_on)
@@ -87,19 +100,47 @@ def test_the_clock_announces_a_surveillance_audit_coming_due_once(certification,
     assert [e["type"] for e in events.drain()].count("surveillance_due") == 1
 
 
-def test_a_superseded_standard_flags_the_certificate_that_cites_it(certification, events, certifications, amqp_uri):
+def test_a_superseded_standard_flags_the_certificate_that_cites_it(
+    certification, events, certifications, amqp_uri
+):
     granted(amqp_uri, certifications)
-    publish(amqp_uri, "standards", new_envelope("standards", "standard_superseded", {
-        "number": "GB/T 19001-2016", "status": "superseded", "replaced_by": "GB/T 19001-2026", "followers": []}))
+    publish(
+        amqp_uri,
+        "standards",
+        new_envelope(
+            "standards",
+            "standard_superseded",
+            {
+                "number": "GB/T 19001-2016",
+                "status": "superseded",
+                "replaced_by": "GB/T 19001-2026",
+                "followers": [],
+            },
+        ),
+    )
     flagged = events.wait_for(lambda e: e["type"] == "standard_flagged")
     assert flagged and flagged[0]["request_code"] == CODE
-    assert certifications.find_one({"_id": CODE})["standard_alerts"][0]["number"] == "GB/T 19001-2016"
+    assert (
+        certifications.find_one({"_id": CODE})["standard_alerts"][0]["number"] == "GB/T 19001-2016"
+    )
 
 
-def test_a_verification_request_is_answered_on_arrival(certification, events, certifications, amqp_uri):
+def test_a_verification_request_is_answered_on_arrival(
+    certification, events, certifications, amqp_uri
+):
     number = granted(amqp_uri, certifications)["certificate_number"]
     rz03 = "321322-20261126-00002-4"
-    publish(amqp_uri, "gateway", dispatch_envelope(rz03, "RZ03", "certification",
-                                                   {"certificate_number": number, "certificate_holder": None}))
+    publish(
+        amqp_uri,
+        "gateway",
+        dispatch_envelope(
+            rz03,
+            "RZ03",
+            "certification",
+            {"certificate_number": number, "certificate_holder": None},
+        ),
+    )
     answered = events.wait_for(lambda e: e["type"] == "verification_answered")
-    assert answered[0]["request_code"] == rz03 and answered[0]["data"]["certificate_status"] == "valid"
+    assert (
+        answered[0]["request_code"] == rz03 and answered[0]["data"]["certificate_status"] == "valid"
+    )

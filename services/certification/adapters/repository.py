@@ -13,7 +13,12 @@ from ..domain.model import OPEN, Certification
 from ..domain.verification import Verification
 
 # One index each (a list of keys per index).
-INDEXES = [[("certificate_number", 1)], [("next_check_at", 1)], [("status", 1)], [("certificate_status", 1)]]
+INDEXES = [
+    [("certificate_number", 1)],
+    [("next_check_at", 1)],
+    [("status", 1)],
+    [("certificate_status", 1)],
+]
 
 
 class CertificationRepository(AggregateRepository):

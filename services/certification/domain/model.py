@@ -58,7 +58,10 @@ PASS = "pass"
 
 # The audit steps of each scheme, in the order they must happen (a product's two
 # steps may happen in either order).
-AUDIT_STEPS = {MANAGEMENT_SYSTEM: ("stage1", "stage2"), PRODUCT: ("type_test", "factory_inspection")}
+AUDIT_STEPS = {
+    MANAGEMENT_SYSTEM: ("stage1", "stage2"),
+    PRODUCT: ("type_test", "factory_inspection"),
+}
 
 
 class AuditIncomplete(InvalidTransition):
@@ -127,7 +130,9 @@ class Certification:
         """The application of a dispatched RZ01/RZ02 request (``work`` is that event's data)."""
         details = work.get("details") or {}
         if work["item"] == PRODUCT:
-            standards = [str(number) for number in find_numbers(details.get("product_standard", ""))]
+            standards = [
+                str(number) for number in find_numbers(details.get("product_standard", ""))
+            ]
             scope = f"{details.get('product_name', '')} {details.get('product_models', '')}".strip()
             sites = [details["factory_address"]] if details.get("factory_address") else []
         else:
@@ -146,7 +151,9 @@ class Certification:
             scope=scope,
             sites=sites,
         )
-        certification._announce("job_accepted", item=certification.item, received_at=certification.applied_at)
+        certification._announce(
+            "job_accepted", item=certification.item, received_at=certification.applied_at
+        )
         return certification
 
     # -- application review -------------------------------------------------------------
@@ -166,9 +173,17 @@ class Certification:
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
             raise InvalidTransition(self.request_code, self.status, "stage1")
         self._check_audit_date(conducted_on, now)
-        self.audits["stage1"] = {"conducted_on": conducted_on.isoformat(), "ready_for_stage2": ready_for_stage2,
-                                 "findings": findings, "recorded_at": now.isoformat()}
-        self._announce("stage1_audit_recorded", conducted_on=conducted_on.isoformat(), ready_for_stage2=ready_for_stage2)
+        self.audits["stage1"] = {
+            "conducted_on": conducted_on.isoformat(),
+            "ready_for_stage2": ready_for_stage2,
+            "findings": findings,
+            "recorded_at": now.isoformat(),
+        }
+        self._announce(
+            "stage1_audit_recorded",
+            conducted_on=conducted_on.isoformat(),
+            ready_for_stage2=ready_for_stage2,
+        )
 
     def record_stage2(self, conducted_on, recommendation, major, minor, findings, now):
         self._require_scheme(MANAGEMENT_SYSTEM, "stage2")
@@ -177,22 +192,41 @@ class Certification:
         if not stage1 or not stage1["ready_for_stage2"]:
             raise AuditIncomplete(self.request_code, self.status, "stage2")
         self._check_audit_date(conducted_on, now, not_before=parse_date(stage1["conducted_on"]))
-        self.audits["stage2"] = {"conducted_on": conducted_on.isoformat(), "recommendation": recommendation,
-                                 "major_nonconformities": major, "minor_nonconformities": minor,
-                                 "findings": findings, "recorded_at": now.isoformat()}
+        self.audits["stage2"] = {
+            "conducted_on": conducted_on.isoformat(),
+            "recommendation": recommendation,
+            "major_nonconformities": major,
+            "minor_nonconformities": minor,
+            "findings": findings,
+            "recorded_at": now.isoformat(),
+        }
         self.status = AWAITING_DECISION
-        self._announce("stage2_audit_recorded", conducted_on=conducted_on.isoformat(), recommendation=recommendation)
+        self._announce(
+            "stage2_audit_recorded",
+            conducted_on=conducted_on.isoformat(),
+            recommendation=recommendation,
+        )
 
     def record_product_check(self, step, conducted_on, result, reference, findings, now):
         """``step`` is ``type_test`` or ``factory_inspection``; a failed one may be redone."""
         self._require_scheme(PRODUCT, step)
         self._require((UNDER_AUDIT, AWAITING_DECISION), step)
         self._check_audit_date(conducted_on, now)
-        self.audits[step] = {"conducted_on": conducted_on.isoformat(), "result": result, "reference": reference,
-                             "findings": findings, "recorded_at": now.isoformat()}
+        self.audits[step] = {
+            "conducted_on": conducted_on.isoformat(),
+            "result": result,
+            "reference": reference,
+            "findings": findings,
+            "recorded_at": now.isoformat(),
+        }
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
-        self._announce(f"{step}_recorded", conducted_on=conducted_on.isoformat(), result=result, reference=reference)
+        self._announce(
+            f"{step}_recorded",
+            conducted_on=conducted_on.isoformat(),
+            result=result,
+            reference=reference,
+        )
 
     # -- decision -----------------------------------------------------------------------
     def decide(self, decision, comments, now, next_number, issuer):
@@ -215,7 +249,9 @@ class Certification:
         if self.item == MANAGEMENT_SYSTEM:
             stage2 = self.audits.get("stage2") or {}
             return stage2.get("recommendation") == GRANT and not stage2.get("major_nonconformities")
-        return all((self.audits.get(step) or {}).get("result") == PASS for step in AUDIT_STEPS[PRODUCT])
+        return all(
+            (self.audits.get(step) or {}).get("result") == PASS for step in AUDIT_STEPS[PRODUCT]
+        )
 
     def _grant(self, number, today, issuer):
         valid_until = validity_end(today)
@@ -237,9 +273,14 @@ class Certification:
             surveillance=plan_visits(1, today, valid_until),
         )
         self._certificate_changed()
-        self._announce("certificate_granted", certificate_number=number, issued_on=today.isoformat(),
-                       valid_until=valid_until.isoformat(), standards=list(self.standards),
-                       surveillance_due=[visit["due"] for visit in self.certificate.surveillance])
+        self._announce(
+            "certificate_granted",
+            certificate_number=number,
+            issued_on=today.isoformat(),
+            valid_until=valid_until.isoformat(),
+            standards=list(self.standards),
+            surveillance_due=[visit["due"] for visit in self.certificate.surveillance],
+        )
 
     # -- the certificate's life -----------------------------------------------------------
     def record_surveillance(self, conducted_on, findings, now):
@@ -247,18 +288,34 @@ class Certification:
         visit = certificate.next_visit()
         if visit is None:
             raise NoSurveillancePlanned(self.certificate_number, certificate.status, "surveillance")
-        done = [parse_date(v["conducted_on"]) for v in certificate.surveillance if v["conducted_on"]]
-        self._check_audit_date(conducted_on, now, not_before=max(done, default=parse_date(certificate.issued_on)))
+        done = [
+            parse_date(v["conducted_on"]) for v in certificate.surveillance if v["conducted_on"]
+        ]
+        self._check_audit_date(
+            conducted_on, now, not_before=max(done, default=parse_date(certificate.issued_on))
+        )
         visit.update(status=COMPLETED, conducted_on=conducted_on.isoformat(), findings=findings)
         # The rest of the cycle is planned again from the audit that actually happened.
-        kept = [v for v in certificate.surveillance if v["status"] == COMPLETED or v["cycle"] != certificate.cycle]
+        kept = [
+            v
+            for v in certificate.surveillance
+            if v["status"] == COMPLETED or v["cycle"] != certificate.cycle
+        ]
         certificate.surveillance = kept + plan_visits(
-            certificate.cycle, conducted_on, certificate.valid_until_date, first_visit=visit["visit"] + 1
+            certificate.cycle,
+            conducted_on,
+            certificate.valid_until_date,
+            first_visit=visit["visit"] + 1,
         )
         following = certificate.next_visit()
         self._certificate_changed()
-        self._announce("surveillance_completed", certificate_number=self.certificate_number, visit=visit["visit"],
-                       conducted_on=conducted_on.isoformat(), next_due=following["due"] if following else None)
+        self._announce(
+            "surveillance_completed",
+            certificate_number=self.certificate_number,
+            visit=visit["visit"],
+            conducted_on=conducted_on.isoformat(),
+            next_due=following["due"] if following else None,
+        )
 
     def suspend(self, reason, until, now):
         certificate = self._current_certificate(now, SUSPENDED)
@@ -270,10 +327,18 @@ class Certification:
         if not today < until <= latest:
             raise DateOutOfRange("until", until)
         certificate.status = SUSPENDED
-        certificate.suspension = {"reason": reason, "since": today.isoformat(), "until": until.isoformat()}
+        certificate.suspension = {
+            "reason": reason,
+            "since": today.isoformat(),
+            "until": until.isoformat(),
+        }
         self._certificate_changed()
-        self._announce("certificate_suspended", certificate_number=self.certificate_number, reason=reason,
-                       until=until.isoformat())
+        self._announce(
+            "certificate_suspended",
+            certificate_number=self.certificate_number,
+            reason=reason,
+            until=until.isoformat(),
+        )
 
     def restore(self, comments, now):
         certificate = self._current_certificate(now, VALID)
@@ -282,7 +347,9 @@ class Certification:
         certificate.status = VALID
         certificate.suspension = None
         self._certificate_changed()
-        self._announce("certificate_restored", certificate_number=self.certificate_number, comments=comments)
+        self._announce(
+            "certificate_restored", certificate_number=self.certificate_number, comments=comments
+        )
 
     def withdraw(self, reason, now):
         self._current_certificate(now, WITHDRAWN)
@@ -297,8 +364,13 @@ class Certification:
             raise ScopeNotReduced(self.certificate_number)
         certificate.scope, certificate.sites = new_scope, new_sites
         self._certificate_changed()
-        self._announce("certificate_scope_reduced", certificate_number=self.certificate_number, scope=new_scope,
-                       sites=new_sites, reason=reason)
+        self._announce(
+            "certificate_scope_reduced",
+            certificate_number=self.certificate_number,
+            scope=new_scope,
+            sites=new_sites,
+            reason=reason,
+        )
 
     def recertify(self, conducted_on, comments, now):
         """The recertification decision: a new three-year cycle from the current expiry."""
@@ -309,15 +381,23 @@ class Certification:
         if today < add_months(certificate.valid_until_date, -RECERTIFICATION_WINDOW_MONTHS):
             raise RecertificationNotDue(self.certificate_number, certificate.status, "recertified")
         if certificate.planned_visits():
-            raise SurveillanceOutstanding(self.certificate_number, certificate.status, "recertified")
+            raise SurveillanceOutstanding(
+                self.certificate_number, certificate.status, "recertified"
+            )
         self._check_audit_date(conducted_on, now)
         valid_until = add_months(certificate.valid_until_date, 12 * VALIDITY_YEARS)
         certificate.cycle += 1
         certificate.valid_until = valid_until.isoformat()
         certificate.surveillance += plan_visits(certificate.cycle, today, valid_until)
         self._certificate_changed()
-        self._announce("certificate_renewed", certificate_number=self.certificate_number, cycle=certificate.cycle,
-                       conducted_on=conducted_on.isoformat(), valid_until=certificate.valid_until, comments=comments)
+        self._announce(
+            "certificate_renewed",
+            certificate_number=self.certificate_number,
+            cycle=certificate.cycle,
+            conducted_on=conducted_on.isoformat(),
+            valid_until=certificate.valid_until,
+            comments=comments,
+        )
 
     # -- the clock ------------------------------------------------------------------------
     def advance_clock(self, now):
@@ -331,8 +411,11 @@ class Certification:
             certificate.status = EXPIRED
             certificate.suspension = None
             self._certificate_changed()
-            self._announce("certificate_expired", certificate_number=self.certificate_number,
-                           valid_until=certificate.valid_until)
+            self._announce(
+                "certificate_expired",
+                certificate_number=self.certificate_number,
+                valid_until=certificate.valid_until,
+            )
             return
         if certificate.status_on(today) == WITHDRAWN:
             self._withdraw(None, "suspension_lapsed", today)
@@ -347,26 +430,47 @@ class Certification:
             # Past the due date the "due" notice is moot: only the overdue one goes out.
             visit["due_announced_on"] = visit["due_announced_on"] or today.isoformat()
             visit["overdue_announced_on"] = today.isoformat()
-            self._announce("surveillance_overdue", certificate_number=self.certificate_number,
-                           visit=visit["visit"], due=visit["due"])
+            self._announce(
+                "surveillance_overdue",
+                certificate_number=self.certificate_number,
+                visit=visit["visit"],
+                due=visit["due"],
+            )
         elif (due - today).days <= DUE_NOTICE_DAYS and visit["due_announced_on"] is None:
             visit["due_announced_on"] = today.isoformat()
-            self._announce("surveillance_due", certificate_number=self.certificate_number,
-                           visit=visit["visit"], due=visit["due"])
+            self._announce(
+                "surveillance_due",
+                certificate_number=self.certificate_number,
+                visit=visit["visit"],
+                due=visit["due"],
+            )
 
     # -- standards watch ----------------------------------------------------------------
     def flag_standard(self, number, status, replaced_by, now):
         """Note that a standard this work cites was superseded or withdrawn; False if it
         does not cite it, is no longer open or current, or was flagged already."""
-        in_play = self.status in OPEN or (self.certificate is not None and self.certificate.status in CURRENT)
+        in_play = self.status in OPEN or (
+            self.certificate is not None and self.certificate.status in CURRENT
+        )
         if number not in self.standards or not in_play:
             return False
         if any(alert["number"] == number for alert in self.standard_alerts):
             return False
-        self.standard_alerts.append({"number": number, "status": status, "replaced_by": replaced_by,
-                                     "flagged_at": now.isoformat()})
-        self._announce("standard_flagged", number=number, status=status, replaced_by=replaced_by,
-                       certificate_number=self.certificate_number)
+        self.standard_alerts.append(
+            {
+                "number": number,
+                "status": status,
+                "replaced_by": replaced_by,
+                "flagged_at": now.isoformat(),
+            }
+        )
+        self._announce(
+            "standard_flagged",
+            number=number,
+            status=status,
+            replaced_by=replaced_by,
+            certificate_number=self.certificate_number,
+        )
         return True
 
     # -- views ----------------------------------------------------------------------------
@@ -393,8 +497,12 @@ class Certification:
         certificate.suspension = None
         certificate.withdrawal = {"reason": reason, "cause": cause, "on": today.isoformat()}
         self._certificate_changed()
-        self._announce("certificate_withdrawn", certificate_number=self.certificate_number, reason=reason,
-                       cause=cause)
+        self._announce(
+            "certificate_withdrawn",
+            certificate_number=self.certificate_number,
+            reason=reason,
+            cause=cause,
+        )
 
     def _certificate_changed(self):
         self.certificate_status = self.certificate.status

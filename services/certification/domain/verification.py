@@ -45,12 +45,18 @@ class Verification:
             received_at=now.isoformat(),
             certificate_number=number,
         )
-        verification.answer = answer(find_certification(number), details.get("certificate_holder"), now)
-        verification.new_events.append(
-            DomainEvent("job_accepted", {"item": verification.item, "received_at": verification.received_at})
+        verification.answer = answer(
+            find_certification(number), details.get("certificate_holder"), now
         )
         verification.new_events.append(
-            DomainEvent("verification_answered", {"certificate_number": number, **verification.answer})
+            DomainEvent(
+                "job_accepted", {"item": verification.item, "received_at": verification.received_at}
+            )
+        )
+        verification.new_events.append(
+            DomainEvent(
+                "verification_answered", {"certificate_number": number, **verification.answer}
+            )
         )
         return verification
 

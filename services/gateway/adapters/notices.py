@@ -24,5 +24,7 @@ class NoticeBoard:
 
     def for_enterprise(self, uscc):
         documents = self.store.find({"uscc": uscc}, sort=[("at", 1)])
-        return [{key: value for key, value in document.items() if key not in ("_id", "version")}
-                for document in documents]
+        return [
+            {key: value for key, value in document.items() if key not in ("_id", "version")}
+            for document in documents
+        ]

@@ -29,15 +29,22 @@ class StandardsApi:
     @http("GET", "/api/v1/standards")
     @json_endpoint
     def search_standards(self, request):
-        query = SearchQuery().load({name: request.args[name] for name in ("q", "limit") if name in request.args})
+        query = SearchQuery().load(
+            {name: request.args[name] for name in ("q", "limit") if name in request.args}
+        )
         found = self.call_service("standards", "search", query["q"], query.get("limit") or 20)
         lang = request_language(request)
-        return {**found, "results": [standard_view(standard, lang) for standard in found["results"]]}
+        return {
+            **found,
+            "results": [standard_view(standard, lang) for standard in found["results"]],
+        }
 
     @http("GET", "/api/v1/standards/<path:number>")
     @json_endpoint
     def standard(self, request, number):
-        return standard_view(self.call_service("standards", "get_standard", number), request_language(request))
+        return standard_view(
+            self.call_service("standards", "get_standard", number), request_language(request)
+        )
 
     # -- administrators -----------------------------------------------------------------
     @http("POST", "/api/v1/standards")
@@ -45,7 +52,9 @@ class StandardsApi:
     def add_standard(self, request):
         require_operator(request)
         command = load_command(AddStandardForm, read_json_object(request))
-        return 201, standard_view(self.call_service("standards", "add_standard", command), request_language(request))
+        return 201, standard_view(
+            self.call_service("standards", "add_standard", command), request_language(request)
+        )
 
     @http("POST", "/api/v1/standards/supersessions")
     @json_endpoint
@@ -53,7 +62,9 @@ class StandardsApi:
         """Mark a standard superseded (naming its replacement) or withdrawn."""
         require_operator(request)
         command = load_command(EndStandardForm, read_json_object(request))
-        return standard_view(self.call_service("standards", "end_standard", command), request_language(request))
+        return standard_view(
+            self.call_service("standards", "end_standard", command), request_language(request)
+        )
 
     # -- operators' cases ---------------------------------------------------------------
     @http("GET", CASES)

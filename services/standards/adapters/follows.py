@@ -30,6 +30,10 @@ class FollowRegistry:
 
     def followers(self, number):
         return [
-            {"uscc": document["uscc"], "name": document["name"], "request_code": document["request_code"]}
+            {
+                "uscc": document["uscc"],
+                "name": document["name"],
+                "request_code": document["request_code"],
+            }
             for document in self.store.find({"number": number}, sort=[("since", 1)])
         ]

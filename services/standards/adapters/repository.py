@@ -35,7 +35,9 @@ class StandardRepository(AggregateRepository):
             return False
 
     def _from_document(self, document):
-        return self.aggregate(**{name: document[name] for name in self._persisted if name in document})
+        return self.aggregate(
+            **{name: document[name] for name in self._persisted if name in document}
+        )
 
     def _envelopes(self, aggregate):
         # A standard's events are about no one request: the gateway logs them and its

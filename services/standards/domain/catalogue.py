@@ -41,7 +41,11 @@ class Standard:
 
     @classmethod
     def from_seed(cls, entry):
-        known = {name: entry.get(name) for name in cls.__dataclass_fields__ if name not in ("version", "new_events")}
+        known = {
+            name: entry.get(name)
+            for name in cls.__dataclass_fields__
+            if name not in ("version", "new_events")
+        }
         known["replaces"] = list(entry.get("replaces") or [])
         return cls(**known)
 
@@ -49,7 +53,9 @@ class Standard:
     def add(cls, fields, now):
         """A standard an administrator adds (a new edition, say) as current."""
         standard = cls(**fields, kind=parse_number(fields["number"]).prefix)
-        standard.new_events.append(DomainEvent("standard_added", {"number": standard.number, "added_at": now.isoformat()}))
+        standard.new_events.append(
+            DomainEvent("standard_added", {"number": standard.number, "added_at": now.isoformat()})
+        )
         return standard
 
     @property

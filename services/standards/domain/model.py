@@ -83,8 +83,12 @@ class Case:
         self.status = UNDER_REVIEW
         self.references = list(references)
         self.unrecognised = list(unrecognised)
-        self._announce("references_checked", checked=len(self.references),
-                       flagged=self.flagged_references(), unrecognised=len(self.unrecognised))
+        self._announce(
+            "references_checked",
+            checked=len(self.references),
+            flagged=self.flagged_references(),
+            unrecognised=len(self.unrecognised),
+        )
 
     def flagged_references(self):
         return [reference["number"] for reference in self.references if reference["state"] in ENDED]
@@ -98,7 +102,9 @@ class Case:
             raise FlaggedReferences(self.request_code, self.status, APPROVED)
         self.status = REVIEWED
         self.review = {"decision": decision, "comments": comments, "at": now.isoformat()}
-        self._announce("declaration_reviewed", decision=decision, comments=comments, flagged_references=flagged)
+        self._announce(
+            "declaration_reviewed", decision=decision, comments=comments, flagged_references=flagged
+        )
 
     # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------
     def answer_question(self, text, attachments, now):
@@ -107,7 +113,11 @@ class Case:
         else:
             self._require(CONSULTING, (RECEIVED,), ANSWERED)
         self.status = ANSWERED
-        self.answer = {"text": text, "attachments": list(attachments), "answered_at": now.isoformat()}
+        self.answer = {
+            "text": text,
+            "attachments": list(attachments),
+            "answered_at": now.isoformat(),
+        }
         self._announce("question_answered", answer=text, attachments=list(attachments))
 
     # -- internals ------------------------------------------------------------------------

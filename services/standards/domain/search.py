@@ -36,7 +36,11 @@ def search(standards, query, today, limit=20):
         if rank is not None:
             ranked.append((_order(rank, standard, today), standard))
     ranked.sort(key=lambda pair: pair[0])
-    return (str(number) if number else None), len(ranked), [standard for _, standard in ranked[:limit]]
+    return (
+        (str(number) if number else None),
+        len(ranked),
+        [standard for _, standard in ranked[:limit]],
+    )
 
 
 def resolve(standards, cited):
@@ -60,7 +64,11 @@ def _rank(standard, text, number, latest):
     if _NUMBERISH.match(compact):
         if _compact(standard.number).startswith(_SLASHLESS_START.sub(r"\1/T", compact)):
             return NUMBER_PREFIX
-        if compact[0].isdigit() and parsed.number.startswith(compact.split("-")[0]) and _year_fits(compact, parsed):
+        if (
+            compact[0].isdigit()
+            and parsed.number.startswith(compact.split("-")[0])
+            and _year_fits(compact, parsed)
+        ):
             return DIGITS
     return _title_rank(standard, text)
 
