@@ -1,30 +1,16 @@
 """The certification operators' commands as the gateway reads them (messages are keys).
 
 The certification service checks them again at its own edge; here they get field-by-
-field messages in the reader's language. Dates travel on as ISO text.
+field messages in the reader's language.
 """
-
-from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..common.china_time import add_months, china_date
+from ..common.china_time import add_months
+from .operator_commands import day, needs_comments_when, today
 from .schemas import FIELD_ERRORS, FormSchema, boolean, integer, text
 
 MAX_SUSPENSION_MONTHS = 6
-
-
-def today():
-    return china_date(datetime.now(UTC))
-
-
-def day(validate=None):
-    return fields.Date(
-        required=False,
-        allow_none=True,
-        validate=validate,
-        error_messages={**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"},
-    )
 
 
 def not_in_future(value):
@@ -41,11 +27,6 @@ def a_suspension_end(value):
 
 def audit_day():
     return day(validate=not_in_future)
-
-
-def needs_comments_when(data, field, value):
-    if data.get(field) == value and not data.get("comments"):
-        raise ValidationError({"comments": ["required"]})
 
 
 class ReviewForm(FormSchema):
@@ -125,12 +106,3 @@ class ReduceScopeForm(FormSchema):
 class RecertifyForm(FormSchema):
     conducted_on = audit_day()
     comments = text(2000, required=False)
-
-
-def load_command(form, body):
-    """``body`` checked by ``form``, ready for an RPC: dates as ISO text, blanks left out
-    (the service's own defaults apply)."""
-    schema = form()
-    return {
-        name: value for name, value in schema.dump(schema.load(body)).items() if value is not None
-    }

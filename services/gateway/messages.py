@@ -185,7 +185,7 @@ MESSAGES = {
         "Certificate {certificate_number} suspended until {until}: {reason}",
     ),
     "event.certificate_restored": ("证书 {certificate_number} 恢复有效", "Certificate {certificate_number} restored"),
-    "event.certificate_withdrawn": ("证书 {certificate_number} 被撤销", "Certificate {certificate_number} withdrawn"),
+    "event.certificate_withdrawn": ("证书 {certificate_number} 已撤销", "Certificate {certificate_number} withdrawn"),
     "event.certificate_scope_reduced": (
         "证书 {certificate_number} 认证范围缩小", "Scope of certificate {certificate_number} reduced",
     ),

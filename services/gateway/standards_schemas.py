@@ -5,7 +5,7 @@ import re
 from marshmallow import ValidationError, post_load, validates, validates_schema
 
 from ..common.standard_number import parse_number
-from .certification_schemas import day, needs_comments_when
+from .operator_commands import day, needs_comments_when
 from .schemas import FormSchema, integer, nested_list, text
 
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")

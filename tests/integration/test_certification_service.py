@@ -142,5 +142,5 @@ def test_a_verification_request_is_answered_on_arrival(
     )
     answered = events.wait_for(lambda e: e["type"] == "verification_answered")
     assert (
-        answered[0]["request_code"] == rz03 and answered[0]["data"]["certificate_status"] == "valid"
+        answered[0]["request_code"] == rz03 and answered[0]["data"]["result"]["certificate_status"] == "valid"
     )

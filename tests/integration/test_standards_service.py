@@ -61,7 +61,7 @@ def test_a_lookup_is_answered_on_arrival_and_its_followers_are_told_when_the_sta
     )
     answered = events.wait_for(lambda e: e["type"] == "lookup_answered")
     assert answered[0]["request_code"] == CODE
-    assert answered[0]["data"]["standards"][0]["number"] == "JJF 1059.1-2012"
+    assert answered[0]["data"]["result"]["standards"][0]["number"] == "JJF 1059.1-2012"
     rpc(amqp_uri, "end_standard", {"number": "JJF 1059.1-2012", "status": "withdrawn"})
     ended = events.wait_for(lambda e: e["type"] == "standard_superseded")
     assert ended[0]["request_code"] is None

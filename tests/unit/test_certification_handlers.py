@@ -173,7 +173,7 @@ class TestReview:
             review(certifications, accepted=False, comments="体系运行不足三个月").status
             == "not_accepted"
         )
-        assert last_event(store)["data"] == {
+        assert last_event(store)["data"]["result"] == {
             "decision": "not_accepted",
             "reason": "体系运行不足三个月",
         }
@@ -249,7 +249,7 @@ class TestManagementSystemAudit:
         stage2(certifications, recommendation="refuse")
         refused = decide(certifications, "refuse", "主要过程未受控")
         assert refused.status == "refused" and refused.certificate_number is None
-        assert last_event(store)["data"] == {"decision": "refused", "reason": "主要过程未受控"}
+        assert last_event(store)["data"]["result"] == {"decision": "refused", "reason": "主要过程未受控"}
         assert store.sequences == {}
 
 

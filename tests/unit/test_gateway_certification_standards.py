@@ -14,9 +14,9 @@ from services.gateway.certification_schemas import (
     ReduceScopeForm,
     Stage1Form,
     SuspendForm,
-    load_command,
 )
 from services.gateway.messages import localize
+from services.gateway.operator_commands import load_command
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_request_form
 from services.gateway.standards_schemas import AnswerForm, EndStandardForm
@@ -66,6 +66,7 @@ class TestTimeline:
                 "certificate_number": "SQRZ-2026-000001",
                 "valid_until": "2029-11-25",
                 "surveillance_due": ["2027-11-26"],
+                "result": {"certificate_number": "SQRZ-2026-000001", "valid_until": "2029-11-25"},
             },
             minutes=3,
         )
@@ -87,7 +88,11 @@ class TestTimeline:
             requests,
             code,
             "certificate_granted",
-            {"certificate_number": "SQRZ-2026-000001", "valid_until": "2029-11-25"},
+            {
+                "certificate_number": "SQRZ-2026-000001",
+                "valid_until": "2029-11-25",
+                "result": {"certificate_number": "SQRZ-2026-000001"},
+            },
         )
         request = project(
             requests,
@@ -112,7 +117,7 @@ class TestTimeline:
             requests,
             code,
             "lookup_answered",
-            {"query": "GB/T 19001", "count": 1, "standards": found},
+            {"query": "GB/T 19001", "count": 1, "result": {"standards": found}},
             source="standards",
         )
         assert (request.status, request.result) == ("completed", {"standards": found})
@@ -120,8 +125,9 @@ class TestTimeline:
 
     def test_a_refusal_completes_the_request_with_the_reason(self, requests):
         code = dispatched(requests)
+        refusal = {"decision": "refused", "reason": "严重不符合"}
         request = project(
-            requests, code, "certification_refused", {"decision": "refused", "reason": "严重不符合"}
+            requests, code, "certification_refused", {"reason": "严重不符合", "result": refusal}
         )
         assert request.result == {"decision": "refused", "reason": "严重不符合"}
 

@@ -335,7 +335,7 @@ class TestDeclarationReview:
         assert reviewed.status == "reviewed"
         event = cases.store.pending_envelopes()[-1]
         assert event["type"] == "declaration_reviewed"
-        assert event["data"]["flagged_references"] == ["JJG 52-1999"]
+        assert event["data"]["result"]["flagged_references"] == ["JJG 52-1999"]
 
     def test_references_are_checked_again_when_the_decision_is_made(
         self, cases, standards, follows
@@ -402,7 +402,7 @@ class TestConsulting:
         event = cases.store.pending_envelopes()[-1]
         assert (
             event["type"] == "question_answered"
-            and event["data"]["attachments"][0]["sha256"] == "a" * 64
+            and event["data"]["result"]["attachments"][0]["sha256"] == "a" * 64
         )
         with pytest.raises(InvalidTransition):
             handlers.answer_question(

@@ -165,7 +165,11 @@ class Certification:
             self._announce("application_accepted", comments=comments)
         else:
             self.status = NOT_ACCEPTED
-            self._announce("application_not_accepted", decision="not_accepted", reason=comments)
+            self._announce(
+                "application_not_accepted",
+                reason=comments,
+                result={"decision": NOT_ACCEPTED, "reason": comments},
+            )
 
     # -- audits ---------------------------------------------------------------------------
     def record_stage1(self, conducted_on, ready_for_stage2, findings, now):
@@ -238,7 +242,11 @@ class Certification:
         if decision == REFUSE:
             self.status = REFUSED
             self.decision = {"decision": REFUSE, "comments": comments, "at": now.isoformat()}
-            self._announce("certification_refused", decision="refused", reason=comments)
+            self._announce(
+                "certification_refused",
+                reason=comments,
+                result={"decision": REFUSED, "reason": comments},
+            )
             return
         if not self.audits_support_grant():
             raise GrantNotSupported(self.request_code, self.status, GRANT)
@@ -280,6 +288,7 @@ class Certification:
             valid_until=valid_until.isoformat(),
             standards=list(self.standards),
             surveillance_due=[visit["due"] for visit in self.certificate.surveillance],
+            result={"certificate_number": number, "valid_until": valid_until.isoformat()},
         )
 
     # -- the certificate's life -----------------------------------------------------------

@@ -55,7 +55,11 @@ class Verification:
         )
         verification.new_events.append(
             DomainEvent(
-                "verification_answered", {"certificate_number": number, **verification.answer}
+                "verification_answered",
+                {
+                    "certificate_number": number,
+                    "result": {"certificate_number": number, **verification.answer},
+                },
             )
         )
         return verification

@@ -18,11 +18,11 @@ from ..certification_schemas import (
     SurveillanceForm,
     SuspendForm,
     WithdrawForm,
-    load_command,
 )
 from ..domain.request_code import parse_code
-from ..errors import json_endpoint, read_json_object
-from .operators import has_body, require_operator
+from ..errors import json_endpoint
+from ..operator_commands import command_from
+from .operators import require_operator
 
 APPLICATIONS = "/api/v1/certification/applications/<string:code>"
 CERTIFICATES = "/api/v1/certification/certificates/<string:number>"
@@ -107,10 +107,10 @@ class CertificationApi:
     def _application_step(self, request, code, method, form):
         require_operator(request)
         code = str(parse_code(code))  # a mistyped address is told before the body is read
-        command = load_command(form, read_json_object(request) if has_body(request) else {})
+        command = command_from(request, form)
         return self.call_service("certification", method, code, command)
 
     def _certificate_step(self, request, number, method, form):
         require_operator(request)
-        command = load_command(form, read_json_object(request) if has_body(request) else {})
+        command = command_from(request, form)
         return self.call_service("certification", method, number, command)

@@ -7,9 +7,9 @@ Search and a standard's page need no sign-in; everything else is an operator's.
 from nameko.web.handlers import http
 
 from ...common.consumer import consume_event
-from ..certification_schemas import load_command
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint, read_json_object, request_language
+from ..operator_commands import command_from, load_command
 from ..standards_schemas import (
     AddStandardForm,
     AnswerForm,
@@ -19,7 +19,7 @@ from ..standards_schemas import (
 )
 from ..standards_watch import post_standard_notices
 from ..views import standard_view
-from .operators import has_body, require_operator
+from .operators import require_operator
 
 CASES = "/api/v1/standards/cases/<string:code>"
 
@@ -86,7 +86,7 @@ class StandardsApi:
     def _case_step(self, request, code, method, form):
         require_operator(request)
         code = str(parse_code(code))  # a mistyped address is told before the body is read
-        command = load_command(form, read_json_object(request) if has_body(request) else {})
+        command = command_from(request, form)
         return self.call_service("standards", method, code, command)
 
     # -- the standards watch ------------------------------------------------------------

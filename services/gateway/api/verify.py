@@ -1,27 +1,32 @@
 """``GET /api/v1/verify/{number}``: anyone checks a certificate or report number (防伪核验).
 
-The number's prefix says which service issued it; that service answers with the same
-public shape (genuine, status, kind, title, issuer, customer, validity). Adding an
-issuer is one line in ``VERIFYING_SERVICES``.
+No sign-in. The number's prefix says which service issued it; that service answers
+whether the document is genuine and current, superseded (by which) or withdrawn, and
+shows nothing private (no contacts, no results beyond the conclusion a verifier
+compares with the paper). Adding an issuer is one line in ``VERIFYING_SERVICES``.
 """
 
 from nameko.web.handlers import http
 
-from ...common.standard_number import normalize_text
 from ..errors import ApiError, json_endpoint, request_language
 from ..messages import MESSAGES, message
 
+# Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
 VERIFYING_SERVICES = {
-    "SQRZ": "certification",  # certification certificates (认证证书)
+    "SQRZ": "certification",  # certification certificates: valid, suspended, withdrawn, expired (认证证书)
 }
+
+
+def verifying_service(number):
+    return VERIFYING_SERVICES.get(number.partition("-")[0])
 
 
 class VerifyApi:
     @http("GET", "/api/v1/verify/<string:number>")
     @json_endpoint
     def verify(self, request, number):
-        normalized = "".join(normalize_text(number).split())
-        service = VERIFYING_SERVICES.get(normalized.partition("-")[0])
+        normalized = "".join(number.split()).upper()
+        service = verifying_service(normalized)
         if service is None:
             raise ApiError(404, "document_not_found")
         answer = self.call_service(service, "verify", normalized)

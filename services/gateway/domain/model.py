@@ -44,7 +44,7 @@ PROJECTED_EVENTS = {
     "type_test_recorded": IN_PROGRESS,
     "factory_inspection_recorded": IN_PROGRESS,
     "certification_refused": COMPLETED,
-    "certificate_granted": COMPLETED,
+    "certificate_granted": COMPLETED,  # like every completing event, data["result"] is the result
     "verification_answered": COMPLETED,
     "surveillance_due": None,
     "surveillance_overdue": None,
@@ -63,18 +63,6 @@ PROJECTED_EVENTS = {
     "question_answered": COMPLETED,
     # the standards watch: a standard the work cites was superseded or withdrawn
     "standard_flagged": None,
-}
-
-# What of a completing event becomes the request's result.
-RESULT_FIELDS = {
-    "certificate_issued": ("certificate_number",),
-    "certificate_granted": ("certificate_number", "valid_until"),
-    "application_not_accepted": ("decision", "reason"),
-    "certification_refused": ("decision", "reason"),
-    "verification_answered": ("certificate_number", "certificate_status", "holder", "holder_matches", "valid_until"),
-    "lookup_answered": ("standards",),
-    "declaration_reviewed": ("decision", "comments", "flagged_references"),
-    "question_answered": ("answer", "attachments"),
 }
 
 SYSTEM = {"role": "system", "name": "system"}
@@ -142,8 +130,10 @@ class ServiceRequest:
             self.status = entry["status"] = target
         self.timeline.append(entry)
         self.timeline.sort(key=lambda each: each["at"])
-        if event_type in RESULT_FIELDS:
-            self.result = {key: data[key] for key in RESULT_FIELDS[event_type] if key in data}
+        if event_type == "certificate_issued":
+            self.result = {"certificate_number": data["certificate_number"]}
+        elif data.get("result") is not None:  # a completing event carries the request's result
+            self.result = data["result"]
         return True
 
     # -- views ------------------------------------------------------------------------

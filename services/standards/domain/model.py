@@ -74,7 +74,9 @@ class Case:
             return
         self.status = ANSWERED
         self.answer = {"standards": list(found), "answered_at": now.isoformat()}
-        self._announce("lookup_answered", query=query, count=len(found), standards=list(found))
+        self._announce(
+            "lookup_answered", query=query, count=len(found), result={"standards": list(found)}
+        )
 
     # -- BZ02 -----------------------------------------------------------------------------
     def check_references(self, references, unrecognised, now):
@@ -103,7 +105,9 @@ class Case:
         self.status = REVIEWED
         self.review = {"decision": decision, "comments": comments, "at": now.isoformat()}
         self._announce(
-            "declaration_reviewed", decision=decision, comments=comments, flagged_references=flagged
+            "declaration_reviewed",
+            decision=decision,
+            result={"decision": decision, "comments": comments, "flagged_references": flagged},
         )
 
     # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------
@@ -118,7 +122,9 @@ class Case:
             "attachments": list(attachments),
             "answered_at": now.isoformat(),
         }
-        self._announce("question_answered", answer=text, attachments=list(attachments))
+        self._announce(
+            "question_answered", result={"answer": text, "attachments": list(attachments)}
+        )
 
     # -- internals ------------------------------------------------------------------------
     def _require(self, items, statuses, wanted):
