@@ -1,9 +1,12 @@
 """The certification service (认证认可): thin nameko adapter over handlers.py."""
 
-import dataclasses
+import json
 from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -11,37 +14,158 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from . import handlers
-from .adapters.repository import ApplicationRepository
+from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
+from .schemas import load_command
+
+# How often the clock looks for surveillance audits coming due, expiries and suspensions
+# running out. Dates are days, so a minute is more than precise enough.
+CLOCK_INTERVAL_SECONDS = 60
 
 
-def store(database):
-    return MongoDocumentStore(database.applications, database.counters)
+@cache
+def certification_body():
+    """Who issues the certificates (data, so a deployment sets its own identity)."""
+    path = resources.files("services.certification") / "data" / "certification-body.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def utc_now():
+    """The one place the service reads the time (tests move it)."""
+    return datetime.now(UTC)
+
+
+def certification_store(database):
+    return MongoDocumentStore(database.certifications, database.counters)
+
+
+def verification_store(database):
+    return MongoDocumentStore(database.verifications, database.counters)
 
 
 def create_indexes(database):
-    store(database).ensure_indexes()
+    certification_store(database).ensure_indexes(*INDEXES)
+    verification_store(database).ensure_indexes()
 
 
 class CertificationService:
     name = "certification"
 
     db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["applications"])
+    relay = OutboxRelay(["certifications", "verifications"])
 
     @property
-    def repository(self):
-        return ApplicationRepository(store(self.db))
+    def certifications(self):
+        return CertificationRepository(certification_store(self.db))
+
+    @property
+    def verifications(self):
+        return VerificationRepository(verification_store(self.db))
 
     @rpc
     def health(self):
         return health_report(self.name, self.db)
 
+    # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.repository, envelope, datetime.now(UTC)):
+        if handlers.receive_dispatched_request(
+            self.certifications, self.verifications, envelope, utc_now()
+        ):
             self.relay.notify()
 
+    @consume_event("standards", "standard_superseded")
+    def on_standard_superseded(self, envelope):
+        if handlers.flag_standard(self.certifications, envelope, utc_now()):
+            self.relay.notify()
+
+    @timer(interval=CLOCK_INTERVAL_SECONDS)
+    def advance_clocks(self):
+        if handlers.advance_clocks(self.certifications, utc_now()):
+            self.relay.notify()
+
+    # -- the application --------------------------------------------------------------------
     @rpc
-    def get(self, request_code):
-        found = handlers.get(self.repository, request_code)
-        return {k: v for k, v in dataclasses.asdict(found).items() if k != "new_events"}
+    def get_certification(self, request_code):
+        return handlers.get_certification(self.certifications, request_code).as_dict()
+
+    @rpc
+    def review_application(self, request_code, payload=None):
+        return self._step(handlers.review_application, request_code, "review", payload)
+
+    @rpc
+    def record_stage1(self, request_code, payload=None):
+        return self._step(handlers.record_stage1, request_code, "stage1", payload)
+
+    @rpc
+    def record_stage2(self, request_code, payload=None):
+        return self._step(handlers.record_stage2, request_code, "stage2", payload)
+
+    @rpc
+    def record_type_test(self, request_code, payload=None):
+        command = load_command("type_test", payload)
+        return self._saved(
+            handlers.record_product_check(
+                self.certifications, request_code, "type_test", command, utc_now()
+            )
+        )
+
+    @rpc
+    def record_factory_inspection(self, request_code, payload=None):
+        command = load_command("factory_inspection", payload)
+        return self._saved(
+            handlers.record_product_check(
+                self.certifications, request_code, "factory_inspection", command, utc_now()
+            )
+        )
+
+    @rpc
+    def decide(self, request_code, payload=None):
+        command = load_command("decision", payload)
+        return self._saved(
+            handlers.decide(
+                self.certifications, request_code, command, utc_now(), certification_body()["name"]
+            )
+        )
+
+    # -- the certificate ------------------------------------------------------------------------
+    @rpc
+    def get_certificate(self, number):
+        return handlers.get_certificate(self.certifications, number).as_dict()
+
+    @rpc
+    def record_surveillance(self, number, payload=None):
+        return self._step(handlers.record_surveillance, number, "surveillance", payload)
+
+    @rpc
+    def suspend(self, number, payload=None):
+        return self._step(handlers.suspend, number, "suspend", payload)
+
+    @rpc
+    def restore(self, number, payload=None):
+        return self._step(handlers.restore, number, "restore", payload)
+
+    @rpc
+    def withdraw(self, number, payload=None):
+        return self._step(handlers.withdraw, number, "withdraw", payload)
+
+    @rpc
+    def reduce_scope(self, number, payload=None):
+        return self._step(handlers.reduce_scope, number, "reduce_scope", payload)
+
+    @rpc
+    def recertify(self, number, payload=None):
+        return self._step(handlers.recertify, number, "recertify", payload)
+
+    @rpc
+    def verify(self, number):
+        """The public answer for a certificate number (CertificateNotFound if not ours)."""
+        return handlers.verify(self.certifications, number, utc_now())
+
+    # -- internals ------------------------------------------------------------------------------
+    def _step(self, handler, key, command_name, payload):
+        command = load_command(command_name, payload)
+        return self._saved(handler(self.certifications, key, command, utc_now()))
+
+    def _saved(self, certification):
+        self.relay.notify()
+        return certification.as_dict()

@@ -68,6 +68,21 @@ REMOTE_ERRORS = {
     "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
     "InstrumentNotFound": (404, "instrument_not_found"),
     "VersionConflict": (409, "concurrent_change"),
+    # certification
+    "CertificationNotFound": (404, "job_not_found"),
+    "AuditIncomplete": (409, "audit_incomplete"),
+    "GrantNotSupported": (409, "grant_not_supported"),
+    "RecertificationNotDue": (409, "recertification_not_due"),
+    "SurveillanceOutstanding": (409, "surveillance_outstanding"),
+    "NoSurveillancePlanned": (409, "no_surveillance_planned"),
+    "DateOutOfRange": (422, "date_out_of_range"),
+    "ScopeNotReduced": (422, "scope_not_reduced"),
+    # standards
+    "CaseNotFound": (404, "job_not_found"),
+    "StandardNotFound": (404, "standard_not_found"),
+    "StandardExists": (409, "standard_exists"),
+    "UnknownReplacement": (422, "unknown_replacement"),
+    "FlaggedReferences": (409, "flagged_references"),
 }
 
 # Domain errors that carry what the user must read (field errors, the current state, the

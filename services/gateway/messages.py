@@ -152,6 +152,21 @@ MESSAGES = {
     "concurrent_change": (
         "该记录刚被他人修改，请刷新后重试", "Someone else changed this just now; reload and try again.",
     ),
+    # certification and standards (issue 5)
+    "date_in_future": ("日期不能晚于今天", "The date cannot be later than today."),
+    "date_not_after_today": ("日期应晚于今天", "The date must be later than today."),
+    "suspension_too_long": ("暂停期不能超过{months}个月", "A suspension lasts at most {months} months."),
+    "scope_or_sites_required": (
+        "请给出缩小后的认证范围或保留的场所", "Give the narrowed scope or the sites that remain.",
+    ),
+    "not_a_standard_number": (
+        "这不是有效的标准编号（如 GB/T 19001-2016）", "This is not a standard number (e.g. GB/T 19001-2016).",
+    ),
+    "dated_number_required": (
+        "请给出带年代号的标准编号（如 GB/T 19001-2016）",
+        "Give the number with its year (e.g. GB/T 19001-2016).",
+    ),
+    "not_a_sha256": ("应为64位十六进制SHA-256摘要", "Must be a SHA-256 digest: 64 hexadecimal characters."),
     "document_not_found": (
         "没有这个编号的证书或报告，请核对编号；查无此号的证书或报告可能不是本平台出具的",
         "No certificate or report has this number; check it. One that is not found was not issued here.",
@@ -174,6 +189,109 @@ MESSAGES = {
     "certificate_status.current": ("现行有效", "Current"),
     "certificate_status.superseded": ("已被更正版本替代", "Superseded by a corrected version"),
     "certificate_status.withdrawn": ("撤销", "Withdrawn"),
+    "standard_not_found": ("标准目录中没有这个标准", "This standard is not in the catalogue."),
+    "standard_exists": ("该标准已在目录中", "This standard is already in the catalogue."),
+    "unknown_replacement": (
+        "替代标准应是目录中现行的另一标准，请先将其加入目录",
+        "The replacement must be another current standard of the catalogue; add it first.",
+    ),
+    "flagged_references": (
+        "引用了已被代替或废止的标准，不能通过，请要求企业修改",
+        "It cites superseded or withdrawn standards, so it cannot be approved; ask for changes.",
+    ),
+    "audit_incomplete": (
+        "审核尚未完成：前一审核步骤缺失或未通过",
+        "The audit is not complete: an earlier step is missing or did not clear the way.",
+    ),
+    "grant_not_supported": (
+        "审核结论不支持颁发证书（未推荐认证、存在严重不符合或检验检查未通过）",
+        "The audit results do not support a grant (not recommended, a major nonconformity, or a failed check).",
+    ),
+    "recertification_not_due": (
+        "再认证在证书有效期的最后一年内进行，现在还不到时候",
+        "Recertification is audited in the last year before expiry; it is too early.",
+    ),
+    "surveillance_outstanding": (
+        "本周期还有监督审核未完成，不能再认证",
+        "A surveillance audit of this cycle is still outstanding, so it cannot be recertified.",
+    ),
+    "no_surveillance_planned": (
+        "本周期的监督审核已全部完成，下一步是再认证",
+        "Every surveillance audit of this cycle is done; recertification comes next.",
+    ),
+    "date_out_of_range": (
+        "日期不在允许范围内（不能晚于今天、早于前一步骤，暂停期不超过6个月）",
+        "The date is out of range (not after today nor before the previous step; suspensions at most 6 months).",
+    ),
+    "scope_not_reduced": (
+        "缩小范围应收窄认证范围或减少场所，且不能增加场所、不能删去全部场所",
+        "A reduction must narrow the scope or drop sites, without adding any or dropping all.",
+    ),
+    "standard_state.current": ("现行", "In force"),
+    "standard_state.upcoming": ("即将实施", "Published, not yet in force"),
+    "standard_state.superseded": ("被代替", "Superseded"),
+    "standard_state.withdrawn": ("废止", "Withdrawn"),
+    "certificate_status.valid": ("有效", "Valid"),
+    "certificate_status.suspended": ("暂停", "Suspended"),
+    "certificate_status.expired": ("过期失效", "Expired"),
+    "notice.standard_superseded": (
+        "您关注的标准 {number} 已被 {replaced_by} 代替，请及时转换",
+        "{number}, a standard you follow, has been superseded by {replaced_by}; please move to it.",
+    ),
+    "notice.standard_withdrawn": (
+        "您关注的标准 {number} 已废止，请停止引用",
+        "{number}, a standard you follow, has been withdrawn; please stop citing it.",
+    ),
+    "event.application_accepted": ("认证申请评审通过，安排审核", "Application reviewed; audit to be arranged"),
+    "event.application_not_accepted": ("认证申请未予受理：{reason}", "Application not accepted: {reason}"),
+    "event.stage1_audit_recorded": ("完成第一阶段审核（{conducted_on}）", "Stage 1 audit done ({conducted_on})"),
+    "event.stage2_audit_recorded": ("完成第二阶段审核（{conducted_on}）", "Stage 2 audit done ({conducted_on})"),
+    "event.type_test_recorded": ("完成型式试验（{conducted_on}）", "Type test done ({conducted_on})"),
+    "event.factory_inspection_recorded": ("完成工厂检查（{conducted_on}）", "Factory inspection done ({conducted_on})"),
+    "event.certification_refused": ("认证决定：不予认证（{reason}）", "Decision: certification refused ({reason})"),
+    "event.certificate_granted": (
+        "颁发认证证书 {certificate_number}，有效期至 {valid_until}",
+        "Certificate {certificate_number} granted, valid until {valid_until}",
+    ),
+    "event.verification_answered": ("证书 {certificate_number} 核验完成", "Certificate {certificate_number} checked"),
+    "event.surveillance_due": (
+        "证书 {certificate_number} 第{visit}次监督审核应于 {due} 前完成",
+        "Surveillance audit {visit} of certificate {certificate_number} is due by {due}",
+    ),
+    "event.surveillance_overdue": (
+        "证书 {certificate_number} 第{visit}次监督审核已逾期（应于 {due} 前完成）",
+        "Surveillance audit {visit} of certificate {certificate_number} is overdue (due by {due})",
+    ),
+    "event.surveillance_completed": (
+        "证书 {certificate_number} 第{visit}次监督审核完成（{conducted_on}）",
+        "Surveillance audit {visit} of certificate {certificate_number} done ({conducted_on})",
+    ),
+    "event.certificate_suspended": (
+        "证书 {certificate_number} 暂停至 {until}：{reason}",
+        "Certificate {certificate_number} suspended until {until}: {reason}",
+    ),
+    "event.certificate_restored": ("证书 {certificate_number} 恢复有效", "Certificate {certificate_number} restored"),
+    "event.certificate_withdrawn": ("证书 {certificate_number} 已撤销", "Certificate {certificate_number} withdrawn"),
+    "event.certificate_scope_reduced": (
+        "证书 {certificate_number} 认证范围缩小", "Scope of certificate {certificate_number} reduced",
+    ),
+    "event.certificate_expired": (
+        "证书 {certificate_number} 有效期至 {valid_until}，已过期",
+        "Certificate {certificate_number} expired after {valid_until}",
+    ),
+    "event.certificate_renewed": (
+        "证书 {certificate_number} 再认证通过，有效期延至 {valid_until}",
+        "Certificate {certificate_number} recertified, valid until {valid_until}",
+    ),
+    "event.standard_flagged": (
+        "所引用的标准 {number} 已被代替或废止，请核查",
+        "{number}, a standard this work cites, was superseded or withdrawn; please check",
+    ),
+    "event.lookup_answered": ("已从标准目录答复（{count}项）", "Answered from the standards catalogue ({count} found)"),
+    "event.lookup_unmatched": ("标准目录中未找到，转人工解答", "Not in the catalogue; passed to staff to answer"),
+    "event.references_checked": ("已核查引用标准{checked}项", "{checked} cited standards checked"),
+    "event.declaration_reviewed": ("企业标准自我声明审查完成", "Self-declaration reviewed"),
+    "event.question_answered": ("已书面答复", "Answered in writing"),
     # request statuses (DESIGN §4)
     "status.submitted": ("已提交", "Submitted"),
     "status.accepted": ("已受理", "Accepted"),
@@ -204,7 +322,6 @@ MESSAGES = {
     "event.certificate_corrected": (
         "证书 {replaces} 更正为 {certificate_number}", "Certificate {replaces} corrected by {certificate_number}",
     ),
-    "event.certificate_withdrawn": ("证书 {certificate_number} 已撤销", "Certificate {certificate_number} withdrawn"),
     "event.report_amended": ("报告 {replaces} 更正为 {report_number}", "Report {replaces} amended by {report_number}"),
     "event.report_withdrawn": ("报告 {report_number} 已撤销", "Report {report_number} withdrawn"),
     "event.calibration_due": (

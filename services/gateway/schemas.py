@@ -345,6 +345,8 @@ class RequestViewSchema(Schema):
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     # a multi-item submission
     children = fields.List(fields.Nested(ChildSummarySchema))
+    # notices to the enterprise, e.g. a standard it follows was superseded
+    notices = fields.List(fields.Dict())
 
 
 class HealthSchema(Schema):

@@ -14,11 +14,23 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from .adapters.event_log import EventLog
+from .adapters.notices import NoticeBoard
 from .adapters.repository import RequestGroupRepository, RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import docs, events, health, instruments, intake, lab, pages, verify
+from .api import (
+    certification,
+    docs,
+    events,
+    health,
+    instruments,
+    intake,
+    lab,
+    pages,
+    standards,
+    verify,
+)
 from .errors import ServiceUnavailable
 from .renewals import RenewalRepository
 
@@ -35,19 +47,26 @@ def renewal_store(database):
     return MongoDocumentStore(database.renewals, database.counters)
 
 
+def notice_store(database):
+    return MongoDocumentStore(database.notices, database.counters)
+
+
 def create_indexes(database):
     request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)])
     group_store(database).ensure_indexes()
     renewal_store(database).ensure_indexes([("uscc", 1)])
     EventLog(database.event_log).ensure_indexes()
+    NoticeBoard(notice_store(database)).ensure_indexes()
 
 
 class GatewayService(
     health.HealthApi,
     intake.IntakeApi,
     lab.LabApi,
-    verify.VerifyApi,
     instruments.InstrumentApi,
+    certification.CertificationApi,
+    standards.StandardsApi,
+    verify.VerifyApi,
     pages.Pages,
     docs.ApiDocs,
     events.EventConsumers,
@@ -72,6 +91,10 @@ class GatewayService(
     @property
     def renewals(self):
         return RenewalRepository(renewal_store(self.db))
+
+    @property
+    def notices(self):
+        return NoticeBoard(notice_store(self.db))
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

@@ -31,7 +31,7 @@ def status_summary(status, lang):
     return {"status": status, "status_label": message(f"status.{status}", lang)}
 
 
-def request_view(request, catalogue, stations, lang):
+def request_view(request, catalogue, stations, lang, notices=()):
     """A single request as its enterprise sees it: status, holder, due date, timeline."""
     item = catalogue.item(request.item)
     station = stations.get(request.station)
@@ -49,11 +49,12 @@ def request_view(request, catalogue, stations, lang):
         "due_date": due_date(request.accepted_at, item.committed_days),
         "result": request.result,
         "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
+        "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
 
 
-def group_view(group, children, catalogue, stations, lang):
+def group_view(group, children, catalogue, stations, lang, notices=()):
     """A multi-item submission: its children and the status rolled up from them."""
     station = stations.get(group.station)
     return {
@@ -74,14 +75,17 @@ def group_view(group, children, catalogue, stations, lang):
             }
             for child in children
         ],
+        "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{group.code}",
     }
 
 
-def tracked_view(found, children, catalogue, stations, lang):
+def tracked_view(found, children, catalogue, stations, lang, notices=()):
+    """What the enterprise sees of a code; ``notices`` are those addressed to it (e.g. a
+    standard it follows was superseded)."""
     if children:
-        return group_view(found, children, catalogue, stations, lang)
-    return request_view(found, catalogue, stations, lang)
+        return group_view(found, children, catalogue, stations, lang, notices)
+    return request_view(found, catalogue, stations, lang, notices)
 
 
 def holder(status, station, domain, lang):
@@ -102,6 +106,25 @@ def due_date(accepted_at, committed_days):
         return None
     accepted_day = datetime.fromisoformat(accepted_at).astimezone(CHINA).date()
     return working_calendar().add_working_days(accepted_day, committed_days).isoformat()
+
+
+def notice_view(notice, lang):
+    """A notice to the enterprise (e.g. a standard it follows was superseded)."""
+    title = notice.get("title_en") if lang == "en" and notice.get("title_en") else notice.get("title_zh")
+    return {
+        "at": notice["at"],
+        "kind": notice["kind"],
+        "label": message(f"notice.{notice['kind']}", lang, **notice),
+        "number": notice.get("number"),
+        "title": title,
+        "replaced_by": notice.get("replaced_by"),
+    }
+
+
+def standard_view(standard, lang):
+    """A catalogue entry for readers: its title and state in their language."""
+    title = standard.get("title_en") if lang == "en" and standard.get("title_en") else standard["title_zh"]
+    return {**standard, "title": title, "state_label": message(f"standard_state.{standard['state']}", lang)}
 
 
 def timeline_entry(entry, lang):

@@ -1,16 +1,216 @@
-"""Standards use cases, over a CaseRepository."""
+"""Standards use cases: the catalogue, BZ cases and the standards watch.
 
-from ..common.domain import NotFound
+Plain functions over repositories (in-memory in unit tests, Mongo in the service).
+"""
+
+import logging
+
+from ..common.china_time import china_date, parse_date
 from ..common.idempotency import open_once
-from .domain.model import Case
+from ..common.standard_number import find_numbers, normalize_text, parse_number
+from ..common.store import VersionConflict
+from .domain import search as catalogue_search
+from .domain.catalogue import CURRENT, SUPERSEDED, Standard
+from .domain.model import DECLARATION, LOOKUP, Case
+from .exceptions import CaseNotFound, StandardExists, StandardNotFound, UnknownReplacement
+
+log = logging.getLogger(__name__)
+
+# A BZ01 answer lists at most this many standards; the enterprise follows each of them.
+LOOKUP_ANSWER_LIMIT = 10
 
 
-def receive_dispatched_request(repository, envelope, now):
-    return open_once(repository, Case.open, envelope, now)
+# -- the catalogue ---------------------------------------------------------------------------
+def seed_catalogue(standards, entries):
+    """Add the shipped standards that are not catalogued yet; returns how many were added.
+    Standards already stored keep their state (an administrator may have changed it)."""
+    present = {standard.number for standard in standards.all()}
+    added = 0
+    for entry in entries:
+        if entry["number"] not in present:
+            added += standards.add_if_absent(Standard.from_seed(entry))
+    return added
 
 
-def get(repository, request_code):
-    found = repository.get(request_code)
-    if found is None:
-        raise NotFound(request_code)
-    return found
+def search(standards, query, now, limit=20):
+    today = china_date(now)
+    normalized, total, found = catalogue_search.search(standards.all(), query, today, limit)
+    return {
+        "query": query,
+        "normalized": normalized,
+        "total": total,
+        "results": [standard.summary(today) for standard in found],
+    }
+
+
+def get_standard(standards, number, now):
+    """A standard and its neighbours in time (what it replaces, what replaces it)."""
+    catalogue = standards.all()
+    standard = catalogue_search.resolve(catalogue, number)
+    if standard is None:
+        raise StandardNotFound(number)
+    replaces = sorted(
+        set(standard.replaces) | {s.number for s in catalogue if s.replaced_by == standard.number}
+    )
+    editions = sorted(
+        (s.number for s in catalogue if s.parsed.base == standard.parsed.base), reverse=True
+    )
+    return {
+        **standard.summary(china_date(now)),
+        "replaces": replaces,
+        "editions": editions,
+        "ics": standard.ics,
+    }
+
+
+def add_standard(standards, fields, now):
+    number = parse_number(fields["number"])
+    standard = Standard.add({**fields, "number": str(number)}, now)
+    if not standards.add_if_absent(standard):
+        raise StandardExists(str(number))
+    return standard
+
+
+def end_standard(standards, follows, number, status, replaced_by, now):
+    """Mark a current standard superseded (by a catalogued successor) or withdrawn."""
+    catalogue = standards.all()
+    standard = catalogue_search.resolve(catalogue, parse_number(number))
+    if standard is None:
+        raise StandardNotFound(number)
+    successor = None
+    if replaced_by is not None:
+        successor = catalogue_search.resolve(catalogue, parse_number(replaced_by))
+        usable = (
+            successor is not None
+            and successor.status == CURRENT
+            and successor.number != standard.number
+        )
+        if not usable:
+            raise UnknownReplacement(replaced_by)
+    elif status == SUPERSEDED:
+        raise UnknownReplacement(None)
+    standard.end(
+        status,
+        successor.number if successor else None,
+        follows.followers(standard.number),
+        china_date(now),
+    )
+    standards.save(standard)
+    return standard
+
+
+def supersede_replaced_in_force(standards, follows, now):
+    """Standards still current but replaced by an edition now in force become superseded
+    on that edition's effective date (e.g. GB 7718-2011 when GB 7718-2025 takes effect).
+    A successor whose effective date is not known changes nothing: we cannot tell when."""
+    today = china_date(now)
+    catalogue = {standard.number: standard for standard in standards.all()}
+    ended = 0
+    for standard in catalogue.values():
+        successor = catalogue.get(standard.replaced_by or "")
+        if standard.status != CURRENT or successor is None or successor.status != CURRENT:
+            continue
+        if not successor.effective or parse_date(successor.effective) > today:
+            continue
+        try:
+            standard.end(SUPERSEDED, successor.number, follows.followers(standard.number), today)
+            standards.save(standard)
+            ended += 1
+        except VersionConflict:
+            log.info("%s changed meanwhile; the next tick looks again", standard.number)
+    return ended
+
+
+# -- cases -------------------------------------------------------------------------------------
+def receive_dispatched_request(cases, standards, follows, envelope, now):
+    """Open the case; a lookup is answered and a declaration's references checked at once.
+    The enterprise follows what it asked about or declared. Follows are recorded first:
+    they are idempotent, so a redelivered dispatch completes what a crash interrupted."""
+    if cases.get(envelope["request_code"]) is not None:
+        return None
+    work, item = envelope["data"], envelope["data"]["item"]
+    catalogue = standards.all() if item in (LOOKUP, DECLARATION) else []
+    today = china_date(now)
+    if item == LOOKUP:
+        _, _, found = catalogue_search.search(
+            catalogue, work["details"].get("query", ""), today, LOOKUP_ANSWER_LIMIT
+        )
+        summaries = [standard.summary(today) for standard in found]
+        _follow(follows, [s["number"] for s in summaries], work, now)
+        return open_once(
+            cases,
+            lambda w, moment: _opened(w, moment, lambda c: c.answer_lookup(summaries, moment)),
+            envelope,
+            now,
+        )
+    if item == DECLARATION:
+        references, unrecognised = check_references(catalogue, work["details"], today)
+        _follow(follows, [r["number"] for r in references if r["number"]], work, now)
+        return open_once(
+            cases,
+            lambda w, moment: _opened(
+                w, moment, lambda c: c.check_references(references, unrecognised, moment)
+            ),
+            envelope,
+            now,
+        )
+    return open_once(cases, Case.open, envelope, now)
+
+
+def _opened(work, now, first_step):
+    case = Case.open(work, now)
+    first_step(case)
+    return case
+
+
+def _follow(follows, numbers, work, now):
+    for number in numbers:
+        follows.follow(number, work["enterprise"], work["code"], now)
+
+
+def check_references(catalogue, details, today):
+    """What the catalogue says of each standard a declaration cites, and the lines of its
+    reference list that name no standard number at all."""
+    cited_text = "\n".join(
+        filter(None, [details.get("referenced_standards"), details.get("standard_text")])
+    )
+    references = []
+    for cited in find_numbers(cited_text):
+        standard = catalogue_search.resolve(catalogue, cited)
+        references.append(
+            {
+                "cited": str(cited),
+                "number": standard.number if standard else None,
+                "title_zh": standard.title_zh if standard else None,
+                "state": standard.state_on(today) if standard else "unknown",
+                "replaced_by": standard.replaced_by if standard else None,
+            }
+        )
+    unrecognised = [
+        line.strip()
+        for line in (details.get("referenced_standards") or "").splitlines()
+        if normalize_text(line) and not find_numbers(line)
+    ]
+    return references, unrecognised
+
+
+def get_case(cases, request_code):
+    case = cases.get(request_code)
+    if case is None:
+        raise CaseNotFound(request_code)
+    return case
+
+
+def review_declaration(cases, standards, request_code, command, now):
+    case = get_case(cases, request_code)
+    references, unrecognised = check_references(standards.all(), case.details, china_date(now))
+    case.review_declaration(command["decision"], command["comments"], references, unrecognised, now)
+    cases.save(case)
+    return case
+
+
+def answer_question(cases, request_code, command, now):
+    case = get_case(cases, request_code)
+    case.answer_question(command["answer"], command["attachments"], now)
+    cases.save(case)
+    return case

@@ -1,9 +1,11 @@
 """The standards service (标准): thin nameko adapter over handlers.py."""
 
-import dataclasses
+import json
 from datetime import UTC, datetime
+from importlib import resources
 
 from nameko.rpc import rpc
+from nameko.timer import timer
 
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -11,37 +13,147 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from . import handlers
-from .adapters.repository import CaseRepository
+from .adapters.follows import FollowRegistry
+from .adapters.repository import CaseRepository, StandardRepository
+from .adapters.seed import CatalogueSeeder
+from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
+
+# Replacements take effect on a date: an hourly look is plenty.
+REPLACEMENT_CHECK_SECONDS = 3600
 
 
-def store(database):
+def utc_now():
+    """The one place the service reads the time (tests move it)."""
+    return datetime.now(UTC)
+
+
+def seed_entries():
+    path = resources.files("services.standards") / "data" / "standards-seed.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def case_store(database):
     return MongoDocumentStore(database.cases, database.counters)
 
 
-def create_indexes(database):
-    store(database).ensure_indexes()
+def standard_store(database):
+    return MongoDocumentStore(database.standards, database.counters)
+
+
+def follow_store(database):
+    return MongoDocumentStore(database.follows, database.counters)
+
+
+def prepare(database):
+    """Indexes, and the shipped catalogue on a fresh database."""
+    case_store(database).ensure_indexes()
+    standard_store(database).ensure_indexes()
+    FollowRegistry(follow_store(database)).ensure_indexes()
+    handlers.seed_catalogue(StandardRepository(standard_store(database)), seed_entries())
 
 
 class StandardsService:
     name = "standards"
 
-    db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["cases"])
+    seeder = CatalogueSeeder(prepare)
+    db = MongoDatabase()
+    relay = OutboxRelay(["cases", "standards"])
 
     @property
-    def repository(self):
-        return CaseRepository(store(self.db))
+    def cases(self):
+        return CaseRepository(case_store(self.db))
+
+    @property
+    def standards(self):
+        return StandardRepository(standard_store(self.db))
+
+    @property
+    def follows(self):
+        return FollowRegistry(follow_store(self.db))
 
     @rpc
     def health(self):
         return health_report(self.name, self.db)
 
+    # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.repository, envelope, datetime.now(UTC)):
+        if handlers.receive_dispatched_request(
+            self.cases, self.standards, self.follows, envelope, utc_now()
+        ):
             self.relay.notify()
 
+    @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)
+    def supersede_replaced_in_force(self):
+        if handlers.supersede_replaced_in_force(self.standards, self.follows, utc_now()):
+            self.relay.notify()
+
+    # -- the catalogue ------------------------------------------------------------------------
     @rpc
-    def get(self, request_code):
-        found = handlers.get(self.repository, request_code)
-        return {k: v for k, v in dataclasses.asdict(found).items() if k != "new_events"}
+    def search(self, query, limit=20):
+        command = SearchSchema().load({"q": query, "limit": limit})
+        return handlers.search(self.standards, command["q"], utc_now(), command["limit"])
+
+    @rpc
+    def get_standard(self, number):
+        return handlers.get_standard(self.standards, number, utc_now())
+
+    @rpc
+    def add_standard(self, payload):
+        standard = handlers.add_standard(
+            self.standards, AddStandardSchema().load(payload or {}), utc_now()
+        )
+        self.relay.notify()
+        return handlers.get_standard(self.standards, standard.number, utc_now())
+
+    @rpc
+    def end_standard(self, payload):
+        command = EndStandardSchema().load(payload or {})
+        standard = handlers.end_standard(
+            self.standards,
+            self.follows,
+            command["number"],
+            command["status"],
+            command["replaced_by"],
+            utc_now(),
+        )
+        self.relay.notify()
+        return handlers.get_standard(self.standards, standard.number, utc_now())
+
+    # -- cases -----------------------------------------------------------------------------------
+    @rpc
+    def get_case(self, request_code):
+        return _case_view(handlers.get_case(self.cases, request_code))
+
+    @rpc
+    def review_declaration(self, request_code, payload=None):
+        command = ReviewSchema().load(payload or {})
+        case = handlers.review_declaration(
+            self.cases, self.standards, request_code, command, utc_now()
+        )
+        self.relay.notify()
+        return _case_view(case)
+
+    @rpc
+    def answer_question(self, request_code, payload=None):
+        command = AnswerSchema().load(payload or {})
+        case = handlers.answer_question(self.cases, request_code, command, utc_now())
+        self.relay.notify()
+        return _case_view(case)
+
+
+def _case_view(case):
+    fields = (
+        "request_code",
+        "item",
+        "station",
+        "enterprise",
+        "details",
+        "received_at",
+        "status",
+        "answer",
+        "references",
+        "unrecognised",
+        "review",
+    )
+    return {name: getattr(case, name) for name in fields}

@@ -12,7 +12,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
-from . import handlers
+from . import handlers, standards_watch
 from .adapters.repository import ReportRepository, TestJobRepository
 from .schemas import (
     AmendmentSchema,
@@ -66,6 +66,11 @@ class TestingService:
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):
         if handlers.receive_dispatched_request(self.repository, envelope, now()):
+            self.relay.notify()
+
+    @consume_event("standards", "standard_superseded")
+    def on_standard_superseded(self, envelope):
+        if standards_watch.flag_jobs_citing(self.repository, envelope, now()):
             self.relay.notify()
 
     # -- jobs -------------------------------------------------------------------------------

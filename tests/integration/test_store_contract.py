@@ -107,3 +107,19 @@ def test_sequences_never_repeat_under_concurrency(store):
     for thread in threads:
         thread.join()
     assert sorted(drawn) == list(range(1, 201))
+
+
+def test_find_selects_by_comparison_membership_and_nested_fields(store):
+    store.insert({"_id": "K1", "status": "valid", "next_check_at": 100, "holder": {"uscc": "A"}})
+    store.insert({"_id": "K2", "status": "suspended", "next_check_at": 200, "holder": {"uscc": "B"}})
+    store.insert({"_id": "K3", "status": "withdrawn", "next_check_at": None, "holder": {"uscc": "A"}})
+
+    def ids(query):
+        return sorted(document["_id"] for document in store.find(query))
+
+    assert ids({"next_check_at": {"$lte": 150}}) == ["K1"]
+    assert ids({"next_check_at": {"$gt": 100, "$lt": 300}}) == ["K2"]
+    assert ids({"status": {"$in": ["valid", "suspended"]}}) == ["K1", "K2"]
+    assert ids({"status": {"$nin": ["valid", "suspended"]}}) == ["K3"]
+    assert ids({"holder.uscc": "A"}) == ["K1", "K3"]
+    assert ids({"holder.uscc": "A", "status": {"$ne": "withdrawn"}}) == ["K1"]

@@ -114,3 +114,32 @@ def calibration_results(operator="李工", serial="SN-0001", standard="RS-P01", 
     entry = {"serial_number": serial, "method": {"code": "JJG 875-2019", "title": "数字压力计"},
              "reference_standards": [standard], "points": points, "adjusted": adjusted, **extra}
     return {"operator": operator, "environment": ENVIRONMENT, "instruments": [entry]}
+
+
+RZ02_DETAILS = {
+    "standard": "GB/T 19001-2016",
+    "scope": "精密机械零部件的设计和生产",
+    "employees": 120,
+    "sites": [
+        {"address": "宿迁市沭阳县经济开发区上海路18号", "employees": 100},
+        {"address": "宿迁市沭阳县南关工业园2号", "employees": 20},
+    ],
+}
+
+RZ01_DETAILS = {
+    "product_name": "家用电热水壶",
+    "product_models": "SQ-1501, SQ-1801",
+    "scheme": "voluntary",
+    "product_standard": "GB 4706.1-2005；GB 4706.19-2008",
+    "factory_address": "宿迁市宿城区工业园8号",
+}
+
+
+def dispatch_envelope(code, item, domain, details, enterprise=None):
+    """The ``request_dispatched`` event the gateway sends a domain service."""
+    from services.common.envelope import new_envelope
+
+    work = {"code": code, "item": item, "domain": domain, "station": "321322",
+            "enterprise": enterprise or {"name": JL02_BODY["enterprise"]["name"], "uscc": JL02_BODY["enterprise"]["uscc"]},
+            "contact": JL02_BODY["contact"], "details": details}
+    return new_envelope("gateway", "request_dispatched", work, request_code=code, route=domain)

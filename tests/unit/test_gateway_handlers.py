@@ -232,3 +232,15 @@ class TestRolledUpStatus:
         assert rolled_up_status(["completed", "completed"]) == "completed"
         assert rolled_up_status(["completed", "rejected"]) == "completed"
         assert rolled_up_status(["rejected", "rejected"]) == "rejected"
+
+
+def test_only_a_completing_events_result_becomes_the_requests_result(requests, store):
+    request = submit(requests)
+    handlers.auto_accept_and_dispatch(requests, event_from(store, "request_submitted"), NOW)
+    step = new_envelope("certification", "type_test_recorded", {"result": "fail"}, request_code=request.code)
+    handlers.project_domain_event(requests, step)
+    assert requests.get(request.code).result is None
+    done = new_envelope("metrology", "job_completed", {"result": {"certificate_number": "N1"}},
+                        request_code=request.code)
+    handlers.project_domain_event(requests, done)
+    assert requests.get(request.code).result == {"certificate_number": "N1"}

@@ -81,4 +81,5 @@ class IntakeApi:
     def view_of(self, code, phone, lang):
         catalogue, stations = reference_data()
         found, children = handlers.track_request(self.requests, self.groups, code, phone)
-        return tracked_view(found, children, catalogue, stations, lang)
+        notices = self.notices.for_enterprise(found.enterprise["uscc"])
+        return tracked_view(found, children, catalogue, stations, lang, notices)

@@ -69,7 +69,7 @@ class LabApi:
 
     @http("POST", "/api/v1/metrology/certificates/<string:number>/withdrawal")
     @json_endpoint
-    def withdraw_certificate(self, request, number):
+    def withdraw_metrology_certificate(self, request, number):
         require_operator(request)
         return self.call_service("metrology", "withdraw_certificate", number, read_json_object(request))
 

@@ -15,6 +15,7 @@ from ..messages import MESSAGES, message
 VERIFYING_SERVICES = {
     "SQJL": "metrology",  # verification and calibration certificates, notices of failure (检定/校准证书)
     "SQJC": "testing",  # test reports and rapid-test reports (检验检测报告)
+    "SQRZ": "certification",  # certification certificates: valid, suspended, withdrawn, expired (认证证书)
 }
 
 

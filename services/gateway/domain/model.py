@@ -33,7 +33,8 @@ TRANSITIONS = {
 PROGRESS = {SUBMITTED: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
 
 # Domain events the tracking view shows, and the status each one means (None: shown on
-# the timeline, the status stays, e.g. a correction or a recall after completion).
+# the timeline, the status stays, e.g. a correction, a recall, or a certificate's life
+# after the request completed). A completing event's data["result"] becomes the result.
 PROJECTED_EVENTS = {
     "job_accepted": IN_PROGRESS,
     # the laboratory's steps (metrology and testing, ISO/IEC 17025)
@@ -45,12 +46,38 @@ PROJECTED_EVENTS = {
     "certificate_issued": IN_PROGRESS,
     "failure_notice_issued": IN_PROGRESS,
     "report_issued": IN_PROGRESS,
-    "job_completed": COMPLETED,  # its data["result"] becomes the request's result
+    "job_completed": COMPLETED,
     "certificate_corrected": None,
-    "certificate_withdrawn": None,
     "report_amended": None,
     "report_withdrawn": None,
     "calibration_due": None,
+    # certification (认证认可)
+    "application_accepted": IN_PROGRESS,
+    "application_not_accepted": COMPLETED,
+    "stage1_audit_recorded": IN_PROGRESS,
+    "stage2_audit_recorded": IN_PROGRESS,
+    "type_test_recorded": IN_PROGRESS,
+    "factory_inspection_recorded": IN_PROGRESS,
+    "certification_refused": COMPLETED,
+    "certificate_granted": COMPLETED,
+    "verification_answered": COMPLETED,
+    "surveillance_due": None,
+    "surveillance_overdue": None,
+    "surveillance_completed": None,
+    "certificate_suspended": None,
+    "certificate_restored": None,
+    "certificate_withdrawn": None,  # a lab certificate's or a certification certificate's
+    "certificate_scope_reduced": None,
+    "certificate_expired": None,
+    "certificate_renewed": None,
+    # standards (标准)
+    "lookup_answered": COMPLETED,
+    "lookup_unmatched": IN_PROGRESS,
+    "references_checked": IN_PROGRESS,
+    "declaration_reviewed": COMPLETED,
+    "question_answered": COMPLETED,
+    # the standards watch: a standard the work cites was superseded or withdrawn
+    "standard_flagged": None,
 }
 
 SYSTEM = {"role": "system", "name": "system"}
@@ -125,7 +152,9 @@ class ServiceRequest:
             self.status = entry["status"] = target
         self.timeline.append(entry)
         self.timeline.sort(key=lambda each: each["at"])
-        if data.get("result") is not None:
+        if target == COMPLETED and isinstance(data.get("result"), dict):
+            # only a completing event's "result" is the request's result; other events
+            # use the word for their own outcome (a type test's pass/fail)
             self.result = data["result"]
         elif data.get("replaces") and self.result:
             self.result = _with_new_version(self.result, data["replaces"], _document_number(data))
@@ -175,7 +204,11 @@ def rolled_up_status(statuses):
 def _public(data):
     """What of a domain event's data the enterprise may see on its timeline."""
     shown = ("certificate_number", "job_number", "summary", "report_number", "replaces", "reason",
-             "serial_number", "valid_until", "days_before", "days_left", "conformity", "comment")
+             "serial_number", "valid_until", "days_before", "days_left", "conformity", "comment",
+             # certification and standards: what their timeline labels name
+             "conducted_on", "visit", "due", "next_due", "until", "number", "replaced_by", "count",
+             "checked", "flagged", "decision", "recommendation", "result", "ready_for_stage2", "scope",
+             "sites", "cause", "certificate_status")
     return {key: data[key] for key in shown if data.get(key) is not None}
 
 

@@ -1,14 +1,35 @@
-"""A standards case (标准服务): lookups, declaration reviews and consulting, in plain Python.
+"""A standards case (标准服务): one BZ request, in plain Python.
 
-Opened when the station dispatches a BZ request. The answering steps (catalogue lookup,
-self-declaration review, consulting answers) grow here in a later issue.
+* BZ01 lookup: answered from the catalogue the moment it arrives (``answered``); a
+  query the catalogue cannot answer waits for a person (``awaiting_answer``).
+* BZ02 self-declaration review: the standards it cites are checked against the
+  catalogue on arrival (``under_review``); a reviewer then approves it or asks for
+  changes (``reviewed``). It cannot be approved while it cites a superseded or
+  withdrawn standard.
+* BZ03 / BZ04 consulting: a written answer with attachments' metadata (``answered``).
 """
 
 from dataclasses import dataclass, field
 
-from ...common.domain import DomainEvent
+from ...common.domain import DomainEvent, InvalidTransition
+from .catalogue import ENDED
+
+LOOKUP = "BZ01"
+DECLARATION = "BZ02"
+CONSULTING = ("BZ03", "BZ04")
 
 RECEIVED = "received"
+ANSWERED = "answered"
+AWAITING_ANSWER = "awaiting_answer"
+UNDER_REVIEW = "under_review"
+REVIEWED = "reviewed"
+
+APPROVED = "approved"
+CHANGES_REQUESTED = "changes_requested"
+
+
+class FlaggedReferences(InvalidTransition):
+    """A declaration citing superseded or withdrawn standards cannot be approved."""
 
 
 @dataclass
@@ -18,7 +39,13 @@ class Case:
     enterprise: dict
     details: dict
     received_at: str
+    station: str = ""
+    contact: dict = field(default_factory=dict)
     status: str = RECEIVED
+    answer: dict | None = None
+    references: list = field(default_factory=list)
+    unrecognised: list = field(default_factory=list)
+    review: dict | None = None
     version: int = 0
     new_events: list = field(default_factory=list)
 
@@ -27,9 +54,82 @@ class Case:
         case = cls(
             request_code=work["code"],
             item=work["item"],
+            station=work.get("station", ""),
             enterprise=work["enterprise"],
+            contact=work.get("contact", {}),
             details=work.get("details") or {},
             received_at=now.isoformat(),
         )
-        case.new_events.append(DomainEvent("job_accepted", {"item": case.item, "received_at": case.received_at}))
+        case._announce("job_accepted", item=case.item, received_at=case.received_at)
         return case
+
+    # -- BZ01 -----------------------------------------------------------------------------
+    def answer_lookup(self, found, now):
+        """``found``: the catalogue's best matches for the query (summaries)."""
+        self._require((LOOKUP,), (RECEIVED,), ANSWERED)
+        query = self.details.get("query", "")
+        if not found:
+            self.status = AWAITING_ANSWER
+            self._announce("lookup_unmatched", query=query)
+            return
+        self.status = ANSWERED
+        self.answer = {"standards": list(found), "answered_at": now.isoformat()}
+        self._announce(
+            "lookup_answered", query=query, count=len(found), result={"standards": list(found)}
+        )
+
+    # -- BZ02 -----------------------------------------------------------------------------
+    def check_references(self, references, unrecognised, now):
+        """Record what the catalogue says of each cited standard."""
+        self._require((DECLARATION,), (RECEIVED, UNDER_REVIEW), UNDER_REVIEW)
+        self.status = UNDER_REVIEW
+        self.references = list(references)
+        self.unrecognised = list(unrecognised)
+        self._announce(
+            "references_checked",
+            checked=len(self.references),
+            flagged=self.flagged_references(),
+            unrecognised=len(self.unrecognised),
+        )
+
+    def flagged_references(self):
+        return [reference["number"] for reference in self.references if reference["state"] in ENDED]
+
+    def review_declaration(self, decision, comments, references, unrecognised, now):
+        """Decide on the declaration, with its references checked again as of now."""
+        self._require((DECLARATION,), (UNDER_REVIEW,), REVIEWED)
+        self.references, self.unrecognised = list(references), list(unrecognised)
+        flagged = self.flagged_references()
+        if decision == APPROVED and flagged:
+            raise FlaggedReferences(self.request_code, self.status, APPROVED)
+        self.status = REVIEWED
+        self.review = {"decision": decision, "comments": comments, "at": now.isoformat()}
+        self._announce(
+            "declaration_reviewed",
+            decision=decision,
+            result={"decision": decision, "comments": comments, "flagged_references": flagged},
+        )
+
+    # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------
+    def answer_question(self, text, attachments, now):
+        if self.item == LOOKUP:
+            self._require((LOOKUP,), (AWAITING_ANSWER,), ANSWERED)
+        else:
+            self._require(CONSULTING, (RECEIVED,), ANSWERED)
+        self.status = ANSWERED
+        self.answer = {
+            "text": text,
+            "attachments": list(attachments),
+            "answered_at": now.isoformat(),
+        }
+        self._announce(
+            "question_answered", result={"answer": text, "attachments": list(attachments)}
+        )
+
+    # -- internals ------------------------------------------------------------------------
+    def _require(self, items, statuses, wanted):
+        if self.item not in items or self.status not in statuses:
+            raise InvalidTransition(self.request_code, self.status, wanted)
+
+    def _announce(self, event_type, **data):
+        self.new_events.append(DomainEvent(event_type, data))

@@ -65,6 +65,8 @@ class TestJob(LabWorkflow):
     report_number: str | None = None
     documents: list = field(default_factory=list)
     completed_at: str | None = None
+    # Superseded or withdrawn standards the job cites (standards_watch.py adds them).
+    standard_alerts: list = field(default_factory=list)
     version: int = 0
     new_events: list = field(default_factory=list)
 

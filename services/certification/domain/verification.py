@@ -1,0 +1,78 @@
+"""An RZ03 certificate verification (证书核验), answered from the certificate registry.
+
+The request is answered the moment it arrives: the registry says whether the number
+is one of ours and what the certificate is today, and whether the holder named in the
+request is the one on the certificate (a mismatch is the usual sign of a forgery).
+"""
+
+from dataclasses import dataclass, field
+
+from ...common.china_time import china_date
+from ...common.domain import DomainEvent
+from ...common.standard_number import normalize_text
+
+NOT_FOUND = "not_found"
+ANSWERED = "answered"
+
+
+@dataclass
+class Verification:
+    request_code: str
+    item: str
+    station: str
+    enterprise: dict
+    contact: dict
+    details: dict
+    received_at: str
+    certificate_number: str
+    status: str = ANSWERED
+    answer: dict = field(default_factory=dict)
+    version: int = 0
+    new_events: list = field(default_factory=list)
+
+    @classmethod
+    def answer_from_registry(cls, work, now, find_certification):
+        """Open and answer at once; ``find_certification(number)`` reads the registry."""
+        details = work.get("details") or {}
+        number = normalize_text(details.get("certificate_number", ""))
+        verification = cls(
+            request_code=work["code"],
+            item=work["item"],
+            station=work["station"],
+            enterprise=work["enterprise"],
+            contact=work.get("contact", {}),
+            details=details,
+            received_at=now.isoformat(),
+            certificate_number=number,
+        )
+        verification.answer = answer(
+            find_certification(number), details.get("certificate_holder"), now
+        )
+        verification.new_events.append(
+            DomainEvent(
+                "job_accepted", {"item": verification.item, "received_at": verification.received_at}
+            )
+        )
+        verification.new_events.append(
+            DomainEvent(
+                "verification_answered",
+                {
+                    "certificate_number": number,
+                    "result": {"certificate_number": number, **verification.answer},
+                },
+            )
+        )
+        return verification
+
+
+def answer(certification, holder, now):
+    """What the registry says of a certificate number (and of the holder named, if any)."""
+    if certification is None or certification.certificate is None:
+        return {"certificate_status": NOT_FOUND, "holder_matches": None}
+    certificate = certification.certificate
+    return {
+        "certificate_status": certificate.status_on(china_date(now)),
+        "holder": certificate.holder,
+        "holder_matches": certification.holder_matches(holder) if holder else None,
+        "valid_until": certificate.valid_until,
+    }

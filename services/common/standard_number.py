@@ -1,0 +1,82 @@
+"""Chinese standard numbers (标准编号) as people type them, in one canonical form.
+
+``GB/T 19001-2016`` is written many ways: ``gb/t19001-2016``, ``GBT 19001—2016``,
+full-width ``ＧＢ／Ｔ　１９００１－２０１６``. :func:`parse_number` reads one of them
+into a :class:`StandardNumber` whose ``str`` is the catalogue's spelling; the year may be
+missing (an undated reference means the latest edition). :func:`find_numbers` picks
+the numbers out of free text (a list of cited standards, a product description).
+
+Standards, certification and testing all compare numbers this way, so it lives here.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Dashes people paste from documents (the standards themselves print "—").
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣"), "-")
+# "GBT" is a common way of typing "GB/T" without the slash.
+_SLASHLESS = {"GBT": "GB/T", "RBT": "RB/T"}  # not GBZ: that is a prefix of its own
+
+_ORG = r"(?P<org>[A-Z]{1,5}\d{0,2})(?:\s*/\s*(?P<sub>[TZ]))?"
+_NUMBER = r"(?P<number>\d+(?:\.\d+)*)"
+_YEAR = r"(?:\s*-\s*(?P<year>\d{4}))?"
+_WHOLE = re.compile(rf"^{_ORG}\s*{_NUMBER}{_YEAR}$")
+# In running text only well-known codes count, so "ISO 9001" or "型号 AB 12" do not.
+_IN_TEXT = re.compile(
+    r"(?<![A-Z0-9/])(?P<org>GBT|GBZ|GB|JJG|JJF|RBT|RB|DB\d{2}|[A-Z]{2})(?:\s*/\s*(?P<sub>[TZ]))?"
+    rf"\s*{_NUMBER}{_YEAR}(?![\d.])"
+)
+
+
+@dataclass(frozen=True)
+class StandardNumber:
+    prefix: str  # "GB/T", "JJG", "DB32/T"
+    number: str  # "19001", "4789.2"
+    year: int | None = None
+
+    @property
+    def base(self):
+        """The number without its year: every edition of one standard shares it."""
+        return f"{self.prefix} {self.number}"
+
+    def __str__(self):
+        return self.base if self.year is None else f"{self.base}-{self.year}"
+
+
+def normalize_text(text):
+    """Full-width to half-width, every dash to "-", upper case, single spaces."""
+    folded = unicodedata.normalize("NFKC", text or "").translate(_DASHES).upper()
+    return " ".join(folded.split())
+
+
+def _from_match(match):
+    org = match["org"]
+    if match["sub"]:
+        prefix = f"{org}/{match['sub']}"
+    else:
+        prefix = _SLASHLESS.get(org, org)
+    year = int(match["year"]) if match["year"] else None
+    return StandardNumber(prefix, match["number"], year)
+
+
+def parse_number(text):
+    """The standard number ``text`` spells, or None if it is not one."""
+    match = _WHOLE.match(normalize_text(text))
+    return _from_match(match) if match else None
+
+
+def find_numbers(text):
+    """Every standard number written in ``text``, in order, each once."""
+    found = []
+    for match in _IN_TEXT.finditer(normalize_text(text)):
+        number = _from_match(match)
+        if number not in found:
+            found.append(number)
+    return found
+
+
+def canonical(text):
+    """The canonical spelling of a number, or the tidied text if it is not one."""
+    number = parse_number(text)
+    return str(number) if number else normalize_text(text)

@@ -1,0 +1,116 @@
+"""Certification operators' API (认证认可): the gateway forwards each step over RPC.
+
+Applications are addressed by request code, certificates by their number. Every step
+is refused with 409 when the application or certificate is not in a state for it.
+"""
+
+from nameko.web.handlers import http
+
+from ..certification_schemas import (
+    DecisionForm,
+    ProductCheckForm,
+    RecertifyForm,
+    ReduceScopeForm,
+    RestoreForm,
+    ReviewForm,
+    Stage1Form,
+    Stage2Form,
+    SurveillanceForm,
+    SuspendForm,
+    WithdrawForm,
+)
+from ..domain.request_code import parse_code
+from ..errors import json_endpoint
+from ..operator_commands import command_from
+from .operators import require_operator
+
+APPLICATIONS = "/api/v1/certification/applications/<string:code>"
+CERTIFICATES = "/api/v1/certification/certificates/<string:number>"
+
+
+class CertificationApi:
+    # -- applications -----------------------------------------------------------------
+    @http("GET", APPLICATIONS)
+    @json_endpoint
+    def certification_application(self, request, code):
+        require_operator(request)
+        return self.call_service("certification", "get_certification", str(parse_code(code)))
+
+    @http("POST", f"{APPLICATIONS}/review")
+    @json_endpoint
+    def review_certification_application(self, request, code):
+        return self._application_step(request, code, "review_application", ReviewForm)
+
+    @http("POST", f"{APPLICATIONS}/stage1")
+    @json_endpoint
+    def record_stage1_audit(self, request, code):
+        return self._application_step(request, code, "record_stage1", Stage1Form)
+
+    @http("POST", f"{APPLICATIONS}/stage2")
+    @json_endpoint
+    def record_stage2_audit(self, request, code):
+        return self._application_step(request, code, "record_stage2", Stage2Form)
+
+    @http("POST", f"{APPLICATIONS}/type-test")
+    @json_endpoint
+    def record_type_test(self, request, code):
+        return self._application_step(request, code, "record_type_test", ProductCheckForm)
+
+    @http("POST", f"{APPLICATIONS}/factory-inspection")
+    @json_endpoint
+    def record_factory_inspection(self, request, code):
+        return self._application_step(request, code, "record_factory_inspection", ProductCheckForm)
+
+    @http("POST", f"{APPLICATIONS}/decision")
+    @json_endpoint
+    def decide_certification(self, request, code):
+        return self._application_step(request, code, "decide", DecisionForm)
+
+    # -- certificates -----------------------------------------------------------------
+    @http("GET", CERTIFICATES)
+    @json_endpoint
+    def certification_certificate(self, request, number):
+        require_operator(request)
+        return self.call_service("certification", "get_certificate", number)
+
+    @http("POST", f"{CERTIFICATES}/surveillance")
+    @json_endpoint
+    def record_surveillance_audit(self, request, number):
+        return self._certificate_step(request, number, "record_surveillance", SurveillanceForm)
+
+    @http("POST", f"{CERTIFICATES}/suspend")
+    @json_endpoint
+    def suspend_certificate(self, request, number):
+        return self._certificate_step(request, number, "suspend", SuspendForm)
+
+    @http("POST", f"{CERTIFICATES}/restore")
+    @json_endpoint
+    def restore_certificate(self, request, number):
+        return self._certificate_step(request, number, "restore", RestoreForm)
+
+    @http("POST", f"{CERTIFICATES}/withdraw")
+    @json_endpoint
+    def withdraw_certification_certificate(self, request, number):
+        return self._certificate_step(request, number, "withdraw", WithdrawForm)
+
+    @http("POST", f"{CERTIFICATES}/reduce-scope")
+    @json_endpoint
+    def reduce_certificate_scope(self, request, number):
+        return self._certificate_step(request, number, "reduce_scope", ReduceScopeForm)
+
+    @http("POST", f"{CERTIFICATES}/recertify")
+    @json_endpoint
+    def recertify_certificate(self, request, number):
+        return self._certificate_step(request, number, "recertify", RecertifyForm)
+
+    # -- internals --------------------------------------------------------------------
+    def _application_step(self, request, code, method, form):
+        require_operator(request)
+        code = str(parse_code(code))  # a mistyped address is told before the body is read
+        command = command_from(request, form)
+        return self.call_service("certification", method, code, command)
+
+    def _certificate_step(self, request, number, method, form):
+        require_operator(request)
+        command = command_from(request, form)
+        return self.call_service("certification", method, number, command)

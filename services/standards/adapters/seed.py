@@ -1,0 +1,26 @@
+"""Puts the shipped catalogue in a fresh database before the service takes any work.
+
+nameko starts a container's extensions all at once, so seeding when the database
+dependency starts could let a BZ01 be answered from half a catalogue. Every extension's
+``setup()`` finishes before any of them starts, so the catalogue is seeded there.
+"""
+
+from nameko.extensions import DependencyProvider
+
+from ...common.config import database_name
+from ...common.mongo import connect
+
+
+class CatalogueSeeder(DependencyProvider):
+    def __init__(self, prepare):
+        self.prepare = prepare  # prepare(database): indexes and seed data
+
+    def setup(self):
+        client = connect()
+        try:
+            self.prepare(client[database_name(self.container.service_name)])
+        finally:
+            client.close()
+
+    def get_dependency(self, worker_ctx):
+        return None

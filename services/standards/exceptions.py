@@ -1,0 +1,33 @@
+"""Errors standards' RPC methods raise; the gateway maps them by class name (errors.py)."""
+
+from ..common.domain import InvalidTransition, NotFound
+from .domain.model import FlaggedReferences
+
+
+class CaseNotFound(NotFound):
+    """No BZ case with this request code."""
+
+
+class StandardNotFound(NotFound):
+    """No standard with this number in the catalogue."""
+
+
+class StandardExists(InvalidTransition):
+    """A standard with this number is catalogued already."""
+
+    def __init__(self, number):
+        super().__init__(number, "catalogued", "added")
+
+
+class UnknownReplacement(ValueError):
+    """The replacement named for a superseded standard is not a current one in the catalogue."""
+
+
+__all__ = [
+    "CaseNotFound",
+    "FlaggedReferences",
+    "InvalidTransition",
+    "StandardExists",
+    "StandardNotFound",
+    "UnknownReplacement",
+]

@@ -1,0 +1,96 @@
+"""What standards' RPC methods take and give.
+
+The gateway validates the same commands for people (with messages in their language);
+these schemas guard the service's own edge.
+"""
+
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from ..common.standard_number import parse_number
+from .domain.catalogue import SUPERSEDED, WITHDRAWN
+from .domain.model import APPROVED, CHANGES_REQUESTED
+
+SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
+
+
+class Command(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class AddStandardSchema(Command):
+    number = fields.String(required=True, validate=validate.Length(max=64))
+    title_zh = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
+    issued = fields.Date(load_default=None, allow_none=True)
+    effective = fields.Date(load_default=None, allow_none=True)
+    ics = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+
+    @validates("number")
+    def _dated_number(self, value, **kwargs):
+        number = parse_number(value)
+        if number is None or number.year is None:
+            raise ValidationError("not a dated standard number")
+
+    @post_load
+    def _dates_as_text(self, command, **kwargs):
+        for name in ("issued", "effective"):
+            command[name] = command[name].isoformat() if command[name] else None
+        return command
+
+
+class EndStandardSchema(Command):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    status = fields.String(required=True, validate=validate.OneOf([SUPERSEDED, WITHDRAWN]))
+    replaced_by = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=64)
+    )
+
+    @validates_schema
+    def _superseded_by_something(self, data, **kwargs):
+        if data.get("status") == SUPERSEDED and not data.get("replaced_by"):
+            raise ValidationError("required", "replaced_by")
+
+
+class ReviewSchema(Command):
+    decision = fields.String(required=True, validate=validate.OneOf([APPROVED, CHANGES_REQUESTED]))
+    comments = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=4000)
+    )
+
+    @validates_schema
+    def _changes_are_named(self, data, **kwargs):
+        if data.get("decision") == CHANGES_REQUESTED and not data.get("comments"):
+            raise ValidationError("required", "comments")
+
+
+class AttachmentSchema(Command):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    size = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=0, max=2 * 1024**3)
+    )
+    sha256 = fields.String(required=True, validate=SHA256)
+    content_type = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=100)
+    )
+
+
+class AnswerSchema(Command):
+    answer = fields.String(required=True, validate=validate.Length(min=1, max=10000))
+    attachments = fields.List(
+        fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=20)
+    )
+
+
+class SearchSchema(Command):
+    q = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
