@@ -23,7 +23,7 @@ DEFAULTS = {
     # "dev" allows the development defaults of secrets below; anything else refuses them.
     "QI_ENV": "dev",
     # Signs what the gateway hands out: sign-in tokens, confirmation links, form tokens.
-    "SECRET_KEY": "dev-secret-key",
+    "SECRET_KEY": "dev-secret-key-not-for-production-use",
     # Sign-in: a short-lived access token and a longer refresh token, in seconds.
     "ACCESS_TOKEN_SECONDS": "900",
     "REFRESH_TOKEN_SECONDS": "43200",

@@ -6,8 +6,8 @@ in-memory stores (tests/unit/test_gateway_handlers.py).
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from ..common.clock import china_date
 from ..common.store import AlreadyExists, VersionConflict
 from .domain import sla
 from .domain.access import ENTERPRISE, may_see_request, may_work_station, require
@@ -24,9 +24,6 @@ from .domain.model import (
 from .domain.request_code import parse_code
 
 log = logging.getLogger(__name__)
-
-CHINA = ZoneInfo("Asia/Shanghai")
-
 
 class RequestNotFound(Exception):
     """No request with this code and phone (the two cases are not told apart)."""
@@ -54,7 +51,7 @@ def submit_request(requests, item, enterprise, contact, details, now, code=None,
     station = enterprise["station"]
     for _ in range(5):
         request = ServiceRequest.submit(
-            code or requests.next_code(station, _china_day(now)),
+            code or requests.next_code(station, china_date(now)),
             item,
             station,
             enterprise={"name": enterprise["name"], "uscc": enterprise["uscc"]},
@@ -79,7 +76,7 @@ def submit_group(requests, groups, submission, catalogue, now):
     code and details) is the one write that commits the submission; the children are
     made from it at once, and again from its event should this process die first."""
     station = submission.enterprise["station"]
-    day = _china_day(now)
+    day = china_date(now)
     for _ in range(5):
         code = requests.next_code(station, day)
         children = [(requests.next_code(station, day), item) for item in submission.items]
@@ -116,10 +113,6 @@ def create_children(requests, group, catalogue):
                 )
             )
     return created
-
-
-def _china_day(now):
-    return now.astimezone(CHINA).date()
 
 
 # -- the station's and the enterprise's steps ---------------------------------------------

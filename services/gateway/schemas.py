@@ -308,6 +308,8 @@ class TimelineEntrySchema(Schema):
     at = fields.String(required=True)
     event = fields.String(required=True)
     label = fields.String(required=True)
+    from_status = fields.String(data_key="from", attribute="from", allow_none=True,
+                                metadata={"description": "status before the step (staff and managers see it)"})
     status = fields.String(allow_none=True)
     actor = fields.Dict(required=True)
     reason = fields.String(allow_none=True)
@@ -342,6 +344,8 @@ class RequestViewSchema(Schema):
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
     result = fields.Dict(allow_none=True)
+    material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
+    cancellable = fields.Boolean()
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     # a multi-item submission
     children = fields.List(fields.Nested(ChildSummarySchema))

@@ -22,6 +22,7 @@ from .adapters.repository import AccountRepository, RequestGroupRepository, Requ
 from .api import (
     auth,
     certification,
+    console,
     docs,
     events,
     health,
@@ -76,6 +77,7 @@ class GatewayService(
     standards.StandardsApi,
     verify.VerifyApi,
     pages.Pages,
+    console.Console,
     docs.ApiDocs,
     events.EventConsumers,
 ):

@@ -11,6 +11,7 @@ from .domain import sla
 from .domain.model import (
     ACCEPTED,
     AWAITING_ENTERPRISE,
+    CANCELLABLE,
     DISPATCHED,
     IN_PROGRESS,
     SUBMITTED,
@@ -49,10 +50,20 @@ def request_view(request, catalogue, stations, lang, notices=()):
         "holder": holder(request.status, station, request.domain, lang),
         "due_date": due_date(request, item.committed_days),
         "result": request.result,
+        "material_request": _material_request(request),
+        "cancellable": request.status in CANCELLABLE,
         "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
         "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
+
+
+def _material_request(request):
+    """What the station asked for (补正), as the enterprise may read it."""
+    if not request.material_request:
+        return None
+    shown = ("note", "asked_at", "answer", "answered_at")
+    return {key: request.material_request[key] for key in shown if key in request.material_request}
 
 
 def group_view(group, children, catalogue, stations, lang, notices=()):

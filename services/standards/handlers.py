@@ -5,7 +5,7 @@ Plain functions over repositories (in-memory in unit tests, Mongo in the service
 
 import logging
 
-from ..common.china_time import china_date, parse_date
+from ..common.clock import china_date, parse_date
 from ..common.idempotency import open_once
 from ..common.standard_number import find_numbers, normalize_text, parse_number
 from ..common.store import VersionConflict

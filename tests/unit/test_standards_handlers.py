@@ -4,7 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from services.common.china_time import CHINA
+from services.common.clock import CHINA
 from services.common.domain import InvalidTransition
 from services.common.store import InMemoryDocumentStore
 from services.standards import handlers

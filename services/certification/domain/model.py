@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from ...common.china_time import add_months, china_date, parse_date
+from ...common.clock import add_months, china_date, parse_date
 from ...common.domain import Declinable, DomainEvent, InvalidTransition
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (

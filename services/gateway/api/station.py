@@ -14,7 +14,7 @@ from ...common.clock import china_date
 from .. import handlers
 from ..apidoc import documented
 from ..auth import require_principal
-from ..domain.access import may_work_station, require
+from ..domain.access import ADMIN, MANAGER, STAFF, may_work_station, require
 from ..domain.request_code import parse_code
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..handlers import RequestNotFound
@@ -81,6 +81,7 @@ class StationApi:
 
     # shared with the console
     def queue_for(self, principal, filters, lang):
+        require(principal.role in (STAFF, MANAGER, ADMIN))  # operators work jobs, not queues
         catalogue, stations = reference_data()
         station = filters.get("station") or principal.station
         if station is None or stations.get(station) is None:

@@ -37,8 +37,10 @@ TRANSITIONS = {
     IN_PROGRESS: {COMPLETED},
 }
 
-# Where the station holds a request (it may still be reassigned to another station).
+# Where the station holds a request (it may still be reassigned to another station, and
+# the enterprise may still withdraw it).
 AT_STATION = (SUBMITTED, ACCEPTED, AWAITING_ENTERPRISE)
+CANCELLABLE = AT_STATION
 
 # How far along the happy path a status is, so a late event never moves a request back.
 PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
