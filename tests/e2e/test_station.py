@@ -209,3 +209,11 @@ class TestTheAuditTrail:
         act(api, code, "accept")
         after = seen_by(api, code).json()["timeline"]
         assert after[: len(before)] == before  # entries are only ever added
+
+
+def test_the_public_verify_page_answers_for_unknown_numbers_without_guessing(api):
+    unknown = api.get("/verify", params={"number": "SQJL-2026-999999"})
+    assert unknown.status_code == 404 and "没有这个编号的证书或报告" in unknown.text
+    foreign = api.get("/verify", params={"number": "ABC-123", "lang": "en"})
+    assert foreign.status_code == 404 and "No certificate or report has this number" in foreign.text
+    assert api.get("/verify").status_code == 200
