@@ -28,7 +28,7 @@ def open_once(repository, open_aggregate, envelope, now):
     dispatch = work.get("dispatch", 1)
     existing = repository.get(envelope["request_code"])
     if existing is not None:
-        if getattr(existing, "status", None) != DECLINED or dispatch <= getattr(existing, "dispatch", 1):
+        if already_received(existing, envelope):
             return None
         reopened = _opened(open_aggregate, work, now, dispatch)
         reopened.version = existing.version
@@ -43,6 +43,13 @@ def open_once(repository, open_aggregate, envelope, now):
     except AlreadyExists:
         return None  # a replica received the same dispatch at the same moment
     return aggregate
+
+
+def already_received(existing, envelope):
+    """Whether this dispatch found its aggregate ``existing`` already opened: only a later
+    dispatch of work this service declined opens it again."""
+    dispatch = envelope["data"].get("dispatch", 1)
+    return getattr(existing, "status", None) != DECLINED or dispatch <= getattr(existing, "dispatch", 1)
 
 
 def _opened(open_aggregate, work, now, dispatch):
