@@ -174,15 +174,15 @@ OPEN_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, DISPATCHED, IN_PROGRE
 
 
 def station_queue(requests, station, catalogue, calendar, today, status=None, item=None, domain=None,
-                  due=None, limit=200):
-    """The station's requests, oldest first, each with its due date; and the count of
-    the station's requests in every status."""
+                  due=None, limit=200, offset=0):
+    """A page of the station's requests, oldest first, each with its due date; how many
+    match in all; and the count of the station's requests in every status."""
     query = {"station": station, "status": status or {"$in": list(OPEN_STATUSES)}}
     if item:
         query["item"] = item
     if domain:
         query["domain"] = domain
-    rows = []
+    rows, matched = [], 0
     for request in requests.find(query, sort=[("submitted_at", 1)]):
         due_on = sla.due_date(request.accepted_at, catalogue.item(request.item).committed_days, calendar,
                               request.pauses, today)
@@ -191,11 +191,11 @@ def station_queue(requests, station, catalogue, calendar, today, status=None, it
         soon = not finished and sla.is_due_soon(due_on, today, calendar)
         if (due == "overdue" and not overdue) or (due == "soon" and not soon):
             continue
-        rows.append((request, due_on, overdue, soon))
-        if len(rows) >= limit:
-            break
+        matched += 1
+        if offset < matched <= offset + limit:
+            rows.append((request, due_on, overdue, soon))
     counts = {name: requests.store.count({"station": station, "status": name}) for name in ALL_STATUSES}
-    return rows, counts
+    return rows, matched, counts
 
 
 def _save_or_stale(requests, request):

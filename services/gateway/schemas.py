@@ -389,6 +389,7 @@ class QueueFiltersSchema(FormSchema):
     domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
     due = text(10, required=False, choices=list(QUEUE_DUE))
     limit = integer(1, 500, required=False)
+    offset = integer(0, 10**6, required=False)
     lang = fields.String(required=False)
 
 
@@ -447,6 +448,9 @@ class QueueRowSchema(Schema):
 class QueueSchema(Schema):
     station = fields.Nested(StationSummarySchema, required=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    total = fields.Integer(required=True, metadata={"description": "requests matching the filters"})
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
     requests = fields.List(fields.Nested(QueueRowSchema), required=True)
 
 

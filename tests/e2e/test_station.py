@@ -81,13 +81,15 @@ class TestSigningIn:
 
 class TestTheStationsDay:
     def test_a_submission_waits_in_its_stations_queue_until_staff_accept_and_dispatch_it(self, api):
-        code = submitted(api)
-        queue = api.get("/api/v1/station/requests", headers=STAFF).json()
-        assert code in [row["code"] for row in queue["requests"]]
-        assert queue["counts"]["submitted"] >= 1
+        suyu = staff_of("321311")  # a station no other test sends work to
+        before = api.get("/api/v1/station/requests", headers=suyu).json()
+        code = submitted(api, {**JL02_BODY, "enterprise": {**JL02_BODY["enterprise"], "station": "321311"}})
+        queue = api.get("/api/v1/station/requests", headers=suyu).json()
+        assert queue["requests"][-1]["code"] == code  # oldest first: the newest is last
+        assert queue["counts"]["submitted"] == before["counts"]["submitted"] + 1 == queue["total"]
         time.sleep(0.5)
         assert tracked(api, code)["status"] == "submitted"  # nothing happens by itself any more
-        through_the_station(api, code)
+        through_the_station(api, code, station="321311")
         done = eventually(lambda: tracked(api, code), lambda seen: seen["status"] == "in_progress")
         assert [entry["actor"]["role"] for entry in done["timeline"][:3]] == ["enterprise", "staff", "staff"]
         assert done["due_date"]
@@ -217,3 +219,20 @@ def test_the_public_verify_page_answers_for_unknown_numbers_without_guessing(api
     foreign = api.get("/verify", params={"number": "ABC-123", "lang": "en"})
     assert foreign.status_code == 404 and "No certificate or report has this number" in foreign.text
     assert api.get("/verify").status_code == 200
+
+
+def test_a_long_queue_comes_in_pages(api):
+    first = api.get("/api/v1/station/requests", params={"limit": 2}, headers=STAFF).json()
+    second = api.get("/api/v1/station/requests", params={"limit": 2, "offset": 2}, headers=STAFF).json()
+    assert first["total"] == second["total"] >= 4
+    assert len(first["requests"]) == len(second["requests"]) == 2
+    assert {row["code"] for row in first["requests"]}.isdisjoint(row["code"] for row in second["requests"])
+
+
+def test_the_console_pages_a_long_queue(stack):
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as browser:
+        signed = browser.post("/staff/login", data={"username": "staff-321322", "password": "demo-staff-321322"})
+        assert signed.status_code == 303
+        page = browser.get("/staff", params={"limit": 2})
+        assert page.status_code == 200 and 'rel="next"' in page.text and "offset=2" in page.text
+        assert browser.get("/staff", params={"limit": 2, "offset": 2}).text.count('rel="prev"') == 1

@@ -39,7 +39,8 @@ class StationApi:
         query=[("station", "staff: their own (default); managers: any", False),
                ("status", "one status (default: every open status)", False),
                ("item", "catalogue code", False), ("domain", "domain service", False),
-               ("due", "soon (due by the next working day) or overdue", False)],
+               ("due", "soon (due by the next working day) or overdue", False),
+               ("limit", "page size, 1-500 (default 100)", False), ("offset", "rows to skip", False)],
         responses={200: QueueSchema}, errors=[400, 401, 403, 422],
     )
     @json_endpoint
@@ -87,14 +88,18 @@ class StationApi:
         if station is None or stations.get(station) is None:
             raise ValidationError({"station": ["unknown_station" if station else "required"]})
         require(may_work_station(principal, station, read_only=True))
-        rows, counts = handlers.station_queue(
+        limit, offset = filters.get("limit") or 100, filters.get("offset") or 0
+        rows, total, counts = handlers.station_queue(
             self.requests, station, catalogue, working_calendar(), china_date(datetime.now(UTC)),
             status=filters.get("status"), item=filters.get("item"), domain=filters.get("domain"),
-            due=filters.get("due"), limit=filters.get("limit") or 200,
+            due=filters.get("due"), limit=limit, offset=offset,
         )
         return QueueSchema().dump({
             "station": station_summary(stations.get(station), lang),
             "counts": counts,
+            "total": total,
+            "offset": offset,
+            "limit": limit,
             "requests": [queue_row(*row, catalogue, lang) for row in rows],
         })
 
