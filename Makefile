@@ -22,7 +22,7 @@ test: install
 	$(VENV)/bin/ruff check services tests
 	$(PY) -m pytest -m "not browser"
 	# Playwright drives Chromium from its own event loop, so these run without eventlet.
-	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser
+	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser --suppress-nameko-eventlet-notification
 
 lint: install
 	$(VENV)/bin/ruff check services tests

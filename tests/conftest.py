@@ -24,6 +24,7 @@ import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import uuid  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from pathlib import Path  # noqa: E402
 from urllib.parse import urlparse, urlunparse  # noqa: E402
 
@@ -130,7 +131,6 @@ def service_config(amqp_uri, mongo_uri, db_prefix):
 
 
 # -- the five services as real processes, driven over HTTP (e2e and browser tests) ----
-OPERATOR_KEY = "e2e-operator-key"
 
 
 @pytest.fixture(scope="session")
@@ -141,13 +141,14 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         amqp_uri=broker_vhosts("e2e"),
         mongo_uri=mongo_uri,
         gateway_port=free_port(),
-        extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "OPERATOR_API_KEY": OPERATOR_KEY,
+        extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "ACCESS_TOKEN_SECONDS": "7200",
                    # recall checks every second, so a due reminder shows up while a test waits
                    "RECALL_CHECK_SECONDS": "1"},
     )
     dev.db_prefix = prefix
     try:
         dev.start()
+        SignedIn.gateway_url = dev.gateway_url
         yield dev
     finally:
         dev.stop()
@@ -162,3 +163,55 @@ def api(stack):
 @pytest.fixture
 def gateway_db(stack, mongo_client):
     return mongo_client[f"{stack.db_prefix}gateway"]
+
+
+# -- signing in as the demo accounts the stack seeds (password demo-<username>) --------
+class SignedIn(Mapping):
+    """``Authorization`` headers of a demo account, signed in on first use, so tests can
+    say ``headers=signed_in("metrology-1")`` at module level."""
+
+    gateway_url = None
+    _tokens = {}
+
+    def __init__(self, username):
+        self.username = username
+
+    def _headers(self):
+        if self.username not in self._tokens:
+            answer = httpx.post(f"{self.gateway_url}/api/v1/auth/login",
+                                json={"username": self.username, "password": f"demo-{self.username}"}, timeout=30)
+            assert answer.status_code == 200, answer.text
+            self._tokens[self.username] = answer.json()["access_token"]
+        return {"Authorization": f"Bearer {self._tokens[self.username]}"}
+
+    def __getitem__(self, key):
+        return self._headers()[key]
+
+    def __iter__(self):
+        return iter(self._headers())
+
+    def __len__(self):
+        return 1
+
+
+def signed_in(username):
+    return SignedIn(username)
+
+
+def staff_of(station):
+    return SignedIn(f"staff-{station}")
+
+
+def through_the_station(api, code, station="321322"):
+    """The station accepts and dispatches a submitted request (what staff do in the
+    console); returns the request as staff see it afterwards."""
+    staff = staff_of(station)
+    seen = api.get(f"/api/v1/station/requests/{code}", headers=staff)
+    assert seen.status_code == 200, seen.text
+    accepted = api.post(f"/api/v1/station/requests/{code}/accept", json={"version": seen.json()["version"]},
+                        headers=staff)
+    assert accepted.status_code == 200, accepted.text
+    dispatched = api.post(f"/api/v1/station/requests/{code}/dispatch",
+                          json={"version": accepted.json()["version"]}, headers=staff)
+    assert dispatched.status_code == 200, dispatched.text
+    return dispatched.json()

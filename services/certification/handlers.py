@@ -7,7 +7,7 @@ choosing the day.
 
 import logging
 
-from ..common.china_time import china_date
+from ..common.clock import china_date
 from ..common.idempotency import open_once
 from ..common.standard_number import normalize_text
 from ..common.store import VersionConflict

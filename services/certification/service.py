@@ -8,6 +8,7 @@ from importlib import resources
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -15,6 +16,7 @@ from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from . import handlers
 from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
+from .exceptions import CertificationNotFound
 from .schemas import load_command
 
 # How often the clock looks for surveillance audits coming due, expiries and suspensions
@@ -64,6 +66,13 @@ class CertificationService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    @rpc
+    def decline_job(self, request_code, payload):
+        """Decline dispatched work before starting on it: it goes back to the station."""
+        answer = decline_work(self.certifications, request_code, DeclineSchema().load(payload), utc_now(), CertificationNotFound)
+        self.relay.notify()
+        return answer
 
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")

@@ -12,6 +12,11 @@ def china_date(moment):
     return moment.astimezone(CHINA).date()
 
 
+def start_of_day(day):
+    """The moment ``day`` begins in China, as an aware datetime."""
+    return datetime.combine(day, time(0), tzinfo=CHINA)
+
+
 def start_of_day_epoch(day):
     """Epoch seconds at 00:00 China time of ``day`` (a date or ISO text).
 
@@ -19,7 +24,7 @@ def start_of_day_epoch(day):
     range queries as dates.
     """
     day = date.fromisoformat(day) if isinstance(day, str) else day
-    return datetime.combine(day, time(0), tzinfo=CHINA).timestamp()
+    return start_of_day(day).timestamp()
 
 
 def add_months(day, months):
@@ -32,3 +37,11 @@ def add_months(day, months):
 def valid_until(performed_on, months):
     """Last day of validity of a verification done on ``performed_on`` (有效期至)."""
     return add_months(performed_on, months) - timedelta(days=1)
+
+
+def parse_date(text):
+    return date.fromisoformat(text)
+
+
+def day_after(day):
+    return day + timedelta(days=1)

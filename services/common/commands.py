@@ -136,3 +136,20 @@ def _decimal_range(minimum, maximum):
             raise ValidationError(f"range|min={low};max={high}")
 
     return check
+
+
+class DeclineSchema(CommandSchema):
+    """A domain service declines dispatched work: who, and why (the station reads it)."""
+
+    operator = Text(required=True, validate=validate.Length(max=100, error="too_long|max={max}"))
+    reason = Text(required=True, validate=validate.Length(max=500, error="too_long|max={max}"))
+
+
+def decline_work(repository, request_code, command, now, not_found):
+    """Decline the aggregate of a dispatched request (see ``domain.Declinable``)."""
+    aggregate = repository.get(request_code)
+    if aggregate is None:
+        raise not_found(request_code)
+    aggregate.decline(command["operator"], command["reason"], now)
+    repository.save(aggregate)
+    return {"request_code": request_code, "status": aggregate.status}

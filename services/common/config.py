@@ -22,10 +22,11 @@ DEFAULTS = {
     "RPC_TIMEOUT": "5",
     # "dev" allows the development defaults of secrets below; anything else refuses them.
     "QI_ENV": "dev",
-    # Shared key that domain operators present until accounts arrive (issue 6).
-    "OPERATOR_API_KEY": "dev-operator-key",
-    # Signs what the pages hand out (confirmation links, form tokens).
-    "SECRET_KEY": "dev-secret-key",
+    # Signs what the gateway hands out: sign-in tokens, confirmation links, form tokens.
+    "SECRET_KEY": "dev-secret-key-not-for-production-use",
+    # Sign-in: a short-lived access token and a longer refresh token, in seconds.
+    "ACCESS_TOKEN_SECONDS": "900",
+    "REFRESH_TOKEN_SECONDS": "43200",
     "LOG_LEVEL": "INFO",
     # How often metrology looks for instruments whose verification falls due (recall).
     "RECALL_CHECK_SECONDS": "3600",

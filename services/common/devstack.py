@@ -71,6 +71,7 @@ class DevStack:
         self.extra_env = dict(extra_env or {})
         self.processes = {}  # name -> Popen, in start order
         self.started_rabbitmq = False
+        self.demo_accounts = ""
 
     @property
     def gateway_url(self):
@@ -156,7 +157,19 @@ class DevStack:
             self.start_service(name)
         if wait and "gateway" in services:
             self.wait_healthy()
+            if self.service_env().get("QI_ENV", "dev") == "dev":
+                self.demo_accounts = self.seed_demo_accounts()
         return self
+
+    def seed_demo_accounts(self):
+        """Dev mode only: one account per role and station (password demo-<username>)."""
+        result = subprocess.run(
+            [sys.executable, "-m", "services.gateway.accounts", "seed-demo"],
+            cwd=ROOT, env=self.service_env(), capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != 0:
+            raise StackError(f"seeding demo accounts failed: {result.stderr.strip()}")
+        return result.stdout
 
     def wait_healthy(self, timeout=60):
         def healthy():
@@ -232,8 +245,10 @@ def main(argv=None):
     signal.signal(signal.SIGINT, request_stop)
     try:
         stack.start()
+        if stack.demo_accounts:
+            print(f"\n{stack.demo_accounts}", end="")
         print(
-            f"\nQI platform is running: {stack.gateway_url}\n"
+            f"\nQI platform is running: {stack.gateway_url}  (staff console: {stack.gateway_url}/staff)\n"
             f"  MongoDB: {stack.mongo_uri}\n  RabbitMQ: {stack.amqp_uri}\n"
             f"  logs: {stack.log_dir}/\nPress Ctrl-C to stop.",
             flush=True,

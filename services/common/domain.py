@@ -45,3 +45,26 @@ class RuleViolated(Exception):
 
 class NotFound(Exception):
     """No aggregate with this key."""
+
+
+DECLINED = "declined"
+
+
+class Declinable:
+    """For an aggregate opened by a dispatch: its service may decline the work, with a
+    reason, before it has started on it; the request then goes back to the station.
+
+    The aggregate has the fields ``request_code``, ``status``, ``dispatch`` (which
+    dispatch of the request opened it) and ``new_events``, and names the statuses it
+    may be declined from in ``DECLINABLE_FROM``."""
+
+    DECLINABLE_FROM = ()
+
+    def decline(self, operator, reason, now):
+        if self.status not in self.DECLINABLE_FROM:
+            raise InvalidTransition(self.request_code, self.status, DECLINED)
+        self.status = DECLINED
+        self.new_events.append(
+            DomainEvent("job_declined", {"operator": operator, "reason": reason,
+                                         "declined_at": now.isoformat(), "dispatch": self.dispatch})
+        )

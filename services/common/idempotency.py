@@ -12,19 +12,48 @@ Because the dedup lives in the same single-document write as the change, there i
 window in which an event is marked done but not applied (or the reverse).
 """
 
-from .store import AlreadyExists
+from .domain import DECLINED
+from .store import AlreadyExists, VersionConflict
 
 
 def open_once(repository, open_aggregate, envelope, now):
     """Open the aggregate for a dispatched request unless it exists; None if it did.
 
     ``open_aggregate(work, now)`` builds it from the ``request_dispatched`` event's data.
+    A request the service declined may be dispatched again later: a *later* dispatch
+    (``work["dispatch"]`` counts them) opens it afresh, while the earlier dispatch
+    delivered once more still changes nothing.
     """
-    if repository.get(envelope["request_code"]) is not None:
-        return None
-    aggregate = open_aggregate(envelope["data"], now)
+    work = envelope["data"]
+    dispatch = work.get("dispatch", 1)
+    existing = repository.get(envelope["request_code"])
+    if existing is not None:
+        if already_received(existing, envelope):
+            return None
+        reopened = _opened(open_aggregate, work, now, dispatch)
+        reopened.version = existing.version
+        try:
+            repository.save(reopened)
+        except VersionConflict:
+            return None  # a replica reopened it at the same moment
+        return reopened
+    aggregate = _opened(open_aggregate, work, now, dispatch)
     try:
         repository.add(aggregate)
     except AlreadyExists:
         return None  # a replica received the same dispatch at the same moment
+    return aggregate
+
+
+def already_received(existing, envelope):
+    """Whether this dispatch found its aggregate ``existing`` already opened: only a later
+    dispatch of work this service declined opens it again."""
+    dispatch = envelope["data"].get("dispatch", 1)
+    return getattr(existing, "status", None) != DECLINED or dispatch <= getattr(existing, "dispatch", 1)
+
+
+def _opened(open_aggregate, work, now, dispatch):
+    aggregate = open_aggregate(work, now)
+    if hasattr(aggregate, "dispatch"):
+        aggregate.dispatch = dispatch
     return aggregate

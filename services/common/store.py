@@ -90,6 +90,9 @@ class MongoDocumentStore:
             cursor = cursor.sort(sort)
         return [_without_bookkeeping(document) for document in cursor]
 
+    def count(self, query=None):
+        return self.collection.count_documents(query or {})
+
     def next_sequence(self, name):
         """1, 2, 3 … for each ``name``; atomic across processes."""
         for _ in range(3):
@@ -148,6 +151,9 @@ class InMemoryDocumentStore:
         for name, direction in reversed(sort or []):
             matches.sort(key=lambda document: _field(document, name), reverse=direction < 0)
         return matches[:limit] if limit else matches
+
+    def count(self, query=None):
+        return len(self.find(query))
 
     def next_sequence(self, name):
         with self._lock:

@@ -6,7 +6,7 @@ field messages in the reader's language.
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from ..common.china_time import add_months
+from ..common.clock import add_months
 from .operator_commands import day, needs_comments_when, today
 from .schemas import FIELD_ERRORS, FormSchema, boolean, integer, text
 

@@ -17,9 +17,12 @@ from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
 from ..common.domain import InvalidTransition, RuleViolated
+from .auth import Unauthenticated
+from .domain.access import Forbidden
+from .domain.model import MissingReason
 from .domain.request_code import MalformedCode, WrongCheckCharacter
-from .handlers import RequestNotFound
-from .messages import localize, message, negotiate_language
+from .handlers import RequestNotFound, StaleRequest
+from .messages import MESSAGES, localize, message, negotiate_language
 from .renewals import EnterpriseNotFound
 
 log = logging.getLogger(__name__)
@@ -28,17 +31,28 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, fields=None, **params):
+    def __init__(self, status, code, fields=None, extra=None, **params):
         super().__init__(code)
         self.status = status
         self.code = code
         self.fields = fields or {}
+        self.extra = extra or {}  # more of the answer, e.g. the current state on a conflict
         self.params = params
 
 
 class Unauthorized(ApiError):
     def __init__(self):
         super().__init__(401, "unauthorized")
+
+
+def stale_request_error(exc):
+    """409 with the request as it is now, so the person sees what changed."""
+    current = exc.current
+    last = current.timeline[-1] if current.timeline else {}
+    return ApiError(409, "stale_request", current=current.status, extra={"current": {
+        "code": current.code, "status": current.status, "version": current.version, "station": current.station,
+        "last_change": {key: last.get(key) for key in ("at", "event", "from", "status", "actor", "reason")},
+    }})
 
 
 class ServiceUnavailable(ApiError):
@@ -101,12 +115,17 @@ def json_response(status, payload, headers=None):
 
 
 def error_response(error, lang):
+    # a status named in a message reads as its label ("已受理", not "accepted")
+    params = {key: message(f"status.{value}", lang) if key == "current" and f"status.{value}" in MESSAGES else value
+              for key, value in error.params.items()}
     body = {
         "error": error.code,
-        "message": message(error.code, lang, **error.params),
+        "message": message(error.code, lang, **params),
         "fields": localize(error.fields, lang),
+        **error.extra,
     }
-    return json_response(error.status, body)
+    headers = {"WWW-Authenticate": 'Bearer realm="qi"'} if error.status == 401 else None
+    return json_response(error.status, body, headers)
 
 
 def request_language(request):
@@ -121,6 +140,14 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields=exc.messages)
     if isinstance(exc, InvalidTransition):
         return ApiError(409, "invalid_transition", current=exc.current)
+    if isinstance(exc, Unauthenticated):
+        return ApiError(401, "unauthorized")
+    if isinstance(exc, Forbidden):
+        return ApiError(403, "forbidden")
+    if isinstance(exc, StaleRequest):
+        return stale_request_error(exc)
+    if isinstance(exc, MissingReason):
+        return ApiError(422, "validation_failed", fields={"reason": ["required"]})
     if isinstance(exc, RuleViolated):
         return ApiError(409, exc.code, **exc.params)
     for cls, (status, code) in MAPPED_ERRORS.items():

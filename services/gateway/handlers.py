@@ -6,17 +6,24 @@ in-memory stores (tests/unit/test_gateway_handlers.py).
 
 import logging
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
+from ..common.clock import china_date
 from ..common.store import AlreadyExists, VersionConflict
+from .domain import sla
+from .domain.access import ENTERPRISE, may_see_request, may_work_station, require
 from .domain.group import RequestGroup
-from .domain.model import SUBMITTED, SYSTEM, ServiceRequest
+from .domain.model import (
+    ACCEPTED,
+    ALL_STATUSES,
+    AWAITING_ENTERPRISE,
+    DISPATCHED,
+    IN_PROGRESS,
+    SUBMITTED,
+    ServiceRequest,
+)
 from .domain.request_code import parse_code
 
 log = logging.getLogger(__name__)
-
-CHINA = ZoneInfo("Asia/Shanghai")
-
 
 class RequestNotFound(Exception):
     """No request with this code and phone (the two cases are not told apart)."""
@@ -44,7 +51,7 @@ def submit_request(requests, item, enterprise, contact, details, now, code=None,
     station = enterprise["station"]
     for _ in range(5):
         request = ServiceRequest.submit(
-            code or requests.next_code(station, _china_day(now)),
+            code or requests.next_code(station, china_date(now)),
             item,
             station,
             enterprise={"name": enterprise["name"], "uscc": enterprise["uscc"]},
@@ -69,7 +76,7 @@ def submit_group(requests, groups, submission, catalogue, now):
     code and details) is the one write that commits the submission; the children are
     made from it at once, and again from its event should this process die first."""
     station = submission.enterprise["station"]
-    day = _china_day(now)
+    day = china_date(now)
     for _ in range(5):
         code = requests.next_code(station, day)
         children = [(requests.next_code(station, day), item) for item in submission.items]
@@ -108,39 +115,118 @@ def create_children(requests, group, catalogue):
     return created
 
 
-def _china_day(now):
-    return now.astimezone(CHINA).date()
+# -- the station's and the enterprise's steps ---------------------------------------------
+class StaleRequest(Exception):
+    """Someone acted on the request since it was read: ``current`` is what it is now."""
+
+    def __init__(self, current):
+        super().__init__(current.code)
+        self.current = current
 
 
-def auto_accept_and_dispatch(requests, envelope, now):
-    """TEMPORARY, until station dispatch exists (issue 6): the station accepts and
-    dispatches every submitted request at once. It runs on ``request_submitted`` (see
-    ``GatewayService.auto_dispatch``); remove both to hand the step to station staff."""
-
-    def accept_and_dispatch(request):
-        if request.status != SUBMITTED:
-            return False  # already done: a redelivered event
-        request.accept(SYSTEM, now)
-        request.dispatch(SYSTEM, now)
-        return True
-
-    return change_request(requests, envelope["request_code"], accept_and_dispatch)
+STATION_STEPS = {
+    "accept": lambda request, actor, now, **_: request.accept(actor, now),
+    "reject": lambda request, actor, now, reason=None, **_: request.reject(actor, now, reason),
+    "request_material": lambda request, actor, now, note=None, **_: request.request_material(actor, now, note),
+    "dispatch": lambda request, actor, now, **_: request.dispatch(actor, now),
+    "reassign": lambda request, actor, now, station=None, reason=None, **_: request.reassign(
+        actor, now, station, reason),
+}
 
 
-def track_request(requests, groups, code_text, phone):
-    """The request or group with this code, if ``phone`` is its contact phone, and the
-    children of a group.
+def station_step(requests, code, principal, step, expected_version, now, **params):
+    """A station's step on a request, by a person who saw it at ``expected_version``.
+
+    Two people acting at once: the first write wins; the second gets StaleRequest with
+    the request as it now is (optimistic concurrency on the document's version)."""
+    request = requests.get(code)
+    if request is None:
+        raise RequestNotFound(code)
+    require(may_work_station(principal, request.station))
+    if request.version != expected_version:
+        raise StaleRequest(request)
+    STATION_STEPS[step](request, principal.actor(), now, **params)
+    return _save_or_stale(requests, request)
+
+
+def enterprise_step(requests, code, principal, phone, step, now, text=None):
+    """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``),
+    proving who it is by its contact phone or by signing in as the enterprise."""
+    request = requests.get(str(parse_code(code)))
+    if request is None or not is_the_enterprise(request, principal, phone):
+        raise RequestNotFound(code)
+    actor = {"role": "enterprise", "name": request.enterprise["name"]}
+    if step == "supplement":
+        request.supplement(actor, now, text)
+    else:
+        request.cancel(actor, now, text)
+    return _save_or_stale(requests, request)
+
+
+def is_the_enterprise(found, principal, phone):
+    signed_in = principal is not None and principal.role == ENTERPRISE and principal.uscc == found.enterprise["uscc"]
+    return signed_in or found.phone_matches(phone)
+
+
+# -- the station's queue ----------------------------------------------------------------
+# What a station still has to do or watch; finished requests are found by status.
+OPEN_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, DISPATCHED, IN_PROGRESS)
+
+
+def station_queue(requests, station, catalogue, calendar, today, status=None, item=None, domain=None,
+                  due=None, limit=200, offset=0):
+    """A page of the station's requests, oldest first, each with its due date; how many
+    match in all; and the count of the station's requests in every status."""
+    query = {"station": station, "status": status or {"$in": list(OPEN_STATUSES)}}
+    if item:
+        query["item"] = item
+    if domain:
+        query["domain"] = domain
+    rows, matched = [], 0
+    for request in requests.find(query, sort=[("submitted_at", 1)]):
+        due_on = sla.due_date(request.accepted_at, catalogue.item(request.item).committed_days, calendar,
+                              request.pauses, today)
+        finished = request.status not in OPEN_STATUSES
+        overdue = not finished and sla.is_overdue(due_on, today)
+        soon = not finished and sla.is_due_soon(due_on, today, calendar)
+        if (due == "overdue" and not overdue) or (due == "soon" and not soon):
+            continue
+        matched += 1
+        if offset < matched <= offset + limit:
+            rows.append((request, due_on, overdue, soon))
+    counts = {name: requests.store.count({"station": station, "status": name}) for name in ALL_STATUSES}
+    return rows, matched, counts
+
+
+def _save_or_stale(requests, request):
+    try:
+        requests.save(request)
+    except VersionConflict as exc:
+        raise StaleRequest(requests.get(request.code)) from exc
+    return request
+
+
+def track_request(requests, groups, code_text, phone, principal=None):
+    """The request or group with this code and, for a group, its children; for whoever
+    gives its contact phone, or is signed in and may see it (DESIGN §6).
 
     Raises MalformedCode / WrongCheckCharacter for a mistyped code, RequestNotFound
     for an unknown code or a wrong phone (the same answer, so codes cannot be probed).
     """
     code = str(parse_code(code_text))
     found = requests.get(code) or groups.get(code)
-    if found is None or not found.phone_matches(phone):
+    if found is None or not (found.phone_matches(phone) or _may_see(principal, found)):
         raise RequestNotFound(code)
     if isinstance(found, RequestGroup):
         return found, [requests.get(child) for child in found.child_codes]
     return found, []
+
+
+def _may_see(principal, found):
+    if principal is None:
+        return False
+    domain = getattr(found, "domain", None)
+    return may_see_request(principal, found.station, domain, found.enterprise["uscc"])
 
 
 def project_domain_event(requests, envelope):

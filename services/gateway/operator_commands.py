@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from marshmallow import ValidationError, fields
 
-from ..common.china_time import china_date
+from ..common.clock import china_date
 from .errors import read_json_object
 from .schemas import FIELD_ERRORS
 

@@ -308,6 +308,8 @@ class TimelineEntrySchema(Schema):
     at = fields.String(required=True)
     event = fields.String(required=True)
     label = fields.String(required=True)
+    from_status = fields.String(data_key="from", attribute="from", allow_none=True,
+                                metadata={"description": "status before the step (staff and managers see it)"})
     status = fields.String(allow_none=True)
     actor = fields.Dict(required=True)
     reason = fields.String(allow_none=True)
@@ -342,6 +344,8 @@ class RequestViewSchema(Schema):
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
     result = fields.Dict(allow_none=True)
+    material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
+    cancellable = fields.Boolean()
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     # a multi-item submission
     children = fields.List(fields.Nested(ChildSummarySchema))
@@ -353,3 +357,106 @@ class HealthSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ok", "unavailable"]))
     checks = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
     down = fields.List(fields.String(), required=True)
+
+
+# -- sign-in, the station's steps, the enterprise's steps --------------------------------
+class LoginSchema(FormSchema):
+    username = text(64)
+    password = text(256)
+
+
+class RefreshSchema(FormSchema):
+    refresh_token = text(4096)
+
+
+class TokensSchema(Schema):
+    access_token = fields.String(required=True)
+    refresh_token = fields.String(required=True)
+    token_type = fields.String(required=True)
+    expires_in = fields.Integer(required=True)
+    account = fields.Dict(required=True)
+
+
+QUEUE_DUE = ("soon", "overdue")
+
+
+class QueueFiltersSchema(FormSchema):
+    station = text(6, required=False)
+    status = text(30, required=False, choices=[
+        "submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress", "completed",
+        "cancelled"])
+    item = text(10, required=False)
+    domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
+    due = text(10, required=False, choices=list(QUEUE_DUE))
+    limit = integer(1, 500, required=False)
+    offset = integer(0, 10**6, required=False)
+    lang = fields.String(required=False)
+
+
+class StationStepSchema(FormSchema):
+    """Every step names the version the person saw (optimistic concurrency)."""
+
+    version = integer(1, 10**9)
+
+
+class RejectSchema(StationStepSchema):
+    reason = text(500)
+
+
+class RequestMaterialSchema(StationStepSchema):
+    note = text(1000)
+
+
+class ReassignSchema(StationStepSchema):
+    station = text(6)
+    reason = text(500)
+
+
+STATION_STEP_SCHEMAS = {
+    "accept": StationStepSchema,
+    "reject": RejectSchema,
+    "request-material": RequestMaterialSchema,
+    "dispatch": StationStepSchema,
+    "reassign": ReassignSchema,
+}
+
+
+class SupplementSchema(FormSchema):
+    phone = text(20, required=False)
+    answer = text(2000)
+
+
+class CancelSchema(FormSchema):
+    phone = text(20, required=False)
+    reason = text(500, required=False)
+
+
+class QueueRowSchema(Schema):
+    code = fields.String(required=True)
+    item = fields.Nested(ItemSummarySchema, required=True)
+    domain = fields.String(required=True)
+    status = fields.String(required=True)
+    status_label = fields.String(required=True)
+    enterprise = fields.Dict(required=True)
+    submitted_at = fields.String(required=True)
+    due_date = fields.String(allow_none=True)
+    overdue = fields.Boolean(required=True)
+    due_soon = fields.Boolean(required=True)
+    version = fields.Integer(required=True)
+
+
+class QueueSchema(Schema):
+    station = fields.Nested(StationSummarySchema, required=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    total = fields.Integer(required=True, metadata={"description": "requests matching the filters"})
+    offset = fields.Integer(required=True)
+    limit = fields.Integer(required=True)
+    requests = fields.List(fields.Nested(QueueRowSchema), required=True)
+
+
+class StaffRequestViewSchema(RequestViewSchema):
+    version = fields.Integer(required=True)
+    contact = fields.Dict(required=True)
+    details = fields.Dict(allow_none=True)
+    material_request = fields.Dict(allow_none=True)
+    accepted_at = fields.String(allow_none=True)

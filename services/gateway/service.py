@@ -15,12 +15,14 @@ from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
-from .adapters.repository import RequestGroupRepository, RequestRepository
+from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
 from .api import (
+    auth,
     certification,
+    console,
     docs,
     events,
     health,
@@ -29,6 +31,7 @@ from .api import (
     lab,
     pages,
     standards,
+    station,
     verify,
 )
 from .errors import ServiceUnavailable
@@ -47,6 +50,10 @@ def renewal_store(database):
     return MongoDocumentStore(database.renewals, database.counters)
 
 
+def account_store(database):
+    return MongoDocumentStore(database.accounts, database.counters)
+
+
 def notice_store(database):
     return MongoDocumentStore(database.notices, database.counters)
 
@@ -61,13 +68,16 @@ def create_indexes(database):
 
 class GatewayService(
     health.HealthApi,
+    auth.AuthApi,
     intake.IntakeApi,
+    station.StationApi,
     lab.LabApi,
     instruments.InstrumentApi,
     certification.CertificationApi,
     standards.StandardsApi,
     verify.VerifyApi,
     pages.Pages,
+    console.Console,
     docs.ApiDocs,
     events.EventConsumers,
 ):
@@ -91,6 +101,10 @@ class GatewayService(
     @property
     def renewals(self):
         return RenewalRepository(renewal_store(self.db))
+
+    @property
+    def accounts(self):
+        return AccountRepository(account_store(self.db))
 
     @property
     def notices(self):

@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from werkzeug.wrappers import Response
 
+from ..common.clock import CHINA
 from ..common.config import secret
-from .handlers import CHINA
 from .messages import DEFAULT_LANGUAGE, MESSAGES, message
 
 log = logging.getLogger(__name__)

@@ -4,19 +4,21 @@ The request's stored timeline keeps keys (``event``, ``status``, ``actor.role``)
 labels are made here, per reader, so the same timeline reads in Chinese or English.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+from ..common.clock import china_date
+from .domain import sla
 from .domain.model import (
     ACCEPTED,
     AWAITING_ENTERPRISE,
+    CANCELLABLE,
     DISPATCHED,
     IN_PROGRESS,
     SUBMITTED,
     rolled_up_status,
 )
-from .handlers import CHINA
 from .messages import message
-from .reference import working_calendar
+from .reference import reference_data, working_calendar
 
 
 def item_summary(item, lang):
@@ -46,12 +48,22 @@ def request_view(request, catalogue, stations, lang, notices=()):
         "submitted_at": request.submitted_at,
         "parent": request.parent,
         "holder": holder(request.status, station, request.domain, lang),
-        "due_date": due_date(request.accepted_at, item.committed_days),
+        "due_date": due_date(request, item.committed_days),
         "result": request.result,
+        "material_request": _material_request(request),
+        "cancellable": request.status in CANCELLABLE,
         "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
         "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
+
+
+def _material_request(request):
+    """What the station asked for (补正), as the enterprise may read it."""
+    if not request.material_request:
+        return None
+    shown = ("note", "asked_at", "answer", "answered_at")
+    return {key: request.material_request[key] for key in shown if key in request.material_request}
 
 
 def group_view(group, children, catalogue, stations, lang, notices=()):
@@ -71,7 +83,7 @@ def group_view(group, children, catalogue, stations, lang, notices=()):
                 "domain": child.domain,
                 **status_summary(child.status, lang),
                 "holder": holder(child.status, station, child.domain, lang),
-                "due_date": due_date(child.accepted_at, catalogue.item(child.item).committed_days),
+                "due_date": due_date(child, catalogue.item(child.item).committed_days),
             }
             for child in children
         ],
@@ -99,13 +111,11 @@ def holder(status, station, domain, lang):
     return None  # finished: nobody holds it
 
 
-def due_date(accepted_at, committed_days):
-    """The committed completion date: acceptance + committed working days (DESIGN §5);
-    unknown until the station accepts."""
-    if not accepted_at:
-        return None
-    accepted_day = datetime.fromisoformat(accepted_at).astimezone(CHINA).date()
-    return working_calendar().add_working_days(accepted_day, committed_days).isoformat()
+def due_date(found, committed_days):
+    """The committed completion date (DESIGN §5), as ISO text; None until accepted."""
+    due = sla.due_date(found.accepted_at, committed_days, working_calendar(), found.pauses,
+                       today=china_date(datetime.now(UTC)))
+    return due.isoformat() if due else None
 
 
 def notice_view(notice, lang):
@@ -127,18 +137,64 @@ def standard_view(standard, lang):
     return {**standard, "title": title, "state_label": message(f"standard_state.{standard['state']}", lang)}
 
 
-def timeline_entry(entry, lang):
+def timeline_entry(entry, lang, audit=False):
+    """One step of the timeline. The enterprise sees who acted by role; staff and
+    managers (``audit``) also see the person, and the status it came from."""
     params = dict(entry.get("details") or {})
     if "to" in params:
         params["to"] = message(f"domain.{params['to']}", lang)
-    return {
+    for key in ("from_station", "to_station"):
+        if key in params:
+            params[key] = _station_name(params[key], lang)
+    actor = {"role": entry["actor"]["role"], "label": message(f"role.{entry['actor']['role']}", lang)}
+    if audit:
+        actor["name"] = entry["actor"].get("name")
+        actor["username"] = entry["actor"].get("username")
+    shown = {
         "at": entry["at"],
         "event": entry["event"],
         "label": message(f"event.{entry['event']}", lang, **params),
         "status": entry.get("status"),
-        "actor": {"role": entry["actor"]["role"], "label": message(f"role.{entry['actor']['role']}", lang)},
+        "actor": actor,
         "reason": entry.get("reason"),
         "details": entry.get("details") or {},
     }
+    if audit:
+        shown["from"] = entry.get("from")
+    return shown
 
 
+def staff_view(request, catalogue, stations, lang):
+    """A request as station staff, operators and managers see it: everything the
+    enterprise sees, the contact and the form, the version to act on, the audit trail."""
+    view = request_view(request, catalogue, stations, lang)
+    view["timeline"] = [timeline_entry(entry, lang, audit=True) for entry in request.timeline]
+    return {
+        **view,
+        "version": request.version,
+        "contact": request.contact,
+        "enterprise": request.enterprise,
+        "details": request.details,
+        "material_request": request.material_request,
+        "accepted_at": request.accepted_at,
+    }
+
+
+def queue_row(request, due_on, overdue, soon, catalogue, lang):
+    return {
+        "code": request.code,
+        "item": item_summary(catalogue.item(request.item), lang),
+        "domain": request.domain,
+        **status_summary(request.status, lang),
+        "enterprise": {"name": request.enterprise["name"]},
+        "submitted_at": request.submitted_at,
+        "due_date": due_on.isoformat() if due_on else None,
+        "overdue": overdue,
+        "due_soon": soon,
+        "version": request.version,
+    }
+
+
+def _station_name(division, lang):
+    station = reference_data()[1].get(division)
+    return station["name"][lang] if station else division

@@ -13,6 +13,7 @@ from importlib import resources
 
 from nameko.rpc import rpc
 
+from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -27,6 +28,7 @@ from .adapters.repository import (
     JobRepository,
     ReferenceStandardRepository,
 )
+from .exceptions import JobNotFound
 from .schemas import (
     CorrectionSchema,
     OperatorSchema,
@@ -101,6 +103,13 @@ class MetrologyService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    @rpc
+    def decline_job(self, request_code, payload):
+        """Decline dispatched work before starting on it: it goes back to the station."""
+        answer = decline_work(self.jobs, request_code, DeclineSchema().load(payload), now(), JobNotFound)
+        self.relay.notify()
+        return answer
 
     # -- events -----------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="metrology")

@@ -5,8 +5,8 @@ Plain functions over repositories (in-memory in unit tests, Mongo in the service
 
 import logging
 
-from ..common.china_time import china_date, parse_date
-from ..common.idempotency import open_once
+from ..common.clock import china_date, parse_date
+from ..common.idempotency import already_received, open_once
 from ..common.standard_number import find_numbers, normalize_text, parse_number
 from ..common.store import VersionConflict
 from .domain import search as catalogue_search
@@ -126,7 +126,8 @@ def receive_dispatched_request(cases, standards, follows, envelope, now):
     """Open the case; a lookup is answered and a declaration's references checked at once.
     The enterprise follows what it asked about or declared. Follows are recorded first:
     they are idempotent, so a redelivered dispatch completes what a crash interrupted."""
-    if cases.get(envelope["request_code"]) is not None:
+    existing = cases.get(envelope["request_code"])
+    if existing is not None and already_received(existing, envelope):
         return None
     work, item = envelope["data"], envelope["data"]["item"]
     catalogue = standards.all() if item in (LOOKUP, DECLARATION) else []

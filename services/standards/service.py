@@ -7,6 +7,7 @@ from importlib import resources
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -16,6 +17,7 @@ from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
 from .adapters.seed import CatalogueSeeder
+from .exceptions import CaseNotFound
 from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
 
 # Replacements take effect on a date: an hourly look is plenty.
@@ -74,6 +76,13 @@ class StandardsService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    @rpc
+    def decline_job(self, request_code, payload):
+        """Decline dispatched work before starting on it: it goes back to the station."""
+        answer = decline_work(self.cases, request_code, DeclineSchema().load(payload), utc_now(), CaseNotFound)
+        self.relay.notify()
+        return answer
 
     # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")

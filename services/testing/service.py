@@ -7,6 +7,7 @@ from importlib import resources
 
 from nameko.rpc import rpc
 
+from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -14,6 +15,7 @@ from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from . import handlers, standards_watch
 from .adapters.repository import ReportRepository, TestJobRepository
+from .exceptions import JobNotFound
 from .schemas import (
     AmendmentSchema,
     OperatorSchema,
@@ -62,6 +64,13 @@ class TestingService:
     @rpc
     def health(self):
         return health_report(self.name, self.db)
+
+    @rpc
+    def decline_job(self, request_code, payload):
+        """Decline dispatched work before starting on it: it goes back to the station."""
+        answer = decline_work(self.repository, request_code, DeclineSchema().load(payload), now(), JobNotFound)
+        self.relay.notify()
+        return answer
 
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):

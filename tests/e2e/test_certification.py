@@ -4,13 +4,13 @@ import time
 
 import pytest
 
-from ..conftest import OPERATOR_KEY
+from ..conftest import signed_in, through_the_station
 from ..unit.fixtures import RZ01_DETAILS, RZ02_DETAILS, jl02_body
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e
 
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+OPERATOR = signed_in("certification-1")
 PHONE = "13912345678"
 HOLDER = "宿迁市测试精密机械有限公司"
 
@@ -19,6 +19,7 @@ def submitted(api, item, details):
     response = api.post("/api/v1/requests", json=jl02_body(item=item, details=details))
     assert response.status_code == 201, response.text
     code = response.json()["code"]
+    through_the_station(api, code)
     wait_for_status(api, code, "in_progress")
     return code
 
@@ -164,7 +165,7 @@ def test_steps_out_of_order_are_refused_and_nothing_changes(api):
     assert (application["status"], application["audits"]) == ("under_audit", {})
 
 
-def test_bad_input_gets_field_messages_and_no_key_gets_401(api):
+def test_bad_input_gets_field_messages_and_no_sign_in_gets_401(api):
     code = submitted(api, "RZ02", RZ02_DETAILS)
     refused = step(api, code, "review", {"accepted": False}, expected=422)
     assert refused["fields"] == {"comments": ["此项为必填项"]}
@@ -212,6 +213,7 @@ def test_a_verification_request_is_answered_from_the_registry(api):
             item="RZ03", details={"certificate_number": number, "certificate_holder": "别家公司"}
         ),
     ).json()["code"]
+    through_the_station(api, code)
     answered = wait_for_status(api, code, "completed")
     assert answered["result"]["certificate_status"] == "valid"
     assert answered["result"]["holder_matches"] is False

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from ..conftest import through_the_station
 from ..unit.fixtures import jl02_body
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +27,7 @@ def test_requests_submitted_while_a_domain_service_is_down_reach_it_when_it_retu
     stack.stop_service("testing")
     try:
         code = api.post("/api/v1/requests", json=jl02_body(item="JC03", details={"question": "铅含量？"})).json()["code"]
+        through_the_station(api, code)
         time.sleep(1.0)
         tracked = api.get(f"/api/v1/requests/{code}", params={"phone": "13912345678"}).json()
         assert tracked["status"] == "dispatched"  # waiting in testing's queue

@@ -6,14 +6,15 @@ import pytest
 
 from services.gateway.domain.uscc import check_character
 
-from ..conftest import OPERATOR_KEY
+from ..conftest import signed_in, through_the_station
 from ..unit.fixtures import RZ02_DETAILS, jl02_body
+from .test_certification import OPERATOR as CERTIFICATION_OPERATOR
 from .test_certification import certificate_step, step, wait_for_event
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e
 
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+OPERATOR = signed_in("standards-1")
 ATTACHMENT = {"name": "标准体系表.xlsx", "size": 20480, "sha256": "9f" * 32}
 
 
@@ -27,7 +28,9 @@ def submit(api, item, details, enterprise=None):
         body["enterprise"] = {**body["enterprise"], **enterprise}
     response = api.post("/api/v1/requests", json=body)
     assert response.status_code == 201, response.text
-    return response.json()["code"]
+    code = response.json()["code"]
+    through_the_station(api, code)
+    return code
 
 
 def case_step(api, code, name, body, expected=200):
@@ -143,7 +146,7 @@ def test_a_consulting_question_is_answered_in_writing_with_attachments(api):
     )
 
 
-def test_administering_the_catalogue_needs_the_operator_key_and_real_numbers(api):
+def test_administering_the_catalogue_needs_a_standards_sign_in_and_real_numbers(api):
     assert api.post("/api/v1/standards/supersessions", json={}).status_code == 401
     bad = api.post(
         "/api/v1/standards/supersessions",
@@ -211,7 +214,7 @@ def test_a_superseded_standard_reaches_every_enterprise_and_certificate_that_dep
     )
     flagged = wait_for_event(api, certification, "standard_flagged")
     assert flagged["timeline"][-1]["details"]["replaced_by"] == "GB/T 24001-2026"
-    alerts = api.get(f"/api/v1/certification/certificates/{number}", headers=OPERATOR).json()[
+    alerts = api.get(f"/api/v1/certification/certificates/{number}", headers=CERTIFICATION_OPERATOR).json()[
         "standard_alerts"
     ]
     assert [alert["number"] for alert in alerts] == ["GB/T 24001-2016"]

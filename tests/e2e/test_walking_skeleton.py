@@ -4,12 +4,14 @@ import time
 
 import pytest
 
-from ..conftest import OPERATOR_KEY
+from ..conftest import signed_in, through_the_station
 from ..unit.fixtures import JL02_BODY, REFERENCE_STANDARD, calibration_results, jl02_body
 
 pytestmark = pytest.mark.e2e
 
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+# Two people of the laboratory: results are reviewed by someone other than who recorded them.
+OPERATOR = signed_in("metrology-1")
+REVIEWER = signed_in("metrology-2")
 
 
 def wait_for_status(api, code, status, phone="13912345678", timeout=15):
@@ -42,10 +44,12 @@ def test_a_calibration_request_is_submitted_tracked_and_completed_with_a_certifi
     code = submitted.json()["code"]
     assert submitted.json()["status"] == "submitted"
 
+    through_the_station(api, code)
     in_progress = wait_for_status(api, code, "in_progress")
     assert [entry["event"] for entry in in_progress["timeline"]] == [
         "submitted", "accepted", "dispatched", "job_accepted"
     ]
+    assert [entry["actor"]["role"] for entry in in_progress["timeline"][1:3]] == ["staff", "staff"]
 
     number = complete_calibration(api, code)
 
@@ -64,6 +68,8 @@ def test_every_domain_receives_its_own_requests(api):
         "testing": {"item": "JC03", "details": {"question": "能否检测水中铅含量？"}},
     }
     codes = {domain: api.post("/api/v1/requests", json=jl02_body(**body)).json()["code"] for domain, body in bodies.items()}
+    for code in codes.values():
+        through_the_station(api, code)
     for domain, code in codes.items():
         # BZ01 and RZ03 are answered the moment they arrive, so look for the receipt itself.
         received = wait_for_entry(api, code, "job_accepted")
@@ -83,6 +89,7 @@ def wait_for_entry(api, code, event, phone="13912345678", timeout=15):
 
 def test_a_certificate_is_issued_once_and_only_for_known_jobs(api):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
     wait_for_status(api, code, "in_progress")
     complete_calibration(api, code)
     again = api.post(f"/api/v1/metrology/jobs/{code}/issue", json={"operator": "钱主任"}, headers=OPERATOR)
@@ -92,13 +99,18 @@ def test_a_certificate_is_issued_once_and_only_for_known_jobs(api):
     assert unknown.status_code == 404
 
 
-def test_operator_calls_need_the_operator_key(api):
+def test_operator_calls_need_a_sign_in(api):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
+    wait_for_status(api, code, "in_progress")
     assert api.post(f"/api/v1/metrology/jobs/{code}/start", json={"operator": "李工"}).status_code == 401
     wrong = api.post(f"/api/v1/metrology/jobs/{code}/start", json={"operator": "李工"},
                      headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401
     assert wrong.json()["error"] == "unauthorized"
+    other_domain = api.post(f"/api/v1/metrology/jobs/{code}/start", json={}, headers=signed_in("testing-1"))
+    assert other_domain.status_code == 403 and other_domain.json()["error"] == "forbidden"
+    assert api.get(f"/api/v1/metrology/jobs/{code}", headers=OPERATOR).json()["status"] == "received"
 
 
 def complete_calibration(api, code):
@@ -106,11 +118,11 @@ def complete_calibration(api, code):
     standard = {**REFERENCE_STANDARD, "id": "RS-SKELETON"}
     registered = api.post("/api/v1/metrology/reference-standards", json=standard, headers=OPERATOR)
     assert registered.status_code in (201, 409)  # registered by an earlier test of this session
-    steps = [("start", {"operator": "李工"}),
-             ("results", calibration_results(operator="李工", standard="RS-SKELETON")),
-             ("review", {"operator": "赵工", "approved": True}),
-             ("issue", {"operator": "钱主任"})]
-    for step, body in steps:
-        answer = api.post(f"/api/v1/metrology/jobs/{code}/{step}", json=body, headers=OPERATOR)
+    steps = [("start", {}, OPERATOR),
+             ("results", calibration_results(standard="RS-SKELETON"), OPERATOR),
+             ("review", {"approved": True}, REVIEWER),
+             ("issue", {}, OPERATOR)]
+    for step, body, who in steps:
+        answer = api.post(f"/api/v1/metrology/jobs/{code}/{step}", json=body, headers=who)
         assert answer.status_code == 200, answer.text
     return answer.json()["documents"][0]["number"]

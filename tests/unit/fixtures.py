@@ -143,3 +143,20 @@ def dispatch_envelope(code, item, domain, details, enterprise=None):
             "enterprise": enterprise or {"name": JL02_BODY["enterprise"]["name"], "uscc": JL02_BODY["enterprise"]["uscc"]},
             "contact": JL02_BODY["contact"], "details": details}
     return new_envelope("gateway", "request_dispatched", work, request_code=code, route=domain)
+
+
+def staff_of(station="321322"):
+    from services.gateway.domain.access import STAFF, Principal
+
+    return Principal(username=f"staff-{station}", role=STAFF, name="服务站工作人员", station=station)
+
+
+def through_the_station(requests, code, now=NOW, station="321322"):
+    """The station's staff accept and dispatch a submitted request (what they do in the
+    console), on the gateway's handlers."""
+    from services.gateway import handlers
+
+    staff = staff_of(station)
+    for step in ("accept", "dispatch"):
+        handlers.station_step(requests, code, staff, step, requests.get(code).version, now)
+    return requests.get(code)

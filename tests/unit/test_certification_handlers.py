@@ -24,7 +24,7 @@ from services.certification.exceptions import (
     ScopeNotReduced,
     SurveillanceOutstanding,
 )
-from services.common.china_time import CHINA
+from services.common.clock import CHINA
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
 from services.common.store import InMemoryDocumentStore

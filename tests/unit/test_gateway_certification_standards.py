@@ -23,7 +23,7 @@ from services.gateway.standards_schemas import AnswerForm, EndStandardForm
 from services.gateway.standards_watch import post_standard_notices
 from services.gateway.views import notice_view, standard_view, timeline_entry
 
-from .fixtures import NOW, RZ02_DETAILS, jl02_body
+from .fixtures import NOW, RZ02_DETAILS, jl02_body, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 USCC = "91321322MA1ABC123P"
@@ -37,8 +37,7 @@ def requests():
 def dispatched(requests, item="RZ02", details=RZ02_DETAILS):
     submission = load_submission(jl02_body(item=item, details=details), CATALOGUE, STATIONS)
     request, _ = handlers.submit(requests, None, submission, CATALOGUE, NOW)
-    submitted = requests.store.pending_envelopes()[-1]
-    handlers.auto_accept_and_dispatch(requests, submitted, NOW)
+    through_the_station(requests, request.code)
     return request.code
 
 

@@ -18,7 +18,7 @@ from services.gateway.domain.request_code import (
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
 
-from .fixtures import JL02_BODY, NOW
+from .fixtures import JL02_BODY, NOW, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 
@@ -81,22 +81,27 @@ class TestSubmitting:
         assert requests.get(request.code).status == "submitted"
 
 
-class TestAutomaticDispatch:
-    """Temporary until station dispatch (issue 6)."""
-
-    def test_a_submitted_request_is_accepted_and_dispatched_to_its_domain(self, requests, store):
+class TestStationDispatch:
+    def test_a_submitted_request_waits_for_its_station(self, requests, store):
         request = submit(requests)
-        handlers.auto_accept_and_dispatch(requests, event_from(store, "request_submitted"), NOW)
+        assert requests.get(request.code).status == "submitted"
+        assert "request_dispatched" not in [e["type"] for e in store.pending_envelopes()]
+
+    def test_a_request_the_station_accepts_and_dispatches_goes_to_its_domain(self, requests, store):
+        request = submit(requests)
+        through_the_station(requests, request.code)
         assert requests.get(request.code).status == "dispatched"
         dispatched = event_from(store, "request_dispatched")
         assert dispatched["route"] == "metrology"
         assert dispatched["data"]["details"]["instruments"][0]["serial_number"] == "SN-0001"
 
-    def test_the_same_submitted_event_twice_dispatches_once(self, requests, store):
-        submit(requests)
-        submitted = event_from(store, "request_submitted")
-        assert handlers.auto_accept_and_dispatch(requests, submitted, NOW) is True
-        assert handlers.auto_accept_and_dispatch(requests, submitted, NOW) is False
+    def test_a_dispatch_sent_twice_from_the_same_view_dispatches_once(self, requests, store):
+        request = submit(requests)
+        handlers.station_step(requests, request.code, staff_of(), "accept", request.version, NOW)
+        seen = requests.get(request.code).version
+        handlers.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
+        with pytest.raises(handlers.StaleRequest):
+            handlers.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
         assert [e["type"] for e in store.pending_envelopes()].count("request_dispatched") == 1
 
 
@@ -126,7 +131,7 @@ class TestTracking:
 class TestProjectingDomainEvents:
     def dispatched(self, requests, store):
         request = submit(requests)
-        handlers.auto_accept_and_dispatch(requests, event_from(store, "request_submitted"), NOW)
+        through_the_station(requests, request.code)
         return request.code
 
     def domain_event(self, code, event_type, data=None, minutes=1):
@@ -174,7 +179,7 @@ class TestProjectingDomainEvents:
 
 def test_a_request_cannot_be_dispatched_twice(requests, store):
     request = submit(requests)
-    handlers.auto_accept_and_dispatch(requests, event_from(store, "request_submitted"), NOW)
+    through_the_station(requests, request.code)
     stored = requests.get(request.code)
     with pytest.raises(InvalidTransition):
         stored.dispatch({"role": "station", "name": "x"}, NOW)
@@ -236,7 +241,7 @@ class TestRolledUpStatus:
 
 def test_only_a_completing_events_result_becomes_the_requests_result(requests, store):
     request = submit(requests)
-    handlers.auto_accept_and_dispatch(requests, event_from(store, "request_submitted"), NOW)
+    through_the_station(requests, request.code)
     step = new_envelope("certification", "type_test_recorded", {"result": "fail"}, request_code=request.code)
     handlers.project_domain_event(requests, step)
     assert requests.get(request.code).result is None

@@ -14,7 +14,7 @@ from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
 from services.gateway.views import timeline_entry
 
-from .fixtures import JL01_BODY, NOW
+from .fixtures import JL01_BODY, NOW, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 
@@ -28,8 +28,7 @@ def requests():
 def code(requests):
     submission = load_submission(JL01_BODY, CATALOGUE, STATIONS)
     request, _ = handlers.submit(requests, None, submission, CATALOGUE, NOW)
-    envelope = requests.store.pending_envelopes()[0]
-    handlers.auto_accept_and_dispatch(requests, envelope, NOW)
+    through_the_station(requests, request.code)
     return request.code
 
 

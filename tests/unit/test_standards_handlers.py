@@ -4,7 +4,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from services.common.china_time import CHINA
+from services.common.clock import CHINA
+from services.common.commands import decline_work
 from services.common.domain import InvalidTransition
 from services.common.store import InMemoryDocumentStore
 from services.standards import handlers
@@ -408,6 +409,19 @@ class TestConsulting:
             handlers.answer_question(
                 cases, case.request_code, {"answer": "再答", "attachments": []}, NOW
             )
+
+    def test_a_declined_case_dispatched_again_by_the_station_is_opened_afresh(self, cases, standards, follows):
+        first = dispatch_envelope("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
+        handlers.receive_dispatched_request(cases, standards, follows, first, NOW)
+        declined = decline_work(cases, "321322-20261126-00001-6", {"operator": "标准业务员", "reason": "专家休假"},
+                                NOW, CaseNotFound)
+        assert declined["status"] == "declined"
+        assert handlers.receive_dispatched_request(cases, standards, follows, first, NOW) is None  # redelivered
+        again = dispatch_envelope("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
+        again["data"]["dispatch"] = 2
+        reopened = handlers.receive_dispatched_request(cases, standards, follows, again, NOW)
+        assert reopened.status == "received" and reopened.dispatch == 2
+        assert case_events(cases) == ["job_accepted", "job_declined", "job_accepted"]
 
     def test_a_declaration_is_reviewed_not_answered(self, cases, standards, follows):
         case = dispatch(cases, standards, follows, "BZ02", TestDeclarationReview.DETAILS)

@@ -7,7 +7,7 @@ them and records the events.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ...common.china_time import add_months, day_after, parse_date, start_of_day_epoch
+from ...common.clock import add_months, day_after, parse_date, start_of_day_epoch
 
 VALID = "valid"
 SUSPENDED = "suspended"

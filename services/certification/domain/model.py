@@ -21,8 +21,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from ...common.china_time import add_months, china_date, parse_date
-from ...common.domain import DomainEvent, InvalidTransition
+from ...common.clock import add_months, china_date, parse_date
+from ...common.domain import Declinable, DomainEvent, InvalidTransition
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -97,7 +97,8 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification:
+class Certification(Declinable):
+    DECLINABLE_FROM = (APPLIED,)
     request_code: str
     item: str
     station: str
@@ -117,6 +118,7 @@ class Certification:
     certificate: Certificate | dict | None = None
     standard_alerts: list = field(default_factory=list)
     next_check_at: float | None = None
+    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
     new_events: list = field(default_factory=list)
 

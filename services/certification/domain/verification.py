@@ -7,7 +7,7 @@ request is the one on the certificate (a mismatch is the usual sign of a forgery
 
 from dataclasses import dataclass, field
 
-from ...common.china_time import china_date
+from ...common.clock import china_date
 from ...common.domain import DomainEvent
 from ...common.standard_number import normalize_text
 

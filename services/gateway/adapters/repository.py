@@ -1,6 +1,7 @@
 """Service requests in the gateway's own database (collection ``requests``)."""
 
 from ...common.repository import AggregateRepository
+from ..domain.account import Account
 from ..domain.group import RequestGroup
 from ..domain.model import ServiceRequest
 from ..domain.request_code import new_code
@@ -22,4 +23,12 @@ class RequestGroupRepository(AggregateRepository):
 
     aggregate = RequestGroup
     key = "code"
+    source = "gateway"
+
+
+class AccountRepository(AggregateRepository):
+    """Sign-in accounts (collection ``accounts``), keyed by username."""
+
+    aggregate = Account
+    key = "username"
     source = "gateway"

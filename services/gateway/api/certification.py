@@ -22,7 +22,7 @@ from ..certification_schemas import (
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint
 from ..operator_commands import command_from
-from .operators import require_operator
+from .operators import require_operator, signed_body
 
 APPLICATIONS = "/api/v1/certification/applications/<string:code>"
 CERTIFICATES = "/api/v1/certification/certificates/<string:number>"
@@ -33,7 +33,7 @@ class CertificationApi:
     @http("GET", APPLICATIONS)
     @json_endpoint
     def certification_application(self, request, code):
-        require_operator(request)
+        require_operator(request, "certification")
         return self.call_service("certification", "get_certification", str(parse_code(code)))
 
     @http("POST", f"{APPLICATIONS}/review")
@@ -66,11 +66,19 @@ class CertificationApi:
     def decide_certification(self, request, code):
         return self._application_step(request, code, "decide", DecisionForm)
 
+    @http("POST", f"{APPLICATIONS}/decline")
+    @json_endpoint
+    def decline_certification_application(self, request, code):
+        """Decline a dispatched application before review: back to the station."""
+        principal = require_operator(request, "certification")
+        return self.call_service("certification", "decline_job", str(parse_code(code)),
+                                 signed_body(request, principal))
+
     # -- certificates -----------------------------------------------------------------
     @http("GET", CERTIFICATES)
     @json_endpoint
     def certification_certificate(self, request, number):
-        require_operator(request)
+        require_operator(request, "certification")
         return self.call_service("certification", "get_certificate", number)
 
     @http("POST", f"{CERTIFICATES}/surveillance")
@@ -105,12 +113,12 @@ class CertificationApi:
 
     # -- internals --------------------------------------------------------------------
     def _application_step(self, request, code, method, form):
-        require_operator(request)
+        require_operator(request, "certification")
         code = str(parse_code(code))  # a mistyped address is told before the body is read
         command = command_from(request, form)
         return self.call_service("certification", method, code, command)
 
     def _certificate_step(self, request, number, method, form):
-        require_operator(request)
+        require_operator(request, "certification")
         command = command_from(request, form)
         return self.call_service("certification", method, number, command)

@@ -1,6 +1,5 @@
 """The gateway's event consumers: the event log, the tracking projection, auto-dispatch."""
 
-from datetime import UTC, datetime
 
 from ...common.consumer import PermanentFailure, consume_event
 from .. import handlers
@@ -9,12 +8,6 @@ from ..reference import reference_data
 
 
 class EventConsumers:
-    @consume_event("gateway", "request_submitted")
-    def auto_dispatch(self, envelope):
-        """TEMPORARY (issue 6 replaces it with station staff): accept and dispatch."""
-        self._with_known_request(handlers.auto_accept_and_dispatch, envelope, datetime.now(UTC))
-        self.relay.notify()
-
     @consume_event("gateway", "request_group_submitted")
     def create_group_children(self, envelope):
         """Finish a multi-item submission whose children were not all written (a crash

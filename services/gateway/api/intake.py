@@ -6,16 +6,20 @@ from nameko.web.handlers import http
 
 from .. import handlers
 from ..apidoc import documented
+from ..auth import principal_of, require_principal
+from ..domain.access import ENTERPRISE, require
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..reference import reference_data
 from ..schemas import (
+    CancelSchema,
     CatalogueItemSchema,
     CatalogueSchema,
     RequestViewSchema,
     SubmissionSchema,
+    SupplementSchema,
     load_submission,
 )
-from ..views import tracked_view
+from ..views import request_view, tracked_view
 
 
 class IntakeApi:
@@ -53,6 +57,36 @@ class IntakeApi:
         view = tracked_view(found, children, catalogue, stations, request_language(request))
         return 201, RequestViewSchema().dump(view)
 
+    @http("GET", "/api/v1/requests")
+    @documented("The signed-in enterprise's own requests", tags=["intake"], auth="bearer",
+                responses={200: None}, errors=[401, 403])
+    @json_endpoint
+    def my_requests(self, request):
+        principal = require_principal(request)
+        require(principal.role == ENTERPRISE)
+        catalogue, stations = reference_data()
+        lang = request_language(request)
+        mine = self.requests.find({"enterprise.uscc": principal.uscc}, sort=[("submitted_at", -1)], limit=500)
+        return {"requests": [RequestViewSchema().dump(request_view(found, catalogue, stations, lang))
+                             for found in mine]}
+
+    @http("POST", "/api/v1/requests/<string:code>/supplement")
+    @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"],
+                body=SupplementSchema, responses={200: RequestViewSchema}, errors=[400, 404, 409, 422],
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise.")
+    @json_endpoint
+    def supplement(self, request, code):
+        command = SupplementSchema().load(read_json_object(request))
+        return self.enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
+
+    @http("POST", "/api/v1/requests/<string:code>/cancel")
+    @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"],
+                body=CancelSchema, responses={200: RequestViewSchema}, errors=[400, 404, 409, 422])
+    @json_endpoint
+    def cancel(self, request, code):
+        command = CancelSchema().load(read_json_object(request))
+        return self.enterprise_step(request, code, "cancel", command.get("phone"), command.get("reason"))
+
     @http("GET", "/api/v1/requests/<string:code>")
     @documented(
         "Track a request or a multi-item submission",
@@ -66,9 +100,10 @@ class IntakeApi:
     @json_endpoint
     def track(self, request, code):
         phone = request.args.get("phone", "")
-        if not phone:
+        principal = principal_of(request)
+        if not phone and principal is None:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        return RequestViewSchema().dump(self.view_of(code, phone, request_language(request)))
+        return RequestViewSchema().dump(self.view_of(code, phone, request_language(request), principal))
 
     # shared with the pages
     def submit_form(self, body):
@@ -78,8 +113,15 @@ class IntakeApi:
         self.relay.notify()
         return submitted  # (request or group, children)
 
-    def view_of(self, code, phone, lang):
+    def view_of(self, code, phone, lang, principal=None):
         catalogue, stations = reference_data()
-        found, children = handlers.track_request(self.requests, self.groups, code, phone)
+        found, children = handlers.track_request(self.requests, self.groups, code, phone, principal)
         notices = self.notices.for_enterprise(found.enterprise["uscc"])
         return tracked_view(found, children, catalogue, stations, lang, notices)
+
+    def enterprise_step(self, request, code, step, phone, text):
+        principal = principal_of(request)
+        found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
+        self.relay.notify()
+        catalogue, stations = reference_data()
+        return RequestViewSchema().dump(request_view(found, catalogue, stations, request_language(request)))

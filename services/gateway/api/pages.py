@@ -4,6 +4,7 @@ Plain HTML forms posted to the server, which validates with the same schema as t
 API and answers with the same messages next to each input; JavaScript is optional.
 """
 
+from datetime import UTC, datetime
 from importlib import resources
 from urllib.parse import urlencode
 
@@ -13,6 +14,9 @@ from nameko.web.handlers import http
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from ...common.domain import InvalidTransition
+from .. import handlers
+from ..domain.model import MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
 from ..errors import MAX_BODY_BYTES
 from ..forms import error_fields, submission_body, unflatten
@@ -90,7 +94,8 @@ class Pages:
     @http("GET", "/track")
     @page_endpoint
     def track_page(self, request):
-        return render(request, "track.html", code=request.args.get("code", ""), phone="", view=None, problem=None)
+        return render(request, "track.html", code=request.args.get("code", ""), phone="", view=None, problem=None,
+                      done=None)
 
     @http("POST", "/track")
     @page_endpoint
@@ -109,7 +114,33 @@ class Pages:
                 status = 400
             except RequestNotFound:
                 problem, status = "request_not_found", 404
-        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem)
+        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                      done=None)
+
+    @http("POST", "/track/<string:step>")
+    @page_endpoint
+    def track_step(self, request, step):
+        """The enterprise answers a 补正 request or withdraws, from the tracking page."""
+        if step not in ("supplement", "cancel"):
+            return render(request, "message.html", status=404, key="page.not_found", params={})
+        code = request.form.get("code", "").strip()
+        phone = request.form.get("phone", "").strip()
+        text = request.form.get("answer" if step == "supplement" else "reason", "").strip() or None
+        lang = page_language(request)
+        status, problem, done = 200, None, None
+        try:
+            handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
+            self.relay.notify()
+            done = "answered" if step == "supplement" else "cancelled"
+        except (MalformedCode, WrongCheckCharacter, RequestNotFound):
+            status, problem = 404, "request_not_found"
+        except MissingReason:
+            status, problem = 422, "required"
+        except InvalidTransition:
+            status, problem = 409, "invalid_transition"
+        view = self.view_of(code, phone, lang) if status != 404 else None
+        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                      done=done)
 
     @http("GET", "/static/<string:name>")
     @page_endpoint

@@ -19,7 +19,7 @@ from ..standards_schemas import (
 )
 from ..standards_watch import post_standard_notices
 from ..views import standard_view
-from .operators import require_operator
+from .operators import require_operator, signed_body
 
 CASES = "/api/v1/standards/cases/<string:code>"
 
@@ -50,7 +50,7 @@ class StandardsApi:
     @http("POST", "/api/v1/standards")
     @json_endpoint
     def add_standard(self, request):
-        require_operator(request)
+        require_operator(request, "standards")
         command = load_command(AddStandardForm, read_json_object(request))
         return 201, standard_view(
             self.call_service("standards", "add_standard", command), request_language(request)
@@ -60,7 +60,7 @@ class StandardsApi:
     @json_endpoint
     def end_standard(self, request):
         """Mark a standard superseded (naming its replacement) or withdrawn."""
-        require_operator(request)
+        require_operator(request, "standards")
         command = load_command(EndStandardForm, read_json_object(request))
         return standard_view(
             self.call_service("standards", "end_standard", command), request_language(request)
@@ -70,7 +70,7 @@ class StandardsApi:
     @http("GET", CASES)
     @json_endpoint
     def standards_case(self, request, code):
-        require_operator(request)
+        require_operator(request, "standards")
         return self.call_service("standards", "get_case", str(parse_code(code)))
 
     @http("POST", f"{CASES}/review")
@@ -83,8 +83,15 @@ class StandardsApi:
     def answer_standards_question(self, request, code):
         return self._case_step(request, code, "answer_question", AnswerForm)
 
+    @http("POST", f"{CASES}/decline")
+    @json_endpoint
+    def decline_standards_case(self, request, code):
+        """Decline a dispatched case before answering it: back to the station."""
+        principal = require_operator(request, "standards")
+        return self.call_service("standards", "decline_job", str(parse_code(code)), signed_body(request, principal))
+
     def _case_step(self, request, code, method, form):
-        require_operator(request)
+        require_operator(request, "standards")
         code = str(parse_code(code))  # a mistyped address is told before the body is read
         command = command_from(request, form)
         return self.call_service("standards", method, code, command)

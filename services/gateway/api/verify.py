@@ -6,10 +6,13 @@ shows nothing private (no contacts, no results beyond the conclusion a verifier
 compares with the paper). Adding an issuer is one line in ``VERIFYING_SERVICES``.
 """
 
+from nameko.exceptions import RemoteError
 from nameko.web.handlers import http
 
+from ..apidoc import documented
 from ..errors import ApiError, json_endpoint, request_language
 from ..messages import MESSAGES, message
+from ..templating import page_endpoint, page_language, render
 
 # Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
 VERIFYING_SERVICES = {
@@ -25,14 +28,37 @@ def verifying_service(number):
 
 class VerifyApi:
     @http("GET", "/api/v1/verify/<string:number>")
+    @documented("Is this certificate or report genuine and in force? (public)", tags=["verify"],
+                responses={200: None}, errors=[404, 503])
     @json_endpoint
     def verify(self, request, number):
+        return self.verification_of(number, request_language(request))
+
+    @http("GET", "/verify")
+    @page_endpoint
+    def verify_page(self, request):
+        """The public page: type a number, see what the issuer says of it."""
+        number = request.args.get("number", "").strip()
+        answer, problem, status = None, None, 200
+        if number:
+            try:
+                answer = self.verification_of(number[:64], page_language(request))
+            except ApiError as exc:  # not ours (404), or the issuer is not answering (503)
+                problem, status = exc.code, exc.status
+        return render(request, "verify.html", status=status, number=number, answer=answer, problem=problem)
+
+    def verification_of(self, number, lang):
         normalized = "".join(number.split()).upper()
         service = verifying_service(normalized)
         if service is None:
             raise ApiError(404, "document_not_found")
-        answer = self.call_service(service, "verify", normalized)
-        return {**answer, "status_label": status_label(answer["status"], request_language(request))}
+        try:
+            answer = self.call_service(service, "verify", normalized)
+        except RemoteError as exc:
+            if exc.exc_type in ("CertificateNotFound", "ReportNotFound"):
+                raise ApiError(404, "document_not_found") from exc
+            raise
+        return {**answer, "status_label": status_label(answer["status"], lang)}
 
 
 def status_label(status, lang):

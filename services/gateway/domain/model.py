@@ -1,8 +1,14 @@
 """A service request as the enterprise sees it (DESIGN §4), in plain Python.
 
-``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed``.
-Every transition appends a timeline entry (who, when, what) and records a domain event;
-the repository stores both in the same write.
+``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed``;
+``awaiting_enterprise`` (补正: the station asked for material; the clock pauses) from
+``submitted`` or ``accepted`` and back again when the enterprise answers; ``cancelled``
+by the enterprise before dispatch; a domain service may decline a dispatched request,
+which returns it to the station (``accepted``).
+
+Every transition appends a timeline entry — the audit trail: who (name and role), when,
+from which status to which, and why — and records a domain event; the repository
+stores both in the same write. Nothing edits or removes a timeline entry.
 
 The domain services report their progress as events; :meth:`ServiceRequest.apply_domain_event`
 projects those onto the request. Events may arrive twice or out of order, so it
@@ -20,17 +26,24 @@ DISPATCHED = "dispatched"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
-AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for material (issue 6)
+AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for material
+ALL_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, REJECTED, DISPATCHED, IN_PROGRESS, COMPLETED, CANCELLED)
 
 TRANSITIONS = {
-    SUBMITTED: {ACCEPTED, REJECTED, CANCELLED},
-    ACCEPTED: {DISPATCHED, CANCELLED},
+    SUBMITTED: {ACCEPTED, REJECTED, CANCELLED, AWAITING_ENTERPRISE},
+    ACCEPTED: {DISPATCHED, CANCELLED, AWAITING_ENTERPRISE},
+    AWAITING_ENTERPRISE: {SUBMITTED, ACCEPTED, CANCELLED},
     DISPATCHED: {IN_PROGRESS, COMPLETED},
     IN_PROGRESS: {COMPLETED},
 }
 
+# Where the station holds a request (it may still be reassigned to another station, and
+# the enterprise may still withdraw it).
+AT_STATION = (SUBMITTED, ACCEPTED, AWAITING_ENTERPRISE)
+CANCELLABLE = AT_STATION
+
 # How far along the happy path a status is, so a late event never moves a request back.
-PROGRESS = {SUBMITTED: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
+PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
 
 # Domain events the tracking view shows, and the status each one means (None: shown on
 # the timeline, the status stays, e.g. a correction, a recall, or a certificate's life
@@ -78,10 +91,9 @@ PROJECTED_EVENTS = {
     "question_answered": COMPLETED,
     # the standards watch: a standard the work cites was superseded or withdrawn
     "standard_flagged": None,
+    # a domain service will not take the work: it goes back to the station
+    "job_declined": None,
 }
-
-SYSTEM = {"role": "system", "name": "system"}
-
 
 @dataclass
 class ServiceRequest:
@@ -98,6 +110,12 @@ class ServiceRequest:
     result: dict | None = None  # e.g. {"certificate_number": "..."} once completed
     parent: str | None = None  # the code of the multi-item submission it belongs to
     accepted_at: str | None = None
+    # 补正: what the station asked for, and the status to return to once answered
+    material_request: dict | None = None
+    resume_status: str | None = None
+    # the clock's pauses while waiting for the enterprise: [{"from": iso, "to": iso | None}]
+    pauses: list = field(default_factory=list)
+    dispatches: int = 0  # counts dispatches: a declined request may be dispatched again
     applied_events: list = field(default_factory=list)
     version: int = 0
     new_events: list = field(default_factory=list)
@@ -129,13 +147,62 @@ class ServiceRequest:
     # -- station's work ---------------------------------------------------------------
     def accept(self, actor, now):
         self._move_to(ACCEPTED, now, actor)
-        self.accepted_at = now.isoformat()
-        self.new_events.append(DomainEvent("request_accepted", self.summary()))
+        self.accepted_at = self.accepted_at or now.isoformat()
+        self.new_events.append(DomainEvent("request_accepted", {**self.summary(), "accepted_at": self.accepted_at}))
+
+    def reject(self, actor, now, reason):
+        self._move_to(REJECTED, now, actor, reason=_required(reason))
+        self.new_events.append(DomainEvent("request_rejected", {**self.summary(), "reason": reason}))
+
+    def request_material(self, actor, now, note):
+        """补正: tell the enterprise what is missing; the clock stops until it answers."""
+        previous = self.status
+        self._move_to(AWAITING_ENTERPRISE, now, actor, reason=_required(note))
+        self.resume_status = previous
+        self.material_request = {"note": note, "asked_at": now.isoformat(), "asked_by": actor["name"]}
+        self.pauses.append({"from": now.isoformat(), "to": None})
+        self.new_events.append(DomainEvent("request_material_requested", {**self.summary(), "note": note}))
 
     def dispatch(self, actor, now):
         self._move_to(DISPATCHED, now, actor, details={"to": self.domain})
-        work = {**self.summary(), "contact": self.contact, "details": self.details}
+        self.dispatches += 1
+        work = {**self.summary(), "contact": self.contact, "details": self.details, "dispatch": self.dispatches}
         self.new_events.append(DomainEvent("request_dispatched", work, route=self.domain))
+
+    def reassign(self, actor, now, station, reason):
+        """Hand the request to another county's station (only while a station holds it)."""
+        if self.status not in AT_STATION:
+            raise InvalidTransition(self.code, self.status, "reassigned")
+        if station == self.station:
+            raise InvalidTransition(self.code, self.status, "reassigned")
+        previous = self.station
+        self.station = station
+        self._record("reassigned", now, actor, reason=_required(reason),
+                     details={"from_station": previous, "to_station": station}, from_status=self.status)
+        self.new_events.append(
+            DomainEvent("request_reassigned", {**self.summary(), "from_station": previous, "reason": reason})
+        )
+
+    # -- the enterprise's part ---------------------------------------------------------
+    def supplement(self, actor, now, answer):
+        """The enterprise answers a 补正 request; the request goes back where it was."""
+        if self.status != AWAITING_ENTERPRISE:
+            raise InvalidTransition(self.code, self.status, "supplemented")
+        self._move_to(self.resume_status or SUBMITTED, now, actor, reason=_required(answer),
+                      event="supplemented")
+        self.material_request = {**(self.material_request or {}), "answer": answer, "answered_at": now.isoformat()}
+        self.resume_status = None
+        if self.pauses and self.pauses[-1]["to"] is None:
+            self.pauses[-1]["to"] = now.isoformat()
+        self.new_events.append(DomainEvent("request_supplemented", {**self.summary(), "answer": answer}))
+
+    def cancel(self, actor, now, reason=None):
+        """Withdrawn by the enterprise, possible until the station dispatches it."""
+        was_waiting = self.status == AWAITING_ENTERPRISE
+        self._move_to(CANCELLED, now, actor, reason=reason)
+        if was_waiting and self.pauses and self.pauses[-1]["to"] is None:
+            self.pauses[-1]["to"] = now.isoformat()
+        self.new_events.append(DomainEvent("request_cancelled", {**self.summary(), "reason": reason}))
 
     # -- projection of the domain services' events -------------------------------------
     def apply_domain_event(self, event_id, event_type, source, occurred_at, data):
@@ -144,7 +211,9 @@ class ServiceRequest:
         if event_id in self.applied_events or event_type not in PROJECTED_EVENTS:
             return False
         self.applied_events.append(event_id)
-        entry = {"at": occurred_at, "event": event_type, "status": None,
+        if event_type == "job_declined":
+            return self._declined(event_id, source, occurred_at, data)
+        entry = {"at": occurred_at, "event": event_type, "from": self.status, "status": None,
                  "actor": {"role": source, "name": data.get("operator") or source}, "reason": None,
                  "details": _public(data)}
         target = PROJECTED_EVENTS[event_type]
@@ -158,6 +227,16 @@ class ServiceRequest:
             self.result = data["result"]
         elif data.get("replaces") and self.result:
             self.result = _with_new_version(self.result, data["replaces"], _document_number(data))
+        return True
+
+    def _declined(self, event_id, source, occurred_at, data):
+        """The domain service will not take the work: back to the station's queue."""
+        entry = {"at": occurred_at, "event": "job_declined", "from": self.status, "status": None,
+                 "actor": {"role": source, "name": data.get("operator") or source},
+                 "reason": data.get("reason"), "details": {}}
+        if self.status in (DISPATCHED, IN_PROGRESS):
+            self.status = entry["status"] = ACCEPTED
+        self.timeline.append(entry)
         return True
 
     # -- views ------------------------------------------------------------------------
@@ -174,17 +253,27 @@ class ServiceRequest:
         return phone_matches(self.contact, phone)
 
     # -- internals --------------------------------------------------------------------
-    def _move_to(self, status, now, actor, reason=None, details=None):
+    def _move_to(self, status, now, actor, reason=None, details=None, event=None):
         if status not in TRANSITIONS.get(self.status, set()):
             raise InvalidTransition(self.code, self.status, status)
-        self.status = status
-        self._record(status, now, actor, reason=reason, details=details)
+        previous, self.status = self.status, status
+        self._record(event or status, now, actor, reason=reason, details=details, from_status=previous)
 
-    def _record(self, event, now, actor, reason=None, details=None):
+    def _record(self, event, now, actor, reason=None, details=None, from_status=None):
         self.timeline.append(
-            {"at": now.isoformat(), "event": event, "status": self.status, "actor": actor,
-             "reason": reason, "details": details or {}}
+            {"at": now.isoformat(), "event": event, "from": from_status, "status": self.status,
+             "actor": actor, "reason": reason, "details": details or {}}
         )
+
+
+class MissingReason(ValueError):
+    """A rejection, a 补正 request, a reassignment or an answer needs words."""
+
+
+def _required(text):
+    if not isinstance(text, str) or not text.strip():
+        raise MissingReason()
+    return text
 
 
 def phone_matches(contact, phone):

@@ -9,7 +9,7 @@ documents are separate aggregates (``certificates.py``); the job keeps their num
 
 from dataclasses import dataclass, field
 
-from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -26,7 +26,8 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(LabWorkflow):
+class Job(Declinable, LabWorkflow):
+    DECLINABLE_FROM = (RECEIVED,)
     request_code: str
     item: str
     station: str
@@ -42,6 +43,7 @@ class Job(LabWorkflow):
     document_numbers: list = field(default_factory=list)  # reserved when issuing begins
     documents: list = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
+    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
     new_events: list = field(default_factory=list)
 

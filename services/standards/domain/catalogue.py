@@ -9,7 +9,7 @@ following it, so each can be told.
 
 from dataclasses import dataclass, field
 
-from ...common.china_time import parse_date
+from ...common.clock import parse_date
 from ...common.domain import DomainEvent, InvalidTransition
 from ...common.standard_number import parse_number
 

@@ -11,7 +11,7 @@
 
 from dataclasses import dataclass, field
 
-from ...common.domain import DomainEvent, InvalidTransition
+from ...common.domain import Declinable, DomainEvent, InvalidTransition
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -33,7 +33,8 @@ class FlaggedReferences(InvalidTransition):
 
 
 @dataclass
-class Case:
+class Case(Declinable):
+    DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     request_code: str
     item: str
     enterprise: dict
@@ -46,6 +47,7 @@ class Case:
     references: list = field(default_factory=list)
     unrecognised: list = field(default_factory=list)
     review: dict | None = None
+    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
     new_events: list = field(default_factory=list)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ...common.clock import china_date
-from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -46,7 +46,8 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(LabWorkflow):
+class TestJob(Declinable, LabWorkflow):
+    DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
     __test__ = False  # not a pytest test class, whatever its name
 
     request_code: str
@@ -67,6 +68,7 @@ class TestJob(LabWorkflow):
     completed_at: str | None = None
     # Superseded or withdrawn standards the job cites (standards_watch.py adds them).
     standard_alerts: list = field(default_factory=list)
+    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
     new_events: list = field(default_factory=list)
 

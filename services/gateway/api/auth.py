@@ -1,0 +1,62 @@
+"""Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``GET /api/v1/auth/me``."""
+
+from nameko.web.handlers import http
+
+from ..apidoc import documented
+from ..auth import (
+    Unauthenticated,
+    check_unknown_user_password,
+    issue_tokens,
+    password_matches,
+    refresh_claims,
+    require_principal,
+)
+from ..errors import ApiError, json_endpoint, read_json_object
+from ..schemas import LoginSchema, RefreshSchema, TokensSchema
+
+
+class AuthApi:
+    @http("POST", "/api/v1/auth/login")
+    @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
+                body=LoginSchema, responses={200: TokensSchema}, errors=[400, 401, 422])
+    @json_endpoint
+    def login(self, request):
+        credentials = LoginSchema().load(read_json_object(request))
+        account = self.find_account(credentials["username"])
+        if account is None:
+            check_unknown_user_password(credentials["password"])  # as slow as a wrong password
+            raise ApiError(401, "bad_credentials")
+        if not account.active or not password_matches(account.password_hash, credentials["password"]):
+            raise ApiError(401, "bad_credentials")
+        return self.tokens_for(account)
+
+    @http("POST", "/api/v1/auth/refresh")
+    @documented("A new pair of tokens for a refresh token", tags=["auth"], body=RefreshSchema,
+                responses={200: TokensSchema}, errors=[400, 401, 422])
+    @json_endpoint
+    def refresh(self, request):
+        claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
+        account = self.accounts.get(claims["sub"])
+        if account is None or not account.active or claims.get("ver") != account.token_version:
+            raise Unauthenticated("refresh token no longer valid")
+        return self.tokens_for(account)
+
+    @http("GET", "/api/v1/auth/me")
+    @documented("Who am I signed in as", tags=["auth"], responses={200: None}, errors=[401])
+    @json_endpoint
+    def me(self, request):
+        principal = require_principal(request)
+        return {"username": principal.username, "role": principal.role, "name": principal.name,
+                "station": principal.station, "domain": principal.domain, "uscc": principal.uscc}
+
+    # shared with the console
+    def find_account(self, username):
+        username = username.strip()
+        # enterprises sign in with their credit code, however they type its letters
+        return self.accounts.get(username) or self.accounts.get(username.upper())
+
+    @staticmethod
+    def tokens_for(account):
+        claims = account.claims()
+        public = {key: claims[key] for key in ("username", "role", "name", "station", "domain", "uscc")}
+        return {**issue_tokens(claims), "account": public}

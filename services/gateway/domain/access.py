@@ -1,0 +1,80 @@
+"""Who may see and do what (DESIGN §6, least access). Pure rules, no I/O.
+
+Roles:
+
+* ``enterprise`` — signed in with its credit code; sees its own requests only.
+* ``staff`` — works one county station's queue (``station``).
+* ``operator`` — works one domain service's jobs (``domain``).
+* ``manager`` — 市场监管局 / 质量发展委员会: reads everything city-wide, changes nothing.
+* ``admin`` — manages accounts and reference data; may act anywhere.
+
+Anonymous users may still submit the form, track a request with its code and contact
+phone, and verify a certificate number.
+"""
+
+from dataclasses import dataclass
+
+ENTERPRISE = "enterprise"
+STAFF = "staff"
+OPERATOR = "operator"
+MANAGER = "manager"
+ADMIN = "admin"
+ROLES = (ENTERPRISE, STAFF, OPERATOR, MANAGER, ADMIN)
+
+
+class Forbidden(Exception):
+    """Signed in, but this is not yours to see or do (HTTP 403)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    username: str
+    role: str
+    name: str
+    station: str | None = None  # staff
+    domain: str | None = None  # operators
+    uscc: str | None = None  # enterprises
+
+    def actor(self):
+        """How the principal appears in a timeline (the audit trail)."""
+        return {"role": self.role, "name": self.name, "username": self.username,
+                **({"station": self.station} if self.station else {}),
+                **({"domain": self.domain} if self.domain else {})}
+
+
+def may_operate(principal, domain, read_only=False):
+    """Work (or, read-only, look at) a domain service's jobs and documents."""
+    return (
+        principal.role == ADMIN
+        or (principal.role == OPERATOR and principal.domain == domain)
+        or (principal.role == MANAGER and read_only)
+    )
+
+
+def may_work_station(principal, station, read_only=False):
+    """Act on (or, read-only, look at) the requests held by a station."""
+    return (
+        principal.role == ADMIN
+        or (principal.role == STAFF and principal.station == station)
+        or (principal.role == MANAGER and read_only)
+    )
+
+
+def may_see_request(principal, station, domain, uscc):
+    """See one request: its enterprise, its station's staff, its domain's operators,
+    managers and admins."""
+    return (
+        principal.role in (ADMIN, MANAGER)
+        or (principal.role == STAFF and principal.station == station)
+        or (principal.role == OPERATOR and principal.domain == domain)
+        or (principal.role == ENTERPRISE and principal.uscc == uscc)
+    )
+
+
+def may_administer(principal):
+    return principal.role == ADMIN
+
+
+def require(allowed):
+    if not allowed:
+        raise Forbidden()

@@ -1,0 +1,69 @@
+"""Accounts of the people who sign in (DESIGN §1), in plain Python."""
+
+from dataclasses import dataclass, field
+
+from .access import ENTERPRISE, OPERATOR, ROLES, STAFF
+from .catalogue import DOMAINS
+from .uscc import InvalidCreditCode, normalize_credit_code
+
+
+class InvalidAccount(ValueError):
+    """``field`` names what is wrong (a message key is ``reason``)."""
+
+    def __init__(self, field_name, reason):
+        super().__init__(f"{field_name}: {reason}")
+        self.field = field_name
+        self.reason = reason
+
+@dataclass
+class Account:
+    username: str
+    role: str
+    name: str
+    password_hash: str
+    station: str | None = None
+    domain: str | None = None
+    uscc: str | None = None
+    active: bool = True
+    token_version: int = 0
+    created_at: str = ""
+    version: int = 0
+    new_events: list = field(default_factory=list)
+
+    @classmethod
+    def create(cls, username, role, name, password_hash, now, stations, station=None, domain=None, uscc=None):
+        """A new account, bound as its role needs (staff to a station, operators to a
+        domain, enterprises to their credit code, which is also their username)."""
+        if role not in ROLES:
+            raise InvalidAccount("role", "unknown_role")
+        if role == STAFF and stations.get(station) is None:
+            raise InvalidAccount("station", "unknown_station")
+        if role == OPERATOR and domain not in DOMAINS:
+            raise InvalidAccount("domain", "unknown_domain")
+        if role == ENTERPRISE:
+            try:
+                uscc = normalize_credit_code(uscc or username)
+            except InvalidCreditCode as exc:
+                raise InvalidAccount("uscc", f"uscc_{exc.reason}") from exc
+            username = uscc
+        if not username or len(username) > 64:
+            raise InvalidAccount("username", "bad_username")
+        return cls(
+            username=username, role=role, name=name, password_hash=password_hash,
+            station=station if role == STAFF else None,
+            domain=domain if role == OPERATOR else None,
+            uscc=uscc if role == ENTERPRISE else None,
+            created_at=now.isoformat(),
+        )
+
+    def change_password(self, password_hash):
+        self.password_hash = password_hash
+        self.token_version += 1  # refresh tokens issued before stop working
+
+    def disable(self):
+        self.active = False
+        self.token_version += 1
+
+    def claims(self):
+        return {"username": self.username, "role": self.role, "name": self.name, "station": self.station,
+                "domain": self.domain, "uscc": self.uscc, "token_version": self.token_version}
