@@ -13,6 +13,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from . import handlers
 from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
 from .schemas import load_command
@@ -52,6 +53,7 @@ class CertificationService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["certifications", "verifications"])
+    telemetry = Telemetry()
 
     @property
     def certifications(self):

@@ -13,6 +13,7 @@ from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
 from .adapters.repository import RequestGroupRepository, RequestRepository
@@ -27,6 +28,7 @@ from .api import (
     instruments,
     intake,
     lab,
+    monitoring,
     pages,
     standards,
     verify,
@@ -70,11 +72,13 @@ class GatewayService(
     pages.Pages,
     docs.ApiDocs,
     events.EventConsumers,
+    monitoring.PrometheusMetrics,
 ):
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["requests", "request_groups"])
+    telemetry = Telemetry()
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
     certification_rpc = ServiceRpc("certification")

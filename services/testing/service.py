@@ -12,6 +12,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from . import handlers, standards_watch
 from .adapters.repository import ReportRepository, TestJobRepository
 from .schemas import (
@@ -50,6 +51,7 @@ class TestingService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["jobs", "reports"])
+    telemetry = Telemetry()
 
     @property
     def repository(self):
