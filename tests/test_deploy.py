@@ -1,5 +1,7 @@
 """docker-compose.yml and deploy/ cannot run here (no Docker engine), so they are read."""
 
+import importlib
+import logging
 import re
 from pathlib import Path
 
@@ -53,3 +55,21 @@ def test_the_image_runs_as_a_non_root_user_from_a_pinned_base():
     bases = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
     assert bases and all(re.search(r":\d+\.\d+\.\d+", base) for base in bases)
     assert re.search(r"^USER (?!root)\w+", dockerfile, flags=re.MULTILINE)
+
+
+def test_log_format_picks_one_of_the_formatters_the_logging_config_defines():
+    logging_config = yaml.safe_load((ROOT / "deploy" / "config.yaml").read_text())["LOGGING"]
+    assert logging_config["handlers"]["console"]["formatter"] == "${LOG_FORMAT:json}"
+    assert set(logging_config["formatters"]) == {"json", "plain"}
+    assert DEFAULTS["LOG_FORMAT"] in logging_config["formatters"]
+    for formatter in logging_config["formatters"].values():
+        module, name = formatter["()"].rsplit(".", 1)
+        assert issubclass(getattr(importlib.import_module(module), name), logging.Formatter)
+
+
+def test_compose_sends_every_services_spans_to_a_pinned_trace_viewer():
+    assert re.search(r":\d+\.\d+\.\d+$", COMPOSE["services"]["jaeger"]["image"])
+    for name in SERVICE_PACKAGES:
+        environment = COMPOSE["services"][name]["environment"]
+        assert "otlp" in environment["OTEL_TRACES_EXPORTER"]
+        assert environment["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://jaeger:4318"

@@ -14,6 +14,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from . import handlers
 from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
 from .exceptions import CertificationNotFound
@@ -54,6 +55,7 @@ class CertificationService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["certifications", "verifications"])
+    telemetry = Telemetry()
 
     @property
     def certifications(self):

@@ -28,6 +28,13 @@ DEFAULTS = {
     "ACCESS_TOKEN_SECONDS": "900",
     "REFRESH_TOKEN_SECONDS": "43200",
     "LOG_LEVEL": "INFO",
+    # "json" (one object a line with the request code and trace id) or "plain" (for reading).
+    "LOG_FORMAT": "json",
+    # Where spans go (telemetry.py): "none" (tracing off, no cost), "console" (one JSON line
+    # per span on stdout, i.e. the service's log), "otlp" (OTLP over HTTP to the endpoint below).
+    "OTEL_TRACES_EXPORTER": "none",
+    # The OpenTelemetry collector (or Jaeger); spans go to <endpoint>/v1/traces.
+    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
     # How often metrology looks for instruments whose verification falls due (recall).
     "RECALL_CHECK_SECONDS": "3600",
 }

@@ -23,6 +23,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
 
+from . import metrics
 from .config import setting
 from .envelope import InvalidEnvelope, validate_envelope
 
@@ -106,21 +107,35 @@ class EventConsumer(EventHandler):
             envelope = validate_envelope(body)
         except InvalidEnvelope as exc:
             log.error("dead-lettering a message that is not an envelope: %s", exc)
+            metrics.event_consumed(self.method_name, "invalid", "dead_lettered")
             _dead_letter(message)
             return
         super().handle_message(envelope, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
+        # Runs in the worker's green thread, so these log lines carry its request code
+        # and trace id (logs.py).
+        event_type = _event_type(message)
         if exc_info is None:
             self.consumer.ack_message(message)
+            log.info("%s handled %s", self.method_name, event_type)
+            metrics.event_consumed(self.method_name, event_type, "handled")
             return
         if isinstance(exc_info[1], PermanentFailure):
             log.error("dead-lettering after a permanent failure: %s", exc_info[1])
+            metrics.event_consumed(self.method_name, event_type, "dead_lettered")
             _dead_letter(message)
             return
         deliveries = int((message.headers or {}).get("x-delivery-count", 0))
+        log.warning("%s failed on %s (delivery %d); retrying", self.method_name, event_type, deliveries + 1)
+        metrics.event_consumed(self.method_name, event_type, "retried")
         eventlet.sleep(backoff_seconds(deliveries))
         self.consumer.requeue_message(message)
+
+
+def _event_type(message):
+    payload = message.payload
+    return payload.get("type", "?") if isinstance(payload, dict) else "?"
 
 
 def _dead_letter(message):

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
+from .tracing import trace_headers
+
 ENVELOPE_VERSION = 1
 # Consumers accept the current version and the next one, so a rolling upgrade can
 # run old consumers beside new publishers (deploy/README.md).
@@ -76,6 +78,8 @@ def utc_now_iso():
 
 
 def new_envelope(source, event_type, data, request_code=None, route=None, trace=None):
+    """``trace`` defaults to the context of the work under way (an HTTP request, a consumed
+    event), so the event continues its trace when the relay publishes it later."""
     envelope = {
         "event_id": str(uuid.uuid4()),
         "type": event_type,
@@ -85,7 +89,7 @@ def new_envelope(source, event_type, data, request_code=None, route=None, trace=
         "request_code": request_code,
         "route": route,
         "data": data,
-        "trace": dict(trace or {}),
+        "trace": dict(trace) if trace is not None else trace_headers(),
     }
     return validate_envelope(envelope)
 

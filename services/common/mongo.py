@@ -9,6 +9,7 @@ transactions are not isolated, so every state change is one single-document writ
 import pymongo
 from nameko.extensions import DependencyProvider
 
+from . import tracing
 from .config import database_name, setting
 
 # Fail fast instead of hanging a worker when the store is down: health answers 503 and
@@ -52,7 +53,9 @@ class MongoDatabase(DependencyProvider):
 
     def start(self):
         if self.on_ready is not None:
-            self.on_ready(self.database)
+            # Indexes and seed data are no request's work: no trace per command.
+            with tracing.untraced():
+                self.on_ready(self.database)
 
     def stop(self):
         if self.client is not None:

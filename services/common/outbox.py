@@ -16,6 +16,7 @@ idempotent on ``event_id``, so at-least-once delivery is safe.
 
 import logging
 import time
+from datetime import datetime
 
 import eventlet
 from eventlet.queue import Empty, Full, LightQueue
@@ -23,6 +24,7 @@ from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
+from . import metrics, tracing
 from .config import database_name, setting
 from .envelope import InvalidEnvelope, routing_key, validate_envelope
 from .mongo import connect
@@ -118,6 +120,22 @@ class OutboxRelay(DependencyProvider):
                 confirmed += self._relay_document(collection, document["_id"])
         return confirmed
 
+    def backlog(self, limit=1000):
+        """(events not yet confirmed, age in seconds of the oldest of them or 0), looking
+        at no more than ``limit`` documents per collection: the lag of this relay."""
+        pending, oldest = 0, None
+        for name in self.collection_names:
+            documents = self.database[name].find(
+                {PENDING_FIELD: {"$gt": 0}}, {"outbox": 1}, limit=limit
+            )
+            for document in documents:
+                for entry in document.get("outbox", []):
+                    if not entry["sent"]:
+                        pending += 1
+                        at = datetime.fromisoformat(entry["envelope"]["occurred_at"]).timestamp()
+                        oldest = at if oldest is None else min(oldest, at)
+        return pending, (max(time.time() - oldest, 0.0) if oldest is not None else 0.0)
+
     # -- internals --------------------------------------------------------------------
     def _run(self):
         failures = 0
@@ -129,7 +147,8 @@ class OutboxRelay(DependencyProvider):
             if not self._running:
                 break
             try:
-                self.relay_pending()
+                with tracing.untraced():
+                    self.relay_pending()
                 failures = 0
             except Exception:  # noqa: BLE001 - the relay must outlive any one failure
                 failures += 1
@@ -170,12 +189,11 @@ class OutboxRelay(DependencyProvider):
 
     def _publish(self, envelope):
         envelope = validate_envelope(envelope)
-        self.publisher.publish(
-            envelope,
-            exchange=self.exchange,
-            routing_key=routing_key(envelope),
-            headers=dict(envelope.get("trace") or {}),
-        )
+        key = routing_key(envelope)
+        # The AMQP headers carry the envelope's trace on (see tracing.publishing).
+        with tracing.publishing(envelope, self.exchange.name, key) as headers:
+            self.publisher.publish(envelope, exchange=self.exchange, routing_key=key, headers=headers)
+        metrics.event_published(envelope)
 
     def _mark_sent(self, collection, document_id, sent_ids, attempts=5):
         """Flag confirmed envelopes as sent and release the claim.

@@ -13,6 +13,7 @@ from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
@@ -29,6 +30,7 @@ from .api import (
     instruments,
     intake,
     lab,
+    monitoring,
     pages,
     standards,
     station,
@@ -80,11 +82,13 @@ class GatewayService(
     console.Console,
     docs.ApiDocs,
     events.EventConsumers,
+    monitoring.PrometheusMetrics,
 ):
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["requests", "request_groups"])
+    telemetry = Telemetry()
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
     certification_rpc = ServiceRpc("certification")

@@ -19,6 +19,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from ..common.timer import timer
 from . import handlers
 from .adapters.repository import (
@@ -79,6 +80,7 @@ class MetrologyService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(COLLECTIONS)
+    telemetry = Telemetry()
 
     @property
     def jobs(self):

@@ -13,6 +13,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
@@ -60,6 +61,7 @@ class StandardsService:
     seeder = CatalogueSeeder(prepare)
     db = MongoDatabase()
     relay = OutboxRelay(["cases", "standards"])
+    telemetry = Telemetry()
 
     @property
     def cases(self):

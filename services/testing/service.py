@@ -13,6 +13,7 @@ from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
+from ..common.telemetry import Telemetry
 from . import handlers, standards_watch
 from .adapters.repository import ReportRepository, TestJobRepository
 from .exceptions import JobNotFound
@@ -52,6 +53,7 @@ class TestingService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["jobs", "reports"])
+    telemetry = Telemetry()
 
     @property
     def repository(self):

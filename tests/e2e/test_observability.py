@@ -1,0 +1,210 @@
+"""Observability seen from outside: one trace per submission across the services, log lines
+that name the request and its trace, and the gateway's Prometheus metrics.
+
+The e2e stack runs with ``OTEL_TRACES_EXPORTER=console`` (tests/conftest.py): each service
+writes its spans as JSON lines into its log, beside its JSON log lines.
+"""
+
+import json
+import time
+import uuid
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from ..conftest import OPERATOR_KEY
+from ..unit.fixtures import JL02_BODY
+from .test_walking_skeleton import wait_for_status
+
+pytestmark = pytest.mark.e2e
+
+OPERATOR = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+
+# What one calibration request goes through until metrology's receipt is on its timeline:
+# (service, span kind, span name), each step caused by the one before it.
+SUBMISSION_PATH = [
+    ("gateway", "SpanKind.SERVER", "POST /api/v1/requests"),
+    ("gateway", "SpanKind.PRODUCER", "publish request_submitted"),
+    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.auto_dispatch)"),
+    ("gateway", "SpanKind.PRODUCER", "publish request_dispatched.metrology"),
+    ("metrology", "SpanKind.CONSUMER", "process request_dispatched (metrology.on_request_dispatched)"),
+    ("metrology", "SpanKind.PRODUCER", "publish job_accepted"),
+    ("gateway", "SpanKind.CONSUMER", "process job_accepted (gateway.on_metrology_event)"),
+]
+
+
+def json_lines(stack, service):
+    path = stack.log_dir / f"{service}.log"
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("{"):
+            try:
+                yield json.loads(line)
+            except ValueError:  # a line still being written
+                continue
+
+
+def spans_of(stack, services=("gateway", "metrology")):
+    return [
+        {**line, "service": line["resource"]["attributes"]["service.name"]}
+        for service in services
+        for line in json_lines(stack, service)
+        if "context" in line and "kind" in line
+    ]
+
+
+def log_lines_of(stack, service):
+    return [line for line in json_lines(stack, service) if "level" in line and "message" in line]
+
+
+def trace_of(spans, trace_id):
+    return {span["context"]["span_id"]: span for span in spans if span["context"]["trace_id"] == trace_id}
+
+
+def is_whole(trace):
+    """Every span's parent is in the trace (spans end, and so are written, before their parents)."""
+    return all(span["parent_id"] is None or span["parent_id"] in trace for span in trace.values())
+
+
+def find(trace, service, kind, name):
+    return next(
+        (span for span in trace.values() if (span["service"], span["kind"], span["name"]) == (service, kind, name)),
+        None,
+    )
+
+
+def ancestors(trace, span):
+    while span["parent_id"] in trace:
+        span = trace[span["parent_id"]]
+        yield span
+
+
+def wait_for_trace(stack, done, timeout=20):
+    """The spans once ``done(spans)`` holds (they are written a little after they end)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        spans = spans_of(stack)
+        if done(spans) or time.monotonic() > deadline:
+            return spans
+        time.sleep(0.2)
+
+
+def submission_trace(stack, code):
+    """The trace of the request's events (each tracking GET is a trace of its own)."""
+
+    def trace_ids(spans):
+        return {
+            span["context"]["trace_id"]
+            for span in spans
+            if span["attributes"].get("qi.request_code") == code
+            and span["kind"] in ("SpanKind.PRODUCER", "SpanKind.CONSUMER")
+        }
+
+    def complete(spans):
+        ids = trace_ids(spans)
+        if len(ids) != 1:
+            return False
+        trace = trace_of(spans, next(iter(ids)))
+        return is_whole(trace) and all(find(trace, *step) for step in SUBMISSION_PATH)
+
+    spans = wait_for_trace(stack, complete)
+    ids = trace_ids(spans)
+    assert len(ids) == 1, f"the events of {code} are in {len(ids)} traces"
+    return trace_of(spans, ids.pop())
+
+
+def test_one_submission_is_one_trace_from_the_gateway_through_metrology_and_back(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    wait_for_status(api, code, "in_progress")
+
+    trace = submission_trace(stack, code)
+
+    assert is_whole(trace), "a span's parent is missing from the trace"
+    roots = [span for span in trace.values() if span["parent_id"] is None]
+    assert [(root["service"], root["name"]) for root in roots] == [("gateway", "POST /api/v1/requests")]
+    assert roots[0]["attributes"]["http.route"] == "/api/v1/requests"
+    assert roots[0]["attributes"]["http.status_code"] == 201
+    path = [find(trace, *step) for step in SUBMISSION_PATH]
+    assert all(path), [step for step, span in zip(SUBMISSION_PATH, path, strict=True) if span is None]
+    for cause, effect in zip(path, path[1:], strict=False):
+        assert cause in ancestors(trace, effect), f"{effect['name']} does not follow from {cause['name']}"
+    for step in path[1:]:
+        assert step["attributes"]["qi.request_code"] == code
+    mongo_commands = {span["service"] for span in trace.values() if span["attributes"].get("db.system") == "mongodb"}
+    assert mongo_commands == {"gateway", "metrology"}
+
+
+def test_a_call_from_the_gateway_to_a_domain_service_continues_the_callers_trace(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    wait_for_status(api, code, "in_progress")
+    trace_id, parent_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    caller = {"traceparent": f"00-{trace_id}-{parent_id}-01"}
+
+    assert api.get(f"/api/v1/metrology/jobs/{code}", headers={**OPERATOR, **caller}).status_code == 200
+
+    def served(spans):
+        trace = trace_of(spans, f"0x{trace_id}")
+        # the caller's own span is not ours to see; every other parent is
+        return all(span["parent_id"] in (None, f"0x{parent_id}") or span["parent_id"] in trace
+                   for span in trace.values()) and find(trace, "metrology", "SpanKind.SERVER", "metrology.get_job")
+
+    trace = trace_of(wait_for_trace(stack, served), f"0x{trace_id}")
+    http = find(trace, "gateway", "SpanKind.SERVER", "GET /api/v1/metrology/jobs/<string:code>")
+    rpc = find(trace, "gateway", "SpanKind.CLIENT", "RPC to metrology.get_job")
+    served_by = find(trace, "metrology", "SpanKind.SERVER", "metrology.get_job")
+    assert http and rpc and served_by, sorted(span["name"] for span in trace.values())
+    assert http["parent_id"] == f"0x{parent_id}"
+    assert http in ancestors(trace, rpc) and rpc in ancestors(trace, served_by)
+    assert served_by["attributes"]["qi.request_code"] == code
+    assert any(span["parent_id"] == served_by["context"]["span_id"] for span in trace.values()), "no MongoDB span"
+
+
+def test_log_lines_are_json_and_name_the_request_and_its_trace(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    wait_for_status(api, code, "in_progress")
+    trace = submission_trace(stack, code)
+    trace_id = next(iter(trace.values()))["context"]["trace_id"]
+
+    for service in ("gateway", "metrology"):
+        lines = log_lines_of(stack, service)
+        assert lines and all({"time", "level", "logger", "message", "service"} <= set(line) for line in lines)
+        about = [line for line in lines if line.get("request_code") == code]
+        assert about, f"no {service} log line names {code}"
+        assert {line["trace_id"] for line in about} == {trace_id.removeprefix("0x")}
+        assert {line["service"] for line in about} == {service}
+
+
+def scrape(api):
+    response = api.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def moved(before, after, name, **labels):
+    key = (name, tuple(sorted(labels.items())))
+    return after.get(key, 0) - before.get(key, 0)
+
+
+def test_the_gateway_counts_requests_and_events_for_prometheus(api):
+    before = scrape(api)
+
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    assert api.post("/api/v1/requests", json={"item": "JL02"}).status_code == 422
+    wait_for_status(api, code, "in_progress")
+    after = scrape(api)
+
+    route = {"method": "POST", "route": "/api/v1/requests"}
+    assert moved(before, after, "qi_http_requests_total", status="201", **route) == 1
+    assert moved(before, after, "qi_http_requests_total", status="422", **route) == 1
+    assert moved(before, after, "qi_http_request_seconds_count", **route) == 2
+    assert moved(before, after, "qi_events_published_total", source="gateway", type="request_submitted") >= 1
+    assert moved(before, after, "qi_events_published_total", source="gateway", type="request_dispatched") >= 1
+    handled = {"outcome": "handled"}
+    assert moved(before, after, "qi_events_consumed_total", consumer="auto_dispatch", type="request_submitted", **handled) >= 1
+    assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
+    assert after[("qi_outbox_pending_events", ())] >= 0
+    assert after[("qi_outbox_oldest_pending_seconds", ())] >= 0
