@@ -210,8 +210,11 @@ def test_every_service_package_is_a_deployment_running_its_module_from_the_platf
 
 
 def test_production_runs_every_service_with_several_replicas():
-    for service in service_packages():
+    for service in domain_services():
         assert platform_deployment("production", service)["spec"]["replicas"] >= 2, service
+    # The gateway's count is its autoscaler's alone, so an apply does not reset it.
+    assert "replicas" not in platform_deployment("production", GATEWAY)["spec"]
+    assert objects("production", "HorizontalPodAutoscaler")[GATEWAY]["spec"]["minReplicas"] >= 2
 
 
 @overlays
