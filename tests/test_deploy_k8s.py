@@ -383,6 +383,47 @@ def test_the_platforms_database_user_may_use_exactly_the_services_databases(over
     assert set(job["MONGO_APP_DATABASES"].split(",")) == {f"{prefix}{service}" for service in service_packages()}
 
 
+# -- least access ------------------------------------------------------------------------------------------
+def admitted(policy, labels, port):
+    """Whether a pod with these labels in the same namespace may connect on this port."""
+    for rule in policy["spec"]["ingress"]:
+        if port not in {p["port"] for p in rule["ports"]}:
+            continue
+        for source in rule["from"]:
+            if "namespaceSelector" in source and not source["namespaceSelector"]:
+                return True
+            if "podSelector" in source and selects(source["podSelector"], labels):
+                return True
+    return False
+
+
+def pod_labels(overlay, kind, name):
+    return objects(overlay, kind)[name]["spec"]["template"]["metadata"]["labels"]
+
+
+@overlays
+def test_the_database_and_the_broker_admit_the_platforms_pods_and_each_other(overlay):
+    policies = objects(overlay, "NetworkPolicy")
+    mongo, rabbitmq = policies["mongo"], policies["rabbitmq"]
+    assert selects(mongo["spec"]["podSelector"], pod_labels(overlay, "StatefulSet", "mongo"))
+    assert selects(rabbitmq["spec"]["podSelector"], pod_labels(overlay, "StatefulSet", "rabbitmq"))
+    for service in service_packages():
+        labels = pod_labels(overlay, "Deployment", service)
+        assert admitted(mongo, labels, 27017) and admitted(rabbitmq, labels, 5672), service
+    assert admitted(mongo, pod_labels(overlay, "Job", "mongo-init"), 27017)
+    assert admitted(mongo, pod_labels(overlay, "StatefulSet", "mongo"), 27017)
+    assert admitted(rabbitmq, pod_labels(overlay, "StatefulSet", "rabbitmq"), 25672)
+
+
+@overlays
+def test_pods_of_other_namespaces_reach_neither_the_database_nor_amqp(overlay):
+    policies = objects(overlay, "NetworkPolicy")
+    for name, port in (("mongo", 27017), ("rabbitmq", 5672)):
+        for rule in policies[name]["spec"]["ingress"]:
+            if port in {p["port"] for p in rule["ports"]}:
+                assert all("namespaceSelector" not in source for source in rule["from"]), name
+
+
 # -- traces ----------------------------------------------------------------------------------------------
 @overlays
 def test_services_send_traces_to_the_collector_which_forwards_them_to_jaeger(overlay):
