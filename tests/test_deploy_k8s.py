@@ -378,8 +378,8 @@ def test_services_connect_to_every_member_of_the_replica_set_as_the_platforms_us
 @overlays
 def test_the_platforms_database_user_may_use_exactly_the_services_databases(overlay):
     job = env_values(container(objects(overlay, "Job")["mongo-init"]))
-    prefix = objects(overlay, "ConfigMap")
-    prefix = next(cm["data"]["MONGO_DB_PREFIX"] for cm in prefix.values() if "MONGO_DB_PREFIX" in cm.get("data", {}))
+    prefix = next(config_map["data"]["MONGO_DB_PREFIX"] for config_map in objects(overlay, "ConfigMap").values()
+                  if "MONGO_DB_PREFIX" in config_map.get("data", {}))
     assert set(job["MONGO_APP_DATABASES"].split(",")) == {f"{prefix}{service}" for service in service_packages()}
 
 
