@@ -1,5 +1,9 @@
-"""Observability seen from outside: one trace per submission across the services, log lines
+"""Observability seen from outside: one trace per action across the services, log lines
 that name the request and its trace, and the gateway's Prometheus metrics.
+
+Since station dispatch (issue 6) a request's life is several actions, each one trace:
+the enterprise's submission, the station's acceptance, the station's dispatch — which is
+the one that crosses from the gateway to the domain service and back.
 
 The e2e stack runs with ``OTEL_TRACES_EXPORTER=console`` (tests/conftest.py): each service
 writes its spans as JSON lines into its log, beside its JSON log lines.
@@ -12,24 +16,27 @@ import uuid
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from ..conftest import OPERATOR_KEY
+from ..conftest import signed_in, through_the_station
 from ..unit.fixtures import JL02_BODY
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e
 
-OPERATOR = {"Authorization": f"Bearer {OPERATOR_KEY}"}
+OPERATOR = signed_in("metrology-1")
 
-# What one calibration request goes through until metrology's receipt is on its timeline:
+# What one dispatch goes through until metrology's receipt is on the request's timeline:
 # (service, span kind, span name), each step caused by the one before it.
-SUBMISSION_PATH = [
-    ("gateway", "SpanKind.SERVER", "POST /api/v1/requests"),
-    ("gateway", "SpanKind.PRODUCER", "publish request_submitted"),
-    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.auto_dispatch)"),
+DISPATCH_PATH = [
+    ("gateway", "SpanKind.SERVER", "POST /api/v1/station/requests/<string:code>/<string:step>"),
     ("gateway", "SpanKind.PRODUCER", "publish request_dispatched.metrology"),
     ("metrology", "SpanKind.CONSUMER", "process request_dispatched (metrology.on_request_dispatched)"),
     ("metrology", "SpanKind.PRODUCER", "publish job_accepted"),
     ("gateway", "SpanKind.CONSUMER", "process job_accepted (gateway.on_metrology_event)"),
+]
+SUBMISSION_PATH = [
+    ("gateway", "SpanKind.SERVER", "POST /api/v1/requests"),
+    ("gateway", "SpanKind.PRODUCER", "publish request_submitted"),
+    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.log_gateway_event)"),
 ]
 
 
@@ -88,53 +95,62 @@ def wait_for_trace(stack, done, timeout=20):
         time.sleep(0.2)
 
 
-def submission_trace(stack, code):
-    """The trace of the request's events (each tracking GET is a trace of its own)."""
+def action_trace(stack, code, marker, path):
+    """The one trace in which the request's ``marker`` span happened, once ``path`` is in it."""
 
     def trace_ids(spans):
-        return {
-            span["context"]["trace_id"]
-            for span in spans
-            if span["attributes"].get("qi.request_code") == code
-            and span["kind"] in ("SpanKind.PRODUCER", "SpanKind.CONSUMER")
-        }
+        return {span["context"]["trace_id"] for span in spans
+                if span["attributes"].get("qi.request_code") == code and span["name"] == marker}
 
     def complete(spans):
         ids = trace_ids(spans)
         if len(ids) != 1:
             return False
         trace = trace_of(spans, next(iter(ids)))
-        return is_whole(trace) and all(find(trace, *step) for step in SUBMISSION_PATH)
+        return is_whole(trace) and all(find(trace, *step) for step in path)
 
     spans = wait_for_trace(stack, complete)
     ids = trace_ids(spans)
-    assert len(ids) == 1, f"the events of {code} are in {len(ids)} traces"
+    assert len(ids) == 1, f"{marker} of {code} is in {len(ids)} traces"
     return trace_of(spans, ids.pop())
 
 
-def test_one_submission_is_one_trace_from_the_gateway_through_metrology_and_back(api, stack):
-    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
-    wait_for_status(api, code, "in_progress")
-
-    trace = submission_trace(stack, code)
-
+def assert_one_causal_chain(trace, path, code, root):
     assert is_whole(trace), "a span's parent is missing from the trace"
     roots = [span for span in trace.values() if span["parent_id"] is None]
-    assert [(root["service"], root["name"]) for root in roots] == [("gateway", "POST /api/v1/requests")]
-    assert roots[0]["attributes"]["http.route"] == "/api/v1/requests"
-    assert roots[0]["attributes"]["http.status_code"] == 201
-    path = [find(trace, *step) for step in SUBMISSION_PATH]
-    assert all(path), [step for step, span in zip(SUBMISSION_PATH, path, strict=True) if span is None]
-    for cause, effect in zip(path, path[1:], strict=False):
+    assert [(span["service"], span["name"]) for span in roots] == [("gateway", root)]
+    steps = [find(trace, *step) for step in path]
+    assert all(steps), [step for step, span in zip(path, steps, strict=True) if span is None]
+    for cause, effect in zip(steps, steps[1:], strict=False):
         assert cause in ancestors(trace, effect), f"{effect['name']} does not follow from {cause['name']}"
-    for step in path[1:]:
+    for step in steps[1:]:
         assert step["attributes"]["qi.request_code"] == code
+    return roots[0]
+
+
+def test_a_dispatch_is_one_trace_from_the_gateway_through_metrology_and_back(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
+    wait_for_status(api, code, "in_progress")
+
+    trace = action_trace(stack, code, "publish request_dispatched.metrology", DISPATCH_PATH)
+    root = assert_one_causal_chain(trace, DISPATCH_PATH, code, DISPATCH_PATH[0][2])
+    assert root["attributes"]["http.status_code"] == 200
     mongo_commands = {span["service"] for span in trace.values() if span["attributes"].get("db.system") == "mongodb"}
     assert mongo_commands == {"gateway", "metrology"}
 
 
+def test_a_submission_is_one_trace_from_the_form_to_the_event_log(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    trace = action_trace(stack, code, "publish request_submitted", SUBMISSION_PATH)
+    root = assert_one_causal_chain(trace, SUBMISSION_PATH, code, "POST /api/v1/requests")
+    assert root["attributes"]["http.route"] == "/api/v1/requests"
+    assert root["attributes"]["http.status_code"] == 201
+
+
 def test_a_call_from_the_gateway_to_a_domain_service_continues_the_callers_trace(api, stack):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
     wait_for_status(api, code, "in_progress")
     trace_id, parent_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
     caller = {"traceparent": f"00-{trace_id}-{parent_id}-01"}
@@ -160,17 +176,20 @@ def test_a_call_from_the_gateway_to_a_domain_service_continues_the_callers_trace
 
 def test_log_lines_are_json_and_name_the_request_and_its_trace(api, stack):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
     wait_for_status(api, code, "in_progress")
-    trace = submission_trace(stack, code)
-    trace_id = next(iter(trace.values()))["context"]["trace_id"]
+    trace = action_trace(stack, code, "publish request_dispatched.metrology", DISPATCH_PATH)
+    dispatch_trace = next(iter(trace.values()))["context"]["trace_id"].removeprefix("0x")
 
     for service in ("gateway", "metrology"):
         lines = log_lines_of(stack, service)
         assert lines and all({"time", "level", "logger", "message", "service"} <= set(line) for line in lines)
         about = [line for line in lines if line.get("request_code") == code]
         assert about, f"no {service} log line names {code}"
-        assert {line["trace_id"] for line in about} == {trace_id.removeprefix("0x")}
+        assert all(line.get("trace_id") for line in about)
         assert {line["service"] for line in about} == {service}
+    metrology_lines = [line for line in log_lines_of(stack, "metrology") if line.get("request_code") == code]
+    assert {line["trace_id"] for line in metrology_lines} == {dispatch_trace}
 
 
 def scrape(api):
@@ -194,6 +213,7 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
 
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     assert api.post("/api/v1/requests", json={"item": "JL02"}).status_code == 422
+    through_the_station(api, code)
     wait_for_status(api, code, "in_progress")
     after = scrape(api)
 
@@ -204,7 +224,7 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_submitted") >= 1
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_dispatched") >= 1
     handled = {"outcome": "handled"}
-    assert moved(before, after, "qi_events_consumed_total", consumer="auto_dispatch", type="request_submitted", **handled) >= 1
+    assert moved(before, after, "qi_events_consumed_total", consumer="log_gateway_event", type="request_submitted", **handled) >= 1
     assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
     assert after[("qi_outbox_pending_events", ())] >= 0
     assert after[("qi_outbox_oldest_pending_seconds", ())] >= 0
