@@ -8,6 +8,7 @@ from importlib import resources
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -55,6 +56,7 @@ class CertificationService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["certifications", "verifications"])
+    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
 
     @property

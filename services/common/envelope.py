@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
+from .acting import stamp
 from .tracing import trace_headers
 
 ENVELOPE_VERSION = 1
@@ -112,8 +113,9 @@ def routing_key(envelope):
 
 
 def envelopes_for(source, request_code, events):
-    """Envelopes for an aggregate's new domain events (objects with type, data, route)."""
+    """Envelopes for an aggregate's new domain events (objects with type, data, route),
+    stamped with the person acting, if any (``acting.py``)."""
     return [
-        new_envelope(source, event.type, event.data, request_code=request_code, route=event.route)
+        new_envelope(source, event.type, stamp(event.data), request_code=request_code, route=event.route)
         for event in events
     ]

@@ -14,6 +14,7 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
+from .adapters.actor import SignedInActor
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
@@ -88,6 +89,7 @@ class GatewayService(
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["requests", "request_groups"])
+    acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")

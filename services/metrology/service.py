@@ -13,6 +13,7 @@ from importlib import resources
 
 from nameko.rpc import rpc
 
+from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -80,6 +81,7 @@ class MetrologyService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(COLLECTIONS)
+    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
 
     @property

@@ -7,6 +7,7 @@ from importlib import resources
 from nameko.rpc import rpc
 from nameko.timer import timer
 
+from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -61,6 +62,7 @@ class StandardsService:
     seeder = CatalogueSeeder(prepare)
     db = MongoDatabase()
     relay = OutboxRelay(["cases", "standards"])
+    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
 
     @property

@@ -7,6 +7,7 @@ from importlib import resources
 
 from nameko.rpc import rpc
 
+from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
@@ -53,6 +54,7 @@ class TestingService:
 
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["jobs", "reports"])
+    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
 
     @property

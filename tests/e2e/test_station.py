@@ -236,3 +236,19 @@ def test_the_console_pages_a_long_queue(stack):
         page = browser.get("/staff", params={"limit": 2})
         assert page.status_code == 200 and 'rel="next"' in page.text and "offset=2" in page.text
         assert browser.get("/staff", params={"limit": 2, "offset": 2}).text.count('rel="prev"') == 1
+
+
+def test_the_audit_trail_names_the_operator_of_every_domain_step(api):
+    from ..unit.fixtures import RZ02_DETAILS
+
+    code = submitted(api, {**JL02_BODY, "item": "RZ02", "details": RZ02_DETAILS})
+    through_the_station(api, code)
+    eventually(lambda: tracked(api, code), lambda seen: seen["status"] == "in_progress")
+    reviewed = api.post(f"/api/v1/certification/applications/{code}/review", json={"accepted": True},
+                        headers=signed_in("certification-1"))
+    assert reviewed.status_code == 200, reviewed.text
+    trail = eventually(lambda: seen_by(api, code, MANAGER).json()["timeline"],
+                       lambda entries: entries[-1]["event"] == "application_accepted")
+    assert trail[-1]["actor"]["role"] == "certification"
+    assert trail[-1]["actor"]["username"] == "certification-1"
+    assert trail[-1]["actor"]["name"] == "certification 业务员1"

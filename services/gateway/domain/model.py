@@ -214,7 +214,7 @@ class ServiceRequest:
         if event_type == "job_declined":
             return self._declined(event_id, source, occurred_at, data)
         entry = {"at": occurred_at, "event": event_type, "from": self.status, "status": None,
-                 "actor": {"role": source, "name": data.get("operator") or source}, "reason": None,
+                 "actor": _actor(source, data), "reason": None,
                  "details": _public(data)}
         target = PROJECTED_EVENTS[event_type]
         if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
@@ -232,7 +232,7 @@ class ServiceRequest:
     def _declined(self, event_id, source, occurred_at, data):
         """The domain service will not take the work: back to the station's queue."""
         entry = {"at": occurred_at, "event": "job_declined", "from": self.status, "status": None,
-                 "actor": {"role": source, "name": data.get("operator") or source},
+                 "actor": _actor(source, data),
                  "reason": data.get("reason"), "details": {}}
         if self.status in (DISPATCHED, IN_PROGRESS):
             self.status = entry["status"] = ACCEPTED
@@ -274,6 +274,14 @@ def _required(text):
     if not isinstance(text, str) or not text.strip():
         raise MissingReason()
     return text
+
+
+def _actor(source, data):
+    """The domain service that acted and, when it says so, the person (audit trail)."""
+    actor = {"role": source, "name": data.get("operator") or source}
+    if data.get("operator_username"):
+        actor["username"] = data["operator_username"]
+    return actor
 
 
 def phone_matches(contact, phone):
