@@ -136,10 +136,11 @@ class DevStack:
         env.update(self.extra_env)
         return env
 
-    def start_service(self, name):
+    def start_service(self, name, replica=1):
+        """Start a service process; replicas beyond the first compete for the same queues."""
         nameko = str(Path(sys.executable).with_name("nameko"))
         self._spawn(
-            name,
+            name if replica == 1 else f"{name}#{replica}",
             [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"],
             env=self.service_env(),
         )
