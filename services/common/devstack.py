@@ -100,12 +100,21 @@ class DevStack:
     def ensure_mongo(self):
         if self.mongo_uri:
             return self.mongo_uri
+        self._start_mongo(free_port())
+        return self.mongo_uri
+
+    def restart_mongo(self):
+        """Stop the nx-27017 this stack started and start it again on its port and data."""
+        port = int(self.mongo_uri.split(":")[2].split("/")[0])
+        self.stop_service("mongo")
+        self._start_mongo(port)
+
+    def _start_mongo(self, port):
         executable = shutil.which("nx-27017") or str(Path(sys.executable).with_name("nx-27017"))
         if not Path(executable).exists():
             raise StackError("MONGO_URI is unset and nx-27017 is not installed (pip install nx-27017)")
         data_dir = self.var_dir / "mongo"
         data_dir.mkdir(parents=True, exist_ok=True)
-        port = free_port()
         self._spawn(
             "mongo",
             [executable, "--data-dir", str(data_dir), "-p", str(port),
@@ -120,7 +129,6 @@ class DevStack:
                 raise StackError(f"nx-27017 did not answer on port {port}; see {self.log_dir}/mongo.log")
         finally:
             client.close()
-        return self.mongo_uri
 
     # -- services ---------------------------------------------------------------------
     def service_env(self):

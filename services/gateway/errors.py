@@ -13,6 +13,7 @@ import logging
 
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError, UnknownService, deserialize_to_instance
+from pymongo.errors import PyMongoError
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
@@ -155,6 +156,9 @@ def as_api_error(exc):
             return ApiError(status, code)
     if isinstance(exc, UnknownService):
         return ServiceUnavailable(str(exc.args[0]))
+    if isinstance(exc, PyMongoError):
+        log.warning("the store is not answering: %s", exc)
+        return ServiceUnavailable("gateway")
     if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:
         status, code = REMOTE_ERRORS[exc.exc_type]
         return ApiError(status, code)

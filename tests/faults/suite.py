@@ -1,0 +1,276 @@
+"""The fault suite (issue 8): nothing is lost and nothing is done twice while parts die.
+
+    make faults            (or: python -m tests.faults.suite --submissions 500)
+
+The whole platform runs as real processes on a RabbitMQ node and an nx-27017 server of
+the suite's own. While a stream of submissions flows — each accepted and dispatched by
+station staff through the API — the suite, in turn,
+
+* kills each domain service with SIGKILL and starts it again,
+* stops and starts RabbitMQ,
+* stops and starts the Mongo-wire server,
+* kills the gateway with SIGKILL and starts it again.
+
+Then it waits for every accepted submission (answered 201) to reach its expected final
+state — a standards lookup (BZ01) and a certificate verification (RZ03) are answered by
+their services and complete; a calibration (JL02) waits in the laboratory with one job —
+and checks that each got there exactly once: one domain event of each kind, one entry on
+its timeline. It prints ``submitted N, completed N, lost 0, duplicated 0`` and exits
+non-zero otherwise.
+"""
+
+import argparse
+import collections
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import httpx
+import pymongo
+
+from services.common.devstack import DevStack, free_port
+
+from ..unit.fixtures import JL02_BODY
+from .broker import PrivateBroker
+
+PHONE = JL02_BODY["contact"]["phone"]
+STATION = JL02_BODY["enterprise"]["station"]
+WORKLOAD = [  # (body, expected final status, the domain events that must happen exactly once)
+    ({**JL02_BODY, "item": "BZ01", "details": {"query": "GB/T 19001-2016"}}, "completed",
+     ("job_accepted", "lookup_answered")),
+    ({**JL02_BODY, "item": "RZ03", "details": {"certificate_number": "SQRZ-2026-999999"}}, "completed",
+     ("verification_answered",)),
+    (JL02_BODY, "in_progress", ("job_accepted",)),
+]
+DOMAIN_SERVICES = ("metrology", "standards", "certification", "testing")
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+class Platform:
+    def __init__(self):
+        self.broker = PrivateBroker(port=free_port())
+        self.stack = None
+
+    def start(self):
+        self.broker.start()
+        self.stack = DevStack(
+            tempfile.mkdtemp(prefix="qi-faults-"),
+            amqp_uri=self.broker.uri,
+            gateway_port=free_port(),
+            extra_env={"MONGO_DB_PREFIX": f"faults{uuid.uuid4().hex[:6]}_", "ACCESS_TOKEN_SECONDS": "7200",
+                       "RPC_TIMEOUT": "3", "OTEL_TRACES_EXPORTER": "none"},
+        )
+        self.stack.start()
+        return self
+
+    def stop(self):
+        if self.stack is not None:
+            self.stack.stop()
+        self.broker.remove()
+
+    @property
+    def url(self):
+        return self.stack.gateway_url
+
+
+def staff_token(url):
+    while True:
+        try:
+            answer = httpx.post(f"{url}/api/v1/auth/login", timeout=10,
+                                json={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}"})
+            if answer.status_code == 200:
+                return answer.json()["access_token"]
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+
+
+class Submitter(threading.Thread):
+    """Submits until ``count`` submissions were accepted (201), at a steady pace; what is
+    refused or cut off by a fault is simply not accepted, as for a real user who retries."""
+
+    def __init__(self, url, count, per_second):
+        super().__init__(daemon=True)
+        self.url, self.count, self.pause = url, count, 1 / per_second
+        self.accepted = []  # (code, workload index)
+        self.refused = 0
+
+    def run(self):
+        with httpx.Client(base_url=self.url, timeout=15) as client:
+            index = 0
+            while len(self.accepted) < self.count:
+                body = WORKLOAD[index % len(WORKLOAD)][0]
+                try:
+                    answer = client.post("/api/v1/requests", json=body)
+                    if answer.status_code == 201:
+                        self.accepted.append((answer.json()["code"], index % len(WORKLOAD)))
+                        index += 1
+                    else:
+                        self.refused += 1
+                except httpx.HTTPError:
+                    self.refused += 1
+                time.sleep(self.pause)
+
+
+class StationStaff(threading.Thread):
+    """Accepts and dispatches every accepted submission, as the station's staff would,
+    trying again whatever the platform answers while a part is down."""
+
+    def __init__(self, url, submitter):
+        super().__init__(daemon=True)
+        self.url, self.submitter = url, submitter
+        self.done = set()
+        self.stop_when_done = threading.Event()
+
+    def run(self):
+        headers = {"Authorization": f"Bearer {staff_token(self.url)}"}
+        with httpx.Client(base_url=self.url, timeout=15, headers=headers) as client:
+            while True:
+                pending = [code for code, _ in list(self.submitter.accepted) if code not in self.done]
+                if not pending and self.stop_when_done.is_set():
+                    return
+                for code in pending:
+                    if self.dispatch(client, code):
+                        self.done.add(code)
+                time.sleep(0.2)
+
+    @staticmethod
+    def dispatch(client, code):
+        try:
+            seen = client.get(f"/api/v1/station/requests/{code}")
+            if seen.status_code != 200:
+                return False
+            status, version = seen.json()["status"], seen.json()["version"]
+            if status == "submitted":
+                client.post(f"/api/v1/station/requests/{code}/accept", json={"version": version})
+                return False  # read it again, then dispatch
+            if status == "accepted":
+                client.post(f"/api/v1/station/requests/{code}/dispatch", json={"version": version})
+                return False
+            return True  # dispatched or further
+        except (httpx.HTTPError, ValueError, KeyError):
+            return False
+
+
+def break_things(platform, pause):
+    """One fault after another, each healed before the next."""
+    stack = platform.stack
+    for service in DOMAIN_SERVICES:
+        time.sleep(pause)
+        log(f"kill -9 {service}")
+        stack.processes[service].kill()
+        stack.processes[service].wait()
+        stack.processes.pop(service)
+        time.sleep(1)
+        stack.start_service(service)
+    time.sleep(pause)
+    log("restart RabbitMQ")
+    platform.broker.restart()
+    time.sleep(pause)
+    log("restart the Mongo-wire server")
+    stack.restart_mongo()
+    time.sleep(pause)
+    log("kill -9 gateway")
+    stack.processes["gateway"].kill()
+    stack.processes["gateway"].wait()
+    stack.processes.pop("gateway")
+    time.sleep(1)
+    stack.start_service("gateway")
+    stack.wait_healthy(timeout=120)
+    log("all parts healed")
+
+
+def final_states(platform, accepted, timeout):
+    """Wait until every accepted submission is where it should end; the last views."""
+    deadline = time.monotonic() + timeout
+    views = {}
+    with httpx.Client(base_url=platform.url, timeout=15) as client:
+        while True:
+            for code, kind in accepted:
+                expected = WORKLOAD[kind][1]
+                if views.get(code, {}).get("status") == expected:
+                    continue
+                try:
+                    answer = client.get(f"/api/v1/requests/{code}", params={"phone": PHONE})
+                    if answer.status_code == 200:
+                        views[code] = answer.json()
+                except httpx.HTTPError:
+                    pass
+            arrived = sum(views.get(code, {}).get("status") == WORKLOAD[kind][1] for code, kind in accepted)
+            if arrived == len(accepted) or time.monotonic() > deadline:
+                return views
+            log(f"{arrived}/{len(accepted)} at their final state")
+            time.sleep(3)
+
+
+def duplicates(platform, accepted, views):
+    """Requests whose domain work shows more than once, in the event history or on the timeline."""
+    client = pymongo.MongoClient(platform.stack.mongo_uri, serverSelectionTimeoutMS=5000)
+    try:
+        event_log = client[f"{platform.stack.extra_env['MONGO_DB_PREFIX']}gateway"].event_log
+        counted = collections.Counter(
+            (event["request_code"], event["type"])
+            for event in event_log.find({"request_code": {"$in": [code for code, _ in accepted]}},
+                                        {"request_code": 1, "type": 1})
+        )
+    finally:
+        client.close()
+    twice = set()
+    for code, kind in accepted:
+        once = ("request_submitted", *WORKLOAD[kind][2])
+        if any(counted[(code, event)] > 1 for event in once):
+            twice.add(code)
+        timeline = [entry["event"] for entry in views.get(code, {}).get("timeline", [])]
+        if any(timeline.count(event) > 1 for event in WORKLOAD[kind][2]):
+            twice.add(code)
+    return twice
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--submissions", type=int, default=500)
+    parser.add_argument("--per-second", type=float, default=6.0)
+    parser.add_argument("--pause", type=float, default=5.0, help="seconds between faults")
+    parser.add_argument("--settle", type=float, default=300.0, help="seconds allowed to reach final states")
+    args = parser.parse_args(argv)
+
+    platform = Platform()
+    try:
+        log("starting the platform on a private RabbitMQ and nx-27017")
+        platform.start()
+        submitter = Submitter(platform.url, args.submissions, args.per_second)
+        staff = StationStaff(platform.url, submitter)
+        submitter.start()
+        staff.start()
+        break_things(platform, args.pause)
+        submitter.join()
+        log(f"{len(submitter.accepted)} submissions accepted ({submitter.refused} refused or cut off by faults)")
+        staff.stop_when_done.set()
+        staff.join(timeout=args.settle)
+        views = final_states(platform, submitter.accepted, args.settle)
+        reached = [code for code, kind in submitter.accepted
+                   if views.get(code, {}).get("status") == WORKLOAD[kind][1]]
+        twice = duplicates(platform, submitter.accepted, views)
+        submitted = len(submitter.accepted)
+        lost = submitted - len(reached)
+        print(f"submitted {submitted}, completed {len(reached) - len(twice & set(reached))}, "
+              f"lost {lost}, duplicated {len(twice)}", flush=True)
+        if lost or twice:
+            for code, kind in submitter.accepted:
+                if code not in reached or code in twice:
+                    seen = views.get(code, {})
+                    print(f"  {code} {WORKLOAD[kind][0]['item']}: {seen.get('status')} "
+                          f"{[entry['event'] for entry in seen.get('timeline', [])]}")
+            return 1
+        return 0
+    finally:
+        platform.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
