@@ -22,7 +22,7 @@ class AggregateRepository:
         ]
 
     def add(self, aggregate):
-        aggregate.version = self.store.insert(self._document(aggregate), self._envelopes(aggregate))
+        aggregate.version = self.store.insert(self.document_of(aggregate), self._envelopes(aggregate))
         aggregate.new_events.clear()
 
     def get(self, key):
@@ -38,10 +38,11 @@ class AggregateRepository:
         return self.aggregate(**{name: document[name] for name in self._persisted if name in document})
 
     def save(self, aggregate):
-        aggregate.version = self.store.replace(self._document(aggregate), self._envelopes(aggregate))
+        aggregate.version = self.store.replace(self.document_of(aggregate), self._envelopes(aggregate))
         aggregate.new_events.clear()
 
-    def _document(self, aggregate):
+    def document_of(self, aggregate):
+        """The document an aggregate is stored as (without its outbox)."""
         document = {name: getattr(aggregate, name) for name in self._persisted}
         document["_id"] = getattr(aggregate, self.key)
         return document

@@ -44,8 +44,8 @@ class CertificationRepository(AggregateRepository):
         )
         return [certification for certification in candidates if number in certification.standards]
 
-    def _document(self, aggregate):
-        document = super()._document(aggregate)
+    def document_of(self, aggregate):
+        document = super().document_of(aggregate)
         if aggregate.certificate is not None:
             document["certificate"] = dataclasses.asdict(aggregate.certificate)
         return document

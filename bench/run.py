@@ -1,0 +1,260 @@
+"""Benchmarks (issue 8): ``make bench`` or ``python -m bench.run``. Prints a table.
+
+1. Intake: throughput and p50/p99 latency of ``POST /api/v1/requests`` at 1, 8 and 32
+   concurrent clients, beside the same load on a bare nameko ``@http`` endpoint that only
+   publishes one event (bench/ceiling_service.py), measured in the same run.
+2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
+   seen on the request's timeline, p50/p99, at about half the maximum intake rate.
+3. Tracking: ``GET /api/v1/requests/{code}`` latency with 100,000 requests stored (loaded
+   through the gateway's own repository, as intake stores them).
+
+Runs the platform on its own RabbitMQ vhost-free broker URI and nx-27017, like make run.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+import httpx
+import pymongo
+
+from services.common.devstack import CONFIG, ROOT, DevStack, free_port, wait_for
+from tests.unit.fixtures import JL02_BODY
+
+BODY = {**JL02_BODY, "item": "JC03", "details": {"question": "能否检测水中铅含量？"}}
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def load(url, clients, seconds, body=BODY):
+    """Closed-loop load: ``clients`` threads posting as fast as answers come."""
+    latencies, errors = [], 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        nonlocal errors
+        mine = []
+        with httpx.Client(timeout=30) as http:
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                try:
+                    answer = http.post(url, json=body)
+                    ok = answer.status_code == 201
+                except httpx.HTTPError:
+                    ok = False
+                elapsed = time.perf_counter() - started
+                with lock:
+                    if ok:
+                        mine.append(elapsed)
+                    else:
+                        errors += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    duration = time.monotonic() - started
+    return {"rps": len(latencies) / duration, "p50": percentile(latencies, 0.5) * 1000,
+            "p99": percentile(latencies, 0.99) * 1000, "n": len(latencies), "errors": errors}
+
+
+def start_ceiling(amqp_uri, log_dir):
+    port = free_port()
+    env = {**os.environ, "AMQP_URI": amqp_uri, "GATEWAY_PORT": str(port), "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("nameko")), "run", "--config", str(CONFIG), "bench.ceiling_service"],
+        cwd=ROOT, env=env, stdout=open(os.path.join(log_dir, "ceiling.log"), "ab"), stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/api/v1/requests"
+
+    def answers():
+        try:
+            return httpx.post(url, json={}).status_code == 201
+        except httpx.HTTPError:
+            return False
+
+    assert wait_for(answers, timeout=30), "the ceiling service did not start"
+    return process, url
+
+
+def end_to_end(stack, rate, count):
+    """Flows at ``rate``/s: submit, then an automated station accepts and dispatches at
+    once; latency from the submission until the gateway has taken in metrology's
+    ``job_accepted`` (watched in its event log by one poller, so watching adds no load
+    on the gateway)."""
+    token = httpx.post(f"{stack.gateway_url}/api/v1/auth/login",
+                       json={"username": "staff-321322", "password": "demo-staff-321322"}).json()["access_token"]
+    staff = {"Authorization": f"Bearer {token}"}
+    started_at, seen_at = {}, {}
+    client = pymongo.MongoClient(stack.mongo_uri)
+    event_log = client[f"{stack.extra_env['MONGO_DB_PREFIX']}gateway"].event_log
+    watching = threading.Event()
+
+    def watch():
+        while not watching.is_set():
+            pending = [code for code in started_at if code not in seen_at]
+            if pending:
+                for event in event_log.find({"type": "job_accepted", "request_code": {"$in": pending}},
+                                            {"request_code": 1}):
+                    seen_at.setdefault(event["request_code"], time.perf_counter())
+            time.sleep(0.01)
+
+    def one(_):
+        with httpx.Client(base_url=stack.gateway_url, timeout=30) as http:
+            started = time.perf_counter()
+            code = http.post("/api/v1/requests", json=BODY).json()["code"]
+            started_at[code] = started
+            version = http.get(f"/api/v1/station/requests/{code}", headers=staff).json()["version"]
+            accepted = http.post(f"/api/v1/station/requests/{code}/accept", json={"version": version}, headers=staff)
+            http.post(f"/api/v1/station/requests/{code}/dispatch", json={"version": accepted.json()["version"]},
+                      headers=staff)
+            return code
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
+        futures = []
+        for index in range(count):
+            futures.append(pool.submit(one, index))
+            time.sleep(1 / rate)
+        codes = [future.result() for future in futures]
+    deadline = time.monotonic() + 60
+    while len(seen_at) < len(codes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    watching.set()
+    client.close()
+    latencies = [seen_at[code] - started_at[code] for code in codes if code in seen_at]
+    return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000,
+            "n": len(latencies), "missing": len(codes) - len(latencies)}
+
+
+def load_stored_requests(stack, count):
+    """``count`` requests stored as intake stores them, through the gateway's repository."""
+    from services.common.store import MongoDocumentStore
+    from services.gateway.adapters.repository import RequestRepository
+    from services.gateway.domain.model import ServiceRequest
+    from services.gateway.domain.request_code import new_code
+    from services.gateway.reference import reference_data
+
+    catalogue, _ = reference_data()
+    client = pymongo.MongoClient(stack.mongo_uri)
+    database = client[f"{stack.extra_env['MONGO_DB_PREFIX']}gateway"]
+    repository = RequestRepository(MongoDocumentStore(database.requests, database.counters))
+    first_day = datetime(2026, 1, 5, 1, tzinfo=UTC)
+    codes, batch = [], []
+    for index in range(count):
+        moment = first_day + timedelta(days=index // 2000, seconds=index % 2000 * 10)
+        code = str(new_code("321302", moment.date(), index % 2000 + 1))
+        request = ServiceRequest.submit(code, catalogue.item("JC03"), "321302", BODY["enterprise"],
+                                        BODY["contact"], BODY["details"], moment)
+        document = repository.document_of(request)
+        document["version"] = 1
+        batch.append(document)
+        codes.append(code)
+        if len(batch) == 5000:
+            database.requests.insert_many(batch, ordered=False)
+            batch = []
+    if batch:
+        database.requests.insert_many(batch, ordered=False)
+    client.close()
+    return codes
+
+
+def tracking(stack, codes, samples):
+    latencies = []
+    with httpx.Client(base_url=stack.gateway_url, timeout=30) as http:
+        for code in codes[:: max(1, len(codes) // samples)][:samples]:
+            started = time.perf_counter()
+            http.get(f"/api/v1/requests/{code}", params={"phone": BODY["contact"]["phone"]})
+            latencies.append(time.perf_counter() - started)
+    return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000, "n": len(latencies)}
+
+
+def own_vhost():
+    """A vhost of the benchmark's own on the local broker, so nothing else takes its messages."""
+    base = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    vhost = f"qi-bench-{uuid.uuid4().hex[:6]}"
+    subprocess.run(["rabbitmqctl", "add_vhost", vhost], check=True, capture_output=True, timeout=60)
+    subprocess.run(["rabbitmqctl", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True,
+                   capture_output=True, timeout=60)
+    return urlunparse(urlparse(base)._replace(path=f"/{vhost}"))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="QI platform benchmarks")
+    parser.add_argument("--seconds", type=float, default=15, help="per load level")
+    parser.add_argument("--stored", type=int, default=100_000, help="requests stored for the tracking benchmark")
+    args = parser.parse_args(argv)
+
+    var = tempfile.mkdtemp(prefix="qi-bench-")
+    stack = DevStack(var, amqp_uri=own_vhost(), gateway_port=free_port(),
+                     extra_env={"MONGO_DB_PREFIX": f"bench{uuid.uuid4().hex[:6]}_", "LOG_LEVEL": "WARNING",
+                                "OTEL_TRACES_EXPORTER": "none", "ACCESS_TOKEN_SECONDS": "7200"})
+    ceiling = None
+    try:
+        stack.start()
+        ceiling, ceiling_url = start_ceiling(stack.amqp_uri, str(stack.log_dir))
+        intake_url = f"{stack.gateway_url}/api/v1/requests"
+        print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+              f"{platform.platform()}", flush=True)
+        rows = []
+        for clients in (1, 8, 32):
+            load(ceiling_url, clients, 3)  # warm up
+            bare = load(ceiling_url, clients, args.seconds)
+            load(intake_url, clients, 3)
+            ours = load(intake_url, clients, args.seconds)
+            rows.append((clients, bare, ours))
+        print("\nintake POST /api/v1/requests vs a bare nameko @http endpoint that publishes one event")
+        print(f"{'clients':>7} | {'ceiling rps':>11} {'p50 ms':>7} {'p99 ms':>7} | {'intake rps':>10} {'p50 ms':>7} "
+              f"{'p99 ms':>7} | {'share':>5}")
+        for clients, bare, ours in rows:
+            print(f"{clients:>7} | {bare['rps']:>11.0f} {bare['p50']:>7.1f} {bare['p99']:>7.1f} | {ours['rps']:>10.0f} "
+                  f"{ours['p50']:>7.1f} {ours['p99']:>7.1f} | {ours['rps'] / bare['rps']:>5.0%}")
+        best = max(ours["rps"] for _, _, ours in rows)
+        # A flow is four writes through the gateway (submit, read, accept, dispatch):
+        # half the best intake rate, shared by the four, is half of what the gateway takes.
+        rate = max(1.0, best / 2 / 4)
+        e2e = end_to_end(stack, rate, int(max(100, rate * 20)))
+        print(f"\nend to end at {rate:.0f} flows/s (half the gateway's best write rate over the flow's 4 writes), "
+              f"n={e2e['n']}, missing {e2e['missing']}: submit → accepted and dispatched → job_accepted taken in "
+              f"by the gateway: p50 {e2e['p50']:.0f} ms, p99 {e2e['p99']:.0f} ms")
+        started = time.monotonic()
+        codes = load_stored_requests(stack, args.stored)
+        print(f"\nloaded {len(codes):,} stored requests in {time.monotonic() - started:.0f} s")
+        track = tracking(stack, codes, 500)
+        print(f"tracking GET /api/v1/requests/{{code}} with {len(codes):,} stored, n={track['n']}: "
+              f"p50 {track['p50']:.1f} ms, p99 {track['p99']:.1f} ms")
+        return 0
+    finally:
+        if ceiling is not None:
+            ceiling.terminate()
+            try:
+                ceiling.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # it had nothing to finish; do not wait longer
+                ceiling.kill()
+        stack.stop()
+        vhost = urlparse(stack.amqp_uri).path.lstrip("/")
+        subprocess.run(["rabbitmqctl", "delete_vhost", vhost], check=False, capture_output=True, timeout=60)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
