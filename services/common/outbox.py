@@ -184,7 +184,7 @@ class OutboxRelay(DependencyProvider):
             except InvalidEnvelope:
                 log.error("dropping malformed envelope from outbox: %r", envelope)
             sent_ids.add(envelope["event_id"])
-        self._mark_sent(collection, document_id, sent_ids)
+        self._mark_sent(collection, document_id, sent_ids, claimed=document)
         return len(sent_ids)
 
     def _publish(self, envelope):
@@ -195,16 +195,19 @@ class OutboxRelay(DependencyProvider):
             self.publisher.publish(envelope, exchange=self.exchange, routing_key=key, headers=headers)
         metrics.event_published(envelope)
 
-    def _mark_sent(self, collection, document_id, sent_ids, attempts=5):
+    def _mark_sent(self, collection, document_id, sent_ids, claimed=None, attempts=5):
         """Flag confirmed envelopes as sent and release the claim.
 
         The write is conditional on the document's version so a concurrent state change
         is never overwritten; on a conflict the document is re-read and marked again.
+        The first try uses the document as claimed (usually nothing changed since).
         """
+        document = claimed
         for _ in range(attempts):
-            document = collection.find_one({"_id": document_id}, {"outbox": 1, "version": 1})
             if document is None:
-                return
+                document = collection.find_one({"_id": document_id}, {"outbox": 1, "version": 1})
+                if document is None:
+                    return
             outbox = [
                 {**entry, "sent": entry["sent"] or entry["envelope"]["event_id"] in sent_ids}
                 for entry in document.get("outbox", [])
@@ -221,5 +224,6 @@ class OutboxRelay(DependencyProvider):
             )
             if result.matched_count:
                 return
+            document = None  # changed since: read it again
         log.warning("could not mark outbox of %s; its events will be sent again", document_id)
 

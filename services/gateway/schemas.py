@@ -161,6 +161,11 @@ def details_schema(item):
     return _schema_from_specs(item.code, item.fields)()
 
 
+# Building a schema copies all its fields: the hot path keeps one instance (marshmallow
+# schemas hold no state between loads).
+_SUBMISSION = SubmissionSchema()
+
+
 @dataclass
 class Submission:
     items: list  # catalogue Items, in the order given
@@ -175,7 +180,7 @@ def load_submission(body, catalogue, stations):
     at once (the same structure as the body)."""
     errors = {}
     try:
-        form = SubmissionSchema().load(body)
+        form = _SUBMISSION.load(body)
     except ValidationError as exc:
         errors = exc.messages
         form = None
