@@ -19,7 +19,7 @@ run: install
 	$(PY) -m services.common.devstack
 
 test: install
-	$(VENV)/bin/ruff check services tests
+	$(VENV)/bin/ruff check services tests bench
 	$(PY) -m pytest -m "not browser"
 	# Playwright drives Chromium from its own event loop, so these run without eventlet.
 	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser --suppress-nameko-eventlet-notification
@@ -31,7 +31,7 @@ faults: install
 	$(PY) -m tests.faults.suite
 
 lint: install
-	$(VENV)/bin/ruff check services tests
+	$(VENV)/bin/ruff check services tests bench
 
 clean:
 	rm -rf var test-artifacts

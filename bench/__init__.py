@@ -1,0 +1,1 @@
+"""Benchmarks and the simulated request histories they (and some tests) run on."""

@@ -144,6 +144,8 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "ACCESS_TOKEN_SECONDS": "7200",
                    # recall checks every second, so a due reminder shows up while a test waits
                    "RECALL_CHECK_SECONDS": "1",
+                   # and the service-level clock's timer, so an overdue request is flagged at once
+                   "SLA_CHECK_SECONDS": "1",
                    # Every e2e test runs traced: spans are JSON lines in each service's log
                    # (tests/e2e/test_observability.py reads them), written within 0.1 s.
                    "OTEL_TRACES_EXPORTER": "console", "OTEL_BSP_SCHEDULE_DELAY": "100",

@@ -256,11 +256,8 @@ def test_the_operations_guide_is_linked_from_the_readme():
 def test_every_python_command_in_the_guide_names_a_module_of_the_platform():
     modules = set(re.findall(r"python -m ([\w.]+)", GUIDE.read_text()))
     assert {"services.common.probe", "services.common.dead_letters", "services.gateway.metrics"} <= modules
-    # The metrics read model arrives with issue 7; its command is announced, marked as such.
-    announced = {"services.gateway.metrics"}
-    for module in modules - announced:
+    for module in modules:
         assert (ROOT / Path(*module.split("."))).with_suffix(".py").is_file(), module
-    assert "*Arrives with the metrics read model (issue 7).*" in GUIDE.read_text()
 
 
 def test_every_repository_path_the_guide_names_exists():

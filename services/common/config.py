@@ -37,6 +37,12 @@ DEFAULTS = {
     "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
     # How often metrology looks for instruments whose verification falls due (recall).
     "RECALL_CHECK_SECONDS": "3600",
+    # How often the gateway looks for requests whose service-level clock is at risk
+    # (due today) or breached (past the due day); each is announced once per due date.
+    "SLA_CHECK_SECONDS": "300",
+    # The working-day calendar of the service-level clock: "builtin" (the shipped 2025-2026
+    # State Council schedule) or the path of a JSON file in the same format.
+    "WORKING_CALENDAR": "builtin",
 }
 
 ENV_NAMES = tuple(DEFAULTS)

@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from ..common.domain import InvalidTransition, RuleViolated
 from .auth import Unauthenticated
 from .domain.access import Forbidden
-from .domain.model import MissingReason
+from .domain.model import InvalidRating, MissingReason
 from .domain.request_code import MalformedCode, WrongCheckCharacter
 from .handlers import RequestNotFound, StaleRequest
 from .messages import MESSAGES, localize, message, negotiate_language
@@ -69,6 +69,7 @@ MAPPED_ERRORS = {
     WerkzeugNotFound: (404, "not_found"),
     InvalidTransition: (409, "invalid_transition"),
     EnterpriseNotFound: (404, "enterprise_not_found"),
+    InvalidRating: (422, "validation_failed"),
 }
 
 # exception class name raised in a domain service → (HTTP status, error code)

@@ -22,6 +22,7 @@ from .domain.model import (
     ServiceRequest,
 )
 from .domain.request_code import parse_code
+from .reference import reference_data, working_calendar
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ STATION_STEPS = {
     "dispatch": lambda request, actor, now, **_: request.dispatch(actor, now),
     "reassign": lambda request, actor, now, station=None, reason=None, **_: request.reassign(
         actor, now, station, reason),
+    "answer_rectification": lambda request, actor, now, answer=None, **_: request.answer_rectification(
+        actor, now, answer),
 }
 
 
@@ -160,6 +163,15 @@ def enterprise_step(requests, code, principal, phone, step, now, text=None):
         request.supplement(actor, now, text)
     else:
         request.cancel(actor, now, text)
+    return _save_or_stale(requests, request)
+
+
+def rate_request(requests, code, principal, phone, level, comment, now):
+    """好差评: the enterprise rates its completed request once (by contact phone or signed in)."""
+    request = requests.get(str(parse_code(code)))
+    if request is None or not is_the_enterprise(request, principal, phone):
+        raise RequestNotFound(code)
+    request.rate(now, level, comment)
     return _save_or_stale(requests, request)
 
 
@@ -229,8 +241,9 @@ def _may_see(principal, found):
     return may_see_request(principal, found.station, domain, found.enterprise["uscc"])
 
 
-def project_domain_event(requests, envelope):
-    """Show a domain service's event on the request's timeline. True if it changed it."""
+def project_domain_event(requests, envelope, catalogue=None, calendar=None):
+    """Show a domain service's event on the request's timeline. True if it changed it.
+    An event that completes the request stops its service-level clock."""
     return change_request(
         requests,
         envelope["request_code"],
@@ -240,8 +253,42 @@ def project_domain_event(requests, envelope):
             envelope["source"],
             envelope["occurred_at"],
             envelope["data"],
+            clock=clock_of(request, catalogue, calendar),
         ),
     )
+
+
+def clock_of(request, catalogue=None, calendar=None):
+    """The service-level clock of a request's item on the working-day calendar."""
+    catalogue = catalogue or reference_data()[0]
+    return sla.Clock(catalogue.item(request.item).committed_days, calendar or working_calendar())
+
+
+# -- the service-level clock's alerts and the ratings' rectifications ---------------------
+def check_service_levels(requests, codes, now, catalogue=None, calendar=None):
+    """Flag each of these requests at risk or breached if its clock says so (once per
+    due date); the codes are candidates, the request itself decides. Returns the codes
+    flagged now."""
+    flagged = []
+    for code in codes:
+        try:
+            if change_request(requests, code, lambda request: request.check_service_level(
+                    clock_of(request, catalogue, calendar), now)):
+                flagged.append(code)
+        except UnknownRequest:
+            log.warning("service-level candidate %s is not a request", code)
+    return flagged
+
+
+RECTIFICATION_STATES = ("open", "answered")
+
+
+def rectifications(requests, station=None, state="open", limit=200):
+    """Poor ratings (1-2) and the station's answers, newest rating first."""
+    query = {"rectification.state": state}
+    if station:
+        query["station"] = station
+    return requests.find(query, sort=[("rating.rated_at", -1)], limit=limit)
 
 
 def change_request(requests, code, change, attempts=5):

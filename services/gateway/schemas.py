@@ -351,6 +351,14 @@ class RequestViewSchema(Schema):
     result = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
     cancellable = fields.Boolean()
+    # the stopped clock and 好差评 (issue 7)
+    completed_at = fields.String(allow_none=True)
+    service_level = fields.Dict(allow_none=True, metadata={
+        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (1/0)"})
+    can_rate = fields.Boolean(metadata={"description": "completed and not yet rated"})
+    rating = fields.Dict(allow_none=True, metadata={"description": "level 1-5, comment, rated_at"})
+    rectification = fields.Dict(allow_none=True, metadata={
+        "description": "after a rating of 1-2: state open/answered, the station's answer"})
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
     # a multi-item submission
     children = fields.List(fields.Nested(ChildSummarySchema))
@@ -389,7 +397,7 @@ class QueueFiltersSchema(FormSchema):
     station = text(6, required=False)
     status = text(30, required=False, choices=[
         "submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress", "completed",
-        "cancelled"])
+        "rated", "cancelled"])
     item = text(10, required=False)
     domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
     due = text(10, required=False, choices=list(QUEUE_DUE))
@@ -417,12 +425,19 @@ class ReassignSchema(StationStepSchema):
     reason = text(500)
 
 
+class AnswerRectificationSchema(StationStepSchema):
+    """The station's answer to a poor rating (整改): what it found and what it changed."""
+
+    answer = text(2000)
+
+
 STATION_STEP_SCHEMAS = {
     "accept": StationStepSchema,
     "reject": RejectSchema,
     "request-material": RequestMaterialSchema,
     "dispatch": StationStepSchema,
     "reassign": ReassignSchema,
+    "answer-rectification": AnswerRectificationSchema,
 }
 
 

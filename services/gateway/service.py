@@ -14,6 +14,7 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
+from .adapters import metrics_store
 from .adapters.actor import SignedInActor
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
@@ -25,6 +26,7 @@ from .api import (
     auth,
     certification,
     console,
+    dashboard,
     docs,
     events,
     health,
@@ -33,12 +35,15 @@ from .api import (
     lab,
     monitoring,
     pages,
+    ratings,
+    sla,
     standards,
     station,
     verify,
 )
 from .errors import ServiceUnavailable
 from .renewals import RenewalRepository
+from .service_levels import metrics_repository as metrics_read_model
 
 
 def request_store(database):
@@ -62,11 +67,13 @@ def notice_store(database):
 
 
 def create_indexes(database):
-    request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)])
+    request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)],
+                                           [("rectification.state", 1)])
     group_store(database).ensure_indexes()
     renewal_store(database).ensure_indexes([("uscc", 1)])
     EventLog(database.event_log).ensure_indexes()
     NoticeBoard(notice_store(database)).ensure_indexes()
+    metrics_store.create_indexes(database)
 
 
 class GatewayService(
@@ -74,6 +81,8 @@ class GatewayService(
     auth.AuthApi,
     intake.IntakeApi,
     station.StationApi,
+    ratings.RatingsApi,
+    sla.ServiceLevelsApi,
     lab.LabApi,
     instruments.InstrumentApi,
     certification.CertificationApi,
@@ -81,6 +90,7 @@ class GatewayService(
     verify.VerifyApi,
     pages.Pages,
     console.Console,
+    dashboard.Dashboard,
     docs.ApiDocs,
     events.EventConsumers,
     monitoring.PrometheusMetrics,
@@ -115,6 +125,10 @@ class GatewayService(
     @property
     def notices(self):
         return NoticeBoard(notice_store(self.db))
+
+    @property
+    def metrics_repository(self):
+        return metrics_read_model(self.db)
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

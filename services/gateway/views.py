@@ -12,6 +12,7 @@ from .domain.model import (
     ACCEPTED,
     AWAITING_ENTERPRISE,
     CANCELLABLE,
+    COMPLETED,
     DISPATCHED,
     IN_PROGRESS,
     SUBMITTED,
@@ -52,10 +53,29 @@ def request_view(request, catalogue, stations, lang, notices=()):
         "result": request.result,
         "material_request": _material_request(request),
         "cancellable": request.status in CANCELLABLE,
+        **service_level_view(request),
         "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
         "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
+
+
+def service_level_view(request):
+    """The stopped clock, and 好差评: the rating, and the station's answer to a poor one."""
+    return {
+        "completed_at": request.completed_at,
+        "service_level": request.service_level,
+        "can_rate": request.status == COMPLETED,
+        "rating": request.rating,
+        "rectification": _rectification(request.rectification),
+    }
+
+
+def _rectification(rectification):
+    if not rectification:
+        return None
+    shown = ("state", "opened_at", "answer", "answered_at")
+    return {key: rectification.get(key) for key in shown}
 
 
 def _material_request(request):

@@ -45,8 +45,11 @@ CLASSES = {
     "me": SIGNED_IN,
     "my_requests": ENTERPRISE_ONLY,
     "track": TRACKING, "own_document": TRACKING,
-    "supplement": ENTERPRISE_ACTION, "cancel": ENTERPRISE_ACTION,
+    "supplement": ENTERPRISE_ACTION, "cancel": ENTERPRISE_ACTION, "rate": ENTERPRISE_ACTION,
     "station_queue": STATION_READ, "station_request": STATION_READ,
+    # service levels: managers city-wide, staff their own station (asked here for 321322's)
+    "service_metrics": STATION_READ, "service_metrics_csv": STATION_READ, "overdue_requests": STATION_READ,
+    "rectifications": STATION_READ,
     "station_step": STATION_ACT,
     "set_verification_period": ADMIN_ONLY,
     **{name: "operator:metrology" for name in (
@@ -157,8 +160,10 @@ def _world(api, stack):
 PARAMS = {"code": None, "number": "SQJL-2026-999999", "type_id": "no-such-type", "standard_id": "RS-NONE",
           "step": "start"}
 BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "cancel": {"reason": "不办了"},
+          "rate": {"level": 5},
           "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"}}
-QUERIES = {"station_queue": {"station": "321322"}}
+QUERIES = {name: {"station": "321322"} for name in (
+    "station_queue", "service_metrics", "service_metrics_csv", "overdue_requests", "rectifications")}
 
 
 def url_of(rule, code, handler):

@@ -34,7 +34,8 @@ class CertificationApi:
     @json_endpoint
     def certification_application(self, request, code):
         require_operator(request, "certification")
-        return self.call_service("certification", "get_certification", str(parse_code(code)))
+        code = str(parse_code(code))
+        return self.with_due_date(code, self.call_service("certification", "get_certification", code))
 
     @http("POST", f"{APPLICATIONS}/review")
     @json_endpoint

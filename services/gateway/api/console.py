@@ -41,7 +41,7 @@ class Console:
     @http("GET", "/staff/login")
     @page_endpoint
     def console_login_page(self, request):
-        return render(request, "staff_login.html", problem=None, username="")
+        return render(request, "staff_login.html", problem=None, username="", after=_after(request))
 
     @http("POST", "/staff/login")
     @page_endpoint
@@ -52,10 +52,11 @@ class Console:
         if account is None:
             check_unknown_user_password(password)
         elif account.active and account.role in CONSOLE_ROLES and password_matches(account.password_hash, password):
-            response = redirect(_with_lang("/staff", request), code=303)
+            response = redirect(_with_lang(_after(request), request), code=303)
             _set_session(response, self.tokens_for(account))
             return response
-        return render(request, "staff_login.html", status=401, problem="bad_credentials", username=username)
+        return render(request, "staff_login.html", status=401, problem="bad_credentials", username=username,
+                      after=_after(request))
 
     @http("POST", "/staff/logout")
     @page_endpoint
@@ -80,10 +81,12 @@ class Console:
             filters, queue = {}, None
             problem = "forbidden" if isinstance(exc, Forbidden) else "validation_failed"
         catalogue, stations = reference_data()
+        rectifications = self.rectifications_for(session.principal, queue["station"]["division"], "open", lang) \
+            if queue else []
         return session.finish(render(
             request, "staff_queue.html", status=200 if problem is None else 400, session=session,
             queue=queue, filters=filters, problem=problem, catalogue=catalogue,
-            stations=list(stations.by_division.values()),
+            stations=list(stations.by_division.values()), rectifications=rectifications,
         ))
 
     @http("GET", "/staff/requests/<string:code>")
@@ -184,8 +187,9 @@ class ConsoleSession:
             _set_session(response, self.renewed)
         return response
 
-    def to_login(self, request):
-        return redirect(_with_lang("/staff/login", request), code=303)
+    def to_login(self, request, after=None):
+        target = f"/staff/login?{urlencode({'after': after})}" if after in AFTER_LOGIN else "/staff/login"
+        return redirect(_with_lang(target, request), code=303)
 
 
 def _set_session(response, tokens):
@@ -193,9 +197,20 @@ def _set_session(response, tokens):
         response.set_cookie(name, value, httponly=True, samesite="Strict", path="/")
 
 
+# Where a sign-in may lead: the console's own pages only (never a URL from elsewhere).
+AFTER_LOGIN = ("/staff", "/dashboard")
+
+
+def _after(request):
+    after = request.values.get("after")
+    return after if after in AFTER_LOGIN else "/staff"
+
+
 def _lang_param(request):
     return {"lang": "en"} if page_language(request) == "en" else {}
 
 
 def _with_lang(path, request):
-    return f"{path}?lang=en" if page_language(request) == "en" else path
+    if page_language(request) != "en":
+        return path
+    return f"{path}{'&' if '?' in path else '?'}lang=en"

@@ -1,8 +1,8 @@
-"""The gateway's event consumers: the event log, the tracking projection, auto-dispatch."""
+"""The gateway's event consumers: the event log, the tracking projection, the metrics."""
 
 
 from ...common.consumer import PermanentFailure, consume_event
-from .. import handlers
+from .. import handlers, service_levels
 from ..adapters.event_log import EventLog
 from ..reference import reference_data
 
@@ -22,6 +22,12 @@ class EventConsumers:
     @consume_event("gateway", "#")
     def log_gateway_event(self, envelope):
         EventLog(self.db.event_log).record(envelope)
+
+    @consume_event("gateway", "#")
+    def project_service_levels(self, envelope):
+        """Keep the managers' metrics read model up to date (a queue of its own, so a
+        failure here never holds up the event log)."""
+        service_levels.project(self.metrics_repository, envelope)
 
     @consume_event("metrology", "#")
     def on_metrology_event(self, envelope):

@@ -29,7 +29,7 @@ class LabApi:
     @json_endpoint
     def metrology_job(self, request, code):
         require_operator(request, "metrology")
-        return self.call_service("metrology", "get_job", code)
+        return self.with_due_date(code, self.call_service("metrology", "get_job", code))
 
     @http("POST", "/api/v1/metrology/jobs/<string:code>/<string:step>")
     @json_endpoint
@@ -40,7 +40,7 @@ class LabApi:
     @json_endpoint
     def testing_job(self, request, code):
         require_operator(request, "testing")
-        return self.call_service("testing", "get_job", code)
+        return self.with_due_date(code, self.call_service("testing", "get_job", code))
 
     @http("POST", "/api/v1/testing/jobs/<string:code>/<string:step>")
     @json_endpoint

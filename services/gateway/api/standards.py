@@ -71,7 +71,8 @@ class StandardsApi:
     @json_endpoint
     def standards_case(self, request, code):
         require_operator(request, "standards")
-        return self.call_service("standards", "get_case", str(parse_code(code)))
+        code = str(parse_code(code))
+        return self.with_due_date(code, self.call_service("standards", "get_case", code))
 
     @http("POST", f"{CASES}/review")
     @json_endpoint

@@ -29,7 +29,7 @@ from ..views import queue_row, staff_view, station_summary
 
 QUEUE = "/api/v1/station/requests"
 STEPS = {"accept": "accept", "reject": "reject", "request-material": "request_material",
-         "dispatch": "dispatch", "reassign": "reassign"}
+         "dispatch": "dispatch", "reassign": "reassign", "answer-rectification": "answer_rectification"}
 
 
 class StationApi:
@@ -64,12 +64,13 @@ class StationApi:
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(
-        "A station's step: accept, reject, request-material (补正), dispatch, reassign",
+        "A station's step: accept, reject, request-material (补正), dispatch, reassign, answer-rectification",
         tags=["station"], auth="bearer", body={"type": "object", "properties": {
             "version": {"type": "integer"}, "reason": {"type": "string"}, "note": {"type": "string"},
-            "station": {"type": "string"}}, "required": ["version"]},
+            "station": {"type": "string"}, "answer": {"type": "string"}}, "required": ["version"]},
         responses={200: StaffRequestViewSchema}, errors=[400, 401, 403, 404, 409, 422],
-        description="`version` is the version the person saw; 409 `stale_request` carries `current`.",
+        description="`version` is the version the person saw; 409 `stale_request` carries `current`. "
+        "`answer-rectification` answers a rating of 1-2 (整改) with `answer`; the enterprise reads it.",
     )
     @json_endpoint
     def station_step(self, request, code, step):

@@ -1,10 +1,16 @@
 """A service request as the enterprise sees it (DESIGN §4), in plain Python.
 
-``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed``;
+``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed → rated``;
 ``awaiting_enterprise`` (补正: the station asked for material; the clock pauses) from
 ``submitted`` or ``accepted`` and back again when the enterprise answers; ``cancelled``
 by the enterprise before dispatch; a domain service may decline a dispatched request,
 which returns it to the station (``accepted``).
+
+The service-level clock (``sla.py``) starts at acceptance and stops at completion, when
+its reading is kept and announced (``request_completed``); while it runs, the timer asks
+the request to flag itself at risk or breached, once per due date. After completion the
+enterprise rates the service once (好差评, five levels); a rating of 1 or 2 opens a
+rectification (整改) the station must answer, and the enterprise reads the answer.
 
 Every transition appends a timeline entry — the audit trail: who (name and role), when,
 from which status to which, and why — and records a domain event; the repository
@@ -17,7 +23,9 @@ remembers which event ids it applied and never moves the status backwards.
 
 from dataclasses import dataclass, field
 
+from ...common.clock import china_date
 from ...common.domain import DomainEvent, InvalidTransition
+from . import sla
 
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
@@ -25,9 +33,11 @@ REJECTED = "rejected"
 DISPATCHED = "dispatched"
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
+RATED = "rated"  # 好差评: the enterprise rated the completed service
 CANCELLED = "cancelled"
 AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for material
-ALL_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, REJECTED, DISPATCHED, IN_PROGRESS, COMPLETED, CANCELLED)
+ALL_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, REJECTED, DISPATCHED, IN_PROGRESS, COMPLETED, RATED,
+                CANCELLED)
 
 TRANSITIONS = {
     SUBMITTED: {ACCEPTED, REJECTED, CANCELLED, AWAITING_ENTERPRISE},
@@ -35,6 +45,7 @@ TRANSITIONS = {
     AWAITING_ENTERPRISE: {SUBMITTED, ACCEPTED, CANCELLED},
     DISPATCHED: {IN_PROGRESS, COMPLETED},
     IN_PROGRESS: {COMPLETED},
+    COMPLETED: {RATED},
 }
 
 # Where the station holds a request (it may still be reassigned to another station, and
@@ -43,7 +54,14 @@ AT_STATION = (SUBMITTED, ACCEPTED, AWAITING_ENTERPRISE)
 CANCELLABLE = AT_STATION
 
 # How far along the happy path a status is, so a late event never moves a request back.
-PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4}
+PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4, RATED: 5}
+
+# Where the service-level clock runs (not before acceptance, not while paused, not once done).
+CLOCK_RUNNING = (ACCEPTED, DISPATCHED, IN_PROGRESS)
+
+# 好差评: five levels, 4 and 5 are good; 1 and 2 open a rectification the station answers.
+RATING_LEVELS = (1, 2, 3, 4, 5)
+RECTIFY_AT_OR_BELOW = 2
 
 # Domain events the tracking view shows, and the status each one means (None: shown on
 # the timeline, the status stays, e.g. a correction, a recall, or a certificate's life
@@ -116,6 +134,13 @@ class ServiceRequest:
     # the clock's pauses while waiting for the enterprise: [{"from": iso, "to": iso | None}]
     pauses: list = field(default_factory=list)
     dispatches: int = 0  # counts dispatches: a declined request may be dispatched again
+    # the stopped clock: when the work was completed and what the clock read then
+    completed_at: str | None = None
+    service_level: dict | None = None  # {committed_days, due_date, turnaround_days, on_time}
+    # the clock's alerts, each with the due date it was raised for: {"sla_at_risk": iso, ...}
+    sla_alerts: dict = field(default_factory=dict)
+    rating: dict | None = None  # {"level", "comment", "rated_at"}
+    rectification: dict | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
     applied_events: list = field(default_factory=list)
     version: int = 0
     new_events: list = field(default_factory=list)
@@ -148,7 +173,8 @@ class ServiceRequest:
     def accept(self, actor, now):
         self._move_to(ACCEPTED, now, actor)
         self.accepted_at = self.accepted_at or now.isoformat()
-        self.new_events.append(DomainEvent("request_accepted", {**self.summary(), "accepted_at": self.accepted_at}))
+        self.new_events.append(DomainEvent("request_accepted", {**self.summary(), "accepted_at": self.accepted_at,
+                                                                "submitted_at": self.submitted_at}))
 
     def reject(self, actor, now, reason):
         self._move_to(REJECTED, now, actor, reason=_required(reason))
@@ -205,9 +231,10 @@ class ServiceRequest:
         self.new_events.append(DomainEvent("request_cancelled", {**self.summary(), "reason": reason}))
 
     # -- projection of the domain services' events -------------------------------------
-    def apply_domain_event(self, event_id, event_type, source, occurred_at, data):
+    def apply_domain_event(self, event_id, event_type, source, occurred_at, data, clock=None):
         """Show a domain service's event on this request. False if it was already shown
-        or is not one the tracking view follows."""
+        or is not one the tracking view follows. An event that completes the request
+        stops the ``clock`` (an ``sla.Clock``) at the moment the service finished."""
         if event_id in self.applied_events or event_type not in PROJECTED_EVENTS:
             return False
         self.applied_events.append(event_id)
@@ -219,6 +246,8 @@ class ServiceRequest:
         target = PROJECTED_EVENTS[event_type]
         if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
             self.status = entry["status"] = target
+            if target == COMPLETED:
+                self._stop_clock(occurred_at, clock)
         self.timeline.append(entry)
         self.timeline.sort(key=lambda each: each["at"])
         if target == COMPLETED and isinstance(data.get("result"), dict):
@@ -228,6 +257,56 @@ class ServiceRequest:
         elif data.get("replaces") and self.result:
             self.result = _with_new_version(self.result, data["replaces"], _document_number(data))
         return True
+
+    def _stop_clock(self, completed_at, clock):
+        self.completed_at = completed_at
+        self.service_level = clock.reading(self, completed_at) if clock is not None else None
+        self.new_events.append(DomainEvent("request_completed", {
+            **self.summary(), "accepted_at": self.accepted_at, "completed_at": completed_at,
+            **(self.service_level or {})}))
+
+    # -- the service-level clock's alerts ------------------------------------------------
+    def check_service_level(self, clock, now):
+        """Flag the request at risk (due today) or breached (past its due day), once for
+        each due date: a due date moved by a pause is flagged afresh. The clock runs only
+        between acceptance and completion, and not while paused. True if flagged now."""
+        if self.status not in CLOCK_RUNNING:
+            return False
+        due = clock.due(self)
+        alert = sla.alert_for(due, china_date(now))
+        if alert is None or self.sla_alerts.get(alert) == due.isoformat():
+            return False
+        self.sla_alerts = {**self.sla_alerts, alert: due.isoformat()}
+        self._record(alert, now, {"role": "system", "name": "system"}, details={"due": due.isoformat()},
+                     from_status=self.status)
+        self.new_events.append(DomainEvent(alert, {**self.summary(), "due_date": due.isoformat(),
+                                                   "flagged_at": now.isoformat()}))
+        return True
+
+    # -- 好差评: the enterprise rates, the station answers a poor rating ------------------
+    def rate(self, now, level, comment=None):
+        """The enterprise rates the completed service, once."""
+        if level not in RATING_LEVELS:
+            raise InvalidRating(level)
+        actor = {"role": "enterprise", "name": self.enterprise["name"]}
+        self._move_to(RATED, now, actor, reason=comment or None, details={"level": level}, event="rated")
+        self.rating = {"level": level, "comment": comment or None, "rated_at": now.isoformat()}
+        rectify = level <= RECTIFY_AT_OR_BELOW
+        if rectify:
+            self.rectification = {"state": "open", "opened_at": now.isoformat(), "answer": None}
+        self.new_events.append(DomainEvent("request_rated", {
+            **self.summary(), "level": level, "comment": comment or None, "rated_at": now.isoformat(),
+            "completed_at": self.completed_at, "rectification": int(rectify)}))
+
+    def answer_rectification(self, actor, now, answer):
+        """The station answers a poor rating: what it found and what it changed."""
+        if not self.rectification or self.rectification.get("state") != "open":
+            raise InvalidTransition(self.code, self.status, "rectification_answered")
+        self.rectification = {**self.rectification, "state": "answered", "answer": _required(answer),
+                              "answered_at": now.isoformat(), "answered_by": actor.get("name")}
+        self._record("rectification_answered", now, actor, reason=answer, from_status=self.status)
+        self.new_events.append(DomainEvent("rectification_answered", {
+            **self.summary(), "answered_at": now.isoformat(), "completed_at": self.completed_at}))
 
     def _declined(self, event_id, source, occurred_at, data):
         """The domain service will not take the work: back to the station's queue."""
@@ -268,6 +347,10 @@ class ServiceRequest:
 
 class MissingReason(ValueError):
     """A rejection, a 补正 request, a reassignment or an answer needs words."""
+
+
+class InvalidRating(ValueError):
+    """A rating is one of the five levels 1-5."""
 
 
 def _required(text):

@@ -2,31 +2,98 @@
 
 The clock starts at acceptance (受理) and counts the item's committed working days on
 the working-day calendar; it pauses while the station waits for the enterprise (补正)
-— each paused working day moves the due date by one — and stops at completion.
+— each paused working day moves the due date by one — and stops at completion, when
+its reading is kept: the due date, the working days the request took and whether it
+was on time.
+
+A request is *at risk* once less than one working day is left, i.e. from the start of
+its due day (the due day is always a working day), and *breached* from the start of the
+day after. Both are about the clock running: a paused or finished request is neither.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ...common.clock import china_date
+
+AT_RISK = "sla_at_risk"
+BREACHED = "sla_breached"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The clock of one service item: its committed working days on a calendar."""
+
+    committed_days: int
+    calendar: object
+
+    def due(self, request, today=None):
+        return due_date(request.accepted_at, self.committed_days, self.calendar, request.pauses, today)
+
+    def reading(self, request, completed_at):
+        return reading_at_completion(request.accepted_at, completed_at, self.committed_days, self.calendar,
+                                     request.pauses)
 
 
 def due_date(accepted_at, committed_days, calendar, pauses=(), today=None):
     """The committed completion day, or None before acceptance.
 
-    ``pauses`` are {"from": iso, "to": iso or None}; an open pause runs until ``today``.
+    ``pauses`` are {"from": iso, "to": iso or None}; an open pause runs until ``today``
+    (with ``today`` None it counts nothing: the due date as it stood when the pause began).
     Pauses before acceptance do not count: the clock had not started.
     """
     if not accepted_at:
         return None
     accepted = datetime.fromisoformat(accepted_at)
     due = calendar.add_working_days(china_date(accepted), committed_days)
+    paused = paused_working_days(accepted, pauses, calendar, today)
+    return calendar.add_working_days(due, paused) if paused else due
+
+
+def paused_working_days(accepted, pauses, calendar, today=None):
+    """Working days the clock stood still after acceptance (see :func:`due_date`)."""
     paused = 0
     for pause in pauses:
         start = max(datetime.fromisoformat(pause["from"]), accepted)
         end_day = china_date(datetime.fromisoformat(pause["to"])) if pause.get("to") else today
         if end_day is not None:
             paused += calendar.working_days_between(china_date(start), end_day)
-    return calendar.add_working_days(due, paused) if paused else due
+    return paused
+
+
+def turnaround_days(accepted_at, completed_at, calendar, pauses=()):
+    """Working days from acceptance to completion, less the paused ones; the day of
+    acceptance does not count (as for the due date), so same-day work takes 0 days."""
+    if not accepted_at or not completed_at:
+        return None
+    accepted = datetime.fromisoformat(accepted_at)
+    days = calendar.working_days_between(china_date(accepted), china_date(datetime.fromisoformat(completed_at)))
+    return max(days - paused_working_days(accepted, pauses, calendar), 0)
+
+
+def reading_at_completion(accepted_at, completed_at, committed_days, calendar, pauses=()):
+    """What the stopped clock says: kept on the request and announced with its completion.
+
+    On time means completed on or before the due day."""
+    due = due_date(accepted_at, committed_days, calendar, pauses)
+    completed_day = china_date(datetime.fromisoformat(completed_at))
+    return {
+        "committed_days": committed_days,
+        "due_date": due.isoformat() if due else None,
+        "turnaround_days": turnaround_days(accepted_at, completed_at, calendar, pauses),
+        "on_time": None if due is None else int(completed_day <= due),
+    }
+
+
+def alert_for(due, today):
+    """Which alert the clock calls for on ``today``: breached, at risk or none."""
+    if due is None:
+        return None
+    if today > due:
+        return BREACHED
+    if today == due:
+        return AT_RISK
+    return None
 
 
 def is_overdue(due, today):

@@ -1,0 +1,250 @@
+"""Where the metrics read model lives, in the gateway's database: day buckets
+(``metrics_days``), month rollups (``metrics_months``), request clocks (``sla_clocks``) and
+the longest turnaround seen (``metrics_meta``, so a query knows its histogram's width).
+
+:class:`MetricsRepository` folds events into documents through the document-store
+contract (whole documents, optimistic concurrency on ``version``), so it runs on the
+in-memory store in unit tests. :class:`MetricsQuery` sums documents on the server with
+one ``$group`` per source (nx-27017 runs a ``$group`` on a single field in SQLite; it
+does not group on compound keys, so a query groups by at most one dimension).
+"""
+
+import logging
+
+from ...common.store import AlreadyExists, MongoDocumentStore, VersionConflict
+from ..domain import metrics
+
+log = logging.getLogger(__name__)
+
+BUCKETS = "metrics_days"
+MONTHS = "metrics_months"
+CLOCKS = "sla_clocks"
+META = "metrics_meta"
+LONGEST = "turnaround_max"
+# Fields of the read model's documents that are never read back by a query.
+BOOKKEEPING = {"events": 0, "outbox": 0, "pause_marks": 0}
+
+
+def bucket_store(database):
+    return MongoDocumentStore(database[BUCKETS], database.counters)
+
+
+def month_store(database):
+    return MongoDocumentStore(database[MONTHS], database.counters)
+
+
+def clock_store(database):
+    return MongoDocumentStore(database[CLOCKS], database.counters)
+
+
+def meta_store(database):
+    return MongoDocumentStore(database[META], database.counters)
+
+
+def create_indexes(database):
+    # One index each, on what every query narrows by: nx-27017 takes the first index a
+    # query can use, and a station or item index would make it scan a whole year.
+    bucket_store(database).ensure_indexes([("day", 1)])
+    month_store(database).ensure_indexes([("month", 1)])
+    clock_store(database).ensure_indexes([("open", 1), ("due_epoch", 1)])
+
+
+class MetricsRepository:
+    """Folds events into the read model's documents, one document write each."""
+
+    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None):
+        self.buckets = buckets
+        self.clocks = clocks
+        self.months = months
+        self.meta = meta
+        self.committed_days_of = committed_days_of  # item code -> committed working days
+        self.calendar = calendar
+
+    def fold(self, envelope):
+        """Fold one event into its day bucket, month rollup and request clock. True if
+        any changed (False for an event seen before or one the metrics do not count).
+
+        The month is recomputed and the longest turnaround raised even for an event seen
+        before: a redelivery after a crash between the writes finishes the job."""
+        changed = False
+        counted = metrics.contribution(envelope)
+        if counted is not None:
+            key, counts = counted
+            changed |= _update(self.buckets, metrics.bucket_id(key), lambda: metrics.new_bucket(key),
+                               lambda bucket: metrics.fold_into_bucket(bucket, envelope["event_id"], counts))
+            self.refresh_month(key)
+            self.raise_longest(metrics.turnaround_of(counts))
+        if envelope["type"] in metrics.CLOCK_EVENTS and envelope.get("request_code"):
+            code, data = envelope["request_code"], envelope["data"]
+            if all(data.get(name) for name in metrics.DIMENSIONS):
+                changed |= _update(self.clocks, code, lambda: metrics.new_clock(code, data),
+                                   lambda clock: self.fold_clock(clock, envelope))
+        return changed
+
+    def fold_clock(self, clock, envelope):
+        return metrics.fold_into_clock(clock, envelope, self.committed_days_of(clock["item"]), self.calendar)
+
+    def refresh_month(self, key, attempts=10):
+        """Recompute a month rollup from its day buckets. Its version is read before the
+        days, so a rollup written by someone else meanwhile makes this write fail and
+        read again: the last rollup written always includes every day written before it."""
+        if self.months is None:
+            return
+        month_id = metrics.month_id(key)
+        for _ in range(attempts):
+            current = self.months.load(month_id)
+            days = self.buckets.find({"_id": {"$in": metrics.day_ids_of_month(key)}})
+            rollup = metrics.rollup(key, days)
+            try:
+                if current is None:
+                    self.months.insert(rollup)
+                elif _content(current) != rollup:
+                    self.months.replace({**rollup, "version": current["version"]})
+                return
+            except (AlreadyExists, VersionConflict):
+                continue
+        raise VersionConflict(month_id)
+
+    def raise_longest(self, turnaround):
+        """Keep the longest turnaround seen: queries sum the histogram up to it."""
+        if self.meta is None or turnaround is None:
+            return
+        _update(self.meta, LONGEST, lambda: {"_id": LONGEST, "value": 0},
+                lambda meta: _raised(meta, turnaround))
+
+
+def _raised(meta, value):
+    if value <= meta["value"]:
+        return False
+    meta["value"] = value
+    return True
+
+
+def _content(document):
+    return {key: value for key, value in document.items() if key != "version"}
+
+
+def _update(store, key, create, change, attempts=10):
+    """Load or create the document, change it, write it whole; again on a race."""
+    for _ in range(attempts):
+        document = store.load(key)
+        if document is None:
+            document = create()
+            if not change(document):
+                return False
+            try:
+                store.insert(document)
+                return True
+            except AlreadyExists:
+                continue
+        if not change(document):
+            return False
+        try:
+            store.replace(document)
+            return True
+        except VersionConflict:
+            continue
+    raise VersionConflict(key)
+
+
+class MetricsQuery:
+    """The figures for a period and filters, from bucket sums and open clocks."""
+
+    def __init__(self, database):
+        self.buckets = database[BUCKETS]
+        self.months = database[MONTHS]
+        self.clocks = database[CLOCKS]
+        self.meta = database[META]
+
+    def period_sums(self, match, first, last, group_by=None):
+        """{group value or None: sums} for the period: whole months from the rollups, the
+        days at the ends (or every day, when grouped by day) from the day buckets."""
+        top = self.longest()
+        if group_by == "day":
+            day_ranges, months = [(metrics.day_number(first), metrics.day_number(last))], []
+        else:
+            day_ranges, months = metrics.split_period(first, last)
+        sums = {}
+        for start, end in day_ranges:
+            _merge(sums, self._sums(self.buckets, {**match, "day": {"$gte": start, "$lte": end}}, group_by, top))
+        if months:
+            month_match = {**match, "month": months[0] if len(months) == 1 else {"$in": months}}
+            _merge(sums, self._sums(self.months, month_match, group_by, top))
+        return sums
+
+    def longest(self):
+        found = self.meta.find_one({"_id": LONGEST})
+        return int(found["value"]) if found else 0
+
+    def open_counts(self, match, group_by, overdue_before):
+        """{group value: {"backlog": open requests, "overdue_now": those past their due day}}."""
+        counts = {}
+        for field, extra in (("backlog", {}), ("overdue_now", {"due_epoch": {"$lt": overdue_before}})):
+            for row in self._aggregate(self.clocks, {"open": 1, **extra, **match}, group_by, {"n": {"$sum": 1}}):
+                counts.setdefault(row["_id"], {"backlog": 0, "overdue_now": 0})[field] = row["n"] or 0
+        return counts
+
+    def overdue(self, match, overdue_before, limit=500):
+        """Open requests past their due day, the longest overdue first; and how many."""
+        query = {"open": 1, "due_epoch": {"$lt": overdue_before}, **match}
+        return list(self.clocks.find(query, BOOKKEEPING).sort("due_epoch", 1).limit(limit)), \
+            self.clocks.count_documents(query)
+
+    def clock_candidates(self, now_epoch, limit=5000):
+        """Open requests whose due day has begun: at risk or breached, unless flagged already."""
+        return list(self.clocks.find({"open": 1, "due_epoch": {"$lte": now_epoch}}, BOOKKEEPING).limit(limit))
+
+    def _sums(self, collection, match, group_by, top):
+        accumulators = {name: {"$sum": f"${name}"} for name in metrics.COUNTERS}
+        accumulators.update({f"t_{days}": {"$sum": f"${metrics.TURNAROUND}.{days}"} for days in range(top + 1)})
+        accumulators.update({f"r_{level}": {"$sum": f"${metrics.RATINGS}.{level}"} for level in metrics.RATING_LEVELS})
+        return {row["_id"]: _sums_of(row, top) for row in self._aggregate(collection, match, group_by, accumulators)}
+
+    @staticmethod
+    def _aggregate(collection, match, group_by, accumulators):
+        group = {"_id": f"${group_by}" if group_by else None, **accumulators}
+        return list(collection.aggregate([{"$match": match}, {"$group": group}]))
+
+
+def _merge(sums, more):
+    for key, value in more.items():
+        metrics.add_sums(sums.setdefault(key, {}), value)
+
+
+def _sums_of(row, top):
+    sums = {name: row.get(name) or 0 for name in metrics.COUNTERS}
+    sums[metrics.TURNAROUND] = {str(days): row.get(f"t_{days}") or 0 for days in range(top + 1)}
+    sums[metrics.RATINGS] = {str(level): row.get(f"r_{level}") or 0 for level in metrics.RATING_LEVELS}
+    return sums
+
+
+class InMemoryMetricsQuery:
+    """The same questions over the document stores' own ``find`` (in-memory stores in
+    unit tests): sums in Python, and always from the day buckets."""
+
+    def __init__(self, buckets, clocks):
+        self.buckets = buckets
+        self.clocks = clocks
+
+    def period_sums(self, match, first, last, group_by=None):
+        sums = {}
+        period = {"day": {"$gte": metrics.day_number(first), "$lte": metrics.day_number(last)}}
+        for bucket in self.buckets.find({**match, **period}):
+            metrics.add_sums(sums.setdefault(bucket[group_by] if group_by else None, {}), bucket)
+        return sums
+
+    def open_counts(self, match, group_by, overdue_before):
+        counts = {}
+        for clock in self.clocks.find({**match, "open": 1}):
+            found = counts.setdefault(clock[group_by] if group_by else None, {"backlog": 0, "overdue_now": 0})
+            found["backlog"] += 1
+            found["overdue_now"] += clock["due_epoch"] < overdue_before
+        return counts
+
+    def overdue(self, match, overdue_before, limit=500):
+        found = sorted(self.clocks.find({**match, "open": 1, "due_epoch": {"$lt": overdue_before}}),
+                       key=lambda clock: clock["due_epoch"])
+        return found[:limit], len(found)
+
+    def clock_candidates(self, now_epoch, limit=5000):
+        return self.clocks.find({"open": 1, "due_epoch": {"$lte": now_epoch}}, limit=limit)

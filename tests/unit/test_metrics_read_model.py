@@ -1,0 +1,143 @@
+"""The managers' metrics from the read model: a hand-counted month gives its true figures,
+whatever order its events arrive in and however often."""
+
+import random
+from datetime import date
+
+import pytest
+
+from services.common.store import InMemoryDocumentStore
+from services.gateway import service_levels
+from services.gateway.adapters.metrics_store import InMemoryMetricsQuery
+from services.gateway.domain import metrics
+from services.gateway.reference import reference_data, working_calendar
+
+from ..simulated_month import (
+    EXPECTED,
+    EXPECTED_BY_ITEM,
+    EXPECTED_BY_STATION,
+    OTHER_STATION,
+    STATION,
+    live_september,
+)
+
+CATALOGUE, _ = reference_data()
+TODAY = date(2026, 11, 26)
+SEPTEMBER = {"from": date(2026, 9, 1), "to": date(2026, 9, 30)}
+
+
+def read_model():
+    buckets, clocks = InMemoryDocumentStore(), InMemoryDocumentStore()
+    return service_levels.metrics_repository(None, buckets, clocks), InMemoryMetricsQuery(buckets, clocks)
+
+
+def project(envelopes):
+    repository, query = read_model()
+    for envelope in envelopes:
+        service_levels.project(repository, envelope)
+    return query
+
+
+@pytest.fixture(scope="module")
+def september():
+    history, codes = live_september(CATALOGUE, working_calendar())
+    return history.envelopes, codes
+
+
+class TestAHandCountedMonth:
+    def test_the_months_figures_are_the_ones_counted_by_hand(self, september):
+        envelopes, _ = september
+        totals = service_levels.report(project(envelopes), SEPTEMBER, TODAY)["totals"]
+        assert {name: totals[name] for name in EXPECTED} == EXPECTED
+
+    def test_by_station(self, september):
+        envelopes, _ = september
+        groups = service_levels.report(project(envelopes), {**SEPTEMBER, "group_by": "station"}, TODAY)["groups"]
+        assert {group["key"]: {name: group[name] for name in EXPECTED_BY_STATION[STATION]} for group in groups} \
+            == EXPECTED_BY_STATION
+
+    def test_by_item(self, september):
+        envelopes, _ = september
+        groups = service_levels.report(project(envelopes), {**SEPTEMBER, "group_by": "item"}, TODAY)["groups"]
+        assert {group["key"]: {name: group[name] for name in EXPECTED_BY_ITEM["JL01"]} for group in groups} \
+            == EXPECTED_BY_ITEM
+
+    def test_a_station_sees_only_its_own(self, september):
+        envelopes, _ = september
+        totals = service_levels.report(project(envelopes), {**SEPTEMBER, "station": OTHER_STATION}, TODAY)["totals"]
+        assert (totals["submitted"], totals["completed"], totals["rated"], totals["backlog"]) == (1, 1, 1, 0)
+
+    def test_by_day_the_trend_adds_up_to_the_month(self, september):
+        envelopes, _ = september
+        days = service_levels.report(project(envelopes), {**SEPTEMBER, "group_by": "day"}, TODAY)["groups"]
+        assert sum(day["submitted"] for day in days) == EXPECTED["submitted"]
+        first = next(day for day in days if day["key"] == "2026-09-01")
+        assert (first["submitted"], first["accepted"]) == (2, 1)
+        assert "backlog" not in first  # present-tense figures are not per day
+
+    def test_a_period_before_the_month_is_empty_and_rates_are_unknown_not_zero(self, september):
+        envelopes, _ = september
+        totals = service_levels.report(project(envelopes), {"from": date(2026, 8, 1), "to": date(2026, 8, 31)},
+                                       TODAY)["totals"]
+        assert totals["submitted"] == 0
+        assert totals["on_time_rate"] is None and totals["turnaround_p50"] is None
+
+    def test_the_overdue_list_names_the_late_request_and_how_late_it_is(self, september):
+        envelopes, codes = september
+        rows, total = service_levels.overdue(project(envelopes), {}, TODAY)
+        assert total == 1
+        assert rows[0]["code"] == codes["R9"] and rows[0]["due_date"] == "2026-09-20"
+        # after 20 Sep up to 26 Nov: 7 in September (25th a holiday), 18 in October (1-7 off,
+        # Saturday 10th worked), 19 in November
+        assert rows[0]["working_days_late"] == 44
+
+
+class TestDeliveryOrder:
+    def test_events_twice_and_in_any_order_give_the_same_figures(self, september):
+        envelopes, _ = september
+        shuffled = envelopes + envelopes[::3]
+        random.Random(11).shuffle(shuffled)
+        month = {**SEPTEMBER, "group_by": "station"}
+        assert service_levels.report(project(shuffled), month, TODAY) == \
+            service_levels.report(project(envelopes), month, TODAY)
+
+    def test_the_bulk_fold_and_the_live_projection_build_the_same_documents(self, september):
+        envelopes, _ = september
+        repository, _ = read_model()
+        for envelope in envelopes:
+            repository.fold(envelope)
+        buckets, clocks = service_levels.fold_in_memory(envelopes, repository)
+
+        def stored(store):
+            return {key: {k: v for k, v in doc.items() if k not in ("version", "outbox", "outbox_pending",
+                                                                     "outbox_claimed_until")}
+                    for key, doc in store.documents.items()}
+
+        assert stored(repository.buckets) == buckets
+        assert stored(repository.clocks) == clocks
+
+    def test_a_completion_announced_before_its_acceptance_still_closes_the_clock(self, september):
+        envelopes, codes = september
+        mine = [e for e in envelopes if e["request_code"] == codes["R1"]]
+        query = project(list(reversed(mine)))
+        assert query.open_counts({}, None, 0) == {}
+        assert service_levels.report(query, SEPTEMBER, TODAY)["totals"]["completed"] == 1
+
+
+class TestPercentiles:
+    def test_nearest_rank_median_and_p90(self):
+        histogram = {"1": 1, "2": 2, "3": 1, "5": 1, "7": 1, "9": 1}
+        assert (metrics.percentile(histogram, 50), metrics.percentile(histogram, 90)) == (3, 9)
+        assert metrics.percentile({"4": 1, "2": 1}, 50) == 2  # of 2 and 4, the lower middle
+
+    def test_histograms_merge_exactly_across_buckets(self):
+        first, second = {}, {}
+        metrics.add_sums(first, {"turnaround": {"1": 2, "8": 1}})
+        metrics.add_sums(second, {"turnaround": {"3": 3, "8": 1}})
+        merged = metrics.add_sums(metrics.add_sums({}, first), second)
+        assert merged["turnaround"] == {"1": 2, "3": 3, "8": 2}
+        assert metrics.percentile(merged["turnaround"], 50) == 3
+        assert metrics.percentile(merged["turnaround"], 90) == 8
+
+    def test_no_observations_no_percentile(self):
+        assert metrics.percentile({}, 50) is None
