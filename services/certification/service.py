@@ -13,6 +13,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers
@@ -56,6 +57,7 @@ class CertificationService:
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["certifications", "verifications"])
     telemetry = Telemetry()
+    secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
     def certifications(self):

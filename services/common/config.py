@@ -59,14 +59,27 @@ def database_name(service_name):
     return f"{setting('MONGO_DB_PREFIX')}{service_name}"
 
 
+# Settings whose DEFAULTS value is a development stand-in that must never run outside dev.
+SECRETS = ("SECRET_KEY",)
+
+
 class InsecureSecret(RuntimeError):
     """A secret still has its development default outside dev mode."""
 
 
+def insecure_secrets(names):
+    """Those of ``names`` that still have their development default while QI_ENV is not dev."""
+    if setting("QI_ENV") == "dev":
+        return []
+    return [name for name in names if setting(name) == DEFAULTS[name]]
+
+
 def secret(name):
     """A secret setting; refuses the development default unless QI_ENV is dev."""
+    if name not in SECRETS:
+        raise KeyError(f"{name} is not a secret setting (config.SECRETS)")
     value = setting(name)
-    if value == DEFAULTS[name] and setting("QI_ENV") != "dev":
+    if insecure_secrets([name]):
         raise InsecureSecret(
             f"{name} still has its development default; set it in the environment "
             f"(QI_ENV={setting('QI_ENV')})"

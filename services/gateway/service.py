@@ -12,6 +12,7 @@ from nameko.rpc import ServiceRpc
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from .adapters.event_log import EventLog
@@ -89,6 +90,7 @@ class GatewayService(
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["requests", "request_groups"])
     telemetry = Telemetry()
+    secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
     certification_rpc = ServiceRpc("certification")

@@ -18,6 +18,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from ..common.timer import timer
@@ -81,6 +82,7 @@ class MetrologyService:
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(COLLECTIONS)
     telemetry = Telemetry()
+    secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
     def jobs(self):

@@ -12,6 +12,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers
@@ -62,6 +63,7 @@ class StandardsService:
     db = MongoDatabase()
     relay = OutboxRelay(["cases", "standards"])
     telemetry = Telemetry()
+    secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
     def cases(self):

@@ -12,6 +12,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers, standards_watch
@@ -54,6 +55,7 @@ class TestingService:
     db = MongoDatabase(on_ready=create_indexes)
     relay = OutboxRelay(["jobs", "reports"])
     telemetry = Telemetry()
+    secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
     def repository(self):
