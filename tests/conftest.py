@@ -20,6 +20,8 @@ import eventlet  # noqa: E402
 if not os.environ.get("QI_TESTS_WITHOUT_EVENTLET"):
     eventlet.monkey_patch()
 
+import itertools  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -142,6 +144,10 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         mongo_uri=mongo_uri,
         gateway_port=free_port(),
         extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "ACCESS_TOKEN_SECONDS": "7200",
+                   # The tests stand behind one trusted proxy: each test is a client of its
+                   # own by its X-Forwarded-For (the ``api`` fixture), so rate limits count
+                   # each test apart, as they count real clients apart.
+                   "TRUSTED_PROXY_HOPS": "1",
                    # recall checks every second, so a due reminder shows up while a test waits
                    "RECALL_CHECK_SECONDS": "1",
                    # Every e2e test runs traced: spans are JSON lines in each service's log
@@ -158,10 +164,28 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         dev.stop()
 
 
+_client_numbers = itertools.count(1)
+
+
+def new_client_address():
+    """An address of its own for one test's client (TEST-NET-2, never routed)."""
+    number = next(_client_numbers)
+    return f"198.51.{100 + number // 250 % 100}.{number % 250 + 1}"
+
+
 @pytest.fixture
 def api(stack):
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+    with httpx.Client(base_url=stack.gateway_url, timeout=10,
+                      headers={"X-Forwarded-For": new_client_address()}) as client:
         yield client
+
+
+def form_token(client, page):
+    """The CSRF token a page hands to this client's browser (with its cookie)."""
+    html = client.get(page).text
+    match = re.search(r'name="form_token" value="([0-9a-f]+)"', html)
+    assert match, f"{page} has no form token"
+    return match.group(1)
 
 
 @pytest.fixture

@@ -27,6 +27,12 @@ DEFAULTS = {
     # Sign-in: a short-lived access token and a longer refresh token, in seconds.
     "ACCESS_TOKEN_SECONDS": "900",
     "REFRESH_TOKEN_SECONDS": "43200",
+    # How many reverse proxies in front of the gateway append to X-Forwarded-For and set
+    # X-Forwarded-Proto. 0: none, those headers are ignored (a client could forge them);
+    # the client's address then is the peer's, which rate limits count by.
+    "TRUSTED_PROXY_HOPS": "0",
+    # Strict-Transport-Security max-age sent on answers that came over HTTPS; 0 sends none.
+    "HSTS_SECONDS": "31536000",
     "LOG_LEVEL": "INFO",
     # "json" (one object a line with the request code and trace id) or "plain" (for reading).
     "LOG_FORMAT": "json",

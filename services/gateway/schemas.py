@@ -114,7 +114,7 @@ class SubmissionSchema(FormSchema):
 
     item = text(10, required=False)
     items = fields.List(
-        Text(),
+        Text(validate=validate.Length(max=10, error="too_long|max={max}")),
         required=False,
         validate=validate.Length(min=1, max=MAX_ITEMS_PER_SUBMISSION, error="count|min={min};max={max}"),
         error_messages={**FIELD_ERRORS, "invalid": "not_list"},
@@ -390,7 +390,7 @@ class QueueFiltersSchema(FormSchema):
     due = text(10, required=False, choices=list(QUEUE_DUE))
     limit = integer(1, 500, required=False)
     offset = integer(0, 10**6, required=False)
-    lang = fields.String(required=False)
+    lang = fields.String(required=False, validate=validate.Length(max=10))
 
 
 class StationStepSchema(FormSchema):

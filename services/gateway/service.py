@@ -15,6 +15,7 @@ from ..common.outbox import OutboxRelay
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
+from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
@@ -37,8 +38,13 @@ from .api import (
     station,
     verify,
 )
-from .errors import ServiceUnavailable
-from .renewals import RenewalRepository
+from .errors import DocumentNotFound, ServiceUnavailable
+from .handlers import RequestNotFound
+from .renewals import EnterpriseNotFound, RenewalRepository
+from .throttling import Throttle
+
+# What a public lookup raises when nothing matched: a guess that missed.
+LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
 
 
 def request_store(database):
@@ -67,6 +73,7 @@ def create_indexes(database):
     renewal_store(database).ensure_indexes([("uscc", 1)])
     EventLog(database.event_log).ensure_indexes()
     NoticeBoard(notice_store(database)).ensure_indexes()
+    MongoCounters(database.throttle).ensure_indexes()
 
 
 class GatewayService(
@@ -115,6 +122,12 @@ class GatewayService(
     @property
     def notices(self):
         return NoticeBoard(notice_store(self.db))
+
+    @property
+    def throttle(self):
+        """Rate limits on public lookups and sign-in, counted in the store so that every
+        replica sees the same counts."""
+        return Throttle(MongoCounters(self.db.throttle), failures=LOOKUP_MISSES)
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

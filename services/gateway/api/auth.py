@@ -1,7 +1,5 @@
 """Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``GET /api/v1/auth/me``."""
 
-from nameko.web.handlers import http
-
 from ..apidoc import documented
 from ..auth import (
     Unauthenticated,
@@ -13,6 +11,7 @@ from ..auth import (
 )
 from ..errors import ApiError, json_endpoint, read_json_object
 from ..schemas import LoginSchema, RefreshSchema, TokensSchema
+from ..web import client_address, http
 
 
 class AuthApi:
@@ -22,11 +21,8 @@ class AuthApi:
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
-        account = self.find_account(credentials["username"])
+        account = self.signed_in_account(credentials["username"], credentials["password"], client_address(request))
         if account is None:
-            check_unknown_user_password(credentials["password"])  # as slow as a wrong password
-            raise ApiError(401, "bad_credentials")
-        if not account.active or not password_matches(account.password_hash, credentials["password"]):
             raise ApiError(401, "bad_credentials")
         return self.tokens_for(account)
 
@@ -50,6 +46,20 @@ class AuthApi:
                 "station": principal.station, "domain": principal.domain, "uscc": principal.uscc}
 
     # shared with the console
+    def signed_in_account(self, username, password, client, roles=None):
+        """The account these credentials open (of one of ``roles``, if given), or None.
+        Raises TooManyRequests while the username or the client must wait after failures."""
+        self.throttle.check_login(username, client)
+        account = self.find_account(username)
+        if account is None:
+            check_unknown_user_password(password)  # as slow as a wrong password
+        elif account.active and (roles is None or account.role in roles) \
+                and password_matches(account.password_hash, password):
+            self.throttle.login_succeeded(username)
+            return account
+        self.throttle.login_failed(username, client)
+        return None
+
     def find_account(self, username):
         username = username.strip()
         # enterprises sign in with their credit code, however they type its letters

@@ -4,8 +4,6 @@ Applications are addressed by request code, certificates by their number. Every 
 is refused with 409 when the application or certificate is not in a state for it.
 """
 
-from nameko.web.handlers import http
-
 from ..certification_schemas import (
     DecisionForm,
     ProductCheckForm,
@@ -22,6 +20,7 @@ from ..certification_schemas import (
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint
 from ..operator_commands import command_from
+from ..web import http
 from .operators import require_operator, signed_body
 
 APPLICATIONS = "/api/v1/certification/applications/<string:code>"

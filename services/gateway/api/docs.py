@@ -1,12 +1,11 @@
 """``/api/v1/openapi.json`` (generated, see openapi.py) and a readable page of it."""
 
-from nameko.web.handlers import http
-
 from ..apidoc import documented
 from ..errors import json_endpoint
 from ..openapi import build_spec
 from ..reference import reference_data
 from ..templating import page_endpoint, render
+from ..web import http
 
 _specs = {}
 

@@ -7,11 +7,14 @@ Access is by credit code and a contact phone of one of the enterprise's requests
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 
 from ..domain.uscc import InvalidCreditCode, normalize_credit_code
 from ..errors import ApiError, json_endpoint, read_json_object
 from ..renewals import enterprise_request, renew
+from ..web import client_address, http
+
+MAX_SERIAL_NUMBER = 64  # as the laboratory records it
+MAX_PHONE = 20  # as the one form takes it
 
 
 class InstrumentApi:
@@ -19,7 +22,8 @@ class InstrumentApi:
     @json_endpoint
     def enterprise_instruments(self, request):
         uscc, phone = _identity(request.args.get("uscc"), request.args.get("phone"))
-        known = enterprise_request(self.requests, uscc, phone)
+        with self.throttle.lookup(client_address(request), ("uscc", uscc)):
+            known = enterprise_request(self.requests, uscc, phone)
         renewed = {renewal.certificate_number: renewal.request_code for renewal in self.renewals.of_enterprise(uscc)}
         instruments = self.call_service("metrology", "enterprise_instruments", uscc)
         for instrument in instruments:
@@ -35,7 +39,10 @@ class InstrumentApi:
         serial = body.get("serial_number")
         if not isinstance(serial, str) or not serial.strip():
             raise ValidationError({"serial_number": ["required"]})
-        known = enterprise_request(self.requests, uscc, phone)
+        if len(serial) > MAX_SERIAL_NUMBER:
+            raise ValidationError({"serial_number": [f"too_long|max={MAX_SERIAL_NUMBER}"]})
+        with self.throttle.lookup(client_address(request), ("uscc", uscc)):
+            known = enterprise_request(self.requests, uscc, phone)
         instrument = self.call_service("metrology", "get_instrument", uscc, serial.strip())
         renewed, created = renew(self.renewals, self.requests, instrument, known, self._submit_through_intake,
                                  datetime.now(UTC))
@@ -55,6 +62,8 @@ def _identity(uscc, phone):
     errors = {}
     if not isinstance(phone, str) or not phone.strip():
         errors["phone"] = ["required"]
+    elif len(phone) > MAX_PHONE:
+        errors["phone"] = [f"too_long|max={MAX_PHONE}"]
     try:
         uscc = normalize_credit_code(uscc) if isinstance(uscc, str) and uscc.strip() else None
         if uscc is None:

@@ -2,8 +2,6 @@
 
 from datetime import UTC, datetime
 
-from nameko.web.handlers import http
-
 from .. import handlers
 from ..apidoc import documented
 from ..auth import principal_of, require_principal
@@ -19,7 +17,9 @@ from ..schemas import (
     SupplementSchema,
     load_submission,
 )
+from ..throttling import code_subject
 from ..views import request_view, tracked_view
+from ..web import client_address, http
 
 
 class IntakeApi:
@@ -103,7 +103,9 @@ class IntakeApi:
         principal = principal_of(request)
         if not phone and principal is None:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        return RequestViewSchema().dump(self.view_of(code, phone, request_language(request), principal))
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            view = self.view_of(code, phone, request_language(request), principal)
+        return RequestViewSchema().dump(view)
 
     # shared with the pages
     def submit_form(self, body):
@@ -121,7 +123,8 @@ class IntakeApi:
 
     def enterprise_step(self, request, code, step, phone, text):
         principal = principal_of(request)
-        found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
         self.relay.notify()
         catalogue, stations = reference_data()
         return RequestViewSchema().dump(request_view(found, catalogue, stations, request_language(request)))

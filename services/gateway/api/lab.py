@@ -7,11 +7,11 @@ refusal comes back field by field (``errors.py``). Operators name themselves in 
 body (``operator``) from their sign-in (``operators.signed_body``).
 """
 
-from nameko.web.handlers import http
-
 from .. import handlers
 from ..auth import principal_of
-from ..errors import ApiError, json_endpoint
+from ..errors import ApiError, DocumentNotFound, json_endpoint
+from ..throttling import code_subject
+from ..web import client_address, http
 from .operators import require_admin, require_operator, signed_body
 
 # URL step → the domain service's RPC method, per laboratory.
@@ -95,13 +95,14 @@ class LabApi:
     @json_endpoint
     def own_document(self, request, code, number):
         """The enterprise's own certificate or report, in full (it needs the contact phone)."""
-        found, _ = handlers.track_request(self.requests, self.groups, code, request.args.get("phone", ""),
-                                          principal_of(request))
+        phone = request.args.get("phone", "")
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found, _ = handlers.track_request(self.requests, self.groups, code, phone, principal_of(request))
         service = "testing" if found.domain == "testing" else "metrology"
         method = "get_report" if service == "testing" else "get_certificate"
         document = self.call_service(service, method, number)
         if document["request_code"] != found.code:
-            raise ApiError(404, "document_not_found")
+            raise DocumentNotFound()
         return document
 
     # -- metrology's registers ---------------------------------------------------------------------

@@ -4,8 +4,6 @@ administrators' catalogue changes, and the gateway's part of the standards watch
 Search and a standard's page need no sign-in; everything else is an operator's.
 """
 
-from nameko.web.handlers import http
-
 from ...common.consumer import consume_event
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint, read_json_object, request_language
@@ -19,6 +17,7 @@ from ..standards_schemas import (
 )
 from ..standards_watch import post_standard_notices
 from ..views import standard_view
+from ..web import http
 from .operators import require_operator, signed_body
 
 CASES = "/api/v1/standards/cases/<string:code>"

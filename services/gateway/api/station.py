@@ -8,7 +8,6 @@ the other gets 409 with the request as it now is.
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 
 from ...common.clock import china_date
 from .. import handlers
@@ -26,6 +25,7 @@ from ..schemas import (
     StaffRequestViewSchema,
 )
 from ..views import queue_row, staff_view, station_summary
+from ..web import http
 
 QUEUE = "/api/v1/station/requests"
 STEPS = {"accept": "accept", "reject": "reject", "request-material": "request_material",
