@@ -33,11 +33,17 @@ from urllib.parse import urlparse, urlunparse  # noqa: E402
 import httpx  # noqa: E402
 import pymongo  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from nameko import config as nameko_config  # noqa: E402
 
 from services.common.devstack import DevStack, StackError, broker_answers, free_port, wait_for  # noqa: E402
 
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+
+# Property tests (hypothesis, and schemathesis on top of it): no example database in the
+# work tree, and no per-example deadline on a shared 2-core machine.
+hypothesis_settings.register_profile("qi", database=None, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qi"))
 
 
 def _rabbitmqctl(*args):
