@@ -267,7 +267,7 @@ class ErrorSchema(Schema):
 
 
 class LocalizedTextSchema(Schema):
-    zh_cn = fields.String(data_key="zh-CN", required=True)
+    zh_cn = fields.String(data_key="zh-CN", attribute="zh-CN", required=True)
     en = fields.String(required=True)
 
 
@@ -279,7 +279,8 @@ class CatalogueItemSchema(Schema):
     description = fields.Nested(LocalizedTextSchema, required=True)
     materials = fields.List(fields.Nested(LocalizedTextSchema), required=True)
     form_fields = fields.List(
-        fields.Dict(), data_key="fields", required=True, metadata={"description": "the item's own form fields"}
+        fields.Dict(), data_key="fields", attribute="fields", required=True,
+        metadata={"description": "the item's own form fields"},
     )
 
 
@@ -378,13 +379,13 @@ class TokensSchema(Schema):
 
 
 QUEUE_DUE = ("soon", "overdue")
+QUEUE_STATUSES = ("submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress",
+                  "completed", "cancelled")
 
 
 class QueueFiltersSchema(FormSchema):
     station = text(6, required=False)
-    status = text(30, required=False, choices=[
-        "submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress", "completed",
-        "cancelled"])
+    status = text(30, required=False, choices=list(QUEUE_STATUSES))
     item = text(10, required=False)
     domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
     due = text(10, required=False, choices=list(QUEUE_DUE))
