@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install lint clean
+.PHONY: run test fuzz install lint clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ test: install
 	$(PY) -m pytest -m "not browser"
 	# Playwright drives Chromium from its own event loop, so these run without eventlet.
 	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser --suppress-nameko-eventlet-notification
+
+# schemathesis over every API operation, anonymous, as admin and as station staff, with
+# many more examples per operation than `make test` gives it (QI_FUZZ_EXAMPLES, default 200).
+fuzz: install
+	QI_FUZZ_EXAMPLES=$${QI_FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check services tests

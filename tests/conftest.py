@@ -179,11 +179,53 @@ def new_client_address():
     return f"198.51.{100 + number // 250 % 100}.{number % 250 + 1}"
 
 
+class DocumentedAnswers:
+    """Checks every answer an e2e test gets from the API against /api/v1/openapi.json:
+    a documented status and, where one is documented, a body that matches its schema.
+    So every flow the tests drive (real jobs, certificates, refusals) also proves the
+    document right, beyond what the fuzzer's made-up examples reach."""
+
+    def __init__(self, stack):
+        import schemathesis
+
+        spec = httpx.get(f"{stack.gateway_url}/api/v1/openapi.json", timeout=30).json()
+        self.schema = schemathesis.openapi.from_dict(spec)
+        self.wrong = []
+
+    def __call__(self, response):
+        request = response.request
+        path = request.url.path
+        if not path.startswith(("/api/", "/health")) or path == "/api/docs":
+            return
+        operation = self.schema.find_operation_by_path(request.method, path)
+        if operation is None:
+            return  # no such route: the 404/405 the server answers for anything
+        response.read()
+        where = f"{request.method} {path} → {response.status_code}"
+        if str(response.status_code) not in operation.definition.raw["responses"]:
+            self.wrong.append(f"{where}: status not documented")
+            return
+        try:
+            operation.validate_response(response)
+        except BaseExceptionGroup as failures:
+            self.wrong.extend(f"{where}: {failure}"[:2000] for failure in failures.exceptions)
+        except Exception as failure:  # noqa: BLE001 - schemathesis's failure types vary by check
+            self.wrong.append(f"{where}: {failure}"[:2000])
+
+
+@pytest.fixture(scope="session")
+def documented_answers(stack):
+    return DocumentedAnswers(stack)
+
+
 @pytest.fixture
-def api(stack):
-    with httpx.Client(base_url=stack.gateway_url, timeout=10,
-                      headers={"X-Forwarded-For": new_client_address()}) as client:
+def api(stack, documented_answers):
+    documented_answers.wrong.clear()
+    with httpx.Client(base_url=stack.gateway_url, timeout=10, headers={"X-Forwarded-For": new_client_address()},
+                      event_hooks={"response": [documented_answers]}) as client:
         yield client
+    assert not documented_answers.wrong, "answers that differ from /api/v1/openapi.json:\n" + "\n".join(
+        documented_answers.wrong)
 
 
 def form_token(client, page):

@@ -105,6 +105,7 @@ MESSAGES = {
         "Internal error; it has been logged. Please try again shortly.",
     ),
     "not_found": ("没有这个地址", "There is nothing at this address."),
+    "method_not_allowed": ("此地址不接受这种请求方法", "This address does not take this request method."),
     # laboratory work (metrology, testing)
     "not_a_number": ("此项应为数值", "This field must be a number."),
     "not_a_date": ("此项应为日期（YYYY-MM-DD）", "This field must be a date (YYYY-MM-DD)."),

@@ -264,6 +264,7 @@ class ErrorSchema(Schema):
     field_errors = fields.Dict(
         data_key="fields", required=True, metadata={"description": "per-field messages, shaped like the body"}
     )
+    current = fields.Dict(metadata={"description": "409 stale_request: the request as it is now"})
 
 
 class LocalizedTextSchema(Schema):

@@ -3,7 +3,8 @@
 Every gateway entrypoint is declared with this module's :data:`http` (not nameko's), so
 all of them share :class:`GatewayWebServer`, whose WSGI app is wrapped by
 :func:`hardened`. The wrapper sits below routing, so even werkzeug's own 404 and 405
-answers for paths and methods nobody serves carry the headers.
+answers for paths and methods nobody serves carry the headers; under ``/api/`` those
+answers are the API's JSON error body, as the OpenAPI document says, not an HTML page.
 
 Who the client is (:func:`client_address`) and whether it came over HTTPS
 (:func:`is_https`) is read from ``X-Forwarded-For`` / ``X-Forwarded-Proto`` only when
@@ -13,8 +14,10 @@ default 0 those headers are ignored, since any client can write them.
 
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer
+from werkzeug.wrappers import Request
 
 from ..common.config import setting
+from .errors import ApiError, error_response, request_language
 
 # Pages load their scripts and styles from /static only: no inline script, no inline
 # style, no plugin, and no other site may frame them or be posted to.
@@ -43,6 +46,7 @@ def hardened(app):
     """WSGI middleware: the security headers on every answer, HSTS on HTTPS, and
     ``Cache-Control: no-store`` unless the handler chose its own caching (answers carry
     contact details and tokens, which shared caches must not keep)."""
+    app = json_routing_errors(app)
 
     def hardened_app(environ, start_response):
         def start(status, headers, exc_info=None):
@@ -58,6 +62,37 @@ def hardened(app):
         return app(environ, start)
 
     return hardened_app
+
+
+ROUTING_ERRORS = {"404": (404, "not_found"), "405": (405, "method_not_allowed")}
+
+
+def json_routing_errors(app):
+    """werkzeug's HTML 404/405 for an /api/ path nobody serves, as the API's JSON error."""
+
+    def app_with_json_errors(environ, start_response):
+        if not environ.get("PATH_INFO", "").startswith("/api/"):
+            return app(environ, start_response)
+        refused = []
+
+        def start(status, headers, exc_info=None):
+            html = any(name.lower() == "content-type" and value.startswith("text/html") for name, value in headers)
+            if html and status[:3] in ROUTING_ERRORS:
+                refused.append((status, [(name, value) for name, value in headers if name.lower() == "allow"]))
+                return lambda data: None
+            return start_response(status, headers, exc_info)
+
+        body = app(environ, start)
+        if not refused:
+            return body
+        if hasattr(body, "close"):
+            body.close()
+        status, allow = refused[0]
+        error = error_response(ApiError(*ROUTING_ERRORS[status[:3]]), request_language(Request(environ)))
+        error.headers.extend(allow)
+        return error(environ, start_response)
+
+    return app_with_json_errors
 
 
 def strict_transport_security(environ):

@@ -1,6 +1,6 @@
 """Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``GET /api/v1/auth/me``."""
 
-from ..apidoc import documented
+from ..apidoc import BODY, documented
 from ..auth import (
     Unauthenticated,
     check_unknown_user_password,
@@ -10,6 +10,7 @@ from ..auth import (
     require_principal,
 )
 from ..errors import ApiError, json_endpoint, read_json_object
+from ..response_schemas import MeSchema
 from ..schemas import LoginSchema, RefreshSchema, TokensSchema
 from ..web import client_address, http
 
@@ -17,7 +18,10 @@ from ..web import client_address, http
 class AuthApi:
     @http("POST", "/api/v1/auth/login")
     @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
-                body=LoginSchema, responses={200: TokensSchema}, errors=[400, 401, 422])
+                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 422, 429],
+                description="After 5 failed attempts for a username (20 from one client) every further "
+                "attempt waits twice as long as the one before (429 with Retry-After), even with the "
+                "right password.")
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
@@ -28,7 +32,7 @@ class AuthApi:
 
     @http("POST", "/api/v1/auth/refresh")
     @documented("A new pair of tokens for a refresh token", tags=["auth"], body=RefreshSchema,
-                responses={200: TokensSchema}, errors=[400, 401, 422])
+                responses={200: TokensSchema}, errors=[*BODY, 401, 422])
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
@@ -38,7 +42,7 @@ class AuthApi:
         return self.tokens_for(account)
 
     @http("GET", "/api/v1/auth/me")
-    @documented("Who am I signed in as", tags=["auth"], responses={200: None}, errors=[401])
+    @documented("Who am I signed in as", tags=["auth"], auth="bearer", responses={200: MeSchema}, errors=[401])
     @json_endpoint
     def me(self, request):
         principal = require_principal(request)

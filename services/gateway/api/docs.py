@@ -12,12 +12,14 @@ _specs = {}
 
 class ApiDocs:
     @http("GET", "/api/v1/openapi.json")
-    @documented("This document (OpenAPI 3)", tags=["operations"], responses={200: None})
+    @documented("This document (OpenAPI 3)", tags=["operations"],
+                responses={200: {"type": "object", "required": ["openapi", "info", "paths"]}})
     @json_endpoint
     def openapi_document(self, request):
         return self.openapi_spec()
 
     @http("GET", "/api/docs")
+    @documented("This document as a page to read (HTML)", tags=["operations"], responses={200: None})
     @page_endpoint
     def api_docs_page(self, request):
         return render(request, "api_docs.html", spec=self.openapi_spec())

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 from marshmallow import ValidationError
 
+from ..apidoc import BODY, SERVICE, documented
 from ..domain.uscc import InvalidCreditCode, normalize_credit_code
 from ..errors import ApiError, json_endpoint, read_json_object
 from ..renewals import enterprise_request, renew
+from ..response_schemas import InstrumentFileSchema, RenewalSchema
 from ..web import client_address, http
 
 MAX_SERIAL_NUMBER = 64  # as the laboratory records it
@@ -19,6 +21,15 @@ MAX_PHONE = 20  # as the one form takes it
 
 class InstrumentApi:
     @http("GET", "/api/v1/instruments")
+    @documented(
+        "The enterprise's instrument file: each instrument, its current certificate and the due reminder",
+        tags=["instruments"],
+        query=[("uscc", "the enterprise's credit code", True, {"type": "string", "maxLength": 40}),
+               ("phone", "a contact phone of one of its requests", True, {"type": "string", "maxLength": MAX_PHONE})],
+        responses={200: InstrumentFileSchema}, errors=[400, 404, 429, *SERVICE],
+        description="404 when no request of this credit code has this contact phone. Wrong phones count "
+        "against the credit code: after too many the file answers 429 until the window ends.",
+    )
     @json_endpoint
     def enterprise_instruments(self, request):
         uscc, phone = _identity(request.args.get("uscc"), request.args.get("phone"))
@@ -32,6 +43,14 @@ class InstrumentApi:
         return {"uscc": uscc, "enterprise": known.enterprise["name"], "instruments": instruments}
 
     @http("POST", "/api/v1/instruments/renewals")
+    @documented(
+        "Turn a due reminder into a new JL01 request", tags=["instruments"],
+        body={"type": "object", "required": ["uscc", "phone", "serial_number"], "properties": {
+            "uscc": {"type": "string", "maxLength": 40}, "phone": {"type": "string", "maxLength": MAX_PHONE},
+            "serial_number": {"type": "string", "maxLength": MAX_SERIAL_NUMBER}}},
+        responses={201: RenewalSchema, 200: RenewalSchema}, errors=[*BODY, 404, 409, 422, 429, *SERVICE],
+        description="201 with the new request; asked again for the same certificate, 200 with the same one.",
+    )
     @json_endpoint
     def renew_instrument(self, request):
         body = read_json_object(request)

@@ -8,10 +8,11 @@ compares with the paper). Adding an issuer is one line in ``VERIFYING_SERVICES``
 
 from nameko.exceptions import RemoteError
 
-from ..apidoc import documented
+from ..apidoc import SERVICE, documented
 from ..domain.throttle import VERIFICATIONS_PER_CLIENT, TooManyRequests
 from ..errors import ApiError, DocumentNotFound, json_endpoint, request_language
 from ..messages import MESSAGES, message
+from ..response_schemas import VerificationSchema
 from ..templating import page_endpoint, page_language, render, too_many_requests_page
 from ..web import client_address, http
 
@@ -30,7 +31,10 @@ def verifying_service(number):
 class VerifyApi:
     @http("GET", "/api/v1/verify/<string:number>")
     @documented("Is this certificate or report genuine and in force? (public)", tags=["verify"],
-                responses={200: None}, errors=[404, 503])
+                path={"number": {"type": "string", "description": "e.g. SQJL-2026-000001, SQJC-…, SQRZ-…"}},
+                responses={200: VerificationSchema}, errors=[404, 429, *SERVICE],
+                description="Numbers that are not ours are 404. Lookups are limited per client; a number "
+                "that is not found costs more, so trying numbers one after another is soon told to wait.")
     @json_endpoint
     def verify(self, request, number):
         with self.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
