@@ -249,3 +249,14 @@ def test_the_console_sign_in_backs_off_the_same_way(stack):
         waiting = attacker.post("/staff/login", data={"username": "staff-321324", "password": "demo-staff-321324",
                                                       "form_token": token})
     assert waiting.status_code == 429 and "登录失败次数过多" in waiting.text and waiting.headers["retry-after"]
+
+
+def test_signing_out_of_the_console_needs_the_token_of_its_page(stack):
+    with client(stack) as browser:
+        signed = browser.post("/staff/login", data={"username": "staff-321323", "password": "demo-staff-321323",
+                                                    "form_token": form_token(browser, "/staff/login")})
+        assert signed.status_code == 303
+        assert browser.post("/staff/logout").status_code == 403
+        assert browser.get("/staff").status_code == 200  # still signed in
+        out = browser.post("/staff/logout", data={"form_token": form_token(browser, "/staff")})
+        assert out.status_code == 303 and browser.get("/staff").status_code == 303

@@ -68,6 +68,8 @@ class Console:
     @http("POST", "/staff/logout")
     @page_endpoint
     def console_logout(self, request):
+        if not form_token_matches(request):  # another site may not sign staff out either
+            return render(request, "message.html", status=403, key="form_expired", params={})
         response = redirect(_with_lang("/staff/login", request), code=303)
         response.delete_cookie(ACCESS_COOKIE, path="/")
         response.delete_cookie(REFRESH_COOKIE, path="/")
