@@ -73,8 +73,8 @@ def operation(spec, rule, handler):
              "schema": (doc.path.get(name) if doc else None) or {"type": "string"}}
             for name in re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", rule)
         ] + [
-            {"name": "lang", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": ["zh-CN", "en"]}, "description": "language of messages"}
+            {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "language of messages: en (or en-…) for English; anything else is zh-CN"}
         ],
         "responses": {},
     }

@@ -154,8 +154,7 @@ class LabApi:
     @documented(
         "The enterprise's own certificate or report, in full", tags=["intake"], auth="optional",
         path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER},
-        query=[("phone", "the contact phone given at submission (not needed when signed in)", False,
-                {"type": "string", "maxLength": 20})],
+        query=[("phone", "the contact phone given at submission (not needed when signed in)", False)],
         responses={200: IssuedDocumentSchema}, errors=[CODE, 401, 404, 429, *SERVICE],
         description="The same rule as tracking: the contact phone, or a sign-in that may see the request.",
     )
