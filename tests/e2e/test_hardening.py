@@ -260,3 +260,13 @@ def test_signing_out_of_the_console_needs_the_token_of_its_page(stack):
         assert browser.get("/staff").status_code == 200  # still signed in
         out = browser.post("/staff/logout", data={"form_token": form_token(browser, "/staff")})
         assert out.status_code == 303 and browser.get("/staff").status_code == 303
+
+
+def test_an_api_path_or_method_nobody_serves_is_answered_in_the_apis_own_error_body(api):
+    unknown = api.get("/api/v1/no-such-thing", params={"lang": "en"})
+    assert unknown.status_code == 404
+    assert unknown.json() == {"error": "not_found", "message": "There is nothing at this address.", "fields": {}}
+    wrong_method = api.delete("/api/v1/catalogue")
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"] == "method_not_allowed"
+    assert "GET" in wrong_method.headers["allow"]
+    assert api.get("/no-such-page").headers["content-type"].startswith("text/html")  # pages stay pages
