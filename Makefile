@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test faults install lint clean
+.PHONY: run test faults fuzz install lint clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: install
 # "submitted N, completed N, lost 0, duplicated 0" and fails otherwise.
 faults: install
 	$(PY) -m tests.faults.suite
+
+# schemathesis over every API operation, anonymous, as admin and as station staff, with
+# many more examples per operation than `make test` gives it (QI_FUZZ_EXAMPLES, default 200).
+fuzz: install
+	QI_FUZZ_EXAMPLES=$${QI_FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py
 
 lint: install
 	$(VENV)/bin/ruff check services tests bench

@@ -20,6 +20,8 @@ import eventlet  # noqa: E402
 if not os.environ.get("QI_TESTS_WITHOUT_EVENTLET"):
     eventlet.monkey_patch()
 
+import itertools  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -31,11 +33,17 @@ from urllib.parse import urlparse, urlunparse  # noqa: E402
 import httpx  # noqa: E402
 import pymongo  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 from nameko import config as nameko_config  # noqa: E402
 
 from services.common.devstack import DevStack, StackError, broker_answers, free_port, wait_for  # noqa: E402
 
 DEFAULT_AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+
+# Property tests (hypothesis, and schemathesis on top of it): no example database in the
+# work tree, and no per-example deadline on a shared 2-core machine.
+hypothesis_settings.register_profile("qi", database=None, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qi"))
 
 
 def _rabbitmqctl(*args):
@@ -142,6 +150,10 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         mongo_uri=mongo_uri,
         gateway_port=free_port(),
         extra_env={"MONGO_DB_PREFIX": prefix, "RPC_TIMEOUT": "2", "ACCESS_TOKEN_SECONDS": "7200",
+                   # The tests stand behind one trusted proxy: each test is a client of its
+                   # own by its X-Forwarded-For (the ``api`` fixture), so rate limits count
+                   # each test apart, as they count real clients apart.
+                   "TRUSTED_PROXY_HOPS": "1",
                    # recall checks every second, so a due reminder shows up while a test waits
                    "RECALL_CHECK_SECONDS": "1",
                    # and the service-level clock's timer, so an overdue request is flagged at once
@@ -160,10 +172,70 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
         dev.stop()
 
 
+_client_numbers = itertools.count(1)
+
+
+def new_client_address():
+    """An address of its own for one test's client (TEST-NET-2, never routed)."""
+    number = next(_client_numbers)
+    return f"198.51.{100 + number // 250 % 100}.{number % 250 + 1}"
+
+
+class DocumentedAnswers:
+    """Checks every answer an e2e test gets from the API against /api/v1/openapi.json:
+    a documented status and, where one is documented, a body that matches its schema.
+    So every flow the tests drive (real jobs, certificates, refusals) also proves the
+    document right, beyond what the fuzzer's made-up examples reach."""
+
+    def __init__(self, stack):
+        import schemathesis
+
+        spec = httpx.get(f"{stack.gateway_url}/api/v1/openapi.json", timeout=30).json()
+        self.schema = schemathesis.openapi.from_dict(spec)
+        self.wrong = []
+
+    def __call__(self, response):
+        request = response.request
+        path = request.url.path
+        if not path.startswith(("/api/", "/health")) or path == "/api/docs":
+            return
+        operation = self.schema.find_operation_by_path(request.method, path)
+        if operation is None:
+            return  # no such route: the 404/405 the server answers for anything
+        response.read()
+        where = f"{request.method} {path} → {response.status_code}"
+        if str(response.status_code) not in operation.definition.raw["responses"]:
+            self.wrong.append(f"{where}: status not documented")
+            return
+        try:
+            operation.validate_response(response)
+        except BaseExceptionGroup as failures:
+            self.wrong.extend(f"{where}: {failure}"[:2000] for failure in failures.exceptions)
+        except Exception as failure:  # noqa: BLE001 - schemathesis's failure types vary by check
+            self.wrong.append(f"{where}: {failure}"[:2000])
+
+
+@pytest.fixture(scope="session")
+def documented_answers(stack):
+    return DocumentedAnswers(stack)
+
+
 @pytest.fixture
-def api(stack):
-    with httpx.Client(base_url=stack.gateway_url, timeout=10) as client:
+def api(stack, documented_answers):
+    documented_answers.wrong.clear()
+    with httpx.Client(base_url=stack.gateway_url, timeout=10, headers={"X-Forwarded-For": new_client_address()},
+                      event_hooks={"response": [documented_answers]}) as client:
         yield client
+    assert not documented_answers.wrong, "answers that differ from /api/v1/openapi.json:\n" + "\n".join(
+        documented_answers.wrong)
+
+
+def form_token(client, page):
+    """The CSRF token a page hands to this client's browser (with its cookie)."""
+    html = client.get(page).text
+    match = re.search(r'name="form_token" value="([0-9a-f]+)"', html)
+    assert match, f"{page} has no form token"
+    return match.group(1)
 
 
 @pytest.fixture

@@ -36,11 +36,14 @@ class Text(fields.String):
 class DecimalText(fields.Field):
     """A number written as JSON number or text, kept as normalised decimal text."""
 
-    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_number"}
+    MAX_LENGTH = 40  # digits enough for any reading; a megabyte of them is not one
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_number", "too_long": f"too_long|max={MAX_LENGTH}"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.make_error("invalid")
+        if len(str(value)) > self.MAX_LENGTH:
+            raise self.make_error("too_long")
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation as exc:

@@ -27,6 +27,12 @@ DEFAULTS = {
     # Sign-in: a short-lived access token and a longer refresh token, in seconds.
     "ACCESS_TOKEN_SECONDS": "900",
     "REFRESH_TOKEN_SECONDS": "43200",
+    # How many reverse proxies in front of the gateway append to X-Forwarded-For and set
+    # X-Forwarded-Proto. 0: none, those headers are ignored (a client could forge them);
+    # the client's address then is the peer's, which rate limits count by.
+    "TRUSTED_PROXY_HOPS": "0",
+    # Strict-Transport-Security max-age sent on answers that came over HTTPS; 0 sends none.
+    "HSTS_SECONDS": "31536000",
     "LOG_LEVEL": "INFO",
     # "json" (one object a line with the request code and trace id) or "plain" (for reading).
     "LOG_FORMAT": "json",
@@ -65,14 +71,27 @@ def database_name(service_name):
     return f"{setting('MONGO_DB_PREFIX')}{service_name}"
 
 
+# Settings whose DEFAULTS value is a development stand-in that must never run outside dev.
+SECRETS = ("SECRET_KEY",)
+
+
 class InsecureSecret(RuntimeError):
     """A secret still has its development default outside dev mode."""
 
 
+def insecure_secrets(names):
+    """Those of ``names`` that still have their development default while QI_ENV is not dev."""
+    if setting("QI_ENV") == "dev":
+        return []
+    return [name for name in names if setting(name) == DEFAULTS[name]]
+
+
 def secret(name):
     """A secret setting; refuses the development default unless QI_ENV is dev."""
+    if name not in SECRETS:
+        raise KeyError(f"{name} is not a secret setting (config.SECRETS)")
     value = setting(name)
-    if value == DEFAULTS[name] and setting("QI_ENV") != "dev":
+    if insecure_secrets([name]):
         raise InsecureSecret(
             f"{name} still has its development default; set it in the environment "
             f"(QI_ENV={setting('QI_ENV')})"

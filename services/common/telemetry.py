@@ -14,7 +14,7 @@ from nameko.web.handlers import HttpRequestHandler
 from . import logs, metrics, tracing
 
 # The shape of a request code (DDDDDD-YYYYMMDD-NNNNN-C); the gateway owns its meaning.
-REQUEST_CODE = re.compile(r"^\d{6}-\d{8}-\d{5}-[0-9X]$")
+REQUEST_CODE = re.compile(r"^[0-9]{6}-[0-9]{8}-[0-9]{5}-[0-9X]$")
 
 _http_started = ContextVar("qi_http_started", default=None)
 

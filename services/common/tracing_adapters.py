@@ -75,4 +75,6 @@ ADAPTERS = {
     "nameko.rpc.Rpc": "services.common.tracing_adapters.ServiceAdapter",
     "services.common.timer.ConfiguredTimer": "services.common.tracing_adapters.ServiceAdapter",
     "nameko.web.handlers.HttpRequestHandler": "services.common.tracing_adapters.HttpAdapter",
+    # the gateway's own HTTP entrypoint (nameko's on a hardened server, gateway/web.py)
+    "services.gateway.web.GatewayHttp": "services.common.tracing_adapters.HttpAdapter",
 }

@@ -19,21 +19,37 @@ class ApiDoc:
     summary: str
     tags: tuple = ()
     body: object = None  # a marshmallow schema class, or a dict (a JSON schema)
-    query: tuple = ()  # (name, description, required)
+    query: tuple = ()  # (name, description, required[, JSON schema of the value; a string if none])
     responses: dict = field(default_factory=dict)  # status -> schema class or dict or None
     errors: tuple = ()  # statuses answered with the error body
-    auth: str | None = None  # "operator" when the operator key is needed
+    auth: str | None = None  # "bearer": a sign-in is needed; "optional": it may stand in for a phone
+    path: dict = field(default_factory=dict)  # path parameter -> JSON schema (default: a string)
+    body_required: bool = True  # False: no body at all is an empty command
     description: str = ""
 
 
-def documented(summary, tags=(), body=None, query=(), responses=None, errors=(), auth=None, description=""):
+def documented(summary, tags=(), body=None, query=(), responses=None, errors=(), auth=None, description="",
+               path=None, body_required=True):
     def attach(handler):
         setattr(
             handler,
             ATTRIBUTE,
-            ApiDoc(summary, tuple(tags), body, tuple(query), dict(responses or {}), tuple(errors), auth,
-                   description or (handler.__doc__ or "").strip()),
+            ApiDoc(summary, tuple(tags), body, tuple(query), dict(responses or {}), tuple(sorted(set(errors))),
+                   auth, dict(path or {}), body_required, description or (handler.__doc__ or "").strip()),
         )
         return handler
 
     return attach
+
+
+# Statuses many endpoints share, named by why they happen.
+BODY = (400, 413)  # not a JSON object; over 1 MiB
+SIGNED_IN = (401, 403)  # no valid sign-in; a role or binding that may not do this
+SERVICE = (503,)  # the domain service did not answer in time
+CODE = 400  # a mistyped request code (malformed, or a wrong check character)
+REQUEST_CODE = {"type": "string", "maxLength": 40,
+                "description": "request code DDDDDD-YYYYMMDD-NNNNN-C; hyphens, spaces and the case of x are ignored"}
+
+
+def one_of(*values):
+    return {"type": "string", "enum": list(values)}

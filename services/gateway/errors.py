@@ -22,6 +22,7 @@ from .auth import Unauthenticated
 from .domain.access import Forbidden
 from .domain.model import InvalidRating, MissingReason
 from .domain.request_code import MalformedCode, WrongCheckCharacter
+from .domain.throttle import TooManyRequests
 from .handlers import RequestNotFound, StaleRequest
 from .messages import MESSAGES, localize, message, negotiate_language
 from .renewals import EnterpriseNotFound
@@ -54,6 +55,13 @@ def stale_request_error(exc):
         "code": current.code, "status": current.status, "version": current.version, "station": current.station,
         "last_change": {key: last.get(key) for key in ("at", "event", "from", "status", "actor", "reason")},
     }})
+
+
+class DocumentNotFound(ApiError):
+    """No certificate or report with this number (or none the asker may see)."""
+
+    def __init__(self):
+        super().__init__(404, "document_not_found")
 
 
 class ServiceUnavailable(ApiError):
@@ -127,6 +135,8 @@ def error_response(error, lang):
         **error.extra,
     }
     headers = {"WWW-Authenticate": 'Bearer realm="qi"'} if error.status == 401 else None
+    if error.status == 429:
+        headers = {"Retry-After": str(error.params["retry_after"])}
     return json_response(error.status, body, headers)
 
 
@@ -152,6 +162,8 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields={"reason": ["required"]})
     if isinstance(exc, RuleViolated):
         return ApiError(409, exc.code, **exc.params)
+    if isinstance(exc, TooManyRequests):
+        return ApiError(429, exc.code, retry_after=exc.retry_after)
     for cls, (status, code) in MAPPED_ERRORS.items():
         if isinstance(exc, cls):
             return ApiError(status, code)

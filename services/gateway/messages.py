@@ -52,6 +52,18 @@ MESSAGES = {
         "Some fields need correcting; see the messages beside them.",
     ),
     "malformed_json": ("请求内容不是有效的JSON", "The request body is not valid JSON."),
+    "form_expired": (
+        "表单已过期或并非从本站页面提交，请在本页重新提交",
+        "This form has expired or was not sent from our page; please submit it again from this page.",
+    ),
+    "too_many_requests": (
+        "尝试次数过多，请{retry_after}秒后再试",
+        "Too many attempts; please try again in {retry_after} seconds.",
+    ),
+    "too_many_failed_logins": (
+        "登录失败次数过多，请{retry_after}秒后再试",
+        "Too many failed sign-ins; please try again in {retry_after} seconds.",
+    ),
     "not_an_object": ("请求内容应为JSON对象", "The request body must be a JSON object."),
     "body_too_large": (
         "请求内容超过{limit}字节上限",
@@ -93,6 +105,7 @@ MESSAGES = {
         "Internal error; it has been logged. Please try again shortly.",
     ),
     "not_found": ("没有这个地址", "There is nothing at this address."),
+    "method_not_allowed": ("此地址不接受这种请求方法", "This address does not take this request method."),
     # laboratory work (metrology, testing)
     "not_a_number": ("此项应为数值", "This field must be a number."),
     "not_a_date": ("此项应为日期（YYYY-MM-DD）", "This field must be a date (YYYY-MM-DD)."),

@@ -17,9 +17,13 @@ from .apidoc import ATTRIBUTE
 from .schemas import ErrorSchema, details_schema
 
 API_PREFIXES = ("/api/", "/health")
-ERROR_TEXT = {400: "Malformed request", 401: "Operator key missing or wrong", 403: "Not allowed",
+ERROR_TEXT = {400: "Malformed request", 401: "Sign-in missing, expired or not valid", 403: "Not allowed",
               404: "Not found", 409: "Not allowed in the current state", 413: "Body over 1 MiB",
-              422: "Field errors", 503: "A service is not answering"}
+              422: "Field errors", 429: "Too many attempts: wait as many seconds as Retry-After says",
+              503: "A service is not answering"}
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}}
+# Who may call: a signed-in user's bearer token (POST /api/v1/auth/login), required or optional.
+SECURITY = {"bearer": [{"bearer": []}], "optional": [{}, {"bearer": []}]}
 
 
 def http_routes(service_cls):
@@ -44,7 +48,7 @@ def build_spec(service_cls, catalogue):
         info={"description": "质量基础设施“一站式”服务平台. Errors are "
               "{error, message, fields}; messages are zh-CN unless ?lang=en or Accept-Language: en."},
     )
-    spec.components.security_scheme("operator", {"type": "http", "scheme": "bearer"})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.schema("Error", schema=ErrorSchema)
     for item in catalogue.items.values():
         spec.components.schema(f"{item.code}Details", schema=details_schema(item).__class__)
@@ -65,23 +69,25 @@ def operation(spec, rule, handler):
         "summary": summary,
         "tags": list(doc.tags) if doc else [],
         "parameters": [
-            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            {"name": name, "in": "path", "required": True,
+             "schema": (doc.path.get(name) if doc else None) or {"type": "string"}}
             for name in re.findall(r"<(?:[a-z]+:)?([a-z_]+)>", rule)
         ] + [
-            {"name": "lang", "in": "query", "required": False,
-             "schema": {"type": "string", "enum": ["zh-CN", "en"]}, "description": "language of messages"}
+            {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "language of messages: en (or en-…) for English; anything else is zh-CN"}
         ],
         "responses": {},
     }
     if doc and doc.description:
         result["description"] = doc.description
-    for name, description, required in doc.query if doc else ():
+    for name, description, required, *value in doc.query if doc else ():
         result["parameters"].append(
-            {"name": name, "in": "query", "required": required, "schema": {"type": "string"},
+            {"name": name, "in": "query", "required": required, "schema": value[0] if value else {"type": "string"},
              "description": description}
         )
     if doc and doc.body is not None:
-        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": doc.body}}}
+        result["requestBody"] = {"required": doc.body_required,
+                                 "content": {"application/json": {"schema": doc.body}}}
     for status, schema in (doc.responses if doc else {200: None}).items():
         response = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
         if schema is not None:
@@ -91,7 +97,8 @@ def operation(spec, rule, handler):
         result["responses"][str(status)] = {
             "description": ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": "Error"}},
+            **({"headers": RETRY_AFTER} if status == 429 else {}),
         }
     if doc and doc.auth:
-        result["security"] = [{doc.auth: []}]
+        result["security"] = SECURITY[doc.auth]
     return result

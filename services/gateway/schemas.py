@@ -114,7 +114,7 @@ class SubmissionSchema(FormSchema):
 
     item = text(10, required=False)
     items = fields.List(
-        Text(),
+        Text(validate=validate.Length(max=10, error="too_long|max={max}")),
         required=False,
         validate=validate.Length(min=1, max=MAX_ITEMS_PER_SUBMISSION, error="count|min={min};max={max}"),
         error_messages={**FIELD_ERRORS, "invalid": "not_list"},
@@ -269,10 +269,11 @@ class ErrorSchema(Schema):
     field_errors = fields.Dict(
         data_key="fields", required=True, metadata={"description": "per-field messages, shaped like the body"}
     )
+    current = fields.Dict(metadata={"description": "409 stale_request: the request as it is now"})
 
 
 class LocalizedTextSchema(Schema):
-    zh_cn = fields.String(data_key="zh-CN", required=True)
+    zh_cn = fields.String(data_key="zh-CN", attribute="zh-CN", required=True)
     en = fields.String(required=True)
 
 
@@ -284,7 +285,8 @@ class CatalogueItemSchema(Schema):
     description = fields.Nested(LocalizedTextSchema, required=True)
     materials = fields.List(fields.Nested(LocalizedTextSchema), required=True)
     form_fields = fields.List(
-        fields.Dict(), data_key="fields", required=True, metadata={"description": "the item's own form fields"}
+        fields.Dict(), data_key="fields", attribute="fields", required=True,
+        metadata={"description": "the item's own form fields"},
     )
 
 
@@ -391,19 +393,19 @@ class TokensSchema(Schema):
 
 
 QUEUE_DUE = ("soon", "overdue")
+QUEUE_STATUSES = ("submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress",
+                  "completed", "rated", "cancelled")
 
 
 class QueueFiltersSchema(FormSchema):
     station = text(6, required=False)
-    status = text(30, required=False, choices=[
-        "submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress", "completed",
-        "rated", "cancelled"])
+    status = text(30, required=False, choices=list(QUEUE_STATUSES))
     item = text(10, required=False)
     domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
     due = text(10, required=False, choices=list(QUEUE_DUE))
     limit = integer(1, 500, required=False)
     offset = integer(0, 10**6, required=False)
-    lang = fields.String(required=False)
+    lang = fields.String(required=False, validate=validate.Length(max=10))
 
 
 class StationStepSchema(FormSchema):

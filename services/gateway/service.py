@@ -12,10 +12,12 @@ from nameko.rpc import ServiceRpc
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from .adapters import metrics_store
 from .adapters.actor import SignedInActor
+from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
@@ -41,9 +43,14 @@ from .api import (
     station,
     verify,
 )
-from .errors import ServiceUnavailable
-from .renewals import RenewalRepository
+from .errors import DocumentNotFound, ServiceUnavailable
+from .handlers import RequestNotFound
+from .renewals import EnterpriseNotFound, RenewalRepository
 from .service_levels import metrics_repository as metrics_read_model
+from .throttling import Throttle
+
+# What a public lookup raises when nothing matched: a guess that missed.
+LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
 
 
 def request_store(database):
@@ -74,6 +81,7 @@ def create_indexes(database):
     EventLog(database.event_log).ensure_indexes()
     NoticeBoard(notice_store(database)).ensure_indexes()
     metrics_store.create_indexes(database)
+    MongoCounters(database.throttle).ensure_indexes()
 
 
 class GatewayService(
@@ -101,6 +109,7 @@ class GatewayService(
     relay = OutboxRelay(["requests", "request_groups"])
     acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
+    secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
     certification_rpc = ServiceRpc("certification")
@@ -129,6 +138,12 @@ class GatewayService(
     @property
     def metrics_repository(self):
         return metrics_read_model(self.db)
+
+    @property
+    def throttle(self):
+        """Rate limits on public lookups and sign-in, counted in the store so that every
+        replica sees the same counts."""
+        return Throttle(MongoCounters(self.db.throttle), failures=LOOKUP_MISSES)
 
     def call_service(self, service, method, *args):
         """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""

@@ -13,6 +13,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers
@@ -64,6 +65,7 @@ class StandardsService:
     relay = OutboxRelay(["cases", "standards"])
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
     def cases(self):

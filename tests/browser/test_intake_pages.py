@@ -157,3 +157,16 @@ def test_every_catalogue_item_can_be_requested_through_the_page(page, api, lang)
         request_code = submit(page)
         tracked = api.get(f"/api/v1/requests/{request_code}", params={"phone": PHONE}).json()
         assert tracked["item"]["code"] == code
+
+
+def test_the_pages_script_runs_under_the_content_security_policy(page):
+    """The policy forbids inline script; the page's own script, fed by its JSON data
+    block, still checks a field as soon as it is left, and nothing is refused."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    choose(page, "JL02", lang="en")
+    by_id(page, "contact.phone").fill("123")
+    by_id(page, "contact.name").focus()  # leaves the phone field
+    assert by_id(page, "contact.phone-error").inner_text() == "Enter an 11-digit mainland China mobile number."
+    assert violations == []

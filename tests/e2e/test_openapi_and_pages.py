@@ -8,6 +8,7 @@ from openapi_spec_validator import validate
 from services.gateway.openapi import API_PREFIXES, http_routes, openapi_path
 from services.gateway.service import GatewayService
 
+from ..conftest import form_token
 from ..unit.fixtures import JL02_BODY
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +58,7 @@ def form_fields(body):
 
 
 def test_a_plain_form_post_submits_and_redirects_to_the_confirmation(api):
-    answer = api.post("/apply?items=JL02", data=form_fields(JL02_BODY))
+    answer = api.post("/apply?items=JL02", data={**form_fields(JL02_BODY), "form_token": form_token(api, "/apply?items=JL02")})
     assert answer.status_code == 303
     confirmation = api.get(answer.headers["location"])
     code = re.search(r'id="request-code">([^<]+)<', confirmation.text).group(1)
@@ -67,7 +68,8 @@ def test_a_plain_form_post_submits_and_redirects_to_the_confirmation(api):
 
 def test_a_plain_form_post_with_errors_shows_them_next_to_the_fields_and_keeps_the_values(api, gateway_db):
     before = gateway_db.requests.count_documents({})
-    fields = {**form_fields(JL02_BODY), "enterprise.uscc": "91321322MA1ABC123Q", "contact.phone": "123"}
+    fields = {**form_fields(JL02_BODY), "enterprise.uscc": "91321322MA1ABC123Q", "contact.phone": "123",
+              "form_token": form_token(api, "/apply?items=JL02")}
     answer = api.post("/apply?items=JL02", data=fields)
     assert answer.status_code == 422
     assert re.search(r'id="enterprise.uscc-error"[^>]*>[^<]*校验位', answer.text)
@@ -84,10 +86,11 @@ def test_the_confirmation_page_needs_the_link_handed_to_the_submitter(api):
 
 def test_the_tracking_page_shows_the_timeline_and_explains_bad_codes(api):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
-    found = api.post("/track", data={"code": code, "phone": "13912345678"})
+    token = form_token(api, "/track")
+    found = api.post("/track", data={"code": code, "phone": "13912345678", "form_token": token})
     assert found.status_code == 200 and 'id="timeline"' in found.text
     typo = code[:-1] + ("1" if code[-1] != "1" else "2")
-    wrong = api.post("/track", data={"code": typo, "phone": "13912345678", "lang": "en"})
+    wrong = api.post("/track", data={"code": typo, "phone": "13912345678", "lang": "en", "form_token": token})
     assert wrong.status_code == 400 and "check character" in wrong.text
-    unknown = api.post("/track", data={"code": code, "phone": "13800000000"})
+    unknown = api.post("/track", data={"code": code, "phone": "13800000000", "form_token": token})
     assert unknown.status_code == 404 and "没有找到" in unknown.text

@@ -10,7 +10,7 @@ import pytest
 
 from services.common.devstack import ROOT
 
-from ..conftest import signed_in, staff_of, through_the_station
+from ..conftest import form_token, signed_in, staff_of, through_the_station
 from ..unit.fixtures import JL02_BODY
 
 pytestmark = pytest.mark.e2e
@@ -231,7 +231,8 @@ def test_a_long_queue_comes_in_pages(api):
 
 def test_the_console_pages_a_long_queue(stack):
     with httpx.Client(base_url=stack.gateway_url, timeout=30) as browser:
-        signed = browser.post("/staff/login", data={"username": "staff-321322", "password": "demo-staff-321322"})
+        signed = browser.post("/staff/login", data={"username": "staff-321322", "password": "demo-staff-321322",
+                                                    "form_token": form_token(browser, "/staff/login")})
         assert signed.status_code == 303
         page = browser.get("/staff", params={"limit": 2})
         assert page.status_code == 200 and 'rel="next"' in page.text and "offset=2" in page.text

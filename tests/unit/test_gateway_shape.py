@@ -2,7 +2,10 @@
 
 import inspect
 
+from services.gateway.apidoc import ATTRIBUTE
+from services.gateway.openapi import API_PREFIXES, http_routes
 from services.gateway.service import GatewayService
+from services.gateway.web import GatewayHttp
 
 
 def entrypoint_methods(cls):
@@ -17,3 +20,16 @@ def test_every_mixins_endpoint_is_an_endpoint_of_the_gateway():
     for mixin in GatewayService.__mro__[1:]:
         for name, method in entrypoint_methods(mixin).items():
             assert getattr(GatewayService, name) is method, f"{mixin.__name__}.{name} is hidden by another mixin"
+
+
+def test_every_http_entrypoint_is_served_by_the_hardened_server():
+    """One server for all: nameko's own ``http`` would start a second, unhardened one."""
+    for entrypoint in (e for _, member in inspect.getmembers(GatewayService, inspect.isfunction)
+                       for e in getattr(member, "nameko_entrypoints", ()) if hasattr(e, "url")):
+        assert type(entrypoint) is GatewayHttp, entrypoint.url
+
+
+def test_every_api_endpoint_documents_what_it_takes_and_answers():
+    undocumented = [f"{method} {rule}" for method, rule, handler in http_routes(GatewayService)
+                    if rule.startswith(API_PREFIXES) and getattr(handler, ATTRIBUTE, None) is None]
+    assert undocumented == [], "give these an @documented note (apidoc.py)"

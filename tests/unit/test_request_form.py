@@ -128,3 +128,12 @@ class TestSeveralItemsInOneForm:
 
     def test_an_empty_list_of_items_is_refused(self):
         assert errors_of(self.body(items=[]), "en")["items"] == ["Give between 1 and 10 entries."]
+
+
+def test_the_catalogue_as_the_api_answers_it_keeps_both_languages_and_each_items_fields():
+    from services.gateway.schemas import CatalogueItemSchema, CatalogueSchema
+
+    item = CatalogueItemSchema().dump(CATALOGUE.item("JL02").as_dict())
+    assert item["name"] == {"zh-CN": "校准", "en": "Calibration"}
+    assert [field["name"] for field in item["fields"]][0] == "instruments"
+    assert all("zh-CN" in each["name"] for each in CatalogueSchema().dump(CATALOGUE.as_dict())["items"])

@@ -1,8 +1,6 @@
 """Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``GET /api/v1/auth/me``."""
 
-from nameko.web.handlers import http
-
-from ..apidoc import documented
+from ..apidoc import BODY, documented
 from ..auth import (
     Unauthenticated,
     check_unknown_user_password,
@@ -12,27 +10,29 @@ from ..auth import (
     require_principal,
 )
 from ..errors import ApiError, json_endpoint, read_json_object
+from ..response_schemas import MeSchema
 from ..schemas import LoginSchema, RefreshSchema, TokensSchema
+from ..web import client_address, http
 
 
 class AuthApi:
     @http("POST", "/api/v1/auth/login")
     @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
-                body=LoginSchema, responses={200: TokensSchema}, errors=[400, 401, 422])
+                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 422, 429],
+                description="After 5 failed attempts for a username (20 from one client) every further "
+                "attempt waits twice as long as the one before (429 with Retry-After), even with the "
+                "right password.")
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
-        account = self.find_account(credentials["username"])
+        account = self.signed_in_account(credentials["username"], credentials["password"], client_address(request))
         if account is None:
-            check_unknown_user_password(credentials["password"])  # as slow as a wrong password
-            raise ApiError(401, "bad_credentials")
-        if not account.active or not password_matches(account.password_hash, credentials["password"]):
             raise ApiError(401, "bad_credentials")
         return self.tokens_for(account)
 
     @http("POST", "/api/v1/auth/refresh")
     @documented("A new pair of tokens for a refresh token", tags=["auth"], body=RefreshSchema,
-                responses={200: TokensSchema}, errors=[400, 401, 422])
+                responses={200: TokensSchema}, errors=[*BODY, 401, 422])
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
@@ -42,7 +42,7 @@ class AuthApi:
         return self.tokens_for(account)
 
     @http("GET", "/api/v1/auth/me")
-    @documented("Who am I signed in as", tags=["auth"], responses={200: None}, errors=[401])
+    @documented("Who am I signed in as", tags=["auth"], auth="bearer", responses={200: MeSchema}, errors=[401])
     @json_endpoint
     def me(self, request):
         principal = require_principal(request)
@@ -50,6 +50,20 @@ class AuthApi:
                 "station": principal.station, "domain": principal.domain, "uscc": principal.uscc}
 
     # shared with the console
+    def signed_in_account(self, username, password, client, roles=None):
+        """The account these credentials open (of one of ``roles``, if given), or None.
+        Raises TooManyRequests while the username or the client must wait after failures."""
+        self.throttle.check_login(username, client)
+        account = self.find_account(username)
+        if account is None:
+            check_unknown_user_password(password)  # as slow as a wrong password
+        elif account.active and (roles is None or account.role in roles) \
+                and password_matches(account.password_hash, password):
+            self.throttle.login_succeeded(username)
+            return account
+        self.throttle.login_failed(username, client)
+        return None
+
     def find_account(self, username):
         username = username.strip()
         # enterprises sign in with their credit code, however they type its letters

@@ -9,7 +9,6 @@ step is posted, taken through the same code as the API, and answered with a redi
 from urllib.parse import urlencode
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 from werkzeug.utils import redirect
 
 from ...common.domain import InvalidTransition
@@ -17,22 +16,22 @@ from ..auth import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     Unauthenticated,
-    check_unknown_user_password,
     csrf_matches,
     csrf_token,
-    password_matches,
     principal_from_token,
     refresh_claims,
 )
 from ..domain.access import ADMIN, MANAGER, STAFF, Forbidden, may_work_station
 from ..domain.request_code import MalformedCode, WrongCheckCharacter, parse_code
+from ..domain.throttle import TooManyRequests
 from ..errors import MAX_BODY_BYTES
 from ..handlers import StaleRequest
 from ..messages import localize, message
 from ..reference import reference_data
 from ..schemas import STATION_STEP_SCHEMAS, QueueFiltersSchema
-from ..templating import page_endpoint, page_language, render
+from ..templating import form_token_matches, page_endpoint, page_language, render
 from ..views import staff_view
+from ..web import client_address, http
 
 CONSOLE_ROLES = (STAFF, MANAGER, ADMIN)
 
@@ -41,26 +40,38 @@ class Console:
     @http("GET", "/staff/login")
     @page_endpoint
     def console_login_page(self, request):
-        return render(request, "staff_login.html", problem=None, username="", after=_after(request))
+        return render(request, "staff_login.html", problem=None, problem_params={}, username="",
+                      after=_after(request))
 
     @http("POST", "/staff/login")
     @page_endpoint
     def console_login(self, request):
-        username = request.form.get("username", "").strip()
-        password = request.form.get("password", "")
-        account = self.find_account(username) if username else None
-        if account is None:
-            check_unknown_user_password(password)
-        elif account.active and account.role in CONSOLE_ROLES and password_matches(account.password_hash, password):
+        username = request.form.get("username", "").strip()[:64]
+        password = request.form.get("password", "")[:256]
+        if not form_token_matches(request):
+            return render(request, "staff_login.html", status=403, problem="form_expired", problem_params={},
+                          username=username, after=_after(request))
+        try:
+            account = self.signed_in_account(username, password, client_address(request), CONSOLE_ROLES) \
+                if username else None
+        except TooManyRequests as refused:
+            response = render(request, "staff_login.html", status=429, problem=refused.code,
+                              problem_params={"retry_after": refused.retry_after}, username=username,
+                              after=_after(request))
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
+        if account is not None:
             response = redirect(_with_lang(_after(request), request), code=303)
             _set_session(response, self.tokens_for(account))
             return response
-        return render(request, "staff_login.html", status=401, problem="bad_credentials", username=username,
-                      after=_after(request))
+        return render(request, "staff_login.html", status=401, problem="bad_credentials", problem_params={},
+                      username=username, after=_after(request))
 
     @http("POST", "/staff/logout")
     @page_endpoint
     def console_logout(self, request):
+        if not form_token_matches(request):  # another site may not sign staff out either
+            return render(request, "message.html", status=403, key="form_expired", params={})
         response = redirect(_with_lang("/staff/login", request), code=303)
         response.delete_cookie(ACCESS_COOKIE, path="/")
         response.delete_cookie(REFRESH_COOKIE, path="/")

@@ -1,24 +1,25 @@
 """``/api/v1/openapi.json`` (generated, see openapi.py) and a readable page of it."""
 
-from nameko.web.handlers import http
-
 from ..apidoc import documented
 from ..errors import json_endpoint
 from ..openapi import build_spec
 from ..reference import reference_data
 from ..templating import page_endpoint, render
+from ..web import http
 
 _specs = {}
 
 
 class ApiDocs:
     @http("GET", "/api/v1/openapi.json")
-    @documented("This document (OpenAPI 3)", tags=["operations"], responses={200: None})
+    @documented("This document (OpenAPI 3)", tags=["operations"],
+                responses={200: {"type": "object", "required": ["openapi", "info", "paths"]}})
     @json_endpoint
     def openapi_document(self, request):
         return self.openapi_spec()
 
     @http("GET", "/api/docs")
+    @documented("This document as a page to read (HTML)", tags=["operations"], responses={200: None})
     @page_endpoint
     def api_docs_page(self, request):
         return render(request, "api_docs.html", spec=self.openapi_spec())

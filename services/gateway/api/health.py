@@ -2,7 +2,6 @@
 
 import eventlet
 from kombu import Connection
-from nameko.web.handlers import http
 
 from ...common.config import setting
 from ...common.mongo import ping
@@ -10,6 +9,7 @@ from ..apidoc import documented
 from ..domain.catalogue import DOMAINS
 from ..errors import json_endpoint
 from ..schemas import HealthSchema
+from ..web import http
 
 
 class HealthApi:

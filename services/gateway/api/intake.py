@@ -2,14 +2,13 @@
 
 from datetime import UTC, datetime
 
-from nameko.web.handlers import http
-
 from .. import handlers
-from ..apidoc import documented
+from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
 from ..auth import principal_of, require_principal
 from ..domain.access import ENTERPRISE, require
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..reference import reference_data
+from ..response_schemas import MyRequestsSchema
 from ..schemas import (
     CancelSchema,
     CatalogueItemSchema,
@@ -19,7 +18,9 @@ from ..schemas import (
     SupplementSchema,
     load_submission,
 )
+from ..throttling import code_subject
 from ..views import request_view, tracked_view
+from ..web import client_address, http
 
 REQUEST_VIEW = RequestViewSchema()  # one instance: building a schema per answer costs more than dumping
 
@@ -33,7 +34,8 @@ class IntakeApi:
         return CatalogueSchema().dump(catalogue.as_dict())
 
     @http("GET", "/api/v1/catalogue/<string:code>")
-    @documented("One catalogue item", tags=["catalogue"], responses={200: CatalogueItemSchema}, errors=[404])
+    @documented("One catalogue item", tags=["catalogue"], responses={200: CatalogueItemSchema}, errors=[404],
+                path={"code": {"type": "string", "maxLength": 10, "description": "e.g. JL02"}})
     @json_endpoint
     def catalogue_item(self, request, code):
         catalogue, _ = reference_data()
@@ -48,7 +50,7 @@ class IntakeApi:
         tags=["intake"],
         body=SubmissionSchema,
         responses={201: RequestViewSchema},
-        errors=[400, 413, 422],
+        errors=[*BODY, 422],
         description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
         "or several (`items`, `details` keyed by item code: one parent code, one child request each).",
     )
@@ -60,8 +62,8 @@ class IntakeApi:
         return 201, REQUEST_VIEW.dump(view)
 
     @http("GET", "/api/v1/requests")
-    @documented("The signed-in enterprise's own requests", tags=["intake"], auth="bearer",
-                responses={200: None}, errors=[401, 403])
+    @documented("The signed-in enterprise's own requests (the latest 500)", tags=["intake"], auth="bearer",
+                responses={200: MyRequestsSchema}, errors=[*SIGNED_IN])
     @json_endpoint
     def my_requests(self, request):
         principal = require_principal(request)
@@ -73,17 +75,21 @@ class IntakeApi:
                              for found in mine]}
 
     @http("POST", "/api/v1/requests/<string:code>/supplement")
-    @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"],
-                body=SupplementSchema, responses={200: RequestViewSchema}, errors=[400, 404, 409, 422],
-                description="Proven by `phone` (the contact phone) or by signing in as the enterprise.")
+    @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"], auth="optional",
+                body=SupplementSchema, responses={200: RequestViewSchema},
+                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise. "
+                "Wrong phones count against the code (see tracking).")
     @json_endpoint
     def supplement(self, request, code):
         command = SupplementSchema().load(read_json_object(request))
         return self.enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
 
     @http("POST", "/api/v1/requests/<string:code>/cancel")
-    @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"],
-                body=CancelSchema, responses={200: RequestViewSchema}, errors=[400, 404, 409, 422])
+    @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
+                body=CancelSchema, responses={200: RequestViewSchema},
+                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise.")
     @json_endpoint
     def cancel(self, request, code):
         command = CancelSchema().load(read_json_object(request))
@@ -93,11 +99,14 @@ class IntakeApi:
     @documented(
         "Track a request or a multi-item submission",
         tags=["intake"],
-        query=[("phone", "the contact phone given at submission", True)],
+        auth="optional",
+        query=[("phone", "the contact phone given at submission (not needed when signed in)", False)],
+        path={"code": REQUEST_CODE},
         responses={200: RequestViewSchema},
-        errors=[400, 404],
+        errors=[CODE, 401, 404, 429],
         description="A mistyped code (wrong check character) is 400; an unknown code and a wrong "
-        "phone are the same 404.",
+        "phone are the same 404. Lookups are limited per client (a miss costs more than a find) "
+        "and a code that saw too many wrong phones answers 429 to everyone until its window ends.",
     )
     @json_endpoint
     def track(self, request, code):
@@ -105,7 +114,9 @@ class IntakeApi:
         principal = principal_of(request)
         if not phone and principal is None:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        return REQUEST_VIEW.dump(self.view_of(code, phone, request_language(request), principal))
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            view = self.view_of(code, phone, request_language(request), principal)
+        return REQUEST_VIEW.dump(view)
 
     # shared with the pages
     def submit_form(self, body):
@@ -123,7 +134,8 @@ class IntakeApi:
 
     def enterprise_step(self, request, code, step, phone, text):
         principal = principal_of(request)
-        found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
         self.relay.notify()
         catalogue, stations = reference_data()
         return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request)))

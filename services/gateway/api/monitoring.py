@@ -7,10 +7,10 @@ by type, and the outbox lag of the gateway's own relay, read from the store when
 import logging
 
 import pymongo
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from ...common import metrics
+from ..web import http
 
 log = logging.getLogger(__name__)
 

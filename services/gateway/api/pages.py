@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 import segno
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
@@ -18,12 +17,24 @@ from ...common.domain import InvalidTransition
 from .. import handlers
 from ..domain.model import MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
+from ..domain.throttle import TooManyRequests
 from ..errors import MAX_BODY_BYTES
 from ..forms import error_fields, submission_body, unflatten
 from ..handlers import RequestNotFound
 from ..messages import LANGUAGES, localize, message
 from ..reference import reference_data
-from ..templating import confirmation_token, page_endpoint, page_language, render, token_matches
+from ..templating import (
+    FORM_FIELD,
+    confirmation_token,
+    form_token_matches,
+    page_endpoint,
+    page_language,
+    render,
+    token_matches,
+    too_many_requests_page,
+)
+from ..throttling import code_subject
+from ..web import client_address, http
 
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
@@ -53,6 +64,9 @@ class Pages:
         if not items:
             return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
         body = submission_body(unflatten(request.form.items()), items)
+        if not form_token_matches(request):
+            errors = {FORM_FIELD: [message("form_expired", page_language(request))]}
+            return self.render_form(request, items, body, errors, extra_rows={}, status=403)
         action = request.form.get("action", "submit")
         if action.startswith("add:"):
             return self.render_form(request, items, body, errors={}, extra_rows={action[4:]: 1})
@@ -104,11 +118,16 @@ class Pages:
         phone = request.form.get("phone", "").strip()
         lang = page_language(request)
         view, problem, status = None, None, 200
-        if not code or not phone:
+        if not form_token_matches(request):
+            problem, status = "form_expired", 403
+        elif not code or not phone:
             problem, status = "required", 400
         else:
             try:
-                view = self.view_of(code, phone, lang)
+                with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+                    view = self.view_of(code, phone, lang)
+            except TooManyRequests as refused:
+                return too_many_requests_page(request, refused)
             except (MalformedCode, WrongCheckCharacter) as exc:
                 problem = "malformed_code" if isinstance(exc, MalformedCode) else "wrong_check_character"
                 status = 400
@@ -128,10 +147,16 @@ class Pages:
         text = request.form.get("answer" if step == "supplement" else "reason", "").strip() or None
         lang = page_language(request)
         status, problem, done = 200, None, None
+        if not form_token_matches(request):
+            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
+                          done=None)
         try:
-            handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
+            with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+                handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
             self.relay.notify()
             done = "answered" if step == "supplement" else "cancelled"
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
         except (MalformedCode, WrongCheckCharacter, RequestNotFound):
             status, problem = 404, "request_not_found"
         except MissingReason:

@@ -4,12 +4,17 @@ administrators' catalogue changes, and the gateway's part of the standards watch
 Search and a standard's page need no sign-in; everything else is an operator's.
 """
 
-from nameko.web.handlers import http
-
 from ...common.consumer import consume_event
+from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint, read_json_object, request_language
 from ..operator_commands import command_from, load_command
+from ..response_schemas import (
+    DeclinedSchema,
+    StandardsCaseSchema,
+    StandardSchema,
+    StandardSearchSchema,
+)
 from ..standards_schemas import (
     AddStandardForm,
     AnswerForm,
@@ -19,14 +24,24 @@ from ..standards_schemas import (
 )
 from ..standards_watch import post_standard_notices
 from ..views import standard_view
+from ..web import http
 from .operators import require_operator, signed_body
 
 CASES = "/api/v1/standards/cases/<string:code>"
+STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
+STANDARD_NUMBER = {"type": "string", "description": "typed any way, e.g. GB/T 19001-2016 or gbt19001; "
+                                                   "no year means the latest edition"}
 
 
 class StandardsApi:
     # -- public -------------------------------------------------------------------------
     @http("GET", "/api/v1/standards")
+    @documented("Search the standards catalogue by number or title words, best match first (public)",
+                tags=["standards"],
+                query=[("q", "a standard number (typed any way) or words of its title", True,
+                        {"type": "string", "minLength": 1, "maxLength": 200}),
+                       ("limit", "how many (default 20)", False, {"type": "integer", "minimum": 1, "maximum": 100})],
+                responses={200: StandardSearchSchema}, errors=[422, *SERVICE])
     @json_endpoint
     def search_standards(self, request):
         query = SearchQuery().load(
@@ -40,6 +55,8 @@ class StandardsApi:
         }
 
     @http("GET", "/api/v1/standards/<path:number>")
+    @documented("One standard: its state, editions and replacements (public)", tags=["standards"],
+                path={"number": STANDARD_NUMBER}, responses={200: StandardSchema}, errors=[404, *SERVICE])
     @json_endpoint
     def standard(self, request, number):
         return standard_view(
@@ -48,6 +65,8 @@ class StandardsApi:
 
     # -- administrators -----------------------------------------------------------------
     @http("POST", "/api/v1/standards")
+    @documented("Add a standard to the catalogue (e.g. a new edition)", tags=["standards"], auth="bearer",
+                body=AddStandardForm, responses={201: StandardSchema}, errors=[*BODY, *SIGNED_IN, 409, 422, *SERVICE])
     @json_endpoint
     def add_standard(self, request):
         require_operator(request, "standards")
@@ -57,6 +76,8 @@ class StandardsApi:
         )
 
     @http("POST", "/api/v1/standards/supersessions")
+    @documented("Mark a standard superseded (naming its replacement) or withdrawn; its followers are told",
+                tags=["standards"], auth="bearer", body=EndStandardForm, responses={200: StandardSchema}, errors=STEP)
     @json_endpoint
     def end_standard(self, request):
         """Mark a standard superseded (naming its replacement) or withdrawn."""
@@ -68,6 +89,9 @@ class StandardsApi:
 
     # -- operators' cases ---------------------------------------------------------------
     @http("GET", CASES)
+    @documented("A BZ case with the references it cites, as checked", tags=["standards"], auth="bearer",
+                path={"code": REQUEST_CODE}, responses={200: StandardsCaseSchema},
+                errors=[CODE, *SIGNED_IN, 404, *SERVICE])
     @json_endpoint
     def standards_case(self, request, code):
         require_operator(request, "standards")
@@ -75,16 +99,27 @@ class StandardsApi:
         return self.with_due_date(code, self.call_service("standards", "get_case", code))
 
     @http("POST", f"{CASES}/review")
+    @documented("Decide a BZ02 self-declaration: approved, or changes_requested with comments",
+                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=ReviewDeclarationForm,
+                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP])
     @json_endpoint
     def review_declaration(self, request, code):
         return self._case_step(request, code, "review_declaration", ReviewDeclarationForm)
 
     @http("POST", f"{CASES}/answer")
+    @documented("A written answer with attachments (BZ03/BZ04, or a BZ01 the catalogue could not answer)",
+                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=AnswerForm,
+                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP])
     @json_endpoint
     def answer_standards_question(self, request, code):
         return self._case_step(request, code, "answer_question", AnswerForm)
 
     @http("POST", f"{CASES}/decline")
+    @documented("Decline a dispatched case before answering it: back to the station", tags=["standards"],
+                auth="bearer", path={"code": REQUEST_CODE},
+                body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string",
+                                                                                          "maxLength": 500}}},
+                responses={200: DeclinedSchema}, errors=[CODE, *STEP])
     @json_endpoint
     def decline_standards_case(self, request, code):
         """Decline a dispatched case before answering it: back to the station."""

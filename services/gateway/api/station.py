@@ -8,24 +8,27 @@ the other gets 409 with the request as it now is.
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 
 from ...common.clock import china_date
 from .. import handlers
-from ..apidoc import documented
+from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented, one_of
 from ..auth import require_principal
 from ..domain.access import ADMIN, MANAGER, STAFF, may_work_station, require
+from ..domain.catalogue import DOMAINS
 from ..domain.request_code import parse_code
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..handlers import RequestNotFound
 from ..reference import reference_data, working_calendar
 from ..schemas import (
+    QUEUE_DUE,
+    QUEUE_STATUSES,
     STATION_STEP_SCHEMAS,
     QueueFiltersSchema,
     QueueSchema,
     StaffRequestViewSchema,
 )
 from ..views import queue_row, staff_view, station_summary
+from ..web import http
 
 QUEUE = "/api/v1/station/requests"
 STEPS = {"accept": "accept", "reject": "reject", "request-material": "request_material",
@@ -36,12 +39,14 @@ class StationApi:
     @http("GET", QUEUE)
     @documented(
         "A station's queue with filters and counts", tags=["station"], auth="bearer",
-        query=[("station", "staff: their own (default); managers: any", False),
-               ("status", "one status (default: every open status)", False),
-               ("item", "catalogue code", False), ("domain", "domain service", False),
-               ("due", "soon (due by the next working day) or overdue", False),
-               ("limit", "page size, 1-500 (default 100)", False), ("offset", "rows to skip", False)],
-        responses={200: QueueSchema}, errors=[400, 401, 403, 422],
+        query=[("station", "staff: their own (default); managers: any", False, {"type": "string", "maxLength": 6}),
+               ("status", "one status (default: every open status)", False, one_of(*QUEUE_STATUSES)),
+               ("item", "catalogue code", False, {"type": "string", "maxLength": 10}),
+               ("domain", "domain service", False, one_of(*DOMAINS)),
+               ("due", "soon (due by the next working day) or overdue", False, one_of(*QUEUE_DUE)),
+               ("limit", "page size (default 100)", False, {"type": "integer", "minimum": 1, "maximum": 500}),
+               ("offset", "rows to skip", False, {"type": "integer", "minimum": 0, "maximum": 10**6})],
+        responses={200: QueueSchema}, errors=[*SIGNED_IN, 422],
     )
     @json_endpoint
     def station_queue(self, request):
@@ -51,7 +56,8 @@ class StationApi:
 
     @http("GET", f"{QUEUE}/<string:code>")
     @documented("One request with its audit trail, for the station", tags=["station"], auth="bearer",
-                responses={200: StaffRequestViewSchema}, errors=[400, 401, 403, 404])
+                path={"code": REQUEST_CODE}, responses={200: StaffRequestViewSchema},
+                errors=[CODE, *SIGNED_IN, 404])
     @json_endpoint
     def station_request(self, request, code):
         principal = require_principal(request)
@@ -68,7 +74,8 @@ class StationApi:
         tags=["station"], auth="bearer", body={"type": "object", "properties": {
             "version": {"type": "integer"}, "reason": {"type": "string"}, "note": {"type": "string"},
             "station": {"type": "string"}, "answer": {"type": "string"}}, "required": ["version"]},
-        responses={200: StaffRequestViewSchema}, errors=[400, 401, 403, 404, 409, 422],
+        path={"code": REQUEST_CODE, "step": one_of(*STEPS)},
+        responses={200: StaffRequestViewSchema}, errors=[*BODY, *SIGNED_IN, 404, 409, 422],
         description="`version` is the version the person saw; 409 `stale_request` carries `current`. "
         "`answer-rectification` answers a rating of 1-2 (整改) with `answer`; the enterprise reads it.",
     )

@@ -7,12 +7,14 @@ compares with the paper). Adding an issuer is one line in ``VERIFYING_SERVICES``
 """
 
 from nameko.exceptions import RemoteError
-from nameko.web.handlers import http
 
-from ..apidoc import documented
-from ..errors import ApiError, json_endpoint, request_language
+from ..apidoc import SERVICE, documented
+from ..domain.throttle import VERIFICATIONS_PER_CLIENT, TooManyRequests
+from ..errors import ApiError, DocumentNotFound, json_endpoint, request_language
 from ..messages import MESSAGES, message
-from ..templating import page_endpoint, page_language, render
+from ..response_schemas import VerificationSchema
+from ..templating import page_endpoint, page_language, render, too_many_requests_page
+from ..web import client_address, http
 
 # Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
 VERIFYING_SERVICES = {
@@ -29,10 +31,14 @@ def verifying_service(number):
 class VerifyApi:
     @http("GET", "/api/v1/verify/<string:number>")
     @documented("Is this certificate or report genuine and in force? (public)", tags=["verify"],
-                responses={200: None}, errors=[404, 503])
+                path={"number": {"type": "string", "description": "e.g. SQJL-2026-000001, SQJC-…, SQRZ-…"}},
+                responses={200: VerificationSchema}, errors=[404, 429, *SERVICE],
+                description="Numbers that are not ours are 404. Lookups are limited per client; a number "
+                "that is not found costs more, so trying numbers one after another is soon told to wait.")
     @json_endpoint
     def verify(self, request, number):
-        return self.verification_of(number, request_language(request))
+        with self.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
+            return self.verification_of(number, request_language(request))
 
     @http("GET", "/verify")
     @page_endpoint
@@ -42,7 +48,10 @@ class VerifyApi:
         answer, problem, status = None, None, 200
         if number:
             try:
-                answer = self.verification_of(number[:64], page_language(request))
+                with self.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
+                    answer = self.verification_of(number[:64], page_language(request))
+            except TooManyRequests as refused:
+                return too_many_requests_page(request, refused)
             except ApiError as exc:  # not ours (404), or the issuer is not answering (503)
                 problem, status = exc.code, exc.status
         return render(request, "verify.html", status=status, number=number, answer=answer, problem=problem)
@@ -51,12 +60,12 @@ class VerifyApi:
         normalized = "".join(number.split()).upper()
         service = verifying_service(normalized)
         if service is None:
-            raise ApiError(404, "document_not_found")
+            raise DocumentNotFound()
         try:
             answer = self.call_service(service, "verify", normalized)
         except RemoteError as exc:
             if exc.exc_type in ("CertificateNotFound", "ReportNotFound"):
-                raise ApiError(404, "document_not_found") from exc
+                raise DocumentNotFound() from exc
             raise
         return {**answer, "status_label": status_label(answer["status"], lang)}
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 SEQUENCE_DIGITS = 5
-_BODY = re.compile(r"^(\d{6})(\d{8})(\d{5})([0-9X])$")
+# [0-9], not \d: \d matches the digits of every script (٣, ３), and a code has ASCII ones.
+_BODY = re.compile(r"^([0-9]{6})([0-9]{8})([0-9]{5})([0-9X])$")
 
 
 class MalformedCode(ValueError):
@@ -55,7 +56,7 @@ class RequestCode:
 
 
 def new_code(division, day, sequence):
-    if not re.fullmatch(r"\d{6}", division):
+    if not re.fullmatch(r"[0-9]{6}", division):
         raise ValueError(f"division code must be 6 digits, got {division!r}")
     if not 1 <= sequence < 10**SEQUENCE_DIGITS:
         raise ValueError(f"sequence {sequence} out of range")

@@ -1,8 +1,12 @@
 // Conveniences for the intake pages; the pages work without this file.
-// Checks use the server's own messages (window.QI_MESSAGES), so both say the same thing.
+// Checks use the server's own messages, so both say the same thing. The page hands them
+// over as JSON in <script type="application/json" id="qi-page-data"> (never executed, so
+// the Content-Security-Policy can forbid inline scripts).
 (function () {
   "use strict";
-  var M = window.QI_MESSAGES || {};
+  var dataBlock = document.getElementById("qi-page-data");
+  var PAGE = dataBlock ? JSON.parse(dataBlock.textContent) : {};
+  var M = PAGE.messages || {};
   var USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY";
   var WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
@@ -52,7 +56,7 @@
     group.querySelectorAll(".row").forEach(function (row, index) {
       row.setAttribute("data-row", index);
       var title = row.querySelector(".row-title");
-      if (title) title.textContent = (window.QI_ROW_TEXT || "{number}").replace("{number}", index + 1);
+      if (title) title.textContent = (PAGE.row_text || "{number}").replace("{number}", index + 1);
       row.querySelectorAll("[name]").forEach(function (input) {
         var rest = input.name.slice(base.length + 1).replace(/^\d+/, "");
         var name = base + "." + index + rest;
@@ -73,7 +77,7 @@
     if (!head || head.querySelector("button")) return;
     var button = document.createElement("button");
     button.type = "button"; button.className = "link remove-row";
-    button.textContent = window.QI_REMOVE_TEXT || "×";
+    button.textContent = PAGE.remove_text || "×";
     button.addEventListener("click", function () {
       if (group.querySelectorAll(".row").length > 1) { row.remove(); renumber(group); }
     });
@@ -135,7 +139,7 @@
     var counter = document.getElementById("chosen-count");
     var update = function () {
       var count = chooser.querySelectorAll('input[name="items"]:checked').length;
-      counter.textContent = count ? (window.QI_CHOSEN_TEXT || "{count}").replace("{count}", count) : "";
+      counter.textContent = count ? (PAGE.chosen_text || "{count}").replace("{count}", count) : "";
     };
     chooser.addEventListener("change", update);
     chooser.addEventListener("submit", function (event) {

@@ -1,0 +1,80 @@
+"""Counters over fixed windows of time, shared by every gateway replica.
+
+One document per key and window (``_id`` = ``<key>|<window number>``), changed only by
+single-document atomic updates (``$inc`` with upsert), so replicas counting the same
+client at once never lose a count. ``expires_at`` (a date) lets MongoDB's TTL monitor
+delete a window once it is over; nx-27017 keeps them (it has no TTL monitor, and stores
+the date as text), which costs a few small documents per client and hour in dev.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pymongo
+from pymongo.errors import DuplicateKeyError
+
+from ..domain.throttle import Count
+
+
+def _window(window, now):
+    number = int(now // window)
+    return number, (number + 1) * window
+
+
+class MongoCounters:
+    def __init__(self, collection):
+        self.collection = collection
+
+    def ensure_indexes(self):
+        self.collection.create_index("expires_at", expireAfterSeconds=0)
+
+    def add(self, key, amount, window, now):
+        number, ends = _window(window, now)
+        update = {
+            "$inc": {"value": amount},
+            "$set": {"last_at": now, "expires_at": datetime.fromtimestamp(ends, UTC) + timedelta(seconds=60)},
+        }
+        try:
+            found = self._increment(f"{key}|{number}", update)
+        except DuplicateKeyError:
+            # Two replicas created the window's document at once and the other insert
+            # won: now it exists, and the retry is a plain increment.
+            found = self._increment(f"{key}|{number}", update)
+        return Count(int(found["value"]), found.get("last_at"), ends)
+
+    def _increment(self, document_id, update):
+        return self.collection.find_one_and_update(
+            {"_id": document_id}, update, upsert=True, return_document=pymongo.ReturnDocument.AFTER,
+        )
+
+    def read(self, key, window, now):
+        number, ends = _window(window, now)
+        found = self.collection.find_one({"_id": f"{key}|{number}"})
+        if found is None:
+            return Count(0, None, ends)
+        return Count(int(found["value"]), found.get("last_at"), ends)
+
+    def clear(self, key, window, now):
+        number, _ = _window(window, now)
+        self.collection.delete_one({"_id": f"{key}|{number}"})
+
+
+class InMemoryCounters:
+    """The same contract in a dict, for unit tests."""
+
+    def __init__(self):
+        self.values = {}
+
+    def add(self, key, amount, window, now):
+        number, ends = _window(window, now)
+        value, _ = self.values.get((key, number), (0, None))
+        self.values[(key, number)] = (value + amount, now)
+        return Count(value + amount, now, ends)
+
+    def read(self, key, window, now):
+        number, ends = _window(window, now)
+        value, last_at = self.values.get((key, number), (0, None))
+        return Count(value, last_at, ends)
+
+    def clear(self, key, window, now):
+        number, _ = _window(window, now)
+        self.values.pop((key, number), None)
