@@ -17,7 +17,7 @@ from services.gateway.adapters.repository import RequestRepository
 from services.gateway.domain.model import ServiceRequest
 from services.gateway.reference import reference_data, working_calendar
 
-from ..conftest import signed_in, staff_of, through_the_station
+from ..conftest import form_token, signed_in, staff_of, through_the_station
 from ..simulated_month import EXPECTED, EXPECTED_BY_STATION, OTHER_STATION, STATION, load_into
 from ..unit.fixtures import jl02_body
 from .test_walking_skeleton import wait_for_status
@@ -188,7 +188,8 @@ class TestAManagersMonth:
         with httpx.Client(base_url=stack.gateway_url, timeout=30) as browser:
             assert browser.get("/dashboard").headers["location"].startswith("/staff/login?after=%2Fdashboard")
             signed = browser.post("/staff/login", data={"username": "manager", "password": "demo-manager",
-                                                        "after": "/dashboard"})
+                                                        "after": "/dashboard",
+                                                        "form_token": form_token(browser, "/staff/login")})
             assert signed.status_code == 303 and signed.headers["location"] == "/dashboard"
             page = browser.get("/dashboard", params={**SEPTEMBER, "station": STATION})
         assert page.status_code == 200, page.text
@@ -209,5 +210,6 @@ class TestAManagersMonth:
 
     def test_station_staff_are_not_shown_the_dashboard(self, stack, month):
         with httpx.Client(base_url=stack.gateway_url, timeout=30) as browser:
-            browser.post("/staff/login", data={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}"})
+            browser.post("/staff/login", data={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}",
+                                               "form_token": form_token(browser, "/staff/login")})
             assert browser.get("/dashboard").status_code == 403

@@ -8,7 +8,6 @@ cookies); managers and admins only. Every figure comes from the same use cases a
 from datetime import date, timedelta
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from .. import charts
@@ -17,6 +16,7 @@ from ..messages import localize, message
 from ..reference import reference_data
 from ..service_level_schemas import metrics_filters
 from ..templating import page_endpoint, page_language, render
+from ..web import http
 from .sla import metrics_csv
 
 DASHBOARD_ROLES = (MANAGER, ADMIN)

@@ -5,7 +5,6 @@ the enterprise reads the answer on its tracking page."""
 from datetime import UTC, datetime
 
 from marshmallow import ValidationError
-from nameko.web.handlers import http
 
 from ...common.domain import InvalidTransition
 from .. import handlers
@@ -13,6 +12,7 @@ from ..apidoc import documented
 from ..auth import principal_of, require_principal
 from ..domain.access import ADMIN, MANAGER, STAFF, require
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
+from ..domain.throttle import TooManyRequests
 from ..errors import json_endpoint, read_json_object, request_language
 from ..handlers import RequestNotFound
 from ..reference import reference_data
@@ -23,21 +23,30 @@ from ..service_level_schemas import (
     RatingSchema,
     RectificationFiltersSchema,
 )
-from ..templating import page_endpoint, page_language, render
+from ..templating import (
+    form_token_matches,
+    page_endpoint,
+    page_language,
+    render,
+    too_many_requests_page,
+)
+from ..throttling import code_subject
 from ..views import item_summary, request_view, station_summary
+from ..web import client_address, http
 
 
 class RatingsApi:
     @http("POST", "/api/v1/requests/<string:code>/rating")
     @documented("The enterprise rates a completed request (好差评), once", tags=["intake"],
-                body=RATING_BODY_DOC, responses={200: RequestViewSchema}, errors=[400, 404, 409, 422],
+                body=RATING_BODY_DOC, responses={200: RequestViewSchema}, errors=[400, 401, 404, 409, 422, 429],
                 description="`level` 1 非常不满意 … 5 非常满意, optional `comment`. Proven by `phone` or by "
                 "signing in as the enterprise. 409 before completion or when already rated. A level of "
                 "1 or 2 opens a rectification the station must answer.")
     @json_endpoint
     def rate(self, request, code):
         command = RatingSchema().load(read_json_object(request))
-        rated = self.rate_request(code, principal_of(request), command)
+        with self.throttle.lookup(client_address(request), code_subject(code, command.get("phone"))):
+            rated = self.rate_request(code, principal_of(request), command)
         catalogue, stations = reference_data()
         return RequestViewSchema().dump(request_view(rated, catalogue, stations, request_language(request)))
 
@@ -61,11 +70,17 @@ class RatingsApi:
         phone = request.form.get("phone", "").strip()
         lang = page_language(request)
         status, problem, done = 200, None, None
+        if not form_token_matches(request):
+            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
+                          done=None)
         try:
             command = RatingSchema().load({"level": request.form.get("level", ""),
                                            "comment": request.form.get("comment", "").strip() or None})
-            self.rate_request(code, None, {**command, "phone": phone})
+            with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+                self.rate_request(code, None, {**command, "phone": phone})
             done = "rating_saved"
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
         except ValidationError:
             status, problem = 422, "page.track.rate_missing"
         except (MalformedCode, WrongCheckCharacter, RequestNotFound):

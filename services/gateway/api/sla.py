@@ -9,7 +9,6 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from nameko.web.handlers import http
 from werkzeug.wrappers import Response
 
 from ...common.clock import china_date
@@ -32,6 +31,7 @@ from ..service_level_schemas import (
     metrics_filters,
 )
 from ..views import item_summary, station_summary, status_summary
+from ..web import http
 
 METRIC_FILTERS = [
     ("from", "first day, YYYY-MM-DD (China time; default: 29 days before `to`)", False),
