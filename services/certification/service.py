@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from ..common.acting import ActingPerson
@@ -14,6 +13,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.rpc import rpc
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry

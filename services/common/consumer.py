@@ -18,7 +18,9 @@ Handlers must be idempotent on ``event_id``: delivery is at least once.
 import logging
 
 import eventlet
+from amqp.exceptions import AMQPError
 from kombu import Connection, Exchange, Queue
+from kombu.exceptions import KombuError
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.messaging import Consumer
 from nameko.standalone.events import get_event_exchange
@@ -32,6 +34,9 @@ log = logging.getLogger(__name__)
 DEAD_LETTER_EXCHANGE = "qi.dead-letter"
 DEAD_LETTER_QUEUE = "qi.dead-letters"
 DELIVERY_LIMIT = 5
+# What a broker going away looks like from a publish or an ack: py-amqp's errors,
+# kombu's (a publish that ran out of retries) and the socket's own (ECONNRESET, EPIPE).
+BROKER_FAILURES = (AMQPError, KombuError, OSError)
 
 
 class PermanentFailure(Exception):
@@ -108,7 +113,7 @@ class EventConsumer(EventHandler):
         except InvalidEnvelope as exc:
             log.error("dead-lettering a message that is not an envelope: %s", exc)
             metrics.event_consumed(self.method_name, "invalid", "dead_lettered")
-            _dead_letter(message)
+            _settle(_dead_letter, message)
             return
         super().handle_message(envelope, message)
 
@@ -117,20 +122,20 @@ class EventConsumer(EventHandler):
         # and trace id (logs.py).
         event_type = _event_type(message)
         if exc_info is None:
-            self.consumer.ack_message(message)
+            _settle(self.consumer.ack_message, message)
             log.info("%s handled %s", self.method_name, event_type)
             metrics.event_consumed(self.method_name, event_type, "handled")
             return
         if isinstance(exc_info[1], PermanentFailure):
             log.error("dead-lettering after a permanent failure: %s", exc_info[1])
             metrics.event_consumed(self.method_name, event_type, "dead_lettered")
-            _dead_letter(message)
+            _settle(_dead_letter, message)
             return
         deliveries = int((message.headers or {}).get("x-delivery-count", 0))
         log.warning("%s failed on %s (delivery %d); retrying", self.method_name, event_type, deliveries + 1)
         metrics.event_consumed(self.method_name, event_type, "retried")
         eventlet.sleep(backoff_seconds(deliveries))
-        self.consumer.requeue_message(message)
+        _settle(self.consumer.requeue_message, message)
 
 
 def _event_type(message):
@@ -138,13 +143,25 @@ def _event_type(message):
     return payload.get("type", "?") if isinstance(payload, dict) else "?"
 
 
+def _settle(action, message):
+    """Ack, requeue or dead-letter ``message``, surviving a connection that died under it.
+
+    nameko guards only against py-amqp's ConnectionError, but a broker restart can also
+    surface as a socket error (ECONNRESET, EPIPE) from the same call. This runs in the
+    worker's thread, where any exception kills the whole service container, so nothing
+    may escape: an unsettled message goes back to its queue with the dead connection and
+    is delivered again, which handlers idempotent on ``event_id`` take in their stride.
+    """
+    try:
+        action(message)
+    except BROKER_FAILURES as exc:
+        log.warning("could not settle a message (%s); the broker will deliver it again", exc)
+
+
 def _dead_letter(message):
     # Like nameko's ack/requeue: if the channel is gone the broker already took it back.
     if message.channel.connection:
-        try:
-            message.reject(requeue=False)
-        except ConnectionError:  # pragma: no cover
-            pass
+        message.reject(requeue=False)
 
 
 consume_event = EventConsumer.decorator

@@ -11,14 +11,13 @@ from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 
-from nameko.rpc import rpc
-
 from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.rpc import rpc
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry

@@ -1,6 +1,8 @@
 """Delivery rules of DESIGN §6 on the real broker: outbox relay, retries, dead letters."""
 
+import subprocess
 import time
+from urllib.parse import urlparse
 
 import pytest
 from kombu import Connection
@@ -39,6 +41,13 @@ class FlakyService:
     @consume_event("sender", "doomed")
     def handle_doomed(self, envelope):
         raise PermanentFailure("this can never work")
+
+    @consume_event("sender", "slow_thing")
+    def handle_slowly(self, envelope):
+        seen = attempts.setdefault(envelope["event_id"], [])
+        seen.append(time.monotonic())
+        if len(seen) == 1:
+            time.sleep(envelope["data"]["seconds"])  # the broker goes away meanwhile
 
 
 class PublisherService:
@@ -102,6 +111,20 @@ def test_a_dead_letter_replayed_after_the_fix_is_handled(flaky, amqp_uri):
         {"queue": "evt-sender-thing_happened--flaky.handle", "event_id": envelope["event_id"]}
     ]
     assert wait_until(lambda: len(attempts[envelope["event_id"]]) == DELIVERY_LIMIT + 2, timeout=10)
+    assert dead_letters(amqp_uri) == []
+
+
+def test_a_connection_lost_under_a_running_handler_costs_a_redelivery_not_the_service(flaky, amqp_uri):
+    """A broker restart while a handler works: its ack has no connection left to go on.
+    The service must live on and take the redelivered message, not die of the ack."""
+    envelope = new_envelope("sender", "slow_thing", {"seconds": 1.0})
+    publish(amqp_uri, "sender", envelope)
+    assert wait_until(lambda: attempts.get(envelope["event_id"]), timeout=10)
+    vhost = urlparse(amqp_uri).path.lstrip("/") or "/"
+    subprocess.run(["rabbitmqctl", "close_all_connections", "-p", vhost, "test: broker restart"],
+                   check=True, capture_output=True, timeout=60)
+    assert wait_until(lambda: len(attempts[envelope["event_id"]]) == 2, timeout=30)
+    assert not flaky._died.ready()  # the container is still running its entrypoints
     assert dead_letters(amqp_uri) == []
 
 

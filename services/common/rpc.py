@@ -1,0 +1,33 @@
+"""``@rpc``: nameko's RPC entrypoint, made to outlive a broker that goes away mid-call.
+
+nameko sends the reply and acks the request in the worker's thread, after the method
+has returned. If the broker is restarting at that moment, the reply's publish gives up
+after its retries (kombu's OperationalError) or the ack meets a reset socket, and nameko
+treats any exception there as a bug: it kills the whole service container. One health
+check in flight during a broker restart was enough to stop a domain service.
+
+Here such a failure costs only that one reply: the caller's bounded wait times out
+(RPC_TIMEOUT, DESIGN §6) and it may ask again; the request, unacked, goes back to the
+queue with the dead connection.
+"""
+
+import logging
+
+from nameko.rpc import Rpc
+
+from .consumer import BROKER_FAILURES
+
+log = logging.getLogger(__name__)
+
+
+class ResilientRpc(Rpc):
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except BROKER_FAILURES as exc:
+            log.warning("could not reply to %s (%s); the caller's wait will time out",
+                        self.method_name, exc)
+            return result, exc_info
+
+
+rpc = ResilientRpc.decorator
