@@ -154,6 +154,7 @@ def load_in_bulk(database, envelopes):
     write_fresh(database[MONTHS], metrics.rollups(buckets.values()).values())
     write_fresh(database[CLOCKS], clocks.values())
     write_fresh(database[META], [_longest(buckets.values())])
+    repository.mark_rolled_up(metrics.last_month_to_roll_up(repository.clock()))  # every rollup is written
     return buckets, clocks
 
 
@@ -195,6 +196,7 @@ def rebuild(database, settle_seconds=2.0, batch=2000):
     touched += _insert_new(database[MONTHS], metrics.rollups(buckets.values()), batch)
     for month in set(touched):
         repository.refresh_month(key_of(month))
+    repository.mark_rolled_up(metrics.last_month_to_roll_up(repository.clock()))  # every rollup is written
     time.sleep(settle_seconds)  # the event log has a consumer of its own: let it catch up
     late = [envelope for envelope in event_log.find(GATEWAY_EVENTS, WITHOUT_LOG_FIELDS)
             if envelope["event_id"] not in seen]

@@ -2,6 +2,7 @@
 counted by hand, the rebuild from the event log gives what the live projection gave,
 and at a couple of thousand requests the read model says what a naive count says."""
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -9,7 +10,13 @@ import pytest
 from bench import metrics_bench
 from services.common.clock import china_date
 from services.gateway import service_levels
-from services.gateway.adapters.metrics_store import BUCKETS, CLOCKS, MetricsQuery, create_indexes
+from services.gateway.adapters.metrics_store import (
+    BUCKETS,
+    CLOCKS,
+    MONTHS,
+    MetricsQuery,
+    create_indexes,
+)
 from services.gateway.reference import reference_data, working_calendar
 
 from ..simulated_month import (
@@ -117,3 +124,37 @@ def test_the_read_model_equals_a_naive_count_over_two_thousand_requests(database
     year = results["a year by day"][0]["totals"]
     assert year["completed"] > 1000 and year["rated"] > 500 and year["sla_breached"] > 0
     assert year["rectifications_opened"] > 0 and 0 < year["on_time_rate"] < 1
+
+
+def test_a_running_month_is_summed_from_its_days_and_rolled_up_once_it_has_ended(database, september):
+    """No rollup is written while September runs (that rewrite on every event was a third
+    of the gateway's work under load); an hour after it ends the timer writes them, queries
+    read September from them, and a late September event still reaches its rollup."""
+    envelopes, _ = september
+    now = [datetime(2026, 9, 30, 12, 0, tzinfo=UTC)]
+    repository = service_levels.metrics_repository(database)
+    repository.clock = lambda: now[0]
+    for envelope in envelopes:
+        service_levels.project(repository, envelope)
+    query = MetricsQuery(database)
+    assert database[MONTHS].count_documents({}) == 0
+    assert pick(service_levels.report(query, SEPTEMBER, TODAY)["totals"]) == EXPECTED
+
+    now[0] = datetime(2026, 9, 30, 16, 30, tzinfo=UTC)  # 00:30 on 1 October in Beijing: too soon
+    assert repository.roll_up_ended_months() == 0 and query.rolled_up_through() == 202608
+    now[0] = datetime(2026, 9, 30, 17, 30, tzinfo=UTC)
+    assert repository.roll_up_ended_months() > 0 and query.rolled_up_through() == 202609
+    assert repository.roll_up_ended_months() == 0  # once
+    # From now on September is read from its rollups, not from its days.
+    database[BUCKETS].update_many({"month": 202609}, {"$inc": {"submitted": 100}})
+    assert pick(service_levels.report(query, SEPTEMBER, TODAY)["totals"]) == EXPECTED
+    database[BUCKETS].update_many({"month": 202609}, {"$inc": {"submitted": -100}})
+
+    late = next(envelope for envelope in envelopes if envelope["type"] == "request_submitted")
+    service_levels.project(repository, {**late, "event_id": str(uuid.uuid4())})
+    totals = service_levels.report(query, SEPTEMBER, TODAY)["totals"]
+    assert totals["submitted"] == EXPECTED["submitted"] + 1
+
+
+def pick(totals):
+    return {name: totals[name] for name in EXPECTED}

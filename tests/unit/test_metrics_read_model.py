@@ -2,7 +2,7 @@
 whatever order its events arrive in and however often."""
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -141,3 +141,19 @@ class TestPercentiles:
 
     def test_no_observations_no_percentile(self):
         assert metrics.percentile({}, 50) is None
+
+
+def test_a_period_reads_rolled_up_months_from_rollups_and_the_rest_from_days():
+    first, last = date(2026, 8, 15), date(2026, 11, 3)
+    assert metrics.split_period(first, last) == ([(20260815, 20261103)], [])  # nothing rolled up yet
+    assert metrics.split_period(first, last, 202609) == ([(20260815, 20260831), (20261001, 20261103)], [202609])
+    assert metrics.split_period(first, last, 202610) == ([(20260815, 20260831), (20261101, 20261103)],
+                                                         [202609, 202610])
+
+
+def test_a_month_is_rolled_up_an_hour_after_it_ends_in_china():
+    october_ends_in_china = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)  # 1 November 00:00 in Beijing
+    assert metrics.last_month_to_roll_up(october_ends_in_china + timedelta(minutes=59)) == 202609
+    assert metrics.last_month_to_roll_up(october_ends_in_china + timedelta(minutes=61)) == 202610
+    assert metrics.last_month_to_roll_up(datetime(2027, 1, 1, 2, 0, tzinfo=UTC)) == 202612
+    assert metrics.month_has_ended(202610, date(2026, 11, 1)) and not metrics.month_has_ended(202611, date(2026, 11, 30))

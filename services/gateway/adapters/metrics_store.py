@@ -1,6 +1,7 @@
 """Where the metrics read model lives, in the gateway's database: day buckets
 (``metrics_days``), month rollups (``metrics_months``), request clocks (``sla_clocks``) and
-the longest turnaround seen (``metrics_meta``, so a query knows its histogram's width).
+the longest turnaround seen and the last month rolled up (``metrics_meta``, so a query
+knows its histogram's width and which months it may read from rollups).
 
 :class:`MetricsRepository` folds events into documents through the document-store
 contract (whole documents, optimistic concurrency on ``version``), so it runs on the
@@ -10,7 +11,9 @@ does not group on compound keys, so a query groups by at most one dimension).
 """
 
 import logging
+from datetime import UTC, datetime
 
+from ...common.clock import china_date
 from ...common.store import AlreadyExists, MongoDocumentStore, VersionConflict
 from ..domain import metrics
 
@@ -21,6 +24,7 @@ MONTHS = "metrics_months"
 CLOCKS = "sla_clocks"
 META = "metrics_meta"
 LONGEST = "turnaround_max"
+ROLLED_UP = "months_rolled_up"  # the latest month whose rollups are written: queries read them
 # Fields of the read model's documents that are never read back by a query.
 BOOKKEEPING = {"events": 0, "outbox": 0, "pause_marks": 0}
 
@@ -52,27 +56,32 @@ def create_indexes(database):
 class MetricsRepository:
     """Folds events into the read model's documents, one document write each."""
 
-    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None):
+    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None, clock=None):
         self.buckets = buckets
         self.clocks = clocks
         self.months = months
         self.meta = meta
         self.committed_days_of = committed_days_of  # item code -> committed working days
         self.calendar = calendar
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def fold(self, envelope):
-        """Fold one event into its day bucket, month rollup and request clock. True if
-        any changed (False for an event seen before or one the metrics do not count).
+        """Fold one event into its day bucket and request clock, and into its month
+        rollup if that month has ended (the rollups of a month still running are written
+        once, when it ends: :meth:`roll_up_ended_months`). True if any changed (False for
+        an event seen before or one the metrics do not count).
 
-        The month is recomputed and the longest turnaround raised even for an event seen
-        before: a redelivery after a crash between the writes finishes the job."""
+        The day bucket is written before the month is looked at, and the month rollup is
+        recomputed and the longest turnaround raised even for an event seen before: a
+        redelivery after a crash between the writes finishes the job."""
         changed = False
         counted = metrics.contribution(envelope)
         if counted is not None:
             key, counts = counted
             changed |= _update(self.buckets, metrics.bucket_id(key), lambda: metrics.new_bucket(key),
                                lambda bucket: metrics.fold_into_bucket(bucket, envelope["event_id"], counts))
-            self.refresh_month(key)
+            if metrics.month_has_ended(key["month"], china_date(self.clock())):
+                self.refresh_month(key)  # a late event: its month may be rolled up already
             self.raise_longest(metrics.turnaround_of(counts))
         if envelope["type"] in metrics.CLOCK_EVENTS and envelope.get("request_code"):
             code, data = envelope["request_code"], envelope["data"]
@@ -104,6 +113,36 @@ class MetricsRepository:
             except (AlreadyExists, VersionConflict):
                 continue
         raise VersionConflict(month_id)
+
+    def roll_up_ended_months(self):
+        """Write the rollups of every month that ended since the last call, then mark
+        them rolled up (the gateway's timer calls this). How many rollups were written.
+
+        Safe against a fold racing it: a fold writes its day bucket before it asks
+        whether the month has ended, so either the day was written before the month
+        ended (and so before this reads the days, ROLLUP_GRACE later) or the fold itself
+        recomputes the rollup."""
+        if self.months is None or self.meta is None:
+            return 0
+        ended = metrics.last_month_to_roll_up(self.clock())
+        done = self.rolled_up_through()
+        if done is not None and done >= ended:
+            return 0
+        months = {"$lte": ended} if done is None else {"$gt": done, "$lte": ended}
+        keys = {metrics.month_id(bucket): bucket for bucket in self.buckets.find({"month": months})}
+        for key in keys.values():
+            self.refresh_month(key)
+        self.mark_rolled_up(ended)
+        log.info("month rollups written through %s: %d", ended, len(keys))
+        return len(keys)
+
+    def rolled_up_through(self):
+        found = self.meta.load(ROLLED_UP) if self.meta is not None else None
+        return found["value"] if found else None
+
+    def mark_rolled_up(self, month):
+        """Queries may read every month up to ``month`` from its rollups from now on."""
+        _update(self.meta, ROLLED_UP, lambda: {"_id": ROLLED_UP, "value": 0}, lambda meta: _raised(meta, month))
 
     def raise_longest(self, turnaround):
         """Keep the longest turnaround seen: queries sum the histogram up to it."""
@@ -163,7 +202,7 @@ class MetricsQuery:
         if group_by == "day":
             day_ranges, months = [(metrics.day_number(first), metrics.day_number(last))], []
         else:
-            day_ranges, months = metrics.split_period(first, last)
+            day_ranges, months = metrics.split_period(first, last, self.rolled_up_through())
         sums = {}
         for start, end in day_ranges:
             _merge(sums, self._sums(self.buckets, {**match, "day": {"$gte": start, "$lte": end}}, group_by, top))
@@ -175,6 +214,10 @@ class MetricsQuery:
     def longest(self):
         found = self.meta.find_one({"_id": LONGEST})
         return int(found["value"]) if found else 0
+
+    def rolled_up_through(self):
+        found = self.meta.find_one({"_id": ROLLED_UP})
+        return int(found["value"]) if found else None
 
     def open_counts(self, match, group_by, overdue_before):
         """{group value: {"backlog": open requests, "overdue_now": those past their due day}}."""

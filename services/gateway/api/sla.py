@@ -111,6 +111,12 @@ class ServiceLevelsApi:
         if candidates and handlers.check_service_levels(self.requests, candidates, now):
             self.relay.notify()
 
+    @timer("SLA_CHECK_SECONDS")
+    def roll_up_ended_months(self):
+        """Once a month has ended, write its rollups of the metrics read model: from then
+        on queries read the month from one document per station × domain × item."""
+        self.metrics_repository.roll_up_ended_months()
+
     # shared with the operators' job views and the dashboard
     def with_due_date(self, code, job):
         """A domain service's job with the request's committed date, from the gateway's
