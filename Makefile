@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test faults fuzz install lint clean
+.PHONY: run test faults fuzz bench install lint clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ faults: install
 # many more examples per operation than `make test` gives it (QI_FUZZ_EXAMPLES, default 200).
 fuzz: install
 	QI_FUZZ_EXAMPLES=$${QI_FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py
+
+# Intake against a bare nameko endpoint, end to end, tracking with 100,000 stored
+# (bench/run.py; prints a table). Runs the platform on a vhost and nx-27017 of its own.
+bench: install
+	$(PY) -m bench.run
 
 lint: install
 	$(VENV)/bin/ruff check services tests bench

@@ -11,7 +11,9 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
 * ``replace`` writes a new state only if the stored version is the one that was read
   (``VersionConflict`` otherwise: optimistic concurrency);
 * both take the envelopes announcing the change and put them in the same document's
-  outbox (:mod:`services.common.outbox`).
+  outbox (:mod:`services.common.outbox`);
+* ``increment_once`` adds counts to a document and remembers who added them, in one
+  write with no read, unless that mark is there already (counters fed by events).
 """
 
 import copy
@@ -84,6 +86,28 @@ class MongoDocumentStore:
             raise VersionConflict(document["_id"], self.load(document["_id"]))
         return new["version"]
 
+    def increment_once(self, key, mark, increments, maxima=None, on_insert=None, marks="events"):
+        """Add ``increments`` (dotted names allowed) to document ``key``, raise its
+        ``maxima`` and append ``mark`` to its ``marks``, unless ``marks`` holds ``mark``
+        already; a missing document is created with ``on_insert``. True if it changed.
+
+        One atomic write and no read: a load-and-replace moves the whole document twice,
+        and a counter's list of marks grows with every event it counts."""
+        update = {"$inc": {**increments, "version": 1}, "$push": {marks: mark}}
+        if maxima:
+            update["$max"] = maxima
+        # $nin, not $ne: nx-27017 applies $ne to an array field as a whole in updates.
+        unmarked = {"_id": key, marks: {"$nin": [mark]}}
+        if self.collection.update_one(unmarked, update).matched_count:
+            return True
+        # Missing, or holding the mark. Not an upsert: nx-27017 would store an upsert's
+        # dotted names ("turnaround.3") as literal keys.
+        try:
+            self.collection.insert_one({"_id": key, **(on_insert or {}), marks: [], "version": 0})
+        except DuplicateKeyError:
+            pass  # it exists: it holds the mark, or another first write created it meanwhile
+        return self.collection.update_one(unmarked, update).matched_count == 1
+
     def find(self, query=None, sort=None, limit=0):
         cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
         if sort:
@@ -142,6 +166,25 @@ class InMemoryDocumentStore:
             self.documents[document["_id"]] = new
             return new["version"]
 
+    def increment_once(self, key, mark, increments, maxima=None, on_insert=None, marks="events"):
+        with self._lock:
+            document = self.documents.get(key)
+            if document is None:
+                document = {"_id": key, **copy.deepcopy(on_insert or {}), "version": 0}
+            elif mark in document.get(marks, []):
+                return False
+            for name, amount in increments.items():
+                *path, last = name.split(".")
+                _parent(document, path)[last] = _parent(document, path).get(last, 0) + amount
+            for name, value in (maxima or {}).items():
+                *path, last = name.split(".")
+                current = _parent(document, path).get(last)
+                _parent(document, path)[last] = value if current is None else max(current, value)
+            document.setdefault(marks, []).append(mark)
+            document["version"] += 1
+            self.documents[key] = document
+            return True
+
     def find(self, query=None, sort=None, limit=0):
         matches = [
             copy.deepcopy(_without_bookkeeping(document))
@@ -184,6 +227,12 @@ _SETS = {
     "$nin": lambda value, options: value not in options,
     "$ne": lambda value, other: value != other,
 }
+
+
+def _parent(document, path):
+    for part in path:
+        document = document.setdefault(part, {})
+    return document
 
 
 def _field(document, dotted_name):

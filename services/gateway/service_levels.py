@@ -159,7 +159,7 @@ def load_in_bulk(database, envelopes):
 
 
 def _longest(buckets):
-    return {"_id": LONGEST, "value": max((bucket["turnaround_max"] for bucket in buckets), default=0)}
+    return {"_id": LONGEST, "value": max((bucket.get("turnaround_max", 0) for bucket in buckets), default=0)}
 
 
 GATEWAY_EVENTS = {"source": "gateway",

@@ -6,6 +6,7 @@ from urllib.parse import urlparse
 
 import pytest
 from kombu import Connection
+from nameko import config as nameko_config
 
 from services.common.consumer import (
     DELIVERY_LIMIT,
@@ -114,18 +115,32 @@ def test_a_dead_letter_replayed_after_the_fix_is_handled(flaky, amqp_uri):
     assert dead_letters(amqp_uri) == []
 
 
-def test_a_connection_lost_under_a_running_handler_costs_a_redelivery_not_the_service(flaky, amqp_uri):
+@pytest.fixture
+def lonely_broker(broker_vhosts, service_config):
+    """A vhost of this test's own: it closes every connection in it, which would break
+    the pooled connections of the tests sharing the session's vhost."""
+    uri = broker_vhosts("connection-loss")
+    with nameko_config.patch({**service_config, "AMQP_URI": uri}):
+        yield uri
+
+
+def test_a_connection_lost_under_a_running_handler_costs_a_redelivery_not_the_service(
+    container_factory, lonely_broker
+):
     """A broker restart while a handler works: its ack has no connection left to go on.
     The service must live on and take the redelivered message, not die of the ack."""
+    attempts.clear()
+    container = container_factory(FlakyService)
+    container.start()
     envelope = new_envelope("sender", "slow_thing", {"seconds": 1.0})
-    publish(amqp_uri, "sender", envelope)
+    publish(lonely_broker, "sender", envelope)
     assert wait_until(lambda: attempts.get(envelope["event_id"]), timeout=10)
-    vhost = urlparse(amqp_uri).path.lstrip("/") or "/"
+    vhost = urlparse(lonely_broker).path.lstrip("/")
     subprocess.run(["rabbitmqctl", "close_all_connections", "-p", vhost, "test: broker restart"],
                    check=True, capture_output=True, timeout=60)
     assert wait_until(lambda: len(attempts[envelope["event_id"]]) == 2, timeout=30)
-    assert not flaky._died.ready()  # the container is still running its entrypoints
-    assert dead_letters(amqp_uri) == []
+    assert not container._died.ready()  # the container is still running its entrypoints
+    assert dead_letters(lonely_broker) == []
 
 
 @pytest.fixture

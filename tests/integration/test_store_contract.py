@@ -123,3 +123,42 @@ def test_find_selects_by_comparison_membership_and_nested_fields(store):
     assert ids({"status": {"$nin": ["valid", "suspended"]}}) == ["K3"]
     assert ids({"holder.uscc": "A"}) == ["K1", "K3"]
     assert ids({"holder.uscc": "A", "status": {"$ne": "withdrawn"}}) == ["K1"]
+
+
+def test_increments_are_counted_once_per_mark_and_create_the_document(store):
+    key_fields = {"day": 20261127, "station": "321322"}
+    assert store.increment_once("B1", "e1", {"submitted": 1}, on_insert=key_fields)
+    assert store.increment_once("B1", "e2", {"completed": 1, "turnaround.3": 1}, maxima={"turnaround_max": 3})
+    assert not store.increment_once("B1", "e1", {"submitted": 1})  # a redelivery
+    assert store.increment_once("B1", "e3", {"completed": 1, "turnaround.1": 1}, maxima={"turnaround_max": 1})
+    assert store.load("B1") == {"_id": "B1", **key_fields, "submitted": 1, "completed": 2,
+                                "turnaround": {"3": 1, "1": 1}, "turnaround_max": 3,
+                                "events": ["e1", "e2", "e3"], "version": 3}
+
+
+def test_an_incremented_document_can_still_be_replaced_from_its_version(store):
+    store.increment_once("B1", "e1", {"submitted": 1})
+    current = store.load("B1")
+    store.replace({**current, "submitted": 5})
+    assert store.load("B1")["submitted"] == 5
+    assert store.increment_once("B1", "e2", {"submitted": 1}) and store.load("B1")["submitted"] == 6
+
+
+def in_parallel(action, times=8):
+    results = []
+    threads = [threading.Thread(target=lambda n=n: results.append(action(n))) for n in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(results)
+
+
+def test_concurrent_increments_of_one_mark_count_once(store):
+    assert in_parallel(lambda _: store.increment_once("B1", "same-event", {"submitted": 1})) == [False] * 7 + [True]
+    assert store.load("B1")["submitted"] == 1
+
+
+def test_concurrent_first_increments_of_different_marks_all_count(store):
+    assert in_parallel(lambda n: store.increment_once("B1", f"event-{n}", {"submitted": 1})) == [True] * 8
+    assert store.load("B1")["submitted"] == 8

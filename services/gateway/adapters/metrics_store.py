@@ -78,8 +78,11 @@ class MetricsRepository:
         counted = metrics.contribution(envelope)
         if counted is not None:
             key, counts = counted
-            changed |= _update(self.buckets, metrics.bucket_id(key), lambda: metrics.new_bucket(key),
-                               lambda bucket: metrics.fold_into_bucket(bucket, envelope["event_id"], counts))
+            # Counted in place: a bucket remembers every event id it counted, so it grows
+            # through the day, and loading and replacing it whole grew with it.
+            changed |= self.buckets.increment_once(
+                metrics.bucket_id(key), envelope["event_id"], counts,
+                maxima=metrics.bucket_maxima(counts), on_insert=metrics.bucket_key_fields(key))
             if metrics.month_has_ended(key["month"], china_date(self.clock())):
                 self.refresh_month(key)  # a late event: its month may be rolled up already
             self.raise_longest(metrics.turnaround_of(counts))

@@ -199,24 +199,40 @@ def _joined(ranges):
 
 
 def new_bucket(key):
-    return {"_id": bucket_id(key), **key, **dict.fromkeys(COUNTERS, 0), TURNAROUND: {}, "turnaround_max": 0,
-            RATINGS: {}, "events": []}
+    """An empty day bucket: its counters and histograms appear as events add to them
+    (as the live projection's one-write increments create them); a sum reads a missing
+    counter as 0."""
+    return {"_id": bucket_id(key), **bucket_key_fields(key), "events": []}
 
 
 def fold_into_bucket(bucket, event_id, counts):
-    """Add an event's counts to its bucket once; False if it was already counted."""
-    if event_id in bucket["events"]:
+    """Add an event's counts to its bucket once; False if it was already counted. (A
+    bucket the live projection created holds only the counters it was given.)"""
+    events = bucket.setdefault("events", [])
+    if event_id in events:
         return False
-    bucket["events"].append(event_id)
+    events.append(event_id)
     for name, amount in counts.items():
         histogram, _, value = name.partition(".")
         if value:
-            bucket[histogram][value] = bucket[histogram].get(value, 0) + amount
-            if histogram == TURNAROUND:
-                bucket["turnaround_max"] = max(bucket["turnaround_max"], int(value))
+            counted = bucket.setdefault(histogram, {})
+            counted[value] = counted.get(value, 0) + amount
         else:
-            bucket[name] += amount
+            bucket[name] = bucket.get(name, 0) + amount
+    for name, value in bucket_maxima(counts).items():
+        bucket[name] = max(bucket.get(name) or 0, value)
     return True
+
+
+def bucket_key_fields(key):
+    """What a day bucket holds besides its sums: written when it is created."""
+    return {name: key[name] for name in ("day", "month", *DIMENSIONS)}
+
+
+def bucket_maxima(counts):
+    """The bucket fields an event's counts may raise: the longest turnaround."""
+    turnaround = turnaround_of(counts)
+    return {"turnaround_max": turnaround} if turnaround is not None else {}
 
 
 def turnaround_of(counts):
