@@ -73,6 +73,7 @@ class HttpAdapter(HttpEntrypointAdapter):
 ADAPTERS = {
     "services.common.consumer.EventConsumer": "services.common.tracing_adapters.EventAdapter",
     "nameko.rpc.Rpc": "services.common.tracing_adapters.ServiceAdapter",
+    "services.common.rpc.ResilientRpc": "services.common.tracing_adapters.ServiceAdapter",
     "services.common.timer.ConfiguredTimer": "services.common.tracing_adapters.ServiceAdapter",
     "nameko.web.handlers.HttpRequestHandler": "services.common.tracing_adapters.HttpAdapter",
     # the gateway's own HTTP entrypoint (nameko's on a hardened server, gateway/web.py)
