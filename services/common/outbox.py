@@ -16,6 +16,7 @@ idempotent on ``event_id``, so at-least-once delivery is safe.
 
 import logging
 import time
+import uuid
 from datetime import datetime
 
 import eventlet
@@ -23,6 +24,7 @@ from eventlet.queue import Empty, Full, LightQueue
 from nameko.amqp.publish import Publisher, UndeliverableMessage
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
+from pymongo import UpdateOne
 
 from . import metrics, tracing
 from .config import database_name, setting
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 
 PENDING_FIELD = "outbox_pending"
 CLAIM_FIELD = "outbox_claimed_until"
+CLAIMED_BY_FIELD = "outbox_claimed_by"  # the sweep that holds the claim: it reads back what it won
 
 
 def count_unsent(outbox):
@@ -110,15 +113,7 @@ class OutboxRelay(DependencyProvider):
 
     def relay_pending(self):
         """Publish every pending envelope once; returns how many were confirmed."""
-        confirmed = 0
-        for name in self.collection_names:
-            collection = self.database[name]
-            pending = collection.find(
-                {PENDING_FIELD: {"$gt": 0}}, {"_id": 1}, limit=self.batch_size
-            )
-            for document in list(pending):
-                confirmed += self._relay_document(collection, document["_id"])
-        return confirmed
+        return sum(self._relay_batch(self.database[name]) for name in self.collection_names)
 
     def backlog(self, limit=1000):
         """(events not yet confirmed, age in seconds of the oldest of them or 0), looking
@@ -155,20 +150,27 @@ class OutboxRelay(DependencyProvider):
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 eventlet.sleep(min(0.5 * 2**failures, 10))
 
-    def _claim(self, collection, document_id):
+    def _relay_batch(self, collection):
+        """Claim up to ``batch_size`` pending documents, publish their events, mark them
+        sent: four round trips to the store for the batch, not two per document (the
+        relay was the gateway's largest cost after an intake burst)."""
         # Epoch seconds, not ISO text: nx-27017 reads ISO-looking strings as dates and
         # then will not compare them with other strings.
         now = time.time()
-        return collection.find_one_and_update(
-            {"_id": document_id, PENDING_FIELD: {"$gt": 0}, CLAIM_FIELD: {"$lt": now}},
-            {"$set": {CLAIM_FIELD: now + self.claim_seconds}},
-            projection={"outbox": 1, "version": 1},
-        )
+        claimable = {PENDING_FIELD: {"$gt": 0}, CLAIM_FIELD: {"$lt": now}}
+        ids = [document["_id"] for document in collection.find(claimable, {"_id": 1}, limit=self.batch_size)]
+        if not ids:
+            return 0
+        sweep = uuid.uuid4().hex
+        collection.update_many({"_id": {"$in": ids}, **claimable},
+                               {"$set": {CLAIM_FIELD: now + self.claim_seconds, CLAIMED_BY_FIELD: sweep}})
+        claimed = list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, {"outbox": 1, "version": 1}))
+        published = [(document, self._publish_unsent(document)) for document in claimed]
+        self._mark_all_sent(collection, published)
+        return sum(len(sent_ids) for _, sent_ids in published)
 
-    def _relay_document(self, collection, document_id):
-        document = self._claim(collection, document_id)
-        if document is None:
-            return 0  # another relay has it, or it was sent meanwhile
+    def _publish_unsent(self, document):
+        """Publish a claimed document's unsent envelopes in order; the ids confirmed."""
         sent_ids = set()
         for entry in document.get("outbox", []):
             if entry["sent"]:
@@ -184,8 +186,26 @@ class OutboxRelay(DependencyProvider):
             except InvalidEnvelope:
                 log.error("dropping malformed envelope from outbox: %r", envelope)
             sent_ids.add(envelope["event_id"])
-        self._mark_sent(collection, document_id, sent_ids, claimed=document)
-        return len(sent_ids)
+        return sent_ids
+
+    def _mark_all_sent(self, collection, published):
+        """One bulk write marking every claimed document as it was claimed; a document
+        changed since (its version moved) is read again and marked on its own."""
+        if not published:
+            return
+        collection.bulk_write([
+            UpdateOne({"_id": document["_id"], "version": document.get("version")},
+                      {"$set": _marked(document.get("outbox", []), sent_ids)})
+            for document, sent_ids in published
+        ], ordered=False)
+        sent_by_id = {document["_id"]: sent_ids for document, sent_ids in published if sent_ids}
+        if not sent_by_id:
+            return
+        for document in collection.find({"_id": {"$in": list(sent_by_id)}, PENDING_FIELD: {"$gt": 0}},
+                                        {"outbox": 1}):
+            unsent = {entry["envelope"]["event_id"] for entry in document.get("outbox", []) if not entry["sent"]}
+            if unsent & sent_by_id[document["_id"]]:
+                self._mark_sent(collection, document["_id"], sent_by_id[document["_id"]])
 
     def _publish(self, envelope):
         envelope = validate_envelope(envelope)
@@ -195,35 +215,29 @@ class OutboxRelay(DependencyProvider):
             self.publisher.publish(envelope, exchange=self.exchange, routing_key=key, headers=headers)
         metrics.event_published(envelope)
 
-    def _mark_sent(self, collection, document_id, sent_ids, claimed=None, attempts=5):
-        """Flag confirmed envelopes as sent and release the claim.
+    def _mark_sent(self, collection, document_id, sent_ids, attempts=5):
+        """Flag confirmed envelopes of one document as sent and release the claim.
 
         The write is conditional on the document's version so a concurrent state change
         is never overwritten; on a conflict the document is re-read and marked again.
-        The first try uses the document as claimed (usually nothing changed since).
         """
-        document = claimed
+        document = None
         for _ in range(attempts):
             if document is None:
                 document = collection.find_one({"_id": document_id}, {"outbox": 1, "version": 1})
                 if document is None:
                     return
-            outbox = [
-                {**entry, "sent": entry["sent"] or entry["envelope"]["event_id"] in sent_ids}
-                for entry in document.get("outbox", [])
-            ]
             result = collection.update_one(
                 {"_id": document_id, "version": document.get("version")},
-                {
-                    "$set": {
-                        "outbox": outbox,
-                        PENDING_FIELD: count_unsent(outbox),
-                        CLAIM_FIELD: 0,
-                    }
-                },
+                {"$set": _marked(document.get("outbox", []), sent_ids)},
             )
             if result.matched_count:
                 return
             document = None  # changed since: read it again
         log.warning("could not mark outbox of %s; its events will be sent again", document_id)
 
+
+def _marked(outbox, sent_ids):
+    """The fields that flag ``sent_ids`` as sent and release the claim."""
+    outbox = [{**entry, "sent": entry["sent"] or entry["envelope"]["event_id"] in sent_ids} for entry in outbox]
+    return {"outbox": outbox, PENDING_FIELD: count_unsent(outbox), CLAIM_FIELD: 0, CLAIMED_BY_FIELD: None}

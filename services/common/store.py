@@ -22,7 +22,7 @@ import threading
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from .outbox import CLAIM_FIELD, PENDING_FIELD, add_to_outbox
+from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox
 
 
 class AlreadyExists(Exception):
@@ -46,7 +46,7 @@ def _without_bookkeeping(document):
     if document is None:
         return None
     document = dict(document)
-    for field in ("outbox", PENDING_FIELD, CLAIM_FIELD):
+    for field in ("outbox", PENDING_FIELD, CLAIM_FIELD, CLAIMED_BY_FIELD):
         document.pop(field, None)
     return document
 

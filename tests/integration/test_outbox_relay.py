@@ -1,0 +1,88 @@
+"""The relay's sweep on the real broker and store: a batch is claimed, published and marked
+in a few round trips, and still never loses a state change or takes another sweep's claim."""
+
+import time
+
+import pytest
+from nameko.amqp.publish import Publisher
+from nameko.standalone.events import get_event_exchange
+
+from services.common.envelope import new_envelope
+from services.common.outbox import CLAIM_FIELD, PENDING_FIELD, OutboxRelay
+from services.common.store import MongoDocumentStore
+
+from .broker import EventWatcher
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def relay(mongo_client, db_prefix, amqp_uri):
+    """A relay over one collection, swept by hand (not started in a container)."""
+    relay = OutboxRelay(["things"], batch_size=50)
+    relay.database = mongo_client[f"{db_prefix}relay"]
+    relay.exchange = get_event_exchange("sweeper")
+    relay.publisher = Publisher(amqp_uri, use_confirms=True, mandatory=True, serializer="json",
+                                declare=[relay.exchange])
+    return relay
+
+
+@pytest.fixture
+def watcher(relay, amqp_uri):
+    watcher = EventWatcher(amqp_uri, "sweeper")
+    yield watcher
+    watcher.close()
+
+
+def things(relay):
+    return MongoDocumentStore(relay.database.things, relay.database.counters)
+
+
+def event(code):
+    return new_envelope("sweeper", "thing_happened", {}, request_code=code)
+
+
+def published(watcher, count):
+    deadline = time.monotonic() + 5
+    while len(watcher.drain()) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)  # and nothing more
+    return [envelope["request_code"] for envelope in watcher.drain()]
+
+
+def test_a_batch_is_published_once_and_marked_sent(relay, watcher):
+    for code in ("A", "B", "C"):
+        things(relay).insert({"_id": code}, [event(code), event(code)])
+    assert relay.relay_pending() == 6
+    assert sorted(published(watcher, 6)) == ["A", "A", "B", "B", "C", "C"]
+    assert relay.database.things.count_documents({PENDING_FIELD: {"$gt": 0}}) == 0
+    assert relay.relay_pending() == 0
+
+
+def test_a_document_changed_while_its_events_were_published_keeps_the_change(relay, watcher, monkeypatch):
+    store = things(relay)
+    store.insert({"_id": "A", "status": "new"}, [event("A")])
+    publish = relay._publish
+
+    def publish_while_someone_writes(envelope):
+        publish(envelope)
+        current = store.load("A")
+        store.replace({**current, "status": "changed"}, [event("A")])  # a new event too
+
+    monkeypatch.setattr(relay, "_publish", publish_while_someone_writes)
+    assert relay.relay_pending() == 1
+    document = relay.database.things.find_one({"_id": "A"})
+    assert document["status"] == "changed"
+    assert [entry["sent"] for entry in document["outbox"]] == [True, False]  # the new one waits
+    monkeypatch.setattr(relay, "_publish", publish)
+    assert relay.relay_pending() == 1
+    assert published(watcher, 2) == ["A", "A"]
+
+
+def test_a_document_another_sweep_claimed_is_left_to_it(relay, watcher):
+    for code in ("A", "B"):
+        things(relay).insert({"_id": code}, [event(code)])
+    relay.database.things.update_one({"_id": "B"}, {"$set": {CLAIM_FIELD: time.time() + 60}})
+    assert relay.relay_pending() == 1
+    assert published(watcher, 1) == ["A"]
+    assert relay.database.things.find_one({"_id": "B"})[PENDING_FIELD] == 1
