@@ -1,7 +1,8 @@
 """Benchmarks (issue 8): ``make bench`` or ``python -m bench.run``. Prints a table.
 
 1. Intake: throughput and p50/p99 latency of ``POST /api/v1/requests`` at 1, 8 and 32
-   concurrent clients, beside the same load on a bare nameko ``@http`` endpoint that only
+   concurrent clients (submissions from every station, for a testing consultation and a
+   standards lookup), beside the same load on a bare nameko ``@http`` endpoint that only
    publishes one event (bench/ceiling_service.py), measured in the same run.
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway, p50/p99, at about half the maximum intake rate (the
@@ -14,6 +15,8 @@ Runs the platform on a RabbitMQ vhost of its own and its own nx-27017, like make
 
 import argparse
 import concurrent.futures
+import itertools
+import json
 import os
 import platform
 import subprocess
@@ -34,6 +37,14 @@ from tests.unit.fixtures import JL02_BODY
 
 LIGHT_RATE = 5  # flows/s: a busy county station's peak, far below saturation
 BODY = {**JL02_BODY, "item": "JC03", "details": {"question": "能否检测水中铅含量？"}}
+# The intake load comes from every county station and for two items, as a city's does: the
+# metrics keep one day bucket per station × domain × item, and a single bucket taking
+# every submission of a benchmark (tens of thousands a day) is no county's day.
+STATIONS = [station["division"] for station in
+            json.loads((ROOT / "services/gateway/data/stations.json").read_text())["stations"]]
+LOOKUP = {"item": "BZ01", "details": {"query": "GB/T 19001-2016"}}
+INTAKE_BODIES = [{**BODY, **form, "enterprise": {**BODY["enterprise"], "station": station}}
+                 for station in STATIONS for form in ({}, LOOKUP)]
 
 
 def percentile(values, fraction):
@@ -41,17 +52,20 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))] if ordered else float("nan")
 
 
-def load(url, clients, seconds, body=BODY):
-    """Closed-loop load: ``clients`` threads posting as fast as answers come."""
+def load(url, clients, seconds, bodies=INTAKE_BODIES):
+    """Closed-loop load: ``clients`` threads posting as fast as answers come, each going
+    round ``bodies`` from a different start."""
     latencies, errors = [], 0
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client():
+    def client(first):
         nonlocal errors
         mine = []
         with httpx.Client(timeout=30) as http:
-            while time.monotonic() < stop_at:
+            for body in itertools.islice(itertools.cycle(bodies), first, None):
+                if time.monotonic() >= stop_at:
+                    break
                 started = time.perf_counter()
                 try:
                     answer = http.post(url, json=body)
@@ -67,7 +81,7 @@ def load(url, clients, seconds, body=BODY):
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
     started = time.monotonic()
     for thread in threads:
         thread.start()

@@ -3,12 +3,14 @@
 nameko sends the reply and acks the request in the worker's thread, after the method
 has returned. If the broker is restarting at that moment, the reply's publish gives up
 after its retries (kombu's OperationalError) or the ack meets a reset socket, and nameko
-treats any exception there as a bug: it kills the whole service container. One health
-check in flight during a broker restart was enough to stop a domain service.
+treats any exception there as a bug: it kills the whole service container, so a call in
+flight during a broker restart could stop a domain service (the fault suite saw
+metrology exit).
 
 Here such a failure costs only that one reply: the caller's bounded wait times out
-(RPC_TIMEOUT, DESIGN §6) and it may ask again; the request, unacked, goes back to the
-queue with the dead connection.
+(RPC_TIMEOUT, DESIGN §6) and it may ask again. The request, unacked, goes back to its
+queue with the dead connection and may run again: a step of a job's state machine run a
+second time is refused as an invalid transition, not applied twice.
 """
 
 import logging

@@ -4,7 +4,8 @@ the longest turnaround seen and the last month rolled up (``metrics_meta``, so a
 knows its histogram's width and which months it may read from rollups).
 
 :class:`MetricsRepository` folds events into documents through the document-store
-contract (whole documents, optimistic concurrency on ``version``), so it runs on the
+contract (a day bucket by one conditional increment per event; clocks, rollups and meta
+as whole documents with optimistic concurrency on ``version``), so it runs on the
 in-memory store in unit tests. :class:`MetricsQuery` sums documents on the server with
 one ``$group`` per source (nx-27017 runs a ``$group`` on a single field in SQLite; it
 does not group on compound keys, so a query groups by at most one dimension).
