@@ -10,49 +10,21 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates
 
+from ..common.commands import FIELD_ERRORS, CommandSchema, Text, nested, nested_list, text
 from .domain.uscc import InvalidCreditCode, normalize_credit_code
 
 MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
-FIELD_ERRORS = {"required": "required", "null": "null"}
 
 
-class FormSchema(Schema):
-    """Base of every input schema: unknown fields are refused, messages are keys."""
-
-    class Meta:
-        unknown = RAISE
-
-    error_messages = {"unknown": "unknown_field", "type": "not_object"}
-
-
-class Text(fields.String):
-    """Text with surrounding whitespace removed; blank text is refused."""
-
-    default_error_messages = {
-        **FIELD_ERRORS,
-        "invalid": "not_text",
-        "invalid_utf8": "not_text",
-        "blank": "blank",
-    }
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        stripped = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not stripped:
-            raise self.make_error("blank")
-        return stripped
-
-
-def text(max_length, required=True, choices=None):
-    validators = [validate.Length(max=max_length, error="too_long|max={max}")]
-    if choices is not None:
-        listed = ", ".join(choices)
-        validators.append(validate.OneOf(choices, error=f"not_an_option|choices={listed}"))
-    return Text(required=required, allow_none=not required, validate=validators)
+class FormSchema(CommandSchema):
+    """Base of every input schema at the gateway: the rules of a domain service's
+    commands (unknown fields refused, every error a message key)."""
 
 
 def integer(minimum, maximum, required=True):
+    # Not strict, unlike a command's: query strings and form posts carry numbers as text.
     return fields.Integer(
         required=required,
         allow_none=not required,
@@ -62,23 +34,11 @@ def integer(minimum, maximum, required=True):
 
 
 def boolean(required=False):
+    # An optional answer left out stays out (a command's defaults to False).
     return fields.Boolean(
         required=required,
         allow_none=not required,
         error_messages={**FIELD_ERRORS, "invalid": "not_boolean"},
-    )
-
-
-def nested(schema, required=True):
-    return fields.Nested(schema, required=required, error_messages={**FIELD_ERRORS, "type": "not_object"})
-
-
-def nested_list(schema, min_items, max_items, required=True):
-    return fields.List(
-        nested(schema),
-        required=required,
-        validate=validate.Length(min=min_items, max=max_items, error="count|min={min};max={max}"),
-        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
     )
 
 
