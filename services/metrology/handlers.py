@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from ..common.clock import china_date, start_of_day_epoch
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
-from ..common.issued import parse_number, status_of
+from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
 from ..common.store import AlreadyExists, VersionConflict
 from .domain.certificates import Certificate, certificate_number, point_error
 from .domain.instrument_types import InstrumentType
@@ -103,37 +103,21 @@ def issue_documents(jobs, certificates, types, request_code, command, laboratory
 
 # -- issued documents ---------------------------------------------------------------------------
 def get_certificate(certificates, number):
-    parsed = parse_number(number)
-    certificate = certificates.get(number.strip().upper()) if parsed else None
-    if certificate is None:
-        raise CertificateNotFound(number)
-    return certificate
+    return find_issued(certificates, number, CertificateNotFound)
 
 
 def certificate_status(certificates, certificate):
-    successor = certificates.successor(certificate.number)
-    return status_of(certificate.withdrawal, successor), successor.number if successor else None
+    return issued_status(certificates, certificate)
 
 
 def correct_certificate(certificates, number, command, now):
-    """A new version of the current document (§7.8.8); the old one is never rewritten."""
-    certificate = get_certificate(certificates, number)
-    _require_current(certificates, certificate)
-    replacement = certificate.correct(command["changes"], command["reason"], command["operator"], now)
-    try:
-        certificates.add(replacement)
-    except AlreadyExists as exc:  # someone corrected it a moment ago
-        raise RuleViolated("already_superseded", {"number": certificate.number,
-                                                  "superseded_by": replacement.number}) from exc
-    return replacement
+    """A new version of the current certificate (§7.8.8); the old one is never rewritten."""
+    return supersede(certificates, get_certificate(certificates, number),
+                     lambda current: current.correct(command["changes"], command["reason"], command["operator"], now))
 
 
 def withdraw_certificate(certificates, number, command, now):
-    certificate = get_certificate(certificates, number)
-    _require_current(certificates, certificate)
-    certificate.withdraw(command["reason"], command["operator"], now)
-    certificates.save(certificate)
-    return certificate
+    return withdraw_issued(certificates, get_certificate(certificates, number), command, now)
 
 
 def verify_certificate(certificates, number, now):
@@ -143,12 +127,6 @@ def verify_certificate(certificates, number, now):
     view = certificate.public_view(status, superseded_by, china_date(now))
     view["current_version"] = certificates.latest_version(certificate).number
     return view
-
-
-def _require_current(certificates, certificate):
-    successor = certificates.successor(certificate.number)
-    if successor is not None:
-        raise RuleViolated("already_superseded", {"number": certificate.number, "superseded_by": successor.number})
 
 
 # -- instrument types and their verification periods -------------------------------------------

@@ -6,9 +6,9 @@ so an interrupted issue resumes without a second number.
 """
 
 from ..common.clock import china_date
-from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
-from ..common.issued import document_number, parse_number, status_of
+from ..common.issued import document_number
+from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
 from ..common.store import AlreadyExists
 from .domain.model import TestJob
 from .domain.reports import Report, report_number
@@ -81,43 +81,24 @@ def issue_report(jobs, reports, request_code, command, laboratory, now):
 
 
 def get_report(reports, number):
-    report = reports.get(number.strip().upper()) if parse_number(number) else None
-    if report is None:
-        raise ReportNotFound(number)
-    return report
+    return find_issued(reports, number, ReportNotFound)
 
 
 def report_status(reports, report):
-    successor = reports.successor(report.number)
-    return status_of(report.withdrawal, successor), successor.number if successor else None
+    return issued_status(reports, report)
 
 
 def amend_report(reports, number, command, now):
-    report = get_report(reports, number)
-    _require_current(reports, report)
-    amended = report.amend(command["changes"], command["reason"], command["operator"], now)
-    try:
-        reports.add(amended)
-    except AlreadyExists as exc:
-        raise RuleViolated("already_superseded", {"number": number, "superseded_by": amended.number}) from exc
-    return amended
+    """A new version of the current report (§7.8.8); the old one is never rewritten."""
+    return supersede(reports, get_report(reports, number),
+                     lambda current: current.amend(command["changes"], command["reason"], command["operator"], now))
 
 
 def withdraw_report(reports, number, command, now):
-    report = get_report(reports, number)
-    _require_current(reports, report)
-    report.withdraw(command["reason"], command["operator"], now)
-    reports.save(report)
-    return report
+    return withdraw_issued(reports, get_report(reports, number), command, now)
 
 
 def verify_report(reports, number):
     report = get_report(reports, number)
     status, superseded_by = report_status(reports, report)
     return {**report.public_view(status, superseded_by), "current_version": reports.latest_version(report).number}
-
-
-def _require_current(reports, report):
-    successor = reports.successor(report.number)
-    if successor is not None:
-        raise RuleViolated("already_superseded", {"number": report.number, "superseded_by": successor.number})
