@@ -9,7 +9,7 @@ measurements as decimal text (no binary rounding of a reading), dates as ISO tex
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 FIELD_ERRORS = {"required": "required", "null": "null"}
 
@@ -156,3 +156,20 @@ def decline_work(repository, request_code, command, now, not_found):
     aggregate.decline(command["operator"], command["reason"], now)
     repository.save(aggregate)
     return {"request_code": request_code, "status": aggregate.status}
+
+
+# -- issued documents (common/issued_documents.py) -----------------------------------------------
+class DocumentChangesSchema(CommandSchema):
+    """Base of what a new version of a certificate or report changes: something must."""
+
+    @validates_schema
+    def _something_changes(self, data, **kwargs):
+        if not any(data.values()):
+            raise ValidationError("nothing_to_change")
+
+
+class WithdrawalSchema(CommandSchema):
+    """Withdrawing an issued certificate or report."""
+
+    operator = operator()
+    reason = text(500)

@@ -6,6 +6,7 @@ from marshmallow import ValidationError, validates_schema
 
 from ..common.commands import (
     CommandSchema,
+    DocumentChangesSchema,
     boolean,
     day,
     integer,
@@ -120,26 +121,16 @@ class InstrumentCorrectionSchema(CommandSchema):
     accuracy_class = text(50, required=False)
 
 
-class CertificateChangesSchema(CommandSchema):
+class CertificateChangesSchema(DocumentChangesSchema):
     customer_name = text(100, required=False)
     instrument = nested(InstrumentCorrectionSchema, required=False)
     remarks = text(500, required=False)
-
-    @validates_schema
-    def _something_changes(self, data, **kwargs):
-        if not any(data.values()):
-            raise ValidationError("nothing_to_change")
 
 
 class CorrectionSchema(CommandSchema):
     operator = operator()
     reason = text(500)
     changes = nested(CertificateChangesSchema)
-
-
-class WithdrawalSchema(CommandSchema):
-    operator = operator()
-    reason = text(500)
 
 
 class VerificationPeriodSchema(CommandSchema):

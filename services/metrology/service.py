@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 
 from ..common.acting import ActingPerson
-from ..common.commands import DeclineSchema, decline_work
+from ..common.commands import DeclineSchema, WithdrawalSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -38,7 +38,6 @@ from .schemas import (
     ReferenceStandardSchema,
     ReviewSchema,
     VerificationPeriodSchema,
-    WithdrawalSchema,
     as_dict,
     results_schema,
 )

@@ -7,6 +7,7 @@ from marshmallow import ValidationError, validates_schema
 
 from ..common.commands import (
     CommandSchema,
+    DocumentChangesSchema,
     boolean,
     nested,
     nested_list,
@@ -114,25 +115,15 @@ class ReviewSchema(CommandSchema):
     comment = text(500, required=False)
 
 
-class ReportChangesSchema(CommandSchema):
+class ReportChangesSchema(DocumentChangesSchema):
     customer_name = text(100, required=False)
     remarks = text(500, required=False)
-
-    @validates_schema
-    def _something_changes(self, data, **kwargs):
-        if not any(data.values()):
-            raise ValidationError("nothing_to_change")
 
 
 class AmendmentSchema(CommandSchema):
     operator = operator()
     reason = text(500)
     changes = nested(ReportChangesSchema)
-
-
-class WithdrawalSchema(CommandSchema):
-    operator = operator()
-    reason = text(500)
 
 
 def as_dict(aggregate):

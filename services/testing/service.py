@@ -6,7 +6,7 @@ from functools import cache
 from importlib import resources
 
 from ..common.acting import ActingPerson
-from ..common.commands import DeclineSchema, decline_work
+from ..common.commands import DeclineSchema, WithdrawalSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
@@ -23,7 +23,6 @@ from .schemas import (
     OperatorSchema,
     ReviewSchema,
     SampleIntakeSchema,
-    WithdrawalSchema,
     as_dict,
     results_schema,
 )
