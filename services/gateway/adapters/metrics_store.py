@@ -90,8 +90,11 @@ class MetricsRepository:
         if envelope["type"] in metrics.CLOCK_EVENTS and envelope.get("request_code"):
             code, data = envelope["request_code"], envelope["data"]
             if all(data.get(name) for name in metrics.DIMENSIONS):
+                # A submission opens its request's clock: write it at once, without
+                # first reading a clock that is almost never there.
                 changed |= _update(self.clocks, code, lambda: metrics.new_clock(code, data),
-                                   lambda clock: self.fold_clock(clock, envelope))
+                                   lambda clock: self.fold_clock(clock, envelope),
+                                   likely_new=envelope["type"] == metrics.OPENING)
         return changed
 
     def fold_clock(self, clock, envelope):
@@ -167,10 +170,11 @@ def _content(document):
     return {key: value for key, value in document.items() if key != "version"}
 
 
-def _update(store, key, create, change, attempts=10):
-    """Load or create the document, change it, write it whole; again on a race."""
-    for _ in range(attempts):
-        document = store.load(key)
+def _update(store, key, create, change, attempts=10, likely_new=False):
+    """Load or create the document, change it, write it whole; again on a race.
+    ``likely_new``: try creating it before reading (one round trip instead of two)."""
+    for attempt in range(attempts):
+        document = None if likely_new and attempt == 0 else store.load(key)
         if document is None:
             document = create()
             if not change(document):

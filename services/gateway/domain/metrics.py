@@ -324,6 +324,7 @@ def add_sums(total, sums):
 # -- the clock of each request ------------------------------------------------------------------
 NEVER = 4102444800.0  # 2100-01-01: the due "epoch" of a request that cannot be overdue now
 FINISHING = ("request_completed", "request_rejected", "request_cancelled")
+OPENING = "request_submitted"  # the event that normally creates a request's clock
 CLOCK_EVENTS = (
     "request_submitted", "request_accepted", "request_material_requested", "request_supplemented",
     "request_reassigned", *FINISHING, sla.AT_RISK, sla.BREACHED,
