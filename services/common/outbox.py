@@ -62,11 +62,14 @@ class OutboxRelay(DependencyProvider):
     on each document keeps two relays from publishing the same events at once.
     """
 
-    def __init__(self, collections, interval=1.0, batch_size=200, claim_seconds=10):
+    def __init__(self, collections, interval=1.0, batch_size=200, claim_seconds=10, on_confirmed=None):
         self.collection_names = tuple(collections)
         self.interval = interval
         self.batch_size = batch_size
         self.claim_seconds = claim_seconds
+        # on_confirmed(database, envelopes): run after a batch is confirmed and before it
+        # is marked sent, so a failure there publishes the batch again (at least once).
+        self.on_confirmed = on_confirmed
         self._wakeup = LightQueue(maxsize=1)
         self._running = False
 
@@ -165,12 +168,16 @@ class OutboxRelay(DependencyProvider):
         collection.update_many({"_id": {"$in": ids}, **claimable},
                                {"$set": {CLAIM_FIELD: now + self.claim_seconds, CLAIMED_BY_FIELD: sweep}})
         claimed = list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, {"outbox": 1, "version": 1}))
-        published = [(document, self._publish_unsent(document)) for document in claimed]
+        confirmed = []
+        published = [(document, self._publish_unsent(document, confirmed)) for document in claimed]
+        if confirmed and self.on_confirmed is not None:
+            self.on_confirmed(self.database, confirmed)
         self._mark_all_sent(collection, published)
         return sum(len(sent_ids) for _, sent_ids in published)
 
-    def _publish_unsent(self, document):
-        """Publish a claimed document's unsent envelopes in order; the ids confirmed."""
+    def _publish_unsent(self, document, confirmed):
+        """Publish a claimed document's unsent envelopes in order, appending each one the
+        broker confirmed to ``confirmed``; the ids to mark sent."""
         sent_ids = set()
         for entry in document.get("outbox", []):
             if entry["sent"]:
@@ -178,6 +185,7 @@ class OutboxRelay(DependencyProvider):
             envelope = entry["envelope"]
             try:
                 self._publish(envelope)
+                confirmed.append(envelope)
             except UndeliverableMessage:
                 log.warning(
                     "no queue is bound for %s yet; it stays in the outbox", routing_key(envelope)

@@ -12,13 +12,14 @@ from nameko.rpc import ServiceRpc
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.retired import RetiredQueues
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from .adapters import metrics_store
 from .adapters.actor import SignedInActor
 from .adapters.counters import MongoCounters
-from .adapters.event_log import EventLog
+from .adapters.event_log import EventLog, record_confirmed
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
 
@@ -106,7 +107,11 @@ class GatewayService(
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["requests", "request_groups"])
+    # The relay also keeps the gateway's own events in the event log, a batch at a time.
+    relay = OutboxRelay(["requests", "request_groups"], on_confirmed=record_confirmed)
+    # Where the event log took the gateway's events from before the relay wrote them.
+    retired = RetiredQueues({"evt-gateway-all--gateway.log_gateway_event": (
+        "gateway", "#", lambda database, envelope: EventLog(database.event_log).record(envelope))})
     acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens

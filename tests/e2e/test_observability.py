@@ -36,7 +36,7 @@ DISPATCH_PATH = [
 SUBMISSION_PATH = [
     ("gateway", "SpanKind.SERVER", "POST /api/v1/requests"),
     ("gateway", "SpanKind.PRODUCER", "publish request_submitted"),
-    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.log_gateway_event)"),
+    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.project_service_levels)"),
 ]
 
 
@@ -140,7 +140,7 @@ def test_a_dispatch_is_one_trace_from_the_gateway_through_metrology_and_back(api
     assert mongo_commands == {"gateway", "metrology"}
 
 
-def test_a_submission_is_one_trace_from_the_form_to_the_event_log(api, stack):
+def test_a_submission_is_one_trace_from_the_form_to_the_metrics(api, stack):
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     trace = action_trace(stack, code, "publish request_submitted", SUBMISSION_PATH)
     root = assert_one_causal_chain(trace, SUBMISSION_PATH, code, "POST /api/v1/requests")
@@ -224,7 +224,7 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_submitted") >= 1
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_dispatched") >= 1
     handled = {"outcome": "handled"}
-    assert moved(before, after, "qi_events_consumed_total", consumer="log_gateway_event", type="request_submitted", **handled) >= 1
+    assert moved(before, after, "qi_events_consumed_total", consumer="project_service_levels", type="request_submitted", **handled) >= 1
     assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
     assert after[("qi_outbox_pending_events", ())] >= 0
     assert after[("qi_outbox_oldest_pending_seconds", ())] >= 0

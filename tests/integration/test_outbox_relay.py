@@ -86,3 +86,33 @@ def test_a_document_another_sweep_claimed_is_left_to_it(relay, watcher):
     assert relay.relay_pending() == 1
     assert published(watcher, 1) == ["A"]
     assert relay.database.things.find_one({"_id": "B"})[PENDING_FIELD] == 1
+
+
+def test_what_the_broker_confirmed_is_handed_on_before_it_is_marked_sent(relay, watcher):
+    handed = []
+
+    def on_confirmed(database, envelopes):
+        # the batch is not marked sent yet: a failure here would publish it again
+        assert database.things.count_documents({PENDING_FIELD: {"$gt": 0}}) == 2
+        handed.extend(envelope["request_code"] for envelope in envelopes)
+
+    relay.on_confirmed = on_confirmed
+    for code in ("A", "B"):
+        things(relay).insert({"_id": code}, [event(code)])
+    assert relay.relay_pending() == 2
+    assert sorted(handed) == ["A", "B"]
+
+
+def test_a_failure_after_the_confirm_leaves_the_batch_to_be_published_again(relay, watcher):
+    def on_confirmed(database, envelopes):
+        raise RuntimeError("the event log is down")
+
+    relay.on_confirmed = on_confirmed
+    things(relay).insert({"_id": "A"}, [event("A")])
+    with pytest.raises(RuntimeError):
+        relay.relay_pending()
+    assert published(watcher, 1) == ["A"]
+    relay.on_confirmed = None
+    relay.database.things.update_one({"_id": "A"}, {"$set": {CLAIM_FIELD: 0}})  # its claim ran out
+    assert relay.relay_pending() == 1
+    assert published(watcher, 2) == ["A", "A"]  # once before the failure, once after

@@ -1,12 +1,16 @@
 """Every event of every service, once each: the platform's history.
 
-Kept by the gateway from its consumers. ``_id`` is the event id, so a redelivered
-event is stored once. Read models (the metrics of a later issue) are rebuilt from it.
+Kept by the gateway: its own events by its outbox relay, once the broker has confirmed
+them (:func:`record_confirmed`), the domain services' by its consumers. ``_id`` is the
+event id, so an event published or delivered again is stored once. Read models (the
+metrics) are rebuilt from it.
 """
 
 from datetime import UTC, datetime
 
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+DUPLICATE_KEY = 11000
 
 
 class EventLog:
@@ -20,12 +24,29 @@ class EventLog:
     def record(self, envelope):
         """Store the envelope; False if it was already there."""
         try:
-            self.collection.insert_one(
-                {"_id": envelope["event_id"], **envelope, "logged_at": datetime.now(UTC).isoformat()}
-            )
+            self.collection.insert_one(_entry(envelope, datetime.now(UTC).isoformat()))
             return True
         except DuplicateKeyError:
             return False
 
+    def record_all(self, envelopes):
+        """Store many envelopes in one write; those already there are left as they are."""
+        logged_at = datetime.now(UTC).isoformat()
+        try:
+            self.collection.insert_many([_entry(envelope, logged_at) for envelope in envelopes], ordered=False)
+        except BulkWriteError as exc:
+            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
+                raise
+
     def for_request(self, request_code):
         return list(self.collection.find({"request_code": request_code}, {"_id": 0}).sort("occurred_at", 1))
+
+
+def _entry(envelope, logged_at):
+    return {"_id": envelope["event_id"], **envelope, "logged_at": logged_at}
+
+
+def record_confirmed(database, envelopes):
+    """The gateway relay's ``on_confirmed``: its own events go into the log in one write
+    per batch, instead of a consumer taking each one back from the broker."""
+    EventLog(database.event_log).record_all(envelopes)

@@ -1,4 +1,5 @@
-"""The gateway's event consumers: the event log, the tracking projection, the metrics."""
+"""The gateway's event consumers: the domain services' events into the event log and
+the tracking projection, its own into the metrics (its relay logs them: service.py)."""
 
 
 from ...common.consumer import PermanentFailure, consume_event
@@ -18,10 +19,6 @@ class EventConsumers:
         catalogue, _ = reference_data()
         if handlers.create_children(self.requests, group, catalogue):
             self.relay.notify()
-
-    @consume_event("gateway", "#")
-    def log_gateway_event(self, envelope):
-        EventLog(self.db.event_log).record(envelope)
 
     @consume_event("gateway", "#")
     def project_service_levels(self, envelope):
