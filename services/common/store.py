@@ -13,11 +13,13 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
 * both take the envelopes announcing the change and put them in the same document's
   outbox (:mod:`services.common.outbox`);
 * ``increment_once`` adds counts to a document and remembers who added them, in one
-  write with no read, unless that mark is there already (counters fed by events).
+  write with no read, unless that mark is there already (counters fed by events);
+* ``next_sequence`` draws the next number of a named sequence (or reserves several).
 """
 
 import copy
 import threading
+import uuid
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -55,6 +57,11 @@ class MongoDocumentStore:
     def __init__(self, collection, counters):
         self.collection = collection
         self.counters = counters
+
+    @property
+    def sequence_space(self):
+        """Names where this store's sequences are kept (stores sharing it share them)."""
+        return self.counters.full_name
 
     def ensure_indexes(self, *indexes):
         self.collection.create_index(PENDING_FIELD)
@@ -117,13 +124,14 @@ class MongoDocumentStore:
     def count(self, query=None):
         return self.collection.count_documents(query or {})
 
-    def next_sequence(self, name):
-        """1, 2, 3 … for each ``name``; atomic across processes."""
+    def next_sequence(self, name, count=1):
+        """1, 2, 3 … for each ``name``; atomic across processes. ``count`` reserves that
+        many at once: the last of them is returned."""
         for _ in range(3):
             try:
                 counter = self.counters.find_one_and_update(
                     {"_id": name},
-                    {"$inc": {"value": 1}},
+                    {"$inc": {"value": count}},
                     upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
@@ -139,6 +147,7 @@ class InMemoryDocumentStore:
     def __init__(self):
         self.documents = {}
         self.sequences = {}
+        self.sequence_space = uuid.uuid4().hex  # each fake keeps sequences of its own
         self._lock = threading.Lock()
 
     def ensure_indexes(self, *indexes):
@@ -198,9 +207,9 @@ class InMemoryDocumentStore:
     def count(self, query=None):
         return len(self.find(query))
 
-    def next_sequence(self, name):
+    def next_sequence(self, name, count=1):
         with self._lock:
-            self.sequences[name] = self.sequences.get(name, 0) + 1
+            self.sequences[name] = self.sequences.get(name, 0) + count
             return self.sequences[name]
 
     # What a relay would publish next; unit tests read it to see the events announced.

@@ -14,6 +14,7 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.retired import RetiredQueues
 from ..common.secrets import RequiredSecrets
+from ..common.sequences import SequenceProvider
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from .adapters import metrics_store
@@ -114,6 +115,7 @@ class GatewayService(
         "gateway", "#", lambda database, envelope: EventLog(database.event_log).record(envelope))})
     acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
+    request_codes = SequenceProvider()  # a block of codes at a time under a burst
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
     metrology_rpc = ServiceRpc("metrology")
     standards_rpc = ServiceRpc("standards")
@@ -122,7 +124,7 @@ class GatewayService(
 
     @property
     def requests(self):
-        return RequestRepository(request_store(self.db))
+        return RequestRepository(request_store(self.db), codes=self.request_codes)
 
     @property
     def groups(self):

@@ -91,6 +91,11 @@ def test_sequences_count_from_one_per_name(store):
     assert [store.next_sequence("a"), store.next_sequence("a"), store.next_sequence("b")] == [1, 2, 1]
 
 
+def test_a_sequence_reserves_several_numbers_at_once(store):
+    assert store.next_sequence("a", count=5) == 5  # 1 … 5 are the caller's
+    assert store.next_sequence("a") == 6
+
+
 def test_sequences_never_repeat_under_concurrency(store):
     drawn = []
     lock = threading.Lock()

@@ -8,12 +8,20 @@ from ..domain.request_code import new_code
 
 
 class RequestRepository(AggregateRepository):
+    """``codes``, if given, draws the codes' sequence numbers a block at a time under a
+    burst of submissions (services/common/sequences.py); without it, one at a time."""
+
     aggregate = ServiceRequest
     key = "code"
     source = "gateway"
 
+    def __init__(self, store, codes=None):
+        super().__init__(store)
+        self.codes = codes
+
     def next_code(self, station, day):
-        sequence = self.store.next_sequence(f"request-code:{station}:{day:%Y%m%d}")
+        name = f"request-code:{station}:{day:%Y%m%d}"
+        sequence = self.codes.draw(self.store, name) if self.codes else self.store.next_sequence(name)
         return str(new_code(station, day, sequence))
 
 
