@@ -1,17 +1,21 @@
 """Transactional outbox: a state change and the events it announces are one write.
 
-An aggregate's document carries its own outbox::
+An aggregate's document carries its own outbox of events not yet confirmed by the
+broker::
 
     {"_id": ..., "version": 7, ...state...,
      "outbox": [{"envelope": {...}, "sent": false}, ...],
-     "outbox_pending": 1}
+     "outbox_pending": 1, "outbox_claimed_until": 1796287781.2, "outbox_claimed_by": "<relay>"}
 
 Repositories put new envelopes in with :func:`add_to_outbox` inside the same
 single-document write as the state change (nx-27017 offers no isolated transactions,
-so one document is the unit of atomicity). :class:`OutboxRelay` then publishes the
-unsent envelopes with publisher confirms and marks them sent only after the broker
-has confirmed them. A crash in between re-publishes on the next sweep; consumers are
-idempotent on ``event_id``, so at-least-once delivery is safe.
+so one document is the unit of atomicity). The write also claims the document for the
+relay of the process that wrote it (``WRITE_CLAIM_SECONDS``), which
+:class:`OutboxRelay` then publishes at once, with publisher confirms, and takes out of
+the outbox only after the broker has confirmed it. Should that process die first, the
+claim runs out and any replica's sweep publishes the events. A crash between confirm
+and mark publishes again; consumers are idempotent on ``event_id``, so at-least-once
+delivery is safe.
 """
 
 import logging
@@ -35,20 +39,25 @@ log = logging.getLogger(__name__)
 
 PENDING_FIELD = "outbox_pending"
 CLAIM_FIELD = "outbox_claimed_until"
-CLAIMED_BY_FIELD = "outbox_claimed_by"  # the sweep that holds the claim: it reads back what it won
-
-
-def count_unsent(outbox):
-    # A count, not a boolean: nx-27017 stores booleans written by $set as 0/1.
-    return sum(1 for entry in outbox if not entry["sent"])
+CLAIMED_BY_FIELD = "outbox_claimed_by"  # the relay or sweep that holds the claim
+# A write claims its document for the relays of this process, so they publish it without
+# first claiming it (a second write of the document) and reading it back.
+WRITTEN_HERE = f"writer-{uuid.uuid4().hex}"
+WRITE_CLAIM_SECONDS = 10  # then a sweep anywhere takes over: the writer may have died
 
 
 def add_to_outbox(document, envelopes):
-    """Append envelopes to a document's outbox (in memory; the caller writes the document)."""
-    outbox = document.setdefault("outbox", [])
+    """Append envelopes to a document's outbox (in memory; the caller writes the
+    document), dropping entries marked sent by an earlier release, and claim it for this
+    process's relay while any event waits."""
+    outbox = [entry for entry in document.get("outbox", []) if not entry["sent"]]
     outbox.extend({"envelope": envelope, "sent": False} for envelope in envelopes)
-    document[PENDING_FIELD] = count_unsent(outbox)
-    document.setdefault(CLAIM_FIELD, 0)
+    document["outbox"] = outbox
+    document[PENDING_FIELD] = len(outbox)
+    if outbox:
+        document[CLAIM_FIELD], document[CLAIMED_BY_FIELD] = time.time() + WRITE_CLAIM_SECONDS, WRITTEN_HERE
+    else:
+        document[CLAIM_FIELD], document[CLAIMED_BY_FIELD] = 0, None
     return document
 
 
@@ -56,10 +65,10 @@ class OutboxRelay(DependencyProvider):
     """Publishes what the service's aggregates put in their outboxes.
 
     Runs one green thread per container. Handlers call ``relay.notify()`` after a
-    write so new events go out at once; a sweep every ``interval`` seconds catches
-    anything left behind (a crash between write and publish, a broker outage, a
-    consumer queue that did not exist yet). Several replicas may run: a short claim
-    on each document keeps two relays from publishing the same events at once.
+    write so the documents this process wrote go out at once; a sweep every
+    ``interval`` seconds catches anything left behind (a writer that died, a broker
+    outage, a consumer queue that did not exist yet). Several replicas may run: a short
+    claim on each document keeps two relays from publishing the same events at once.
     """
 
     def __init__(self, collections, interval=1.0, batch_size=200, claim_seconds=10, on_confirmed=None):
@@ -114,9 +123,16 @@ class OutboxRelay(DependencyProvider):
         except Full:
             pass
 
-    def relay_pending(self):
-        """Publish every pending envelope once; returns how many were confirmed."""
-        return sum(self._relay_batch(self.database[name]) for name in self.collection_names)
+    def relay_pending(self, sweep=True):
+        """Publish the pending envelopes written here and, with ``sweep``, those whose
+        claim ran out; returns how many were confirmed."""
+        confirmed = 0
+        for name in self.collection_names:
+            collection = self.database[name]
+            confirmed += self._relay(collection, self._written_here(collection))
+            if sweep:
+                confirmed += self._relay(collection, self._claim_abandoned(collection))
+        return confirmed
 
     def backlog(self, limit=1000):
         """(events not yet confirmed, age in seconds of the oldest of them or 0), looking
@@ -137,6 +153,7 @@ class OutboxRelay(DependencyProvider):
     # -- internals --------------------------------------------------------------------
     def _run(self):
         failures = 0
+        next_sweep = 0.0
         while self._running:
             try:
                 self._wakeup.get(timeout=self.interval)
@@ -145,29 +162,42 @@ class OutboxRelay(DependencyProvider):
             if not self._running:
                 break
             try:
+                sweep = time.monotonic() >= next_sweep
                 with tracing.untraced():
-                    self.relay_pending()
+                    self.relay_pending(sweep=sweep)
+                if sweep:
+                    next_sweep = time.monotonic() + self.interval
                 failures = 0
             except Exception:  # noqa: BLE001 - the relay must outlive any one failure
                 failures += 1
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 eventlet.sleep(min(0.5 * 2**failures, 10))
 
-    def _relay_batch(self, collection):
-        """Claim up to ``batch_size`` pending documents, publish their events, mark them
-        sent: four round trips to the store for the batch, not two per document (the
-        relay was the gateway's largest cost after an intake burst)."""
+    def _written_here(self, collection):
+        """Documents this process wrote with events waiting: claimed for us already."""
+        return list(collection.find({PENDING_FIELD: {"$gt": 0}, CLAIMED_BY_FIELD: WRITTEN_HERE},
+                                    {"outbox": 1, "version": 1}, limit=self.batch_size))
+
+    def _claim_abandoned(self, collection):
+        """Claim up to ``batch_size`` pending documents nobody holds (their writer died,
+        or their events could not be published) and read back those this sweep won."""
         # Epoch seconds, not ISO text: nx-27017 reads ISO-looking strings as dates and
         # then will not compare them with other strings.
         now = time.time()
         claimable = {PENDING_FIELD: {"$gt": 0}, CLAIM_FIELD: {"$lt": now}}
         ids = [document["_id"] for document in collection.find(claimable, {"_id": 1}, limit=self.batch_size)]
         if not ids:
-            return 0
+            return []
         sweep = uuid.uuid4().hex
         collection.update_many({"_id": {"$in": ids}, **claimable},
                                {"$set": {CLAIM_FIELD: now + self.claim_seconds, CLAIMED_BY_FIELD: sweep}})
-        claimed = list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, {"outbox": 1, "version": 1}))
+        return list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, {"outbox": 1, "version": 1}))
+
+    def _relay(self, collection, claimed):
+        """Publish the claimed documents' events, hand them on, take them out of the
+        outbox: one bulk write for the batch."""
+        if not claimed:
+            return 0
         confirmed = []
         published = [(document, self._publish_unsent(document, confirmed)) for document in claimed]
         if confirmed and self.on_confirmed is not None:
@@ -197,18 +227,17 @@ class OutboxRelay(DependencyProvider):
         return sent_ids
 
     def _mark_all_sent(self, collection, published):
-        """One bulk write marking every claimed document as it was claimed; a document
-        changed since (its version moved) is read again and marked on its own."""
-        if not published:
-            return
-        collection.bulk_write([
+        """One bulk write taking the confirmed events out of every claimed document, as
+        it was claimed; a document changed since (its version moved) is read again and
+        marked on its own."""
+        result = collection.bulk_write([
             UpdateOne({"_id": document["_id"], "version": document.get("version")},
-                      {"$set": _marked(document.get("outbox", []), sent_ids)})
+                      {"$set": _marked(document.get("outbox", []), sent_ids, release=True)})
             for document, sent_ids in published
         ], ordered=False)
-        sent_by_id = {document["_id"]: sent_ids for document, sent_ids in published if sent_ids}
-        if not sent_by_id:
+        if result.matched_count == len(published):
             return
+        sent_by_id = {document["_id"]: sent_ids for document, sent_ids in published if sent_ids}
         for document in collection.find({"_id": {"$in": list(sent_by_id)}, PENDING_FIELD: {"$gt": 0}},
                                         {"outbox": 1}):
             unsent = {entry["envelope"]["event_id"] for entry in document.get("outbox", []) if not entry["sent"]}
@@ -224,10 +253,11 @@ class OutboxRelay(DependencyProvider):
         metrics.event_published(envelope)
 
     def _mark_sent(self, collection, document_id, sent_ids, attempts=5):
-        """Flag confirmed envelopes of one document as sent and release the claim.
+        """Take confirmed envelopes out of a document written since they were claimed.
 
         The write is conditional on the document's version so a concurrent state change
         is never overwritten; on a conflict the document is re-read and marked again.
+        The claim is left to whoever wrote the events still waiting.
         """
         document = None
         for _ in range(attempts):
@@ -237,7 +267,7 @@ class OutboxRelay(DependencyProvider):
                     return
             result = collection.update_one(
                 {"_id": document_id, "version": document.get("version")},
-                {"$set": _marked(document.get("outbox", []), sent_ids)},
+                {"$set": _marked(document.get("outbox", []), sent_ids, release=False)},
             )
             if result.matched_count:
                 return
@@ -245,7 +275,11 @@ class OutboxRelay(DependencyProvider):
         log.warning("could not mark outbox of %s; its events will be sent again", document_id)
 
 
-def _marked(outbox, sent_ids):
-    """The fields that flag ``sent_ids`` as sent and release the claim."""
-    outbox = [{**entry, "sent": entry["sent"] or entry["envelope"]["event_id"] in sent_ids} for entry in outbox]
-    return {"outbox": outbox, PENDING_FIELD: count_unsent(outbox), CLAIM_FIELD: 0, CLAIMED_BY_FIELD: None}
+def _marked(outbox, sent_ids, release):
+    """The fields that take ``sent_ids`` (and entries sent before) out of the outbox and,
+    with ``release``, give up the claim: what still waits is left to the sweep."""
+    outbox = [entry for entry in outbox if not entry["sent"] and entry["envelope"]["event_id"] not in sent_ids]
+    fields = {"outbox": outbox, PENDING_FIELD: len(outbox)}
+    if release or not outbox:
+        fields.update({CLAIM_FIELD: 0, CLAIMED_BY_FIELD: None})
+    return fields

@@ -8,7 +8,7 @@ from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
 from services.common.envelope import new_envelope
-from services.common.outbox import CLAIM_FIELD, PENDING_FIELD, OutboxRelay
+from services.common.outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, OutboxRelay
 from services.common.store import MongoDocumentStore
 
 from .broker import EventWatcher
@@ -73,7 +73,7 @@ def test_a_document_changed_while_its_events_were_published_keeps_the_change(rel
     assert relay.relay_pending() == 1
     document = relay.database.things.find_one({"_id": "A"})
     assert document["status"] == "changed"
-    assert [entry["sent"] for entry in document["outbox"]] == [True, False]  # the new one waits
+    assert len(document["outbox"]) == 1 and document[PENDING_FIELD] == 1  # the new one waits
     monkeypatch.setattr(relay, "_publish", publish)
     assert relay.relay_pending() == 1
     assert published(watcher, 2) == ["A", "A"]
@@ -82,7 +82,8 @@ def test_a_document_changed_while_its_events_were_published_keeps_the_change(rel
 def test_a_document_another_sweep_claimed_is_left_to_it(relay, watcher):
     for code in ("A", "B"):
         things(relay).insert({"_id": code}, [event(code)])
-    relay.database.things.update_one({"_id": "B"}, {"$set": {CLAIM_FIELD: time.time() + 60}})
+    relay.database.things.update_one({"_id": "B"}, {"$set": {CLAIM_FIELD: time.time() + 60,
+                                                             CLAIMED_BY_FIELD: "another-sweep"}})
     assert relay.relay_pending() == 1
     assert published(watcher, 1) == ["A"]
     assert relay.database.things.find_one({"_id": "B"})[PENDING_FIELD] == 1
@@ -116,3 +117,36 @@ def test_a_failure_after_the_confirm_leaves_the_batch_to_be_published_again(rela
     relay.database.things.update_one({"_id": "A"}, {"$set": {CLAIM_FIELD: 0}})  # its claim ran out
     assert relay.relay_pending() == 1
     assert published(watcher, 2) == ["A", "A"]  # once before the failure, once after
+
+
+def test_what_this_process_wrote_goes_out_without_a_sweep_and_leaves_the_outbox(relay, watcher):
+    things(relay).insert({"_id": "A"}, [event("A"), event("A")])
+    assert relay.relay_pending(sweep=False) == 2
+    assert published(watcher, 2) == ["A", "A"]
+    document = relay.database.things.find_one({"_id": "A"})
+    assert (document["outbox"], document[PENDING_FIELD], document[CLAIMED_BY_FIELD]) == ([], 0, None)
+
+
+def test_what_a_writer_that_died_left_waits_for_its_claim_to_run_out_then_any_sweep_sends_it(relay, watcher):
+    things(relay).insert({"_id": "A"}, [event("A")])
+    claim = {CLAIMED_BY_FIELD: "writer-that-died", CLAIM_FIELD: time.time() + 60}
+    relay.database.things.update_one({"_id": "A"}, {"$set": claim})  # as another process wrote it
+    assert relay.relay_pending() == 0  # not ours, and its writer may still publish it
+
+    relay.database.things.update_one({"_id": "A"}, {"$set": {CLAIM_FIELD: time.time() - 1}})
+    assert relay.relay_pending(sweep=False) == 0
+    assert relay.relay_pending() == 1
+    assert published(watcher, 1) == ["A"]
+
+
+def test_a_state_read_before_the_relay_sent_its_events_does_not_bring_them_back(relay, watcher):
+    store = things(relay)
+    store.insert({"_id": "A", "status": "new"}, [event("A")])
+    seen = store.load("A")  # the first event still waits
+    assert relay.relay_pending() == 1
+    store.replace({**seen, "status": "changed"}, [event("A")])
+
+    document = relay.database.things.find_one({"_id": "A"})
+    assert (document["status"], document[PENDING_FIELD], len(document["outbox"])) == ("changed", 1, 1)
+    assert relay.relay_pending() == 1
+    assert published(watcher, 2) == ["A", "A"]  # each event once

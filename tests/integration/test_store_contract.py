@@ -167,3 +167,18 @@ def test_concurrent_increments_of_one_mark_count_once(store):
 def test_concurrent_first_increments_of_different_marks_all_count(store):
     assert in_parallel(lambda n: store.increment_once("B1", f"event-{n}", {"submitted": 1})) == [True] * 8
     assert store.load("B1")["submitted"] == 8
+
+
+def test_a_write_keeps_only_the_events_still_waiting(store):
+    """An outbox written before sent events were taken out of it loses them at the next write."""
+    store.insert({"_id": "K1"}, [envelope("created")])
+    collection = store.collection if isinstance(store, MongoDocumentStore) else None
+    if collection is not None:
+        sent = [{**entry, "sent": True} for entry in collection.find_one({"_id": "K1"})["outbox"]]
+        collection.update_one({"_id": "K1"}, {"$set": {"outbox": sent, "outbox_pending": 0}})
+    else:
+        store.documents["K1"]["outbox"][0]["sent"] = True
+    later = envelope("changed")
+    store.replace(store.load("K1"), [later])
+    outbox = (collection.find_one({"_id": "K1"}) if collection is not None else store.documents["K1"])["outbox"]
+    assert [entry["envelope"]["event_id"] for entry in outbox] == [later["event_id"]]

@@ -110,7 +110,7 @@ class TestDeliveryOrder:
 
         def stored(store):
             return {key: {k: v for k, v in doc.items() if k not in ("version", "outbox", "outbox_pending",
-                                                                     "outbox_claimed_until")}
+                                                                     "outbox_claimed_until", "outbox_claimed_by")}
                     for key, doc in store.documents.items()}
 
         assert stored(repository.buckets) == buckets
