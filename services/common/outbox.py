@@ -10,12 +10,12 @@ broker::
 Repositories put new envelopes in with :func:`add_to_outbox` inside the same
 single-document write as the state change (nx-27017 offers no isolated transactions,
 so one document is the unit of atomicity). The write also claims the document for the
-relay of the process that wrote it (``WRITE_CLAIM_SECONDS``), which
-:class:`OutboxRelay` then publishes at once, with publisher confirms, and takes out of
-the outbox only after the broker has confirmed it. Should that process die first, the
-claim runs out and any replica's sweep publishes the events. A crash between confirm
-and mark publishes again; consumers are idempotent on ``event_id``, so at-least-once
-delivery is safe.
+relay of the process that wrote it (``WRITE_CLAIM_SECONDS``) and hands it over
+(:func:`hand_over`): :class:`OutboxRelay` publishes it from memory at once, with
+publisher confirms, and takes the events out of the outbox only after the broker has
+confirmed them. Should that process die first, the claim runs out and any replica's
+sweep publishes the events. A crash between confirm and mark publishes again;
+consumers are idempotent on ``event_id``, so at-least-once delivery is safe.
 """
 
 import logging
@@ -62,14 +62,28 @@ def add_to_outbox(document, envelopes):
     return document
 
 
+# The relay of this process for each collection it publishes (by full name, "db.coll"),
+# so a store's write can hand its document over without the relay reading it back.
+_relays = {}
+
+
+def hand_over(collection, document):
+    """A store wrote ``document`` (with its outbox) to ``collection``: give it to this
+    process's relay, if one publishes that collection. Without one (a command-line
+    tool), the write's claim runs out and a service's sweep publishes it."""
+    relay = _relays.get(collection.full_name)
+    if relay is not None:
+        relay.take(collection.name, document)
+
+
 class OutboxRelay(DependencyProvider):
     """Publishes what the service's aggregates put in their outboxes.
 
-    Runs one green thread per container. Handlers call ``relay.notify()`` after a
-    write so the documents this process wrote go out at once; a sweep every
-    ``interval`` seconds catches anything left behind (a writer that died, a broker
-    outage, a consumer queue that did not exist yet). Several replicas may run: a short
-    claim on each document keeps two relays from publishing the same events at once.
+    Runs one green thread per container. The documents this process writes are handed
+    to it (:func:`hand_over`) and go out at once; a sweep every ``interval`` seconds
+    catches anything left behind (a writer that died, a broker outage, a consumer queue
+    that did not exist yet). Several replicas may run: a short claim on each document
+    keeps two relays from publishing the same events at once.
     """
 
     def __init__(self, collections, interval=1.0, batch_size=200, claim_seconds=10, on_confirmed=None):
@@ -81,6 +95,7 @@ class OutboxRelay(DependencyProvider):
         # is marked sent, so a failure there publishes the batch again (at least once).
         self.on_confirmed = on_confirmed
         self._wakeup = LightQueue(maxsize=1)
+        self._handed = {}  # collection name -> {document id: its latest write handed over}
         self._running = False
 
     # -- nameko lifecycle -------------------------------------------------------------
@@ -103,30 +118,54 @@ class OutboxRelay(DependencyProvider):
 
     def start(self):
         self._running = True
+        self.register()
         self.container.spawn_managed_thread(self._run, identifier="outbox_relay")
 
     def stop(self):
         self._running = False
+        self.unregister()
         self.notify()
 
-    def kill(self):
-        self._running = False
-        self.notify()
+    kill = stop
+
+    def register(self):
+        """Take over the writes this process makes to the relay's collections."""
+        for name in self.collection_names:
+            _relays.setdefault(self.database[name].full_name, self)
+
+    def unregister(self):
+        for name in self.collection_names:
+            if _relays.get(self.database[name].full_name) is self:
+                del _relays[self.database[name].full_name]
 
     def get_dependency(self, worker_ctx):
         return self
 
     # -- public -----------------------------------------------------------------------
     def notify(self):
-        """Wake the relay: something was just written to an outbox."""
+        """Wake the relay."""
         try:
             self._wakeup.put_nowait(True)
         except Full:
             pass
 
+    def take(self, collection_name, document):
+        """A write of this process left events in ``document``'s outbox: publish them."""
+        waiting = self._handed.setdefault(collection_name, {})
+        known = waiting.get(document["_id"])
+        if known is None or known["version"] < document["version"]:  # a later write holds them all
+            waiting[document["_id"]] = {key: document[key] for key in ("_id", "version", "outbox")}
+        self.notify()
+
+    def relay_handed(self):
+        """Publish what writes handed over since the last call; how many were confirmed."""
+        handed, self._handed = self._handed, {}
+        return sum(self._relay(self.database[name], list(documents.values())) for name, documents in handed.items())
+
     def relay_pending(self, sweep=True):
-        """Publish the pending envelopes written here and, with ``sweep``, those whose
-        claim ran out; returns how many were confirmed."""
+        """Publish the pending envelopes written here (found by their claim: a hand-over
+        lost to a failure) and, with ``sweep``, those whose claim ran out; returns how
+        many were confirmed."""
         confirmed = 0
         for name in self.collection_names:
             collection = self.database[name]
@@ -163,14 +202,15 @@ class OutboxRelay(DependencyProvider):
             if not self._running:
                 break
             try:
-                sweep = time.monotonic() >= next_sweep
                 with tracing.untraced():
-                    self.relay_pending(sweep=sweep)
-                if sweep:
-                    next_sweep = time.monotonic() + self.interval
+                    self.relay_handed()
+                    if time.monotonic() >= next_sweep:
+                        self.relay_pending()
+                        next_sweep = time.monotonic() + self.interval
                 failures = 0
             except Exception:  # noqa: BLE001 - the relay must outlive any one failure
                 failures += 1
+                next_sweep = 0.0  # what was handed over and not sent: find it by its claim
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 eventlet.sleep(min(0.5 * 2**failures, 10))
 

@@ -24,7 +24,7 @@ import uuid
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox
+from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox, hand_over
 
 
 class AlreadyExists(Exception):
@@ -79,6 +79,7 @@ class MongoDocumentStore:
             self.collection.insert_one(document)
         except DuplicateKeyError as exc:
             raise AlreadyExists(document["_id"]) from exc
+        self._written(document)
         return document["version"]
 
     def load(self, key):
@@ -97,6 +98,7 @@ class MongoDocumentStore:
             new = self._next(document, loaded[1], envelopes)
             if self.collection.replace_one({"_id": key, "version": expected, PENDING_FIELD: loaded[2]},
                                            new).matched_count:
+                self._written(new)
                 return new["version"]
         stored = self.collection.find_one({"_id": key}, {"outbox": 1})
         if stored is None:
@@ -105,7 +107,12 @@ class MongoDocumentStore:
         result = self.collection.replace_one({"_id": key, "version": expected}, new)
         if result.matched_count == 0:
             raise VersionConflict(key, self.load(key))
+        self._written(new)
         return new["version"]
+
+    def _written(self, document):
+        if document[PENDING_FIELD]:
+            hand_over(self.collection, document)
 
     @staticmethod
     def _next(document, outbox, envelopes):

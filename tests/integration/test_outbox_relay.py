@@ -150,3 +150,22 @@ def test_a_state_read_before_the_relay_sent_its_events_does_not_bring_them_back(
     assert (document["status"], document[PENDING_FIELD], len(document["outbox"])) == ("changed", 1, 1)
     assert relay.relay_pending() == 1
     assert published(watcher, 2) == ["A", "A"]  # each event once
+
+
+def test_a_write_hands_its_document_to_the_relay_of_its_process(relay, watcher):
+    relay.register()
+    try:
+        things(relay).insert({"_id": "A"}, [event("A")])
+        store = things(relay)
+        store.replace({**store.load("A"), "status": "changed"}, [event("A")])  # the later write holds both
+        # written by hand, as another process would: nothing hands it over
+        relay.database.things.insert_one({"_id": "B", "outbox": [{"envelope": event("B"), "sent": False}],
+                                          PENDING_FIELD: 1, CLAIM_FIELD: time.time() + 60})
+        assert relay.relay_handed() == 2
+        assert published(watcher, 2) == ["A", "A"]
+        assert relay.relay_handed() == 0
+        assert relay.database.things.find_one({"_id": "A"})[PENDING_FIELD] == 0
+    finally:
+        relay.unregister()
+    things(relay).insert({"_id": "C"}, [event("C")])
+    assert relay.relay_handed() == 0  # no longer this process's relay
