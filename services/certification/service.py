@@ -77,26 +77,22 @@ class CertificationService:
     def decline_job(self, request_code, payload):
         """Decline dispatched work before starting on it: it goes back to the station."""
         answer = decline_work(self.certifications, request_code, DeclineSchema().load(payload), utc_now(), CertificationNotFound)
-        self.relay.notify()
         return answer
 
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(
+        handlers.receive_dispatched_request(
             self.certifications, self.verifications, envelope, utc_now()
-        ):
-            self.relay.notify()
+        )
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
-        if handlers.flag_standard(self.certifications, envelope, utc_now()):
-            self.relay.notify()
+        handlers.flag_standard(self.certifications, envelope, utc_now())
 
     @timer(interval=CLOCK_INTERVAL_SECONDS)
     def advance_clocks(self):
-        if handlers.advance_clocks(self.certifications, utc_now()):
-            self.relay.notify()
+        handlers.advance_clocks(self.certifications, utc_now())
 
     # -- the application --------------------------------------------------------------------
     @rpc
@@ -118,7 +114,7 @@ class CertificationService:
     @rpc
     def record_type_test(self, request_code, payload=None):
         command = load_command("type_test", payload)
-        return self._saved(
+        return self._view(
             handlers.record_product_check(
                 self.certifications, request_code, "type_test", command, utc_now()
             )
@@ -127,7 +123,7 @@ class CertificationService:
     @rpc
     def record_factory_inspection(self, request_code, payload=None):
         command = load_command("factory_inspection", payload)
-        return self._saved(
+        return self._view(
             handlers.record_product_check(
                 self.certifications, request_code, "factory_inspection", command, utc_now()
             )
@@ -136,7 +132,7 @@ class CertificationService:
     @rpc
     def decide(self, request_code, payload=None):
         command = load_command("decision", payload)
-        return self._saved(
+        return self._view(
             handlers.decide(
                 self.certifications, request_code, command, utc_now(), certification_body()["name"]
             )
@@ -179,8 +175,7 @@ class CertificationService:
     # -- internals ------------------------------------------------------------------------------
     def _step(self, handler, key, command_name, payload):
         command = load_command(command_name, payload)
-        return self._saved(handler(self.certifications, key, command, utc_now()))
+        return self._view(handler(self.certifications, key, command, utc_now()))
 
-    def _saved(self, certification):
-        self.relay.notify()
+    def _view(self, certification):
         return certification.as_dict()

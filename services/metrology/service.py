@@ -112,14 +112,12 @@ class MetrologyService:
     def decline_job(self, request_code, payload):
         """Decline dispatched work before starting on it: it goes back to the station."""
         answer = decline_work(self.jobs, request_code, DeclineSchema().load(payload), now(), JobNotFound)
-        self.relay.notify()
         return answer
 
     # -- events -----------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="metrology")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.jobs, envelope, now()):
-            self.relay.notify()
+        handlers.receive_dispatched_request(self.jobs, envelope, now())
 
     @consume_event("metrology", "#")
     def keep_instrument_file(self, envelope):
@@ -127,8 +125,7 @@ class MetrologyService:
 
     @timer("RECALL_CHECK_SECONDS")
     def send_due_reminders(self):
-        if handlers.send_due_reminders(self.instruments, now()):
-            self.relay.notify()
+        handlers.send_due_reminders(self.instruments, now())
 
     # -- jobs -------------------------------------------------------------------------------
     @rpc
@@ -145,7 +142,6 @@ class MetrologyService:
         job.ensure_can_record()  # a wrong state is a 409 before any field is judged
         command = results_schema(job.item).load(payload)
         job = handlers.record_results(self.jobs, self.standards, self.types, request_code, command, now())
-        self.relay.notify()
         return as_dict(job)
 
     @rpc
@@ -157,12 +153,10 @@ class MetrologyService:
         command = OperatorSchema().load(payload)
         job = handlers.issue_documents(self.jobs, self.certificates, self.types, request_code, command,
                                        laboratory(), now())
-        self.relay.notify()
         return as_dict(job)
 
     def _job_step(self, handler, request_code, command):
         job = handler(self.jobs, request_code, command, now())
-        self.relay.notify()
         return as_dict(job)
 
     # -- certificates -------------------------------------------------------------------------
@@ -175,13 +169,11 @@ class MetrologyService:
     @rpc
     def correct_certificate(self, number, payload):
         replacement = handlers.correct_certificate(self.certificates, number, CorrectionSchema().load(payload), now())
-        self.relay.notify()
         return self.get_certificate(replacement.number)
 
     @rpc
     def withdraw_certificate(self, number, payload):
         handlers.withdraw_certificate(self.certificates, number, WithdrawalSchema().load(payload), now())
-        self.relay.notify()
         return self.get_certificate(number)
 
     @rpc
@@ -197,7 +189,6 @@ class MetrologyService:
     def set_verification_period(self, type_id, payload):
         command = VerificationPeriodSchema().load(payload)
         instrument_type = handlers.set_verification_period(self.types, type_id, command, now())
-        self.relay.notify()
         return instrument_type.view()
 
     # -- reference standards ------------------------------------------------------------------
@@ -209,7 +200,6 @@ class MetrologyService:
     def register_reference_standard(self, payload):
         command = ReferenceStandardSchema().load(payload)
         standard = handlers.register_reference_standard(self.standards, command, now())
-        self.relay.notify()
         return as_dict(standard)
 
     @rpc
@@ -220,7 +210,6 @@ class MetrologyService:
     def record_reference_check(self, standard_id, payload):
         command = ReferenceCheckSchema().load(payload)
         standard = handlers.record_reference_check(self.standards, self.certificates, standard_id, command, now())
-        self.relay.notify()
         return as_dict(standard)
 
     # -- the instrument file --------------------------------------------------------------------

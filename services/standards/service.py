@@ -87,21 +87,18 @@ class StandardsService:
     def decline_job(self, request_code, payload):
         """Decline dispatched work before starting on it: it goes back to the station."""
         answer = decline_work(self.cases, request_code, DeclineSchema().load(payload), utc_now(), CaseNotFound)
-        self.relay.notify()
         return answer
 
     # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(
+        handlers.receive_dispatched_request(
             self.cases, self.standards, self.follows, envelope, utc_now()
-        ):
-            self.relay.notify()
+        )
 
     @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)
     def supersede_replaced_in_force(self):
-        if handlers.supersede_replaced_in_force(self.standards, self.follows, utc_now()):
-            self.relay.notify()
+        handlers.supersede_replaced_in_force(self.standards, self.follows, utc_now())
 
     # -- the catalogue ------------------------------------------------------------------------
     @rpc
@@ -118,7 +115,6 @@ class StandardsService:
         standard = handlers.add_standard(
             self.standards, AddStandardSchema().load(payload or {}), utc_now()
         )
-        self.relay.notify()
         return handlers.get_standard(self.standards, standard.number, utc_now())
 
     @rpc
@@ -132,7 +128,6 @@ class StandardsService:
             command["replaced_by"],
             utc_now(),
         )
-        self.relay.notify()
         return handlers.get_standard(self.standards, standard.number, utc_now())
 
     # -- cases -----------------------------------------------------------------------------------
@@ -146,14 +141,12 @@ class StandardsService:
         case = handlers.review_declaration(
             self.cases, self.standards, request_code, command, utc_now()
         )
-        self.relay.notify()
         return _case_view(case)
 
     @rpc
     def answer_question(self, request_code, payload=None):
         command = AnswerSchema().load(payload or {})
         case = handlers.answer_question(self.cases, request_code, command, utc_now())
-        self.relay.notify()
         return _case_view(case)
 
 

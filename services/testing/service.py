@@ -73,18 +73,15 @@ class TestingService:
     def decline_job(self, request_code, payload):
         """Decline dispatched work before starting on it: it goes back to the station."""
         answer = decline_work(self.repository, request_code, DeclineSchema().load(payload), now(), JobNotFound)
-        self.relay.notify()
         return answer
 
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):
-        if handlers.receive_dispatched_request(self.repository, envelope, now()):
-            self.relay.notify()
+        handlers.receive_dispatched_request(self.repository, envelope, now())
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
-        if standards_watch.flag_jobs_citing(self.repository, envelope, now()):
-            self.relay.notify()
+        standards_watch.flag_jobs_citing(self.repository, envelope, now())
 
     # -- jobs -------------------------------------------------------------------------------
     @rpc
@@ -113,12 +110,10 @@ class TestingService:
     def issue_report(self, request_code, payload):
         command = OperatorSchema().load(payload)
         job = handlers.issue_report(self.repository, self.reports, request_code, command, laboratory(), now())
-        self.relay.notify()
         return as_dict(job)
 
     def _step(self, handler, request_code, command):
         job = handler(self.repository, request_code, command, now())
-        self.relay.notify()
         return as_dict(job)
 
     # -- reports ----------------------------------------------------------------------------
@@ -131,13 +126,11 @@ class TestingService:
     @rpc
     def amend_report(self, number, payload):
         amended = handlers.amend_report(self.reports, number, AmendmentSchema().load(payload), now())
-        self.relay.notify()
         return self.get_report(amended.number)
 
     @rpc
     def withdraw_report(self, number, payload):
         handlers.withdraw_report(self.reports, number, WithdrawalSchema().load(payload), now())
-        self.relay.notify()
         return self.get_report(number)
 
     @rpc

@@ -17,8 +17,7 @@ class EventConsumers:
         if group is None:
             raise PermanentFailure(f"event {envelope['event_id']} names unknown group")
         catalogue, _ = reference_data()
-        if handlers.create_children(self.requests, group, catalogue):
-            self.relay.notify()
+        handlers.create_children(self.requests, group, catalogue)
 
     @consume_event("gateway", "#")
     def project_service_levels(self, envelope):

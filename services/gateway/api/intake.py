@@ -123,7 +123,6 @@ class IntakeApi:
         catalogue, stations = reference_data()
         submission = load_submission(body, catalogue, stations)
         submitted = handlers.submit(self.requests, self.groups, submission, catalogue, datetime.now(UTC))
-        self.relay.notify()
         return submitted  # (request or group, children)
 
     def view_of(self, code, phone, lang, principal=None):
@@ -136,6 +135,5 @@ class IntakeApi:
         principal = principal_of(request)
         with self.throttle.lookup(client_address(request), code_subject(code, phone)):
             found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
-        self.relay.notify()
         catalogue, stations = reference_data()
         return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request)))

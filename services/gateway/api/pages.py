@@ -153,7 +153,6 @@ class Pages:
         try:
             with self.throttle.lookup(client_address(request), code_subject(code, phone)):
                 handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
-            self.relay.notify()
             done = "answered" if step == "supplement" else "cancelled"
         except TooManyRequests as refused:
             return too_many_requests_page(request, refused)

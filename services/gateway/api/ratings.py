@@ -95,7 +95,6 @@ class RatingsApi:
     def rate_request(self, code, principal, command):
         rated = handlers.rate_request(self.requests, code, principal, command.get("phone"), command["level"],
                                       command.get("comment"), datetime.now(UTC))
-        self.relay.notify()
         return rated
 
     def rectifications_for(self, principal, station, state, lang):

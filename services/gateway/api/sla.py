@@ -108,8 +108,8 @@ class ServiceLevelsApi:
         today = china_date(now)
         candidates = [clock["_id"] for clock in MetricsQuery(self.db).clock_candidates(now.timestamp())
                       if metrics.alert_needed(clock, today)]
-        if candidates and handlers.check_service_levels(self.requests, candidates, now):
-            self.relay.notify()
+        if candidates:
+            handlers.check_service_levels(self.requests, candidates, now)
 
     @timer("SLA_CHECK_SECONDS")
     def roll_up_ended_months(self):

@@ -118,6 +118,5 @@ class StationApi:
         params = {key: value for key, value in command.items() if key != "version"}
         found = handlers.station_step(self.requests, str(parse_code(code)), principal, STEPS[step],
                                       command["version"], datetime.now(UTC), **params)
-        self.relay.notify()
         catalogue, _ = reference_data()
         return staff_view(found, catalogue, stations, lang)
