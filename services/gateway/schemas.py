@@ -393,13 +393,15 @@ class AnswerRectificationSchema(StationStepSchema):
     answer = text(2000)
 
 
+# Instances, like every schema a busy endpoint uses (end of this module): building a
+# schema, and the schemas nested in it, per request cost more than the load or dump.
 STATION_STEP_SCHEMAS = {
-    "accept": StationStepSchema,
-    "reject": RejectSchema,
-    "request-material": RequestMaterialSchema,
-    "dispatch": StationStepSchema,
-    "reassign": ReassignSchema,
-    "answer-rectification": AnswerRectificationSchema,
+    "accept": StationStepSchema(),
+    "reject": RejectSchema(),
+    "request-material": RequestMaterialSchema(),
+    "dispatch": StationStepSchema(),
+    "reassign": ReassignSchema(),
+    "answer-rectification": AnswerRectificationSchema(),
 }
 
 
@@ -442,3 +444,11 @@ class StaffRequestViewSchema(RequestViewSchema):
     details = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True)
     accepted_at = fields.String(allow_none=True)
+
+
+# One instance each of the schemas the busiest endpoints load and dump with (marshmallow
+# schemas hold no state between calls, so one serves every request).
+REQUEST_VIEW = RequestViewSchema()
+STAFF_REQUEST_VIEW = StaffRequestViewSchema()
+QUEUE_VIEW = QueueSchema()
+QUEUE_FILTERS = QueueFiltersSchema()

@@ -28,7 +28,7 @@ from ..errors import MAX_BODY_BYTES
 from ..handlers import StaleRequest
 from ..messages import localize, message
 from ..reference import reference_data
-from ..schemas import STATION_STEP_SCHEMAS, QueueFiltersSchema
+from ..schemas import QUEUE_FILTERS, STATION_STEP_SCHEMAS
 from ..templating import form_token_matches, page_endpoint, page_language, render
 from ..views import staff_view
 from ..web import client_address, http
@@ -85,7 +85,7 @@ class Console:
             return session.to_login(request)
         lang = page_language(request)
         try:
-            filters = QueueFiltersSchema().load({k: v for k, v in request.args.items() if v})
+            filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v})
             queue = self.queue_for(session.principal, filters, lang)
             problem = None
         except (ValidationError, Forbidden) as exc:
@@ -123,7 +123,7 @@ class Console:
         lang = page_language(request)
         form = {key: value for key, value in request.form.items() if key not in ("csrf", "lang") and value != ""}
         try:
-            command = STATION_STEP_SCHEMAS[step]().load(form)
+            command = STATION_STEP_SCHEMAS[step].load(form)
             self.take_station_step(session.principal, code, step, command, lang)
         except ValidationError as exc:
             return self.render_console_request(request, session, code, status=422,

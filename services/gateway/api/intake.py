@@ -10,6 +10,7 @@ from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..reference import reference_data
 from ..response_schemas import MyRequestsSchema
 from ..schemas import (
+    REQUEST_VIEW,
     CancelSchema,
     CatalogueItemSchema,
     CatalogueSchema,
@@ -21,8 +22,6 @@ from ..schemas import (
 from ..throttling import code_subject
 from ..views import request_view, tracked_view
 from ..web import client_address, http
-
-REQUEST_VIEW = RequestViewSchema()  # one instance: building a schema per answer costs more than dumping
 
 
 class IntakeApi:

@@ -16,7 +16,7 @@ from ..domain.throttle import TooManyRequests
 from ..errors import json_endpoint, read_json_object, request_language
 from ..handlers import RequestNotFound
 from ..reference import reference_data
-from ..schemas import RequestViewSchema
+from ..schemas import REQUEST_VIEW, RequestViewSchema
 from ..service_level_schemas import (
     RATING_BODY_DOC,
     RECTIFICATIONS_DOC,
@@ -48,7 +48,7 @@ class RatingsApi:
         with self.throttle.lookup(client_address(request), code_subject(code, command.get("phone"))):
             rated = self.rate_request(code, principal_of(request), command)
         catalogue, stations = reference_data()
-        return RequestViewSchema().dump(request_view(rated, catalogue, stations, request_language(request)))
+        return REQUEST_VIEW.dump(request_view(rated, catalogue, stations, request_language(request)))
 
     @http("GET", "/api/v1/station/rectifications")
     @documented("Poor ratings (1-2) waiting for the station's answer, or answered", tags=["station"],

@@ -21,9 +21,11 @@ from ..handlers import RequestNotFound
 from ..reference import reference_data, working_calendar
 from ..schemas import (
     QUEUE_DUE,
+    QUEUE_FILTERS,
     QUEUE_STATUSES,
+    QUEUE_VIEW,
+    STAFF_REQUEST_VIEW,
     STATION_STEP_SCHEMAS,
-    QueueFiltersSchema,
     QueueSchema,
     StaffRequestViewSchema,
 )
@@ -51,7 +53,7 @@ class StationApi:
     @json_endpoint
     def station_queue(self, request):
         principal = require_principal(request)
-        filters = QueueFiltersSchema().load(request.args.to_dict())
+        filters = QUEUE_FILTERS.load(request.args.to_dict())
         return self.queue_for(principal, filters, request_language(request))
 
     @http("GET", f"{QUEUE}/<string:code>")
@@ -66,7 +68,7 @@ class StationApi:
             raise RequestNotFound(code)
         require(may_work_station(principal, found.station, read_only=True))
         catalogue, stations = reference_data()
-        return StaffRequestViewSchema().dump(staff_view(found, catalogue, stations, request_language(request)))
+        return STAFF_REQUEST_VIEW.dump(staff_view(found, catalogue, stations, request_language(request)))
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(
@@ -84,8 +86,8 @@ class StationApi:
         principal = require_principal(request)
         if step not in STEPS:
             raise ApiError(404, "not_found")
-        command = STATION_STEP_SCHEMAS[step]().load(read_json_object(request))
-        return StaffRequestViewSchema().dump(
+        command = STATION_STEP_SCHEMAS[step].load(read_json_object(request))
+        return STAFF_REQUEST_VIEW.dump(
             self.take_station_step(principal, code, step, command, request_language(request)))
 
     # shared with the console
@@ -102,7 +104,7 @@ class StationApi:
             status=filters.get("status"), item=filters.get("item"), domain=filters.get("domain"),
             due=filters.get("due"), limit=limit, offset=offset,
         )
-        return QueueSchema().dump({
+        return QUEUE_VIEW.dump({
             "station": station_summary(stations.get(station), lang),
             "counts": counts,
             "total": total,
