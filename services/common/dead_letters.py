@@ -38,16 +38,26 @@ def list_dead_letters(amqp_uri):
 
 
 def replay_dead_letters(amqp_uri, event_ids=None):
-    """Send dead letters back to their queues (all, or those with the given event ids)."""
+    """Send dead letters back to their queues (all, or those with the given event ids).
+
+    Each is published with a confirm and ``mandatory``: a letter whose queue no longer
+    exists (its consumer was renamed or retired) comes back unroutable and stays a dead
+    letter, listed with ``"kept": "no such queue"``, instead of being dropped."""
     replayed = []
-    with Connection(amqp_uri) as connection:
-        producer = connection.Producer(serializer="json")
+    returned = []
+    with Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
+        producer = connection.Producer(
+            serializer="json", on_return=lambda exc, exchange, routing_key, message: returned.append(routing_key))
 
         def replay(queue, body, message):
             event_id = body.get("event_id") if isinstance(body, dict) else None
             if event_ids is not None and event_id not in event_ids:
                 return
-            producer.publish(body, exchange=Exchange(""), routing_key=queue, delivery_mode=2)
+            returned.clear()
+            producer.publish(body, exchange=Exchange(""), routing_key=queue, delivery_mode=2, mandatory=True)
+            if queue in returned:
+                replayed.append({"queue": queue, "event_id": event_id, "kept": "no such queue"})
+                return
             message.ack()
             replayed.append({"queue": queue, "event_id": event_id})
 

@@ -174,3 +174,16 @@ def test_an_event_nobody_listens_to_yet_waits_in_the_outbox_until_someone_does(
     watcher = EventWatcher(amqp_uri, "sender", "nobody_listens_yet")
     assert watcher.wait_for(lambda e: e["event_id"] == envelope["event_id"])
     watcher.close()
+
+
+def test_a_dead_letter_whose_queue_is_gone_stays_a_dead_letter(flaky, amqp_uri):
+    envelope = new_envelope("sender", "thing_happened", {"failures": 0})
+    with Connection(amqp_uri) as connection:  # as a consumer since retired left it
+        producer = connection.Producer(serializer="json")
+        producer.publish(envelope, exchange=dead_letter_queue().exchange, routing_key="evt-sender-all--gone.handle",
+                         declare=[dead_letter_queue()], delivery_mode=2)
+    assert wait_until(lambda: dead_letters(amqp_uri), timeout=10)
+
+    assert replay_dead_letters(amqp_uri) == [
+        {"queue": "evt-sender-all--gone.handle", "event_id": envelope["event_id"], "kept": "no such queue"}]
+    assert dead_letters(amqp_uri) == [("evt-sender-all--gone.handle", envelope)]
