@@ -6,7 +6,8 @@
    publishes one event (bench/ceiling_service.py), measured in the same run.
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway, p50/p99, at about half the maximum intake rate (the
-   issue's target) and at a light 5 flows/s.
+   issue's target) and at fixed rates from a light 5 flows/s up (``--rates``), each
+   from an idle platform, with the highest of them that keeps p99 under 250 ms.
 3. Tracking: ``GET /api/v1/requests/{code}`` latency with 100,000 requests stored (loaded
    through the gateway's own repository, as intake stores them).
 
@@ -45,6 +46,11 @@ STATIONS = [station["division"] for station in
 LOOKUP = {"item": "BZ01", "details": {"query": "GB/T 19001-2016"}}
 INTAKE_BODIES = [{**BODY, **form, "enterprise": {**BODY["enterprise"], "station": station}}
                  for station in STATIONS for form in ({}, LOOKUP)]
+# End-to-end flows likewise: every station, consultations that three domain services take.
+CONSULTATIONS = [{}, {"item": "JL04", "details": {"topic": "traceability", "question": "压力表如何溯源？"}},
+                 {"item": "BZ03", "details": {"topic": "selection", "question": "食品企业应选用哪些标准？"}}]
+FLOW_BODIES = [{**BODY, **form, "enterprise": {**BODY["enterprise"], "station": station}}
+               for station in STATIONS for form in CONSULTATIONS]
 
 
 def percentile(values, fraction):
@@ -113,13 +119,16 @@ def start_ceiling(amqp_uri, log_dir):
 
 
 def end_to_end(stack, rate, count):
-    """Flows at ``rate``/s: submit, then an automated station accepts and dispatches at
-    once; latency from the submission until the gateway has taken in metrology's
-    ``job_accepted`` (watched in its event log by one poller, so watching adds no load
-    on the gateway)."""
-    token = httpx.post(f"{stack.gateway_url}/api/v1/auth/login",
-                       json={"username": "staff-321322", "password": "demo-staff-321322"}).json()["access_token"]
-    staff = {"Authorization": f"Bearer {token}"}
+    """Flows at ``rate``/s (round ``FLOW_BODIES``): submit, then the station's staff accept
+    and dispatch at once; latency from the submission until the gateway has taken in the
+    domain service's ``job_accepted`` (watched in its event log by one poller, so
+    watching adds no load on the gateway)."""
+    staff = {}
+    for station in STATIONS:
+        username = f"staff-{station}"
+        token = httpx.post(f"{stack.gateway_url}/api/v1/auth/login",
+                           json={"username": username, "password": f"demo-{username}"}).json()["access_token"]
+        staff[station] = {"Authorization": f"Bearer {token}"}
     started_at, seen_at = {}, {}
     client = pymongo.MongoClient(stack.mongo_uri)
     event_log = client[f"{stack.extra_env['MONGO_DB_PREFIX']}gateway"].event_log
@@ -134,16 +143,24 @@ def end_to_end(stack, rate, count):
                     seen_at.setdefault(event["request_code"], time.perf_counter())
             time.sleep(0.01)
 
-    def one(_):
-        with httpx.Client(base_url=stack.gateway_url, timeout=30) as http:
-            started = time.perf_counter()
-            code = http.post("/api/v1/requests", json=BODY).json()["code"]
-            started_at[code] = started
-            version = http.get(f"/api/v1/station/requests/{code}", headers=staff).json()["version"]
-            accepted = http.post(f"/api/v1/station/requests/{code}/accept", json={"version": version}, headers=staff)
-            http.post(f"/api/v1/station/requests/{code}/dispatch", json={"version": accepted.json()["version"]},
-                      headers=staff)
-            return code
+    clients, made = threading.local(), []
+
+    def one(index):
+        # One client per thread, kept: making an httpx client loads the CA bundle, tens
+        # of milliseconds of the load generator's CPU taken from the platform it times.
+        if not hasattr(clients, "http"):
+            clients.http = httpx.Client(base_url=stack.gateway_url, timeout=30)
+            made.append(clients.http)
+        http, body = clients.http, FLOW_BODIES[index % len(FLOW_BODIES)]
+        station = staff[body["enterprise"]["station"]]
+        started = time.perf_counter()
+        code = http.post("/api/v1/requests", json=body).json()["code"]
+        started_at[code] = started
+        version = http.get(f"/api/v1/station/requests/{code}", headers=station).json()["version"]
+        accepted = http.post(f"/api/v1/station/requests/{code}/accept", json={"version": version}, headers=station)
+        http.post(f"/api/v1/station/requests/{code}/dispatch", json={"version": accepted.json()["version"]},
+                  headers=station)
+        return code
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -153,6 +170,8 @@ def end_to_end(stack, rate, count):
             futures.append(pool.submit(one, index))
             time.sleep(1 / rate)
         codes = [future.result() for future in futures]
+    for http in made:
+        http.close()
     deadline = time.monotonic() + 120
     while len(seen_at) < len(codes) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -249,6 +268,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="QI platform benchmarks")
     parser.add_argument("--seconds", type=float, default=15, help="per load level")
     parser.add_argument("--stored", type=int, default=100_000, help="requests stored for the tracking benchmark")
+    parser.add_argument("--rates", type=lambda text: [float(rate) for rate in text.split(",")],
+                        default=[LIGHT_RATE, 10, 15, 20], help="end-to-end flows/s to time besides the target")
     args = parser.parse_args(argv)
 
     var = tempfile.mkdtemp(prefix="qi-bench-")
@@ -266,6 +287,7 @@ def main(argv=None):
         for clients in (1, 8, 32):
             load(ceiling_url, clients, 3)  # warm up
             bare = load(ceiling_url, clients, args.seconds)
+            settle(stack)  # each level from an idle platform, as the ceiling's
             load(intake_url, clients, 3)
             ours = load(intake_url, clients, args.seconds)
             rows.append((clients, bare, ours))
@@ -282,15 +304,20 @@ def main(argv=None):
         best = max(ours["rps"] for _, _, ours in rows)
         # A flow is four writes through the gateway (submit, read, accept, dispatch):
         # half the best intake rate, shared by the four, is half of what the gateway takes.
-        rate = max(1.0, best / 2 / 4)
-        e2e = end_to_end(stack, rate, int(max(100, rate * 20)))
-        print(f"\nend to end at {rate:.0f} flows/s (half the gateway's best write rate over the flow's 4 writes), "
-              f"n={e2e['n']}, missing {e2e['missing']}: submit → accepted and dispatched → job_accepted taken in "
-              f"by the gateway: p50 {e2e['p50']:.0f} ms, p99 {e2e['p99']:.0f} ms", flush=True)
-        settle(stack)
-        light = end_to_end(stack, LIGHT_RATE, LIGHT_RATE * 20)
-        print(f"end to end at {LIGHT_RATE} flows/s, n={light['n']}, missing {light['missing']}: "
-              f"p50 {light['p50']:.0f} ms, p99 {light['p99']:.0f} ms", flush=True)
+        target = max(1.0, best / 2 / 4)
+        print("\nend to end: submit → the station accepts and dispatches at once → job_accepted taken in by the "
+              f"gateway; {target:.0f} flows/s is half the best intake rate over a flow's 4 writes (the target)")
+        print(f"{'flows/s':>7} | {'n':>5} {'missing':>7} | {'p50 ms':>7} {'p99 ms':>7} | p99 < 250 ms")
+        sustained = []
+        for rate in (target, *args.rates):
+            settle(stack)
+            flows = end_to_end(stack, rate, int(max(100, rate * args.seconds)))
+            met = flows["missing"] == 0 and flows["p99"] < 250
+            if met and rate != target:
+                sustained.append(rate)
+            print(f"{rate:>7.0f} | {flows['n']:>5} {flows['missing']:>7} | {flows['p50']:>7.0f} {flows['p99']:>7.0f} | "
+                  f"{'yes' if met else 'no'}", flush=True)
+        print(f"(the highest of these rates with p99 under 250 ms: {max(sustained, default=0):.0f} flows/s)")
         started = time.monotonic()
         codes = load_stored_requests(stack, args.stored)
         print(f"\nloaded {len(codes):,} stored requests in {time.monotonic() - started:.0f} s")
