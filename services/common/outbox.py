@@ -162,17 +162,19 @@ class OutboxRelay(DependencyProvider):
         handed, self._handed = self._handed, {}
         return sum(self._relay(self.database[name], list(documents.values())) for name, documents in handed.items())
 
+    def sweep(self):
+        """Publish what was left behind: documents whose claim ran out (their writer
+        died, or their events could not be published); how many were confirmed."""
+        return sum(self._relay(self.database[name], self._claim_abandoned(self.database[name]))
+                   for name in self.collection_names)
+
     def relay_pending(self, sweep=True):
-        """Publish the pending envelopes written here (found by their claim: a hand-over
-        lost to a failure) and, with ``sweep``, those whose claim ran out; returns how
-        many were confirmed."""
-        confirmed = 0
-        for name in self.collection_names:
-            collection = self.database[name]
-            confirmed += self._relay(collection, self._written_here(collection))
-            if sweep:
-                confirmed += self._relay(collection, self._claim_abandoned(collection))
-        return confirmed
+        """Publish the pending envelopes written here, found by their claim (hand-overs
+        a failure dropped from memory), and, with ``sweep``, those whose claim ran out;
+        returns how many were confirmed."""
+        confirmed = sum(self._relay(self.database[name], self._written_here(self.database[name]))
+                        for name in self.collection_names)
+        return confirmed + (self.sweep() if sweep else 0)
 
     def backlog(self, limit=1000):
         """(events not yet confirmed, age in seconds of the oldest of them or 0), looking
@@ -203,14 +205,15 @@ class OutboxRelay(DependencyProvider):
                 break
             try:
                 with tracing.untraced():
+                    if failures:
+                        self.relay_pending(sweep=False)  # what the failure dropped from memory
                     self.relay_handed()
                     if time.monotonic() >= next_sweep:
-                        self.relay_pending()
+                        self.sweep()
                         next_sweep = time.monotonic() + self.interval
                 failures = 0
             except Exception:  # noqa: BLE001 - the relay must outlive any one failure
                 failures += 1
-                next_sweep = 0.0  # what was handed over and not sent: find it by its claim
                 log.warning("outbox relay failed; retrying", exc_info=True)
                 eventlet.sleep(min(0.5 * 2**failures, 10))
 
