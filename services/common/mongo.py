@@ -8,6 +8,7 @@ transactions are not isolated, so every state change is one single-document writ
 
 import pymongo
 from nameko.extensions import DependencyProvider
+from pymongo.errors import BulkWriteError
 
 from . import tracing
 from .config import database_name, setting
@@ -24,6 +25,24 @@ CLIENT_OPTIONS = {
 
 def connect(uri=None):
     return pymongo.MongoClient(uri or setting("MONGO_URI"), **CLIENT_OPTIONS)
+
+
+DUPLICATE_KEY = 11000
+
+
+def insert_new(collection, documents, batch=1000):
+    """Insert documents ``batch`` at a time, leaving any whose ``_id`` is taken as it is
+    (every batch is written, whatever an earlier one met); the ids that were taken."""
+    documents, taken = list(documents), []
+    for start in range(0, len(documents), batch):
+        try:
+            collection.insert_many(documents[start:start + batch], ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != DUPLICATE_KEY for error in errors):
+                raise
+            taken += [error["op"]["_id"] for error in errors]
+    return taken
 
 
 def ping(database):

@@ -10,9 +10,8 @@ import logging
 import time
 from datetime import date, timedelta
 
-from pymongo.errors import BulkWriteError
-
 from ..common.clock import start_of_day_epoch
+from ..common.mongo import insert_new
 from ..common.store import VersionConflict
 from .adapters.metrics_store import (
     BUCKETS,
@@ -197,7 +196,8 @@ def rebuild(database, settle_seconds=2.0, batch=2000):
     for month in set(touched):
         repository.refresh_month(key_of(month))
     repository.mark_rolled_up(metrics.last_month_to_roll_up(repository.clock()))  # every rollup is written
-    time.sleep(settle_seconds)  # the event log has a consumer of its own: let it catch up
+    # The live projection may fold an event a moment before the relay logs it: let the log catch up.
+    time.sleep(settle_seconds)
     late = [envelope for envelope in event_log.find(GATEWAY_EVENTS, WITHOUT_LOG_FIELDS)
             if envelope["event_id"] not in seen]
     for envelope in late:
@@ -219,17 +219,7 @@ def key_of(document_id):
 
 def _insert_new(collection, documents, batch):
     """Insert rebuilt documents; the keys of those the live projection created meanwhile."""
-    try:
-        write_fresh(collection, documents.values(), batch)
-        return []
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(error.get("code") != DUPLICATE_KEY for error in errors):
-            raise
-        return [error["op"]["_id"] for error in errors]
-
-
-DUPLICATE_KEY = 11000
+    return insert_new(collection, [{**document, "version": 1} for document in documents.values()], batch)
 
 
 def _settle(store, rebuilt, fold, event_log, attempts=10):

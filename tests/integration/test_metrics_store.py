@@ -158,3 +158,24 @@ def test_a_running_month_is_summed_from_its_days_and_rolled_up_once_it_has_ended
 
 def pick(totals):
     return {name: totals[name] for name in EXPECTED}
+
+
+def test_a_rebuild_written_in_many_batches_keeps_every_document_when_live_ones_collide(
+        database, september, monkeypatch):
+    """Documents the live projection created while the rebuild folded the history are
+    duplicates in some batches of the rebuild's inserts; every other batch is still written."""
+    envelopes, _ = september
+    logged(database, envelopes)
+    live = service_levels.metrics_repository(database)
+    original_history = service_levels.fold_in_memory
+
+    def history_then_live_events(history, repository):
+        found = original_history(history, repository)
+        for envelope in envelopes[:5]:  # redelivered to the live projection meanwhile
+            service_levels.project(live, envelope)
+        return found
+
+    monkeypatch.setattr(service_levels, "fold_in_memory", history_then_live_events)
+    service_levels.rebuild(database, settle_seconds=0, batch=1)
+    totals = service_levels.report(MetricsQuery(database), SEPTEMBER, TODAY)["totals"]
+    assert {name: totals[name] for name in EXPECTED} == EXPECTED

@@ -8,9 +8,9 @@ metrics) are rebuilt from it.
 
 from datetime import UTC, datetime
 
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
-DUPLICATE_KEY = 11000
+from ...common.mongo import insert_new
 
 
 class EventLog:
@@ -32,11 +32,7 @@ class EventLog:
     def record_all(self, envelopes):
         """Store many envelopes in one write; those already there are left as they are."""
         logged_at = datetime.now(UTC).isoformat()
-        try:
-            self.collection.insert_many([_entry(envelope, logged_at) for envelope in envelopes], ordered=False)
-        except BulkWriteError as exc:
-            if any(error["code"] != DUPLICATE_KEY for error in exc.details["writeErrors"]):
-                raise
+        insert_new(self.collection, [_entry(envelope, logged_at) for envelope in envelopes])
 
     def for_request(self, request_code):
         return list(self.collection.find({"request_code": request_code}, {"_id": 0}).sort("occurred_at", 1))
