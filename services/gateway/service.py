@@ -7,12 +7,12 @@ errors.py.
 """
 
 import eventlet
-from nameko.rpc import ServiceRpc
 
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.retired import RetiredQueues
+from ..common.rpc import ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
 from ..common.sequences import SequenceProvider
 from ..common.store import MongoDocumentStore
@@ -117,10 +117,10 @@ class GatewayService(
     telemetry = Telemetry()
     request_codes = SequenceProvider()  # a block of codes at a time under a burst
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
-    metrology_rpc = ServiceRpc("metrology")
-    standards_rpc = ServiceRpc("standards")
-    certification_rpc = ServiceRpc("certification")
-    testing_rpc = ServiceRpc("testing")
+    metrology_rpc = ServiceRpcOnDemand("metrology")
+    standards_rpc = ServiceRpcOnDemand("standards")
+    certification_rpc = ServiceRpcOnDemand("certification")
+    testing_rpc = ServiceRpcOnDemand("testing")
 
     @property
     def requests(self):
