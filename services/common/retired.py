@@ -2,13 +2,16 @@
 
 A durable queue outlives the consumer that declared it: still bound to its exchange, it
 would take a copy of every event for ever and fill the broker. A service names the
-queues it retired (``retired = RetiredQueues(...)``); when it starts, each is emptied
-through ``drain`` (so no event that was waiting in it is lost) and deleted.
+queues it retired (``retired = RetiredQueues(...)``); once no consumer is left on one
+(during a rolling upgrade the old release's replicas still take from it, so nothing
+they publish is missed), it is unbound, emptied through ``drain`` (so no event that was
+waiting in it is lost) and deleted.
 """
 
 import json
 import logging
 
+import eventlet
 from amqp.exceptions import NotFound
 from kombu import Connection
 from nameko.extensions import DependencyProvider
@@ -24,13 +27,16 @@ log = logging.getLogger(__name__)
 def retire_queue(connection, name, exchange, routing_key, drain):
     """Unbind queue ``name`` from ``exchange`` so nothing more arrives, hand every envelope
     left in it to ``drain(envelope)``, then delete it. How many were drained; 0 if there
-    was no such queue. (Unbound first: a quorum queue cannot be deleted "if empty".)"""
+    was no such queue; None, leaving it alone, while a consumer still takes from it.
+    (Unbound first: a quorum queue cannot be deleted "if empty".)"""
     channel = connection.channel()
     try:
         try:
-            channel.queue_declare(name, passive=True)
+            _, _, consumers = channel.queue_declare(name, passive=True)
         except NotFound:
             return 0  # never declared here, or retired already
+        if consumers:
+            return None
         channel.queue_unbind(name, exchange, routing_key)
         drained = 0
         while (message := channel.basic_get(name)) is not None:
@@ -50,21 +56,40 @@ def retire_queue(connection, name, exchange, routing_key, drain):
 
 class RetiredQueues(DependencyProvider):
     """``RetiredQueues({queue name: (source service, binding key, drain(database, envelope))})``:
-    emptied and deleted at start, before the service's entrypoints take work."""
+    each is retired as soon as no consumer is left on it, looked at every ``interval``
+    seconds from the service's start."""
 
-    def __init__(self, queues):
+    def __init__(self, queues, interval=30.0):
         self.queues = dict(queues)
+        self.interval = interval
 
     def start(self):
+        self.container.spawn_managed_thread(self._retire_all, identifier="retired_queues")
+
+    def retire_unused(self):
+        """Retire those of the queues left that nobody consumes; the names still consumed."""
         client = connect()
         try:
             database = client[database_name(self.container.service_name)]
             with Connection(setting("AMQP_URI")) as connection:
-                for name, (source, binding, drain) in self.queues.items():
-                    retire_queue(connection, name, get_event_exchange(source).name, binding,
-                                 lambda envelope, drain=drain: drain(database, envelope))
+                for name, (source, binding, drain) in list(self.queues.items()):
+                    drained = retire_queue(connection, name, get_event_exchange(source).name, binding,
+                                           lambda envelope, drain=drain: drain(database, envelope))
+                    if drained is not None:
+                        del self.queues[name]
         finally:
             client.close()
+        return list(self.queues)
+
+    def _retire_all(self):
+        while self.queues:
+            try:
+                if self.retire_unused():
+                    log.info("retired queues still consumed by an older release: %s", ", ".join(self.queues))
+            except Exception:  # noqa: BLE001 - broker or store away: try again later
+                log.warning("could not retire queues yet; trying again", exc_info=True)
+            if self.queues:
+                eventlet.sleep(self.interval)
 
     def get_dependency(self, worker_ctx):
         return None

@@ -9,7 +9,7 @@ from services.common.envelope import new_envelope
 from services.common.retired import retire_queue
 from services.gateway.adapters.event_log import EventLog, record_confirmed
 
-from .broker import publish
+from .broker import publish, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -57,3 +57,24 @@ def test_a_retired_queue_hands_over_what_waited_in_it_and_is_deleted(amqp_uri, d
             connection.channel().queue_declare(RETIRED, passive=True)
 
     assert {entry["_id"] for entry in database.event_log.find()} == {envelope["event_id"] for envelope in waiting}
+
+
+def test_a_retired_queue_an_older_release_still_consumes_is_left_to_it_until_it_goes(amqp_uri, database):
+    log = EventLog(database.event_log)
+    waiting = submitted("A")
+    with Connection(amqp_uri) as connection, Connection(amqp_uri) as older_release:
+        declare_old_queue(connection)
+        consuming = older_release.channel()
+        tag = consuming.basic_consume(RETIRED, callback=lambda message: None, no_ack=False)
+        publish(amqp_uri, "gateway", waiting)
+
+        assert retire_queue(connection, RETIRED, "gateway.events", "#", log.record) is None
+        assert connection.channel().queue_declare(RETIRED, passive=True).queue == RETIRED  # still there
+
+        consuming.basic_cancel(tag)
+        older_release.release()  # the older replica is gone; what it held unacked goes back
+        retired = []
+        assert wait_until(lambda: retired.append(
+            retire_queue(connection, RETIRED, "gateway.events", "#", log.record)) or retired[-1] is not None)
+        assert retired[-1] == 1
+    assert [entry["_id"] for entry in database.event_log.find()] == [waiting["event_id"]]
