@@ -6,7 +6,7 @@
    publishes one event (bench/ceiling_service.py), measured in the same run.
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway, p50/p99, at about half the maximum intake rate (the
-   issue's target) and at fixed rates from a light 5 flows/s up (``--rates``), each
+   issue's target) and at fixed rates from a light 5 flows/s to 30 (``--rates``), each
    from an idle platform, with the highest of them that keeps p99 under 250 ms.
 3. Tracking: ``GET /api/v1/requests/{code}`` latency with 100,000 requests stored (loaded
    through the gateway's own repository, as intake stores them).
@@ -274,7 +274,7 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=15, help="per load level")
     parser.add_argument("--stored", type=int, default=100_000, help="requests stored for the tracking benchmark")
     parser.add_argument("--rates", type=lambda text: [float(rate) for rate in text.split(",")],
-                        default=[LIGHT_RATE, 10, 15, 20], help="end-to-end flows/s to time besides the target")
+                        default=[LIGHT_RATE, 10, 15, 20, 25, 30], help="end-to-end flows/s to time besides the target")
     args = parser.parse_args(argv)
 
     var = tempfile.mkdtemp(prefix="qi-bench-")
