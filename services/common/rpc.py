@@ -2,11 +2,11 @@
 and ``ServiceRpcOnDemand``, a client dependency made only when a worker calls through it.
 
 About ``@rpc``: nameko sends the reply and acks the request in the worker's thread,
-after the method has returned. If the broker is restarting at that moment, the reply's publish gives up
-after its retries (kombu's OperationalError) or the ack meets a reset socket, and nameko
-treats any exception there as a bug: it kills the whole service container, so a call in
-flight during a broker restart could stop a domain service (the fault suite saw
-metrology exit).
+after the method has returned. If the broker is restarting at that moment, the reply's
+publish gives up after its retries (kombu's OperationalError) or the ack meets a reset
+socket, and nameko treats any exception there as a bug: it kills the whole service
+container, so a call in flight during a broker restart could stop a domain service (the
+fault suite saw metrology exit).
 
 Here such a failure costs only that one reply: the caller's bounded wait times out
 (RPC_TIMEOUT, DESIGN §6) and it may ask again. The request, unacked, goes back to its
