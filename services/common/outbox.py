@@ -45,6 +45,7 @@ CLAIMED_BY_FIELD = "outbox_claimed_by"  # the relay or sweep that holds the clai
 WRITTEN_HERE = f"writer-{uuid.uuid4().hex}"
 WRITE_CLAIM_SECONDS = 10  # then a sweep anywhere takes over: the writer may have died
 PUBLISHERS = 8  # documents published at once; kombu pools 10 producers per broker
+HANDING_ON = 2  # confirmed batches handed on and marked sent at once behind the publishing
 
 
 def add_to_outbox(document, envelopes):
@@ -61,6 +62,8 @@ def add_to_outbox(document, envelopes):
         document[CLAIM_FIELD], document[CLAIMED_BY_FIELD] = 0, None
     return document
 
+
+AS_CLAIMED = {"outbox": 1, "version": 1, PENDING_FIELD: 1}  # what marking a claimed document needs
 
 # The relay of this process for each collection it publishes (by full name, "db.coll"),
 # so a store's write can hand its document over without the relay reading it back.
@@ -93,9 +96,14 @@ class OutboxRelay(DependencyProvider):
         self.claim_seconds = claim_seconds
         # on_confirmed(database, envelopes): run after a batch is confirmed and before it
         # is marked sent, so a failure there publishes the batch again (at least once).
+        # It takes in every event, so a broadcast event no queue is bound for yet has
+        # still reached a consumer; one meant for a service (``route``) waits for its queue.
         self.on_confirmed = on_confirmed
         self._wakeup = LightQueue(maxsize=1)
         self._handed = {}  # collection name -> {document id: its latest write handed over}
+        self._handing_on = eventlet.GreenPool(HANDING_ON)
+        self._in_flight = set()  # ids of events confirmed, being handed on, not yet marked sent
+        self._hand_on_failed = False
         self._running = False
 
     # -- nameko lifecycle -------------------------------------------------------------
@@ -122,11 +130,14 @@ class OutboxRelay(DependencyProvider):
         self.container.spawn_managed_thread(self._run, identifier="outbox_relay")
 
     def stop(self):
+        self.kill()
+        with eventlet.Timeout(self.claim_seconds, False):  # else their claims run out: published again
+            self._handing_on.waitall()  # batches being handed on get marked sent
+
+    def kill(self):
         self._running = False
         self.unregister()
         self.notify()
-
-    kill = stop
 
     def register(self):
         """Take over the writes this process makes to the relay's collections."""
@@ -154,13 +165,15 @@ class OutboxRelay(DependencyProvider):
         waiting = self._handed.setdefault(collection_name, {})
         known = waiting.get(document["_id"])
         if known is None or known["version"] < document["version"]:  # a later write holds them all
-            waiting[document["_id"]] = {key: document[key] for key in ("_id", "version", "outbox")}
+            waiting[document["_id"]] = {key: document[key] for key in ("_id", "version", "outbox", PENDING_FIELD)}
         self.notify()
 
-    def relay_handed(self):
-        """Publish what writes handed over since the last call; how many were confirmed."""
+    def relay_handed(self, wait=True):
+        """Publish what writes handed over since the last call; how many were confirmed.
+        Without ``wait``, their handing on and marking may still be under way."""
         handed, self._handed = self._handed, {}
-        return sum(self._relay(self.database[name], list(documents.values())) for name, documents in handed.items())
+        return sum(self._relay(self.database[name], list(documents.values()), wait)
+                   for name, documents in handed.items())
 
     def sweep(self):
         """Publish what was left behind: documents whose claim ran out (their writer
@@ -205,9 +218,11 @@ class OutboxRelay(DependencyProvider):
                 break
             try:
                 with tracing.untraced():
-                    if failures:
+                    if failures or self._hand_on_failed:
+                        self._handing_on.waitall()
+                        self._hand_on_failed = False
                         self.relay_pending(sweep=False)  # what the failure dropped from memory
-                    self.relay_handed()
+                    self.relay_handed(wait=False)
                     if time.monotonic() >= next_sweep:
                         self.sweep()
                         next_sweep = time.monotonic() + self.interval
@@ -220,7 +235,7 @@ class OutboxRelay(DependencyProvider):
     def _written_here(self, collection):
         """Documents this process wrote with events waiting: claimed for us already."""
         return list(collection.find({PENDING_FIELD: {"$gt": 0}, CLAIMED_BY_FIELD: WRITTEN_HERE},
-                                    {"outbox": 1, "version": 1}, limit=self.batch_size))
+                                    AS_CLAIMED, limit=self.batch_size))
 
     def _claim_abandoned(self, collection):
         """Claim up to ``batch_size`` pending documents nobody holds (their writer died,
@@ -235,11 +250,13 @@ class OutboxRelay(DependencyProvider):
         sweep = uuid.uuid4().hex
         collection.update_many({"_id": {"$in": ids}, **claimable},
                                {"$set": {CLAIM_FIELD: now + self.claim_seconds, CLAIMED_BY_FIELD: sweep}})
-        return list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, {"outbox": 1, "version": 1}))
+        return list(collection.find({"_id": {"$in": ids}, CLAIMED_BY_FIELD: sweep}, AS_CLAIMED))
 
-    def _relay(self, collection, claimed):
+    def _relay(self, collection, claimed, wait=True):
         """Publish the claimed documents' events, hand them on, take them out of the
-        outbox: one bulk write for the batch."""
+        outbox: one bulk write for the batch. Without ``wait`` the handing on and the
+        marking are left to a green thread of their own, so that the next batch goes out
+        meanwhile: folding events into a read model is no reason to hold up a dispatch."""
         if not claimed:
             return 0
         confirmed = []
@@ -248,22 +265,42 @@ class OutboxRelay(DependencyProvider):
         publishers = eventlet.GreenPool(PUBLISHERS)
         sent = publishers.imap(lambda document: self._publish_unsent(document, confirmed), claimed)
         published = list(zip(claimed, sent, strict=True))
-        if confirmed and self.on_confirmed is not None:
-            self.on_confirmed(self.database, confirmed)
-        self._mark_all_sent(collection, published)
+        if wait or self.on_confirmed is None:
+            self._hand_on_and_mark(collection, published, confirmed)
+        else:
+            self._in_flight.update(envelope["event_id"] for envelope, _ in confirmed)
+            self._handing_on.spawn(self._hand_on_and_mark_later, collection, published, confirmed)  # waits for room
         return sum(len(sent_ids) for _, sent_ids in published)
+
+    def _hand_on_and_mark(self, collection, published, confirmed):
+        if confirmed and self.on_confirmed is not None:
+            name = f"hand on {self.exchange.name} ({self.on_confirmed.__name__})"
+            with tracing.handing_on(name, confirmed):
+                self.on_confirmed(self.database, [envelope for envelope, _ in confirmed])
+        self._mark_all_sent(collection, published)
+
+    def _hand_on_and_mark_later(self, collection, published, confirmed):
+        try:
+            with tracing.untraced():
+                self._hand_on_and_mark(collection, published, confirmed)
+        except Exception:  # noqa: BLE001 - the events stay unsent: the relay publishes them again
+            self._hand_on_failed = True
+            log.warning("handing on a confirmed batch failed; it will be published again", exc_info=True)
+            self.notify()
+        finally:
+            self._in_flight.difference_update(envelope["event_id"] for envelope, _ in confirmed)
 
     def _publish_unsent(self, document, confirmed):
         """Publish a claimed document's unsent envelopes in order, appending each one the
-        broker confirmed to ``confirmed``; the ids to mark sent."""
+        broker confirmed to ``confirmed`` (with the headers it went out with); the ids to
+        mark sent."""
         sent_ids = set()
         for entry in document.get("outbox", []):
-            if entry["sent"]:
-                continue
+            if entry["sent"] or entry["envelope"]["event_id"] in self._in_flight:
+                continue  # a later write's copy of an event a batch being handed on holds
             envelope = entry["envelope"]
             try:
-                self._publish(envelope)
-                confirmed.append(envelope)
+                confirmed.append((envelope, self._publish(envelope)))
             except UndeliverableMessage:
                 log.warning(
                     "no queue is bound for %s yet; it stays in the outbox", routing_key(envelope)
@@ -276,10 +313,10 @@ class OutboxRelay(DependencyProvider):
 
     def _mark_all_sent(self, collection, published):
         """One bulk write taking the confirmed events out of every claimed document, as
-        it was claimed; a document changed since (its version moved) is read again and
-        marked on its own."""
+        it was claimed; a document written or marked since is read again and marked on
+        its own."""
         result = collection.bulk_write([
-            UpdateOne({"_id": document["_id"], "version": document.get("version")},
+            UpdateOne(_as_read(document),
                       {"$set": _marked(document.get("outbox", []), sent_ids, release=True)})
             for document, sent_ids in published
         ], ordered=False)
@@ -293,12 +330,18 @@ class OutboxRelay(DependencyProvider):
                 self._mark_sent(collection, document["_id"], sent_by_id[document["_id"]])
 
     def _publish(self, envelope):
+        """Publish and wait for the confirm; the AMQP headers it went out with.
+        UndeliverableMessage if no queue is bound for it, unless on_confirmed takes it in
+        (then it is not asked for: a returned message costs the channel it came on)."""
         envelope = validate_envelope(envelope)
         key = routing_key(envelope)
+        mandatory = self.on_confirmed is None or bool(envelope.get("route"))
         # The AMQP headers carry the envelope's trace on (see tracing.publishing).
         with tracing.publishing(envelope, self.exchange.name, key) as headers:
-            self.publisher.publish(envelope, exchange=self.exchange, routing_key=key, headers=headers)
+            self.publisher.publish(envelope, exchange=self.exchange, routing_key=key, headers=headers,
+                                   mandatory=mandatory)
         metrics.event_published(envelope)
+        return headers
 
     def _mark_sent(self, collection, document_id, sent_ids, attempts=5):
         """Take confirmed envelopes out of a document written since they were claimed.
@@ -310,17 +353,24 @@ class OutboxRelay(DependencyProvider):
         document = None
         for _ in range(attempts):
             if document is None:
-                document = collection.find_one({"_id": document_id}, {"outbox": 1, "version": 1})
+                document = collection.find_one({"_id": document_id}, AS_CLAIMED)
                 if document is None:
                     return
             result = collection.update_one(
-                {"_id": document_id, "version": document.get("version")},
+                _as_read(document),
                 {"$set": _marked(document.get("outbox", []), sent_ids, release=False)},
             )
             if result.matched_count:
                 return
             document = None  # changed since: read it again
         log.warning("could not mark outbox of %s; its events will be sent again", document_id)
+
+
+def _as_read(document):
+    """The condition under which a document is as it was read: no write since (its
+    version) and no events marked sent since (its count of them waiting), so marking it
+    from that copy can neither overwrite a change nor bring back an event taken out."""
+    return {"_id": document["_id"], "version": document.get("version"), PENDING_FIELD: document.get(PENDING_FIELD)}
 
 
 def _marked(outbox, sent_ids, release):

@@ -3,7 +3,9 @@
 One trace holds the gateway's HTTP span, the publication of ``request_submitted``, the
 gateway's consumer that dispatches it, the publication of ``request_dispatched``, the
 domain service's consumer, ``job_accepted`` and the gateway's projection, with every
-MongoDB command and RPC in between.
+MongoDB command and RPC in between. What a relay does with a batch of confirmed events
+at once (the gateway's event log and metrics) is a span of its own, linked to each
+event's publish span (:func:`handing_on`): a batch has no one parent.
 
 What the published instrumentations do (installed by :func:`configure` only when tracing
 is on): ``opentelemetry-instrumentation-nameko`` opens a span for each entrypoint (HTTP,
@@ -159,6 +161,24 @@ def publishing(envelope, exchange, routing_key):
         headers = {}
         propagate.inject(headers)
         yield headers
+
+
+@contextmanager
+def handing_on(name, published):
+    """A span for work done once for a batch of events just published, linked to the
+    publish span of each (``published``: (envelope, the headers it went out with))."""
+    if not _state["enabled"]:
+        yield
+        return
+    links = []
+    for envelope, headers in published:
+        context = trace.get_current_span(propagate.extract(headers)).get_span_context()
+        if context.is_valid:
+            links.append(trace.Link(context, {"qi.event_type": envelope["type"],
+                                              "qi.request_code": envelope.get("request_code") or ""}))
+    with _tracer().start_as_current_span(name, context=trace.set_span_in_context(trace.INVALID_SPAN), links=links,
+                                         attributes={"messaging.batch.message_count": len(published)}):
+        yield
 
 
 def untraced():

@@ -3,12 +3,19 @@ in a few round trips, and still never loses a state change or takes another swee
 
 import time
 
+import eventlet
 import pytest
 from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
 from services.common.envelope import new_envelope
-from services.common.outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, OutboxRelay
+from services.common.outbox import (
+    AS_CLAIMED,
+    CLAIM_FIELD,
+    CLAIMED_BY_FIELD,
+    PENDING_FIELD,
+    OutboxRelay,
+)
 from services.common.store import MongoDocumentStore
 
 from .broker import EventWatcher
@@ -169,3 +176,54 @@ def test_a_write_hands_its_document_to_the_relay_of_its_process(relay, watcher):
         relay.unregister()
     things(relay).insert({"_id": "C"}, [event("C")])
     assert relay.relay_handed() == 0  # no longer this process's relay
+
+
+def test_an_event_nobody_has_a_queue_for_waits_in_the_outbox(relay):
+    things(relay).insert({"_id": "A"}, [event("A")])  # no watcher: nothing is bound
+    assert relay.relay_pending() == 0
+    assert relay.database.things.find_one({"_id": "A"})[PENDING_FIELD] == 1
+
+
+def test_a_broadcast_the_relay_itself_takes_in_is_delivered_without_a_queue_but_a_routed_one_waits(relay):
+    handed = []
+    relay.on_confirmed = lambda database, envelopes: handed.extend(envelope["request_code"] for envelope in envelopes)
+    things(relay).insert({"_id": "A"}, [event("A")])
+    things(relay).insert({"_id": "B"}, [new_envelope("sweeper", "thing_sent", {}, request_code="B", route="nowhere")])
+    assert relay.relay_pending() == 1
+    assert handed == ["A"]
+    assert relay.database.things.find_one({"_id": "A"})[PENDING_FIELD] == 0
+    assert relay.database.things.find_one({"_id": "B"})[PENDING_FIELD] == 1  # waits for its service's queue
+
+
+def test_marking_from_an_older_copy_never_brings_back_an_event_taken_out(relay):
+    first, second = event("A"), event("A")
+    things(relay).insert({"_id": "A"}, [first, second])
+    copy = relay.database.things.find_one({"_id": "A"}, AS_CLAIMED)
+    relay._mark_all_sent(relay.database.things, [(copy, {first["event_id"]})])
+    relay._mark_all_sent(relay.database.things, [(copy, {second["event_id"]})])  # a batch from the same copy
+    stored = relay.database.things.find_one({"_id": "A"})
+    assert (stored[PENDING_FIELD], stored["outbox"]) == (0, [])
+
+
+def test_a_batch_still_being_handed_on_is_not_published_again_from_a_later_write(relay, watcher):
+    handed = []
+
+    def slow_fold(database, envelopes):
+        eventlet.sleep(0.3)
+        handed.extend(envelope["type"] for envelope in envelopes)
+
+    relay.on_confirmed = slow_fold
+    relay.register()
+    try:
+        store = things(relay)
+        store.insert({"_id": "A"}, [event("A")])
+        relay.relay_handed(wait=False)
+        # This write's copy of the outbox still holds the first event, not yet marked sent.
+        store.replace(store.load("A"), [new_envelope("sweeper", "thing_changed", {}, request_code="A")])
+        relay.relay_handed(wait=False)
+        relay._handing_on.waitall()
+    finally:
+        relay.unregister()
+    assert sorted(handed) == ["thing_changed", "thing_happened"]
+    assert published(watcher, 2) == ["A", "A"]
+    assert relay.database.things.find_one({"_id": "A"})[PENDING_FIELD] == 0
