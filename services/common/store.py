@@ -14,6 +14,8 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
   outbox (:mod:`services.common.outbox`);
 * ``increment_once`` adds counts to a document and remembers who added them, in one
   write with no read, unless that mark is there already (counters fed by events);
+  ``increment_all_once`` adds several events' counts in one such write, or none of them;
+* ``insert_new`` inserts several documents in one round trip, leaving any already there;
 * ``next_sequence`` draws the next number of a named sequence (or reserves several).
 """
 
@@ -24,6 +26,7 @@ import uuid
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from . import mongo
 from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox, hand_over
 
 
@@ -142,6 +145,21 @@ class MongoDocumentStore:
             pass  # it exists: it holds the mark, or another first write created it meanwhile
         return self.collection.update_one(unmarked, update).matched_count == 1
 
+    def increment_all_once(self, key, marks_added, increments, maxima=None, marks="events"):
+        """Add ``increments`` (the sum of several events') to existing document ``key`` and
+        append every one of ``marks_added`` (distinct) to its ``marks``, in one write, if
+        none of them is there yet. False, changing nothing, if one is or the document is
+        missing: then count them one by one with :meth:`increment_once`."""
+        update = {"$inc": {**increments, "version": 1}, "$push": {marks: {"$each": list(marks_added)}}}
+        if maxima:
+            update["$max"] = maxima
+        return self.collection.update_one({"_id": key, marks: {"$nin": list(marks_added)}}, update).matched_count == 1
+
+    def insert_new(self, documents):
+        """Insert documents (without events) in one round trip; the ids already taken,
+        whose stored documents are left as they are."""
+        return mongo.insert_new(self.collection, [{**document, "version": 1} for document in documents])
+
     def find(self, query=None, sort=None, limit=0):
         cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
         if sort:
@@ -209,17 +227,38 @@ class InMemoryDocumentStore:
                 document = {"_id": key, **copy.deepcopy(on_insert or {}), "version": 0}
             elif mark in document.get(marks, []):
                 return False
-            for name, amount in increments.items():
-                *path, last = name.split(".")
-                _parent(document, path)[last] = _parent(document, path).get(last, 0) + amount
-            for name, value in (maxima or {}).items():
-                *path, last = name.split(".")
-                current = _parent(document, path).get(last)
-                _parent(document, path)[last] = value if current is None else max(current, value)
-            document.setdefault(marks, []).append(mark)
-            document["version"] += 1
+            self._increment(document, [mark], increments, maxima, marks)
             self.documents[key] = document
             return True
+
+    def increment_all_once(self, key, marks_added, increments, maxima=None, marks="events"):
+        with self._lock:
+            document = self.documents.get(key)
+            if document is None or set(marks_added) & set(document.get(marks, [])):
+                return False
+            self._increment(document, marks_added, increments, maxima, marks)
+            return True
+
+    @staticmethod
+    def _increment(document, marks_added, increments, maxima, marks):
+        for name, amount in increments.items():
+            *path, last = name.split(".")
+            _parent(document, path)[last] = _parent(document, path).get(last, 0) + amount
+        for name, value in (maxima or {}).items():
+            *path, last = name.split(".")
+            current = _parent(document, path).get(last)
+            _parent(document, path)[last] = value if current is None else max(current, value)
+        document.setdefault(marks, []).extend(marks_added)
+        document["version"] += 1
+
+    def insert_new(self, documents):
+        taken = []
+        for document in documents:
+            try:
+                self.insert(document)
+            except AlreadyExists:
+                taken.append(document["_id"])
+        return taken
 
     def find(self, query=None, sort=None, limit=0):
         matches = [

@@ -6,8 +6,12 @@ schema, calls a use case in handlers.py and renders a view; errors are mapped in
 errors.py.
 """
 
-import eventlet
+import logging
 
+import eventlet
+from pymongo.errors import PyMongoError
+
+from ..common import metrics
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -15,8 +19,9 @@ from ..common.retired import RetiredQueues
 from ..common.rpc import ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
 from ..common.sequences import SequenceProvider
-from ..common.store import MongoDocumentStore
+from ..common.store import MongoDocumentStore, VersionConflict
 from ..common.telemetry import Telemetry
+from . import service_levels
 from .adapters import metrics_store
 from .adapters.actor import SignedInActor
 from .adapters.counters import MongoCounters
@@ -51,8 +56,13 @@ from .renewals import EnterpriseNotFound, RenewalRepository
 from .service_levels import metrics_repository as metrics_read_model
 from .throttling import Throttle
 
+log = logging.getLogger(__name__)
+
 # What a public lookup raises when nothing matched: a guess that missed.
 LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
+# A failure of the store (or of too many concurrent writers): the same batch, published
+# again, will go through.
+STORE_FAILURES = (PyMongoError, VersionConflict)
 
 
 def request_store(database):
@@ -73,6 +83,41 @@ def account_store(database):
 
 def notice_store(database):
     return MongoDocumentStore(database.notices, database.counters)
+
+
+def keep_confirmed(database, envelopes):
+    """The relay's ``on_confirmed``: the gateway's own events, once the broker has them,
+    go into the event log and the metrics read model a batch at a time, a few writes for
+    the lot, instead of consumers taking each one back from the broker.
+
+    Both are idempotent on ``event_id``, and a store failure raises: the relay then
+    publishes the batch again. An event the metrics cannot fold for any other reason (a
+    bug) is logged and counted, and left in the event log for a rebuild once fixed,
+    rather than holding up every event behind it."""
+    record_confirmed(database, envelopes)
+    repository = metrics_read_model(database)
+    try:
+        service_levels.project_all(repository, envelopes)
+        failed = []
+    except STORE_FAILURES:
+        raise
+    except Exception:  # noqa: BLE001 - find the event at fault, fold the others
+        failed = [envelope for envelope in envelopes if not _project_alone(repository, envelope)]
+    for envelope in envelopes:
+        metrics.event_consumed("project_service_levels", envelope["type"],
+                               "failed" if envelope in failed else "handled")
+
+
+def _project_alone(repository, envelope):
+    try:
+        service_levels.project(repository, envelope)
+        return True
+    except STORE_FAILURES:
+        raise
+    except Exception:  # noqa: BLE001
+        log.exception("the metrics could not fold event %s (%s); `python -m services.gateway.metrics rebuild` "
+                      "folds it once the cause is fixed", envelope["event_id"], envelope["type"])
+        return False
 
 
 def create_indexes(database):
@@ -108,11 +153,16 @@ class GatewayService(
     name = "gateway"
 
     db = MongoDatabase(on_ready=create_indexes)
-    # The relay also keeps the gateway's own events in the event log, a batch at a time.
-    relay = OutboxRelay(["requests", "request_groups"], on_confirmed=record_confirmed)
-    # Where the event log took the gateway's events from before the relay wrote them.
-    retired = RetiredQueues({"evt-gateway-all--gateway.log_gateway_event": (
-        "gateway", "#", lambda database, envelope: EventLog(database.event_log).record(envelope))})
+    # The relay also keeps the gateway's own events in the event log and the metrics.
+    relay = OutboxRelay(["requests", "request_groups"], on_confirmed=keep_confirmed)
+    # Where the event log and the metrics took the gateway's events from before the relay
+    # wrote them.
+    retired = RetiredQueues({
+        "evt-gateway-all--gateway.log_gateway_event": (
+            "gateway", "#", lambda database, envelope: EventLog(database.event_log).record(envelope)),
+        "evt-gateway-all--gateway.project_service_levels": (
+            "gateway", "#", lambda database, envelope: keep_confirmed(database, [envelope])),
+    })
     acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
     request_codes = SequenceProvider()  # a block of codes at a time under a burst

@@ -114,6 +114,11 @@ def project(repository, envelope):
     return repository.fold(envelope)
 
 
+def project_all(repository, envelopes):
+    """The same for a batch of them (the relay's confirmed events): a few writes for the lot."""
+    return repository.fold_all(envelopes)
+
+
 def fold_in_memory(envelopes, repository):
     """Fold events into fresh documents held in memory, with the same fold as the live
     projection: ({bucket id: bucket}, {code: clock}). For a rebuild or a bulk load."""

@@ -36,8 +36,10 @@ DISPATCH_PATH = [
 SUBMISSION_PATH = [
     ("gateway", "SpanKind.SERVER", "POST /api/v1/requests"),
     ("gateway", "SpanKind.PRODUCER", "publish request_submitted"),
-    ("gateway", "SpanKind.CONSUMER", "process request_submitted (gateway.project_service_levels)"),
 ]
+# The relay then folds a batch of confirmed events into the event log and the metrics at
+# once: a span of its own, linked to each event's publish span.
+HAND_ON = "hand on gateway.events (keep_confirmed)"
 
 
 def json_lines(stack, service):
@@ -146,6 +148,16 @@ def test_a_submission_is_one_trace_from_the_form_to_the_metrics(api, stack):
     root = assert_one_causal_chain(trace, SUBMISSION_PATH, code, "POST /api/v1/requests")
     assert root["attributes"]["http.route"] == "/api/v1/requests"
     assert root["attributes"]["http.status_code"] == 201
+    publish = find(trace, *SUBMISSION_PATH[-1])
+
+    def linked(spans):
+        return [span for span in spans if span["name"] == HAND_ON and any(
+            link["context"]["span_id"] == publish["context"]["span_id"] for link in span.get("links", []))]
+
+    hand_on = linked(wait_for_trace(stack, linked))
+    assert len(hand_on) == 1, "the publish is not linked from the relay's fold into the metrics"
+    link = next(link for link in hand_on[0]["links"] if link["context"]["span_id"] == publish["context"]["span_id"])
+    assert link["attributes"] == {"qi.event_type": "request_submitted", "qi.request_code": code}
 
 
 def test_a_call_from_the_gateway_to_a_domain_service_continues_the_callers_trace(api, stack):
@@ -224,6 +236,7 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_submitted") >= 1
     assert moved(before, after, "qi_events_published_total", source="gateway", type="request_dispatched") >= 1
     handled = {"outcome": "handled"}
+    # folded into the metrics by the relay, counted as a consumer's were
     assert moved(before, after, "qi_events_consumed_total", consumer="project_service_levels", type="request_submitted", **handled) >= 1
     assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
     assert after[("qi_outbox_pending_events", ())] >= 0

@@ -18,6 +18,7 @@ from services.gateway.adapters.metrics_store import (
     create_indexes,
 )
 from services.gateway.reference import reference_data, working_calendar
+from services.gateway.service import keep_confirmed
 
 from ..simulated_month import (
     EXPECTED,
@@ -64,6 +65,23 @@ def test_the_hand_counted_month_read_from_the_dev_store(database, september):
     assert {g["key"]: {n: g[n] for n in EXPECTED_BY_STATION[STATION]} for g in by_station} == EXPECTED_BY_STATION
     by_item = service_levels.report(query, {**SEPTEMBER, "group_by": "item"}, TODAY)["groups"]
     assert {g["key"]: {n: g[n] for n in EXPECTED_BY_ITEM["JL01"]} for g in by_item} == EXPECTED_BY_ITEM
+
+
+def test_the_relay_folds_each_confirmed_batch_once_and_an_event_it_cannot_fold_holds_up_no_other(
+        database, september):
+    """As the gateway's relay hands over its confirmed events: batches of any size, some
+    published again after a failure, and one event whose moment cannot be read."""
+    envelopes, _ = september
+    broken = {**envelopes[0], "event_id": uuid.uuid4().hex, "request_code": "X",
+              "data": {**envelopes[0]["data"], "submitted_at": "not a moment"}}
+    batches = [envelopes[start:start + 37] for start in range(0, len(envelopes), 37)]
+    for number, batch in enumerate(batches):
+        keep_confirmed(database, batch + ([broken] if number == 1 else []))
+        if number % 4 == 0:
+            keep_confirmed(database, batch)  # the same batch again: its mark was never written
+    totals = service_levels.report(MetricsQuery(database), SEPTEMBER, TODAY)["totals"]
+    assert {name: totals[name] for name in EXPECTED} == EXPECTED
+    assert database.event_log.count_documents({}) == len(envelopes) + 1  # the broken one kept for a rebuild
 
 
 def test_a_rebuild_from_the_event_log_gives_what_the_live_projection_gave(database, september):

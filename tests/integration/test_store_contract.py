@@ -182,3 +182,22 @@ def test_a_write_keeps_only_the_events_still_waiting(store):
     store.replace(store.load("K1"), [later])
     outbox = (collection.find_one({"_id": "K1"}) if collection is not None else store.documents["K1"])["outbox"]
     assert [entry["envelope"]["event_id"] for entry in outbox] == [later["event_id"]]
+
+
+def test_several_events_are_counted_in_one_write_or_not_at_all(store):
+    assert not store.increment_all_once("B1", ["e1", "e2"], {"submitted": 2})  # no such document yet
+    store.increment_once("B1", "e0", {"submitted": 1}, on_insert={"day": 20261204})
+    assert store.increment_all_once("B1", ["e1", "e2"], {"submitted": 2, "turnaround.3": 1},
+                                    maxima={"turnaround_max": 3})
+    assert not store.increment_all_once("B1", ["e3", "e2"], {"submitted": 2})  # e2 was counted
+    bucket = store.load("B1")
+    assert (bucket["submitted"], bucket["turnaround"], bucket["turnaround_max"]) == (3, {"3": 1}, 3)
+    assert bucket["events"] == ["e0", "e1", "e2"] and bucket["day"] == 20261204
+
+
+def test_insert_new_leaves_taken_ids_as_they_are(store):
+    store.insert({"_id": "K2", "n": "first"})
+    assert store.insert_new([{"_id": "K1", "n": 1}, {"_id": "K2", "n": 2}, {"_id": "K3", "n": 3}]) == ["K2"]
+    assert [(found["_id"], found["n"], found["version"]) for found in store.find(sort=[("_id", 1)])] == \
+        [("K1", 1, 1), ("K2", "first", 1), ("K3", 3, 1)]
+    assert store.insert_new([]) == []

@@ -116,6 +116,30 @@ class TestDeliveryOrder:
         assert stored(repository.buckets) == buckets
         assert stored(repository.clocks) == clocks
 
+    def test_events_folded_together_give_what_they_give_one_at_a_time(self, september):
+        """The relay folds the events a publish confirmed as one batch: batches of any
+        size, holding redeliveries and the same event twice, change no figure."""
+        envelopes, _ = september
+        shuffled = envelopes + envelopes[::3]
+        random.Random(5).shuffle(shuffled)
+        repository, together = read_model()
+        rng, start = random.Random(7), 0
+        while start < len(shuffled):
+            size = rng.choice([1, 2, 5, 12])
+            outcomes = repository.fold_all(shuffled[start:start + size])
+            assert len(outcomes) == len(shuffled[start:start + size])
+            start += size
+        month = {**SEPTEMBER, "group_by": "station"}
+        assert service_levels.report(together, month, TODAY) == \
+            service_levels.report(project(envelopes), month, TODAY)
+
+    def test_a_batch_says_which_of_its_events_changed_the_read_model(self, september):
+        envelopes, _ = september
+        repository, _ = read_model()
+        first, second = envelopes[:3], envelopes[3:6]
+        assert repository.fold_all(first) == [True] * 3
+        assert repository.fold_all([second[0], first[1], second[1], second[0]]) == [True, False, True, False]
+
     def test_a_completion_announced_before_its_acceptance_still_closes_the_clock(self, september):
         envelopes, codes = september
         mine = [e for e in envelopes if e["request_code"] == codes["R1"]]

@@ -67,34 +67,91 @@ class MetricsRepository:
         self.clock = clock or (lambda: datetime.now(UTC))
 
     def fold(self, envelope):
-        """Fold one event into its day bucket and request clock, and into its month
-        rollup if that month has ended (the rollups of a month still running are written
-        once, when it ends: :meth:`roll_up_ended_months`). True if any changed (False for
-        an event seen before or one the metrics do not count).
+        """Fold one event (see :meth:`fold_all`); True if anything changed."""
+        return self.fold_all([envelope])[0]
 
-        The day bucket is written before the month is looked at, and the month rollup is
-        recomputed and the longest turnaround raised even for an event seen before: a
-        redelivery after a crash between the writes finishes the job."""
-        changed = False
-        counted = metrics.contribution(envelope)
-        if counted is not None:
-            key, counts = counted
-            # Counted in place: a bucket remembers every event id it counted, so it grows
-            # through the day, and loading and replacing it whole grew with it.
-            changed |= self.buckets.increment_once(
-                metrics.bucket_id(key), envelope["event_id"], counts,
-                maxima=metrics.bucket_maxima(counts), on_insert=metrics.bucket_key_fields(key))
+    def fold_all(self, envelopes):
+        """Fold events into their day buckets and request clocks, and into their month
+        rollups if those months have ended (the rollups of a month still running are
+        written once, when it ends: :meth:`roll_up_ended_months`). One outcome per event:
+        True if it changed anything (False for one seen before or not counted).
+
+        Events that arrived together share writes: one increment per day bucket, one
+        insert for the clocks they open. Day buckets are written before the month is
+        looked at, and the month rollup is recomputed and the longest turnaround raised
+        even for events seen before: a redelivery after a crash between the writes
+        finishes the job."""
+        changed = [False] * len(envelopes)
+        by_bucket = {}
+        for index, envelope in enumerate(envelopes):
+            counted = metrics.contribution(envelope)
+            if counted is not None:
+                by_bucket.setdefault(metrics.bucket_id(counted[0]), []).append((index, *counted, envelope["event_id"]))
+        for bucket_id, counted in by_bucket.items():
+            for index in self._count(bucket_id, counted):
+                changed[index] = True
+            key = counted[0][1]
             if metrics.month_has_ended(key["month"], china_date(self.clock())):
                 self.refresh_month(key)  # a late event: its month may be rolled up already
-            self.raise_longest(metrics.turnaround_of(counts))
-        if envelope["type"] in metrics.CLOCK_EVENTS and envelope.get("request_code"):
+        turnarounds = [metrics.turnaround_of(counts) for group in by_bucket.values() for _, _, counts, _ in group]
+        self.raise_longest(max((days for days in turnarounds if days is not None), default=None))
+        for index in self._fold_clocks(envelopes):
+            changed[index] = True
+        return changed
+
+    def _count(self, bucket_id, counted):
+        """Add (index, key, counts, event id) events to one day bucket: the indexes of
+        those counted.
+
+        Counted in place: a bucket remembers every event id it counted, so it grows
+        through the day, and loading and replacing it whole grew with it."""
+        event_ids = [event_id for _, _, _, event_id in counted]
+        if len(set(event_ids)) == len(counted) > 1:
+            increments, maxima = {}, {}
+            for _, _, counts, _ in counted:
+                for name, amount in counts.items():
+                    increments[name] = increments.get(name, 0) + amount
+                for name, value in metrics.bucket_maxima(counts).items():
+                    maxima[name] = max(maxima.get(name, value), value)
+            if self.buckets.increment_all_once(bucket_id, event_ids, increments, maxima=maxima):
+                return [index for index, _, _, _ in counted]
+        # One at a time: the bucket's first events, an event seen before, or a lone one.
+        return [index for index, key, counts, event_id in counted
+                if self.buckets.increment_once(bucket_id, event_id, counts, maxima=metrics.bucket_maxima(counts),
+                                               on_insert=metrics.bucket_key_fields(key))]
+
+    def _fold_clocks(self, envelopes):
+        """Fold the events that move request clocks: the indexes of those that changed one.
+        The clocks that submissions open are inserted together, without first reading
+        clocks that are almost never there; every other event loads and replaces its
+        request's clock, in the order the events came."""
+        opening, later = {}, []
+        for index, envelope in enumerate(envelopes):
+            code, data = envelope.get("request_code"), envelope["data"]
+            if envelope["type"] not in metrics.CLOCK_EVENTS or not code \
+                    or not all(data.get(name) for name in metrics.DIMENSIONS):
+                continue
+            if envelope["type"] == metrics.OPENING and code not in opening:
+                opening[code] = index
+            else:
+                later.append(index)
+        changed, new_clocks = [], {}
+        for code, index in opening.items():
+            clock = metrics.new_clock(code, envelopes[index]["data"])
+            if self.fold_clock(clock, envelopes[index]):
+                new_clocks[code] = (index, clock)
+        taken = set(self.clocks.insert_new([clock for _, clock in new_clocks.values()]))
+        for code, (index, _) in new_clocks.items():
+            if code in taken:
+                later.append(index)  # its clock exists: fold the submission into it
+            else:
+                changed.append(index)
+        for index in sorted(later):
+            envelope = envelopes[index]
             code, data = envelope["request_code"], envelope["data"]
-            if all(data.get(name) for name in metrics.DIMENSIONS):
-                # A submission opens its request's clock: write it at once, without
-                # first reading a clock that is almost never there.
-                changed |= _update(self.clocks, code, lambda: metrics.new_clock(code, data),
-                                   lambda clock: self.fold_clock(clock, envelope),
-                                   likely_new=envelope["type"] == metrics.OPENING)
+            if _update(self.clocks, code, lambda code=code, data=data: metrics.new_clock(code, data),
+                       lambda clock, envelope=envelope: self.fold_clock(clock, envelope)):
+                changed.append(index)
         return changed
 
     def fold_clock(self, clock, envelope):
@@ -170,11 +227,10 @@ def _content(document):
     return {key: value for key, value in document.items() if key != "version"}
 
 
-def _update(store, key, create, change, attempts=10, likely_new=False):
-    """Load or create the document, change it, write it whole; again on a race.
-    ``likely_new``: try creating it before reading (one round trip instead of two)."""
-    for attempt in range(attempts):
-        document = None if likely_new and attempt == 0 else store.load(key)
+def _update(store, key, create, change, attempts=10):
+    """Load or create the document, change it, write it whole; again on a race."""
+    for _ in range(attempts):
+        document = store.load(key)
         if document is None:
             document = create()
             if not change(document):

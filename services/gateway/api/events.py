@@ -1,9 +1,10 @@
 """The gateway's event consumers: the domain services' events into the event log and
-the tracking projection, its own into the metrics (its relay logs them: service.py)."""
+the tracking projection. Its own events go into the event log and the metrics from its
+relay, once the broker has confirmed them (service.py)."""
 
 
 from ...common.consumer import PermanentFailure, consume_event
-from .. import handlers, service_levels
+from .. import handlers
 from ..adapters.event_log import EventLog
 from ..reference import reference_data
 
@@ -18,12 +19,6 @@ class EventConsumers:
             raise PermanentFailure(f"event {envelope['event_id']} names unknown group")
         catalogue, _ = reference_data()
         handlers.create_children(self.requests, group, catalogue)
-
-    @consume_event("gateway", "#")
-    def project_service_levels(self, envelope):
-        """Keep the managers' metrics read model up to date (a queue of its own, so a
-        failure here never holds up the event log)."""
-        service_levels.project(self.metrics_repository, envelope)
 
     @consume_event("metrology", "#")
     def on_metrology_event(self, envelope):
