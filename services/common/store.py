@@ -130,9 +130,7 @@ class MongoDocumentStore:
 
         One atomic write and no read: a load-and-replace moves the whole document twice,
         and a counter's list of marks grows with every event it counts."""
-        update = {"$inc": {**increments, "version": 1}, "$push": {marks: mark}}
-        if maxima:
-            update["$max"] = maxima
+        update = _counting(increments, maxima, marks, [mark])
         # $nin, not $ne: nx-27017 applies $ne to an array field as a whole in updates.
         unmarked = {"_id": key, marks: {"$nin": [mark]}}
         if self.collection.update_one(unmarked, update).matched_count:
@@ -150,9 +148,7 @@ class MongoDocumentStore:
         append every one of ``marks_added`` (distinct) to its ``marks``, in one write, if
         none of them is there yet. False, changing nothing, if one is or the document is
         missing: then count them one by one with :meth:`increment_once`."""
-        update = {"$inc": {**increments, "version": 1}, "$push": {marks: {"$each": list(marks_added)}}}
-        if maxima:
-            update["$max"] = maxima
+        update = _counting(increments, maxima, marks, marks_added)
         return self.collection.update_one({"_id": key, marks: {"$nin": list(marks_added)}}, update).matched_count == 1
 
     def insert_new(self, documents):
@@ -184,6 +180,15 @@ class MongoDocumentStore:
             except DuplicateKeyError:
                 continue  # two first-ever upserts raced; the loser increments the winner's
         raise RuntimeError(f"could not draw from sequence {name}")
+
+
+def _counting(increments, maxima, marks, marks_added):
+    """The update of increment_once and increment_all_once: add the counts, raise the
+    maxima, append the marks, move the version."""
+    update = {"$inc": {**increments, "version": 1}, "$push": {marks: {"$each": list(marks_added)}}}
+    if maxima:
+        update["$max"] = maxima
+    return update
 
 
 class InMemoryDocumentStore:
