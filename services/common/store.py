@@ -27,7 +27,14 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from . import mongo
-from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox, hand_over
+from .outbox import (
+    CLAIM_FIELD,
+    CLAIMED_BY_FIELD,
+    PENDING_FIELD,
+    add_to_outbox,
+    hand_over,
+    settled_events,
+)
 
 
 class AlreadyExists(Exception):
@@ -98,7 +105,7 @@ class MongoDocumentStore:
         if loaded is not None and loaded[0] == expected:
             # The outbox as loaded, if the relay has taken nothing out of it since (its
             # marks leave the version alone but lower the pending count): one round trip.
-            new = self._next(document, loaded[1], envelopes)
+            new = self._next(document, loaded[1], envelopes, settled_events(self.collection))
             if self.collection.replace_one({"_id": key, "version": expected, PENDING_FIELD: loaded[2]},
                                            new).matched_count:
                 self._written(new)
@@ -106,7 +113,7 @@ class MongoDocumentStore:
         stored = self.collection.find_one({"_id": key}, {"outbox": 1})
         if stored is None:
             raise VersionConflict(key)
-        new = self._next(document, stored.get("outbox", []), envelopes)
+        new = self._next(document, stored.get("outbox", []), envelopes, settled_events(self.collection))
         result = self.collection.replace_one({"_id": key, "version": expected}, new)
         if result.matched_count == 0:
             raise VersionConflict(key, self.load(key))
@@ -114,12 +121,13 @@ class MongoDocumentStore:
         return new["version"]
 
     def _written(self, document):
-        if document[PENDING_FIELD]:
-            hand_over(self.collection, document)
+        # Every write, even one with nothing to publish: it may have taken out events the
+        # relay was waiting to mark sent.
+        hand_over(self.collection, document)
 
     @staticmethod
-    def _next(document, outbox, envelopes):
-        new = add_to_outbox({**document, "outbox": outbox}, envelopes)
+    def _next(document, outbox, envelopes, settled):
+        new = add_to_outbox({**document, "outbox": outbox}, envelopes, settled)
         new["version"] = document["version"] + 1
         return new
 

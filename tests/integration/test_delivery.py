@@ -187,3 +187,15 @@ def test_a_dead_letter_whose_queue_is_gone_stays_a_dead_letter(flaky, amqp_uri):
     assert replay_dead_letters(amqp_uri) == [
         {"queue": "evt-sender-all--gone.handle", "event_id": envelope["event_id"], "kept": "no such queue"}]
     assert dead_letters(amqp_uri) == [("evt-sender-all--gone.handle", envelope)]
+
+
+def test_a_relay_that_stops_marks_sent_what_the_broker_confirmed(container_factory, service_config, things, amqp_uri):
+    watcher = EventWatcher(amqp_uri, "sender", "thing_happened")
+    container = container_factory(PublisherService)
+    container.start()
+    envelope = new_envelope("sender", "thing_happened", {"failures": 0}, request_code="K3")
+    things.insert({"_id": "K3"}, [envelope])
+    assert watcher.wait_for(lambda e: e["event_id"] == envelope["event_id"])
+    container.stop()  # well within the delay before settled events are marked sent
+    assert things.collection.find_one({"_id": "K3"})["outbox_pending"] == 0
+    watcher.close()

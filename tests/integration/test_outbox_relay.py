@@ -199,8 +199,8 @@ def test_marking_from_an_older_copy_never_brings_back_an_event_taken_out(relay):
     first, second = event("A"), event("A")
     things(relay).insert({"_id": "A"}, [first, second])
     copy = relay.database.things.find_one({"_id": "A"}, AS_CLAIMED)
-    relay._mark_all_sent(relay.database.things, [(copy, {first["event_id"]})])
-    relay._mark_all_sent(relay.database.things, [(copy, {second["event_id"]})])  # a batch from the same copy
+    relay._mark_all_sent(relay.database.things, [(copy, {first["event_id"]}, True)])
+    relay._mark_all_sent(relay.database.things, [(copy, {second["event_id"]}, True)])  # from the same copy
     stored = relay.database.things.find_one({"_id": "A"})
     assert (stored[PENDING_FIELD], stored["outbox"]) == (0, [])
 
@@ -221,9 +221,130 @@ def test_a_batch_still_being_handed_on_is_not_published_again_from_a_later_write
         # This write's copy of the outbox still holds the first event, not yet marked sent.
         store.replace(store.load("A"), [new_envelope("sweeper", "thing_changed", {}, request_code="A")])
         relay.relay_handed(wait=False)
-        relay._handing_on.waitall()
+        relay.settle(flush=True)
     finally:
         relay.unregister()
     assert sorted(handed) == ["thing_changed", "thing_happened"]
     assert published(watcher, 2) == ["A", "A"]
     assert relay.database.things.find_one({"_id": "A"})[PENDING_FIELD] == 0
+
+
+# -- settling: what the broker confirmed is handed on in batches, then taken out of the outbox
+
+
+def pending(relay, code):
+    return relay.database.things.find_one({"_id": code})[PENDING_FIELD]
+
+
+def test_a_later_write_of_this_process_takes_settled_events_out_of_the_outbox_itself(relay, watcher):
+    relay.mark_delay = 60  # no mark: the write does it
+    relay.register()
+    try:
+        store = things(relay)
+        store.insert({"_id": "A", "status": "new"}, [event("A")])
+        relay.relay_handed(wait=False)
+        relay.settle()
+        assert pending(relay, "A") == 1  # confirmed and handed on, not yet out of the outbox
+
+        store.replace({**store.load("A"), "status": "accepted"}, [event("A")])
+        stored = relay.database.things.find_one({"_id": "A"})
+        assert (stored["status"], stored[PENDING_FIELD]) == ("accepted", 1)  # only the new event waits
+        relay.relay_handed(wait=False)
+        relay.settle(flush=True)
+    finally:
+        relay.unregister()
+    assert published(watcher, 2) == ["A", "A"]  # each event once
+    assert pending(relay, "A") == 0
+    assert relay.settled == set() and relay.backlog() == (0, 0.0)
+
+
+def test_what_no_write_takes_out_is_marked_sent_after_the_delay_in_one_bulk_write(relay, watcher, monkeypatch):
+    relay.mark_delay = 0.3
+    relay.register()
+    bulk_writes = []
+    mark_all_sent = relay._mark_all_sent
+    monkeypatch.setattr(relay, "_mark_all_sent",
+                        lambda collection, marks: bulk_writes.append(len(marks)) or mark_all_sent(collection, marks))
+    try:
+        for code in ("A", "B", "C"):
+            things(relay).insert({"_id": code}, [event(code)])
+            relay.relay_handed(wait=False)
+        relay.settle()
+        assert [pending(relay, code) for code in "ABC"] == [1, 1, 1]
+        time.sleep(0.35)
+        relay.settle()
+    finally:
+        relay.unregister()
+    assert [pending(relay, code) for code in "ABC"] == [0, 0, 0]
+    assert bulk_writes == [3]
+    assert sorted(published(watcher, 3)) == ["A", "B", "C"]
+
+
+def test_events_confirmed_between_two_settles_are_handed_on_in_one_batch(relay, watcher):
+    batches = []
+    relay.on_confirmed = lambda database, envelopes: batches.append(sorted(e["request_code"] for e in envelopes))
+    relay.register()
+    try:
+        for code in ("A", "B"):
+            things(relay).insert({"_id": code}, [event(code)])
+            relay.relay_handed(wait=False)
+        relay.settle(flush=True)
+    finally:
+        relay.unregister()
+    assert batches == [["A", "B"]]
+    assert [pending(relay, code) for code in "AB"] == [0, 0]
+
+
+def test_a_batch_that_could_not_be_handed_on_is_published_again_and_never_marked_before(relay, watcher):
+    failures = ["the event log is down"]
+    handed = []
+
+    def on_confirmed(database, envelopes):
+        if failures:
+            raise RuntimeError(failures.pop())
+        handed.extend(envelope["request_code"] for envelope in envelopes)
+
+    relay.on_confirmed = on_confirmed
+    relay.register()
+    try:
+        things(relay).insert({"_id": "A"}, [event("A")])
+        relay.relay_handed(wait=False)
+        relay.settle(flush=True)
+        assert pending(relay, "A") == 1 and relay._hand_on_failed
+        assert relay.relay_pending(sweep=False) == 1  # what the relay does after a failure
+        assert handed == ["A"]
+    finally:
+        relay.unregister()
+    assert pending(relay, "A") == 0
+    assert published(watcher, 2) == ["A", "A"]  # once before the failure, once after
+
+
+def test_a_document_marked_elsewhere_meanwhile_is_read_again_not_marked_from_an_old_copy(relay, watcher):
+    first, second = event("A"), event("A")
+    relay.register()
+    try:
+        things(relay).insert({"_id": "A"}, [first, second])
+        relay.relay_handed(wait=False)
+        relay.settle()
+        # Another relay (its claim ran out here) took the second event out meanwhile.
+        stored = relay.database.things.find_one({"_id": "A"})
+        relay.database.things.update_one({"_id": "A"}, {"$set": {"outbox": stored["outbox"][:1], PENDING_FIELD: 1}})
+        relay.settle(flush=True)
+    finally:
+        relay.unregister()
+    stored = relay.database.things.find_one({"_id": "A"})
+    assert (stored[PENDING_FIELD], stored["outbox"]) == (0, [])
+
+
+def test_events_confirmed_and_not_yet_marked_are_no_lag(relay, watcher):
+    relay.mark_delay = 60
+    relay.register()
+    try:
+        things(relay).insert({"_id": "A"}, [event("A")])
+        relay.relay_handed(wait=False)
+        relay.settle()
+        things(relay).insert({"_id": "B"}, [event("B")])  # not published yet
+        assert pending(relay, "A") == 1
+        assert relay.backlog()[0] == 1
+    finally:
+        relay.unregister()
