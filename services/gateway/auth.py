@@ -95,6 +95,9 @@ def _decode(token, kind):
     return claims
 
 
+CHECKED_TOKEN_KEY = "qi.checked_token"  # (token, principal) in the WSGI environ
+
+
 def principal_from_token(token):
     claims = _decode(token, "access")
     return Principal(
@@ -120,7 +123,15 @@ def principal_of(request, cookies=False):
     token = bearer_token(request)
     if token is None and cookies:
         token = request.cookies.get(ACCESS_COOKIE)
-    return principal_from_token(token) if token else None
+    if not token:
+        return None
+    # Asked twice per request (who acts, then may they): the token is checked once.
+    checked = request.environ.get(CHECKED_TOKEN_KEY)
+    if checked is not None and checked[0] == token:
+        return checked[1]
+    principal = principal_from_token(token)
+    request.environ[CHECKED_TOKEN_KEY] = (token, principal)
+    return principal
 
 
 def require_principal(request, cookies=False):
