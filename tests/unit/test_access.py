@@ -63,6 +63,26 @@ def test_a_token_signed_with_another_key_is_refused():
         auth.principal_from_token(foreign)
 
 
+def test_a_request_asked_twice_who_signed_in_checks_its_token_once(monkeypatch):
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    checked = []
+    principal_from_token = auth.principal_from_token
+    monkeypatch.setattr(auth, "principal_from_token", lambda token: checked.append(token) or principal_from_token(token))
+    token = auth.issue_tokens(ACCOUNT)["access_token"]
+    request = Request(EnvironBuilder(headers={"Authorization": f"Bearer {token}"}).get_environ())
+
+    first = auth.principal_of(request)
+    assert first.username == "staff-321322" and auth.principal_of(request) == first
+    assert checked == [token]
+
+    other = auth.issue_tokens({**ACCOUNT, "username": "someone-else"})["access_token"]
+    request.environ["HTTP_AUTHORIZATION"] = f"Bearer {other}"  # another token: checked anew
+    assert auth.principal_of(request).username == "someone-else"
+    assert checked == [token, other]
+
+
 def test_passwords_are_stored_as_argon2_hashes():
     hashed = auth.hash_password("correct horse")
     assert hashed.startswith("$argon2") and "correct horse" not in hashed
