@@ -3,7 +3,9 @@
 1. Intake: throughput and p50/p99 latency of ``POST /api/v1/requests`` at 1, 8 and 32
    concurrent clients (submissions from every station, for a testing consultation and a
    standards lookup), beside the same load on a bare nameko ``@http`` endpoint that only
-   publishes one event (bench/ceiling_service.py), measured in the same run.
+   publishes one event (bench/ceiling_service.py), measured in the same run; and the CPU
+   each of the platform's processes spent per submission, counted until it was idle
+   again (``--only intake`` stops after this table).
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway. First the most flows per second the platform completes (a
    closed loop of 32 flows under way), then p50/p99 with flows started at half that
@@ -105,6 +107,32 @@ def load(url, clients, seconds, bodies=INTAKE_BODIES):
     duration = time.monotonic() - started
     return {"rps": len(latencies) / duration, "p50": percentile(latencies, 0.5) * 1000,
             "p99": percentile(latencies, 0.99) * 1000, "n": len(latencies), "errors": errors}
+
+
+def cpu_seconds(pid):
+    """CPU time (user + system) a process has used so far, from /proc; None off Linux."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_submission(stack, clients, seconds, url):
+    """Intake load, then until the platform is idle again (so the events it caused are
+    counted too): the load's figures, and milliseconds of CPU per submission of each of
+    the platform's processes that spent a noticeable share."""
+    pids = {name: process.pid for name, process in stack.processes.items()}
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    figures = load(url, clients, seconds)
+    settle(stack)
+    spent = {}
+    for name, pid in pids.items():
+        after = cpu_seconds(pid)
+        if after is not None and before[name] is not None and figures["n"]:
+            spent[name] = (after - before[name]) * 1000 / figures["n"]
+    return figures, {name: ms for name, ms in spent.items() if ms >= 0.05}
 
 
 def start_ceiling(amqp_uri, log_dir):
@@ -356,6 +384,7 @@ def main(argv=None):
     parser.add_argument("--stored", type=int, default=100_000, help="requests stored for the tracking benchmark")
     parser.add_argument("--rates", type=lambda text: [float(rate) for rate in text.split(",")],
                         default=[LIGHT_RATE, 10, 15, 20, 25, 30], help="end-to-end flows/s to time besides the target")
+    parser.add_argument("--only", choices=["intake"], help="stop after the intake table (two to three minutes)")
     args = parser.parse_args(argv)
 
     var = tempfile.mkdtemp(prefix="qi-bench-")
@@ -375,20 +404,26 @@ def main(argv=None):
             bare = load(ceiling_url, clients, args.seconds)
             settle(stack)  # each level from an idle platform, as the ceiling's
             load(intake_url, clients, 3)
-            ours = load(intake_url, clients, args.seconds)
-            rows.append((clients, bare, ours))
+            settle(stack)
+            ours, cpu = cpu_per_submission(stack, clients, args.seconds, intake_url)
+            rows.append((clients, bare, ours, cpu))
         print("\nintake POST /api/v1/requests vs a bare nameko @http endpoint that publishes one event")
         print(f"{'clients':>7} | {'ceiling rps':>11} {'p50 ms':>7} {'p99 ms':>7} | {'intake rps':>10} {'p50 ms':>7} "
               f"{'p99 ms':>7} | {'share':>5}")
-        for clients, bare, ours in rows:
+        for clients, bare, ours, _ in rows:
             print(f"{clients:>7} | {bare['rps']:>11.0f} {bare['p50']:>7.1f} {bare['p99']:>7.1f} | {ours['rps']:>10.0f} "
                   f"{ours['p50']:>7.1f} {ours['p99']:>7.1f} | {ours['rps'] / bare['rps']:>5.0%}")
+        print("CPU per submission, counted until the platform was idle again (ms): " + "; ".join(
+            f"{clients} clients: " + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
+            for clients, _, _, cpu in rows))
         drained = drain_outbox(stack)
         idle = settle(stack)
         print(f"\n(after the intake load the gateway's outbox took {drained:.0f} s to drain, with the events "
               f"folded into the event log and the metrics, and the consumers {idle:.0f} s more to catch up)",
               flush=True)
-        best = max(ours["rps"] for _, _, ours in rows)
+        if args.only == "intake":
+            return 0
+        best = max(ours["rps"] for _, _, ours, _ in rows)
         settle(stack)
         most = most_flows(stack, FLOW_CLIENTS, args.seconds)
         # The target: half the most flows the platform completes per second. The rate
