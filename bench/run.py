@@ -121,12 +121,13 @@ def cpu_seconds(pid):
 
 def cpu_per_submission(stack, clients, seconds, url):
     """Intake load, then until the platform is idle again (so the events it caused are
-    counted too): the load's figures, and milliseconds of CPU per submission of each of
-    the platform's processes that spent a noticeable share."""
+    counted too): the load's figures with the seconds the gateway's outbox took to drain
+    (``drained``) and the consumers to catch up after it (``idle``), and milliseconds of
+    CPU per submission of each of the platform's processes that spent a noticeable share."""
     pids = {name: process.pid for name, process in stack.processes.items()}
     before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     figures = load(url, clients, seconds)
-    settle(stack)
+    figures.update(drained=drain_outbox(stack), idle=settle(stack))
     spent = {}
     for name, pid in pids.items():
         after = cpu_seconds(pid)
@@ -416,11 +417,10 @@ def main(argv=None):
         print("CPU per submission, counted until the platform was idle again (ms): " + "; ".join(
             f"{clients} clients: " + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
             for clients, _, _, cpu in rows))
-        drained = drain_outbox(stack)
-        idle = settle(stack)
-        print(f"\n(after the intake load the gateway's outbox took {drained:.0f} s to drain, with the events "
-              f"folded into the event log and the metrics, and the consumers {idle:.0f} s more to catch up)",
-              flush=True)
+        last = rows[-1][2]
+        print(f"\n(after the intake load of {rows[-1][0]} clients the gateway's outbox took {last['drained']:.0f} s "
+              f"to drain, with the events folded into the event log and the metrics, and the consumers "
+              f"{last['idle']:.0f} s more to catch up)", flush=True)
         if args.only == "intake":
             return 0
         best = max(ours["rps"] for _, _, ours, _ in rows)
