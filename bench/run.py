@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,6 +122,8 @@ def cpu_seconds(pid):
 
 def broker_pid():
     """The local RabbitMQ's Erlang VM, if this machine runs one we can see."""
+    if shutil.which("pgrep") is None:
+        return None
     found = subprocess.run(["pgrep", "-f", "beam.smp"], capture_output=True, text=True).stdout.split()
     return int(found[0]) if found else None
 
