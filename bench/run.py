@@ -120,6 +120,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def ms_each(before, after, count):
+    """Milliseconds of CPU per item between two ``cpu_seconds`` readings; None if either
+    reading is missing (off Linux) or there was nothing to divide by."""
+    if None in (before, after) or not count:
+        return None
+    return (after - before) * 1000 / count
+
+
 def broker_pid():
     """The local RabbitMQ's Erlang VM, if this machine runs one we can see."""
     if shutil.which("pgrep") is None:
@@ -143,15 +151,10 @@ def cpu_per_submission(stack, clients, seconds, url):
     elapsed = time.monotonic() - started
     during = {name: cpu_seconds(watched[name]) for name in before}
     figures.update(drained=drain_outbox(stack), idle=settle(stack))
-    spent, busy = {}, {}
-    for name in before:
-        after = cpu_seconds(watched[name])
-        if None in (after, before[name], during[name]):
-            continue
-        busy[name] = (during[name] - before[name]) / elapsed
-        if name in pids and figures["n"]:
-            spent[name] = (after - before[name]) * 1000 / figures["n"]
-    return figures, {name: ms for name, ms in spent.items() if ms >= 0.05}, \
+    spent = {name: ms_each(before[name], cpu_seconds(pids[name]), figures["n"]) for name in pids}
+    busy = {name: (during[name] - before[name]) / elapsed for name in before
+            if None not in (before[name], during[name])}
+    return figures, {name: ms for name, ms in spent.items() if ms is not None and ms >= 0.05}, \
         {name: cores for name, cores in busy.items() if cores >= 0.01}
 
 
@@ -427,7 +430,7 @@ def main(argv=None):
             load(ceiling_url, clients, 3)  # warm up
             spent_before = cpu_seconds(ceiling.pid)
             bare = load(ceiling_url, clients, args.seconds)
-            bare["cpu"] = (cpu_seconds(ceiling.pid) - spent_before) * 1000 / max(1, bare["n"])
+            bare["cpu"] = ms_each(spent_before, cpu_seconds(ceiling.pid), bare["n"])
             settle(stack)  # each level from an idle platform, as the ceiling's
             load(intake_url, clients, 3)
             settle(stack)
@@ -440,7 +443,8 @@ def main(argv=None):
             print(f"{clients:>7} | {bare['rps']:>11.0f} {bare['p50']:>7.1f} {bare['p99']:>7.1f} | {ours['rps']:>10.0f} "
                   f"{ours['p50']:>7.1f} {ours['p99']:>7.1f} | {ours['rps'] / bare['rps']:>5.0%}")
         print("CPU of the ceiling's process per request (ms): " + "; ".join(
-            f"{clients} clients: {bare['cpu']:.2f}" for clients, bare, _, _, _ in rows))
+            f"{clients} clients: " + ("n/a" if bare["cpu"] is None else f"{bare['cpu']:.2f}")
+            for clients, bare, _, _, _ in rows))
         print("CPU per submission, counted until the platform was idle again (ms): " + "; ".join(
             f"{clients} clients: " + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
             for clients, _, _, cpu, _ in rows))
