@@ -495,6 +495,7 @@ def main(argv=None):
             except subprocess.TimeoutExpired:  # it had nothing to finish; do not wait longer
                 ceiling.kill()
         stack.stop()
+        shutil.rmtree(var, ignore_errors=True)  # its store holds 100,000 requests
         vhost = urlparse(stack.amqp_uri).path.lstrip("/")
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], check=False, capture_output=True, timeout=60)
 

@@ -21,6 +21,7 @@ non-zero otherwise.
 
 import argparse
 import collections
+import shutil
 import sys
 import tempfile
 import threading
@@ -67,9 +68,15 @@ class Platform:
         self.stack.start()
         return self
 
-    def stop(self):
+    def stop(self, keep_files=False):
+        """Stop everything; the platform's logs and data are kept only if asked (a failed
+        run, to look into), else removed: hundreds of runs must not fill the disk."""
         if self.stack is not None:
             self.stack.stop()
+            if keep_files:
+                log(f"logs and data kept in {self.stack.var_dir}")
+            else:
+                shutil.rmtree(self.stack.var_dir, ignore_errors=True)
         self.broker.remove()
 
     @property
@@ -242,6 +249,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     platform = Platform()
+    passed = False
     try:
         log("starting the platform on a private RabbitMQ and nx-27017")
         platform.start()
@@ -269,6 +277,7 @@ def main(argv=None):
                     print(f"  {code} {WORKLOAD[kind][0]['item']}: {seen.get('status')} "
                           f"{[entry['event'] for entry in seen.get('timeline', [])]}")
             return 1
+        passed = True
         return 0
     except StackError:
         # A part that died instead of healing: show why, since the log directory is
@@ -276,7 +285,7 @@ def main(argv=None):
         show_log_tails(platform)
         raise
     finally:
-        platform.stop()
+        platform.stop(keep_files=not passed)
 
 
 def show_log_tails(platform, lines=40):
