@@ -419,6 +419,7 @@ def main(argv=None):
                      extra_env={"MONGO_DB_PREFIX": f"bench{uuid.uuid4().hex[:6]}_", "LOG_LEVEL": "WARNING",
                                 "OTEL_TRACES_EXPORTER": "none", "ACCESS_TOKEN_SECONDS": "7200"})
     ceiling = None
+    keep_files = False
     try:
         stack.start()
         ceiling, ceiling_url = start_ceiling(stack.amqp_uri, str(stack.log_dir))
@@ -487,6 +488,9 @@ def main(argv=None):
         print(f"tracking GET /api/v1/requests/{{code}} with {len(codes):,} stored, n={track['n']}: "
               f"p50 {track['p50']:.1f} ms, p99 {track['p99']:.1f} ms")
         return 0
+    except BaseException:
+        keep_files = True  # the error may point at a log in it
+        raise
     finally:
         if ceiling is not None:
             ceiling.terminate()
@@ -495,7 +499,10 @@ def main(argv=None):
             except subprocess.TimeoutExpired:  # it had nothing to finish; do not wait longer
                 ceiling.kill()
         stack.stop()
-        shutil.rmtree(var, ignore_errors=True)  # its store holds 100,000 requests
+        if keep_files:
+            print(f"logs and data kept in {var}", file=sys.stderr)
+        else:
+            shutil.rmtree(var, ignore_errors=True)  # its store holds 100,000 requests
         vhost = urlparse(stack.amqp_uri).path.lstrip("/")
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], check=False, capture_output=True, timeout=60)
 
