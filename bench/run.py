@@ -158,12 +158,14 @@ def cpu_per_submission(stack, clients, seconds, url):
         {name: cores for name, cores in busy.items() if cores >= 0.01}
 
 
-def start_ceiling(amqp_uri, log_dir):
+def start_bare(module, stack, **extra_env):
+    """One of the bare nameko endpoints intake is compared with (``bench.ceiling_service``,
+    ``bench.floor_service``), on a port of its own, on the platform's broker and store."""
     port = free_port()
-    env = {**os.environ, "AMQP_URI": amqp_uri, "GATEWAY_PORT": str(port), "LOG_LEVEL": "WARNING"}
+    env = {**stack.service_env(), "GATEWAY_PORT": str(port), "LOG_LEVEL": "WARNING", **extra_env}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("nameko")), "run", "--config", str(CONFIG), "bench.ceiling_service"],
-        cwd=ROOT, env=env, stdout=open(os.path.join(log_dir, "ceiling.log"), "ab"), stderr=subprocess.STDOUT,
+        [str(Path(sys.executable).with_name("nameko")), "run", "--config", str(CONFIG), module],
+        cwd=ROOT, env=env, stdout=open(stack.log_dir / f"{module}-{port}.log", "ab"), stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/api/v1/requests"
@@ -174,8 +176,29 @@ def start_ceiling(amqp_uri, log_dir):
         except httpx.HTTPError:
             return False
 
-    assert wait_for(answers, timeout=30), "the ceiling service did not start"
+    assert wait_for(answers, timeout=30), f"{module} did not start; see {stack.log_dir}/{module}-{port}.log"
     return process, url
+
+
+def bare_load(process, url, clients, seconds, store_pid=None):
+    """Closed-loop load on a bare endpoint after a warm-up: its figures, with the CPU its
+    process (``cpu``) and the store (``store_cpu``) spent per request."""
+    load(url, clients, 3)
+    before = cpu_seconds(process.pid)
+    store_before = None if store_pid is None else cpu_seconds(store_pid)
+    figures = load(url, clients, seconds)
+    figures["cpu"] = ms_each(before, cpu_seconds(process.pid), figures["n"])
+    if store_pid is not None:
+        figures["store_cpu"] = ms_each(store_before, cpu_seconds(store_pid), figures["n"])
+    return figures
+
+
+def stop_bare(process):
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # it had nothing to finish; do not wait longer
+        process.kill()
 
 
 def staff_headers(stack):
@@ -395,6 +418,27 @@ def tracking(stack, codes, samples):
     return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000, "n": len(latencies)}
 
 
+def ms_text(value):
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def print_intake_table(rows):
+    """Intake beside the ceiling (a bare endpoint that publishes one event) and the floors
+    (bare endpoints that also store the request with its event, one insert each or grouped),
+    at each number of clients, with each one's share of the ceiling."""
+    print("\nintake POST /api/v1/requests beside bare nameko @http endpoints: the ceiling publishes one event;"
+          "\nthe floors store the request with its event and publish it (one insert each, or grouped)")
+    print(f"{'clients':>7} | {'endpoint':<13} | {'rps':>6} {'p50 ms':>7} {'p99 ms':>7} | {'of ceiling':>10} | "
+          f"{'CPU ms per request: its process, nx-27017'}")
+    for clients, measured in ((clients, measured) for clients, measured, _, _ in rows):
+        ceiling = measured["ceiling"]["rps"]
+        for name, figures in measured.items():
+            cpu = ", ".join(ms_text(figures.get(key)) for key in ("cpu", "store_cpu") if key in figures)
+            print(f"{clients:>7} | {name:<13} | {figures['rps']:>6.0f} {figures['p50']:>7.1f} {figures['p99']:>7.1f} | "
+                  f"{figures['rps'] / ceiling:>10.0%} | {cpu}")
+    print("(intake's target is 60 % of the ceiling; its CPU per submission is on the next line)")
+
+
 def own_vhost():
     """A vhost of the benchmark's own on the local broker, so nothing else takes its messages."""
     base = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
@@ -418,47 +462,42 @@ def main(argv=None):
     stack = DevStack(var, amqp_uri=own_vhost(), gateway_port=free_port(),
                      extra_env={"MONGO_DB_PREFIX": f"bench{uuid.uuid4().hex[:6]}_", "LOG_LEVEL": "WARNING",
                                 "OTEL_TRACES_EXPORTER": "none", "ACCESS_TOKEN_SECONDS": "7200"})
-    ceiling = None
+    bare = {}  # the endpoints intake is compared with, by their name in the table: (process, url)
     keep_files = False
     try:
         stack.start()
-        ceiling, ceiling_url = start_ceiling(stack.amqp_uri, str(stack.log_dir))
+        bare["ceiling"] = start_bare("bench.ceiling_service", stack)
+        bare["floor"] = start_bare("bench.floor_service", stack)
+        bare["grouped floor"] = start_bare("bench.floor_service", stack, FLOOR_GROUP_COMMIT="1")
+        store = stack.processes.get("mongo")
         intake_url = f"{stack.gateway_url}/api/v1/requests"
         print(f"machine: {platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
               f"{platform.platform()}", flush=True)
-        rows = []
+        rows = []  # (clients, {endpoint: figures}, the platform's CPU per submission, cores busy)
         for clients in (1, 8, 32):
-            load(ceiling_url, clients, 3)  # warm up
-            spent_before = cpu_seconds(ceiling.pid)
-            bare = load(ceiling_url, clients, args.seconds)
-            bare["cpu"] = ms_each(spent_before, cpu_seconds(ceiling.pid), bare["n"])
-            settle(stack)  # each level from an idle platform, as the ceiling's
+            measured = {}
+            for name, (process, url) in bare.items():
+                stores = name != "ceiling" and store is not None
+                measured[name] = bare_load(process, url, clients, args.seconds, store.pid if stores else None)
+                settle(stack)  # each measurement from an idle platform
             load(intake_url, clients, 3)
             settle(stack)
-            ours, cpu, busy = cpu_per_submission(stack, clients, args.seconds, intake_url)
-            rows.append((clients, bare, ours, cpu, busy))
-        print("\nintake POST /api/v1/requests vs a bare nameko @http endpoint that publishes one event")
-        print(f"{'clients':>7} | {'ceiling rps':>11} {'p50 ms':>7} {'p99 ms':>7} | {'intake rps':>10} {'p50 ms':>7} "
-              f"{'p99 ms':>7} | {'share':>5}")
-        for clients, bare, ours, _, _ in rows:
-            print(f"{clients:>7} | {bare['rps']:>11.0f} {bare['p50']:>7.1f} {bare['p99']:>7.1f} | {ours['rps']:>10.0f} "
-                  f"{ours['p50']:>7.1f} {ours['p99']:>7.1f} | {ours['rps'] / bare['rps']:>5.0%}")
-        print("CPU of the ceiling's process per request (ms): " + "; ".join(
-            f"{clients} clients: " + ("n/a" if bare["cpu"] is None else f"{bare['cpu']:.2f}")
-            for clients, bare, _, _, _ in rows))
+            measured["intake"], cpu, busy = cpu_per_submission(stack, clients, args.seconds, intake_url)
+            rows.append((clients, measured, cpu, busy))
+        print_intake_table(rows)
         print("CPU per submission, counted until the platform was idle again (ms): " + "; ".join(
             f"{clients} clients: " + ", ".join(f"{name} {ms:.2f}" for name, ms in cpu.items())
-            for clients, _, _, cpu, _ in rows))
-        print(f"cores busy during the load (of {os.cpu_count()}): " + "; ".join(
+            for clients, _, cpu, _ in rows))
+        print(f"cores busy during the intake load (of {os.cpu_count()}): " + "; ".join(
             f"{clients} clients: " + ", ".join(f"{name} {cores:.2f}" for name, cores in busy.items())
-            for clients, _, _, _, busy in rows))
-        last = rows[-1][2]
+            for clients, _, _, busy in rows))
+        last = rows[-1][1]["intake"]
         print(f"\n(after the intake load of {rows[-1][0]} clients the gateway's outbox took {last['drained']:.0f} s "
               f"to drain, with the events folded into the event log and the metrics, and the consumers "
               f"{last['idle']:.0f} s more to catch up)", flush=True)
         if args.only == "intake":
             return 0
-        best = max(ours["rps"] for _, _, ours, _, _ in rows)
+        best = max(measured["intake"]["rps"] for _, measured, _, _ in rows)
         settle(stack)
         most = most_flows(stack, FLOW_CLIENTS, args.seconds)
         # The target: half the most flows the platform completes per second. The rate
@@ -492,12 +531,8 @@ def main(argv=None):
         keep_files = True  # the error may point at a log in it
         raise
     finally:
-        if ceiling is not None:
-            ceiling.terminate()
-            try:
-                ceiling.wait(timeout=15)
-            except subprocess.TimeoutExpired:  # it had nothing to finish; do not wait longer
-                ceiling.kill()
+        for process, _ in bare.values():
+            stop_bare(process)
         stack.stop()
         if keep_files:
             print(f"logs and data kept in {var}", file=sys.stderr)
