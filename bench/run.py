@@ -2,10 +2,12 @@
 
 1. Intake: throughput and p50/p99 latency of ``POST /api/v1/requests`` at 1, 8 and 32
    concurrent clients (submissions from every station, for a testing consultation and a
-   standards lookup), beside the same load on a bare nameko ``@http`` endpoint that only
-   publishes one event (bench/ceiling_service.py), measured in the same run; and the CPU
-   each of the platform's processes spent per submission, counted until it was idle
-   again (``--only intake`` stops after this table).
+   standards lookup), beside the same load, in the same run, on bare nameko ``@http``
+   endpoints: the ceiling, which only publishes one event (bench/ceiling_service.py), and
+   two floors, which only store the request with its event and publish it, one insert
+   each or grouped (bench/floor_service.py); and the CPU each of the platform's processes
+   spent per submission, counted until it was idle again (``--only intake`` stops after
+   this table).
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway. First the most flows per second the platform completes (a
    closed loop of 32 flows under way), then p50/p99 with flows started at half that
