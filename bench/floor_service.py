@@ -26,6 +26,8 @@ from nameko.web.handlers import http
 
 from services.common.mongo import MongoDatabase
 
+GROUP_COMMIT = os.environ.get("FLOOR_GROUP_COMMIT") == "1"
+
 
 class GroupInsert(DependencyProvider):
     """``insert(collection, document)``, which waits until one writer thread has stored the
@@ -78,7 +80,7 @@ class FloorService:
         event = {"event_id": str(uuid.uuid4()), "type": "floor.request_submitted",
                  "occurred_at": datetime.now(UTC).isoformat(), "data": {"size": len(body)}}
         document = {"_id": event["event_id"], "form": body, "outbox": [event]}
-        if os.environ.get("FLOOR_GROUP_COMMIT") == "1":
+        if GROUP_COMMIT:
             self.group_insert(self.database.requests, document)
         else:
             self.database.requests.insert_one(document)

@@ -432,7 +432,7 @@ def print_intake_table(rows):
           "\nthe floors store the request with its event and publish it (one insert each, or grouped)")
     print(f"{'clients':>7} | {'endpoint':<13} | {'rps':>6} {'p50 ms':>7} {'p99 ms':>7} | {'of ceiling':>10} | "
           f"{'CPU ms per request: its process, nx-27017'}")
-    for clients, measured in ((clients, measured) for clients, measured, _, _ in rows):
+    for clients, measured, _, _ in rows:
         ceiling = measured["ceiling"]["rps"]
         for name, figures in measured.items():
             cpu = ", ".join(ms_text(figures.get(key)) for key in ("cpu", "store_cpu") if key in figures)

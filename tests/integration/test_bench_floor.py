@@ -1,13 +1,13 @@
 """The benchmark's floor (bench/floor_service.py) bounds what intake can reach only if it
 really does what a submission must: store the request with its event, and publish it."""
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 from nameko import config as nameko_config
 
+from bench import floor_service
 from bench.floor_service import FloorService
 from services.common.devstack import free_port
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(params=["one insert each", "grouped"])
 def floor(request, container_factory, service_config, amqp_uri, monkeypatch):
-    if request.param == "grouped":
-        monkeypatch.setitem(os.environ, "FLOOR_GROUP_COMMIT", "1")
+    monkeypatch.setattr(floor_service, "GROUP_COMMIT", request.param == "grouped")
     address = f"127.0.0.1:{free_port()}"
     watcher = EventWatcher(amqp_uri, "floor")
     with nameko_config.patch({"WEB_SERVER_ADDRESS": address}):
