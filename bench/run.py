@@ -44,7 +44,7 @@ from kombu import Connection, Queue, binding
 from nameko.standalone.events import get_event_exchange
 
 from services.common.devstack import CONFIG, ROOT, DevStack, free_port, wait_for
-from tests.unit.fixtures import JC01_BODY, JL02_BODY
+from tests.support.data import JC01_BODY, JL02_BODY
 
 LIGHT_RATE = 5  # flows/s: a busy county station's peak, far below saturation
 FLOW_CLIENTS = 32  # flows under way at once when the most the platform sustains is measured

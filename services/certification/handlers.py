@@ -5,17 +5,14 @@ its events in one write. ``now`` is passed in, so the clock-driven rules are tes
 choosing the day.
 """
 
-import logging
 
 from ..common.clock import china_date
 from ..common.idempotency import open_once
+from ..common.repository import retry_on_conflict
 from ..common.standard_number import normalize_text
-from ..common.store import VersionConflict
 from .domain.model import MANAGEMENT_SYSTEM, PRODUCT, Certification
 from .domain.verification import Verification
 from .exceptions import CertificateNotFound, CertificationNotFound
-
-log = logging.getLogger(__name__)
 
 CERTIFICATE_PREFIX = "SQRZ"
 
@@ -26,22 +23,21 @@ def certificate_number(year, sequence):
 
 
 # -- dispatch ------------------------------------------------------------------------------
-def receive_dispatched_request(certifications, verifications, envelope, now):
+def receive_dispatched_request(certifications, verifications, work, now):
     """RZ01/RZ02 open an application; RZ03 is answered from the registry at once.
     The same dispatch twice changes nothing the second time (None)."""
-    item = envelope["data"]["item"]
-    if item in (PRODUCT, MANAGEMENT_SYSTEM):
-        return open_once(certifications, Certification.open, envelope, now)
+    if work.item in (PRODUCT, MANAGEMENT_SYSTEM):
+        return open_once(certifications, Certification.open, work, now)
 
     def answer(work, moment):
         return Verification.answer_from_registry(work, moment, certifications.by_certificate_number)
 
-    return open_once(verifications, answer, envelope, now)
+    return open_once(verifications, answer, work, now)
 
 
 # -- the application -------------------------------------------------------------------------
 def get_certification(certifications, request_code):
-    certification = certifications.get(request_code)
+    certification = certifications.get_or_none(request_code)
     if certification is None:
         raise CertificationNotFound(request_code)
     return certification
@@ -176,7 +172,7 @@ def advance_clocks(certifications, now):
     """Let time decide for every certificate that has something due; returns how many changed."""
     changed = 0
     for certification in certifications.due_for_clock(now.timestamp()):
-        changed += _redo_on_conflict(certifications, certification, lambda c: _clock_moved(c, now))
+        changed += retry_on_conflict(certifications, certification.request_code, lambda c: _clock_moved(c, now))
     return changed
 
 
@@ -186,31 +182,15 @@ def _clock_moved(certification, now):
     return bool(certification.new_events) or certification.next_check_at != before
 
 
-def flag_standard(certifications, envelope, now):
-    """A standard was superseded or withdrawn: flag the open applications and the standing
-    certificates that cite it (once each); returns how many were flagged."""
-    data = envelope["data"]
-    flagged = 0
-    for certification in certifications.citing(data["number"]):
-        flagged += _redo_on_conflict(
-            certifications,
-            certification,
-            lambda c: c.flag_standard(data["number"], data["status"], data.get("replaced_by"), now),
-        )
-    return flagged
-
-
-def _redo_on_conflict(certifications, certification, change, attempts=5):
-    for _ in range(attempts):
-        if not change(certification):
-            return 0
-        try:
-            certifications.save(certification)
-            return 1
-        except VersionConflict:
-            certification = certifications.get(certification.request_code)
-    log.warning("gave up on %s after %s conflicting writes", certification.request_code, attempts)
-    return 0
+def flag_standard(certifications, ended, now):
+    """A standard was superseded or withdrawn (``ended``, a StandardEnded): flag the open
+    applications and the standing certificates that cite it (once each); returns how
+    many were flagged."""
+    return sum(
+        retry_on_conflict(certifications, certification.request_code,
+                          lambda found: found.flag_standard(ended.number, ended.status, ended.replaced_by, now))
+        for certification in certifications.citing(ended.number)
+    )
 
 
 def _day(command, now):

@@ -10,6 +10,8 @@ from nameko.timer import timer
 from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
+from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts.schemas import read
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -83,12 +85,12 @@ class CertificationService:
     @consume_event("gateway", "request_dispatched", route="certification")
     def on_request_dispatched(self, envelope):
         handlers.receive_dispatched_request(
-            self.certifications, self.verifications, envelope, utc_now()
+            self.certifications, self.verifications, read(DispatchedWork, envelope), utc_now()
         )
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
-        handlers.flag_standard(self.certifications, envelope, utc_now())
+        handlers.flag_standard(self.certifications, read(StandardEnded, envelope), utc_now())
 
     @timer(interval=CLOCK_INTERVAL_SECONDS)
     def advance_clocks(self):

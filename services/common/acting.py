@@ -10,6 +10,7 @@ without each command schema having to carry it.
 
 import contextvars
 from contextlib import contextmanager
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 
@@ -19,7 +20,7 @@ ACTOR_USERNAME_KEY = "qi_actor_username"
 _actor = contextvars.ContextVar("qi_actor", default=None)
 
 
-def current_actor():
+def current_actor() -> tuple[str, str | None] | None:
     """(name, username) of the person this work is done for, or None."""
     return _actor.get()
 
@@ -33,7 +34,7 @@ def acting_as(name, username=None):
         _actor.reset(token)
 
 
-def stamp(data):
+def stamp(data: dict[str, Any]) -> dict[str, Any]:
     """Event data with the acting person added (unless the event names one itself)."""
     actor = current_actor()
     if actor is None or "operator" in data:

@@ -150,7 +150,7 @@ class DeclineSchema(CommandSchema):
 
 def decline_work(repository, request_code, command, now, not_found):
     """Decline the aggregate of a dispatched request (see ``domain.Declinable``)."""
-    aggregate = repository.get(request_code)
+    aggregate = repository.get_or_none(request_code)
     if aggregate is None:
         raise not_found(request_code)
     aggregate.decline(command["operator"], command["reason"], now)

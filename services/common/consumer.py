@@ -27,6 +27,7 @@ from nameko.standalone.events import get_event_exchange
 
 from . import metrics
 from .config import setting
+from .contracts.schemas import BrokenContract
 from .envelope import InvalidEnvelope, validate_envelope
 
 log = logging.getLogger(__name__)
@@ -126,7 +127,7 @@ class EventConsumer(EventHandler):
             log.info("%s handled %s", self.method_name, event_type)
             metrics.event_consumed(self.method_name, event_type, "handled")
             return
-        if isinstance(exc_info[1], PermanentFailure):
+        if isinstance(exc_info[1], PermanentFailure | BrokenContract):
             log.error("dead-lettering after a permanent failure: %s", exc_info[1])
             metrics.event_consumed(self.method_name, event_type, "dead_lettered")
             _settle(_dead_letter, message)

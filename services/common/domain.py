@@ -43,10 +43,6 @@ class RuleViolated(Exception):
         return f"{self.code} {self.params}"
 
 
-class NotFound(Exception):
-    """No aggregate with this key."""
-
-
 DECLINED = "declined"
 
 

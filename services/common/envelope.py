@@ -14,11 +14,14 @@ of the routing key (see :func:`routing_key`).
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
 from .acting import stamp
+from .contracts.schemas import check_contract
 from .tracing import trace_headers
 
 ENVELOPE_VERSION = 1
@@ -28,6 +31,17 @@ ACCEPTED_VERSIONS = (ENVELOPE_VERSION, ENVELOPE_VERSION + 1)
 
 EVENT_TYPE = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="event types are snake_case")
 SERVICE_NAME = validate.Regexp(r"^[a-z][a-z0-9_]*$", error="service names are snake_case")
+
+
+Envelope = dict[str, Any]
+
+
+class AnnouncedEvent(Protocol):
+    """What an aggregate announces (``common.domain.DomainEvent``)."""
+
+    type: str
+    data: dict[str, Any]
+    route: str | None
 
 
 class InvalidEnvelope(ValueError):
@@ -50,19 +64,19 @@ class EnvelopeSchema(Schema):
     trace = fields.Dict(keys=fields.String(), values=fields.String(), load_default=dict)
 
     @validates("event_id")
-    def _event_id_is_uuid(self, value, **kwargs):
+    def _event_id_is_uuid(self, value: str, **kwargs: Any) -> None:
         try:
             uuid.UUID(value)
         except ValueError as exc:
             raise ValidationError("not a UUID") from exc
 
     @validates("version")
-    def _version_is_understood(self, value, **kwargs):
+    def _version_is_understood(self, value: int, **kwargs: Any) -> None:
         if value not in ACCEPTED_VERSIONS:
             raise ValidationError(f"version {value} is not one of {ACCEPTED_VERSIONS}")
 
     @validates("occurred_at")
-    def _occurred_at_is_iso(self, value, **kwargs):
+    def _occurred_at_is_iso(self, value: str, **kwargs: Any) -> None:
         try:
             moment = datetime.fromisoformat(value)
         except ValueError as exc:
@@ -74,11 +88,12 @@ class EnvelopeSchema(Schema):
 _schema = EnvelopeSchema()
 
 
-def utc_now_iso():
+def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def new_envelope(source, event_type, data, request_code=None, route=None, trace=None):
+def new_envelope(source: str, event_type: str, data: dict[str, Any], request_code: str | None = None,
+                 route: str | None = None, trace: dict[str, str] | None = None) -> Envelope:
     """``trace`` defaults to the context of the work under way (an HTTP request, a consumed
     event), so the event continues its trace when the relay publishes it later."""
     envelope = {
@@ -95,27 +110,30 @@ def new_envelope(source, event_type, data, request_code=None, route=None, trace=
     return validate_envelope(envelope)
 
 
-def validate_envelope(message):
+def validate_envelope(message: Any) -> Envelope:
     """The envelope as loaded by the schema; :class:`InvalidEnvelope` if it is not one."""
     if not isinstance(message, dict):
         raise InvalidEnvelope(f"an envelope is a JSON object, not {type(message).__name__}")
     try:
-        return _schema.load(message)
+        loaded: Envelope = _schema.load(message)
+        return loaded
     except ValidationError as exc:
         raise InvalidEnvelope(str(exc.messages)) from exc
 
 
-def routing_key(envelope):
+def routing_key(envelope: Envelope) -> str:
     """``type`` for broadcast events, ``type.route`` for events meant for one service."""
     if envelope.get("route"):
         return f"{envelope['type']}.{envelope['route']}"
-    return envelope["type"]
+    return str(envelope["type"])
 
 
-def envelopes_for(source, request_code, events):
+def envelopes_for(source: str, request_code: str | None, events: Iterable[AnnouncedEvent]) -> list[Envelope]:
     """Envelopes for an aggregate's new domain events (objects with type, data, route),
-    stamped with the person acting, if any (``acting.py``)."""
+    stamped with the person acting, if any (``acting.py``). An event that crosses
+    services is checked against its contract before it is announced."""
     return [
-        new_envelope(source, event.type, stamp(event.data), request_code=request_code, route=event.route)
+        new_envelope(source, event.type, stamp(check_contract(source, event.type, event.data)),
+                     request_code=request_code, route=event.route)
         for event in events
     ]

@@ -13,22 +13,21 @@ window in which an event is marked done but not applied (or the reverse).
 """
 
 from .domain import DECLINED
-from .store import AlreadyExists, VersionConflict
+from .repository import AlreadyExists, VersionConflict
 
 
-def open_once(repository, open_aggregate, envelope, now):
+def open_once(repository, open_aggregate, work, now):
     """Open the aggregate for a dispatched request unless it exists; None if it did.
 
-    ``open_aggregate(work, now)`` builds it from the ``request_dispatched`` event's data.
-    A request the service declined may be dispatched again later: a *later* dispatch
-    (``work["dispatch"]`` counts them) opens it afresh, while the earlier dispatch
-    delivered once more still changes nothing.
+    ``open_aggregate(work, now)`` builds it from the dispatched work (a
+    :class:`~services.common.contracts.DispatchedWork`). A request the service declined
+    may be dispatched again later: a *later* dispatch (``work.dispatch`` counts them)
+    opens it afresh, while the earlier dispatch delivered once more still changes nothing.
     """
-    work = envelope["data"]
-    dispatch = work.get("dispatch", 1)
-    existing = repository.get(envelope["request_code"])
+    dispatch = work.dispatch
+    existing = repository.get_or_none(work.code)
     if existing is not None:
-        if already_received(existing, envelope):
+        if already_received(existing, work):
             return None
         reopened = _opened(open_aggregate, work, now, dispatch)
         reopened.version = existing.version
@@ -45,11 +44,10 @@ def open_once(repository, open_aggregate, envelope, now):
     return aggregate
 
 
-def already_received(existing, envelope):
+def already_received(existing, work):
     """Whether this dispatch found its aggregate ``existing`` already opened: only a later
     dispatch of work this service declined opens it again."""
-    dispatch = envelope["data"].get("dispatch", 1)
-    return getattr(existing, "status", None) != DECLINED or dispatch <= getattr(existing, "dispatch", 1)
+    return getattr(existing, "status", None) != DECLINED or work.dispatch <= getattr(existing, "dispatch", 1)
 
 
 def _opened(open_aggregate, work, now, dispatch):

@@ -7,12 +7,12 @@ Use cases over the service's document repository (``get``, ``successor``, ``add`
 
 from .domain import RuleViolated
 from .issued import parse_number, status_of
-from .store import AlreadyExists
+from .repository import AlreadyExists
 
 
 def find_issued(documents, number, not_found):
     """The document with this number, any version; ``not_found(number)`` is raised."""
-    document = documents.get(number.strip().upper()) if parse_number(number) else None
+    document = documents.get_or_none(number.strip().upper()) if parse_number(number) else None
     if document is None:
         raise not_found(number)
     return document

@@ -1,8 +1,8 @@
 """Document stores: where a service keeps its aggregates, with their outbox.
 
-Both stores keep the same contract (tests/integration/test_store_contract.py runs one
-suite against each): the in-memory one backs fast unit tests of the handlers, the Mongo
-one runs in production. Repositories in each service translate aggregates to documents
+The in-memory fake in tests/fakes/store.py keeps the same contract
+(tests/integration/test_store_contract.py runs one suite against both) for fast unit
+tests of the use cases. Repositories in each service translate aggregates to documents
 and back; they never talk to pymongo themselves.
 
 Every write is to one document, so it is atomic on any MongoDB-wire server:
@@ -19,9 +19,6 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
 * ``next_sequence`` draws the next number of a named sequence (or reserves several).
 """
 
-import copy
-import threading
-import uuid
 
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -35,26 +32,10 @@ from .outbox import (
     hand_over,
     settled_events,
 )
+from .repository import AlreadyExists, VersionConflict
 
 
-class AlreadyExists(Exception):
-    pass
-
-
-class VersionConflict(Exception):
-    """The document changed since it was read. ``current`` is the stored document."""
-
-    def __init__(self, key, current=None):
-        super().__init__(f"{key} was changed by someone else")
-        self.key = key
-        self.current = current
-
-
-def _with_outbox(document, envelopes):
-    return add_to_outbox(copy.deepcopy(document), envelopes)
-
-
-def _without_bookkeeping(document):
+def without_bookkeeping(document):
     if document is None:
         return None
     document = dict(document)
@@ -96,7 +77,7 @@ class MongoDocumentStore:
         stored = self.collection.find_one({"_id": key})
         if stored is not None:
             self._loaded_outboxes[key] = (stored.get("version"), stored.get("outbox", []), stored.get(PENDING_FIELD))
-        return _without_bookkeeping(stored)
+        return without_bookkeeping(stored)
 
     def replace(self, document, envelopes=()):
         """Write ``document`` over the stored one whose version is ``document['version']``."""
@@ -168,7 +149,7 @@ class MongoDocumentStore:
         cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
         if sort:
             cursor = cursor.sort(sort)
-        return [_without_bookkeeping(document) for document in cursor]
+        return [without_bookkeeping(document) for document in cursor]
 
     def count(self, query=None):
         return self.collection.count_documents(query or {})
@@ -197,147 +178,3 @@ def _counting(increments, maxima, marks, marks_added):
     if maxima:
         update["$max"] = maxima
     return update
-
-
-class InMemoryDocumentStore:
-    """The same contract in a dict, for unit tests of handlers (no broker, no database)."""
-
-    def __init__(self):
-        self.documents = {}
-        self.sequences = {}
-        self.sequence_space = uuid.uuid4().hex  # each fake keeps sequences of its own
-        self._lock = threading.Lock()
-
-    def ensure_indexes(self, *indexes):
-        pass
-
-    def insert(self, document, envelopes=()):
-        with self._lock:
-            if document["_id"] in self.documents:
-                raise AlreadyExists(document["_id"])
-            stored = _with_outbox(document, envelopes)
-            stored["version"] = 1
-            self.documents[document["_id"]] = stored
-            return 1
-
-    def load(self, key):
-        return copy.deepcopy(_without_bookkeeping(self.documents.get(key)))
-
-    def replace(self, document, envelopes=()):
-        with self._lock:
-            stored = self.documents.get(document["_id"])
-            if stored is None or stored["version"] != document["version"]:
-                raise VersionConflict(document["_id"], copy.deepcopy(_without_bookkeeping(stored)))
-            new = _with_outbox({**document, "outbox": stored.get("outbox", [])}, envelopes)
-            new["version"] = document["version"] + 1
-            self.documents[document["_id"]] = new
-            return new["version"]
-
-    def increment_once(self, key, mark, increments, maxima=None, on_insert=None, marks="events"):
-        with self._lock:
-            document = self.documents.get(key)
-            if document is None:
-                document = {"_id": key, **copy.deepcopy(on_insert or {}), "version": 0}
-            elif mark in document.get(marks, []):
-                return False
-            self._increment(document, [mark], increments, maxima, marks)
-            self.documents[key] = document
-            return True
-
-    def increment_all_once(self, key, marks_added, increments, maxima=None, marks="events"):
-        with self._lock:
-            document = self.documents.get(key)
-            if document is None or set(marks_added) & set(document.get(marks, [])):
-                return False
-            self._increment(document, marks_added, increments, maxima, marks)
-            return True
-
-    @staticmethod
-    def _increment(document, marks_added, increments, maxima, marks):
-        for name, amount in increments.items():
-            *path, last = name.split(".")
-            _parent(document, path)[last] = _parent(document, path).get(last, 0) + amount
-        for name, value in (maxima or {}).items():
-            *path, last = name.split(".")
-            current = _parent(document, path).get(last)
-            _parent(document, path)[last] = value if current is None else max(current, value)
-        document.setdefault(marks, []).extend(marks_added)
-        document["version"] += 1
-
-    def insert_new(self, documents):
-        taken = []
-        for document in documents:
-            try:
-                self.insert(document)
-            except AlreadyExists:
-                taken.append(document["_id"])
-        return taken
-
-    def find(self, query=None, sort=None, limit=0):
-        matches = [
-            copy.deepcopy(_without_bookkeeping(document))
-            for document in self.documents.values()
-            if all(_matches(_field(document, name), condition) for name, condition in (query or {}).items())
-        ]
-        for name, direction in reversed(sort or []):
-            matches.sort(key=lambda document: _field(document, name), reverse=direction < 0)
-        return matches[:limit] if limit else matches
-
-    def count(self, query=None):
-        return len(self.find(query))
-
-    def next_sequence(self, name, count=1):
-        with self._lock:
-            self.sequences[name] = self.sequences.get(name, 0) + count
-            return self.sequences[name]
-
-    # What a relay would publish next; unit tests read it to see the events announced.
-    def pending_envelopes(self):
-        return [
-            entry["envelope"]
-            for document in self.documents.values()
-            for entry in document.get("outbox", [])
-            if not entry["sent"]
-        ]
-
-
-# The part of MongoDB's query language the services use, for the in-memory store:
-# equality on (dotted) fields, the range operators and set membership. Like MongoDB,
-# a range never matches a missing or null field.
-_RANGES = {
-    "$lt": lambda value, bound: value < bound,
-    "$lte": lambda value, bound: value <= bound,
-    "$gt": lambda value, bound: value > bound,
-    "$gte": lambda value, bound: value >= bound,
-}
-_SETS = {
-    "$in": lambda value, options: value in options,
-    "$nin": lambda value, options: value not in options,
-    "$ne": lambda value, other: value != other,
-}
-
-
-def _parent(document, path):
-    for part in path:
-        document = document.setdefault(part, {})
-    return document
-
-
-def _field(document, dotted_name):
-    value = document
-    for part in dotted_name.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return value
-
-
-def _matches(value, condition):
-    if not (isinstance(condition, dict) and condition and all(key in _RANGES or key in _SETS for key in condition)):
-        return value == condition
-    for operator, operand in condition.items():
-        if operator in _RANGES and (value is None or not _RANGES[operator](value, operand)):
-            return False
-        if operator in _SETS and not _SETS[operator](value, operand):
-            return False
-    return True

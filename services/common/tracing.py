@@ -123,7 +123,7 @@ def _tracer():
 
 
 # -- the glue for events published by the outbox relay ---------------------------------
-def trace_headers():
+def trace_headers() -> dict[str, str]:
     """The W3C context (``traceparent``, ``tracestate``) of the work under way, to travel
     with an event created now; empty when tracing is off or nothing is traced."""
     if not _state["enabled"]:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 
 from ..common.config import database_name, setting
 from ..common.mongo import connect
-from ..common.store import AlreadyExists, MongoDocumentStore
+from ..common.repository import AlreadyExists
+from ..common.store import MongoDocumentStore
 from .adapters.repository import AccountRepository
 from .auth import hash_password
 from .domain.account import Account, InvalidAccount
@@ -110,7 +111,7 @@ def main(argv=None):
                 raise SystemExit(f"{args.username} exists already") from exc
             print(f"created {account.username} ({account.role})")
         elif args.command in ("set-password", "disable"):
-            account = accounts.get(args.username)
+            account = accounts.get_or_none(args.username)
             if account is None:
                 raise SystemExit(f"no account {args.username}")
             if args.command == "set-password":

@@ -8,7 +8,7 @@ import logging
 from datetime import datetime
 
 from ..common.clock import china_date
-from ..common.store import AlreadyExists, VersionConflict
+from ..common.repository import AlreadyExists, VersionConflict
 from .domain import sla
 from .domain.access import ENTERPRISE, may_see_request, may_work_station, require
 from .domain.group import RequestGroup
@@ -66,7 +66,7 @@ def submit_request(requests, item, enterprise, contact, details, now, code=None,
             return request
         except AlreadyExists:
             if code is not None:
-                return requests.get(code)  # a child already created: creation is idempotent
+                return requests.get_or_none(code)  # a child already created: creation is idempotent
             # Only if the sequence was reset under existing codes; draw the next one.
             log.warning("request code %s already taken; drawing another", request.code)
     raise RuntimeError(f"could not allocate a request code for station {station}")
@@ -92,7 +92,7 @@ def submit_group(requests, groups, submission, catalogue, now):
     else:
         raise RuntimeError(f"could not allocate a request code for station {station}")
     create_children(requests, group, catalogue)
-    return group, [requests.get(child) for child in group.child_codes]
+    return group, [requests.get_or_none(child) for child in group.child_codes]
 
 
 def create_children(requests, group, catalogue):
@@ -100,7 +100,7 @@ def create_children(requests, group, catalogue):
     submitted_at = datetime.fromisoformat(group.submitted_at)
     created = []
     for child in group.children:
-        if requests.get(child["code"]) is None:
+        if requests.get_or_none(child["code"]) is None:
             created.append(
                 submit_request(
                     requests,
@@ -142,7 +142,7 @@ def station_step(requests, code, principal, step, expected_version, now, **param
 
     Two people acting at once: the first write wins; the second gets StaleRequest with
     the request as it now is (optimistic concurrency on the document's version)."""
-    request = requests.get(code)
+    request = requests.get_or_none(code)
     if request is None:
         raise RequestNotFound(code)
     require(may_work_station(principal, request.station))
@@ -155,7 +155,7 @@ def station_step(requests, code, principal, step, expected_version, now, **param
 def enterprise_step(requests, code, principal, phone, step, now, text=None):
     """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``),
     proving who it is by its contact phone or by signing in as the enterprise."""
-    request = requests.get(str(parse_code(code)))
+    request = requests.get_or_none(str(parse_code(code)))
     if request is None or not is_the_enterprise(request, principal, phone):
         raise RequestNotFound(code)
     actor = {"role": "enterprise", "name": request.enterprise["name"]}
@@ -168,7 +168,7 @@ def enterprise_step(requests, code, principal, phone, step, now, text=None):
 
 def rate_request(requests, code, principal, phone, level, comment, now):
     """好差评: the enterprise rates its completed request once (by contact phone or signed in)."""
-    request = requests.get(str(parse_code(code)))
+    request = requests.get_or_none(str(parse_code(code)))
     if request is None or not is_the_enterprise(request, principal, phone):
         raise RequestNotFound(code)
     request.rate(now, level, comment)
@@ -214,7 +214,7 @@ def _save_or_stale(requests, request):
     try:
         requests.save(request)
     except VersionConflict as exc:
-        raise StaleRequest(requests.get(request.code)) from exc
+        raise StaleRequest(requests.get_or_none(request.code)) from exc
     return request
 
 
@@ -226,11 +226,11 @@ def track_request(requests, groups, code_text, phone, principal=None):
     for an unknown code or a wrong phone (the same answer, so codes cannot be probed).
     """
     code = str(parse_code(code_text))
-    found = requests.get(code) or groups.get(code)
+    found = requests.get_or_none(code) or groups.get_or_none(code)
     if found is None or not (found.phone_matches(phone) or _may_see(principal, found)):
         raise RequestNotFound(code)
     if isinstance(found, RequestGroup):
-        return found, [requests.get(child) for child in found.child_codes]
+        return found, [requests.get_or_none(child) for child in found.child_codes]
     return found, []
 
 
@@ -295,7 +295,7 @@ def change_request(requests, code, change, attempts=5):
     """Apply ``change(request) -> bool`` and save; on a concurrent write, re-read and
     apply again (system steps, unlike a person's, can simply be redone)."""
     for _ in range(attempts):
-        request = requests.get(code)
+        request = requests.get_or_none(code)
         if request is None:
             raise UnknownRequest(code)
         if not change(request):

@@ -11,8 +11,7 @@ after ``CLAIM_SECONDS``.
 from dataclasses import dataclass, field
 
 from ..common.domain import RuleViolated
-from ..common.repository import AggregateRepository
-from ..common.store import AlreadyExists, VersionConflict
+from ..common.repository import AggregateRepository, AlreadyExists, VersionConflict
 
 CLAIM_SECONDS = 60
 
@@ -75,9 +74,9 @@ def renew(renewals, requests, instrument, known_request, submit, now):
     if not instrument.get("due"):
         raise RuleViolated("no_due_reminder")
     number = instrument["current"]["number"]
-    claim = renewals.get(number)
+    claim = renewals.get_or_none(number)
     if claim is not None and claim.request_code:
-        return requests.get(claim.request_code), False
+        return requests.get_or_none(claim.request_code), False
     if claim is not None and now.timestamp() - claim.claimed_at < CLAIM_SECONDS:
         raise RuleViolated("renewal_in_progress")
     try:

@@ -15,11 +15,12 @@ from ..common import metrics
 from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
+from ..common.repository import VersionConflict
 from ..common.retired import RetiredQueues
 from ..common.rpc import ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
 from ..common.sequences import SequenceProvider
-from ..common.store import MongoDocumentStore, VersionConflict
+from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import service_levels
 from .adapters import metrics_store

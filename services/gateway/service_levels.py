@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..common.clock import start_of_day_epoch
 from ..common.mongo import insert_new
-from ..common.store import VersionConflict
+from ..common.repository import VersionConflict
 from .adapters.metrics_store import (
     BUCKETS,
     CLOCKS,

@@ -12,7 +12,7 @@ from ..common.clock import china_date, start_of_day_epoch
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
 from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
-from ..common.store import AlreadyExists, VersionConflict
+from ..common.repository import AlreadyExists, VersionConflict
 from .domain.certificates import Certificate, certificate_number, point_error
 from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
@@ -28,13 +28,13 @@ from .exceptions import (
 
 
 # -- jobs ---------------------------------------------------------------------------------------
-def receive_dispatched_request(jobs, envelope, now):
+def receive_dispatched_request(jobs, work, now):
     """Open a job for a dispatched JL request; the same dispatch twice opens one job."""
-    return open_once(jobs, Job.open, envelope, now)
+    return open_once(jobs, Job.open, work, now)
 
 
 def get_job(jobs, request_code):
-    job = jobs.get(request_code)
+    job = jobs.get_or_none(request_code)
     if job is None:
         raise JobNotFound(request_code)
     return job
@@ -87,13 +87,13 @@ def issue_documents(jobs, certificates, types, request_code, command, laboratory
         jobs.save(job)
     documents = []
     for number, entry in zip(job.document_numbers, job.results["instruments"], strict=True):
-        certificate = certificates.get(number)
+        certificate = certificates.get_or_none(number)
         if certificate is None:
             certificate = Certificate.issue(number, job, entry, laboratory, _period(job, entry, types), operator, now)
             try:
                 certificates.add(certificate)
             except AlreadyExists:  # a concurrent retry issued it meanwhile
-                certificate = certificates.get(number)
+                certificate = certificates.get_or_none(number)
         documents.append({"number": certificate.number, "kind": certificate.kind,
                           "serial_number": certificate.instrument["serial_number"]})
     job.complete(documents, operator, now)
@@ -136,7 +136,7 @@ def seed_instrument_types(types, catalogue_entries):
     added = 0
     for entry in catalogue_entries:
         instrument_type = InstrumentType.from_catalogue(entry)
-        if types.get(instrument_type.id) is None:
+        if types.get_or_none(instrument_type.id) is None:
             try:
                 types.add(instrument_type)
                 added += 1
@@ -146,7 +146,7 @@ def seed_instrument_types(types, catalogue_entries):
 
 
 def get_instrument_type(types, type_id):
-    instrument_type = types.get(type_id)
+    instrument_type = types.get_or_none(type_id)
     if instrument_type is None:
         raise InstrumentTypeNotFound(type_id)
     return instrument_type
@@ -171,7 +171,7 @@ def register_reference_standard(standards, command, now):
 
 
 def get_reference_standard(standards, standard_id):
-    standard = standards.get(standard_id)
+    standard = standards.get_or_none(standard_id)
     if standard is None:
         raise ReferenceStandardNotFound(standard_id)
     return standard
@@ -224,7 +224,7 @@ def enterprise_instruments(instruments, uscc):
 
 
 def get_instrument(instruments, uscc, serial_number):
-    instrument = instruments.get(instrument_key(uscc, serial_number))
+    instrument = instruments.get_or_none(instrument_key(uscc, serial_number))
     if instrument is None:
         raise InstrumentNotFound(serial_number)
     return instrument
@@ -247,7 +247,7 @@ def _instruments_named(envelope):
 
 def _apply_to_instrument(instruments, uscc, name, serial, envelope, attempts=5):
     for _ in range(attempts):
-        instrument = instruments.get(instrument_key(uscc, serial))
+        instrument = instruments.get_or_none(instrument_key(uscc, serial))
         is_new = instrument is None
         if is_new:
             instrument = Instrument.register(uscc, name, serial)
@@ -266,14 +266,14 @@ def _resolve_entry(item, entry, standards, types, today):
     result, problems = dict(entry), {}
     result["reference_standards"] = []
     for standard_id in entry["reference_standards"]:
-        standard = standards.get(standard_id)
+        standard = standards.get_or_none(standard_id)
         reason = "unknown_reference_standard" if standard is None else standard.unusable_reason(today)
         if reason:
             problems.setdefault("reference_standards", []).append(f"{reason}|id={standard_id}")
         else:
             result["reference_standards"].append(standard.snapshot())
     if item == VERIFICATION:
-        instrument_type = types.get(entry["instrument_type"])
+        instrument_type = types.get_or_none(entry["instrument_type"])
         if instrument_type is None:
             problems["instrument_type"] = ["unknown_instrument_type"]
         else:

@@ -14,6 +14,8 @@ from importlib import resources
 from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, WithdrawalSchema, decline_work
 from ..common.consumer import consume_event
+from ..common.contracts import DispatchedWork
+from ..common.contracts.schemas import read
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -117,7 +119,7 @@ class MetrologyService:
     # -- events -----------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="metrology")
     def on_request_dispatched(self, envelope):
-        handlers.receive_dispatched_request(self.jobs, envelope, now())
+        handlers.receive_dispatched_request(self.jobs, read(DispatchedWork, envelope), now())
 
     @consume_event("metrology", "#")
     def keep_instrument_file(self, envelope):

@@ -1,6 +1,7 @@
 """Errors standards' RPC methods raise; the gateway maps them by class name (errors.py)."""
 
-from ..common.domain import InvalidTransition, NotFound
+from ..common.domain import InvalidTransition
+from ..common.repository import NotFound
 from .domain.model import FlaggedReferences
 
 

@@ -7,8 +7,8 @@ import logging
 
 from ..common.clock import china_date, parse_date
 from ..common.idempotency import already_received, open_once
+from ..common.repository import VersionConflict
 from ..common.standard_number import find_numbers, normalize_text, parse_number
-from ..common.store import VersionConflict
 from .domain import search as catalogue_search
 from .domain.catalogue import CURRENT, SUPERSEDED, Standard
 from .domain.model import DECLARATION, LOOKUP, Case
@@ -122,40 +122,40 @@ def supersede_replaced_in_force(standards, follows, now):
 
 
 # -- cases -------------------------------------------------------------------------------------
-def receive_dispatched_request(cases, standards, follows, envelope, now):
+def receive_dispatched_request(cases, standards, follows, work, now):
     """Open the case; a lookup is answered and a declaration's references checked at once.
     The enterprise follows what it asked about or declared. Follows are recorded first:
     they are idempotent, so a redelivered dispatch completes what a crash interrupted."""
-    existing = cases.get(envelope["request_code"])
-    if existing is not None and already_received(existing, envelope):
+    existing = cases.get_or_none(work.code)
+    if existing is not None and already_received(existing, work):
         return None
-    work, item = envelope["data"], envelope["data"]["item"]
+    item = work.item
     catalogue = standards.all() if item in (LOOKUP, DECLARATION) else []
     today = china_date(now)
     if item == LOOKUP:
         _, _, found = catalogue_search.search(
-            catalogue, work["details"].get("query", ""), today, LOOKUP_ANSWER_LIMIT
+            catalogue, work.details.get("query", ""), today, LOOKUP_ANSWER_LIMIT
         )
         summaries = [standard.summary(today) for standard in found]
         _follow(follows, [s["number"] for s in summaries], work, now)
         return open_once(
             cases,
             lambda w, moment: _opened(w, moment, lambda c: c.answer_lookup(summaries, moment)),
-            envelope,
+            work,
             now,
         )
     if item == DECLARATION:
-        references, unrecognised = check_references(catalogue, work["details"], today)
+        references, unrecognised = check_references(catalogue, work.details, today)
         _follow(follows, [r["number"] for r in references if r["number"]], work, now)
         return open_once(
             cases,
             lambda w, moment: _opened(
                 w, moment, lambda c: c.check_references(references, unrecognised, moment)
             ),
-            envelope,
+            work,
             now,
         )
-    return open_once(cases, Case.open, envelope, now)
+    return open_once(cases, Case.open, work, now)
 
 
 def _opened(work, now, first_step):
@@ -166,7 +166,7 @@ def _opened(work, now, first_step):
 
 def _follow(follows, numbers, work, now):
     for number in numbers:
-        follows.follow(number, work["enterprise"], work["code"], now)
+        follows.follow(number, work.enterprise, work.code, now)
 
 
 def check_references(catalogue, details, today):
@@ -196,7 +196,7 @@ def check_references(catalogue, details, today):
 
 
 def get_case(cases, request_code):
-    case = cases.get(request_code)
+    case = cases.get_or_none(request_code)
     if case is None:
         raise CaseNotFound(request_code)
     return case

@@ -9,6 +9,8 @@ from nameko.timer import timer
 from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, decline_work
 from ..common.consumer import consume_event
+from ..common.contracts import DispatchedWork
+from ..common.contracts.schemas import read
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -93,7 +95,7 @@ class StandardsService:
     @consume_event("gateway", "request_dispatched", route="standards")
     def on_request_dispatched(self, envelope):
         handlers.receive_dispatched_request(
-            self.cases, self.standards, self.follows, envelope, utc_now()
+            self.cases, self.standards, self.follows, read(DispatchedWork, envelope), utc_now()
         )
 
     @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)

@@ -1,6 +1,7 @@
 """Errors testing's RPC methods raise; the gateway maps them by name (errors.py)."""
 
-from ..common.domain import InvalidTransition, NotFound, RuleViolated
+from ..common.domain import InvalidTransition, RuleViolated
+from ..common.repository import NotFound
 
 
 class JobNotFound(NotFound):

@@ -9,7 +9,7 @@ from ..common.clock import china_date
 from ..common.idempotency import open_once
 from ..common.issued import document_number
 from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
-from ..common.store import AlreadyExists
+from ..common.repository import AlreadyExists, retry_on_conflict
 from .domain.model import TestJob
 from .domain.reports import Report, report_number
 from .exceptions import JobNotFound, ReportNotFound
@@ -17,12 +17,22 @@ from .exceptions import JobNotFound, ReportNotFound
 SAMPLE_PREFIX = "SQYP"
 
 
-def receive_dispatched_request(repository, envelope, now):
-    return open_once(repository, TestJob.open, envelope, now)
+def receive_dispatched_request(repository, work, now):
+    return open_once(repository, TestJob.open, work, now)
+
+
+def flag_jobs_citing(jobs, ended, now):
+    """The standards watch: flag each open job whose method standard ``ended`` (a
+    :class:`~services.common.contracts.StandardEnded`), once each; returns how many."""
+    return sum(
+        retry_on_conflict(jobs, job.request_code,
+                          lambda found: found.flag_standard(ended.number, ended.status, ended.replaced_by, now))
+        for job in jobs.open_citing(ended.number)
+    )
 
 
 def get_job(jobs, request_code):
-    job = jobs.get(request_code)
+    job = jobs.get_or_none(request_code)
     if job is None:
         raise JobNotFound(request_code)
     return job
@@ -68,13 +78,13 @@ def issue_report(jobs, reports, request_code, command, laboratory, now):
         year = china_date(now).year
         job.reserve_report_number(report_number(year, reports.next_sequence(year)))
         jobs.save(job)
-    report = reports.get(job.report_number)
+    report = reports.get_or_none(job.report_number)
     if report is None:
         report = Report.issue(job.report_number, job, laboratory, command["operator"], now)
         try:
             reports.add(report)
         except AlreadyExists:
-            report = reports.get(job.report_number)
+            report = reports.get_or_none(job.report_number)
     job.complete(report, command["operator"], now)
     jobs.save(job)
     return job

@@ -8,6 +8,8 @@ from importlib import resources
 from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, WithdrawalSchema, decline_work
 from ..common.consumer import consume_event
+from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts.schemas import read
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -15,7 +17,7 @@ from ..common.rpc import rpc
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
-from . import handlers, standards_watch
+from . import handlers
 from .adapters.repository import ReportRepository, TestJobRepository
 from .exceptions import JobNotFound
 from .schemas import (
@@ -77,11 +79,11 @@ class TestingService:
 
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):
-        handlers.receive_dispatched_request(self.repository, envelope, now())
+        handlers.receive_dispatched_request(self.repository, read(DispatchedWork, envelope), now())
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
-        standards_watch.flag_jobs_citing(self.repository, envelope, now())
+        handlers.flag_jobs_citing(self.repository, read(StandardEnded, envelope), now())
 
     # -- jobs -------------------------------------------------------------------------------
     @rpc

@@ -9,7 +9,7 @@ from services.gateway.reference import reference_data, working_calendar
 
 from ..conftest import through_the_station
 from ..simulated_month import STATION, load_into
-from ..unit.fixtures import jl02_body
+from ..support.data import jl02_body
 from .test_staff_console import sign_in
 
 pytestmark = pytest.mark.browser

@@ -19,7 +19,7 @@ def sign_in(page, username="staff-321322"):
 
 
 def test_staff_accept_ask_for_material_see_the_answer_and_dispatch(page, browser, stack, api):
-    from ..unit.fixtures import JL02_BODY
+    from ..support.data import JL02_BODY
 
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     sign_in(page)
@@ -58,7 +58,7 @@ def test_staff_accept_ask_for_material_see_the_answer_and_dispatch(page, browser
 
 
 def test_a_manager_reads_any_station_but_cannot_act(page, api):
-    from ..unit.fixtures import JL02_BODY
+    from ..support.data import JL02_BODY
 
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     sign_in(page, "manager")
@@ -71,7 +71,7 @@ def test_a_manager_reads_any_station_but_cannot_act(page, api):
 def test_a_form_posted_from_elsewhere_is_refused(page, api, stack):
     import httpx
 
-    from ..unit.fixtures import JL02_BODY
+    from ..support.data import JL02_BODY
 
     code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
     sign_in(page)

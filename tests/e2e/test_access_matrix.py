@@ -23,7 +23,7 @@ from services.gateway.openapi import http_routes
 from services.gateway.service import GatewayService
 
 from ..conftest import signed_in, through_the_station
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
 

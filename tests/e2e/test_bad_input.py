@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..unit.fixtures import JL02_BODY, jl02_body
+from ..support.data import JL02_BODY, jl02_body
 
 pytestmark = pytest.mark.e2e
 

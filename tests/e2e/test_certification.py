@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ..conftest import signed_in, through_the_station
-from ..unit.fixtures import RZ01_DETAILS, RZ02_DETAILS, jl02_body
+from ..support.data import RZ01_DETAILS, RZ02_DETAILS, jl02_body
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e

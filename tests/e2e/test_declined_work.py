@@ -4,7 +4,7 @@ to its station, which may dispatch it again, and the service then takes it afres
 import pytest
 
 from ..conftest import signed_in, staff_of, through_the_station
-from ..unit.fixtures import RZ02_DETAILS, jl02_body
+from ..support.data import RZ02_DETAILS, jl02_body
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e

@@ -31,7 +31,7 @@ from services.gateway.reference import reference_data
 from services.gateway.service import GatewayService
 
 from ..conftest import new_client_address, signed_in, through_the_station
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
 

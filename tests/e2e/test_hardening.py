@@ -18,7 +18,7 @@ from services.gateway.domain.throttle import (
 from services.gateway.domain.uscc import check_character
 
 from ..conftest import form_token, new_client_address, signed_in
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ..conftest import through_the_station
-from ..unit.fixtures import jl02_body
+from ..support.data import jl02_body
 
 pytestmark = pytest.mark.e2e
 

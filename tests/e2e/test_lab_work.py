@@ -10,13 +10,14 @@ import pytest
 from services.common.clock import china_date
 
 from ..conftest import signed_in, staff_of, through_the_station
-from ..unit.fixtures import (
+from ..support.data import (
     JC01_BODY,
     JC02_BODY,
     JL01_BODY,
     REFERENCE_STANDARD,
     verification_results,
 )
+from ..support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -28,14 +29,6 @@ PHONE = "13912345678"
 USCC = "91321322MA1ABC123P"
 
 
-def eventually(read, predicate, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = read()
-        if predicate(value):
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"never happened; last seen: {value}")
 
 
 def tracked(api, code, lang="zh-CN"):

@@ -17,7 +17,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ..conftest import signed_in, through_the_station
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e

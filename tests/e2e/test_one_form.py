@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ..conftest import through_the_station
-from ..unit.fixtures import JL02_BODY, verification_results
+from ..support.data import JL02_BODY, verification_results
 from .test_lab_work import jl01_for, new_standard, step
 from .test_walking_skeleton import complete_calibration
 

@@ -9,7 +9,7 @@ from services.gateway.openapi import API_PREFIXES, http_routes, openapi_path
 from services.gateway.service import GatewayService
 
 from ..conftest import form_token
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from ..conftest import through_the_station
-from ..unit.fixtures import JL02_BODY, RZ02_DETAILS
+from ..support.data import JL02_BODY, RZ02_DETAILS
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,8 @@ from services.gateway.reference import reference_data, working_calendar
 
 from ..conftest import form_token, signed_in, staff_of, through_the_station
 from ..simulated_month import EXPECTED, EXPECTED_BY_STATION, OTHER_STATION, STATION, load_into
-from ..unit.fixtures import jl02_body
+from ..support.data import jl02_body
+from ..support.waiting import eventually
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e
@@ -31,13 +32,6 @@ QUIET_STATION = "321323"
 SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30"}
 
 
-def eventually(check, timeout=20):
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found or time.monotonic() > deadline:
-            return found
-        time.sleep(0.2)
 
 
 def lookup_request(api, item="BZ01", details=None):
@@ -102,7 +96,7 @@ class TestTheClockAndTheRating:
         code = lookup_request(api, "RZ03", {"certificate_number": "CQC2026010101"})
         wait_for_status(api, code, "completed")
         api.post(f"/api/v1/requests/{code}/rating", json={"phone": PHONE, "level": 4})
-        after = eventually(lambda: (found := figures())["rated"] > before["rated"] and found)
+        after = eventually(lambda: (found := figures())["rated"] > before["rated"] and found, timeout=20)
         assert after, "the rating never reached the figures"
         assert after["submitted"] == before["submitted"] + 1 and after["completed"] == before["completed"] + 1
         assert after["ratings"]["4"] == before["ratings"]["4"] + 1
@@ -126,7 +120,7 @@ class TestTheTimer:
             trail = api.get(f"/api/v1/station/requests/{code}", headers=staff).json()["timeline"]
             return [entry for entry in trail if entry["event"].startswith("sla_")]
 
-        alerts = eventually(flagged)
+        alerts = eventually(flagged, timeout=20)
         assert [(a["event"], a["details"]["due"]) for a in alerts] == [("sla_breached", "2026-10-19")]
         time.sleep(2.5)  # the timer runs every second: still once
         assert len(flagged()) == 1

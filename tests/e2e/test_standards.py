@@ -7,7 +7,7 @@ import pytest
 from services.gateway.domain.uscc import check_character
 
 from ..conftest import signed_in, through_the_station
-from ..unit.fixtures import RZ02_DETAILS, jl02_body
+from ..support.data import RZ02_DETAILS, jl02_body
 from .test_certification import OPERATOR as CERTIFICATION_OPERATOR
 from .test_certification import certificate_step, step, wait_for_event
 from .test_walking_skeleton import wait_for_status

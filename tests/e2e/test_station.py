@@ -11,7 +11,8 @@ import pytest
 from services.common.devstack import ROOT
 
 from ..conftest import form_token, signed_in, staff_of, through_the_station
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
+from ..support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -39,14 +40,6 @@ def tracked(api, code):
     return api.get(f"/api/v1/requests/{code}", params={"phone": PHONE}).json()
 
 
-def eventually(read, predicate, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = read()
-        if predicate(value):
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"never true; last seen: {value}")
 
 
 class TestSigningIn:
@@ -240,7 +233,7 @@ def test_the_console_pages_a_long_queue(stack):
 
 
 def test_the_audit_trail_names_the_operator_of_every_domain_step(api):
-    from ..unit.fixtures import RZ02_DETAILS
+    from ..support.data import RZ02_DETAILS
 
     code = submitted(api, {**JL02_BODY, "item": "RZ02", "details": RZ02_DETAILS})
     through_the_station(api, code)

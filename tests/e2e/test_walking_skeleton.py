@@ -5,7 +5,7 @@ import time
 import pytest
 
 from ..conftest import signed_in, through_the_station
-from ..unit.fixtures import JL02_BODY, REFERENCE_STANDARD, calibration_results, jl02_body
+from ..support.data import JL02_BODY, REFERENCE_STANDARD, calibration_results, jl02_body
 
 pytestmark = pytest.mark.e2e
 

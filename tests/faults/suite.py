@@ -33,7 +33,7 @@ import pymongo
 
 from services.common.devstack import DevStack, StackError, free_port
 
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 from .broker import PrivateBroker
 
 STATION = JL02_BODY["enterprise"]["station"]

@@ -4,14 +4,15 @@ from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
-from nameko.standalone.rpc import ClusterRpcClient
 from nameko.testing.services import entrypoint_hook
 
 from services.certification import service as certification_module
 from services.certification.service import CertificationService
 from services.common.envelope import new_envelope
 
-from ..unit.fixtures import RZ02_DETAILS, dispatch_envelope
+from ..support.data import RZ02_DETAILS
+from ..support.events import dispatch_envelope
+from ..support.rpc import rpc
 from .broker import EventWatcher, publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -38,20 +39,15 @@ def certifications(mongo_client, db_prefix):
     return mongo_client[f"{db_prefix}certification"].certifications
 
 
-def rpc(amqp_uri, method, *args):
-    with ClusterRpcClient(uri=amqp_uri) as cluster:
-        reply = getattr(cluster.certification, method).call_async(*args)
-        with eventlet.Timeout(10):
-            return reply.result()
 
 
 def granted(amqp_uri, certifications):
     publish(amqp_uri, "gateway", dispatch_envelope(CODE, "RZ02", "certification", RZ02_DETAILS))
     assert wait_until(lambda: certifications.find_one({"_id": CODE}))
-    rpc(amqp_uri, "review_application", CODE, {"accepted": True})
-    rpc(amqp_uri, "record_stage1", CODE, {"ready_for_stage2": True})
-    rpc(amqp_uri, "record_stage2", CODE, {"recommendation": "grant"})
-    return rpc(amqp_uri, "decide", CODE, {"decision": "grant"})
+    rpc(amqp_uri, "certification", "review_application", CODE, {"accepted": True})
+    rpc(amqp_uri, "certification", "record_stage1", CODE, {"ready_for_stage2": True})
+    rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant"})
+    return rpc(amqp_uri, "certification", "decide", CODE, {"decision": "grant"})
 
 
 def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announced(
@@ -71,7 +67,7 @@ def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announce
         "stage1_audit_recorded",
         "stage2_audit_recorded",
     } <= {e["type"] for e in events.seen}
-    assert rpc(amqp_uri, "verify", number)["status"] == "valid"
+    assert rpc(amqp_uri, "certification", "verify", number)["status"] == "valid"
 
 
 def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(
@@ -80,7 +76,7 @@ def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(
     publish(amqp_uri, "gateway", dispatch_envelope(CODE, "RZ02", "certification", RZ02_DETAILS))
     assert wait_until(lambda: certifications.find_one({"_id": CODE}))
     with pytest.raises(Exception) as caught:
-        rpc(amqp_uri, "record_stage2", CODE, {"recommendation": "grant"})
+        rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant"})
     # a RemoteError naming it, or the exception itself where the gateway registered it
     assert getattr(caught.value, "exc_type", type(caught.value).__name__) == "InvalidTransition"
     assert certifications.find_one({"_id": CODE})["version"] == 1

@@ -6,7 +6,8 @@ import threading
 import pymongo
 import pytest
 
-from services.gateway.adapters.counters import InMemoryCounters, MongoCounters
+from services.gateway.adapters.counters import MongoCounters
+from tests.fakes.counters import InMemoryCounters
 
 pytestmark = pytest.mark.integration
 

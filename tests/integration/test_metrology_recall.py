@@ -6,19 +6,19 @@ from datetime import UTC, datetime, timedelta
 import eventlet
 import pytest
 from nameko import config as nameko_config
-from nameko.standalone.rpc import ClusterRpcClient
 
 from services.common.clock import china_date
-from services.common.envelope import new_envelope
 from services.metrology.service import MetrologyService
 
-from ..unit.fixtures import (
+from ..support.data import (
     JL01_BODY,
     JL02_BODY,
     REFERENCE_STANDARD,
     calibration_results,
     verification_results,
 )
+from ..support.events import dispatch_envelope
+from ..support.rpc import rpc
 from .broker import EventWatcher, publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -48,32 +48,25 @@ def database(mongo_client, db_prefix):
     return mongo_client[f"{db_prefix}metrology"]
 
 
-def rpc(amqp_uri, method, *args):
-    with ClusterRpcClient(uri=amqp_uri) as cluster:
-        reply = getattr(cluster.metrology, method).call_async(*args)
-        with eventlet.Timeout(10):
-            return reply.result()
 
 
 def work_through(amqp_uri, database, code, body, results):
-    work = {"code": code, "item": body["item"], "domain": "metrology", "station": "321322",
-            "enterprise": body["enterprise"], "contact": body["contact"], "details": body["details"]}
-    publish(amqp_uri, "gateway", new_envelope("gateway", "request_dispatched", work, request_code=code,
-                                              route="metrology"))
+    publish(amqp_uri, "gateway", dispatch_envelope(code, body["item"], "metrology", body["details"],
+                                                   enterprise=body["enterprise"], contact=body["contact"]))
     assert wait_until(lambda: database.jobs.find_one({"_id": code}))
-    rpc(amqp_uri, "start_job", code, {"operator": "李工"})
-    rpc(amqp_uri, "record_results", code, results)
-    rpc(amqp_uri, "review_results", code, {"operator": "赵工", "approved": True})
-    return rpc(amqp_uri, "issue_documents", code, {"operator": "钱主任"})["documents"][0]["number"]
+    rpc(amqp_uri, "metrology", "start_job", code, {"operator": "李工"})
+    rpc(amqp_uri, "metrology", "record_results", code, results)
+    rpc(amqp_uri, "metrology", "review_results", code, {"operator": "赵工", "approved": True})
+    return rpc(amqp_uri, "metrology", "issue_documents", code, {"operator": "钱主任"})["documents"][0]["number"]
 
 
 def test_a_verification_bound_instrument_is_reminded_once_when_due(metrology, events, database, amqp_uri):
-    rpc(amqp_uri, "register_reference_standard", REFERENCE_STANDARD)
+    rpc(amqp_uri, "metrology", "register_reference_standard", REFERENCE_STANDARD)
     number = work_through(amqp_uri, database, VERIFIED, JL01_BODY, verification_results())
     work_through(amqp_uri, database, CALIBRATED, JL02_BODY, calibration_results())
     key = "91321322MA1ABC123P:PG-0001"
     assert wait_until(lambda: (database.instruments.find_one({"_id": key}) or {}).get("current"))
-    assert rpc(amqp_uri, "get_instrument", "91321322MA1ABC123P", "PG-0001")["current"]["number"] == number
+    assert rpc(amqp_uri, "metrology", "get_instrument", "91321322MA1ABC123P", "PG-0001")["current"]["number"] == number
 
     # Months pass: the certificate runs out in 20 days, inside the 30-day window.
     expires = china_date(datetime.now(UTC)) + timedelta(days=20)
@@ -88,17 +81,17 @@ def test_a_verification_bound_instrument_is_reminded_once_when_due(metrology, ev
     eventlet.sleep(1.5)  # several more timer ticks
     reminders = [e for e in events.drain() if e["type"] == "calibration_due"]
     assert len(reminders) == 1  # once, and none for the calibrated (not verification-bound) one
-    assert rpc(amqp_uri, "get_instrument", "91321322MA1ABC123P", "PG-0001")["due"]["days_before"] == 30
+    assert rpc(amqp_uri, "metrology", "get_instrument", "91321322MA1ABC123P", "PG-0001")["due"]["days_before"] == 30
 
 
 def test_an_out_of_tolerance_standard_tells_each_affected_enterprise(metrology, events, database, amqp_uri):
-    rpc(amqp_uri, "register_reference_standard", REFERENCE_STANDARD)
+    rpc(amqp_uri, "metrology", "register_reference_standard", REFERENCE_STANDARD)
     first = work_through(amqp_uri, database, VERIFIED, JL01_BODY, verification_results())
     other_body = {**JL02_BODY, "enterprise": OTHER_ENTERPRISE}
     second = work_through(amqp_uri, database, CALIBRATED, other_body, calibration_results())
 
     today = china_date(datetime.now(UTC)).isoformat()
-    standard = rpc(amqp_uri, "record_reference_check", "RS-P01",
+    standard = rpc(amqp_uri, "metrology", "record_reference_check", "RS-P01",
                    {"operator": "王工", "checked_on": today, "result": "out_of_tolerance"})
     assert sorted(c["number"] for c in standard["out_of_tolerance"]["certificates"]) == sorted([first, second])
 
@@ -108,5 +101,5 @@ def test_an_out_of_tolerance_standard_tells_each_affected_enterprise(metrology, 
     by_enterprise = {e["data"]["uscc"]: [c["number"] for c in e["data"]["certificates"]] for e in affected}
     assert by_enterprise == {"91321322MA1ABC123P": [first], "91321300MA1XYZ789T": [second]}
     assert len(affected) == 2
-    noted = wait_until(lambda: rpc(amqp_uri, "get_instrument", "91321300MA1XYZ789T", "SN-0001")["notices"])
+    noted = wait_until(lambda: rpc(amqp_uri, "metrology", "get_instrument", "91321300MA1XYZ789T", "SN-0001")["notices"])
     assert noted[0]["certificates"] == [second]

@@ -3,14 +3,14 @@
 import eventlet
 import pytest
 from marshmallow import ValidationError
-from nameko.standalone.rpc import ClusterRpcClient
 
 import services.gateway.errors  # noqa: F401 - rebuilds domain errors that cross RPC, as the gateway does
 from services.common.domain import InvalidTransition
-from services.common.envelope import new_envelope
 from services.metrology.service import MetrologyService
 
-from ..unit.fixtures import JL02_BODY, REFERENCE_STANDARD, calibration_results
+from ..support.data import JL02_BODY, REFERENCE_STANDARD, calibration_results
+from ..support.events import dispatch_envelope
+from ..support.rpc import rpc
 from .broker import EventWatcher, publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -19,10 +19,7 @@ CODE = "321322-20261126-00001-6"
 
 
 def dispatch(route="metrology", code=CODE):
-    work = {"code": code, "item": "JL02", "domain": route, "station": "321322",
-            "enterprise": JL02_BODY["enterprise"], "contact": JL02_BODY["contact"],
-            "details": JL02_BODY["details"]}
-    return new_envelope("gateway", "request_dispatched", work, request_code=code, route=route)
+    return dispatch_envelope(code, "JL02", route, JL02_BODY["details"])
 
 
 @pytest.fixture
@@ -44,11 +41,6 @@ def jobs(mongo_client, db_prefix):
     return mongo_client[f"{db_prefix}metrology"].jobs
 
 
-def rpc(amqp_uri, method, *args):
-    with ClusterRpcClient(uri=amqp_uri) as cluster:
-        reply = getattr(cluster.metrology, method).call_async(*args)
-        with eventlet.Timeout(10):
-            return reply.result()
 
 
 def test_a_dispatched_request_becomes_a_job_and_job_accepted_goes_out(metrology, events, jobs, amqp_uri):
@@ -78,11 +70,11 @@ def test_a_dispatch_to_another_domain_is_not_metrologys(metrology, events, jobs,
 def test_an_operator_works_the_job_over_rpc_and_the_certificate_is_announced(metrology, events, jobs, amqp_uri):
     publish(amqp_uri, "gateway", dispatch())
     assert wait_until(lambda: jobs.find_one({"_id": CODE}))
-    rpc(amqp_uri, "register_reference_standard", REFERENCE_STANDARD)
-    rpc(amqp_uri, "start_job", CODE, {"operator": "李工"})
-    rpc(amqp_uri, "record_results", CODE, calibration_results())
-    rpc(amqp_uri, "review_results", CODE, {"operator": "赵工", "approved": True})
-    job = rpc(amqp_uri, "issue_documents", CODE, {"operator": "钱主任"})
+    rpc(amqp_uri, "metrology", "register_reference_standard", REFERENCE_STANDARD)
+    rpc(amqp_uri, "metrology", "start_job", CODE, {"operator": "李工"})
+    rpc(amqp_uri, "metrology", "record_results", CODE, calibration_results())
+    rpc(amqp_uri, "metrology", "review_results", CODE, {"operator": "赵工", "approved": True})
+    job = rpc(amqp_uri, "metrology", "issue_documents", CODE, {"operator": "钱主任"})
     assert job["status"] == "completed"
     issued = events.wait_for(lambda e: e["type"] == "certificate_issued")
     assert issued[0]["data"]["certificate_number"] == job["documents"][0]["number"]
@@ -93,12 +85,12 @@ def test_refusals_cross_rpc_as_what_they_are(metrology, jobs, amqp_uri):
     publish(amqp_uri, "gateway", dispatch())
     assert wait_until(lambda: jobs.find_one({"_id": CODE}))
     with pytest.raises(InvalidTransition) as out_of_order:
-        rpc(amqp_uri, "issue_documents", CODE, {"operator": "钱主任"})
+        rpc(amqp_uri, "metrology", "issue_documents", CODE, {"operator": "钱主任"})
     assert out_of_order.value.current == "received"
     with pytest.raises(ValidationError) as no_name:
-        rpc(amqp_uri, "start_job", CODE, {})
+        rpc(amqp_uri, "metrology", "start_job", CODE, {})
     assert no_name.value.messages == {"operator": ["required"]}
 
 
 def test_health_answers_with_the_store_state(metrology, amqp_uri):
-    assert rpc(amqp_uri, "health") == {"service": "metrology", "status": "ok", "mongodb": True}
+    assert rpc(amqp_uri, "metrology", "health") == {"service": "metrology", "status": "ok", "mongodb": True}

@@ -1,13 +1,12 @@
 """Standards as a nameko service on the real broker and a real Mongo-wire server."""
 
-import eventlet
 import pytest
-from nameko.standalone.rpc import ClusterRpcClient
 
 from services.standards.service import StandardsService, seed_entries
 from services.testing.service import TestingService as LabService  # not a test class
 
-from ..unit.fixtures import dispatch_envelope
+from ..support.events import dispatch_envelope
+from ..support.rpc import rpc
 from .broker import EventWatcher, publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -29,11 +28,6 @@ def events(amqp_uri):
     watcher.close()
 
 
-def rpc(amqp_uri, method, *args, service="standards"):
-    with ClusterRpcClient(uri=amqp_uri) as cluster:
-        reply = getattr(getattr(cluster, service), method).call_async(*args)
-        with eventlet.Timeout(10):
-            return reply.result()
 
 
 def test_the_catalogue_is_seeded_when_the_service_starts_and_searched_over_rpc(
@@ -42,7 +36,7 @@ def test_the_catalogue_is_seeded_when_the_service_starts_and_searched_over_rpc(
     assert mongo_client[f"{db_prefix}standards"].standards.count_documents({}) == len(
         seed_entries()
     )
-    found = rpc(amqp_uri, "search", "gb/t19001", 3)
+    found = rpc(amqp_uri, "standards", "search", "gb/t19001", 3)
     # then the guide whose title names it: GB/T 19002-2018 "质量管理体系 GB/T 19001—2016应用指南"
     assert [s["number"] for s in found["results"]] == [
         "GB/T 19001-2016",
@@ -62,7 +56,7 @@ def test_a_lookup_is_answered_on_arrival_and_its_followers_are_told_when_the_sta
     answered = events.wait_for(lambda e: e["type"] == "lookup_answered")
     assert answered[0]["request_code"] == CODE
     assert answered[0]["data"]["result"]["standards"][0]["number"] == "JJF 1059.1-2012"
-    rpc(amqp_uri, "end_standard", {"number": "JJF 1059.1-2012", "status": "withdrawn"})
+    rpc(amqp_uri, "standards", "end_standard", {"number": "JJF 1059.1-2012", "status": "withdrawn"})
     ended = events.wait_for(lambda e: e["type"] == "standard_superseded")
     assert ended[0]["request_code"] is None
     assert [f["request_code"] for f in ended[0]["data"]["followers"]] == [CODE]
@@ -84,9 +78,10 @@ def test_testing_flags_its_open_job_when_the_method_standard_is_superseded(
         publish(amqp_uri, "gateway", dispatch_envelope(CODE, "JC01", "testing", details))
         jobs = mongo_client[f"{db_prefix}testing"].jobs
         assert wait_until(lambda: jobs.find_one({"_id": CODE}))
-        rpc(amqp_uri, "add_standard", {"number": "GB 5009.12-2026", "title_zh": "食品中铅的测定"})
+        rpc(amqp_uri, "standards", "add_standard", {"number": "GB 5009.12-2026", "title_zh": "食品中铅的测定"})
         rpc(
             amqp_uri,
+            "standards",
             "end_standard",
             {"number": "GB 5009.12-2023", "status": "superseded", "replaced_by": "GB 5009.12-2026"},
         )

@@ -5,12 +5,9 @@ import threading
 import pytest
 
 from services.common.envelope import new_envelope
-from services.common.store import (
-    AlreadyExists,
-    InMemoryDocumentStore,
-    MongoDocumentStore,
-    VersionConflict,
-)
+from services.common.repository import AlreadyExists, VersionConflict
+from services.common.store import MongoDocumentStore
+from tests.fakes.store import InMemoryDocumentStore
 
 pytestmark = pytest.mark.integration
 

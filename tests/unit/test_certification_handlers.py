@@ -25,11 +25,12 @@ from services.certification.exceptions import (
     SurveillanceOutstanding,
 )
 from services.common.clock import CHINA
+from services.common.contracts import StandardEnded
 from services.common.domain import InvalidTransition
-from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import NOW, RZ01_DETAILS, RZ02_DETAILS, dispatch_envelope
+from ..support.data import NOW, RZ01_DETAILS, RZ02_DETAILS
+from ..support.events import dispatched_work
 
 RZ02_CODE = "321322-20261126-00001-6"
 RZ01_CODE = "321322-20261126-00002-4"
@@ -70,8 +71,8 @@ def last_event(store):
 def apply(
     certifications, verifications, code=RZ02_CODE, item="RZ02", details=RZ02_DETAILS, now=NOW
 ):
-    envelope = dispatch_envelope(code, item, "certification", details)
-    return handlers.receive_dispatched_request(certifications, verifications, envelope, now)
+    work = dispatched_work(code, item, "certification", details)
+    return handlers.receive_dispatched_request(certifications, verifications, work, now)
 
 
 def review(certifications, code=RZ02_CODE, accepted=True, comments=None, now=NOW):
@@ -148,10 +149,10 @@ class TestApplying:
     def test_the_same_dispatch_twice_opens_one_application(
         self, certifications, verifications, store
     ):
-        envelope = dispatch_envelope(RZ02_CODE, "RZ02", "certification", RZ02_DETAILS)
-        handlers.receive_dispatched_request(certifications, verifications, envelope, NOW)
+        work = dispatched_work(RZ02_CODE, "RZ02", "certification", RZ02_DETAILS)
+        handlers.receive_dispatched_request(certifications, verifications, work, NOW)
         assert (
-            handlers.receive_dispatched_request(certifications, verifications, envelope, NOW)
+            handlers.receive_dispatched_request(certifications, verifications, work, NOW)
             is None
         )
         assert events(store) == ["job_accepted"]
@@ -631,7 +632,7 @@ class TestVerificationRequests:
         return handlers.receive_dispatched_request(
             certifications,
             verifications,
-            dispatch_envelope(code, "RZ03", "certification", details),
+            dispatched_work(code, "RZ03", "certification", details),
             NOW,
         )
 
@@ -673,13 +674,7 @@ class TestVerificationRequests:
 
 class TestStandardsWatch:
     def superseded(self, number="GB/T 19001-2016"):
-        data = {
-            "number": number,
-            "status": "superseded",
-            "replaced_by": "GB/T 19001-2026",
-            "followers": [],
-        }
-        return new_envelope("standards", "standard_superseded", data)
+        return StandardEnded(number=number, status="superseded", on="2026-11-26", replaced_by="GB/T 19001-2026")
 
     def test_a_standing_certificate_and_an_open_application_citing_the_standard_are_flagged_once(
         self, certifications, verifications, store
@@ -687,9 +682,9 @@ class TestStandardsWatch:
         certified(certifications, verifications)
         apply(certifications, verifications, "321322-20261126-00004-0")
         apply(certifications, verifications, RZ01_CODE, "RZ01", RZ01_DETAILS)
-        envelope = self.superseded()
-        assert handlers.flag_standard(certifications, envelope, NOW) == 2
-        assert handlers.flag_standard(certifications, envelope, NOW) == 0
+        ended = self.superseded()
+        assert handlers.flag_standard(certifications, ended, NOW) == 2
+        assert handlers.flag_standard(certifications, ended, NOW) == 0
         flagged = [e for e in store.pending_envelopes() if e["type"] == "standard_flagged"]
         assert sorted(e["request_code"] for e in flagged) == sorted(
             [RZ02_CODE, "321322-20261126-00004-0"]

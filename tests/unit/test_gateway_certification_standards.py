@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from marshmallow import ValidationError
 
+from services.common.contracts import Follower, StandardEnded
 from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.notices import NoticeBoard
 from services.gateway.adapters.repository import RequestRepository
@@ -22,8 +22,9 @@ from services.gateway.schemas import load_submission
 from services.gateway.standards_schemas import AnswerForm, EndStandardForm
 from services.gateway.standards_watch import post_standard_notices
 from services.gateway.views import notice_view, standard_view, timeline_entry
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import NOW, RZ02_DETAILS, jl02_body, through_the_station
+from ..support.data import NOW, RZ02_DETAILS, jl02_body, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 USCC = "91321322MA1ABC123P"
@@ -130,39 +131,32 @@ class TestTimeline:
 
 
 class TestNotices:
+    EVENT_ID = "8d0c3f4e-1f1b-4c7e-9d43-0a6e5d1c2b3a"
+
     def superseded(self, followers):
-        return new_envelope(
-            "standards",
-            "standard_superseded",
-            {
-                "number": "GB/T 19001-2016",
-                "title_zh": "质量管理体系 要求",
-                "title_en": "Quality management systems—Requirements",
-                "status": "superseded",
-                "replaced_by": "GB/T 19001-2026",
-                "on": "2026-11-26",
-                "followers": followers,
-            },
-        )
+        return StandardEnded(number="GB/T 19001-2016", status="superseded", on="2026-11-26",
+                             title_zh="质量管理体系 要求", title_en="Quality management systems—Requirements",
+                             replaced_by="GB/T 19001-2026", followers=tuple(Follower(**each) for each in followers))
+
+    def post(self, board, ended):
+        return post_standard_notices(board, self.EVENT_ID, "2026-11-26T08:00:00+00:00", ended)
 
     def test_each_follower_gets_one_notice_however_often_the_event_arrives(self):
         board = NoticeBoard(InMemoryDocumentStore())
-        envelope = self.superseded(
+        ended = self.superseded(
             [
                 {"uscc": USCC, "name": "甲", "request_code": "R1"},
                 {"uscc": "91321322MA1XYZ9875", "name": "乙", "request_code": "R2"},
             ]
         )
-        assert post_standard_notices(board, envelope) == 2
-        assert post_standard_notices(board, envelope) == 0
+        assert self.post(board, ended) == 2
+        assert self.post(board, ended) == 0
         notices = board.for_enterprise(USCC)
         assert len(notices) == 1 and notices[0]["replaced_by"] == "GB/T 19001-2026"
 
     def test_a_notice_reads_in_the_reader_s_language(self):
         board = NoticeBoard(InMemoryDocumentStore())
-        post_standard_notices(
-            board, self.superseded([{"uscc": USCC, "name": "甲", "request_code": "R1"}])
-        )
+        self.post(board, self.superseded([{"uscc": USCC, "name": "甲", "request_code": "R1"}]))
         notice = board.for_enterprise(USCC)[0]
         assert (
             notice_view(notice, "zh-CN")["label"]

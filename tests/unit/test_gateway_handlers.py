@@ -6,7 +6,6 @@ import pytest
 
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.repository import RequestGroupRepository, RequestRepository
 from services.gateway.domain.request_code import (
@@ -17,8 +16,9 @@ from services.gateway.domain.request_code import (
 )
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JL02_BODY, NOW, staff_of, through_the_station
+from ..support.data import JL02_BODY, NOW, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 

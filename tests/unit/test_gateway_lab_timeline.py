@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.domain.model import PROJECTED_EVENTS
@@ -13,8 +12,9 @@ from services.gateway.messages import MESSAGES
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
 from services.gateway.views import timeline_entry
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JL01_BODY, NOW, through_the_station
+from ..support.data import JL01_BODY, NOW, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 

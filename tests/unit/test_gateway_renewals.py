@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 
 from services.common.domain import RuleViolated
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.reference import reference_data
@@ -16,8 +15,9 @@ from services.gateway.renewals import (
     renew,
 )
 from services.gateway.schemas import load_submission
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JL01_BODY, NOW
+from ..support.data import JL01_BODY, NOW
 
 CATALOGUE, STATIONS = reference_data()
 USCC = "91321322MA1ABC123P"

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.common.store import InMemoryDocumentStore
 from services.gateway import service_levels
-from services.gateway.adapters.metrics_store import InMemoryMetricsQuery
 from services.gateway.domain import metrics
 from services.gateway.reference import reference_data, working_calendar
+from tests.fakes.metrics import InMemoryMetricsQuery
+from tests.fakes.store import InMemoryDocumentStore
 
 from ..simulated_month import (
     EXPECTED,

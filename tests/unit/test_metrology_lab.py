@@ -8,8 +8,6 @@ import pytest
 from marshmallow import ValidationError
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.metrology import handlers
 from services.metrology.adapters.repository import (
     CertificateRepository,
@@ -20,8 +18,9 @@ from services.metrology.adapters.repository import (
 )
 from services.metrology.exceptions import CertificateNotFound, InstrumentTypeNotFound, JobNotFound
 from services.metrology.schemas import ReferenceStandardSchema, results_schema
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import (
+from ..support.data import (
     JL01_BODY,
     JL02_BODY,
     NOW,
@@ -29,6 +28,7 @@ from .fixtures import (
     calibration_results,
     verification_results,
 )
+from ..support.events import dispatched_work
 
 CODE = "321322-20261126-00001-6"
 OTHER_CODE = "321322-20261126-00002-4"
@@ -53,10 +53,9 @@ class Lab:
         handlers.register_reference_standard(self.standards, ReferenceStandardSchema().load(REFERENCE_STANDARD), NOW)
 
     def dispatch(self, body, code=CODE, now=NOW):
-        work = {"code": code, "item": body["item"], "domain": "metrology", "station": "321322",
-                "enterprise": body["enterprise"], "contact": body["contact"], "details": body["details"]}
-        envelope = new_envelope("gateway", "request_dispatched", work, request_code=code, route="metrology")
-        return handlers.receive_dispatched_request(self.jobs, envelope, now)
+        work = dispatched_work(code, body["item"], "metrology", body["details"], enterprise=body["enterprise"],
+                               contact=body["contact"])
+        return handlers.receive_dispatched_request(self.jobs, work, now)
 
     def record(self, results, code=CODE, now=NOW):
         item = self.jobs.get(code).item

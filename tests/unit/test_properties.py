@@ -29,7 +29,7 @@ from services.gateway.domain.uscc import (
 from services.gateway.reference import reference_data
 from services.gateway.schemas import Submission, load_submission
 
-from .fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 CATALOGUE, STATIONS = reference_data()
 CANONICAL_CODE = re.compile(r"[0-9]{6}-[0-9]{8}-[0-9]{5}-[0-9X]", re.ASCII)

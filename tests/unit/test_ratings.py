@@ -7,7 +7,6 @@ import pytest
 
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.domain.access import Forbidden, Principal
@@ -15,8 +14,9 @@ from services.gateway.domain.model import MissingReason
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
 from services.gateway.views import request_view
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JL02_BODY, NOW, staff_of, through_the_station
+from ..support.data import JL02_BODY, NOW, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 PHONE = JL02_BODY["contact"]["phone"]

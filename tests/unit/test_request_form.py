@@ -7,7 +7,7 @@ from services.gateway.messages import localize
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
 
-from .fixtures import JL02_BODY, jl02_body
+from ..support.data import JL02_BODY, jl02_body
 
 CATALOGUE, STATIONS = reference_data()
 

@@ -4,7 +4,7 @@ import eventlet
 import pytest
 
 from services.common.sequences import SequenceBlocks
-from services.common.store import InMemoryDocumentStore
+from tests.fakes.store import InMemoryDocumentStore
 
 
 class CountingStore(InMemoryDocumentStore):

@@ -7,7 +7,6 @@ import pytest
 from services.common.clock import CHINA
 from services.common.commands import decline_work
 from services.common.domain import InvalidTransition
-from services.common.store import InMemoryDocumentStore
 from services.standards import handlers
 from services.standards.adapters.follows import FollowRegistry
 from services.standards.adapters.repository import CaseRepository, StandardRepository
@@ -19,8 +18,10 @@ from services.standards.exceptions import (
     UnknownReplacement,
 )
 from services.standards.service import seed_entries
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import NOW, dispatch_envelope
+from ..support.data import NOW
+from ..support.events import dispatched_work
 
 ENTERPRISE = {"name": "宿迁市测试精密机械有限公司", "uscc": "91321322MA1ABC123P"}
 OTHER_ENTERPRISE = {"name": "沭阳县示例食品有限公司", "uscc": "91321322MA1XYZ9875"}
@@ -62,8 +63,8 @@ def dispatch(
     enterprise=ENTERPRISE,
     now=NOW,
 ):
-    envelope = dispatch_envelope(code, item, "standards", details, enterprise=enterprise)
-    return handlers.receive_dispatched_request(cases, standards, follows, envelope, now)
+    work = dispatched_work(code, item, "standards", details, enterprise=enterprise)
+    return handlers.receive_dispatched_request(cases, standards, follows, work, now)
 
 
 def case_events(cases):
@@ -256,14 +257,14 @@ class TestLookup:
         ]
         assert case.answer["standards"][1]["state"] == "superseded"
         assert case_events(cases) == ["job_accepted", "lookup_answered"]
-        assert follows.followers("GB/T 19001-2016")[0]["uscc"] == ENTERPRISE["uscc"]
+        assert follows.followers("GB/T 19001-2016")[0].uscc == ENTERPRISE["uscc"]
 
     def test_the_same_dispatch_twice_answers_once(self, cases, standards, follows):
-        envelope = dispatch_envelope(
+        work = dispatched_work(
             "321322-20261126-00001-6", "BZ01", "standards", {"query": "JJG 52"}
         )
-        handlers.receive_dispatched_request(cases, standards, follows, envelope, NOW)
-        assert handlers.receive_dispatched_request(cases, standards, follows, envelope, NOW) is None
+        handlers.receive_dispatched_request(cases, standards, follows, work, NOW)
+        assert handlers.receive_dispatched_request(cases, standards, follows, work, NOW) is None
         assert case_events(cases) == ["job_accepted", "lookup_answered"]
 
     def test_a_lookup_the_catalogue_cannot_answer_waits_for_a_written_answer(
@@ -411,14 +412,14 @@ class TestConsulting:
             )
 
     def test_a_declined_case_dispatched_again_by_the_station_is_opened_afresh(self, cases, standards, follows):
-        first = dispatch_envelope("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
+        first = dispatched_work("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
         handlers.receive_dispatched_request(cases, standards, follows, first, NOW)
         declined = decline_work(cases, "321322-20261126-00001-6", {"operator": "标准业务员", "reason": "专家休假"},
                                 NOW, CaseNotFound)
         assert declined["status"] == "declined"
         assert handlers.receive_dispatched_request(cases, standards, follows, first, NOW) is None  # redelivered
-        again = dispatch_envelope("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
-        again["data"]["dispatch"] = 2
+        again = dispatched_work("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"},
+                                dispatch=2)
         reopened = handlers.receive_dispatched_request(cases, standards, follows, again, NOW)
         assert reopened.status == "received" and reopened.dispatch == 2
         assert case_events(cases) == ["job_accepted", "job_declined", "job_accepted"]

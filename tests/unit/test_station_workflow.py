@@ -6,15 +6,15 @@ import pytest
 
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.domain.access import Forbidden, Principal
 from services.gateway.domain.model import MissingReason
 from services.gateway.reference import reference_data
 from services.gateway.schemas import load_submission
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JL02_BODY, NOW
+from ..support.data import JL02_BODY, NOW
 
 CATALOGUE, STATIONS = reference_data()
 STAFF = Principal("staff-321322", "staff", "沭阳县服务站 王芳", station="321322")

@@ -6,14 +6,14 @@ import pytest
 from marshmallow import ValidationError
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
 from services.testing import handlers
 from services.testing.adapters.repository import ReportRepository, TestJobRepository
 from services.testing.exceptions import ReportNotFound
 from services.testing.schemas import results_schema
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import JC01_BODY, JC02_BODY, NOW
+from ..support.data import JC01_BODY, JC02_BODY, NOW
+from ..support.events import dispatched_work
 
 CODE = "321322-20261126-00003-2"
 LAB = {"name": "测试检验检测实验室", "address": "宿迁市", "authorization": None}
@@ -32,10 +32,9 @@ class Lab:
         self.jobs, self.reports = TestJobRepository(self.job_store), ReportRepository(self.report_store)
 
     def dispatch(self, body, code=CODE):
-        work = {"code": code, "item": body["item"], "domain": "testing", "station": "321322",
-                "enterprise": body["enterprise"], "contact": body["contact"], "details": body["details"]}
-        return handlers.receive_dispatched_request(
-            self.jobs, new_envelope("gateway", "request_dispatched", work, request_code=code, route="testing"), NOW)
+        work = dispatched_work(code, body["item"], "testing", body["details"], enterprise=body["enterprise"],
+                               contact=body["contact"])
+        return handlers.receive_dispatched_request(self.jobs, work, NOW)
 
     def record(self, results, operator="孙工"):
         item = self.jobs.get(CODE).item

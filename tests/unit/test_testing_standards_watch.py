@@ -2,14 +2,15 @@
 
 import pytest
 
-from services.common.envelope import new_envelope
-from services.common.store import InMemoryDocumentStore
-from services.testing import handlers, standards_watch
+from services.common.contracts import StandardEnded
+from services.testing import handlers
 from services.testing.adapters.repository import (
     TestJobRepository as JobRepository,  # not a test class
 )
+from tests.fakes.store import InMemoryDocumentStore
 
-from .fixtures import NOW, dispatch_envelope
+from ..support.data import NOW
+from ..support.events import dispatched_work
 
 JC01_DETAILS = {
     "samples": [{"name": "挂面", "specification": "500g/袋", "quantity": 3}],
@@ -25,21 +26,12 @@ def jobs():
 
 
 def superseded(number="GB 5009.12-2017"):
-    return new_envelope(
-        "standards",
-        "standard_superseded",
-        {
-            "number": number,
-            "status": "superseded",
-            "replaced_by": "GB 5009.12-2023",
-            "followers": [],
-        },
-    )
+    return StandardEnded(number=number, status="superseded", on="2026-11-26", replaced_by="GB 5009.12-2023")
 
 
 def open_job(jobs, code, details=JC01_DETAILS):
     return handlers.receive_dispatched_request(
-        jobs, dispatch_envelope(code, "JC01", "testing", details), NOW
+        jobs, dispatched_work(code, "JC01", "testing", details), NOW
     )
 
 
@@ -48,8 +40,8 @@ def test_an_open_job_citing_the_superseded_method_is_flagged_once_on_its_timelin
     open_job(
         jobs, "321322-20261126-00002-4", {**JC01_DETAILS, "method_standard": "GB 5009.268-2016"}
     )
-    assert standards_watch.flag_jobs_citing(jobs, superseded(), NOW) == 1
-    assert standards_watch.flag_jobs_citing(jobs, superseded(), NOW) == 0
+    assert handlers.flag_jobs_citing(jobs, superseded(), NOW) == 1
+    assert handlers.flag_jobs_citing(jobs, superseded(), NOW) == 0
     job = jobs.get("321322-20261126-00001-6")
     assert job.standard_alerts[0]["replaced_by"] == "GB 5009.12-2023"
     flagged = [
@@ -61,6 +53,6 @@ def test_an_open_job_citing_the_superseded_method_is_flagged_once_on_its_timelin
 def test_a_closed_job_is_left_alone(jobs):
     job = open_job(jobs, "321322-20261126-00001-6")
     job = jobs.get(job.request_code)
-    job.status = "report_issued"
+    job.status = "completed"
     jobs.save(job)
-    assert standards_watch.flag_jobs_citing(jobs, superseded(), NOW) == 0
+    assert handlers.flag_jobs_citing(jobs, superseded(), NOW) == 0

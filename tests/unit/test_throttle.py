@@ -2,7 +2,6 @@
 
 import pytest
 
-from services.gateway.adapters.counters import InMemoryCounters
 from services.gateway.domain.throttle import (
     FAILED_LOGINS_PER_CLIENT,
     FAILED_LOGINS_PER_USERNAME,
@@ -13,6 +12,7 @@ from services.gateway.domain.throttle import (
 )
 from services.gateway.handlers import RequestNotFound
 from services.gateway.throttling import Throttle, code_subject
+from tests.fakes.counters import InMemoryCounters
 
 CODE = ("code", "321322-20261126-00001-7")
 

@@ -130,8 +130,8 @@ class Certification(Declinable):
     @classmethod
     def open(cls, work, now):
         """The application of a dispatched RZ01/RZ02 request (``work`` is that event's data)."""
-        details = work.get("details") or {}
-        if work["item"] == PRODUCT:
+        details = work.details
+        if work.item == PRODUCT:
             standards = [
                 str(number) for number in find_numbers(details.get("product_standard", ""))
             ]
@@ -142,12 +142,7 @@ class Certification(Declinable):
             scope = details.get("scope", "")
             sites = [site["address"] for site in details.get("sites", [])]
         certification = cls(
-            request_code=work["code"],
-            item=work["item"],
-            station=work["station"],
-            enterprise=work["enterprise"],
-            contact=work.get("contact", {}),
-            details=details,
+            **work.job_fields(),
             applied_at=now.isoformat(),
             standards=standards,
             scope=scope,

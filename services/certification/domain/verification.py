@@ -33,15 +33,10 @@ class Verification:
     @classmethod
     def answer_from_registry(cls, work, now, find_certification):
         """Open and answer at once; ``find_certification(number)`` reads the registry."""
-        details = work.get("details") or {}
+        details = work.details
         number = normalize_text(details.get("certificate_number", ""))
         verification = cls(
-            request_code=work["code"],
-            item=work["item"],
-            station=work["station"],
-            enterprise=work["enterprise"],
-            contact=work.get("contact", {}),
-            details=details,
+            **work.job_fields(),
             received_at=now.isoformat(),
             certificate_number=number,
         )

@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from ..domain.throttle import Count
 
 
-def _window(window, now):
+def window_of(window, now):
     number = int(now // window)
     return number, (number + 1) * window
 
@@ -28,7 +28,7 @@ class MongoCounters:
         self.collection.create_index("expires_at", expireAfterSeconds=0)
 
     def add(self, key, amount, window, now):
-        number, ends = _window(window, now)
+        number, ends = window_of(window, now)
         update = {
             "$inc": {"value": amount},
             "$set": {"last_at": now, "expires_at": datetime.fromtimestamp(ends, UTC) + timedelta(seconds=60)},
@@ -47,34 +47,12 @@ class MongoCounters:
         )
 
     def read(self, key, window, now):
-        number, ends = _window(window, now)
+        number, ends = window_of(window, now)
         found = self.collection.find_one({"_id": f"{key}|{number}"})
         if found is None:
             return Count(0, None, ends)
         return Count(int(found["value"]), found.get("last_at"), ends)
 
     def clear(self, key, window, now):
-        number, _ = _window(window, now)
+        number, _ = window_of(window, now)
         self.collection.delete_one({"_id": f"{key}|{number}"})
-
-
-class InMemoryCounters:
-    """The same contract in a dict, for unit tests."""
-
-    def __init__(self):
-        self.values = {}
-
-    def add(self, key, amount, window, now):
-        number, ends = _window(window, now)
-        value, _ = self.values.get((key, number), (0, None))
-        self.values[(key, number)] = (value + amount, now)
-        return Count(value + amount, now, ends)
-
-    def read(self, key, window, now):
-        number, ends = _window(window, now)
-        value, last_at = self.values.get((key, number), (0, None))
-        return Count(value, last_at, ends)
-
-    def clear(self, key, window, now):
-        number, _ = _window(window, now)
-        self.values.pop((key, number), None)

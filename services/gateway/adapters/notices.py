@@ -4,7 +4,7 @@ One document per (event, enterprise), keyed by both, so a redelivered event post
 notice once. The tracking view shows an enterprise's notices beside any of its requests.
 """
 
-from ...common.store import AlreadyExists
+from ...common.repository import AlreadyExists
 
 
 class NoticeBoard:

@@ -36,7 +36,7 @@ class AuthApi:
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
-        account = self.accounts.get(claims["sub"])
+        account = self.accounts.get_or_none(claims["sub"])
         if account is None or not account.active or claims.get("ver") != account.token_version:
             raise Unauthenticated("refresh token no longer valid")
         return self.tokens_for(account)
@@ -67,7 +67,7 @@ class AuthApi:
     def find_account(self, username):
         username = username.strip()
         # enterprises sign in with their credit code, however they type its letters
-        return self.accounts.get(username) or self.accounts.get(username.upper())
+        return self.accounts.get_or_none(username) or self.accounts.get_or_none(username.upper())
 
     @staticmethod
     def tokens_for(account):

@@ -142,7 +142,7 @@ class Console:
         catalogue, stations = reference_data()
         lang = page_language(request)
         try:
-            found = self.requests.get(str(parse_code(code)))
+            found = self.requests.get_or_none(str(parse_code(code)))
         except (MalformedCode, WrongCheckCharacter):
             found = None
         if found is None:
@@ -172,7 +172,7 @@ class Console:
                 claims = refresh_claims(refresh)
             except Unauthenticated:
                 return ConsoleSession(None, None)
-            account = self.accounts.get(claims["sub"])
+            account = self.accounts.get_or_none(claims["sub"])
             if account is not None and account.active and claims.get("ver") == account.token_version \
                     and account.role in CONSOLE_ROLES:
                 tokens = self.tokens_for(account)

@@ -14,7 +14,7 @@ class EventConsumers:
     def create_group_children(self, envelope):
         """Finish a multi-item submission whose children were not all written (a crash
         right after the parent was stored); normally they all exist already."""
-        group = self.groups.get(envelope["request_code"])
+        group = self.groups.get_or_none(envelope["request_code"])
         if group is None:
             raise PermanentFailure(f"event {envelope['event_id']} names unknown group")
         catalogue, _ = reference_data()

@@ -192,8 +192,8 @@ class Pages:
         )
 
     def find_request(self, code):
-        found = self.requests.get(code) or self.groups.get(code)
-        children = [self.requests.get(child) for child in getattr(found, "child_codes", [])]
+        found = self.requests.get_or_none(code) or self.groups.get_or_none(code)
+        children = [self.requests.get_or_none(child) for child in getattr(found, "child_codes", [])]
         return found, children
 
 

@@ -122,7 +122,7 @@ class ServiceLevelsApi:
         """A domain service's job with the request's committed date, from the gateway's
         clock: the gateway alone keeps it (pauses move it), so it is added here on every
         read rather than copied into the job, where it could go stale."""
-        found = self.requests.get(str(parse_code(code)))
+        found = self.requests.get_or_none(str(parse_code(code)))
         if found is None or not isinstance(job, dict):
             return job
         catalogue, _ = reference_data()

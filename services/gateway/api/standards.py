@@ -5,6 +5,8 @@ Search and a standard's page need no sign-in; everything else is an operator's.
 """
 
 from ...common.consumer import consume_event
+from ...common.contracts import StandardEnded
+from ...common.contracts.schemas import read
 from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..domain.request_code import parse_code
 from ..errors import json_endpoint, read_json_object, request_language
@@ -135,4 +137,5 @@ class StandardsApi:
     # -- the standards watch ------------------------------------------------------------
     @consume_event("standards", "standard_superseded")
     def tell_standard_followers(self, envelope):
-        post_standard_notices(self.notices, envelope)
+        post_standard_notices(self.notices, envelope["event_id"], envelope["occurred_at"],
+                              read(StandardEnded, envelope))

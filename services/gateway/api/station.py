@@ -63,7 +63,7 @@ class StationApi:
     @json_endpoint
     def station_request(self, request, code):
         principal = require_principal(request)
-        found = self.requests.get(str(parse_code(code)))
+        found = self.requests.get_or_none(str(parse_code(code)))
         if found is None:
             raise RequestNotFound(code)
         require(may_work_station(principal, found.station, read_only=True))

@@ -24,6 +24,7 @@ remembers which event ids it applied and never moves the status backwards.
 from dataclasses import dataclass, field
 
 from ...common.clock import china_date
+from ...common.contracts import DispatchedWork, Enterprise
 from ...common.domain import DomainEvent, InvalidTransition
 from . import sla
 
@@ -192,8 +193,10 @@ class ServiceRequest:
     def dispatch(self, actor, now):
         self._move_to(DISPATCHED, now, actor, details={"to": self.domain})
         self.dispatches += 1
-        work = {**self.summary(), "contact": self.contact, "details": self.details, "dispatch": self.dispatches}
-        self.new_events.append(DomainEvent("request_dispatched", work, route=self.domain))
+        work = DispatchedWork(code=self.code, item=self.item, domain=self.domain, station=self.station,
+                              enterprise=Enterprise(self.enterprise["name"], self.enterprise["uscc"]),
+                              contact=self.contact, details=self.details, dispatch=self.dispatches)
+        self.new_events.append(DomainEvent(DispatchedWork.TYPE, work.as_data(), route=self.domain))
 
     def reassign(self, actor, now, station, reason):
         """Hand the request to another county's station (only while a station holds it)."""

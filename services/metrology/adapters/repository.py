@@ -31,7 +31,7 @@ class CertificateRepository(AggregateRepository):
         return self.store.next_sequence(f"certificate:{year}")
 
     def successor(self, number):
-        return self.get(successor_number(number))
+        return self.get_or_none(successor_number(number))
 
     def latest_version(self, certificate):
         """The last of the corrections that followed ``certificate`` (itself if none)."""

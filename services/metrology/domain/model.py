@@ -52,15 +52,7 @@ class Job(Declinable, LabWorkflow):
     @classmethod
     def open(cls, work, now):
         """A job for the request the station dispatched (``work`` is that event's data)."""
-        job = cls(
-            request_code=work["code"],
-            item=work["item"],
-            station=work["station"],
-            enterprise=work["enterprise"],
-            contact=work.get("contact", {}),
-            details=work.get("details") or {},
-            received_at=now.isoformat(),
-        )
+        job = cls(**work.job_fields(), received_at=now.isoformat())
         # The instrument file is built from this announcement (handlers.file_instruments).
         job.new_events.append(DomainEvent("job_accepted", {
             "item": job.item, "received_at": job.received_at,

@@ -4,7 +4,8 @@ One small document per (standard, enterprise), keyed by both, so following twice
 the same as following once and two cases never contend for one document.
 """
 
-from ...common.store import AlreadyExists
+from ...common.contracts import Follower
+from ...common.repository import AlreadyExists
 
 
 class FollowRegistry:
@@ -16,10 +17,10 @@ class FollowRegistry:
 
     def follow(self, number, enterprise, request_code, now):
         document = {
-            "_id": f"{number}|{enterprise['uscc']}",
+            "_id": f"{number}|{enterprise.uscc}",
             "number": number,
-            "uscc": enterprise["uscc"],
-            "name": enterprise["name"],
+            "uscc": enterprise.uscc,
+            "name": enterprise.name,
             "request_code": request_code,
             "since": now.isoformat(),
         }
@@ -29,11 +30,7 @@ class FollowRegistry:
             pass  # already following; the first request that led to it is kept
 
     def followers(self, number):
-        return [
-            {
-                "uscc": document["uscc"],
-                "name": document["name"],
-                "request_code": document["request_code"],
-            }
+        return tuple(
+            Follower(document["uscc"], document["name"], document["request_code"])
             for document in self.store.find({"number": number}, sort=[("since", 1)])
-        ]
+        )

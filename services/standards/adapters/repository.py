@@ -6,8 +6,7 @@
 """
 
 from ...common.envelope import envelopes_for
-from ...common.repository import AggregateRepository
-from ...common.store import AlreadyExists
+from ...common.repository import AggregateRepository, AlreadyExists
 from ..domain.catalogue import Standard
 from ..domain.model import Case
 

@@ -10,6 +10,7 @@ following it, so each can be told.
 from dataclasses import dataclass, field
 
 from ...common.clock import parse_date
+from ...common.contracts import StandardEnded
 from ...common.domain import DomainEvent, InvalidTransition
 from ...common.standard_number import parse_number
 
@@ -80,20 +81,9 @@ class Standard:
         self.status = status
         self.replaced_by = replaced_by
         self.ended_on = today.isoformat()
-        self.new_events.append(
-            DomainEvent(
-                "standard_superseded",
-                {
-                    "number": self.number,
-                    "title_zh": self.title_zh,
-                    "title_en": self.title_en,
-                    "status": status,
-                    "replaced_by": replaced_by,
-                    "on": self.ended_on,
-                    "followers": list(followers),
-                },
-            )
-        )
+        ended = StandardEnded(number=self.number, status=status, on=self.ended_on, title_zh=self.title_zh,
+                              title_en=self.title_en, replaced_by=replaced_by, followers=tuple(followers))
+        self.new_events.append(DomainEvent(StandardEnded.TYPE, ended.as_data()))
 
     def summary(self, today):
         return {

@@ -53,15 +53,7 @@ class Case(Declinable):
 
     @classmethod
     def open(cls, work, now):
-        case = cls(
-            request_code=work["code"],
-            item=work["item"],
-            station=work.get("station", ""),
-            enterprise=work["enterprise"],
-            contact=work.get("contact", {}),
-            details=work.get("details") or {},
-            received_at=now.isoformat(),
-        )
+        case = cls(**work.job_fields(), received_at=now.isoformat())
         case._announce("job_accepted", item=case.item, received_at=case.received_at)
         return case
 

@@ -2,7 +2,7 @@
 
 from ...common.issued import successor_number
 from ...common.repository import AggregateRepository
-from ..domain.model import TestJob
+from ..domain.model import CLOSED_STATUSES, TestJob
 from ..domain.reports import Report
 
 
@@ -13,6 +13,11 @@ class TestJobRepository(AggregateRepository):
     aggregate = TestJob
     key = "request_code"
     source = "testing"
+
+    def open_citing(self, number):
+        """Open jobs whose method cites the standard ``number``."""
+        return [job for job in self.find({"status": {"$nin": list(CLOSED_STATUSES)}})
+                if number in job.cited_standards()]
 
     def next_sample_sequence(self, year):
         return self.store.next_sequence(f"sample:{year}")
@@ -32,7 +37,7 @@ class ReportRepository(AggregateRepository):
         return self.store.next_sequence(f"report:{year}")
 
     def successor(self, number):
-        return self.get(successor_number(number))
+        return self.get_or_none(successor_number(number))
 
     def latest_version(self, report):
         while (following := self.successor(report.number)) is not None:

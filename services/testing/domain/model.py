@@ -30,11 +30,15 @@ from ...common.lab import (
     SAMPLES_RECEIVED,
     LabWorkflow,
 )
+from ...common.standard_number import find_numbers
 
 COMMISSIONED = "JC01"
 RAPID = "JC02"
 
 PASS, FAIL, NOT_ASSESSED = "pass", "fail", "not_assessed"
+
+# A completed job has reported: a standard ending after that changes nothing it must do.
+CLOSED_STATUSES = (COMPLETED,)
 
 DECISION_RULES = {
     "simple_acceptance": "简单接受（测得值在限值内判为符合，不考虑测量不确定度）",
@@ -66,7 +70,7 @@ class TestJob(Declinable, LabWorkflow):
     report_number: str | None = None
     documents: list = field(default_factory=list)
     completed_at: str | None = None
-    # Superseded or withdrawn standards the job cites (standards_watch.py adds them).
+    # Superseded or withdrawn standards the job cites (flag_standard adds them).
     standard_alerts: list = field(default_factory=list)
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
@@ -77,17 +81,33 @@ class TestJob(Declinable, LabWorkflow):
 
     @classmethod
     def open(cls, work, now):
-        job = cls(
-            request_code=work["code"],
-            item=work["item"],
-            station=work.get("station", ""),
-            enterprise=work["enterprise"],
-            contact=work.get("contact", {}),
-            details=work.get("details") or {},
-            received_at=now.isoformat(),
-        )
+        job = cls(**work.job_fields(), received_at=now.isoformat())
         job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
         return job
+
+    # -- the standards watch ----------------------------------------------------------
+    @property
+    def is_open(self):
+        """Whether the job still has a method standard to apply."""
+        return self.status not in CLOSED_STATUSES
+
+    def cited_standards(self):
+        """The dated standard numbers the request cites as its test method."""
+        return [str(number) for number in find_numbers(self.details.get("method_standard") or "")]
+
+    def flag_standard(self, number, status, replaced_by, now):
+        """Note that the method standard the job cites was superseded or withdrawn, so the
+        laboratory re-checks the method before reporting; False if the job does not cite
+        it, is closed, or was flagged already. Announced on the request's timeline."""
+        if not self.is_open or number not in self.cited_standards():
+            return False
+        if any(alert["number"] == number for alert in self.standard_alerts):
+            return False
+        self.standard_alerts.append({"number": number, "status": status, "replaced_by": replaced_by,
+                                     "flagged_at": now.isoformat()})
+        self.new_events.append(DomainEvent("standard_flagged", {"number": number, "status": status,
+                                                                "replaced_by": replaced_by}))
+        return True
 
     def receive_samples(self, samples, operator, now):
         """Sample intake (17025 §7.4): ``samples`` already carry the lab's sample numbers."""

@@ -1,4 +1,4 @@
-"""Shared test data: the intake contract's example body and helpers around it."""
+"""Shared test data: example bodies of the one form, lab results, and helpers around them."""
 
 import copy
 from datetime import UTC, datetime
@@ -133,16 +133,6 @@ RZ01_DETAILS = {
     "product_standard": "GB 4706.1-2005；GB 4706.19-2008",
     "factory_address": "宿迁市宿城区工业园8号",
 }
-
-
-def dispatch_envelope(code, item, domain, details, enterprise=None):
-    """The ``request_dispatched`` event the gateway sends a domain service."""
-    from services.common.envelope import new_envelope
-
-    work = {"code": code, "item": item, "domain": domain, "station": "321322",
-            "enterprise": enterprise or {"name": JL02_BODY["enterprise"]["name"], "uscc": JL02_BODY["enterprise"]["uscc"]},
-            "contact": JL02_BODY["contact"], "details": details}
-    return new_envelope("gateway", "request_dispatched", work, request_code=code, route=domain)
 
 
 def staff_of(station="321322"):
