@@ -20,6 +20,7 @@ run: install
 
 test: install
 	$(VENV)/bin/ruff check services tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -m "not browser"
 	# Playwright drives Chromium from its own event loop, so these run without eventlet.
 	QI_TESTS_WITHOUT_EVENTLET=1 $(PY) -m pytest -m browser --suppress-nameko-eventlet-notification
@@ -42,6 +43,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check services tests bench
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf var test-artifacts
