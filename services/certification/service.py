@@ -41,12 +41,12 @@ def utc_now():
     return datetime.now(UTC)
 
 
-def certification_store(database):
-    return MongoDocumentStore(database.certifications, database.counters)
+def certification_store(database, relay=None):
+    return MongoDocumentStore(database.certifications, database.counters, relay)
 
 
-def verification_store(database):
-    return MongoDocumentStore(database.verifications, database.counters)
+def verification_store(database, relay=None):
+    return MongoDocumentStore(database.verifications, database.counters, relay)
 
 
 def create_indexes(database):
@@ -65,11 +65,11 @@ class CertificationService:
 
     @property
     def certifications(self):
-        return CertificationRepository(certification_store(self.db))
+        return CertificationRepository(certification_store(self.db, self.relay))
 
     @property
     def verifications(self):
-        return VerificationRepository(verification_store(self.db))
+        return VerificationRepository(verification_store(self.db, self.relay))
 
     @rpc
     def health(self):

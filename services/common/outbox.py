@@ -69,27 +69,6 @@ def add_to_outbox(document, envelopes, settled=frozenset()):
 
 AS_CLAIMED = {"outbox": 1, "version": 1, PENDING_FIELD: 1}  # what marking a claimed document needs
 
-# The relay of this process for each collection it publishes (by full name, "db.coll"),
-# so a store's write can hand its document over without the relay reading it back.
-_relays = {}
-
-
-def hand_over(collection, document):
-    """A store wrote ``document`` (with its outbox) to ``collection``: give it to this
-    process's relay, if one publishes that collection. Without one (a command-line
-    tool), the write's claim runs out and a service's sweep publishes it."""
-    relay = _relays.get(collection.full_name)
-    if relay is not None:
-        relay.take(collection.name, document)
-
-
-def settled_events(collection):
-    """Ids of events this process's relay for ``collection`` has confirmed and handed on
-    but not yet taken out of their outbox: a write leaves them out, which marks them
-    sent for free."""
-    relay = _relays.get(collection.full_name)
-    return relay.settled if relay is not None else frozenset()
-
 
 class OutboxRelay(DependencyProvider):
     """Publishes what the service's aggregates put in their outboxes.
@@ -134,6 +113,7 @@ class OutboxRelay(DependencyProvider):
         self.settled = set()  # ids of those handed on too: a write of this process leaves them out
         self._hand_on_failed = False
         self._running = False
+        self._taking_writes = False
 
     # -- nameko lifecycle -------------------------------------------------------------
     def setup(self):
@@ -173,14 +153,20 @@ class OutboxRelay(DependencyProvider):
         _put(self._settle_wakeup)
 
     def register(self):
-        """Take over the writes this process makes to the relay's collections."""
-        for name in self.collection_names:
-            _relays.setdefault(self.database[name].full_name, self)
+        """Take over the writes of this process's stores (``take``) from now on."""
+        self._taking_writes = True
 
     def unregister(self):
-        for name in self.collection_names:
-            if _relays.get(self.database[name].full_name) is self:
-                del _relays[self.database[name].full_name]
+        """Stopping: a write's claim runs out and a sweep (of any replica) publishes it."""
+        self._taking_writes = False
+
+    @property
+    def taking_writes(self):
+        return self._taking_writes
+
+    def publishes(self, collection):
+        """Whether this relay publishes the outboxes of ``collection`` (a pymongo one)."""
+        return collection.name in self.collection_names and collection.database.name == self.database.name
 
     def get_dependency(self, worker_ctx):
         return self
@@ -193,6 +179,8 @@ class OutboxRelay(DependencyProvider):
     def take(self, collection_name, document):
         """A write of this process stored ``document``: publish the events in its outbox,
         and forget the settled ones it left out."""
+        if not self._taking_writes:
+            return
         tracked = self._tracked.get(collection_name, {}).get(document["_id"])
         if tracked is not None:
             self._written_over(collection_name, tracked, document)

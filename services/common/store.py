@@ -24,14 +24,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from . import mongo
-from .outbox import (
-    CLAIM_FIELD,
-    CLAIMED_BY_FIELD,
-    PENDING_FIELD,
-    add_to_outbox,
-    hand_over,
-    settled_events,
-)
+from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox
 from .repository import AlreadyExists, VersionConflict
 
 
@@ -45,9 +38,15 @@ def without_bookkeeping(document):
 
 
 class MongoDocumentStore:
-    def __init__(self, collection, counters):
+    """``relay``: the outbox relay of this process (``OutboxRelay``), if it publishes this
+    collection. Every write is handed to it, so the events go out at once without the
+    relay reading the document back. Without one (a command-line tool), a write's claim
+    runs out and a service's sweep publishes it."""
+
+    def __init__(self, collection, counters, relay=None):
         self.collection = collection
         self.counters = counters
+        self.relay = relay if relay is not None and relay.publishes(collection) else None
         # What load() saw of each document's outbox: replace() carries it over from
         # there instead of reading it again, as long as nothing has changed it since.
         self._loaded_outboxes = {}
@@ -86,7 +85,7 @@ class MongoDocumentStore:
         if loaded is not None and loaded[0] == expected:
             # The outbox as loaded, if the relay has taken nothing out of it since (its
             # marks leave the version alone but lower the pending count): one round trip.
-            new = self._next(document, loaded[1], envelopes, settled_events(self.collection))
+            new = self._next(document, loaded[1], envelopes, self._settled())
             if self.collection.replace_one({"_id": key, "version": expected, PENDING_FIELD: loaded[2]},
                                            new).matched_count:
                 self._written(new)
@@ -94,7 +93,7 @@ class MongoDocumentStore:
         stored = self.collection.find_one({"_id": key}, {"outbox": 1})
         if stored is None:
             raise VersionConflict(key)
-        new = self._next(document, stored.get("outbox", []), envelopes, settled_events(self.collection))
+        new = self._next(document, stored.get("outbox", []), envelopes, self._settled())
         result = self.collection.replace_one({"_id": key, "version": expected}, new)
         if result.matched_count == 0:
             raise VersionConflict(key, self.load(key))
@@ -104,7 +103,13 @@ class MongoDocumentStore:
     def _written(self, document):
         # Every write, even one with nothing to publish: it may have taken out events the
         # relay was waiting to mark sent.
-        hand_over(self.collection, document)
+        if self.relay is not None:
+            self.relay.take(self.collection.name, document)
+
+    def _settled(self):
+        """Ids of events the relay has confirmed and handed on but not yet taken out of
+        their outbox: a write leaves them out, which marks them sent for free."""
+        return self.relay.settled if self.relay is not None and self.relay.taking_writes else frozenset()
 
     @staticmethod
     def _next(document, outbox, envelopes, settled):

@@ -66,24 +66,24 @@ LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
 STORE_FAILURES = (PyMongoError, VersionConflict)
 
 
-def request_store(database):
-    return MongoDocumentStore(database.requests, database.counters)
+def request_store(database, relay=None):
+    return MongoDocumentStore(database.requests, database.counters, relay)
 
 
-def group_store(database):
-    return MongoDocumentStore(database.request_groups, database.counters)
+def group_store(database, relay=None):
+    return MongoDocumentStore(database.request_groups, database.counters, relay)
 
 
-def renewal_store(database):
-    return MongoDocumentStore(database.renewals, database.counters)
+def renewal_store(database, relay=None):
+    return MongoDocumentStore(database.renewals, database.counters, relay)
 
 
-def account_store(database):
-    return MongoDocumentStore(database.accounts, database.counters)
+def account_store(database, relay=None):
+    return MongoDocumentStore(database.accounts, database.counters, relay)
 
 
-def notice_store(database):
-    return MongoDocumentStore(database.notices, database.counters)
+def notice_store(database, relay=None):
+    return MongoDocumentStore(database.notices, database.counters, relay)
 
 
 def keep_confirmed(database, envelopes):
@@ -175,23 +175,23 @@ class GatewayService(
 
     @property
     def requests(self):
-        return RequestRepository(request_store(self.db), codes=self.request_codes)
+        return RequestRepository(request_store(self.db, self.relay), codes=self.request_codes)
 
     @property
     def groups(self):
-        return RequestGroupRepository(group_store(self.db))
+        return RequestGroupRepository(group_store(self.db, self.relay))
 
     @property
     def renewals(self):
-        return RenewalRepository(renewal_store(self.db))
+        return RenewalRepository(renewal_store(self.db, self.relay))
 
     @property
     def accounts(self):
-        return AccountRepository(account_store(self.db))
+        return AccountRepository(account_store(self.db, self.relay))
 
     @property
     def notices(self):
-        return NoticeBoard(notice_store(self.db))
+        return NoticeBoard(notice_store(self.db, self.relay))
 
     @property
     def metrics_repository(self):

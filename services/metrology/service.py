@@ -57,8 +57,8 @@ def laboratory():
     return {key: lab[key] for key in ("name", "address", "authorization")}
 
 
-def store(database, collection):
-    return MongoDocumentStore(database[collection], database.counters)
+def store(database, collection, relay=None):
+    return MongoDocumentStore(database[collection], database.counters, relay)
 
 
 def create_indexes(database):
@@ -88,23 +88,23 @@ class MetrologyService:
 
     @property
     def jobs(self):
-        return JobRepository(store(self.db, "jobs"))
+        return JobRepository(store(self.db, "jobs", self.relay))
 
     @property
     def certificates(self):
-        return CertificateRepository(store(self.db, "certificates"))
+        return CertificateRepository(store(self.db, "certificates", self.relay))
 
     @property
     def types(self):
-        return InstrumentTypeRepository(store(self.db, "instrument_types"))
+        return InstrumentTypeRepository(store(self.db, "instrument_types", self.relay))
 
     @property
     def standards(self):
-        return ReferenceStandardRepository(store(self.db, "reference_standards"))
+        return ReferenceStandardRepository(store(self.db, "reference_standards", self.relay))
 
     @property
     def instruments(self):
-        return InstrumentRepository(store(self.db, "instruments"))
+        return InstrumentRepository(store(self.db, "instruments", self.relay))
 
     @rpc
     def health(self):

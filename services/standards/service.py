@@ -39,16 +39,16 @@ def seed_entries():
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def case_store(database):
-    return MongoDocumentStore(database.cases, database.counters)
+def case_store(database, relay=None):
+    return MongoDocumentStore(database.cases, database.counters, relay)
 
 
-def standard_store(database):
-    return MongoDocumentStore(database.standards, database.counters)
+def standard_store(database, relay=None):
+    return MongoDocumentStore(database.standards, database.counters, relay)
 
 
-def follow_store(database):
-    return MongoDocumentStore(database.follows, database.counters)
+def follow_store(database, relay=None):
+    return MongoDocumentStore(database.follows, database.counters, relay)
 
 
 def prepare(database):
@@ -71,15 +71,15 @@ class StandardsService:
 
     @property
     def cases(self):
-        return CaseRepository(case_store(self.db))
+        return CaseRepository(case_store(self.db, self.relay))
 
     @property
     def standards(self):
-        return StandardRepository(standard_store(self.db))
+        return StandardRepository(standard_store(self.db, self.relay))
 
     @property
     def follows(self):
-        return FollowRegistry(follow_store(self.db))
+        return FollowRegistry(follow_store(self.db, self.relay))
 
     @rpc
     def health(self):

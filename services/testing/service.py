@@ -36,8 +36,8 @@ def laboratory():
     return {key: lab[key] for key in ("name", "address", "authorization")}
 
 
-def store(database, collection="jobs"):
-    return MongoDocumentStore(database[collection], database.counters)
+def store(database, collection="jobs", relay=None):
+    return MongoDocumentStore(database[collection], database.counters, relay)
 
 
 def create_indexes(database):
@@ -61,11 +61,11 @@ class TestingService:
 
     @property
     def repository(self):
-        return TestJobRepository(store(self.db, "jobs"))
+        return TestJobRepository(store(self.db, "jobs", self.relay))
 
     @property
     def reports(self):
-        return ReportRepository(store(self.db, "reports"))
+        return ReportRepository(store(self.db, "reports", self.relay))
 
     @rpc
     def health(self):

@@ -8,10 +8,9 @@ from nameko.testing.services import entrypoint_hook
 
 from services.certification import service as certification_module
 from services.certification.service import CertificationService
-from services.common.envelope import new_envelope
 
 from ..support.data import RZ02_DETAILS
-from ..support.events import dispatch_envelope
+from ..support.events import dispatch_envelope, standard_ended_envelope
 from ..support.rpc import rpc
 from .broker import EventWatcher, publish, wait_until
 
@@ -101,20 +100,7 @@ def test_a_superseded_standard_flags_the_certificate_that_cites_it(
     certification, events, certifications, amqp_uri
 ):
     granted(amqp_uri, certifications)
-    publish(
-        amqp_uri,
-        "standards",
-        new_envelope(
-            "standards",
-            "standard_superseded",
-            {
-                "number": "GB/T 19001-2016",
-                "status": "superseded",
-                "replaced_by": "GB/T 19001-2026",
-                "followers": [],
-            },
-        ),
-    )
+    publish(amqp_uri, "standards", standard_ended_envelope("GB/T 19001-2016", replaced_by="GB/T 19001-2026"))
     flagged = events.wait_for(lambda e: e["type"] == "standard_flagged")
     assert flagged and flagged[0]["request_code"] == CODE
     assert (

@@ -145,8 +145,15 @@ def test_a_connection_lost_under_a_running_handler_costs_a_redelivery_not_the_se
 
 @pytest.fixture
 def things(mongo_client, db_prefix):
+    """The store a worker of the running PublisherService writes with: its relay is
+    given the writes, as the service's composition root gives them to it."""
     database = mongo_client[f"{db_prefix}sender"]
-    return MongoDocumentStore(database.things, database.counters)
+
+    def of(container):
+        relay = next(each for each in container.extensions if isinstance(each, OutboxRelay))
+        return MongoDocumentStore(database.things, database.counters, relay)
+
+    return of
 
 
 def test_the_relay_publishes_what_a_write_put_in_the_outbox_and_marks_it_sent(
@@ -155,6 +162,7 @@ def test_the_relay_publishes_what_a_write_put_in_the_outbox_and_marks_it_sent(
     watcher = EventWatcher(amqp_uri, "sender", "thing_happened")
     container = container_factory(PublisherService)
     container.start()
+    things = things(container)
     envelope = new_envelope("sender", "thing_happened", {"failures": 0}, request_code="K1")
     things.insert({"_id": "K1"}, [envelope])
     assert watcher.wait_for(lambda e: e["event_id"] == envelope["event_id"])
@@ -167,6 +175,7 @@ def test_an_event_nobody_listens_to_yet_waits_in_the_outbox_until_someone_does(
 ):
     container = container_factory(PublisherService)
     container.start()
+    things = things(container)
     envelope = new_envelope("sender", "nobody_listens_yet", {}, request_code="K2")
     things.insert({"_id": "K2"}, [envelope])
     time.sleep(1.0)  # several relay sweeps
@@ -193,6 +202,7 @@ def test_a_relay_that_stops_marks_sent_what_the_broker_confirmed(container_facto
     watcher = EventWatcher(amqp_uri, "sender", "thing_happened")
     container = container_factory(PublisherService)
     container.start()
+    things = things(container)
     envelope = new_envelope("sender", "thing_happened", {"failures": 0}, request_code="K3")
     things.insert({"_id": "K3"}, [envelope])
     assert watcher.wait_for(lambda e: e["event_id"] == envelope["event_id"])

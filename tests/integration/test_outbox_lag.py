@@ -21,7 +21,7 @@ def relay(mongo_client, db_prefix):
 
 
 def store(relay, name):
-    return MongoDocumentStore(relay.database[name], relay.database.counters)
+    return MongoDocumentStore(relay.database[name], relay.database.counters, relay)
 
 
 def event_from(seconds_ago):

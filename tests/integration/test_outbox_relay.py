@@ -42,7 +42,7 @@ def watcher(relay, amqp_uri):
 
 
 def things(relay):
-    return MongoDocumentStore(relay.database.things, relay.database.counters)
+    return MongoDocumentStore(relay.database.things, relay.database.counters, relay)
 
 
 def event(code):

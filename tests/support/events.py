@@ -1,6 +1,6 @@
 """Events as the services announce them, for tests that play one side of a contract."""
 
-from services.common.contracts import DispatchedWork, Enterprise
+from services.common.contracts import DispatchedWork, Enterprise, StandardEnded
 from services.common.envelope import new_envelope
 
 from .data import JL02_BODY
@@ -22,3 +22,9 @@ def dispatch_envelope(code, item, domain, details, enterprise=None, **changes):
     """The ``request_dispatched`` envelope the gateway publishes for that work."""
     work = dispatched_work(code, item, domain, details, enterprise, **changes)
     return new_envelope("gateway", DispatchedWork.TYPE, work.as_data(), request_code=code, route=domain)
+
+
+def standard_ended_envelope(number, status="superseded", replaced_by=None, followers=(), on="2026-11-26"):
+    """The ``standard_superseded`` envelope the standards service publishes."""
+    ended = StandardEnded(number=number, status=status, on=on, replaced_by=replaced_by, followers=tuple(followers))
+    return new_envelope("standards", StandardEnded.TYPE, ended.as_data())
