@@ -5,6 +5,7 @@ requirements.lock (the image's, without the dev extras) are made by `make lock` 
 pyproject.toml. These checks read the files and the installers as they are committed.
 """
 
+import os
 import re
 import subprocess
 import tomllib
@@ -155,12 +156,15 @@ def test_the_image_installs_from_the_runtime_lock_with_hashes_and_the_platform_w
 
 
 def make_dry_run(*arguments):
-    return subprocess.run(["make", "--no-print-directory", "-n", *arguments], cwd=ROOT,
+    """What make would run, without running it (also when the tests run under make test)."""
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV", "PYTHON"}}
+    return subprocess.run(["make", "--no-print-directory", "-n", *arguments], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60, check=True).stdout
 
 
 def test_make_installs_from_the_dev_lock_with_hashes_and_the_project_without_resolving():
-    # -B: as on a fresh machine; what make would run, without running it.
+    # -B: as on a fresh machine.
     installs = pip_installs(make_dry_run("-B", "install"))
     assert installs == [
         ".venv/bin/python -m pip install --quiet --require-hashes -r requirements-dev.lock",
