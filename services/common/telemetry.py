@@ -1,7 +1,7 @@
 """The dependency every service declares: ``telemetry = Telemetry()``.
 
 It sets up tracing once per process (tracing.py), binds each worker's service and request
-code for the log lines (logs.py), and counts the service's HTTP requests (metrics.py).
+code for the log lines (logs.py, where refusals become one line), and counts the service's HTTP requests (metrics.py).
 """
 
 import re
@@ -37,6 +37,7 @@ class Telemetry(DependencyProvider):
         # instrumentation must be in place before the first MongoClient is made.
         instance = super().bind(container, attr_name)
         logs.bind_process(container.service_name)
+        logs.log_refusals_in_one_line()
         tracing.configure(container.service_name)
         return instance
 

@@ -17,7 +17,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
@@ -30,7 +30,7 @@ from .adapters.repository import (
     JobRepository,
     ReferenceStandardRepository,
 )
-from .exceptions import JobNotFound
+from .exceptions import REFUSALS, JobNotFound
 from .schemas import (
     CorrectionSchema,
     OperatorSchema,
@@ -41,6 +41,9 @@ from .schemas import (
     as_dict,
     results_schema,
 )
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
 

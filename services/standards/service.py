@@ -12,7 +12,7 @@ from ..common.consumer import consume_event
 from ..common.health import health_report
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
@@ -20,8 +20,11 @@ from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
 from .adapters.seed import CatalogueSeeder
-from .exceptions import CaseNotFound
+from .exceptions import REFUSALS, CaseNotFound
 from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 # Replacements take effect on a date: an hourly look is plenty.
 REPLACEMENT_CHECK_SECONDS = 3600
