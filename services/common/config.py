@@ -33,6 +33,11 @@ DEFAULTS = {
     "TRUSTED_PROXY_HOPS": "0",
     # Strict-Transport-Security max-age sent on answers that came over HTTPS; 0 sends none.
     "HSTS_SECONDS": "31536000",
+    # Where a domain service process serves its Prometheus metrics (metrics_endpoint.py);
+    # port 0 serves none. Processes on one host need ports of their own (the dev launcher
+    # gives each one); the gateway's are on its own HTTP port, at /metrics.
+    "METRICS_HOST": "127.0.0.1",
+    "METRICS_PORT": "0",
     "LOG_LEVEL": "INFO",
     # "json" (one object a line with the request code and trace id) or "plain" (for reading).
     "LOG_FORMAT": "json",
