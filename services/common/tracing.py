@@ -113,6 +113,8 @@ def exporter_names():
     ``otlp_proto_http`` or ``otlp_proto_grpc`` by the protocol variables; [] for none."""
     if sdk_disabled():
         return []
+    # The functions opentelemetry-instrument's configurator runs, underscored but the SDK's
+    # only implementation of these rules; the SDK is pinned and the unit tests pin them.
     from opentelemetry.sdk._configuration import _get_exporter_names
 
     try:
