@@ -9,15 +9,16 @@ from ..common.acting import ActingPerson
 from ..common.commands import DeclineSchema, WithdrawalSchema, decline_work
 from ..common.consumer import consume_event
 from ..common.health import health_report
+from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers, standards_watch
 from .adapters.repository import ReportRepository, TestJobRepository
-from .exceptions import JobNotFound
+from .exceptions import REFUSALS, JobNotFound
 from .schemas import (
     AmendmentSchema,
     OperatorSchema,
@@ -26,6 +27,9 @@ from .schemas import (
     as_dict,
     results_schema,
 )
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
 @cache
@@ -55,6 +59,7 @@ class TestingService:
     relay = OutboxRelay(["jobs", "reports"])
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property
