@@ -5,15 +5,39 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test faults fuzz bench install lint clean
+.PHONY: run test faults fuzz bench install lock lint clean
 
-$(INSTALLED): pyproject.toml
+# Every package comes from the lock with its hash (pip and the build backend included, so
+# nothing is resolved anew); the project itself then installs without its dependencies.
+# Installs again whenever the lock changes.
+$(INSTALLED): pyproject.toml requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip check
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# The lock files from pyproject.toml, for Python 3.11 on Linux x86_64, with every
+# distribution's hash: requirements-dev.lock (the platform, its dev extras, pip and the
+# build backend), then requirements.lock (the image's: no dev extras) held to the same
+# versions. Pins already in the lock are kept unless pyproject.toml moves them;
+# `make lock LOCK_UPGRADE=--upgrade` moves every unpinned one to its newest release.
+UV_VERSION := 0.13.9
+UV_VENV := .venv-uv
+UV := $(UV_VENV)/bin/uv
+LOCK_UPGRADE ?=
+LOCK := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock' $(LOCK_UPGRADE)
+
+$(UV):
+	test -x $(UV_VENV)/bin/python || $(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv==$(UV_VERSION)
+
+lock: $(UV)
+	$(LOCK) --extra installer --extra dev -o requirements-dev.lock pyproject.toml
+	$(LOCK) --extra installer --constraint requirements-dev.lock -o requirements.lock pyproject.toml
 
 run: install
 	$(PY) -m services.common.devstack

@@ -80,6 +80,10 @@ def rpc_queue(name):
     return f"rpc-{name}"  # nameko's RPC_QUEUE_TEMPLATE
 
 
+def gateway_routes():
+    return {entrypoint.url for entrypoint in entrypoints(GATEWAY) if isinstance(entrypoint, HttpRequestHandler)}
+
+
 def gateway_get_routes():
     return {entrypoint.url for entrypoint in entrypoints(GATEWAY)
             if isinstance(entrypoint, HttpRequestHandler) and "GET" in entrypoint.method.split(",")}
@@ -88,6 +92,15 @@ def gateway_get_routes():
 def route_matches(path, routes):
     """Whether a literal path (a probe's) is served by one of the werkzeug route patterns."""
     return any(re.fullmatch(re.sub(r"<[^>]+>", "[^/]+", route), path) for route in routes)
+
+
+def example_path(route):
+    """A literal path the werkzeug route pattern serves (each <converter:name> as "x")."""
+    return re.sub(r"<[^>]+>", "x", route)
+
+
+# Served by the gateway but for the cluster's eyes only: Prometheus and the probes.
+INTERNAL_PATHS = ("/metrics", "/health")
 
 
 def mongo_uri_parts(uri):

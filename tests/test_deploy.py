@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from services.common.config import DEFAULTS
+from services.common.metrics_endpoint import MetricsEndpoint
 from services.common.probe import GATEWAY_OWN_DEPENDENCIES
 
 from .deployment import (
@@ -26,10 +27,13 @@ from .deployment import (
     amqp_hosts,
     domain_services,
     env_example_keys,
+    gateway_get_routes,
     is_setting_name,
     mongo_uri_parts,
+    route_matches,
     secrets_read_by_service,
     service_packages,
+    unstarted_container,
 )
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -202,6 +206,13 @@ def test_services_send_traces_to_the_collector_on_the_port_of_their_protocol():
         assert endpoint[1] in listening
 
 
+def test_spans_name_the_deployment_environment_with_the_current_attribute():
+    for name in service_packages():
+        attributes = dict(pair.split("=", 1) for pair in environment(name)["OTEL_RESOURCE_ATTRIBUTES"].split(","))
+        assert attributes["deployment.environment.name"] == "compose"
+        assert "deployment.environment" not in attributes  # the deprecated name
+
+
 def test_the_collector_forwards_traces_to_jaeger_whose_ui_is_on_this_host_only():
     config = collector_config()
     pipeline = config["service"]["pipelines"]["traces"]
@@ -210,6 +221,54 @@ def test_the_collector_forwards_traces_to_jaeger_whose_ui_is_on_this_host_only()
     exporter = config["exporters"][pipeline["exporters"][0]]
     assert exporter["endpoint"] == "jaeger:4317"
     assert "127.0.0.1:16686:16686" in SERVICES["jaeger"]["ports"]
+
+
+# -- metrics ---------------------------------------------------------------------------------------
+def prometheus_config():
+    volume = next(volume for volume in SERVICES["prometheus"]["volumes"] if volume.endswith(":ro"))
+    source, target = volume.split(":")[:2]
+    assert f"--config.file={target}" in SERVICES["prometheus"]["command"]
+    return yaml.safe_load((ROOT / source).read_text())
+
+
+def scrape_jobs():
+    """{compose service: (port, metrics path)} from Prometheus' DNS-discovered jobs."""
+    jobs = {}
+    for job in prometheus_config()["scrape_configs"]:
+        for discovery in job.get("dns_sd_configs", []):
+            assert discovery["type"] == "A"  # every replica's address, not one of them
+            for name in discovery["names"]:
+                jobs[name] = (discovery["port"], job.get("metrics_path", "/metrics"))
+    return jobs
+
+
+def test_every_domain_service_serves_its_metrics_on_a_port_inside_the_compose_network_only():
+    for name in domain_services():
+        settings = environment(name)
+        assert settings["METRICS_HOST"] == "0.0.0.0"
+        assert int(settings["METRICS_PORT"]) > 0
+        assert settings["METRICS_PORT"] in SERVICES[name]["expose"]
+        assert "ports" not in SERVICES[name]
+    assert "METRICS_PORT" not in environment(GATEWAY)  # its metrics are on its HTTP port
+
+
+def test_every_domain_service_process_has_a_metrics_endpoint_and_the_gateway_has_none_of_it():
+    for name in service_packages():
+        endpoints = [each for each in unstarted_container(name).dependencies if isinstance(each, MetricsEndpoint)]
+        assert len(endpoints) == (0 if name == GATEWAY else 1), name
+
+
+def test_prometheus_scrapes_every_service_where_it_serves_its_metrics():
+    jobs = scrape_jobs()
+    assert set(jobs) == set(service_packages())
+    assert jobs[GATEWAY] == (int(environment(GATEWAY)["GATEWAY_PORT"]), "/metrics")
+    assert route_matches("/metrics", gateway_get_routes())
+    for name in domain_services():
+        assert jobs[name] == (int(environment(name)["METRICS_PORT"]), "/metrics")
+    static = [target for job in prometheus_config()["scrape_configs"] for config in job.get("static_configs", [])
+              for target in config["targets"]]
+    assert "rabbitmq:15692" in static
+    assert SERVICES["prometheus"]["ports"] == ["127.0.0.1:9090:9090"]
 
 
 def urlparse_endpoint(url):

@@ -28,13 +28,16 @@ from services.common.config import DEFAULTS
 from .deployment import (
     DEPLOY,
     GATEWAY,
+    INTERNAL_PATHS,
     OTLP_PORTS,
     ROOT,
     amqp_hosts,
     domain_services,
     env_example_keys,
     event_queues,
+    example_path,
     gateway_get_routes,
+    gateway_routes,
     is_setting_name,
     mongo_uri_parts,
     route_matches,
@@ -269,7 +272,9 @@ def test_the_gateway_listens_on_its_port_behind_a_service_and_scales_on_cpu(over
     assert autoscaler["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": GATEWAY}
     assert autoscaler["spec"]["metrics"][0]["resource"]["name"] == "cpu"
     for service_name in domain_services():
-        assert "ports" not in container(platform_deployment(overlay, service_name), service_name)
+        ports = container(platform_deployment(overlay, service_name), service_name)["ports"]
+        assert [port["name"] for port in ports] == ["metrics"]  # and no Service in front of it
+        assert service_name not in objects(overlay, "Service")
 
 
 @overlays
@@ -291,6 +296,69 @@ def test_every_domain_service_is_probed_by_its_own_health_call(overlay):
             assert command[:5] == ["python", "-m", "services.common.probe", service, "--timeout"]
             # The probe gives up before the kubelet does, so its verdict is what counts.
             assert float(command[5]) < main[probe]["timeoutSeconds"]
+
+
+# -- metrics and the Ingress -------------------------------------------------------------------------
+@overlays
+def test_prometheus_finds_every_pod_of_every_service_where_it_serves_its_metrics(overlay):
+    for service in service_packages():
+        deployment = platform_deployment(overlay, service)
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        main = container(deployment, service)
+        settings = {**config_map_env(overlay, main), **env_values(main)}
+        assert annotations["prometheus.io/scrape"] == "true"
+        assert annotations["prometheus.io/path"] == "/metrics"
+        port = int(annotations["prometheus.io/port"])
+        if service == GATEWAY:
+            assert route_matches("/metrics", gateway_get_routes())
+            assert port == int(settings["GATEWAY_PORT"])
+            assert "METRICS_PORT" not in settings
+        else:
+            assert settings["METRICS_HOST"] == "0.0.0.0"
+            assert port == int(settings["METRICS_PORT"]) > 0
+        assert port in {declared["containerPort"] for declared in main["ports"]}
+
+
+@overlays
+def test_spans_name_the_overlays_deployment_environment(overlay):
+    config = objects(overlay, "ConfigMap")
+    settings = next(each["data"] for each in config.values() if "OTEL_RESOURCE_ATTRIBUTES" in each.get("data", {}))
+    attributes = dict(pair.split("=", 1) for pair in settings["OTEL_RESOURCE_ATTRIBUTES"].split(","))
+    assert attributes == {"deployment.environment.name": overlay}
+
+
+def readme_ingress():
+    blocks = re.findall(r"```yaml\n(.*?)```", (DEPLOY / "README.md").read_text(), flags=re.DOTALL)
+    (ingress,) = [yaml.safe_load(block) for block in blocks if "kind: Ingress" in block]
+    return ingress
+
+
+def ingress_serves(ingress, path):
+    """Whether an Ingress routes ``path`` (Kubernetes' Exact and element-wise Prefix rules)."""
+    for rule in ingress["spec"]["rules"]:
+        for entry in rule["http"]["paths"]:
+            published, kind = entry["path"], entry["pathType"]
+            if kind == "Exact" and path == published:
+                return True
+            if kind == "Prefix" and (published == "/" or path == published.rstrip("/")
+                                     or path.startswith(published.rstrip("/") + "/")):
+                return True
+    return False
+
+
+def test_the_ingress_example_publishes_every_page_and_api_but_not_metrics_or_health():
+    ingress = readme_ingress()
+    kubernetes_validate.validate(ingress, KUBERNETES_VERSIONS[-1], strict=True)
+    backends = {(entry["backend"]["service"]["name"], entry["backend"]["service"]["port"]["name"])
+                for rule in ingress["spec"]["rules"] for entry in rule["http"]["paths"]}
+    assert backends == {(GATEWAY, "http")}
+    public = [route for route in gateway_routes() if example_path(route) not in INTERNAL_PATHS]
+    assert len(public) > 50
+    assert [route for route in public if not ingress_serves(ingress, example_path(route))] == []
+    for internal in INTERNAL_PATHS:
+        assert route_matches(internal, gateway_routes())
+        for asked in (internal, f"{internal}/", f"{internal}/x"):
+            assert not ingress_serves(ingress, asked), asked
 
 
 # -- RabbitMQ: three nodes, quorum queues -----------------------------------------------------------------

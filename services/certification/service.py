@@ -13,16 +13,20 @@ from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
 from ..common.health import health_report
+from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers
 from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
-from .exceptions import CertificationNotFound
+from .exceptions import REFUSALS, CertificationNotFound
 from .schemas import load_command
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 # How often the clock looks for surveillance audits coming due, expiries and suspensions
 # running out. Dates are days, so a minute is more than precise enough.
@@ -61,6 +65,7 @@ class CertificationService:
     relay = OutboxRelay(["certifications", "verifications"])
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property

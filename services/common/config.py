@@ -10,7 +10,8 @@ import os
 
 # The environment variables the code understands, with the value used when unset.
 # docker-compose.yml, deploy/ and the dev launcher set exactly these names
-# (a test checks that they agree).
+# (a test checks that they agree), plus the OpenTelemetry SDK's standard OTEL_* variables,
+# which the SDK reads from the environment itself (tracing.py).
 DEFAULTS = {
     "AMQP_URI": "amqp://guest:guest@127.0.0.1:5672/",
     "MONGO_URI": "mongodb://127.0.0.1:27017/?directConnection=true",
@@ -33,14 +34,14 @@ DEFAULTS = {
     "TRUSTED_PROXY_HOPS": "0",
     # Strict-Transport-Security max-age sent on answers that came over HTTPS; 0 sends none.
     "HSTS_SECONDS": "31536000",
+    # Where a domain service process serves its Prometheus metrics (metrics_endpoint.py);
+    # port 0 serves none. Processes on one host need ports of their own (the dev launcher
+    # gives each one); the gateway's are on its own HTTP port, at /metrics.
+    "METRICS_HOST": "127.0.0.1",
+    "METRICS_PORT": "0",
     "LOG_LEVEL": "INFO",
     # "json" (one object a line with the request code and trace id) or "plain" (for reading).
     "LOG_FORMAT": "json",
-    # Where spans go (telemetry.py): "none" (tracing off, no cost), "console" (one JSON line
-    # per span on stdout, i.e. the service's log), "otlp" (OTLP over HTTP to the endpoint below).
-    "OTEL_TRACES_EXPORTER": "none",
-    # The OpenTelemetry collector (or Jaeger); spans go to <endpoint>/v1/traces.
-    "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318",
     # How often metrology looks for instruments whose verification falls due (recall).
     "RECALL_CHECK_SECONDS": "3600",
     # How often the gateway looks for requests whose service-level clock is at risk

@@ -31,6 +31,12 @@ def _drain(amqp_uri, handle):
                 message.requeue()
 
 
+def count_dead_letters(amqp_uri, timeout=3):
+    """How many dead letters wait (for the ``qi_dead_letters`` gauge), without taking any."""
+    with Connection(amqp_uri, connect_timeout=timeout) as connection:
+        return dead_letter_queue()(connection.default_channel).queue_declare(passive=True).message_count
+
+
 def list_dead_letters(amqp_uri):
     letters = []
     _drain(amqp_uri, lambda queue, body, message: letters.append({"queue": queue, "envelope": body}))

@@ -70,6 +70,7 @@ class DevStack:
         self.gateway_port = int(gateway_port or os.environ.get("GATEWAY_PORT") or 8000)
         self.extra_env = dict(extra_env or {})
         self.processes = {}  # name -> Popen, in start order
+        self.metrics_ports = {}  # domain service process name -> its METRICS_PORT, kept across restarts
         self.started_rabbitmq = False
         self.demo_accounts = ""
 
@@ -147,11 +148,11 @@ class DevStack:
     def start_service(self, name, replica=1):
         """Start a service process; replicas beyond the first compete for the same queues."""
         nameko = str(Path(sys.executable).with_name("nameko"))
-        self._spawn(
-            name if replica == 1 else f"{name}#{replica}",
-            [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"],
-            env=self.service_env(),
-        )
+        process = name if replica == 1 else f"{name}#{replica}"
+        env = self.service_env()
+        if name != "gateway":  # whose metrics are on its HTTP port
+            env["METRICS_PORT"] = str(self.metrics_ports.setdefault(process, free_port()))
+        self._spawn(process, [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"], env=env)
 
     def stop_service(self, name, sig=signal.SIGTERM):
         process = self.processes.pop(name, None)

@@ -12,6 +12,11 @@ The request code is that of the worker under way: :class:`telemetry.Telemetry` b
 when an entrypoint fires (from the event's envelope, or an HTTP route's or RPC's code
 argument). Each nameko worker runs in a green thread of its own, and each green thread
 has its own context variables, so workers never see each other's code.
+
+A refusal (an exception an entrypoint declares expected, common/refusals.py) is one line
+at INFO, ``metrology.verify refused: CertificateNotFound: SQJL-2026-000009``:
+:class:`RefusalsInOneLine` rewrites nameko's own record of it, which is a WARNING with
+the traceback. Anything else an entrypoint raises stays nameko's ERROR with its traceback.
 """
 
 import json
@@ -36,6 +41,31 @@ def bind_process(service):
     """The service of this process, for lines logged outside any worker."""
     if _process_service["name"] is None:
         _process_service["name"] = service
+
+
+def log_refusals_in_one_line():
+    """Install :class:`RefusalsInOneLine` on nameko's container logger (once)."""
+    containers = logging.getLogger("nameko.containers")
+    if not any(isinstance(each, RefusalsInOneLine) for each in containers.filters):
+        containers.addFilter(RefusalsInOneLine())
+
+
+class RefusalsInOneLine(logging.Filter):
+    """nameko logs an expected exception as ``(expected) error handling worker`` at
+    WARNING with its traceback (nameko/containers.py). A refusal is an answer, not a
+    fault: it becomes one INFO line naming the entrypoint, the refusal and its message."""
+
+    EXPECTED = "(expected) error handling worker"
+
+    def filter(self, record):
+        if record.msg != f"{self.EXPECTED} %s: %s":
+            return True
+        worker_ctx, exc = record.args
+        record.msg = "%s refused: %s: %s"
+        record.args = (f"{worker_ctx.service_name}.{worker_ctx.entrypoint.method_name}", type(exc).__name__, exc)
+        record.exc_info = record.exc_text = None
+        record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)
 
 
 def request_code():

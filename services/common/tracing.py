@@ -21,13 +21,27 @@ continuing that context whose own context goes out in the AMQP headers
 :func:`configure` is called once per process by ``telemetry.Telemetry``, the dependency
 every service declares.
 
-Settings (environment, see config.py): ``OTEL_TRACES_EXPORTER`` = ``none`` (default:
-nothing is installed, so tracing costs nothing), ``console`` (one JSON line per span on
-stdout, which is the service's log), ``otlp`` (OTLP over HTTP to
-``OTEL_EXPORTER_OTLP_ENDPOINT``), or several separated by commas. The SDK's own variables
-apply as usual: ``OTEL_SERVICE_NAME`` (default: the nameko service name),
-``OTEL_RESOURCE_ATTRIBUTES``, ``OTEL_TRACES_SAMPLER``, ``OTEL_BSP_*``, ``OTEL_PROPAGATORS``,
-``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``/``_HEADERS``/``_TIMEOUT``, ``OTEL_SDK_DISABLED``.
+Settings: the OpenTelemetry SDK's own environment variables, read as the SDK reads them
+(:func:`configure` hands them to the SDK's configuration code; nothing here re-parses
+them), with two defaults of this platform:
+
+* ``OTEL_TRACES_EXPORTER``: unset or ``none`` installs nothing, so tracing costs nothing
+  (the development default); ``console`` writes one JSON line per span on stdout, which
+  is the service's log; ``otlp`` sends OTLP; several are separated by commas.
+* ``OTEL_EXPORTER_OTLP_PROTOCOL`` (or ``OTEL_EXPORTER_OTLP_TRACES_PROTOCOL``):
+  ``http/protobuf`` unless set, as the OTLP specification says (the Python SDK alone
+  would pick ``grpc``). The image ships the HTTP exporter only: ``grpc`` without
+  ``opentelemetry-exporter-otlp-proto-grpc`` installed stops the service at start saying
+  so, as does an exporter or protocol nobody installed.
+* ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`` is used as given; ``OTEL_EXPORTER_OTLP_ENDPOINT``
+  gets ``/v1/traces`` appended (the exporter does that); default ``http://localhost:4318``.
+  ``_HEADERS``, ``_TIMEOUT``, ``_COMPRESSION``, ``_CERTIFICATE`` apply as usual.
+* Resource: ``OTEL_RESOURCE_ATTRIBUTES`` and ``OTEL_SERVICE_NAME`` as the SDK reads them;
+  ``service.name`` defaults to the nameko service's name and ``deployment.environment.name``
+  to ``QI_ENV``, each only where those variables do not name it.
+* ``OTEL_SDK_DISABLED=true`` installs nothing, whatever else is set; ``OTEL_TRACES_SAMPLER``
+  (and ``_ARG``), ``OTEL_BSP_*``, ``OTEL_PROPAGATORS`` and the span limits are read by the
+  SDK's own classes.
 """
 
 import logging
@@ -35,18 +49,31 @@ import os
 from contextlib import contextmanager, nullcontext
 
 from opentelemetry import propagate, trace
+from opentelemetry.sdk.environment_variables import (
+    OTEL_EXPORTER_OTLP_PROTOCOL,
+    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
+    OTEL_SDK_DISABLED,
+)
 
 from .config import setting
 
 log = logging.getLogger(__name__)
 
-EXPORTERS = ("none", "console", "otlp")
+# The OTLP specification's default; the Python SDK's configuration would pick grpc.
+DEFAULT_OTLP_PROTOCOL = "http/protobuf"
+SERVICE_NAME = "service.name"
+DEPLOYMENT_ENVIRONMENT = "deployment.environment.name"
+# What to install when the SDK's configuration names an exporter that is not installed.
+INSTALL_HINTS = {
+    "otlp_proto_grpc": "OTLP over gRPC needs the package opentelemetry-exporter-otlp-proto-grpc, which is "
+                       "not installed: set OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (the collector's port 4318)",
+}
 
 _state = {"configured": False, "enabled": False}
 
 
-class UnknownExporter(ValueError):
-    """OTEL_TRACES_EXPORTER names an exporter this platform does not ship."""
+class TracingMisconfigured(ValueError):
+    """The OTEL_* variables ask for an exporter or protocol this installation lacks."""
 
 
 def tracing_enabled():
@@ -54,54 +81,98 @@ def tracing_enabled():
 
 
 def configure(service_name):
-    """Set up tracing for this process as the settings say. The first call decides;
-    later ones (more containers in one process, as in tests) change nothing."""
+    """Set up tracing for this process as the OTEL_* variables say. The first call
+    decides; later ones (more containers in one process, as in tests) change nothing."""
     if _state["configured"]:
         return _state["enabled"]
     _state["configured"] = True
-    names = _exporter_names()
-    if not names:
+    exporters = span_exporters()
+    if not exporters:
         return False
-    from opentelemetry.sdk.resources import Resource
     from opentelemetry.sdk.trace import TracerProvider
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-    # OTEL_SERVICE_NAME, when set, names the service (Resource.create reads it).
-    attributes = {} if os.environ.get("OTEL_SERVICE_NAME") else {"service.name": service_name}
-    provider = TracerProvider(resource=Resource.create(attributes))
-    for name in names:
-        provider.add_span_processor(BatchSpanProcessor(_exporter(name)))
+    # The provider reads the sampler and span limits, each processor its OTEL_BSP_*.
+    provider = TracerProvider(resource=resource(service_name))
+    for exporter in exporters:
+        provider.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(provider)
     _instrument()
     _state["enabled"] = True
-    log.info("tracing %s: spans go to %s", service_name, ", ".join(names))
+    log.info("tracing %s as %s: spans go to %s", provider.resource.attributes[SERVICE_NAME],
+             provider.resource.attributes.get(DEPLOYMENT_ENVIRONMENT), ", ".join(map(describe, exporters)))
     return True
 
 
-def _exporter_names():
-    if os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+def sdk_disabled():
+    return os.environ.get(OTEL_SDK_DISABLED, "").strip().lower() == "true"
+
+
+def exporter_names():
+    """The SDK's names of the span exporters OTEL_TRACES_EXPORTER asks for, ``otlp`` made
+    ``otlp_proto_http`` or ``otlp_proto_grpc`` by the protocol variables; [] for none."""
+    if sdk_disabled():
         return []
-    names = [name.strip().lower() for name in setting("OTEL_TRACES_EXPORTER").split(",")]
-    unknown = [name for name in names if name not in EXPORTERS]
-    if unknown:
-        raise UnknownExporter(f"OTEL_TRACES_EXPORTER: unknown {unknown}; use one of {EXPORTERS}")
-    return [name for name in names if name != "none"]
+    # The functions opentelemetry-instrument's configurator runs, underscored but the SDK's
+    # only implementation of these rules; the SDK is pinned and the unit tests pin them.
+    from opentelemetry.sdk._configuration import _get_exporter_names
+
+    try:
+        with _otlp_protocol_defaulted():
+            return _get_exporter_names("traces")
+    except RuntimeError as exc:  # the SDK's word for a protocol it does not know
+        raise TracingMisconfigured(f"{exc} (OTEL_EXPORTER_OTLP_PROTOCOL): use http/protobuf") from exc
 
 
-def _exporter(name):
-    if name == "console":
-        from opentelemetry.sdk.trace.export import ConsoleSpanExporter
+def span_exporters():
+    """The exporters, built by their own classes from the OTEL_* variables (endpoint,
+    headers, timeout…); the console one writes a span a line."""
+    from opentelemetry.sdk._configuration import _import_exporters
+    from opentelemetry.sdk.trace.export import ConsoleSpanExporter
 
-        # One line per span, so it sits in the service's log beside the JSON log lines.
-        return ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + os.linesep)
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    names = exporter_names()
+    exporters = []
+    for name in names:
+        try:
+            (exporter_class,) = _import_exporters([name], [], [])[0].values()
+        except RuntimeError as exc:  # no such entry point: the exporter is not installed
+            hint = INSTALL_HINTS.get(name, "not one of the installed exporters (console, otlp)")
+            raise TracingMisconfigured(f"OTEL_TRACES_EXPORTER asks for {name}: {hint}") from exc
+        if exporter_class is ConsoleSpanExporter:
+            # One line per span, so it sits in the service's log beside the JSON log lines.
+            exporters.append(ConsoleSpanExporter(formatter=lambda span: span.to_json(indent=None) + os.linesep))
+        else:
+            exporters.append(exporter_class())
+    return exporters
 
-    # The standard rule: a traces-specific endpoint is used as given, the general one
-    # gets the signal's path.
-    endpoint = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or (
-        setting("OTEL_EXPORTER_OTLP_ENDPOINT").rstrip("/") + "/v1/traces"
-    )
-    return OTLPSpanExporter(endpoint=endpoint)
+
+def resource(service_name):
+    """The SDK's resource (OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME, the SDK's own
+    attributes), with the service's name and QI_ENV where those leave them unnamed."""
+    from opentelemetry.sdk.resources import OTELResourceDetector, Resource
+
+    named = OTELResourceDetector().detect().attributes
+    defaults = {SERVICE_NAME: service_name, DEPLOYMENT_ENVIRONMENT: setting("QI_ENV")}
+    return Resource.create({key: value for key, value in defaults.items() if key not in named})
+
+
+def describe(exporter):
+    endpoint = getattr(exporter, "_endpoint", None)
+    return f"{type(exporter).__name__} {endpoint}" if endpoint else type(exporter).__name__
+
+
+@contextmanager
+def _otlp_protocol_defaulted():
+    """OTEL_EXPORTER_OTLP_PROTOCOL as http/protobuf while the SDK reads it, if neither it
+    nor the traces-specific one is set; the process's environment is left as it was."""
+    if os.environ.get(OTEL_EXPORTER_OTLP_TRACES_PROTOCOL) or os.environ.get(OTEL_EXPORTER_OTLP_PROTOCOL):
+        yield
+        return
+    os.environ[OTEL_EXPORTER_OTLP_PROTOCOL] = DEFAULT_OTLP_PROTOCOL
+    try:
+        yield
+    finally:
+        os.environ.pop(OTEL_EXPORTER_OTLP_PROTOCOL, None)
 
 
 def _instrument():

@@ -178,6 +178,13 @@ def as_api_error(exc):
     return None
 
 
+def log_refusal(request, error):
+    """One line, no traceback: a 4xx is the caller's mistake, answered as designed; a
+    mapped 5xx (a service or the store not answering) is worth a WARNING."""
+    level = logging.INFO if error.status < 500 else logging.WARNING
+    log.log(level, "%s %s answered %d %s", request.method, request.path, error.status, error.code)
+
+
 def json_endpoint(handler):
     """Wrap an ``@http`` handler: dict results become JSON, exceptions mapped errors."""
 
@@ -191,6 +198,8 @@ def json_endpoint(handler):
             if error is None:
                 log.exception("unexpected error in %s", handler.__name__)
                 error = ApiError(500, "internal_error")
+            else:
+                log_refusal(request, error)
             return error_response(error, lang)
         if isinstance(result, Response):
             return result

@@ -17,9 +17,10 @@ from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
 from ..common.health import health_report
+from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
@@ -32,7 +33,7 @@ from .adapters.repository import (
     JobRepository,
     ReferenceStandardRepository,
 )
-from .exceptions import JobNotFound
+from .exceptions import REFUSALS, JobNotFound
 from .schemas import (
     CorrectionSchema,
     OperatorSchema,
@@ -43,6 +44,9 @@ from .schemas import (
     as_dict,
     results_schema,
 )
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
 
@@ -84,6 +88,7 @@ class MetrologyService:
     relay = OutboxRelay(COLLECTIONS)
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property

@@ -1,6 +1,7 @@
 """Errors standards' RPC methods raise; the gateway maps them by class name (errors.py)."""
 
 from ..common.domain import InvalidTransition
+from ..common.refusals import REFUSALS as COMMON_REFUSALS
 from ..common.repository import NotFound
 from .domain.model import FlaggedReferences
 
@@ -24,7 +25,13 @@ class UnknownReplacement(ValueError):
     """The replacement named for a superseded standard is not a current one in the catalogue."""
 
 
+# What this service refuses on purpose (common/refusals.py): its RPC entrypoints declare
+# them expected, so each is logged in one line at INFO, not as a fault.
+REFUSALS = (UnknownReplacement, *COMMON_REFUSALS)
+
+
 __all__ = [
+    "REFUSALS",
     "CaseNotFound",
     "FlaggedReferences",
     "InvalidTransition",

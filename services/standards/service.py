@@ -12,9 +12,10 @@ from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
 from ..common.health import health_report
+from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
@@ -22,8 +23,11 @@ from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
 from .adapters.seed import CatalogueSeeder
-from .exceptions import CaseNotFound
+from .exceptions import REFUSALS, CaseNotFound
 from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 # Replacements take effect on a date: an hourly look is plenty.
 REPLACEMENT_CHECK_SECONDS = 3600
@@ -67,6 +71,7 @@ class StandardsService:
     relay = OutboxRelay(["cases", "standards"])
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property

@@ -11,15 +11,16 @@ from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
 from ..common.health import health_report
+from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.rpc import rpc
+from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
 from . import handlers
 from .adapters.repository import ReportRepository, TestJobRepository
-from .exceptions import JobNotFound
+from .exceptions import REFUSALS, JobNotFound
 from .schemas import (
     AmendmentSchema,
     OperatorSchema,
@@ -28,6 +29,9 @@ from .schemas import (
     as_dict,
     results_schema,
 )
+
+# A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
 @cache
@@ -57,6 +61,7 @@ class TestingService:
     relay = OutboxRelay(["jobs", "reports"])
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
+    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
 
     @property

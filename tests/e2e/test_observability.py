@@ -1,5 +1,6 @@
 """Observability seen from outside: one trace per action across the services, log lines
-that name the request and its trace, and the gateway's Prometheus metrics.
+that name the request and its trace (and tell a refusal from a fault), and every
+service's Prometheus metrics.
 
 Since station dispatch (issue 6) a request's life is several actions, each one trace:
 the enterprise's submission, the station's acceptance, the station's dispatch — which is
@@ -13,16 +14,25 @@ import json
 import time
 import uuid
 
+import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from ..conftest import signed_in, through_the_station
-from ..support.data import JL02_BODY
+from ..support.data import JC01_BODY, JL02_BODY, RZ02_DETAILS, jl02_body
 from .test_walking_skeleton import wait_for_status
 
 pytestmark = pytest.mark.e2e
 
 OPERATOR = signed_in("metrology-1")
+REVIEWER = signed_in("metrology-2")
+# One request for each domain service, each dispatched to it by the station.
+DISPATCHED_TO = {
+    "metrology": JL02_BODY,
+    "testing": JC01_BODY,
+    "certification": jl02_body(item="RZ02", details=RZ02_DETAILS),
+    "standards": jl02_body(item="BZ01", details={"query": "GB/T 19001", "purpose": "体系认证准备"}),
+}
 
 # What one dispatch goes through until metrology's receipt is on the request's timeline:
 # (service, span kind, span name), each step caused by the one before it.
@@ -204,8 +214,15 @@ def test_log_lines_are_json_and_name_the_request_and_its_trace(api, stack):
     assert {line["trace_id"] for line in metrology_lines} == {dispatch_trace}
 
 
-def scrape(api):
-    response = api.get("/metrics")
+def test_spans_name_the_service_and_the_deployment_environment(api, stack):
+    api.post("/api/v1/requests", json=JL02_BODY)
+    spans = wait_for_trace(stack, lambda spans: {span["service"] for span in spans} == {"gateway", "metrology"})
+    resources = {(span["resource"]["attributes"]["service.name"],
+                  span["resource"]["attributes"]["deployment.environment.name"]) for span in spans}
+    assert resources == {("gateway", "dev"), ("metrology", "dev")}
+
+
+def as_samples(response):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     return {
@@ -213,6 +230,15 @@ def scrape(api):
         for family in text_string_to_metric_families(response.text)
         for sample in family.samples
     }
+
+
+def scrape(api):
+    return as_samples(api.get("/metrics"))
+
+
+def scrape_service(stack, service):
+    """A domain service's own metrics, on the port the launcher gave its process."""
+    return as_samples(httpx.get(f"http://127.0.0.1:{stack.metrics_ports[service]}/metrics", timeout=10))
 
 
 def moved(before, after, name, **labels):
@@ -241,3 +267,78 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
     assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
     assert after[("qi_outbox_pending_events", ())] >= 0
     assert after[("qi_outbox_oldest_pending_seconds", ())] >= 0
+
+
+def test_every_domain_service_serves_its_metrics_and_counts_the_dispatch_it_consumed(api, stack):
+    handled = {"consumer": "on_request_dispatched", "type": "request_dispatched", "outcome": "handled"}
+    before = {service: scrape_service(stack, service) for service in DISPATCHED_TO}
+
+    for body in DISPATCHED_TO.values():
+        code = api.post("/api/v1/requests", json=body).json()["code"]
+        through_the_station(api, code)
+
+    for service in DISPATCHED_TO:
+        deadline = time.monotonic() + 20
+        while moved(before[service], after := scrape_service(stack, service), "qi_events_consumed_total",
+                    **handled) < 1 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert moved(before[service], after, "qi_events_consumed_total", **handled) == 1, service
+        assert moved(before[service], after, "qi_worker_seconds_count",
+                     entrypoint="on_request_dispatched", kind="event") >= 1, service
+        assert after[("qi_outbox_pending_events", ())] >= 0 and after[("qi_outbox_oldest_pending_seconds", ())] >= 0
+        assert after[("qi_dead_letters", ())] >= 0
+    assert len(set(stack.metrics_ports.values())) == len(stack.metrics_ports)  # a port each
+
+
+# -- refusals and faults in the logs ------------------------------------------------------------------
+def log_sizes(stack):
+    return {service: (stack.log_dir / f"{service}.log").stat().st_size for service in ("gateway", "metrology")}
+
+
+def lines_since(stack, sizes, service):
+    with open(stack.log_dir / f"{service}.log", "rb") as log:
+        log.seek(sizes[service])
+        return log.read().decode("utf-8", errors="replace")
+
+
+def wait_for_lines(stack, sizes, service, wanted, timeout=10):
+    """The text the service logged since ``sizes``, once every string of ``wanted`` is in it."""
+    deadline = time.monotonic() + timeout
+    while not all(each in (text := lines_since(stack, sizes, service)) for each in wanted):
+        if time.monotonic() > deadline:
+            return text
+        time.sleep(0.2)
+    return text
+
+
+def log_records(text):
+    return [json.loads(line) for line in text.splitlines() if line.startswith('{"time"')]
+
+
+def test_a_refusal_is_one_info_line_in_the_services_log_without_a_traceback(api, stack):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    through_the_station(api, code)
+    wait_for_status(api, code, "in_progress")
+    sizes = log_sizes(stack)
+
+    assert api.get("/api/v1/verify/SQJL-2026-999999").status_code == 404
+    assert api.get("/verify", params={"number": "SQJL-2026-999998"}).status_code == 404
+    review = api.post(f"/api/v1/metrology/jobs/{code}/review", json={"approved": True}, headers=REVIEWER)
+    assert review.status_code == 409 and review.json()["error"] == "invalid_transition"
+
+    refused = ["metrology.verify refused: CertificateNotFound", "metrology.review_results refused: InvalidTransition"]
+    metrology = wait_for_lines(stack, sizes, "metrology", refused)
+    gateway = wait_for_lines(stack, sizes, "gateway", ["GET /api/v1/verify/SQJL-2026-999999 answered 404"])
+    for service, text in (("metrology", metrology), ("gateway", gateway)):
+        # log lines only: the spans beside them (console exporter) keep the refusal as an
+        # expected exception event, with status OK, as a trace should
+        records = log_records(text)
+        assert not [record for record in records if record["level"] in ("ERROR", "CRITICAL")], service
+        assert not [record for record in records if "exception" in record or "Traceback" in json.dumps(record)], service
+    lines = {record["message"].split(":")[0] + ": " + record["message"].split(": ")[1]: record
+             for record in log_records(metrology) if " refused: " in record["message"]}
+    assert set(refused) <= set(lines), lines
+    assert [lines[each]["level"] for each in refused] == ["INFO", "INFO"]
+    assert lines[refused[1]]["request_code"] == code
+    (answered,) = [record for record in log_records(gateway) if "SQJL-2026-999999 answered 404" in record["message"]]
+    assert answered["level"] == "INFO" and answered["message"].endswith("document_not_found")

@@ -4,6 +4,7 @@ lines name their request and trace, and tracing left off costs and changes nothi
 import io
 import json
 import logging
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -75,14 +76,101 @@ def test_with_tracing_off_events_carry_no_trace_and_are_published_with_the_one_t
     assert tracing.trace_headers() == {}
 
 
-def test_an_exporter_the_platform_does_not_ship_stops_the_service_at_start():
-    with nameko_config.patch({"OTEL_TRACES_EXPORTER": "zipkin"}):
-        with pytest.raises(tracing.UnknownExporter):
-            tracing._exporter_names()
-    with nameko_config.patch({"OTEL_TRACES_EXPORTER": "console, otlp"}):
-        assert tracing._exporter_names() == ["console", "otlp"]
-    with nameko_config.patch({"OTEL_TRACES_EXPORTER": "none"}):
-        assert tracing._exporter_names() == []
+@pytest.fixture
+def otel_environment(monkeypatch):
+    """Sets OTEL_* variables for one test, starting from none (whatever the shell had)."""
+    for name in [name for name in os.environ if name.startswith("OTEL_")]:
+        monkeypatch.delenv(name)
+
+    def set_variables(**variables):
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+
+    return set_variables
+
+
+def exporters_of():
+    return [(type(exporter).__name__, getattr(exporter, "_endpoint", None)) for exporter in tracing.span_exporters()]
+
+
+def test_with_no_otel_variable_set_no_exporter_is_installed(otel_environment):
+    otel_environment()
+    assert tracing.exporter_names() == [] and tracing.span_exporters() == []
+    otel_environment(OTEL_TRACES_EXPORTER="none")
+    assert tracing.span_exporters() == []
+
+
+def test_otlp_means_otlp_over_http_protobuf_to_the_local_collector_unless_a_protocol_is_set(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="otlp")
+    assert tracing.exporter_names() == ["otlp_proto_http"]
+    assert exporters_of() == [("OTLPSpanExporter", "http://localhost:4318/v1/traces")]
+    # the default is ours while the SDK reads it, not the process's
+    assert "OTEL_EXPORTER_OTLP_PROTOCOL" not in os.environ
+    otel_environment(OTEL_EXPORTER_OTLP_PROTOCOL="grpc")
+    assert tracing.exporter_names() == ["otlp_proto_grpc"]
+    otel_environment(OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="http/protobuf")
+    assert tracing.exporter_names() == ["otlp_proto_http"]
+
+
+def test_the_generic_endpoint_gets_the_traces_path_and_the_traces_endpoint_is_used_as_given(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="otlp", OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318/")
+    assert exporters_of() == [("OTLPSpanExporter", "http://collector:4318/v1/traces")]
+    otel_environment(OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="https://traces.example.org/ingest")
+    assert exporters_of() == [("OTLPSpanExporter", "https://traces.example.org/ingest")]
+
+
+def test_several_exporters_may_be_named_and_the_console_one_writes_a_span_a_line(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="console, otlp")
+    assert tracing.exporter_names() == ["console", "otlp_proto_http"]
+    console, otlp = tracing.span_exporters()
+    assert type(otlp).__name__ == "OTLPSpanExporter"
+    console.out = io.StringIO()  # stdout, the service's log, in a service
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(console))
+    with provider.get_tracer("test").start_as_current_span("one"):
+        pass
+    (line,) = console.out.getvalue().splitlines()
+    assert json.loads(line)["name"] == "one"
+
+
+def test_grpc_without_its_exporter_installed_stops_the_start_saying_what_to_do(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="otlp", OTEL_EXPORTER_OTLP_PROTOCOL="grpc")
+    assert tracing.exporter_names() == ["otlp_proto_grpc"]
+    with pytest.raises(tracing.TracingMisconfigured, match="opentelemetry-exporter-otlp-proto-grpc.*http/protobuf"):
+        tracing.span_exporters()
+    otel_environment(OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="grpc")
+    with pytest.raises(tracing.TracingMisconfigured, match="proto-grpc"):
+        tracing.span_exporters()
+
+
+def test_an_unknown_exporter_or_protocol_stops_the_start(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="zipkin")
+    with pytest.raises(tracing.TracingMisconfigured, match="zipkin"):
+        tracing.span_exporters()
+    otel_environment(OTEL_TRACES_EXPORTER="otlp", OTEL_EXPORTER_OTLP_PROTOCOL="http/json")
+    with pytest.raises(tracing.TracingMisconfigured, match="http/json"):
+        tracing.span_exporters()
+
+
+def test_otel_sdk_disabled_installs_nothing_whatever_else_is_set(otel_environment):
+    otel_environment(OTEL_TRACES_EXPORTER="console,otlp", OTEL_SDK_DISABLED="TRUE")
+    assert tracing.span_exporters() == []
+
+
+def test_the_resource_names_the_service_and_its_environment_unless_the_variables_do(otel_environment):
+    otel_environment()
+    with nameko_config.patch({"QI_ENV": "staging"}):
+        attributes = tracing.resource("metrology").attributes
+    assert attributes["service.name"] == "metrology"
+    assert attributes["deployment.environment.name"] == "staging"
+    assert attributes["telemetry.sdk.name"] == "opentelemetry"
+    otel_environment(OTEL_RESOURCE_ATTRIBUTES="deployment.environment.name=production,k8s.namespace.name=qi-production",
+                     OTEL_SERVICE_NAME="metrology-canary")
+    with nameko_config.patch({"QI_ENV": "staging"}):
+        attributes = tracing.resource("metrology").attributes
+    assert attributes["service.name"] == "metrology-canary"
+    assert attributes["deployment.environment.name"] == "production"
+    assert attributes["k8s.namespace.name"] == "qi-production"
 
 
 def worker(*args, **kwargs):
