@@ -1,6 +1,8 @@
 """Building blocks every service's domain model uses. Pure Python: no I/O, no frameworks."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -8,14 +10,14 @@ class DomainEvent:
     """Something that happened to an aggregate; the repository wraps it in an envelope."""
 
     type: str
-    data: dict
+    data: dict[str, Any]
     route: str | None = None  # the one service the event is meant for, if any
 
 
 class InvalidTransition(Exception):
     """The aggregate is not in a state that allows this step (HTTP 409 at the gateway)."""
 
-    def __init__(self, key, current, wanted):
+    def __init__(self, key: Any, current: str | None, wanted: str) -> None:
         # The parts are the exception's args so it crosses RPC intact (the gateway
         # rebuilds it and names the current state in its 409).
         super().__init__(key, current, wanted)
@@ -23,7 +25,7 @@ class InvalidTransition(Exception):
         self.current = current
         self.wanted = wanted
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.key}: cannot go from {self.current} to {self.wanted}"
 
 
@@ -34,12 +36,12 @@ class RuleViolated(Exception):
     fill it in, e.g. ``RuleViolated("reviewer_must_differ", {"operator": "李四"})``.
     """
 
-    def __init__(self, code, params=None):
+    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
         super().__init__(code, dict(params or {}))
         self.code = code
         self.params = dict(params or {})
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.code} {self.params}"
 
 
@@ -54,9 +56,13 @@ class Declinable:
     dispatch of the request opened it) and ``new_events``, and names the statuses it
     may be declined from in ``DECLINABLE_FROM``."""
 
-    DECLINABLE_FROM = ()
+    DECLINABLE_FROM: tuple[str, ...] = ()
+    request_code: str
+    status: str
+    dispatch: int
+    new_events: list[DomainEvent]
 
-    def decline(self, operator, reason, now):
+    def decline(self, operator: str, reason: str, now: datetime) -> None:
         if self.status not in self.DECLINABLE_FROM:
             raise InvalidTransition(self.request_code, self.status, DECLINED)
         self.status = DECLINED

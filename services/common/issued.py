@@ -8,6 +8,7 @@ corrections of the same version collide on that key instead of forking the histo
 """
 
 import re
+from typing import Any
 
 _NUMBER = re.compile(r"^(?P<base>[A-Z]{2,6}-\d{4}-\d{6})(?:-R(?P<revision>[1-9]\d{0,2}))?$")
 
@@ -16,11 +17,11 @@ SUPERSEDED = "superseded"
 WITHDRAWN = "withdrawn"
 
 
-def document_number(prefix, year, sequence):
+def document_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:06d}"
 
 
-def parse_number(text):
+def parse_number(text: Any) -> tuple[str, int] | None:
     """(base, revision) of a document number, or None if it is not one."""
     match = _NUMBER.match(text.strip().upper()) if isinstance(text, str) else None
     if match is None:
@@ -28,17 +29,24 @@ def parse_number(text):
     return match["base"], int(match["revision"] or 0)
 
 
-def revision_number(number, revision):
-    base, _ = parse_number(number)
+def _parts(number: str) -> tuple[str, int]:
+    parts = parse_number(number)
+    if parts is None:
+        raise ValueError(f"{number!r} is not a document number")
+    return parts
+
+
+def revision_number(number: str, revision: int) -> str:
+    base, _ = _parts(number)
     return base if revision == 0 else f"{base}-R{revision}"
 
 
-def successor_number(number):
-    base, revision = parse_number(number)
+def successor_number(number: str) -> str:
+    base, revision = _parts(number)
     return revision_number(base, revision + 1)
 
 
-def status_of(withdrawal, successor):
+def status_of(withdrawal: Any, successor: Any) -> str:
     """current / superseded / withdrawn, given the document's withdrawal and successor."""
     if successor is not None:
         return SUPERSEDED

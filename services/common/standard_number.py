@@ -36,21 +36,21 @@ class StandardNumber:
     year: int | None = None
 
     @property
-    def base(self):
+    def base(self) -> str:
         """The number without its year: every edition of one standard shares it."""
         return f"{self.prefix} {self.number}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.base if self.year is None else f"{self.base}-{self.year}"
 
 
-def normalize_text(text):
+def normalize_text(text: str | None) -> str:
     """Full-width to half-width, every dash to "-", upper case, single spaces."""
     folded = unicodedata.normalize("NFKC", text or "").translate(_DASHES).upper()
     return " ".join(folded.split())
 
 
-def _from_match(match):
+def _from_match(match: re.Match[str]) -> StandardNumber:
     org = match["org"]
     if match["sub"]:
         prefix = f"{org}/{match['sub']}"
@@ -60,15 +60,15 @@ def _from_match(match):
     return StandardNumber(prefix, match["number"], year)
 
 
-def parse_number(text):
+def parse_number(text: str | None) -> StandardNumber | None:
     """The standard number ``text`` spells, or None if it is not one."""
     match = _WHOLE.match(normalize_text(text))
     return _from_match(match) if match else None
 
 
-def find_numbers(text):
+def find_numbers(text: str | None) -> list[StandardNumber]:
     """Every standard number written in ``text``, in order, each once."""
-    found = []
+    found: list[StandardNumber] = []
     for match in _IN_TEXT.finditer(normalize_text(text)):
         number = _from_match(match)
         if number not in found:
@@ -76,7 +76,7 @@ def find_numbers(text):
     return found
 
 
-def canonical(text):
+def canonical(text: str | None) -> str:
     """The canonical spelling of a number, or the tidied text if it is not one."""
     number = parse_number(text)
     return str(number) if number else normalize_text(text)
