@@ -211,8 +211,8 @@ class CalendarYearSchema(Schema):
 
 class MovedDueDateSchema(Schema):
     code = fields.String(required=True)
-    due_from = fields.Date(required=True)
-    due_to = fields.Date(required=True)
+    due_from = fields.String(required=True, metadata={"format": "date"})
+    due_to = fields.String(required=True, metadata={"format": "date"})
 
 
 class LoadedCalendarSchema(CalendarYearSchema):
