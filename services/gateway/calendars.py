@@ -9,7 +9,8 @@ over the built-in one of the same year; a year with neither is provisional.
 Every use case reads the calendar through :class:`CalendarBook`, which reads the stored
 schedules again at most every ``CACHE_SECONDS``, and at once after a load in its own
 process: every gateway replica sees a newly loaded schedule within that time, without
-a restart.
+a restart. The metrics' clocks, which keep the due date they derive, are folded on a
+calendar at most ``CLOCK_CALENDAR_SECONDS`` old.
 
 Loading an official schedule (:func:`load_official_schedule`, behind both
 ``PUT /api/v1/calendar/{year}`` and ``python -m services.gateway.calendar load``) stores it
@@ -36,6 +37,10 @@ log = logging.getLogger(__name__)
 
 # How long a process uses the calendar it read before it reads the stored schedules again.
 CACHE_SECONDS = 30.0
+# A due date kept in the metrics' clocks is derived on a calendar at most this old (one
+# read a second at most, under any load): a view computes its due date on every read,
+# a clock keeps it until the request's next event.
+CLOCK_CALENDAR_SECONDS = 1.0
 
 
 class CalendarBook:
@@ -49,10 +54,13 @@ class CalendarBook:
         self.ttl = ttl
         self.monotonic = monotonic
         self._calendar = None
-        self._expires = 0.0
+        self._read_at = 0.0
 
-    def current(self):
-        if self._calendar is None or self.monotonic() >= self._expires:
+    def current(self, max_age=None):
+        """The calendar, read again if it is older than ``max_age`` seconds (the book's
+        ``ttl`` by default)."""
+        age = self.monotonic() - self._read_at
+        if self._calendar is None or age >= (self.ttl if max_age is None else max_age):
             return self.fresh()
         return self._calendar
 
@@ -60,7 +68,7 @@ class CalendarBook:
         """The calendar read again from the store now (and kept from now on)."""
         official = {**self.builtin, **{schedule.year: schedule for schedule in self.stored.official_years()}}
         self._calendar = WorkingCalendar(official.values(), self.provisional)
-        self._expires = self.monotonic() + self.ttl
+        self._read_at = self.monotonic()
         return self._calendar
 
     def base_year(self, year):
@@ -78,12 +86,14 @@ _books = {}
 
 
 def book_of(database):
-    """The calendar book of this process for a gateway database (one per process, so its
-    calendar is kept between the requests a process handles)."""
-    key = (database.name, id(database.client))
-    book = _books.get(key)
+    """The calendar book of this process for a gateway database: one per process (its
+    workers and its relay share it, so a load here is seen by both at once)."""
+    stored = CalendarRepository(calendar_store(database))
+    book = _books.get(database.name)
     if book is None:
-        book = _books[key] = CalendarBook(CalendarRepository(calendar_store(database)), builtin_schedules())
+        book = _books[database.name] = CalendarBook(stored, builtin_schedules())
+    else:
+        book.stored = stored  # through the caller's connection (a process may have reconnected)
     return book
 
 

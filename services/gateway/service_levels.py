@@ -25,7 +25,7 @@ from .adapters.metrics_store import (
     meta_store,
     month_store,
 )
-from .calendars import book_of
+from .calendars import CLOCK_CALENDAR_SECONDS, book_of
 from .domain import metrics, sla
 from .reference import reference_data, working_calendar
 
@@ -43,10 +43,10 @@ def metrics_repository(database, buckets=None, clocks=None, calendar=None):
     if database is None:
         return MetricsRepository(buckets, clocks, lambda item: catalogue.item(item).committed_days,
                                  calendar or working_calendar())
-    book = book_of(database)
     return MetricsRepository(bucket_store(database), clock_store(database),
-                             lambda item: catalogue.item(item).committed_days, book.current(),
-                             months=month_store(database), meta=meta_store(database), fresh_calendar=book.fresh)
+                             lambda item: catalogue.item(item).committed_days,
+                             book_of(database).current(max_age=CLOCK_CALENDAR_SECONDS),
+                             months=month_store(database), meta=meta_store(database))
 
 
 # -- the figures ------------------------------------------------------------------------------

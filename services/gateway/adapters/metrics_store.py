@@ -57,17 +57,13 @@ def create_indexes(database):
 class MetricsRepository:
     """Folds events into the read model's documents, one document write each."""
 
-    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None, clock=None,
-                 fresh_calendar=None):
+    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None, clock=None):
         self.buckets = buckets
         self.clocks = clocks
         self.months = months
         self.meta = meta
         self.committed_days_of = committed_days_of  # item code -> committed working days
         self.calendar = calendar
-        # The calendar read again from its store: a due date moved by a newly loaded
-        # schedule is derived on it, not on one this process read before the load.
-        self.fresh_calendar = fresh_calendar
         self.clock = clock or (lambda: datetime.now(UTC))
 
     def fold(self, envelope):
@@ -129,9 +125,6 @@ class MetricsRepository:
         The clocks that submissions open are inserted together, without first reading
         clocks that are almost never there; every other event loads and replaces its
         request's clock, in the order the events came."""
-        if self.fresh_calendar is not None and any(envelope["type"] == metrics.DUE_DATE_CHANGED
-                                                   for envelope in envelopes):
-            self.calendar = self.fresh_calendar()
         opening, later = {}, []
         for index, envelope in enumerate(envelopes):
             code, data = envelope.get("request_code"), envelope["data"]
