@@ -24,6 +24,7 @@ import time
 from datetime import datetime
 
 from ..common.clock import china_date
+from ..common.store import VersionConflict
 from .adapters.calendars import CalendarRepository, calendar_store
 from .adapters.statutory_holidays import provisional_year
 from .domain.calendar import WorkingCalendar, next_year_missing
@@ -107,13 +108,15 @@ def load_official_schedule(book, requests, schedule, actor, now, catalogue=None)
     notice, and finishes moving due dates if an earlier load was interrupted (requests
     already told are not told again)."""
     stored = book.stored.get(schedule.year)
-    loaded = schedule
-    if stored is not None and stored.schedule.same_days_as(schedule):
+    if stored is None:
+        before = book.base_year(schedule.year)
+        book.stored.put(schedule)
+    elif stored.schedule.same_days_as(schedule):
         before = stored.replaced or book.base_year(schedule.year)
-        book.stored.put(loaded, stored.replaced, stored.version)
+        book.stored.put(schedule, stored.replaced, stored.version)
     else:
-        before = stored.schedule if stored is not None else book.base_year(schedule.year)
-        book.stored.put(loaded, stored.schedule if stored else None, stored.version if stored else None)
+        before = stored.schedule
+        book.stored.put(schedule, stored.schedule, stored.version)
     after = book.fresh()
     moved = recompute_due_dates(requests, after.with_year(before), after, schedule.year, actor, now, catalogue)
     log.info("official schedule of %s loaded by %s: %d due dates moved", schedule.year,
@@ -124,7 +127,10 @@ def load_official_schedule(book, requests, schedule, actor, now, catalogue=None)
 def recompute_due_dates(requests, before, after, year, actor, now, catalogue=None):
     """Move the due date of every open request that ``after`` gives another due date
     than ``before`` did (only requests accepted by the end of ``year`` can be touched),
-    and check it against the new one at once. The moves: [{code, due_from, due_to}]."""
+    and check it against the new one at once. The moves: [{code, due_from, due_to}].
+
+    A request others keep changing meanwhile is left for the next load of the same
+    schedule (logged): its due date is already counted on ``after`` wherever it is read."""
     catalogue = catalogue or reference_data()[0]
     today = china_date(now)
     moved = {}  # by code: a write that lost a race is redone
@@ -147,8 +153,9 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue=Non
         if Clock(committed, before).due(request, today) != Clock(committed, after).due(request, today):
             try:
                 change_request(requests, request.code, move)
-            except UnknownRequest:
-                continue
+            except (UnknownRequest, VersionConflict):
+                moved.pop(request.code, None)
+                log.warning("due date of %s not moved: it kept changing; load the schedule again", request.code)
     return list(moved.values())
 
 
