@@ -47,8 +47,10 @@ DEFAULTS = {
     # How often the gateway looks for requests whose service-level clock is at risk
     # (due today) or breached (past the due day); each is announced once per due date.
     "SLA_CHECK_SECONDS": "300",
-    # The working-day calendar of the service-level clock: "builtin" (the shipped 2025-2026
-    # State Council schedule) or the path of a JSON file in the same format.
+    # The built-in official years of the working-day calendar: "builtin" (the shipped
+    # 2025-2026 State Council schedules) or the path of a JSON file in the same format.
+    # Schedules an admin loads (PUT /api/v1/calendar/{year}) win over these; years in
+    # neither are provisional (gateway/calendars.py).
     "WORKING_CALENDAR": "builtin",
 }
 

@@ -187,8 +187,9 @@ OPEN_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, DISPATCHED, IN_PROGRE
 
 def station_queue(requests, station, catalogue, calendar, today, status=None, item=None, domain=None,
                   due=None, limit=200, offset=0):
-    """A page of the station's requests, oldest first, each with its due date; how many
-    match in all; and the count of the station's requests in every status."""
+    """A page of the station's requests, oldest first, each with its due date (and
+    whether it is provisional); how many match in all; and the count of the station's
+    requests in every status."""
     query = {"station": station, "status": status or {"$in": list(OPEN_STATUSES)}}
     if item:
         query["item"] = item
@@ -205,7 +206,7 @@ def station_queue(requests, station, catalogue, calendar, today, status=None, it
             continue
         matched += 1
         if offset < matched <= offset + limit:
-            rows.append((request, due_on, overdue, soon))
+            rows.append((request, due_on, sla.is_provisional(request.accepted_at, due_on, calendar), overdue, soon))
     counts = {name: requests.store.count({"station": station, "status": name}) for name in ALL_STATUSES}
     return rows, matched, counts
 
@@ -259,7 +260,8 @@ def project_domain_event(requests, envelope, catalogue=None, calendar=None):
 
 
 def clock_of(request, catalogue=None, calendar=None):
-    """The service-level clock of a request's item on the working-day calendar."""
+    """The service-level clock of a request's item on the working-day calendar (the
+    services pass the current one, ``calendars.py``; without it, the built-in one)."""
     catalogue = catalogue or reference_data()[0]
     return sla.Clock(catalogue.item(request.item).committed_days, calendar or working_calendar())
 

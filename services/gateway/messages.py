@@ -623,6 +623,46 @@ MESSAGES.update({
 })
 
 
+# The working-day calendar (issue 24): provisional years, loading the official schedule.
+MESSAGES.update({
+    "page.due.provisional": ("（暂定）", "(provisional)"),
+    "page.due.provisional_title": (
+        "该日期所跨年度的国务院放假安排尚未公布，暂按法定节假日推算，公布后可能调整",
+        "The State Council has not yet published the holiday schedule of a year this date counts in; it is "
+        "counted on the statutory holidays for now and may move once the schedule is out.",
+    ),
+    "event.due_date_changed": (
+        "{year}年放假安排正式载入，承诺办结日期由{due_from}调整为{due_to}",
+        "The official {year} holiday schedule was loaded: the committed date moved from {due_from} to {due_to}",
+    ),
+    "calendar_next_year_missing": (
+        "{year}年放假安排（国务院办公厅通知）尚未载入，跨入{year}年的承诺办结日期均为暂定；公布后请管理员及时载入",
+        "The official {year} holiday schedule (the State Council's notice) is not loaded: due dates reaching "
+        "into {year} are provisional. An admin should load it as soon as it is published.",
+    ),
+    "page.dashboard.calendar_link": ("查看{year}年工作日历", "See the {year} calendar"),
+    "calendar.provisional_notice": (
+        "按《全国年节及纪念日放假办法》（2024年修订）推算：含节日逢周末的补假，不含调休上班；"
+        "以国务院办公厅公布的当年放假安排为准",
+        "Computed from the statutory rules (as amended in 2024): in-lieu days for holidays on a weekend, no "
+        "swapped working days; the State Council's schedule for the year replaces it",
+    ),
+    "calendar_date_outside_year": ("日期应在{year}年内", "Each date must fall in {year}."),
+    "calendar_duplicate_date": ("{date}重复列出", "{date} is listed more than once."),
+    "calendar_holiday_and_workday": (
+        "{date}已列为放假日，不能同时为调休上班日",
+        "{date} is a holiday in this schedule; it cannot also be a make-up working day.",
+    ),
+    "calendar_workday_not_weekend": (
+        "调休上班日应为周六或周日，{date}不是", "A make-up working day is a Saturday or Sunday; {date} is not.",
+    ),
+    "calendar_statutory_missing": (
+        "缺少法定节假日：{dates}（法定节假日都应放假，请核对年份和日期）",
+        "Statutory holidays are missing: {dates} (each is a day off; check the year and the dates).",
+    ),
+})
+
+
 def message(key, lang=DEFAULT_LANGUAGE, **params):
     """The sentence for ``key`` (optionally ``key|name=value;...``) in ``lang``."""
     name, _, encoded = key.partition("|")

@@ -1,8 +1,11 @@
-"""The gateway's reference data: the catalogue and the stations, read once from data files.
+"""The gateway's reference data: the catalogue and the stations, read once from data files,
+and the built-in official holiday schedules.
 
-The working-day calendar is the shipped holiday schedule (``data/cn-public-holidays.json``)
-unless ``WORKING_CALENDAR`` names a file of the same format, so next year's schedule,
-published each November, can be put in place without a new release.
+The built-in schedules are the shipped State Council schedules
+(``data/cn-public-holidays.json``) unless ``WORKING_CALENDAR`` names a file of the same
+format. The running services do not read the calendar from here alone: schedules an
+admin loads later are in the database, and years without an official schedule are
+provisional (``calendars.py`` puts them together and reads them again while running).
 """
 
 import json
@@ -11,7 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..common.config import setting
-from .domain.calendar import WorkingCalendar
+from .adapters.statutory_holidays import provisional_year
+from .domain.calendar import WorkingCalendar, schedules_from_file
 from .domain.catalogue import Catalogue, Stations
 
 
@@ -28,8 +32,17 @@ SHIPPED_CALENDAR = "builtin"
 
 
 @cache
+def builtin_schedules():
+    """The official year schedules that come with the release (or WORKING_CALENDAR's file)."""
+    return tuple(schedules_from_file(holiday_schedule(setting("WORKING_CALENDAR"))))
+
+
+@cache
 def working_calendar():
-    return WorkingCalendar.from_schedule(holiday_schedule(setting("WORKING_CALENDAR")))
+    """The built-in official years and provisional ones for the rest, without the
+    schedules loaded into a database: for tests, benchmarks and scripts. The services
+    read ``calendars.book_of(database).current()``."""
+    return WorkingCalendar(builtin_schedules(), provisional_year)
 
 
 def holiday_schedule(source):

@@ -44,8 +44,18 @@ class MyRequestsSchema(Schema):
     requests = fields.List(fields.Nested(RequestViewSchema), required=True)
 
 
+class WithDueDate(OpenSchema):
+    """What the gateway adds to a job when it is read (not to the answers of its steps):
+    the request's committed date from its clock."""
+
+    due_date = fields.String(allow_none=True, metadata={"description": "the committed completion date"})
+    due_date_provisional = fields.Boolean(metadata={
+        "description": "a year whose official holiday schedule is not loaded yet counts in the due date"})
+    overdue = fields.Boolean(metadata={"description": "the clock runs and the due day has passed"})
+
+
 # -- laboratories (metrology and testing, ISO/IEC 17025) ---------------------------------------
-class LabJobSchema(OpenSchema):
+class LabJobSchema(WithDueDate):
     """A laboratory job: the request as dispatched, its steps and results."""
 
     request_code = text()
@@ -135,7 +145,7 @@ class VerificationSchema(OpenSchema):
 
 
 # -- certification --------------------------------------------------------------------------
-class CertificationSchema(OpenSchema):
+class CertificationSchema(WithDueDate):
     request_code = text()
     item = text()
     status = text()
@@ -161,7 +171,7 @@ class StandardSearchSchema(OpenSchema):
     results = fields.List(fields.Nested(StandardSchema), required=True)
 
 
-class StandardsCaseSchema(OpenSchema):
+class StandardsCaseSchema(WithDueDate):
     request_code = text()
     item = text()
     station = text()

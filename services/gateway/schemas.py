@@ -291,6 +291,9 @@ class ChildSummarySchema(Schema):
     status_label = fields.String(required=True)
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
+    due_date_provisional = fields.Boolean(metadata={
+        "description": "the due date counts days of a year whose official holiday schedule is not loaded yet: "
+        "it may still move (GET /api/v1/calendar/{year})"})
 
 
 class RequestViewSchema(Schema):
@@ -310,6 +313,9 @@ class RequestViewSchema(Schema):
     parent = fields.String(allow_none=True)
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
+    due_date_provisional = fields.Boolean(metadata={
+        "description": "the due date counts days of a year whose official holiday schedule is not loaded yet: "
+        "it may still move (GET /api/v1/calendar/{year})"})
     result = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
     cancellable = fields.Boolean()
@@ -328,10 +334,20 @@ class RequestViewSchema(Schema):
     notices = fields.List(fields.Dict())
 
 
+class HealthWarningSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "e.g. calendar_next_year_missing"})
+    year = fields.Integer()
+    message = fields.String(required=True, metadata={"description": "in the reader's language"})
+
+
 class HealthSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ok", "unavailable"]))
     checks = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True)
     down = fields.List(fields.String(), required=True)
+    warnings = fields.List(fields.Nested(HealthWarningSchema), required=True, metadata={
+        "description": "what needs doing though nothing is down (the answer stays 200)"})
+    calendar = fields.Dict(keys=fields.String(), values=fields.String(), allow_none=True, required=True, metadata={
+        "description": "this year and next: official or provisional (GET /api/v1/calendar/{year})"})
 
 
 # -- sign-in, the station's steps, the enterprise's steps --------------------------------
@@ -424,6 +440,8 @@ class QueueRowSchema(Schema):
     enterprise = fields.Dict(required=True)
     submitted_at = fields.String(required=True)
     due_date = fields.String(allow_none=True)
+    due_date_provisional = fields.Boolean(required=True, metadata={
+        "description": "a year whose official holiday schedule is not loaded yet counts in the due date"})
     overdue = fields.Boolean(required=True)
     due_soon = fields.Boolean(required=True)
     version = fields.Integer(required=True)

@@ -34,6 +34,7 @@ from .adapters.repository import AccountRepository, RequestGroupRepository, Requ
 # entrypoints found at the top of this module, and the mixins alone are not services.
 from .api import (
     auth,
+    calendars,
     certification,
     console,
     dashboard,
@@ -51,6 +52,7 @@ from .api import (
     station,
     verify,
 )
+from .calendars import book_of
 from .errors import DocumentNotFound, ServiceUnavailable
 from .handlers import RequestNotFound
 from .renewals import EnterpriseNotFound, RenewalRepository
@@ -147,6 +149,7 @@ class GatewayService(
     pages.Pages,
     console.Console,
     dashboard.Dashboard,
+    calendars.CalendarApi,
     docs.ApiDocs,
     events.EventConsumers,
     monitoring.PrometheusMetrics,
@@ -196,6 +199,15 @@ class GatewayService(
     @property
     def metrics_repository(self):
         return metrics_read_model(self.db)
+
+    @property
+    def calendar_book(self):
+        """The working-day calendar's book: official schedules (shipped and loaded) and
+        provisional years, read again from the store every little while (calendars.py)."""
+        return book_of(self.db)
+
+    def current_calendar(self):
+        return self.calendar_book.current()
 
     @property
     def throttle(self):

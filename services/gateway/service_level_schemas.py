@@ -113,6 +113,8 @@ OVERDUE_DOC = {
         "requests": {"type": "array", "items": {"type": "object", "properties": {
             "code": {"type": "string"}, "station": {"type": "object"}, "item": {"type": "object"},
             "domain": {"type": "string"}, "due_date": {"type": "string", "format": "date"},
+            "due_date_provisional": {"type": "boolean", "description": "a year whose official holiday schedule "
+                                     "is not loaded yet counts in the due date"},
             "working_days_late": {"type": "integer"}, "paused": {"type": "boolean"},
             "status": {"type": "string"}, "status_label": {"type": "string"}, "enterprise": {"type": "object"}}}},
     },

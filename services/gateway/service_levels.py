@@ -25,7 +25,8 @@ from .adapters.metrics_store import (
     meta_store,
     month_store,
 )
-from .domain import metrics
+from .calendars import CLOCK_CALENDAR_SECONDS, book_of
+from .domain import metrics, sla
 from .reference import reference_data, working_calendar
 
 log = logging.getLogger(__name__)
@@ -34,15 +35,17 @@ DEFAULT_DAYS = 30
 GROUPS = (*metrics.TIME_GRAINS, *metrics.DIMENSIONS)
 
 
-def metrics_repository(database, buckets=None, clocks=None):
-    """The read model's repository on the gateway's database (or, for unit tests, on the
-    given bucket and clock stores, without month rollups)."""
+def metrics_repository(database, buckets=None, clocks=None, calendar=None):
+    """The read model's repository on the gateway's database, on its current working-day
+    calendar (or, for unit tests, on the given bucket and clock stores and calendar,
+    without month rollups)."""
     catalogue, _ = reference_data()
     if database is None:
         return MetricsRepository(buckets, clocks, lambda item: catalogue.item(item).committed_days,
-                                 working_calendar())
+                                 calendar or working_calendar())
     return MetricsRepository(bucket_store(database), clock_store(database),
-                             lambda item: catalogue.item(item).committed_days, working_calendar(),
+                             lambda item: catalogue.item(item).committed_days,
+                             book_of(database).current(max_age=CLOCK_CALENDAR_SECONDS),
                              months=month_store(database), meta=meta_store(database))
 
 
@@ -96,14 +99,17 @@ def _key_text(group_by, key):
 
 def overdue(query, filters, today, calendar=None, limit=500):
     """Open requests past their due day: (rows, how many in all). Each row: the request
-    code, where it is, its item, due date and the working days it is late."""
+    code, where it is, its item, due date (and whether a provisional year counts in it)
+    and the working days it is late."""
     calendar = calendar or working_calendar()
     clocks, total = query.overdue(where(filters), start_of_day_epoch(today), limit)
     rows = []
     for clock in clocks:
         due = date.fromisoformat(clock["due_date"])
         rows.append({"code": clock["_id"], "station": clock["station"], "domain": clock["domain"],
-                     "item": clock["item"], "due_date": clock["due_date"], "paused": bool(clock.get("paused")),
+                     "item": clock["item"], "due_date": clock["due_date"],
+                     "due_date_provisional": sla.is_provisional(clock.get("accepted_at"), due, calendar),
+                     "paused": bool(clock.get("paused")),
                      "working_days_late": calendar.working_days_between(due, today)})
     return rows, total
 

@@ -4,7 +4,7 @@ The request's stored timeline keeps keys (``event``, ``status``, ``actor.role``)
 labels are made here, per reader, so the same timeline reads in Chinese or English.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from ..common.clock import china_date
 from .domain import sla
@@ -34,8 +34,10 @@ def status_summary(status, lang):
     return {"status": status, "status_label": message(f"status.{status}", lang)}
 
 
-def request_view(request, catalogue, stations, lang, notices=()):
-    """A single request as its enterprise sees it: status, holder, due date, timeline."""
+def request_view(request, catalogue, stations, lang, notices=(), calendar=None, today=None):
+    """A single request as its enterprise sees it: status, holder, due date, timeline.
+    The due date is counted on ``calendar`` (the services pass the current one) on
+    ``today`` (it matters while the clock is paused)."""
     item = catalogue.item(request.item)
     station = stations.get(request.station)
     return {
@@ -49,7 +51,7 @@ def request_view(request, catalogue, stations, lang, notices=()):
         "submitted_at": request.submitted_at,
         "parent": request.parent,
         "holder": holder(request.status, station, request.domain, lang),
-        "due_date": due_date(request, item.committed_days),
+        **due_date(request, item.committed_days, calendar, today),
         "result": request.result,
         "material_request": _material_request(request),
         "cancellable": request.status in CANCELLABLE,
@@ -86,7 +88,7 @@ def _material_request(request):
     return {key: request.material_request[key] for key in shown if key in request.material_request}
 
 
-def group_view(group, children, catalogue, stations, lang, notices=()):
+def group_view(group, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
     """A multi-item submission: its children and the status rolled up from them."""
     station = stations.get(group.station)
     return {
@@ -103,7 +105,7 @@ def group_view(group, children, catalogue, stations, lang, notices=()):
                 "domain": child.domain,
                 **status_summary(child.status, lang),
                 "holder": holder(child.status, station, child.domain, lang),
-                "due_date": due_date(child, catalogue.item(child.item).committed_days),
+                **due_date(child, catalogue.item(child.item).committed_days, calendar, today),
             }
             for child in children
         ],
@@ -112,12 +114,12 @@ def group_view(group, children, catalogue, stations, lang, notices=()):
     }
 
 
-def tracked_view(found, children, catalogue, stations, lang, notices=()):
+def tracked_view(found, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
     """What the enterprise sees of a code; ``notices`` are those addressed to it (e.g. a
     standard it follows was superseded)."""
     if children:
-        return group_view(found, children, catalogue, stations, lang, notices)
-    return request_view(found, catalogue, stations, lang, notices)
+        return group_view(found, children, catalogue, stations, lang, notices, calendar, today)
+    return request_view(found, catalogue, stations, lang, notices, calendar, today)
 
 
 def holder(status, station, domain, lang):
@@ -131,11 +133,16 @@ def holder(status, station, domain, lang):
     return None  # finished: nobody holds it
 
 
-def due_date(found, committed_days):
-    """The committed completion date (DESIGN §5), as ISO text; None until accepted."""
-    due = sla.due_date(found.accepted_at, committed_days, working_calendar(), found.pauses,
-                       today=china_date(datetime.now(UTC)))
-    return due.isoformat() if due else None
+def due_date(found, committed_days, calendar=None, today=None):
+    """The committed completion date (DESIGN §5), as ISO text (None until accepted), and
+    whether it is provisional: counted over a year whose official holiday schedule is
+    not loaded yet, so the schedule may still move it. Without ``calendar``, the
+    built-in one (tests and scripts); without ``today``, today."""
+    calendar = calendar or working_calendar()
+    due = sla.due_date(found.accepted_at, committed_days, calendar, found.pauses,
+                       today=today or china_date(datetime.now(UTC)))
+    return {"due_date": due.isoformat() if due else None,
+            "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar)}
 
 
 def notice_view(notice, lang):
@@ -184,10 +191,10 @@ def timeline_entry(entry, lang, audit=False):
     return shown
 
 
-def staff_view(request, catalogue, stations, lang):
+def staff_view(request, catalogue, stations, lang, calendar=None, today=None):
     """A request as station staff, operators and managers see it: everything the
     enterprise sees, the contact and the form, the version to act on, the audit trail."""
-    view = request_view(request, catalogue, stations, lang)
+    view = request_view(request, catalogue, stations, lang, calendar=calendar, today=today)
     view["timeline"] = [timeline_entry(entry, lang, audit=True) for entry in request.timeline]
     return {
         **view,
@@ -200,7 +207,7 @@ def staff_view(request, catalogue, stations, lang):
     }
 
 
-def queue_row(request, due_on, overdue, soon, catalogue, lang):
+def queue_row(request, due_on, provisional, overdue, soon, catalogue, lang):
     return {
         "code": request.code,
         "item": item_summary(catalogue.item(request.item), lang),
@@ -209,6 +216,7 @@ def queue_row(request, due_on, overdue, soon, catalogue, lang):
         "enterprise": {"name": request.enterprise["name"]},
         "submitted_at": request.submitted_at,
         "due_date": due_on.isoformat() if due_on else None,
+        "due_date_provisional": provisional,
         "overdue": overdue,
         "due_soon": soon,
         "version": request.version,
@@ -218,3 +226,23 @@ def queue_row(request, due_on, overdue, soon, catalogue, lang):
 def _station_name(division, lang):
     station = reference_data()[1].get(division)
     return station["name"][lang] if station else division
+
+
+def calendar_year_view(schedule, lang):
+    """A year of the working-day calendar: every day off (weekends included) with its
+    name, the make-up working days, and whether the year is official or provisional."""
+    days_off = schedule.days_off()
+    last_day = date(schedule.year, 12, 31)
+    return {
+        "year": schedule.year,
+        "provisional": schedule.provisional,
+        "source": schedule.source,
+        "notice": message(schedule.notice, lang) if schedule.notice else "",
+        "loaded_at": schedule.loaded_at,
+        "loaded_by": (schedule.loaded_by or {}).get("name"),
+        "holidays": [{"date": day, "weekday": day.isoweekday(), "name": name, "source": schedule.source,
+                      "in_lieu": in_lieu} for day, name, in_lieu in days_off],
+        "make_up_workdays": [{"date": day, "weekday": day.isoweekday(), "source": schedule.source}
+                             for day in schedule.make_up_workdays],
+        "working_days": last_day.timetuple().tm_yday - len(days_off),
+    }

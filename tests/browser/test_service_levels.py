@@ -2,9 +2,12 @@
 dashboard; an enterprise rates its finished request and reads the station's answer."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 
+from services.common.clock import china_date
+from services.gateway.domain.calendar import next_year_missing
 from services.gateway.reference import reference_data, working_calendar
 
 from ..conftest import through_the_station
@@ -30,6 +33,11 @@ def test_a_manager_reads_septembers_figures_on_the_dashboard(page, month):
     page.fill("#password", "demo-manager")
     page.click("#login-form button")
     page.wait_for_url(re.compile(r"/dashboard$"))
+    # From 1 November while next year's official holiday schedule is not loaded (as on 2026-12-06)
+    missing = next_year_missing(working_calendar(), china_date(datetime.now(UTC)))
+    assert page.locator("#calendar-warning").count() == (missing is not None)
+    if missing:
+        assert f"{missing}年放假安排" in page.inner_text("#calendar-warning")
 
     page.fill('#dashboard-filters input[name="from"]', "2026-09-01")
     page.fill('#dashboard-filters input[name="to"]', "2026-09-30")

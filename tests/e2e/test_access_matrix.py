@@ -52,6 +52,8 @@ CLASSES = {
     "rectifications": STATION_READ,
     "station_step": STATION_ACT,
     "set_verification_period": ADMIN_ONLY,
+    # the working-day calendar: anyone reads a year, an admin loads its official schedule
+    "calendar_year": PUBLIC, "load_calendar_year": ADMIN_ONLY,
     **{name: "operator:metrology" for name in (
         "metrology_job", "metrology_job_step", "certificate", "correct_certificate", "withdraw_metrology_certificate",
         "instrument_types", "reference_standards", "register_reference_standard", "reference_standard",
@@ -176,7 +178,7 @@ def url_of(rule, code, handler):
     path = rule
     for name, value in {**PARAMS, **({"step": "accept"} if handler == "station_step" else {})}.items():
         path = path.replace(f"<string:{name}>", value or code)
-    return path.replace("<path:number>", "GB/T 19001-2016")
+    return path.replace("<path:number>", "GB/T 19001-2016").replace("<int:year>", "2027")
 
 
 API_ROUTES = sorted({(method, rule, handler.__name__) for method, rule, handler in http_routes(GatewayService)

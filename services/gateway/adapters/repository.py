@@ -3,7 +3,7 @@
 from ...common.repository import AggregateRepository
 from ..domain.account import Account
 from ..domain.group import RequestGroup
-from ..domain.model import ServiceRequest
+from ..domain.model import CLOCK_OPEN, ServiceRequest
 from ..domain.request_code import new_code
 
 
@@ -23,6 +23,11 @@ class RequestRepository(AggregateRepository):
         name = f"request-code:{station}:{day:%Y%m%d}"
         sequence = self.codes.draw(self.store, name) if self.codes else self.store.next_sequence(name)
         return str(new_code(station, day, sequence))
+
+    def with_open_clock(self):
+        """The requests whose service-level clock runs or is paused after acceptance:
+        those whose due date a change of the working-day calendar may move."""
+        return [request for request in self.find({"status": {"$in": list(CLOCK_OPEN)}}) if request.accepted_at]
 
 
 class RequestGroupRepository(AggregateRepository):

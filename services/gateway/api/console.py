@@ -151,7 +151,8 @@ class Console:
             return render(request, "message.html", status=403, key="forbidden", params={})
         return session.finish(render(
             request, "staff_request.html", status=status, session=session,
-            view=staff_view(found, catalogue, stations, lang), done=done, problem=problem, errors=errors or {},
+            view=staff_view(found, catalogue, stations, lang, calendar=self.current_calendar()), done=done,
+            problem=problem, errors=errors or {},
             can_act=may_work_station(session.principal, found.station),
             stations=[s for s in stations.by_division.values() if s["division"] != found.station],
             current_label=message(f"status.{found.status}", lang),

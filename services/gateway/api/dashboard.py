@@ -5,12 +5,14 @@ cookies); managers and admins only. Every figure comes from the same use cases a
 ``GET /api/v1/metrics`` and ``GET /api/v1/sla/overdue``; the charts are SVG drawn here.
 """
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
+from ...common.clock import china_date
 from .. import charts
+from ..calendars import calendar_warnings
 from ..domain.access import ADMIN, MANAGER
 from ..messages import localize, message
 from ..reference import reference_data
@@ -36,7 +38,9 @@ class Dashboard:
         catalogue, stations = reference_data()
         context = {"session": session, "catalogue": catalogue, "stations": list(stations.by_division.values()),
                    "errors": {}, "args": _filter_args(request), "figures": None, "period": None, "overdue": None,
-                   "by_station": [], "by_item": [], "charts": {}}
+                   "by_station": [], "by_item": [], "charts": {},
+                   "calendar_warnings": calendar_warnings(self.current_calendar(), china_date(datetime.now(UTC)),
+                                                          lang)}
         try:
             filters = metrics_filters(_filter_args(request))
         except ValidationError as exc:

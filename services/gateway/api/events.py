@@ -39,7 +39,8 @@ class EventConsumers:
     def _record_domain_event(self, envelope):
         EventLog(self.db.event_log).record(envelope)
         if envelope["request_code"]:
-            self._with_known_request(handlers.project_domain_event, envelope)
+            # a completion stops the clock: its reading is counted on the current calendar
+            self._with_known_request(handlers.project_domain_event, envelope, None, self.current_calendar())
 
     def _with_known_request(self, handler, envelope, *args):
         try:

@@ -1,13 +1,19 @@
-"""``GET /health``: 200 only when the broker, the store and all four domain services answer."""
+"""``GET /health``: 200 only when the broker, the store and all four domain services answer;
+with warnings of what needs doing before it breaks (next year's holiday schedule)."""
+
+from datetime import UTC, datetime
 
 import eventlet
 from kombu import Connection
+from pymongo.errors import PyMongoError
 
+from ...common.clock import china_date
 from ...common.config import setting
 from ...common.mongo import ping
 from ..apidoc import documented
+from ..calendars import calendar_warnings
 from ..domain.catalogue import DOMAINS
-from ..errors import json_endpoint
+from ..errors import json_endpoint, request_language
 from ..schemas import HealthSchema
 from ..web import http
 
@@ -15,13 +21,26 @@ from ..web import http
 class HealthApi:
     @http("GET", "/health")
     @documented("Is everything up?", tags=["operations"], responses={200: HealthSchema, 503: HealthSchema},
-                description="200 only when RabbitMQ, MongoDB and all four domain services answer.")
+                description="200 only when RabbitMQ, MongoDB and all four domain services answer. `warnings` "
+                "say what needs doing without anything being down (still 200): from 1 November, that next "
+                "year's official holiday schedule is not loaded (`calendar` tells which years are official).")
     @json_endpoint
     def health(self, request):
         checks = self._health_checks()
         down = sorted(name for name, ok in checks.items() if not ok)
-        body = {"status": "ok" if not down else "unavailable", "checks": checks, "down": down}
+        body = {"status": "ok" if not down else "unavailable", "checks": checks, "down": down,
+                **self._calendar_health(china_date(datetime.now(UTC)), request_language(request))}
         return (200 if not down else 503), HealthSchema().dump(body)
+
+    def _calendar_health(self, today, lang):
+        try:
+            calendar = self.current_calendar()
+        except PyMongoError:
+            return {"warnings": [], "calendar": None}  # the store is down: the checks say so
+        years = (today.year, today.year + 1)
+        return {"warnings": calendar_warnings(calendar, today, lang),
+                "calendar": {str(year): "official" if calendar.is_official(year) else "provisional"
+                             for year in years}}
 
     def _health_checks(self):
         pool = eventlet.GreenPool()

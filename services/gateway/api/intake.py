@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from ...common.clock import china_date
 from .. import handlers
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
 from ..auth import principal_of, require_principal
@@ -57,7 +58,8 @@ class IntakeApi:
     def submit(self, request):
         catalogue, stations = reference_data()
         found, children = self.submit_form(read_json_object(request))
-        view = tracked_view(found, children, catalogue, stations, request_language(request))
+        view = tracked_view(found, children, catalogue, stations, request_language(request),
+                            calendar=self.current_calendar())
         return 201, REQUEST_VIEW.dump(view)
 
     @http("GET", "/api/v1/requests")
@@ -70,7 +72,9 @@ class IntakeApi:
         catalogue, stations = reference_data()
         lang = request_language(request)
         mine = self.requests.find({"enterprise.uscc": principal.uscc}, sort=[("submitted_at", -1)], limit=500)
-        return {"requests": [REQUEST_VIEW.dump(request_view(found, catalogue, stations, lang))
+        calendar, today = self.current_calendar(), china_date(datetime.now(UTC))
+        return {"requests": [REQUEST_VIEW.dump(request_view(found, catalogue, stations, lang, calendar=calendar,
+                                                            today=today))
                              for found in mine]}
 
     @http("POST", "/api/v1/requests/<string:code>/supplement")
@@ -128,11 +132,13 @@ class IntakeApi:
         catalogue, stations = reference_data()
         found, children = handlers.track_request(self.requests, self.groups, code, phone, principal)
         notices = self.notices.for_enterprise(found.enterprise["uscc"])
-        return tracked_view(found, children, catalogue, stations, lang, notices)
+        return tracked_view(found, children, catalogue, stations, lang, notices, calendar=self.current_calendar())
 
     def enterprise_step(self, request, code, step, phone, text):
         principal = principal_of(request)
         with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-            found = handlers.enterprise_step(self.requests, code, principal, phone, step, datetime.now(UTC), text)
+            now = datetime.now(UTC)
+            found = handlers.enterprise_step(self.requests, code, principal, phone, step, now, text)
         catalogue, stations = reference_data()
-        return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request)))
+        return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request),
+                                              calendar=self.current_calendar(), today=china_date(now)))

@@ -48,7 +48,8 @@ class RatingsApi:
         with self.throttle.lookup(client_address(request), code_subject(code, command.get("phone"))):
             rated = self.rate_request(code, principal_of(request), command)
         catalogue, stations = reference_data()
-        return REQUEST_VIEW.dump(request_view(rated, catalogue, stations, request_language(request)))
+        return REQUEST_VIEW.dump(request_view(rated, catalogue, stations, request_language(request),
+                                              calendar=self.current_calendar()))
 
     @http("GET", "/api/v1/station/rectifications")
     @documented("Poor ratings (1-2) waiting for the station's answer, or answered", tags=["station"],

@@ -109,7 +109,7 @@ class ServiceLevelsApi:
         candidates = [clock["_id"] for clock in MetricsQuery(self.db).clock_candidates(now.timestamp())
                       if metrics.alert_needed(clock, today)]
         if candidates:
-            handlers.check_service_levels(self.requests, candidates, now)
+            handlers.check_service_levels(self.requests, candidates, now, calendar=self.current_calendar())
 
     @timer("SLA_CHECK_SECONDS")
     def roll_up_ended_months(self):
@@ -127,9 +127,11 @@ class ServiceLevelsApi:
             return job
         catalogue, _ = reference_data()
         today = china_date(datetime.now(UTC))
-        due = handlers.clock_of(found, catalogue).due(found, today)
+        calendar = self.current_calendar()
+        due = handlers.clock_of(found, catalogue, calendar).due(found, today)
         running = found.status in CLOCK_RUNNING
         return {**job, "due_date": due.isoformat() if due else None,
+                "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar),
                 "overdue": bool(running and sla.is_overdue(due, today))}
 
     def metrics_for(self, principal, filters, lang):
@@ -141,7 +143,8 @@ class ServiceLevelsApi:
 
     def overdue_for(self, principal, filters, lang):
         filters = {**filters, "station": metrics_scope(principal, filters.get("station"))}
-        rows, total = service_levels.overdue(MetricsQuery(self.db), filters, china_date(datetime.now(UTC)),
+        today = china_date(datetime.now(UTC))
+        rows, total = service_levels.overdue(MetricsQuery(self.db), filters, today, self.current_calendar(),
                                              limit=filters.get("limit") or 200)
         found = {request.code: request for request in self.requests.find({"_id": {"$in": [r["code"] for r in rows]}})}
         catalogue, stations = reference_data()
@@ -155,7 +158,7 @@ class ServiceLevelsApi:
                 **(status_summary(request.status, lang) if request else {"status": None, "status_label": ""}),
                 "enterprise": {"name": request.enterprise["name"] if request else ""},
             })
-        return {"as_of": china_date(datetime.now(UTC)).isoformat(), "total": total, "requests": shown}
+        return {"as_of": today.isoformat(), "total": total, "requests": shown}
 
 
 def group_label(group_by, key, lang):

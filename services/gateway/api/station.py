@@ -18,7 +18,7 @@ from ..domain.catalogue import DOMAINS
 from ..domain.request_code import parse_code
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..handlers import RequestNotFound
-from ..reference import reference_data, working_calendar
+from ..reference import reference_data
 from ..schemas import (
     QUEUE_DUE,
     QUEUE_FILTERS,
@@ -68,7 +68,8 @@ class StationApi:
             raise RequestNotFound(code)
         require(may_work_station(principal, found.station, read_only=True))
         catalogue, stations = reference_data()
-        return STAFF_REQUEST_VIEW.dump(staff_view(found, catalogue, stations, request_language(request)))
+        return STAFF_REQUEST_VIEW.dump(staff_view(found, catalogue, stations, request_language(request),
+                                                  calendar=self.current_calendar()))
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(
@@ -100,7 +101,7 @@ class StationApi:
         require(may_work_station(principal, station, read_only=True))
         limit, offset = filters.get("limit") or 100, filters.get("offset") or 0
         rows, total, counts = handlers.station_queue(
-            self.requests, station, catalogue, working_calendar(), china_date(datetime.now(UTC)),
+            self.requests, station, catalogue, self.current_calendar(), china_date(datetime.now(UTC)),
             status=filters.get("status"), item=filters.get("item"), domain=filters.get("domain"),
             due=filters.get("due"), limit=limit, offset=offset,
         )
@@ -118,7 +119,8 @@ class StationApi:
         if step == "reassign" and stations.get(command["station"]) is None:
             raise ValidationError({"station": ["unknown_station"]})
         params = {key: value for key, value in command.items() if key != "version"}
+        now = datetime.now(UTC)
         found = handlers.station_step(self.requests, str(parse_code(code)), principal, STEPS[step],
-                                      command["version"], datetime.now(UTC), **params)
+                                      command["version"], now, **params)
         catalogue, _ = reference_data()
-        return staff_view(found, catalogue, stations, lang)
+        return staff_view(found, catalogue, stations, lang, calendar=self.current_calendar(), today=china_date(now))

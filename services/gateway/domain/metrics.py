@@ -325,9 +325,12 @@ def add_sums(total, sums):
 NEVER = 4102444800.0  # 2100-01-01: the due "epoch" of a request that cannot be overdue now
 FINISHING = ("request_completed", "request_rejected", "request_cancelled")
 OPENING = "request_submitted"  # the event that normally creates a request's clock
+# An official holiday schedule was loaded and moved the request's due date: the clock
+# derives it again, on the calendar that has that schedule.
+DUE_DATE_CHANGED = "request_due_date_changed"
 CLOCK_EVENTS = (
     "request_submitted", "request_accepted", "request_material_requested", "request_supplemented",
-    "request_reassigned", *FINISHING, sla.AT_RISK, sla.BREACHED,
+    "request_reassigned", *FINISHING, sla.AT_RISK, sla.BREACHED, DUE_DATE_CHANGED,
 )
 
 

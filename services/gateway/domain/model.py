@@ -59,6 +59,11 @@ PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN
 
 # Where the service-level clock runs (not before acceptance, not while paused, not once done).
 CLOCK_RUNNING = (ACCEPTED, DISPATCHED, IN_PROGRESS)
+# Where it has a due date that a change of the working-day calendar can move: running,
+# or paused for 补正 after acceptance.
+CLOCK_OPEN = (*CLOCK_RUNNING, AWAITING_ENTERPRISE)
+# The timeline entry of a due date the working-day calendar moved.
+DUE_DATE_CHANGED = "due_date_changed"
 
 # 好差评: five levels, 4 and 5 are good; 1 and 2 open a rectification the station answers.
 RATING_LEVELS = (1, 2, 3, 4, 5)
@@ -285,6 +290,24 @@ class ServiceRequest:
         self.new_events.append(DomainEvent(alert, {**self.summary(), "due_date": due.isoformat(),
                                                    "flagged_at": now.isoformat()}))
         return True
+
+    def move_due_date(self, due_from, due_to, year, actor, now):
+        """The working-day calendar under the running clock changed (``year``'s official
+        schedule was loaded) and moved the due date: say so on the timeline and announce
+        it, so the metrics' clock of the request moves too. False if it was said already
+        (a load finished again after an interruption)."""
+        if due_from == due_to or self.announced_due_date() == due_to.isoformat():
+            return False
+        details = {"due_from": due_from.isoformat(), "due_to": due_to.isoformat(), "year": year}
+        self._record(DUE_DATE_CHANGED, now, actor, details=details, from_status=self.status)
+        self.new_events.append(DomainEvent("request_due_date_changed", {
+            **self.summary(), **details, "due_date": due_to.isoformat(), "accepted_at": self.accepted_at}))
+        return True
+
+    def announced_due_date(self):
+        """The due date the last calendar change moved this request to, if any."""
+        return next((entry["details"]["due_to"] for entry in reversed(self.timeline)
+                     if entry["event"] == DUE_DATE_CHANGED), None)
 
     # -- 好差评: the enterprise rates, the station answers a poor rating ------------------
     def rate(self, now, level, comment=None):

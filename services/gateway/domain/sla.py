@@ -50,6 +50,14 @@ def due_date(accepted_at, committed_days, calendar, pauses=(), today=None):
     return calendar.add_working_days(due, paused) if paused else due
 
 
+def is_provisional(accepted_at, due, calendar):
+    """A due date counted over a year whose official schedule is not loaded yet (the
+    calendar's provisional years): the schedule, once published, may still move it."""
+    if not accepted_at or due is None:
+        return False
+    return calendar.provisional_between(china_date(datetime.fromisoformat(accepted_at)), due)
+
+
 def paused_working_days(accepted, pauses, calendar, today=None):
     """Working days the clock stood still after acceptance (see :func:`due_date`)."""
     paused = 0
