@@ -27,7 +27,8 @@ from marshmallow import ValidationError
 
 from ..common.config import database_name
 from ..common.mongo import connect
-from ..common.store import AlreadyExists, MongoDocumentStore, VersionConflict
+from ..common.repository import AlreadyExists, VersionConflict
+from ..common.store import MongoDocumentStore
 from .adapters.repository import RequestRepository
 from .calendar_schemas import check_year, official_schedule, schedule_body
 from .calendars import book_of, load_official_schedule

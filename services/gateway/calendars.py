@@ -24,7 +24,7 @@ import time
 from datetime import datetime
 
 from ..common.clock import china_date
-from ..common.store import VersionConflict
+from ..common.repository import VersionConflict
 from .adapters.calendars import CalendarRepository, calendar_store
 from .adapters.statutory_holidays import provisional_year
 from .domain.calendar import WorkingCalendar, next_year_missing

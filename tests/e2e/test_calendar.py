@@ -17,7 +17,7 @@ from services.common.clock import china_date
 from services.gateway.reference import working_calendar
 
 from ..conftest import form_token, signed_in, staff_of
-from ..unit.fixtures import jl02_body
+from ..support.data import jl02_body
 
 pytestmark = pytest.mark.e2e
 

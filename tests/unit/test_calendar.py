@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 import holidays
 import pytest
 
-from services.common.store import InMemoryDocumentStore
 from services.gateway.adapters.calendars import CalendarRepository
 from services.gateway.adapters.statutory_holidays import provisional_year, statutory_days
 from services.gateway.calendars import CalendarBook, calendar_warnings
@@ -19,6 +18,7 @@ from services.gateway.domain.calendar import (
     next_year_missing,
 )
 from services.gateway.reference import builtin_schedules, working_calendar
+from tests.fakes.store import InMemoryDocumentStore
 
 CALENDAR = working_calendar()
 OFFICIAL_YEARS = {schedule.year: schedule for schedule in builtin_schedules()}

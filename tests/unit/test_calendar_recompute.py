@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.common.store import InMemoryDocumentStore
 from services.gateway.adapters.calendars import CalendarRepository
 from services.gateway.adapters.metrics_store import MetricsRepository
 from services.gateway.adapters.repository import RequestRepository
@@ -15,6 +14,7 @@ from services.gateway.domain.model import ServiceRequest
 from services.gateway.handlers import clock_of
 from services.gateway.reference import builtin_schedules, reference_data, working_calendar
 from services.gateway.views import request_view
+from tests.fakes.store import InMemoryDocumentStore
 
 CATALOGUE, STATIONS = reference_data()
 ADMIN = {"role": "admin", "name": "系统管理员", "username": "admin"}

@@ -4,7 +4,7 @@ due dates of open requests (calendars.py)."""
 
 from datetime import UTC, datetime
 
-from ...common.store import AlreadyExists, VersionConflict
+from ...common.repository import AlreadyExists, VersionConflict
 from ..apidoc import BODY, SIGNED_IN, documented
 from ..calendar_schemas import (
     SCHEDULE_DOC,
