@@ -33,9 +33,9 @@ import pymongo  # noqa: E402
 from bench import naive  # noqa: E402
 from bench.history import History, random_histories  # noqa: E402
 from services.common.clock import china_date  # noqa: E402
-from services.gateway import service_levels  # noqa: E402
-from services.gateway.adapters.metrics_store import MetricsQuery, create_indexes  # noqa: E402
-from services.gateway.reference import reference_data, working_calendar  # noqa: E402
+from services.gateway.adapters.service_levels_store import MetricsQuery, create_indexes
+from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.handlers import service_levels
 
 # The questions timed: what the dashboard asks when opened, and two other common ones.
 QUESTIONS = {

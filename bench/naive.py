@@ -10,8 +10,9 @@ from collections import defaultdict
 from datetime import datetime
 
 from services.common.clock import china_date
-from services.gateway.domain import metrics, sla
-from services.gateway.service_levels import period
+from services.gateway.domain import service_levels as metrics
+from services.gateway.domain import sla
+from services.gateway.handlers.service_levels import period
 
 FINISHED = ("completed", "rated", "rejected", "cancelled")
 TIMELINE_COUNTS = {"rejected": "rejected", "cancelled": "cancelled", "awaiting_enterprise": "material_requested",

@@ -382,9 +382,9 @@ def load_stored_requests(stack, count):
     """``count`` requests stored as intake stores them, through the gateway's repository."""
     from services.common.store import MongoDocumentStore
     from services.gateway.adapters.repository import RequestRepository
+    from services.gateway.bootstrap import reference_data
     from services.gateway.domain.model import ServiceRequest
     from services.gateway.domain.request_code import new_code
-    from services.gateway.reference import reference_data
 
     catalogue, _ = reference_data()
     client = pymongo.MongoClient(stack.mongo_uri)

@@ -143,7 +143,7 @@ def load_into(stack, mongo_uri, catalogue, calendar):
         database.requests.insert_many([{**document, "version": 1} for document in history.documents()])
         database.event_log.insert_many([{"_id": envelope["event_id"], **envelope,
                                          "logged_at": "2026-09-30T16:00:00+00:00"} for envelope in history.envelopes])
-    rebuilt = subprocess.run([sys.executable, "-m", "services.gateway.metrics", "rebuild"], cwd=ROOT,
+    rebuilt = subprocess.run([sys.executable, "-m", "services.gateway.cli.service_levels", "rebuild"], cwd=ROOT,
                              env=stack.service_env(), capture_output=True, text=True, timeout=180)
     assert rebuilt.returncode == 0 and "rebuilt from" in rebuilt.stdout, rebuilt.stderr
     return codes

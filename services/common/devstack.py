@@ -174,7 +174,7 @@ class DevStack:
     def seed_demo_accounts(self):
         """Dev mode only: one account per role and station (password demo-<username>)."""
         result = subprocess.run(
-            [sys.executable, "-m", "services.gateway.accounts", "seed-demo"],
+            [sys.executable, "-m", "services.gateway.cli.accounts", "seed-demo"],
             cwd=ROOT, env=self.service_env(), capture_output=True, text=True, timeout=120,
         )
         if result.returncode != 0:

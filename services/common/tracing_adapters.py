@@ -76,6 +76,6 @@ ADAPTERS = {
     "services.common.rpc.ResilientRpc": "services.common.tracing_adapters.ServiceAdapter",
     "services.common.timer.ConfiguredTimer": "services.common.tracing_adapters.ServiceAdapter",
     "nameko.web.handlers.HttpRequestHandler": "services.common.tracing_adapters.HttpAdapter",
-    # the gateway's own HTTP entrypoint (nameko's on a hardened server, gateway/web.py)
-    "services.gateway.web.GatewayHttp": "services.common.tracing_adapters.HttpAdapter",
+    # the gateway's own HTTP entrypoint (nameko's on a hardened server, gateway/web/server.py)
+    "services.gateway.web.server.GatewayHttp": "services.common.tracing_adapters.HttpAdapter",
 }

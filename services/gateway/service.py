@@ -22,42 +22,39 @@ from ..common.secrets import RequiredSecrets
 from ..common.sequences import SequenceProvider
 from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
-from . import service_levels
-from .adapters import metrics_store
+from .adapters import service_levels_store as metrics_store
 from .adapters.actor import SignedInActor
 from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog, record_confirmed
 from .adapters.notices import NoticeBoard
 from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
+from .handlers import service_levels
+from .handlers.calendar import book_of
+from .handlers.intake import RequestNotFound
+from .handlers.renewals import EnterpriseNotFound, RenewalRepository
+from .handlers.service_levels import metrics_repository as metrics_read_model
+from .handlers.throttling import Throttle
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
-from .api import (
+from .web.api import (
     auth,
     calendars,
     certification,
-    console,
-    dashboard,
-    docs,
     events,
     health,
     instruments,
     intake,
     lab,
     monitoring,
-    pages,
     ratings,
-    sla,
     standards,
     station,
     verify,
 )
-from .calendars import book_of
-from .errors import DocumentNotFound, ServiceUnavailable
-from .handlers import RequestNotFound
-from .renewals import EnterpriseNotFound, RenewalRepository
-from .service_levels import metrics_repository as metrics_read_model
-from .throttling import Throttle
+from .web.api import service_levels as sla
+from .web.errors import DocumentNotFound, ServiceUnavailable
+from .web.pages import console, dashboard, docs, pages
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +115,7 @@ def _project_alone(repository, envelope):
     except STORE_FAILURES:
         raise
     except Exception:  # noqa: BLE001
-        log.exception("the metrics could not fold event %s (%s); `python -m services.gateway.metrics rebuild` "
+        log.exception("the metrics could not fold event %s (%s); `python -m services.gateway.cli.service_levels rebuild` "
                       "folds it once the cause is fixed", envelope["event_id"], envelope["type"])
         return False
 

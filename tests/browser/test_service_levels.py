@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.clock import china_date
+from services.gateway.bootstrap import reference_data, working_calendar
 from services.gateway.domain.calendar import next_year_missing
-from services.gateway.reference import reference_data, working_calendar
 
 from ..conftest import through_the_station
 from ..simulated_month import STATION, load_into

@@ -17,10 +17,10 @@ import pytest
 
 from services.common.config import DEFAULTS
 from services.common.devstack import ROOT
-from services.gateway.auth import ALGORITHM, ISSUER
 from services.gateway.domain.uscc import check_character
-from services.gateway.openapi import http_routes
 from services.gateway.service import GatewayService
+from services.gateway.web.auth import ALGORITHM, ISSUER
+from services.gateway.web.openapi import http_routes
 
 from ..conftest import signed_in, through_the_station
 from ..support.data import JL02_BODY
@@ -137,7 +137,7 @@ def world(stack):
 
 def _world(api, stack):
     created = subprocess.run(
-        [sys.executable, "-m", "services.gateway.accounts", "create", "--username", OTHER_USCC,
+        [sys.executable, "-m", "services.gateway.cli.accounts", "create", "--username", OTHER_USCC,
          "--role", "enterprise", "--name", "宿城区另一家公司"],
         input="another-password\n", text=True, capture_output=True, cwd=ROOT, env=stack.service_env(), timeout=60,
     )

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from services.common.clock import china_date
-from services.gateway.reference import working_calendar
+from services.gateway.bootstrap import working_calendar
 
 from ..conftest import form_token, signed_in, staff_of
 from ..support.data import jl02_body

@@ -26,9 +26,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from services.gateway.openapi import build_spec
-from services.gateway.reference import reference_data
+from services.gateway.bootstrap import reference_data
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import build_spec
 
 from ..conftest import new_client_address, signed_in, through_the_station
 from ..support.data import JL02_BODY

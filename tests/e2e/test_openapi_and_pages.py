@@ -5,8 +5,8 @@ import re
 import pytest
 from openapi_spec_validator import validate
 
-from services.gateway.openapi import API_PREFIXES, http_routes, openapi_path
 from services.gateway.service import GatewayService
+from services.gateway.web.openapi import API_PREFIXES, http_routes, openapi_path
 
 from ..conftest import form_token
 from ..support.data import JL02_BODY

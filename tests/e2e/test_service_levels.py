@@ -14,8 +14,8 @@ import pytest
 from services.common.clock import china_date
 from services.common.store import MongoDocumentStore
 from services.gateway.adapters.repository import RequestRepository
+from services.gateway.bootstrap import reference_data, working_calendar
 from services.gateway.domain.model import ServiceRequest
-from services.gateway.reference import reference_data, working_calendar
 
 from ..conftest import form_token, signed_in, staff_of, through_the_station
 from ..simulated_month import EXPECTED, EXPECTED_BY_STATION, OTHER_STATION, STATION, load_into

@@ -63,7 +63,7 @@ class TestSigningIn:
 
     def test_users_are_created_from_the_command_line(self, api, stack):
         created = subprocess.run(
-            [sys.executable, "-m", "services.gateway.accounts", "create", "--username", "wang-fang",
+            [sys.executable, "-m", "services.gateway.cli.accounts", "create", "--username", "wang-fang",
              "--role", "staff", "--station", "321323", "--name", "泗阳县服务站 王芳"],
             input="a-long-password\n", text=True, capture_output=True, cwd=ROOT, env=stack.service_env(), timeout=60,
         )

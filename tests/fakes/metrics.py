@@ -2,7 +2,7 @@
 in-memory fakes in unit tests), with the contract of the gateway's ``MetricsQuery``
 (tests/integration/test_metrics_store.py runs one suite against both)."""
 
-from services.gateway.domain import metrics
+from services.gateway.domain import service_levels as metrics
 
 
 class InMemoryMetricsQuery:

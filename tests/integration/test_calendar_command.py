@@ -1,4 +1,4 @@
-"""``python -m services.gateway.calendar`` on the real store: an admin loads next year's
+"""``python -m services.gateway.cli.calendar`` on the real store: an admin loads next year's
 official schedule from a file, the due dates of open requests move as through the API,
 and a bad file is refused with the fields to correct (issue 24)."""
 
@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.common.store import MongoDocumentStore
-from services.gateway import calendar as command
 from services.gateway.adapters.repository import RequestRepository
+from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.cli import calendar as command
 from services.gateway.domain.model import ServiceRequest
-from services.gateway.reference import reference_data, working_calendar
 
 pytestmark = pytest.mark.integration
 

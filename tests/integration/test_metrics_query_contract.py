@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.common.clock import start_of_day_epoch
-from services.gateway import service_levels
-from services.gateway.adapters.metrics_store import MetricsQuery, create_indexes
-from services.gateway.reference import reference_data, working_calendar
+from services.gateway.adapters.service_levels_store import MetricsQuery, create_indexes
+from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.handlers import service_levels
 from tests.fakes.metrics import InMemoryMetricsQuery
 from tests.fakes.store import InMemoryDocumentStore
 

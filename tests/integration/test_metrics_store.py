@@ -9,15 +9,15 @@ import pytest
 
 from bench import metrics_bench
 from services.common.clock import china_date
-from services.gateway import service_levels
-from services.gateway.adapters.metrics_store import (
+from services.gateway.adapters.service_levels_store import (
     BUCKETS,
     CLOCKS,
     MONTHS,
     MetricsQuery,
     create_indexes,
 )
-from services.gateway.reference import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.handlers import service_levels
 from services.gateway.service import keep_confirmed
 
 from ..simulated_month import (

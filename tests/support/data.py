@@ -144,7 +144,7 @@ def staff_of(station="321322"):
 def through_the_station(requests, code, now=NOW, station="321322"):
     """The station's staff accept and dispatch a submitted request (what they do in the
     console), on the gateway's handlers."""
-    from services.gateway import handlers
+    from services.gateway.handlers import intake as handlers
 
     staff = staff_of(station)
     for step in ("accept", "dispatch"):

@@ -5,8 +5,8 @@ import time
 import jwt
 import pytest
 
-from services.gateway import auth
 from services.gateway.domain.access import Principal, may_operate, may_see_request, may_work_station
+from services.gateway.web import auth
 
 ENTERPRISE = Principal("91321322MA1ABC123P", "enterprise", "宿迁市测试", uscc="91321322MA1ABC123P")
 STAFF = Principal("staff-321322", "staff", "王芳", station="321322")

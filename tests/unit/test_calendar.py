@@ -9,7 +9,7 @@ import pytest
 
 from services.gateway.adapters.calendars import CalendarRepository
 from services.gateway.adapters.statutory_holidays import provisional_year, statutory_days
-from services.gateway.calendars import CalendarBook, calendar_warnings
+from services.gateway.bootstrap import builtin_schedules, working_calendar
 from services.gateway.domain import sla
 from services.gateway.domain.calendar import (
     OFFICIAL,
@@ -17,7 +17,7 @@ from services.gateway.domain.calendar import (
     YearSchedule,
     next_year_missing,
 )
-from services.gateway.reference import builtin_schedules, working_calendar
+from services.gateway.handlers.calendar import CalendarBook, calendar_warnings
 from tests.fakes.store import InMemoryDocumentStore
 
 CALENDAR = working_calendar()

@@ -6,14 +6,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from services.gateway.adapters.calendars import CalendarRepository
-from services.gateway.adapters.metrics_store import MetricsRepository
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.calendars import CLOCK_CALENDAR_SECONDS, CalendarBook, load_official_schedule
+from services.gateway.adapters.service_levels_store import MetricsRepository
+from services.gateway.bootstrap import builtin_schedules, reference_data, working_calendar
 from services.gateway.domain.calendar import OFFICIAL, HolidayBlock, YearSchedule
 from services.gateway.domain.model import ServiceRequest
-from services.gateway.handlers import clock_of
-from services.gateway.reference import builtin_schedules, reference_data, working_calendar
-from services.gateway.views import request_view
+from services.gateway.handlers.calendar import (
+    CLOCK_CALENDAR_SECONDS,
+    CalendarBook,
+    load_official_schedule,
+)
+from services.gateway.handlers.intake import clock_of
+from services.gateway.web.views import request_view
 from tests.fakes.store import InMemoryDocumentStore
 
 CATALOGUE, STATIONS = reference_data()

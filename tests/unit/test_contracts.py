@@ -11,12 +11,12 @@ from services.certification.adapters.repository import (
 from services.common.contracts import DispatchedWork, StandardEnded
 from services.common.contracts.schemas import BrokenContract, read
 from services.common.envelope import new_envelope
-from services.gateway import handlers as gateway
 from services.gateway.adapters.notices import NoticeBoard
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
-from services.gateway.standards_watch import post_standard_notices
+from services.gateway.bootstrap import reference_data
+from services.gateway.handlers import intake as gateway
+from services.gateway.handlers.notices import post_standard_notices
+from services.gateway.web.schemas.intake import load_submission
 from services.metrology import handlers as metrology
 from services.metrology.adapters.repository import JobRepository
 from services.standards import handlers as standards

@@ -7,21 +7,17 @@ from marshmallow import ValidationError
 
 from services.common.contracts import Follower, StandardEnded
 from services.common.envelope import new_envelope
-from services.gateway import handlers
 from services.gateway.adapters.notices import NoticeBoard
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.certification_schemas import (
-    ReduceScopeForm,
-    Stage1Form,
-    SuspendForm,
-)
-from services.gateway.messages import localize
-from services.gateway.operator_commands import load_command
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
-from services.gateway.standards_schemas import AnswerForm, EndStandardForm
-from services.gateway.standards_watch import post_standard_notices
-from services.gateway.views import notice_view, standard_view, timeline_entry
+from services.gateway.bootstrap import reference_data
+from services.gateway.handlers import intake as handlers
+from services.gateway.handlers.notices import post_standard_notices
+from services.gateway.web.messages import localize
+from services.gateway.web.schemas.certification import ReduceScopeForm, Stage1Form, SuspendForm
+from services.gateway.web.schemas.intake import load_submission
+from services.gateway.web.schemas.operators import load_command
+from services.gateway.web.schemas.standards import AnswerForm, EndStandardForm
+from services.gateway.web.views import notice_view, standard_view, timeline_entry
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import NOW, RZ02_DETAILS, jl02_body, through_the_station

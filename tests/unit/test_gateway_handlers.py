@@ -6,16 +6,16 @@ import pytest
 
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
-from services.gateway import handlers
 from services.gateway.adapters.repository import RequestGroupRepository, RequestRepository
+from services.gateway.bootstrap import reference_data
 from services.gateway.domain.request_code import (
     MalformedCode,
     WrongCheckCharacter,
     new_code,
     parse_code,
 )
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
+from services.gateway.handlers import intake as handlers
+from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JL02_BODY, NOW, staff_of, through_the_station

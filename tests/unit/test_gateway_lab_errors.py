@@ -4,9 +4,9 @@ from marshmallow import ValidationError
 from nameko.exceptions import deserialize, serialize
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.gateway.api.verify import verifying_service
-from services.gateway.errors import as_api_error
-from services.gateway.messages import message
+from services.gateway.web.api.verify import verifying_service
+from services.gateway.web.errors import as_api_error
+from services.gateway.web.messages import message
 
 
 def across_rpc(exc):

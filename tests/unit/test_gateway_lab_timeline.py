@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 
 from services.common.envelope import new_envelope
-from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
+from services.gateway.bootstrap import reference_data
 from services.gateway.domain.model import PROJECTED_EVENTS
-from services.gateway.messages import MESSAGES
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
-from services.gateway.views import timeline_entry
+from services.gateway.handlers import intake as handlers
+from services.gateway.web.messages import MESSAGES
+from services.gateway.web.schemas.intake import load_submission
+from services.gateway.web.views import timeline_entry
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JL01_BODY, NOW, through_the_station

@@ -5,16 +5,16 @@ from datetime import timedelta
 import pytest
 
 from services.common.domain import RuleViolated
-from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.reference import reference_data
-from services.gateway.renewals import (
+from services.gateway.bootstrap import reference_data
+from services.gateway.handlers import intake as handlers
+from services.gateway.handlers.renewals import (
     EnterpriseNotFound,
     RenewalRepository,
     enterprise_request,
     renew,
 )
-from services.gateway.schemas import load_submission
+from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JL01_BODY, NOW

@@ -2,10 +2,10 @@
 
 import inspect
 
-from services.gateway.apidoc import ATTRIBUTE
-from services.gateway.openapi import API_PREFIXES, http_routes
 from services.gateway.service import GatewayService
-from services.gateway.web import GatewayHttp
+from services.gateway.web.apidoc import ATTRIBUTE
+from services.gateway.web.openapi import API_PREFIXES, http_routes
+from services.gateway.web.server import GatewayHttp
 
 
 def entrypoint_methods(cls):

@@ -1,6 +1,6 @@
 """Messages read in zh-CN by default and in English on request."""
 
-from services.gateway.messages import MESSAGES, localize, message, negotiate_language
+from services.gateway.web.messages import MESSAGES, localize, message, negotiate_language
 
 
 def test_chinese_is_the_default_and_english_is_available():

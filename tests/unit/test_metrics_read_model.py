@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.gateway import service_levels
-from services.gateway.domain import metrics
-from services.gateway.reference import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.domain import service_levels as metrics
+from services.gateway.handlers import service_levels
 from tests.fakes.metrics import InMemoryMetricsQuery
 from tests.fakes.store import InMemoryDocumentStore
 

@@ -8,9 +8,9 @@ import pytest
 from marshmallow import ValidationError
 
 from services.gateway.adapters.statutory_holidays import statutory_days
-from services.gateway.calendar_schemas import official_schedule, schedule_body
-from services.gateway.messages import localize
-from services.gateway.reference import holiday_schedule
+from services.gateway.bootstrap import holiday_schedule
+from services.gateway.web.messages import localize
+from services.gateway.web.schemas.calendar import official_schedule, schedule_body
 
 ADMIN = {"role": "admin", "name": "系统管理员", "username": "admin"}
 NOW = datetime(2026, 11, 20, 2, tzinfo=UTC)

@@ -13,6 +13,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
+from services.gateway.bootstrap import reference_data
 from services.gateway.domain.request_code import (
     MalformedCode,
     RequestCode,
@@ -26,8 +27,7 @@ from services.gateway.domain.uscc import (
     check_character,
     normalize_credit_code,
 )
-from services.gateway.reference import reference_data
-from services.gateway.schemas import Submission, load_submission
+from services.gateway.web.schemas.intake import Submission, load_submission
 
 from ..support.data import JL02_BODY
 

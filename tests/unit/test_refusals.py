@@ -12,7 +12,7 @@ from nameko.rpc import Rpc
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from services.gateway.errors import REMOTE_ERRORS, ApiError, json_endpoint
+from services.gateway.web.errors import REMOTE_ERRORS, ApiError, json_endpoint
 
 from ..deployment import domain_services, entrypoints
 
@@ -65,7 +65,7 @@ def request(path):
 
 
 def test_the_gateway_logs_a_4xx_in_one_info_line_and_a_bug_as_an_error_with_its_traceback(caplog):
-    caplog.set_level(logging.INFO, logger="services.gateway.errors")
+    caplog.set_level(logging.INFO, logger="services.gateway.web.errors")
     assert refusing(None, request("/api/v1/verify/SQJL-2026-999999")).status_code == 404
     assert failing(None, request("/api/v1/verify/SQJL-2026-000001")).status_code == 500
 

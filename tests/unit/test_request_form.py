@@ -3,9 +3,9 @@
 import pytest
 from marshmallow import ValidationError
 
-from services.gateway.messages import localize
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
+from services.gateway.bootstrap import reference_data
+from services.gateway.web.messages import localize
+from services.gateway.web.schemas.intake import load_submission
 
 from ..support.data import JL02_BODY, jl02_body
 
@@ -88,7 +88,7 @@ def test_unknown_top_level_fields_and_wrong_types_are_refused():
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE.items))
 def test_every_catalogue_item_builds_a_details_schema(code):
-    from services.gateway.schemas import details_schema
+    from services.gateway.web.schemas.intake import details_schema
 
     schema = details_schema(CATALOGUE.item(code))
     required = [spec["name"] for spec in CATALOGUE.item(code).fields if spec.get("required")]
@@ -131,7 +131,7 @@ class TestSeveralItemsInOneForm:
 
 
 def test_the_catalogue_as_the_api_answers_it_keeps_both_languages_and_each_items_fields():
-    from services.gateway.schemas import CatalogueItemSchema, CatalogueSchema
+    from services.gateway.web.schemas.intake import CatalogueItemSchema, CatalogueSchema
 
     item = CatalogueItemSchema().dump(CATALOGUE.item("JL02").as_dict())
     assert item["name"] == {"zh-CN": "校准", "en": "Calibration"}

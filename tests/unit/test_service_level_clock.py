@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from bench.history import History, at
+from services.gateway.bootstrap import reference_data, working_calendar
 from services.gateway.domain import sla
-from services.gateway.reference import reference_data, working_calendar
 
 CALENDAR = working_calendar()
 CATALOGUE, _ = reference_data()

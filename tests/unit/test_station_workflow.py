@@ -6,12 +6,12 @@ import pytest
 
 from services.common.domain import InvalidTransition
 from services.common.envelope import new_envelope
-from services.gateway import handlers
 from services.gateway.adapters.repository import RequestRepository
+from services.gateway.bootstrap import reference_data
 from services.gateway.domain.access import Forbidden, Principal
 from services.gateway.domain.model import MissingReason
-from services.gateway.reference import reference_data
-from services.gateway.schemas import load_submission
+from services.gateway.handlers import intake as handlers
+from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JL02_BODY, NOW

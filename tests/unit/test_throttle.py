@@ -10,8 +10,8 @@ from services.gateway.domain.throttle import (
     LOOKUPS_PER_CLIENT,
     TooManyRequests,
 )
-from services.gateway.handlers import RequestNotFound
-from services.gateway.throttling import Throttle, code_subject
+from services.gateway.handlers.intake import RequestNotFound
+from services.gateway.handlers.throttling import Throttle, code_subject
 from tests.fakes.counters import InMemoryCounters
 
 CODE = ("code", "321322-20261126-00001-7")

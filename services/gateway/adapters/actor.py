@@ -4,8 +4,8 @@ person every domain service records for the work that request causes."""
 from werkzeug.wrappers import Request
 
 from ...common.acting import ACTOR_KEY, ACTOR_USERNAME_KEY, ActingPerson
-from ..auth import Unauthenticated, principal_of
 from ..domain.access import ENTERPRISE
+from ..web.auth import Unauthenticated, principal_of
 
 
 class SignedInActor(ActingPerson):

@@ -1,0 +1,326 @@
+"""Where the metrics read model lives, in the gateway's database: day buckets
+(``metrics_days``), month rollups (``metrics_months``), request clocks (``sla_clocks``) and
+the longest turnaround seen and the last month rolled up (``metrics_meta``, so a query
+knows its histogram's width and which months it may read from rollups).
+
+:class:`MetricsRepository` folds events into documents through the document-store
+contract (a day bucket by one conditional increment per event; clocks, rollups and meta
+as whole documents with optimistic concurrency on ``version``), so it runs on the
+in-memory store in unit tests. :class:`MetricsQuery` sums documents on the server with
+one ``$group`` per source (nx-27017 runs a ``$group`` on a single field in SQLite; it
+does not group on compound keys, so a query groups by at most one dimension).
+"""
+
+import logging
+from datetime import UTC, datetime
+
+from ...common.clock import china_date
+from ...common.repository import AlreadyExists, VersionConflict
+from ...common.store import MongoDocumentStore
+from ..domain import service_levels as metrics
+
+log = logging.getLogger(__name__)
+
+BUCKETS = "metrics_days"
+MONTHS = "metrics_months"
+CLOCKS = "sla_clocks"
+META = "metrics_meta"
+LONGEST = "turnaround_max"
+ROLLED_UP = "months_rolled_up"  # the latest month whose rollups are written: queries read them
+# Fields of the read model's documents that are never read back by a query.
+BOOKKEEPING = {"events": 0, "outbox": 0, "pause_marks": 0}
+
+
+def bucket_store(database):
+    return MongoDocumentStore(database[BUCKETS], database.counters)
+
+
+def month_store(database):
+    return MongoDocumentStore(database[MONTHS], database.counters)
+
+
+def clock_store(database):
+    return MongoDocumentStore(database[CLOCKS], database.counters)
+
+
+def meta_store(database):
+    return MongoDocumentStore(database[META], database.counters)
+
+
+def create_indexes(database):
+    # One index each, on what every query narrows by: nx-27017 takes the first index a
+    # query can use, and a station or item index would make it scan a whole year.
+    bucket_store(database).ensure_indexes([("day", 1)])
+    month_store(database).ensure_indexes([("month", 1)])
+    clock_store(database).ensure_indexes([("open", 1), ("due_epoch", 1)])
+
+
+class MetricsRepository:
+    """Folds events into the read model's documents, one document write each."""
+
+    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None, clock=None):
+        self.buckets = buckets
+        self.clocks = clocks
+        self.months = months
+        self.meta = meta
+        self.committed_days_of = committed_days_of  # item code -> committed working days
+        self.calendar = calendar
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    def fold(self, envelope):
+        """Fold one event (see :meth:`fold_all`); True if anything changed."""
+        return self.fold_all([envelope])[0]
+
+    def fold_all(self, envelopes):
+        """Fold events into their day buckets and request clocks, and into their month
+        rollups if those months have ended (the rollups of a month still running are
+        written once, when it ends: :meth:`roll_up_ended_months`). One outcome per event:
+        True if it changed anything (False for one seen before or not counted).
+
+        Events that arrived together share writes: one increment per day bucket, one
+        insert for the clocks they open. Day buckets are written before the month is
+        looked at, and the month rollup is recomputed and the longest turnaround raised
+        even for events seen before: a redelivery after a crash between the writes
+        finishes the job."""
+        changed = [False] * len(envelopes)
+        by_bucket = {}
+        for index, envelope in enumerate(envelopes):
+            counted = metrics.contribution(envelope)
+            if counted is not None:
+                by_bucket.setdefault(metrics.bucket_id(counted[0]), []).append((index, *counted, envelope["event_id"]))
+        for bucket_id, counted in by_bucket.items():
+            for index in self._count(bucket_id, counted):
+                changed[index] = True
+            key = counted[0][1]
+            if metrics.month_has_ended(key["month"], china_date(self.clock())):
+                self.refresh_month(key)  # a late event: its month may be rolled up already
+        turnarounds = [metrics.turnaround_of(counts) for group in by_bucket.values() for _, _, counts, _ in group]
+        self.raise_longest(max((days for days in turnarounds if days is not None), default=None))
+        for index in self._fold_clocks(envelopes):
+            changed[index] = True
+        return changed
+
+    def _count(self, bucket_id, counted):
+        """Add (index, key, counts, event id) events to one day bucket: the indexes of
+        those counted.
+
+        Counted in place: a bucket remembers every event id it counted, so it grows
+        through the day, and loading and replacing it whole grew with it."""
+        event_ids = [event_id for _, _, _, event_id in counted]
+        if len(set(event_ids)) == len(counted) > 1:
+            increments, maxima = {}, {}
+            for _, _, counts, _ in counted:
+                for name, amount in counts.items():
+                    increments[name] = increments.get(name, 0) + amount
+                for name, value in metrics.bucket_maxima(counts).items():
+                    maxima[name] = max(maxima.get(name, value), value)
+            if self.buckets.increment_all_once(bucket_id, event_ids, increments, maxima=maxima):
+                return [index for index, _, _, _ in counted]
+        # One at a time: the bucket's first events, an event seen before, or a lone one.
+        return [index for index, key, counts, event_id in counted
+                if self.buckets.increment_once(bucket_id, event_id, counts, maxima=metrics.bucket_maxima(counts),
+                                               on_insert=metrics.bucket_key_fields(key))]
+
+    def _fold_clocks(self, envelopes):
+        """Fold the events that move request clocks: the indexes of those that changed one.
+        The clocks that submissions open are inserted together, without first reading
+        clocks that are almost never there; every other event loads and replaces its
+        request's clock, in the order the events came."""
+        opening, later = {}, []
+        for index, envelope in enumerate(envelopes):
+            code, data = envelope.get("request_code"), envelope["data"]
+            if envelope["type"] not in metrics.CLOCK_EVENTS or not code \
+                    or not all(data.get(name) for name in metrics.DIMENSIONS):
+                continue
+            if envelope["type"] == metrics.OPENING and code not in opening:
+                opening[code] = index
+            else:
+                later.append(index)
+        changed, new_clocks = [], {}
+        for code, index in opening.items():
+            clock = metrics.new_clock(code, envelopes[index]["data"])
+            if self.fold_clock(clock, envelopes[index]):
+                new_clocks[code] = (index, clock)
+        taken = set(self.clocks.insert_new([clock for _, clock in new_clocks.values()]))
+        for code, (index, _) in new_clocks.items():
+            if code in taken:
+                later.append(index)  # its clock exists: fold the submission into it
+            else:
+                changed.append(index)
+        for index in sorted(later):
+            envelope = envelopes[index]
+            code, data = envelope["request_code"], envelope["data"]
+            if _update(self.clocks, code, lambda code=code, data=data: metrics.new_clock(code, data),
+                       lambda clock, envelope=envelope: self.fold_clock(clock, envelope)):
+                changed.append(index)
+        return changed
+
+    def fold_clock(self, clock, envelope):
+        return metrics.fold_into_clock(clock, envelope, self.committed_days_of(clock["item"]), self.calendar)
+
+    def refresh_month(self, key, attempts=10):
+        """Recompute a month rollup from its day buckets. Its version is read before the
+        days, so a rollup written by someone else meanwhile makes this write fail and
+        read again: the last rollup written always includes every day written before it."""
+        if self.months is None:
+            return
+        month_id = metrics.month_id(key)
+        for _ in range(attempts):
+            current = self.months.load(month_id)
+            days = self.buckets.find({"_id": {"$in": metrics.day_ids_of_month(key)}})
+            rollup = metrics.rollup(key, days)
+            try:
+                if current is None:
+                    self.months.insert(rollup)
+                elif _content(current) != rollup:
+                    self.months.replace({**rollup, "version": current["version"]})
+                return
+            except (AlreadyExists, VersionConflict):
+                continue
+        raise VersionConflict(month_id)
+
+    def roll_up_ended_months(self):
+        """Write the rollups of every month that ended since the last call, then mark
+        them rolled up (the gateway's timer calls this). How many rollups were written.
+
+        Safe against a fold racing it: a fold writes its day bucket before it asks
+        whether the month has ended, so either the day was written before the month
+        ended (and so before this reads the days, ROLLUP_GRACE later) or the fold itself
+        recomputes the rollup."""
+        if self.months is None or self.meta is None:
+            return 0
+        ended = metrics.last_month_to_roll_up(self.clock())
+        done = self.rolled_up_through()
+        if done is not None and done >= ended:
+            return 0
+        months = {"$lte": ended} if done is None else {"$gt": done, "$lte": ended}
+        keys = {metrics.month_id(bucket): bucket for bucket in self.buckets.find({"month": months})}
+        for key in keys.values():
+            self.refresh_month(key)
+        self.mark_rolled_up(ended)
+        log.info("month rollups written through %s: %d", ended, len(keys))
+        return len(keys)
+
+    def rolled_up_through(self):
+        found = self.meta.load(ROLLED_UP) if self.meta is not None else None
+        return found["value"] if found else None
+
+    def mark_rolled_up(self, month):
+        """Queries may read every month up to ``month`` from its rollups from now on."""
+        _update(self.meta, ROLLED_UP, lambda: {"_id": ROLLED_UP, "value": 0}, lambda meta: _raised(meta, month))
+
+    def raise_longest(self, turnaround):
+        """Keep the longest turnaround seen: queries sum the histogram up to it."""
+        if self.meta is None or turnaround is None:
+            return
+        _update(self.meta, LONGEST, lambda: {"_id": LONGEST, "value": 0},
+                lambda meta: _raised(meta, turnaround))
+
+
+def _raised(meta, value):
+    if value <= meta["value"]:
+        return False
+    meta["value"] = value
+    return True
+
+
+def _content(document):
+    return {key: value for key, value in document.items() if key != "version"}
+
+
+def _update(store, key, create, change, attempts=10):
+    """Load or create the document, change it, write it whole; again on a race."""
+    for _ in range(attempts):
+        document = store.load(key)
+        if document is None:
+            document = create()
+            if not change(document):
+                return False
+            try:
+                store.insert(document)
+                return True
+            except AlreadyExists:
+                continue
+        if not change(document):
+            return False
+        try:
+            store.replace(document)
+            return True
+        except VersionConflict:
+            continue
+    raise VersionConflict(key)
+
+
+class MetricsQuery:
+    """The figures for a period and filters, from bucket sums and open clocks."""
+
+    def __init__(self, database):
+        self.buckets = database[BUCKETS]
+        self.months = database[MONTHS]
+        self.clocks = database[CLOCKS]
+        self.meta = database[META]
+
+    def period_sums(self, match, first, last, group_by=None):
+        """{group value or None: sums} for the period: whole months from the rollups, the
+        days at the ends (or every day, when grouped by day) from the day buckets."""
+        top = self.longest()
+        if group_by == "day":
+            day_ranges, months = [(metrics.day_number(first), metrics.day_number(last))], []
+        else:
+            day_ranges, months = metrics.split_period(first, last, self.rolled_up_through())
+        sums = {}
+        for start, end in day_ranges:
+            _merge(sums, self._sums(self.buckets, {**match, "day": {"$gte": start, "$lte": end}}, group_by, top))
+        if months:
+            month_match = {**match, "month": months[0] if len(months) == 1 else {"$in": months}}
+            _merge(sums, self._sums(self.months, month_match, group_by, top))
+        return sums
+
+    def longest(self):
+        found = self.meta.find_one({"_id": LONGEST})
+        return int(found["value"]) if found else 0
+
+    def rolled_up_through(self):
+        found = self.meta.find_one({"_id": ROLLED_UP})
+        return int(found["value"]) if found else None
+
+    def open_counts(self, match, group_by, overdue_before):
+        """{group value: {"backlog": open requests, "overdue_now": those past their due day}}."""
+        counts = {}
+        for field, extra in (("backlog", {}), ("overdue_now", {"due_epoch": {"$lt": overdue_before}})):
+            for row in self._aggregate(self.clocks, {"open": 1, **extra, **match}, group_by, {"n": {"$sum": 1}}):
+                counts.setdefault(row["_id"], {"backlog": 0, "overdue_now": 0})[field] = row["n"] or 0
+        return counts
+
+    def overdue(self, match, overdue_before, limit=500):
+        """Open requests past their due day, the longest overdue first; and how many."""
+        query = {"open": 1, "due_epoch": {"$lt": overdue_before}, **match}
+        return list(self.clocks.find(query, BOOKKEEPING).sort("due_epoch", 1).limit(limit)), \
+            self.clocks.count_documents(query)
+
+    def clock_candidates(self, now_epoch, limit=5000):
+        """Open requests whose due day has begun: at risk or breached, unless flagged already."""
+        return list(self.clocks.find({"open": 1, "due_epoch": {"$lte": now_epoch}}, BOOKKEEPING).limit(limit))
+
+    def _sums(self, collection, match, group_by, top):
+        accumulators = {name: {"$sum": f"${name}"} for name in metrics.COUNTERS}
+        accumulators.update({f"t_{days}": {"$sum": f"${metrics.TURNAROUND}.{days}"} for days in range(top + 1)})
+        accumulators.update({f"r_{level}": {"$sum": f"${metrics.RATINGS}.{level}"} for level in metrics.RATING_LEVELS})
+        return {row["_id"]: _sums_of(row, top) for row in self._aggregate(collection, match, group_by, accumulators)}
+
+    @staticmethod
+    def _aggregate(collection, match, group_by, accumulators):
+        group = {"_id": f"${group_by}" if group_by else None, **accumulators}
+        return list(collection.aggregate([{"$match": match}, {"$group": group}]))
+
+
+def _merge(sums, more):
+    for key, value in more.items():
+        metrics.add_sums(sums.setdefault(key, {}), value)
+
+
+def _sums_of(row, top):
+    sums = {name: row.get(name) or 0 for name in metrics.COUNTERS}
+    sums[metrics.TURNAROUND] = {str(days): row.get(f"t_{days}") or 0 for days in range(top + 1)}
+    sums[metrics.RATINGS] = {str(level): row.get(f"r_{level}") or 0 for level in metrics.RATING_LEVELS}
+    return sums

@@ -1,0 +1,172 @@
+"""The working-day calendar as the gateway reads and changes it (use cases).
+
+The calendar is put together from three ports: the built-in official schedules
+(``reference.builtin_schedules``), the official schedules an admin loaded (a
+``CalendarRepository``, the ``calendars`` collection) and the provisional years computed
+from the statutory rules (``adapters/statutory_holidays.py``). A loaded schedule wins
+over the built-in one of the same year; a year with neither is provisional.
+
+Every use case reads the calendar through :class:`CalendarBook`, which reads the stored
+schedules again at most every ``CACHE_SECONDS``, and at once after a load in its own
+process: every gateway replica sees a newly loaded schedule within that time, without
+a restart. The metrics' clocks, which keep the due date they derive, are folded on a
+calendar at most ``CLOCK_CALENDAR_SECONDS`` old.
+
+Loading an official schedule (:func:`load_official_schedule`, behind both
+``PUT /api/v1/calendar/{year}`` and ``python -m services.gateway.cli.calendar load``) stores it
+and recomputes the due dates of the open requests: each one that moves gets a timeline
+entry and an event (the metrics' clock of the request follows it), and is checked
+against its new due date at once (at risk, breached).
+"""
+
+import logging
+import time
+from datetime import datetime
+
+from ...common.clock import china_date
+from ...common.repository import VersionConflict
+from ..adapters.calendars import CalendarRepository, calendar_store
+from ..adapters.statutory_holidays import provisional_year
+from ..bootstrap import builtin_schedules, reference_data
+from ..domain.calendar import WorkingCalendar, next_year_missing
+from ..domain.model import CLOCK_OPEN
+from ..domain.sla import Clock
+from ..web.messages import message
+from .intake import UnknownRequest, change_request
+
+log = logging.getLogger(__name__)
+
+# How long a process uses the calendar it read before it reads the stored schedules again.
+CACHE_SECONDS = 30.0
+# A due date kept in the metrics' clocks is derived on a calendar at most this old (one
+# read a second at most, under any load): a view computes its due date on every read,
+# a clock keeps it until the request's next event.
+CLOCK_CALENDAR_SECONDS = 1.0
+
+
+class CalendarBook:
+    """The current working-day calendar, read through its ports and kept for a while."""
+
+    def __init__(self, stored, builtin=(), provisional=provisional_year, ttl=CACHE_SECONDS,
+                 monotonic=time.monotonic):
+        self.stored = stored
+        self.builtin = {schedule.year: schedule for schedule in builtin}
+        self.provisional = provisional
+        self.ttl = ttl
+        self.monotonic = monotonic
+        self._calendar = None
+        self._read_at = 0.0
+
+    def current(self, max_age=None):
+        """The calendar, read again if it is older than ``max_age`` seconds (the book's
+        ``ttl`` by default)."""
+        age = self.monotonic() - self._read_at
+        if self._calendar is None or age >= (self.ttl if max_age is None else max_age):
+            return self.fresh()
+        return self._calendar
+
+    def fresh(self):
+        """The calendar read again from the store now (and kept from now on)."""
+        official = {**self.builtin, **{schedule.year: schedule for schedule in self.stored.official_years()}}
+        self._calendar = WorkingCalendar(official.values(), self.provisional)
+        self._read_at = self.monotonic()
+        return self._calendar
+
+    def base_year(self, year):
+        """``year`` as it is without a loaded schedule: built-in official, or provisional."""
+        return self.builtin.get(year) or self.provisional(year)
+
+    def statutory_days(self, year):
+        """The statutory holidays of ``year`` (without in-lieu days): every official
+        schedule of the year gives them."""
+        rules = self.provisional(year)
+        return sorted(rules.holidays - rules.in_lieu)
+
+
+_books = {}
+
+
+def book_of(database):
+    """The calendar book of this process for a gateway database: one per process (its
+    workers and its relay share it, so a load here is seen by both at once)."""
+    stored = CalendarRepository(calendar_store(database))
+    book = _books.get(database.name)
+    if book is None:
+        book = _books[database.name] = CalendarBook(stored, builtin_schedules())
+    else:
+        book.stored = stored  # through the caller's connection (a process may have reconnected)
+    return book
+
+
+# -- loading an official schedule -----------------------------------------------------------
+def load_official_schedule(book, requests, schedule, actor, now, catalogue=None):
+    """Store ``schedule`` (an official YearSchedule, validated) for its year, then move the
+    due dates it changes. Returns {"schedule": the stored schedule, "moved": [{code,
+    due_from, due_to}]}.
+
+    Loading a schedule with the same days as the stored one changes nothing but its
+    notice, and finishes moving due dates if an earlier load was interrupted (requests
+    already told are not told again)."""
+    stored = book.stored.get(schedule.year)
+    if stored is None:
+        before = book.base_year(schedule.year)
+        book.stored.put(schedule)
+    elif stored.schedule.same_days_as(schedule):
+        before = stored.replaced or book.base_year(schedule.year)
+        book.stored.put(schedule, stored.replaced, stored.version)
+    else:
+        before = stored.schedule
+        book.stored.put(schedule, stored.schedule, stored.version)
+    after = book.fresh()
+    moved = recompute_due_dates(requests, after.with_year(before), after, schedule.year, actor, now, catalogue)
+    log.info("official schedule of %s loaded by %s: %d due dates moved", schedule.year,
+             actor.get("username") or actor.get("name"), len(moved))
+    return {"schedule": after.year(schedule.year), "moved": moved}
+
+
+def recompute_due_dates(requests, before, after, year, actor, now, catalogue=None):
+    """Move the due date of every open request that ``after`` gives another due date
+    than ``before`` did (only requests accepted by the end of ``year`` can be touched),
+    and check it against the new one at once. The moves: [{code, due_from, due_to}].
+
+    A request others keep changing meanwhile is left for the next load of the same
+    schedule (logged): its due date is already counted on ``after`` wherever it is read."""
+    catalogue = catalogue or reference_data()[0]
+    today = china_date(now)
+    moved = {}  # by code: a write that lost a race is redone
+
+    def move(request):
+        if request.status not in CLOCK_OPEN or not request.accepted_at:
+            return False  # finished meanwhile
+        committed = catalogue.item(request.item).committed_days
+        due_from, due_to = Clock(committed, before).due(request, today), Clock(committed, after).due(request, today)
+        told = request.move_due_date(due_from, due_to, year, actor, now)
+        if told:
+            moved[request.code] = {"code": request.code, "due_from": due_from.isoformat(),
+                                   "due_to": due_to.isoformat()}
+        return request.check_service_level(Clock(committed, after), now) or told
+
+    for request in requests.with_open_clock():
+        if china_date(datetime.fromisoformat(request.accepted_at)).year > year:
+            continue
+        committed = catalogue.item(request.item).committed_days
+        if Clock(committed, before).due(request, today) != Clock(committed, after).due(request, today):
+            try:
+                change_request(requests, request.code, move)
+            except (UnknownRequest, VersionConflict):
+                moved.pop(request.code, None)
+                log.warning("due date of %s not moved: it kept changing; load the schedule again", request.code)
+    return list(moved.values())
+
+
+# -- warnings -------------------------------------------------------------------------------
+NEXT_YEAR_MISSING = "calendar_next_year_missing"
+
+
+def calendar_warnings(calendar, today, lang):
+    """What operators should be told about the calendar on ``today``: from 1 November,
+    that next year's official schedule is not loaded yet."""
+    year = next_year_missing(calendar, today)
+    if year is None:
+        return []
+    return [{"code": NEXT_YEAR_MISSING, "year": year, "message": message(f"{NEXT_YEAR_MISSING}|year={year}", lang)}]

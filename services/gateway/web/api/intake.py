@@ -1,0 +1,144 @@
+"""The enterprise's API: the catalogue, submitting the one form, tracking a request."""
+
+from datetime import UTC, datetime
+
+from ....common.clock import china_date
+from ...bootstrap import reference_data
+from ...domain.access import ENTERPRISE, require
+from ...handlers import intake as handlers
+from ...handlers.throttling import code_subject
+from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
+from ..auth import principal_of, require_principal
+from ..errors import ApiError, json_endpoint, read_json_object, request_language
+from ..schemas.intake import (
+    REQUEST_VIEW,
+    CancelSchema,
+    CatalogueItemSchema,
+    CatalogueSchema,
+    RequestViewSchema,
+    SubmissionSchema,
+    SupplementSchema,
+    load_submission,
+)
+from ..schemas.responses import MyRequestsSchema
+from ..server import client_address, http
+from ..views import request_view, tracked_view
+
+
+class IntakeApi:
+    @http("GET", "/api/v1/catalogue")
+    @documented("The service catalogue", tags=["catalogue"], responses={200: CatalogueSchema})
+    @json_endpoint
+    def catalogue(self, request):
+        catalogue, _ = reference_data()
+        return CatalogueSchema().dump(catalogue.as_dict())
+
+    @http("GET", "/api/v1/catalogue/<string:code>")
+    @documented("One catalogue item", tags=["catalogue"], responses={200: CatalogueItemSchema}, errors=[404],
+                path={"code": {"type": "string", "maxLength": 10, "description": "e.g. JL02"}})
+    @json_endpoint
+    def catalogue_item(self, request, code):
+        catalogue, _ = reference_data()
+        item = catalogue.item(code.upper())
+        if item is None:
+            raise ApiError(404, "unknown_item")
+        return CatalogueItemSchema().dump(item.as_dict())
+
+    @http("POST", "/api/v1/requests")
+    @documented(
+        "Submit the one form",
+        tags=["intake"],
+        body=SubmissionSchema,
+        responses={201: RequestViewSchema},
+        errors=[*BODY, 422],
+        description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
+        "or several (`items`, `details` keyed by item code: one parent code, one child request each).",
+    )
+    @json_endpoint
+    def submit(self, request):
+        catalogue, stations = reference_data()
+        found, children = self.submit_form(read_json_object(request))
+        view = tracked_view(found, children, catalogue, stations, request_language(request),
+                            calendar=self.current_calendar())
+        return 201, REQUEST_VIEW.dump(view)
+
+    @http("GET", "/api/v1/requests")
+    @documented("The signed-in enterprise's own requests (the latest 500)", tags=["intake"], auth="bearer",
+                responses={200: MyRequestsSchema}, errors=[*SIGNED_IN])
+    @json_endpoint
+    def my_requests(self, request):
+        principal = require_principal(request)
+        require(principal.role == ENTERPRISE)
+        catalogue, stations = reference_data()
+        lang = request_language(request)
+        mine = self.requests.find({"enterprise.uscc": principal.uscc}, sort=[("submitted_at", -1)], limit=500)
+        calendar, today = self.current_calendar(), china_date(datetime.now(UTC))
+        return {"requests": [REQUEST_VIEW.dump(request_view(found, catalogue, stations, lang, calendar=calendar,
+                                                            today=today))
+                             for found in mine]}
+
+    @http("POST", "/api/v1/requests/<string:code>/supplement")
+    @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"], auth="optional",
+                body=SupplementSchema, responses={200: RequestViewSchema},
+                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise. "
+                "Wrong phones count against the code (see tracking).")
+    @json_endpoint
+    def supplement(self, request, code):
+        command = SupplementSchema().load(read_json_object(request))
+        return self.enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
+
+    @http("POST", "/api/v1/requests/<string:code>/cancel")
+    @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
+                body=CancelSchema, responses={200: RequestViewSchema},
+                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise.")
+    @json_endpoint
+    def cancel(self, request, code):
+        command = CancelSchema().load(read_json_object(request))
+        return self.enterprise_step(request, code, "cancel", command.get("phone"), command.get("reason"))
+
+    @http("GET", "/api/v1/requests/<string:code>")
+    @documented(
+        "Track a request or a multi-item submission",
+        tags=["intake"],
+        auth="optional",
+        query=[("phone", "the contact phone given at submission (not needed when signed in)", False)],
+        path={"code": REQUEST_CODE},
+        responses={200: RequestViewSchema},
+        errors=[CODE, 401, 404, 429],
+        description="A mistyped code (wrong check character) is 400; an unknown code and a wrong "
+        "phone are the same 404. Lookups are limited per client (a miss costs more than a find) "
+        "and a code that saw too many wrong phones answers 429 to everyone until its window ends.",
+    )
+    @json_endpoint
+    def track(self, request, code):
+        phone = request.args.get("phone", "")
+        principal = principal_of(request)
+        if not phone and principal is None:
+            raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            view = self.view_of(code, phone, request_language(request), principal)
+        return REQUEST_VIEW.dump(view)
+
+    # shared with the pages
+    def submit_form(self, body):
+        catalogue, stations = reference_data()
+        submission = load_submission(body, catalogue, stations)
+        submitted = handlers.submit(self.requests, self.groups, submission, catalogue, datetime.now(UTC))
+        return submitted  # (request or group, children)
+
+    def view_of(self, code, phone, lang, principal=None):
+        catalogue, stations = reference_data()
+        found, children = handlers.track_request(self.requests, self.groups, code, phone, principal)
+        notices = self.notices.for_enterprise(found.enterprise["uscc"])
+        return tracked_view(found, children, catalogue, stations, lang, notices, calendar=self.current_calendar())
+
+    def enterprise_step(self, request, code, step, phone, text):
+        principal = principal_of(request)
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            now = datetime.now(UTC)
+            found = handlers.enterprise_step(self.requests, code, principal, phone, step, now, text)
+        catalogue, stations = reference_data()
+        return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request),
+                                              calendar=self.current_calendar(), today=china_date(now)))

@@ -1,0 +1,226 @@
+"""The laboratory's API (metrology and testing, ISO/IEC 17025): operators work jobs step
+by step, manage certificates, reports, verification periods and reference standards;
+the enterprise reads its own documents.
+
+Bodies are handed to the domain service as they came; its schemas validate them and a
+refusal comes back field by field (``errors.py``). Operators name themselves in the
+body (``operator``) from their sign-in (``operators.signed_body``).
+"""
+
+from ...handlers import intake as handlers
+from ...handlers.throttling import code_subject
+from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented, one_of
+from ..auth import principal_of
+from ..errors import ApiError, DocumentNotFound, json_endpoint
+from ..schemas.responses import (
+    DeclinedSchema,
+    InstrumentTypeSchema,
+    InstrumentTypesSchema,
+    IssuedDocumentSchema,
+    MetrologyJobSchema,
+    ReferenceStandardSchema,
+    ReferenceStandardsSchema,
+    TestingJobSchema,
+)
+from ..server import client_address, http
+from .operators import require_admin, require_operator, signed_body
+
+# URL step → the domain service's RPC method, per laboratory.
+JOB_STEPS = {
+    "metrology": {"start": "start_job", "results": "record_results", "review": "review_results",
+                  "issue": "issue_documents", "decline": "decline_job"},
+    "testing": {"samples": "receive_samples", "start": "start_job", "results": "record_results",
+                "review": "review_results", "issue": "issue_report", "decline": "decline_job"},
+}
+
+
+# An operator's read and step: who may (401/403), what exists (404), the state (409), the
+# fields (422, judged by the domain service's own schema), the service answering (503).
+READ = [*SIGNED_IN, 404, *SERVICE]
+STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
+DOCUMENT_NUMBER = {"type": "string", "description": "e.g. SQJL-2026-000001 or a correction SQJL-2026-000001-R1"}
+
+
+def command(description):
+    """A command the domain service reads with its own schema; ``operator`` is taken from the sign-in."""
+    return {"type": "object", "description": description}
+
+
+class LabApi:
+    # -- jobs -----------------------------------------------------------------------------------
+    @http("GET", "/api/v1/metrology/jobs/<string:code>")
+    @documented("A metrology job (JL01/JL02)", tags=["metrology"], auth="bearer", path={"code": REQUEST_CODE},
+                responses={200: MetrologyJobSchema}, errors=READ)
+    @json_endpoint
+    def metrology_job(self, request, code):
+        require_operator(request, "metrology")
+        return self.with_due_date(code, self.call_service("metrology", "get_job", code))
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/<string:step>")
+    @documented(
+        "A step of a metrology job", tags=["metrology"], auth="bearer",
+        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["metrology"])},
+        body=command("start: {}; results: `environment` and `instruments` (JL01: type, items, conclusion; "
+                     "JL02: calibration points); review: `approved`, `comment`; issue: {}; decline: `reason`"),
+        responses={200: {"anyOf": [MetrologyJobSchema, DeclinedSchema]}}, errors=STEP,
+        description="Results are reviewed by someone other than who recorded them (409 otherwise). "
+        "Each step answers the job, a decline only its code and new status.",
+    )
+    @json_endpoint
+    def metrology_job_step(self, request, code, step):
+        return self._job_step(request, "metrology", code, step)
+
+    @http("GET", "/api/v1/testing/jobs/<string:code>")
+    @documented("A testing job (JC01/JC02)", tags=["testing"], auth="bearer", path={"code": REQUEST_CODE},
+                responses={200: TestingJobSchema}, errors=READ)
+    @json_endpoint
+    def testing_job(self, request, code):
+        require_operator(request, "testing")
+        return self.with_due_date(code, self.call_service("testing", "get_job", code))
+
+    @http("POST", "/api/v1/testing/jobs/<string:code>/<string:step>")
+    @documented(
+        "A step of a testing job", tags=["testing"], auth="bearer",
+        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["testing"])},
+        body=command("samples: `samples` (1-100: name, description, condition_on_receipt, quantity); start: {}; "
+                     "results: per sample and item (JC01: value, unit, limit, U, decision_rule; JC02: outcome); "
+                     "review: `approved`, `comment`; issue: {}; decline: `reason`"),
+        responses={200: {"anyOf": [TestingJobSchema, DeclinedSchema]}}, errors=STEP,
+        description="Each step answers the job, a decline only its code and new status.",
+    )
+    @json_endpoint
+    def testing_job_step(self, request, code, step):
+        return self._job_step(request, "testing", code, step)
+
+    def _job_step(self, request, domain, code, step):
+        principal = require_operator(request, domain)
+        method = JOB_STEPS[domain].get(step)
+        if method is None:
+            raise ApiError(404, "not_found")
+        return self.call_service(domain, method, code, signed_body(request, principal))
+
+    # -- issued documents -------------------------------------------------------------------------
+    @http("GET", "/api/v1/metrology/certificates/<string:number>")
+    @documented("A certificate in full, with its status", tags=["metrology"], auth="bearer",
+                path={"number": DOCUMENT_NUMBER}, responses={200: IssuedDocumentSchema}, errors=READ)
+    @json_endpoint
+    def certificate(self, request, number):
+        require_operator(request, "metrology")
+        return self.call_service("metrology", "get_certificate", number)
+
+    @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections")
+    @documented("Correct a certificate: a new version …-R1 naming the one it replaces", tags=["metrology"],
+                auth="bearer", path={"number": DOCUMENT_NUMBER}, body=command("`reason` and `changes`"),
+                responses={201: IssuedDocumentSchema}, errors=STEP)
+    @json_endpoint
+    def correct_certificate(self, request, number):
+        principal = require_operator(request, "metrology")
+        return 201, self.call_service("metrology", "correct_certificate", number, signed_body(request, principal))
+
+    @http("POST", "/api/v1/metrology/certificates/<string:number>/withdrawal")
+    @documented("Withdraw a certificate", tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER},
+                body=command("`reason`"), responses={200: IssuedDocumentSchema}, errors=STEP)
+    @json_endpoint
+    def withdraw_metrology_certificate(self, request, number):
+        principal = require_operator(request, "metrology")
+        return self.call_service("metrology", "withdraw_certificate", number, signed_body(request, principal))
+
+    @http("GET", "/api/v1/testing/reports/<string:number>")
+    @documented("A test report in full, with its status", tags=["testing"], auth="bearer",
+                path={"number": DOCUMENT_NUMBER}, responses={200: IssuedDocumentSchema}, errors=READ)
+    @json_endpoint
+    def report(self, request, number):
+        require_operator(request, "testing")
+        return self.call_service("testing", "get_report", number)
+
+    @http("POST", "/api/v1/testing/reports/<string:number>/amendments")
+    @documented("Amend a report: a new version naming the one it replaces", tags=["testing"], auth="bearer",
+                path={"number": DOCUMENT_NUMBER}, body=command("`reason` and `changes`"),
+                responses={201: IssuedDocumentSchema}, errors=STEP)
+    @json_endpoint
+    def amend_report(self, request, number):
+        principal = require_operator(request, "testing")
+        return 201, self.call_service("testing", "amend_report", number, signed_body(request, principal))
+
+    @http("POST", "/api/v1/testing/reports/<string:number>/withdrawal")
+    @documented("Withdraw a report", tags=["testing"], auth="bearer", path={"number": DOCUMENT_NUMBER},
+                body=command("`reason`"), responses={200: IssuedDocumentSchema}, errors=STEP)
+    @json_endpoint
+    def withdraw_report(self, request, number):
+        principal = require_operator(request, "testing")
+        return self.call_service("testing", "withdraw_report", number, signed_body(request, principal))
+
+    @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>")
+    @documented(
+        "The enterprise's own certificate or report, in full", tags=["intake"], auth="optional",
+        path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER},
+        query=[("phone", "the contact phone given at submission (not needed when signed in)", False)],
+        responses={200: IssuedDocumentSchema}, errors=[CODE, 401, 404, 429, *SERVICE],
+        description="The same rule as tracking: the contact phone, or a sign-in that may see the request.",
+    )
+    @json_endpoint
+    def own_document(self, request, code, number):
+        """The enterprise's own certificate or report, in full (it needs the contact phone)."""
+        phone = request.args.get("phone", "")
+        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found, _ = handlers.track_request(self.requests, self.groups, code, phone, principal_of(request))
+        service = "testing" if found.domain == "testing" else "metrology"
+        method = "get_report" if service == "testing" else "get_certificate"
+        document = self.call_service(service, method, number)
+        if document["request_code"] != found.code:
+            raise DocumentNotFound()
+        return document
+
+    # -- metrology's registers ---------------------------------------------------------------------
+    @http("GET", "/api/v1/metrology/instrument-types")
+    @documented("Instrument types under compulsory verification, with their periods", tags=["metrology"],
+                auth="bearer", responses={200: InstrumentTypesSchema}, errors=[*SIGNED_IN, *SERVICE])
+    @json_endpoint
+    def instrument_types(self, request):
+        require_operator(request, "metrology")
+        return {"instrument_types": self.call_service("metrology", "list_instrument_types")}
+
+    @http("PUT", "/api/v1/metrology/instrument-types/<string:type_id>/period")
+    @documented("An administrator sets a type's verification period", tags=["metrology"], auth="bearer",
+                body=command("`period_months` (1-120) and `note`"), responses={200: InstrumentTypeSchema},
+                errors=STEP)
+    @json_endpoint
+    def set_verification_period(self, request, type_id):
+        principal = require_admin(request)
+        return self.call_service("metrology", "set_verification_period", type_id, signed_body(request, principal))
+
+    @http("GET", "/api/v1/metrology/reference-standards")
+    @documented("The laboratory's reference standards", tags=["metrology"], auth="bearer",
+                responses={200: ReferenceStandardsSchema}, errors=[*SIGNED_IN, *SERVICE])
+    @json_endpoint
+    def reference_standards(self, request):
+        require_operator(request, "metrology")
+        return {"reference_standards": self.call_service("metrology", "list_reference_standards")}
+
+    @http("POST", "/api/v1/metrology/reference-standards")
+    @documented("Register a reference standard", tags=["metrology"], auth="bearer",
+                body=command("id, name, model, serial_number, measuring_range, uncertainty, "
+                             "calibration_certificate, calibrated_by, calibration_valid_until, last_good_check_on"),
+                responses={201: ReferenceStandardSchema}, errors=[*BODY, *SIGNED_IN, 409, 422, *SERVICE])
+    @json_endpoint
+    def register_reference_standard(self, request):
+        principal = require_operator(request, "metrology")
+        return 201, self.call_service("metrology", "register_reference_standard", signed_body(request, principal))
+
+    @http("GET", "/api/v1/metrology/reference-standards/<string:standard_id>")
+    @documented("One reference standard with its checks", tags=["metrology"], auth="bearer",
+                responses={200: ReferenceStandardSchema}, errors=READ)
+    @json_endpoint
+    def reference_standard(self, request, standard_id):
+        require_operator(request, "metrology")
+        return self.call_service("metrology", "get_reference_standard", standard_id)
+
+    @http("POST", "/api/v1/metrology/reference-standards/<string:standard_id>/checks")
+    @documented("Record a check of a reference standard", tags=["metrology"], auth="bearer",
+                body=command("`checked_on`, `result` (within_tolerance or out_of_tolerance), `note`"),
+                responses={200: ReferenceStandardSchema}, errors=STEP,
+                description="Out of tolerance lists every certificate issued with it since its last good check.")
+    @json_endpoint
+    def check_reference_standard(self, request, standard_id):
+        principal = require_operator(request, "metrology")
+        return self.call_service("metrology", "record_reference_check", standard_id, signed_body(request, principal))

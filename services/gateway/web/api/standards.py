@@ -1,0 +1,141 @@
+"""Standards API (标准): the public catalogue search, operators' BZ cases, the
+administrators' catalogue changes, and the gateway's part of the standards watch.
+
+Search and a standard's page need no sign-in; everything else is an operator's.
+"""
+
+from ....common.consumer import consume_event
+from ....common.contracts import StandardEnded
+from ....common.contracts.schemas import read
+from ...domain.request_code import parse_code
+from ...handlers.notices import post_standard_notices
+from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
+from ..errors import json_endpoint, read_json_object, request_language
+from ..schemas.operators import command_from, load_command
+from ..schemas.responses import (
+    DeclinedSchema,
+    StandardsCaseSchema,
+    StandardSchema,
+    StandardSearchSchema,
+)
+from ..schemas.standards import (
+    AddStandardForm,
+    AnswerForm,
+    EndStandardForm,
+    ReviewDeclarationForm,
+    SearchQuery,
+)
+from ..server import http
+from ..views import standard_view
+from .operators import require_operator, signed_body
+
+CASES = "/api/v1/standards/cases/<string:code>"
+STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
+STANDARD_NUMBER = {"type": "string", "description": "typed any way, e.g. GB/T 19001-2016 or gbt19001; "
+                                                   "no year means the latest edition"}
+
+
+class StandardsApi:
+    # -- public -------------------------------------------------------------------------
+    @http("GET", "/api/v1/standards")
+    @documented("Search the standards catalogue by number or title words, best match first (public)",
+                tags=["standards"],
+                query=[("q", "a standard number (typed any way) or words of its title", True,
+                        {"type": "string", "minLength": 1, "maxLength": 200}),
+                       ("limit", "how many (default 20)", False, {"type": "integer", "minimum": 1, "maximum": 100})],
+                responses={200: StandardSearchSchema}, errors=[422, *SERVICE])
+    @json_endpoint
+    def search_standards(self, request):
+        query = SearchQuery().load(
+            {name: request.args[name] for name in ("q", "limit") if name in request.args}
+        )
+        found = self.call_service("standards", "search", query["q"], query.get("limit") or 20)
+        lang = request_language(request)
+        return {
+            **found,
+            "results": [standard_view(standard, lang) for standard in found["results"]],
+        }
+
+    @http("GET", "/api/v1/standards/<path:number>")
+    @documented("One standard: its state, editions and replacements (public)", tags=["standards"],
+                path={"number": STANDARD_NUMBER}, responses={200: StandardSchema}, errors=[404, *SERVICE])
+    @json_endpoint
+    def standard(self, request, number):
+        return standard_view(
+            self.call_service("standards", "get_standard", number), request_language(request)
+        )
+
+    # -- administrators -----------------------------------------------------------------
+    @http("POST", "/api/v1/standards")
+    @documented("Add a standard to the catalogue (e.g. a new edition)", tags=["standards"], auth="bearer",
+                body=AddStandardForm, responses={201: StandardSchema}, errors=[*BODY, *SIGNED_IN, 409, 422, *SERVICE])
+    @json_endpoint
+    def add_standard(self, request):
+        require_operator(request, "standards")
+        command = load_command(AddStandardForm, read_json_object(request))
+        return 201, standard_view(
+            self.call_service("standards", "add_standard", command), request_language(request)
+        )
+
+    @http("POST", "/api/v1/standards/supersessions")
+    @documented("Mark a standard superseded (naming its replacement) or withdrawn; its followers are told",
+                tags=["standards"], auth="bearer", body=EndStandardForm, responses={200: StandardSchema}, errors=STEP)
+    @json_endpoint
+    def end_standard(self, request):
+        """Mark a standard superseded (naming its replacement) or withdrawn."""
+        require_operator(request, "standards")
+        command = load_command(EndStandardForm, read_json_object(request))
+        return standard_view(
+            self.call_service("standards", "end_standard", command), request_language(request)
+        )
+
+    # -- operators' cases ---------------------------------------------------------------
+    @http("GET", CASES)
+    @documented("A BZ case with the references it cites, as checked", tags=["standards"], auth="bearer",
+                path={"code": REQUEST_CODE}, responses={200: StandardsCaseSchema},
+                errors=[CODE, *SIGNED_IN, 404, *SERVICE])
+    @json_endpoint
+    def standards_case(self, request, code):
+        require_operator(request, "standards")
+        code = str(parse_code(code))
+        return self.with_due_date(code, self.call_service("standards", "get_case", code))
+
+    @http("POST", f"{CASES}/review")
+    @documented("Decide a BZ02 self-declaration: approved, or changes_requested with comments",
+                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=ReviewDeclarationForm,
+                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP])
+    @json_endpoint
+    def review_declaration(self, request, code):
+        return self._case_step(request, code, "review_declaration", ReviewDeclarationForm)
+
+    @http("POST", f"{CASES}/answer")
+    @documented("A written answer with attachments (BZ03/BZ04, or a BZ01 the catalogue could not answer)",
+                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=AnswerForm,
+                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP])
+    @json_endpoint
+    def answer_standards_question(self, request, code):
+        return self._case_step(request, code, "answer_question", AnswerForm)
+
+    @http("POST", f"{CASES}/decline")
+    @documented("Decline a dispatched case before answering it: back to the station", tags=["standards"],
+                auth="bearer", path={"code": REQUEST_CODE},
+                body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string",
+                                                                                          "maxLength": 500}}},
+                responses={200: DeclinedSchema}, errors=[CODE, *STEP])
+    @json_endpoint
+    def decline_standards_case(self, request, code):
+        """Decline a dispatched case before answering it: back to the station."""
+        principal = require_operator(request, "standards")
+        return self.call_service("standards", "decline_job", str(parse_code(code)), signed_body(request, principal))
+
+    def _case_step(self, request, code, method, form):
+        require_operator(request, "standards")
+        code = str(parse_code(code))  # a mistyped address is told before the body is read
+        command = command_from(request, form)
+        return self.call_service("standards", method, code, command)
+
+    # -- the standards watch ------------------------------------------------------------
+    @consume_event("standards", "standard_superseded")
+    def tell_standard_followers(self, envelope):
+        post_standard_notices(self.notices, envelope["event_id"], envelope["occurred_at"],
+                              read(StandardEnded, envelope))

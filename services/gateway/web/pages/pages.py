@@ -1,0 +1,252 @@
+"""The enterprise's pages: choose items, fill in the one form, confirmation, tracking.
+
+Plain HTML forms posted to the server, which validates with the same schema as the
+API and answers with the same messages next to each input; JavaScript is optional.
+"""
+
+from datetime import UTC, datetime
+from importlib import resources
+from urllib.parse import urlencode
+
+import segno
+from marshmallow import ValidationError
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from ....common.domain import InvalidTransition
+from ...bootstrap import reference_data
+from ...domain.model import MissingReason
+from ...domain.request_code import MalformedCode, WrongCheckCharacter
+from ...domain.throttle import TooManyRequests
+from ...handlers import intake as handlers
+from ...handlers.intake import RequestNotFound
+from ...handlers.throttling import code_subject
+from ..errors import MAX_BODY_BYTES
+from ..forms import error_fields, submission_body, unflatten
+from ..messages import LANGUAGES, localize, message
+from ..server import client_address, http
+from ..templating import (
+    FORM_FIELD,
+    confirmation_token,
+    form_token_matches,
+    page_endpoint,
+    page_language,
+    render,
+    token_matches,
+    too_many_requests_page,
+)
+
+STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
+class Pages:
+    @http("GET", "/")
+    @page_endpoint
+    def index_page(self, request):
+        catalogue, _ = reference_data()
+        return render(request, "index.html", catalogue=catalogue, chosen=request.args.getlist("items"),
+                      problem=request.args.get("problem"))
+
+    @http("GET", "/apply")
+    @page_endpoint
+    def apply_page(self, request):
+        items = chosen_items(request)
+        if not items:
+            return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
+        return self.render_form(request, items, body={}, errors={}, extra_rows={})
+
+    @http("POST", "/apply")
+    @page_endpoint
+    def apply_post(self, request):
+        if request.content_length and request.content_length > MAX_BODY_BYTES:
+            return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+        items = chosen_items(request)
+        if not items:
+            return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
+        body = submission_body(unflatten(request.form.items()), items)
+        if not form_token_matches(request):
+            errors = {FORM_FIELD: [message("form_expired", page_language(request))]}
+            return self.render_form(request, items, body, errors, extra_rows={}, status=403)
+        action = request.form.get("action", "submit")
+        if action.startswith("add:"):
+            return self.render_form(request, items, body, errors={}, extra_rows={action[4:]: 1})
+        try:
+            found, _ = self.submit_form(body)
+        except ValidationError as exc:
+            errors = error_fields(localize(exc.messages, page_language(request)), items)
+            return self.render_form(request, items, body, errors, extra_rows={}, status=422)
+        target = with_query(f"/confirmation/{found.code}", t=confirmation_token(found.code),
+                            lang=page_language(request))
+        return redirect(target, code=303)  # post/redirect/get: a reload does not submit twice
+
+    @http("GET", "/confirmation/<string:code>")
+    @page_endpoint
+    def confirmation_page(self, request, code):
+        if not token_matches(code, request.args.get("t", "")):
+            return render(request, "message.html", status=404, key="page.not_found", params={})
+        found, children = self.find_request(code)
+        catalogue, stations = reference_data()
+        track_url = f"{request.host_url.rstrip('/')}/track?{urlencode({'code': code})}"
+        requests = children or [found]
+        items = [catalogue.item(each.item) for each in requests]
+        lang = page_language(request)
+        due_items = ("; " if lang == "en" else "；").join(
+            f"{item.name[lang]} {message('page.apply.committed', lang, days=item.committed_days)}" for item in items
+        )
+        return render(
+            request,
+            "confirmation.html",
+            code=code,
+            children=children,
+            items=items,
+            due_items=due_items,
+            station=stations.get(found.station),
+            track_url=track_url,
+            qr_svg=segno.make(track_url, error="m").svg_inline(scale=4, dark="#1d3557"),
+        )
+
+    @http("GET", "/track")
+    @page_endpoint
+    def track_page(self, request):
+        return render(request, "track.html", code=request.args.get("code", ""), phone="", view=None, problem=None,
+                      done=None)
+
+    @http("POST", "/track")
+    @page_endpoint
+    def track_lookup(self, request):
+        code = request.form.get("code", "").strip()
+        phone = request.form.get("phone", "").strip()
+        lang = page_language(request)
+        view, problem, status = None, None, 200
+        if not form_token_matches(request):
+            problem, status = "form_expired", 403
+        elif not code or not phone:
+            problem, status = "required", 400
+        else:
+            try:
+                with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+                    view = self.view_of(code, phone, lang)
+            except TooManyRequests as refused:
+                return too_many_requests_page(request, refused)
+            except (MalformedCode, WrongCheckCharacter) as exc:
+                problem = "malformed_code" if isinstance(exc, MalformedCode) else "wrong_check_character"
+                status = 400
+            except RequestNotFound:
+                problem, status = "request_not_found", 404
+        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                      done=None)
+
+    @http("POST", "/track/<string:step>")
+    @page_endpoint
+    def track_step(self, request, step):
+        """The enterprise answers a 补正 request or withdraws, from the tracking page."""
+        if step not in ("supplement", "cancel"):
+            return render(request, "message.html", status=404, key="page.not_found", params={})
+        code = request.form.get("code", "").strip()
+        phone = request.form.get("phone", "").strip()
+        text = request.form.get("answer" if step == "supplement" else "reason", "").strip() or None
+        lang = page_language(request)
+        status, problem, done = 200, None, None
+        if not form_token_matches(request):
+            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
+                          done=None)
+        try:
+            with self.throttle.lookup(client_address(request), code_subject(code, phone)):
+                handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
+            done = "answered" if step == "supplement" else "cancelled"
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
+        except (MalformedCode, WrongCheckCharacter, RequestNotFound):
+            status, problem = 404, "request_not_found"
+        except MissingReason:
+            status, problem = 422, "required"
+        except InvalidTransition:
+            status, problem = 409, "invalid_transition"
+        view = self.view_of(code, phone, lang) if status != 404 else None
+        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                      done=done)
+
+    @http("GET", "/static/<string:name>")
+    @page_endpoint
+    def static_file(self, request, name):
+        suffix = name[name.rfind("."):] if "." in name else ""
+        resource = resources.files("services.gateway.web") / "static" / name
+        if suffix not in STATIC_TYPES or "/" in name or not resource.is_file():
+            return Response("not found", status=404)
+        return Response(resource.read_bytes(), mimetype=STATIC_TYPES[suffix],
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+    # -- helpers ----------------------------------------------------------------------
+    def render_form(self, request, items, body, errors, extra_rows, status=200):
+        _, stations = reference_data()
+        return render(
+            request,
+            "apply.html",
+            status=status,
+            items=items,
+            applicant=applicant_fields(stations),
+            values=form_values(body, items),
+            errors=errors,
+            extra_rows=extra_rows,
+            action=with_query("/apply", items=[item.code for item in items], lang=page_language(request)),
+        )
+
+    def find_request(self, code):
+        found = self.requests.get_or_none(code) or self.groups.get_or_none(code)
+        children = [self.requests.get_or_none(child) for child in getattr(found, "child_codes", [])]
+        return found, children
+
+
+def both(key):
+    return {lang: message(key, lang) for lang in LANGUAGES}
+
+
+def applicant_fields(stations):
+    """The enterprise and contact inputs, described like catalogue fields."""
+    station_options = [{"value": division, "label": station["name"]}
+                       for division, station in stations.by_division.items()]
+    return {
+        "enterprise": [
+            {"name": "name", "type": "text", "required": True, "max_length": 100,
+             "label": both("page.apply.enterprise.name")},
+            {"name": "uscc", "type": "text", "required": True, "max_length": 18, "check": "uscc",
+             "label": both("page.apply.enterprise.uscc"), "help": both("page.apply.enterprise.uscc_help")},
+            {"name": "station", "type": "choice", "required": True, "options": station_options,
+             "label": both("page.apply.enterprise.station")},
+        ],
+        "contact": [
+            {"name": "name", "type": "text", "required": True, "max_length": 50,
+             "label": both("page.apply.contact.name")},
+            {"name": "phone", "type": "text", "required": True, "max_length": 11, "check": "mobile",
+             "inputmode": "tel", "autocomplete": "tel",
+             "label": both("page.apply.contact.phone"), "help": both("page.apply.contact.phone_help")},
+        ],
+    }
+
+
+def chosen_items(request):
+    catalogue, _ = reference_data()
+    items = []
+    for code in request.args.getlist("items"):
+        item = catalogue.item(code)
+        if item is not None and item not in items:
+            items.append(item)
+    return items
+
+
+def form_values(body, items):
+    """What to put back in the inputs: the posted values, details keyed by item."""
+    details = body.get("details", {})
+    if "item" in body:
+        details = {body["item"]: details}
+    return {"enterprise": body.get("enterprise", {}), "contact": body.get("contact", {}),
+            "details": {item.code: details.get(item.code, {}) for item in items}}
+
+
+def with_query(path, **params):
+    pairs = []
+    for key, value in params.items():
+        for each in value if isinstance(value, list) else [value]:
+            if each is not None and not (key == "lang" and each != "en"):
+                pairs.append((key, each))
+    return f"{path}?{urlencode(pairs)}" if pairs else path

@@ -1,0 +1,248 @@
+"""What the gateway shows of a request: plain dicts in the user's language.
+
+The request's stored timeline keeps keys (``event``, ``status``, ``actor.role``); the
+labels are made here, per reader, so the same timeline reads in Chinese or English.
+"""
+
+from datetime import UTC, date, datetime
+
+from ...common.clock import china_date
+from ..bootstrap import reference_data, working_calendar
+from ..domain import sla
+from ..domain.model import (
+    ACCEPTED,
+    AWAITING_ENTERPRISE,
+    CANCELLABLE,
+    COMPLETED,
+    DISPATCHED,
+    IN_PROGRESS,
+    SUBMITTED,
+    rolled_up_status,
+)
+from .messages import message
+
+
+def item_summary(item, lang):
+    return {"code": item.code, "name": item.name[lang], "committed_days": item.committed_days}
+
+
+def station_summary(station, lang):
+    return {"division": station["division"], "name": station["name"][lang]}
+
+
+def status_summary(status, lang):
+    return {"status": status, "status_label": message(f"status.{status}", lang)}
+
+
+def request_view(request, catalogue, stations, lang, notices=(), calendar=None, today=None):
+    """A single request as its enterprise sees it: status, holder, due date, timeline.
+    The due date is counted on ``calendar`` (the services pass the current one) on
+    ``today`` (it matters while the clock is paused)."""
+    item = catalogue.item(request.item)
+    station = stations.get(request.station)
+    return {
+        "kind": "request",
+        "code": request.code,
+        **status_summary(request.status, lang),
+        "item": item_summary(item, lang),
+        "domain": request.domain,
+        "station": station_summary(station, lang),
+        "enterprise": {"name": request.enterprise["name"]},
+        "submitted_at": request.submitted_at,
+        "parent": request.parent,
+        "holder": holder(request.status, station, request.domain, lang),
+        **due_date(request, item.committed_days, calendar, today),
+        "result": request.result,
+        "material_request": _material_request(request),
+        "cancellable": request.status in CANCELLABLE,
+        **service_level_view(request),
+        "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
+        "notices": [notice_view(notice, lang) for notice in notices],
+        "tracking_url": f"/api/v1/requests/{request.code}",
+    }
+
+
+def service_level_view(request):
+    """The stopped clock, and 好差评: the rating, and the station's answer to a poor one."""
+    return {
+        "completed_at": request.completed_at,
+        "service_level": request.service_level,
+        "can_rate": request.status == COMPLETED,
+        "rating": request.rating,
+        "rectification": _rectification(request.rectification),
+    }
+
+
+def _rectification(rectification):
+    if not rectification:
+        return None
+    shown = ("state", "opened_at", "answer", "answered_at")
+    return {key: rectification.get(key) for key in shown}
+
+
+def _material_request(request):
+    """What the station asked for (补正), as the enterprise may read it."""
+    if not request.material_request:
+        return None
+    shown = ("note", "asked_at", "answer", "answered_at")
+    return {key: request.material_request[key] for key in shown if key in request.material_request}
+
+
+def group_view(group, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
+    """A multi-item submission: its children and the status rolled up from them."""
+    station = stations.get(group.station)
+    return {
+        "kind": "group",
+        "code": group.code,
+        **status_summary(rolled_up_status([child.status for child in children]), lang),
+        "station": station_summary(station, lang),
+        "enterprise": {"name": group.enterprise["name"]},
+        "submitted_at": group.submitted_at,
+        "children": [
+            {
+                "code": child.code,
+                "item": item_summary(catalogue.item(child.item), lang),
+                "domain": child.domain,
+                **status_summary(child.status, lang),
+                "holder": holder(child.status, station, child.domain, lang),
+                **due_date(child, catalogue.item(child.item).committed_days, calendar, today),
+            }
+            for child in children
+        ],
+        "notices": [notice_view(notice, lang) for notice in notices],
+        "tracking_url": f"/api/v1/requests/{group.code}",
+    }
+
+
+def tracked_view(found, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
+    """What the enterprise sees of a code; ``notices`` are those addressed to it (e.g. a
+    standard it follows was superseded)."""
+    if children:
+        return group_view(found, children, catalogue, stations, lang, notices, calendar, today)
+    return request_view(found, catalogue, stations, lang, notices, calendar, today)
+
+
+def holder(status, station, domain, lang):
+    """Who has the request in hand now (当前办理方)."""
+    if status in (SUBMITTED, ACCEPTED):
+        return {"role": "station", "label": station["name"][lang]}
+    if status in (DISPATCHED, IN_PROGRESS):
+        return {"role": domain, "label": message(f"role.{domain}", lang)}
+    if status == AWAITING_ENTERPRISE:
+        return {"role": "enterprise", "label": message("role.enterprise", lang)}
+    return None  # finished: nobody holds it
+
+
+def due_date(found, committed_days, calendar=None, today=None):
+    """The committed completion date (DESIGN §5), as ISO text (None until accepted), and
+    whether it is provisional: counted over a year whose official holiday schedule is
+    not loaded yet, so the schedule may still move it. Without ``calendar``, the
+    built-in one (tests and scripts); without ``today``, today."""
+    calendar = calendar or working_calendar()
+    due = sla.due_date(found.accepted_at, committed_days, calendar, found.pauses,
+                       today=today or china_date(datetime.now(UTC)))
+    return {"due_date": due.isoformat() if due else None,
+            "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar)}
+
+
+def notice_view(notice, lang):
+    """A notice to the enterprise (e.g. a standard it follows was superseded)."""
+    title = notice.get("title_en") if lang == "en" and notice.get("title_en") else notice.get("title_zh")
+    return {
+        "at": notice["at"],
+        "kind": notice["kind"],
+        "label": message(f"notice.{notice['kind']}", lang, **notice),
+        "number": notice.get("number"),
+        "title": title,
+        "replaced_by": notice.get("replaced_by"),
+    }
+
+
+def standard_view(standard, lang):
+    """A catalogue entry for readers: its title and state in their language."""
+    title = standard.get("title_en") if lang == "en" and standard.get("title_en") else standard["title_zh"]
+    return {**standard, "title": title, "state_label": message(f"standard_state.{standard['state']}", lang)}
+
+
+def timeline_entry(entry, lang, audit=False):
+    """One step of the timeline. The enterprise sees who acted by role; staff and
+    managers (``audit``) also see the person, and the status it came from."""
+    params = dict(entry.get("details") or {})
+    if "to" in params:
+        params["to"] = message(f"domain.{params['to']}", lang)
+    for key in ("from_station", "to_station"):
+        if key in params:
+            params[key] = _station_name(params[key], lang)
+    actor = {"role": entry["actor"]["role"], "label": message(f"role.{entry['actor']['role']}", lang)}
+    if audit:
+        actor["name"] = entry["actor"].get("name")
+        actor["username"] = entry["actor"].get("username")
+    shown = {
+        "at": entry["at"],
+        "event": entry["event"],
+        "label": message(f"event.{entry['event']}", lang, **params),
+        "status": entry.get("status"),
+        "actor": actor,
+        "reason": entry.get("reason"),
+        "details": entry.get("details") or {},
+    }
+    if audit:
+        shown["from"] = entry.get("from")
+    return shown
+
+
+def staff_view(request, catalogue, stations, lang, calendar=None, today=None):
+    """A request as station staff, operators and managers see it: everything the
+    enterprise sees, the contact and the form, the version to act on, the audit trail."""
+    view = request_view(request, catalogue, stations, lang, calendar=calendar, today=today)
+    view["timeline"] = [timeline_entry(entry, lang, audit=True) for entry in request.timeline]
+    return {
+        **view,
+        "version": request.version,
+        "contact": request.contact,
+        "enterprise": request.enterprise,
+        "details": request.details,
+        "material_request": request.material_request,
+        "accepted_at": request.accepted_at,
+    }
+
+
+def queue_row(request, due_on, provisional, overdue, soon, catalogue, lang):
+    return {
+        "code": request.code,
+        "item": item_summary(catalogue.item(request.item), lang),
+        "domain": request.domain,
+        **status_summary(request.status, lang),
+        "enterprise": {"name": request.enterprise["name"]},
+        "submitted_at": request.submitted_at,
+        "due_date": due_on.isoformat() if due_on else None,
+        "due_date_provisional": provisional,
+        "overdue": overdue,
+        "due_soon": soon,
+        "version": request.version,
+    }
+
+
+def _station_name(division, lang):
+    station = reference_data()[1].get(division)
+    return station["name"][lang] if station else division
+
+
+def calendar_year_view(schedule, lang):
+    """A year of the working-day calendar: every day off (weekends included) with its
+    name, the make-up working days, and whether the year is official or provisional."""
+    days_off = schedule.days_off()
+    last_day = date(schedule.year, 12, 31)
+    return {
+        "year": schedule.year,
+        "provisional": schedule.provisional,
+        "source": schedule.source,
+        "notice": message(schedule.notice, lang) if schedule.notice else "",
+        "loaded_at": schedule.loaded_at,
+        "loaded_by": (schedule.loaded_by or {}).get("name"),
+        "holidays": [{"date": day, "weekday": day.isoweekday(), "name": name, "source": schedule.source,
+                      "in_lieu": in_lieu} for day, name, in_lieu in days_off],
+        "make_up_workdays": [{"date": day, "weekday": day.isoweekday(), "source": schedule.source}
+                             for day in schedule.make_up_workdays],
+        "working_days": last_day.timetuple().tm_yday - len(days_off),
+    }
