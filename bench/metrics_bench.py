@@ -33,9 +33,11 @@ import pymongo  # noqa: E402
 from bench import naive  # noqa: E402
 from bench.history import History, random_histories  # noqa: E402
 from services.common.clock import china_date  # noqa: E402
-from services.gateway.adapters.service_levels_store import MetricsQuery, create_indexes
-from services.gateway.bootstrap import reference_data, working_calendar
-from services.gateway.handlers import service_levels
+from services.gateway import bootstrap  # noqa: E402
+from services.gateway.adapters import service_levels_rebuild as rebuilding  # noqa: E402
+from services.gateway.adapters.service_levels_store import create_indexes  # noqa: E402
+from services.gateway.bootstrap import reference_data, shipped_calendar  # noqa: E402
+from services.gateway.handlers import service_levels  # noqa: E402
 
 # The questions timed: what the dashboard asks when opened, and two other common ones.
 QUESTIONS = {
@@ -48,7 +50,7 @@ QUESTIONS = {
 def build(database, count, now, seed=7):
     """Live ``count`` histories and load the requests and the read model. Returns timings."""
     catalogue, _ = reference_data()
-    history = History(catalogue, working_calendar())
+    history = History(catalogue, shipped_calendar())
     started = time.perf_counter()
     random_histories(history, count, china_date(now) - timedelta(days=364), now, seed=seed)
     lived = time.perf_counter()
@@ -56,8 +58,8 @@ def build(database, count, now, seed=7):
     create_indexes(database)
     database.requests.create_index([("station", 1), ("status", 1)])
     folded = time.perf_counter()
-    buckets, clocks = service_levels.load_in_bulk(database, history.envelopes)
-    service_levels.write_fresh(database.requests, history.documents())
+    buckets, clocks = rebuilding.load_in_bulk(database, bootstrap.build(database).service_levels, history.envelopes)
+    rebuilding.write_fresh(database.requests, history.documents())
     written = time.perf_counter()
     return {"requests": count, "events": len(history.envelopes), "buckets": len(buckets), "clocks": len(clocks),
             "live_s": lived - started, "load_s": written - folded}
@@ -87,8 +89,8 @@ def p(latencies, q):
 def compare(database, today, runs=30, naive_runs=3, questions=QUESTIONS):
     """Each question both ways: {name: (read model answer, ms list, naive answer, ms list)}."""
     catalogue, _ = reference_data()
-    calendar = working_calendar()
-    query = MetricsQuery(database)
+    calendar = shipped_calendar()
+    query = bootstrap.build(database).service_level_query
     results = {}
     for name, question in questions.items():
         filters = filters_of(question, today)

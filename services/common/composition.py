@@ -3,10 +3,18 @@ composition root (its ``bootstrap.build``), never by the entrypoints themselves.
 
 A nameko service declares its database (``MongoDatabase``), its outbox relay
 (``OutboxRelay``) and one ``Composition(bootstrap.build)``; every worker then finds the
-repositories, reference data and clock built for it in that attribute. ``build(database,
-relay)`` runs once per worker, so a repository's store keeps what it loaded for the
-write that follows (its outbox), and every store of a published collection hands its
-writes to the relay of this process.
+repositories, reference data and clock built for it in that attribute.
+``build(database, relay)`` runs once per worker, so a repository's store keeps what it
+loaded for the write that follows (its outbox), and every store of a published
+collection hands its writes to the relay of this process.
+
+Two options, for a service that needs them:
+
+* ``shared(database)`` makes what every worker of the process shares (a cache, a block
+  of sequence numbers) once, when the container starts; ``build`` then takes it as a
+  third argument;
+* ``on_confirmed(ports, envelopes)`` is given the events the relay has had confirmed by
+  the broker, with ports of their own (the relay runs outside any worker).
 """
 
 from nameko.extensions import DependencyProvider
@@ -16,20 +24,44 @@ from .outbox import OutboxRelay
 
 
 class Composition(DependencyProvider):
-    def __init__(self, build):
-        self.build = build  # build(database, relay) -> the service's ports
+    def __init__(self, build, shared=None, on_confirmed=None):
+        self.build = build  # build(database, relay[, shared]) -> the service's ports
+        self.make_shared = shared
+        self.on_confirmed = on_confirmed
+        self.shared = None
+
+    def setup(self):
+        relays = [each for each in self.container.extensions if isinstance(each, OutboxRelay)]
+        self.relay = relays[0] if relays else None
+        if self.on_confirmed is not None:
+            # Before any extension starts: the relay may confirm leftovers at once.
+            self.relay.on_confirmed = self._hand_on
 
     def start(self):
-        # Both siblings are set up by now (nameko sets every extension up before starting any).
-        self.database = _sibling(self.container, MongoDatabase).database
-        relay = [each for each in self.container.extensions if isinstance(each, OutboxRelay)]
-        self.relay = relay[0] if relay else None
+        # Every extension is set up by now (nameko sets them all up before starting any).
+        self.database = _only(self.container, MongoDatabase).database
+        self._shared(self.database)
 
     def get_dependency(self, worker_ctx):
-        return self.build(self.database, self.relay)
+        return self._ports(self.database, self.relay)
+
+    def _shared(self, database):
+        if self.make_shared is not None and self.shared is None:
+            self.shared = self.make_shared(database)
+        return self.shared
+
+    def _ports(self, database, relay):
+        if self.make_shared is None:
+            return self.build(database, relay)
+        return self.build(database, relay, self._shared(database))
+
+    def _hand_on(self, database, envelopes):
+        # The relay's own connection, in its own green thread: no relay for these ports,
+        # they write no outbox.
+        self.on_confirmed(self._ports(database, None), envelopes)
 
 
-def _sibling(container, kind):
+def _only(container, kind):
     found = [extension for extension in container.extensions if isinstance(extension, kind)]
     if len(found) != 1:
         raise RuntimeError(f"{container.service_name} declares {len(found)} {kind.__name__}, not one")

@@ -1,51 +1,200 @@
-"""The gateway's reference data: the catalogue and the stations, read once from data files,
-and the built-in official holiday schedules.
+"""The gateway's composition root: what each worker's use cases are given, built once.
 
-The built-in schedules are the shipped State Council schedules
-(``data/cn-public-holidays.json``) unless ``WORKING_CALENDAR`` names a file of the same
-format. The running services do not read the calendar from here alone: schedules an
-admin loads later are in the database, and years without an official schedule are
-provisional (``calendars.py`` puts them together and reads them again while running).
+Reference data (the service catalogue, the stations, the shipped holiday schedules) is
+read from ``data/`` once per process. Each gateway process keeps one
+:class:`GatewayProcess`: the working-day calendar book (stored schedules read again
+every little while, so a schedule an admin loads reaches every replica without a
+restart) and the request-code blocks drawn under a burst. Each worker gets a
+:class:`Gateway`: its repositories over one store per collection (each store keeps the
+outbox it loaded for the write that follows, and hands its writes to the relay of this
+process), the read model of service levels, the throttle, the reference data, the
+calendar and the clock.
+
+``python -m services.gateway.cli.*`` and the tests build the same ports with
+:func:`build`; the nameko service gets them through ``Composition(build, process)``.
+Nothing else in the gateway reads the data files, the clock or the store's wiring.
 """
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
+from pymongo.errors import PyMongoError
+
+from ..common import metrics
 from ..common.config import setting
+from ..common.repository import VersionConflict
+from ..common.sequences import SequenceBlocks
+from ..common.store import MongoDocumentStore
+from .adapters.calendars import CalendarRepository
+from .adapters.counters import MongoCounters
+from .adapters.event_log import EventLog
+from .adapters.notices import NoticeBoard
+from .adapters.passwords import PASSWORDS, Passwords
+from .adapters.repository import (
+    AccountRepository,
+    RenewalRepository,
+    RequestGroupRepository,
+    RequestRepository,
+)
+from .adapters.service_levels_store import ServiceLevelQuery, ServiceLevelRepository, create_indexes
 from .adapters.statutory_holidays import provisional_year
-from .domain.calendar import WorkingCalendar, schedules_from_file
+from .domain.calendar import WorkingCalendar, YearSchedule, schedules_from_file
 from .domain.catalogue import Catalogue, Stations
+from .exceptions import LOOKUP_MISSES
+from .handlers.calendar import CalendarBook
+from .handlers.service_levels import keep_confirmed
+from .handlers.throttling import Throttle
+
+# The collections whose documents carry events: the outbox relay publishes them.
+COLLECTIONS = ("requests", "request_groups")
+# A due date kept in the read model's clocks is derived on a calendar at most this old:
+# a view computes its due date on every read, a clock keeps it until the request's next event.
+CLOCK_CALENDAR_SECONDS = 1.0
+SHIPPED_CALENDAR = "builtin"
 
 
-def _load(name):
+def utc_now() -> datetime:
+    """The gateway's clock: the one place it reads the time of day."""
+    return datetime.now(UTC)
+
+
+# -- reference data -------------------------------------------------------------------------
+def _load(name: str) -> Any:
     return json.loads((resources.files("services.gateway") / "data" / name).read_text(encoding="utf-8"))
 
 
 @cache
-def reference_data():
+def reference_data() -> tuple[Catalogue, Stations]:
+    """The service catalogue and the stations (data, not code), read once."""
     return Catalogue(_load("catalogue.json")), Stations(_load("stations.json"))
 
 
-SHIPPED_CALENDAR = "builtin"
+def holiday_schedule(source: str) -> Any:
+    if source == SHIPPED_CALENDAR:
+        return _load("cn-public-holidays.json")
+    return json.loads(Path(source).read_text(encoding="utf-8"))
 
 
 @cache
-def builtin_schedules():
+def builtin_schedules() -> tuple[YearSchedule, ...]:
     """The official year schedules that come with the release (or WORKING_CALENDAR's file)."""
     return tuple(schedules_from_file(holiday_schedule(setting("WORKING_CALENDAR"))))
 
 
 @cache
-def working_calendar():
-    """The built-in official years and provisional ones for the rest, without the
-    schedules loaded into a database: for tests, benchmarks and scripts. The services
-    read ``calendars.book_of(database).current()``."""
+def shipped_calendar() -> WorkingCalendar:
+    """The built-in official years and provisional ones for the rest, without any schedule
+    loaded into a database: for tests, benchmarks and scripts that have no store."""
     return WorkingCalendar(builtin_schedules(), provisional_year)
 
 
-def holiday_schedule(source):
-    if source == SHIPPED_CALENDAR:
-        return _load("cn-public-holidays.json")
-    return json.loads(Path(source).read_text(encoding="utf-8"))
+# -- the ports ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class GatewayProcess:
+    """What the workers of one gateway process share."""
+
+    calendar: CalendarBook
+    codes: SequenceBlocks
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """The ports of one worker: everything the gateway's use cases take."""
+
+    requests: RequestRepository
+    groups: RequestGroupRepository
+    renewals: RenewalRepository
+    accounts: AccountRepository
+    notices: NoticeBoard
+    event_log: EventLog
+    service_levels: ServiceLevelRepository
+    service_level_query: ServiceLevelQuery
+    throttle: Throttle
+    passwords: Passwords
+    calendar: CalendarBook
+    catalogue: Catalogue
+    stations: Stations
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+def process(database: Any) -> GatewayProcess:
+    """What a gateway process shares, made when it starts."""
+    calendars = CalendarRepository(MongoDocumentStore(database.calendars, database.counters))
+    return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks())
+
+
+def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None,
+          clock: Callable[[], datetime] = utc_now) -> Gateway:
+    """A worker's ports on the gateway's database. ``shared`` is its process's; without
+    one (a command, a test), a process of its own."""
+    shared = shared or process(database)
+    catalogue, stations = reference_data()
+
+    def store(name: str) -> MongoDocumentStore:
+        return MongoDocumentStore(database[name], database.counters, relay)
+
+    return Gateway(
+        requests=RequestRepository(store("requests"), codes=shared.codes),
+        groups=RequestGroupRepository(store("request_groups")),
+        renewals=RenewalRepository(store("renewals")),
+        accounts=AccountRepository(store("accounts")),
+        notices=NoticeBoard(store("notices")),
+        event_log=EventLog(database.event_log, clock),
+        service_levels=service_level_repository(database, shared.calendar, catalogue, clock),
+        service_level_query=ServiceLevelQuery(database),
+        throttle=Throttle(MongoCounters(database.throttle), failures=LOOKUP_MISSES),
+        passwords=PASSWORDS,
+        calendar=shared.calendar,
+        catalogue=catalogue,
+        stations=stations,
+        clock=clock,
+    )
+
+
+def service_level_repository(database: Any, calendar: CalendarBook, catalogue: Catalogue,
+                             clock: Callable[[], datetime] = utc_now) -> ServiceLevelRepository:
+    """The read model of service levels, folding on a calendar at most a second old."""
+    def store(name: str) -> MongoDocumentStore:
+        return MongoDocumentStore(database[name], database.counters)
+
+    return ServiceLevelRepository.on(store, lambda item: catalogue.item(item).committed_days,
+                                     calendar.current(max_age=CLOCK_CALENDAR_SECONDS), clock)
+
+
+def prepare(database: Any) -> None:
+    """The gateway database's indexes, made once when a process starts."""
+    def store(name: str) -> MongoDocumentStore:
+        return MongoDocumentStore(database[name], database.counters)
+
+    store("requests").ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)],
+                                     [("rectification.state", 1)])
+    store("request_groups").ensure_indexes()
+    store("renewals").ensure_indexes([("uscc", 1)])
+    EventLog(database.event_log).ensure_indexes()
+    NoticeBoard(store("notices")).ensure_indexes()
+    create_indexes(database)
+    MongoCounters(database.throttle).ensure_indexes()
+
+
+# -- the relay's confirmed events -----------------------------------------------------------
+# A failure of the store (or of too many concurrent writers): the same batch, published
+# again, will go through.
+STORE_FAILURES = (PyMongoError, VersionConflict)
+
+
+def hand_on_confirmed(gateway: Gateway, envelopes: list[dict[str, Any]]) -> None:
+    """The relay's confirmed batch of the gateway's own events, into the event log and the
+    read model of service levels (``handlers/service_levels.keep_confirmed``)."""
+    failed = keep_confirmed(gateway.event_log, gateway.service_levels, envelopes, STORE_FAILURES)
+    for envelope in envelopes:
+        metrics.event_consumed("project_service_levels", envelope["type"],
+                               "failed" if envelope in failed else "handled")

@@ -1,39 +1,29 @@
 """The gateway (网关): the platform's HTTP front and the enterprise's view of a request.
 
-A thin nameko adapter. The entrypoints live in ``api/`` by concern; this class puts
-them together and declares what they use. Each HTTP handler reads input through a
-schema, calls a use case in handlers.py and renders a view; errors are mapped in
-errors.py.
+A thin nameko adapter. The HTTP entrypoints live in ``web/`` (the JSON API in
+``web/api/``, the pages in ``web/pages/``), one mixin per concern; this class puts them
+together, declares what every worker is given, and holds the entrypoints that are not
+HTTP: the event consumers and the timers. Every entrypoint reads its input, calls one
+use case in ``handlers/`` with the ports the composition root (``bootstrap.py``) built
+for the worker (``self.gateway``) or the domain services' clients (``self.services``),
+and renders the answer.
 """
 
-import logging
-
-import eventlet
-from pymongo.errors import PyMongoError
-
-from ..common import metrics
-from ..common.config import setting
+from ..common.composition import Composition
+from ..common.consumer import PermanentFailure, consume_event
+from ..common.contracts import StandardEnded
+from ..common.contracts.schemas import read
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
-from ..common.repository import VersionConflict
 from ..common.retired import RetiredQueues
-from ..common.rpc import ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
-from ..common.sequences import SequenceProvider
-from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
-from .adapters import service_levels_store as metrics_store
+from ..common.timer import timer
+from . import bootstrap
 from .adapters.actor import SignedInActor
-from .adapters.counters import MongoCounters
-from .adapters.event_log import EventLog, record_confirmed
-from .adapters.notices import NoticeBoard
-from .adapters.repository import AccountRepository, RequestGroupRepository, RequestRepository
-from .handlers import service_levels
-from .handlers.calendar import book_of
-from .handlers.intake import RequestNotFound
-from .handlers.renewals import EnterpriseNotFound, RenewalRepository
-from .handlers.service_levels import metrics_repository as metrics_read_model
-from .handlers.throttling import Throttle
+from .adapters.domain_services import DomainServices
+from .exceptions import RequestNotFound, UnknownRequest
+from .handlers import enterprise, intake, service_levels
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
@@ -41,10 +31,8 @@ from .web.api import (
     auth,
     calendars,
     certification,
-    events,
     health,
     instruments,
-    intake,
     lab,
     monitoring,
     ratings,
@@ -52,92 +40,23 @@ from .web.api import (
     station,
     verify,
 )
-from .web.api import service_levels as sla
-from .web.errors import DocumentNotFound, ServiceUnavailable
+from .web.api import intake as intake_api
+from .web.api import service_levels as service_levels_api
 from .web.pages import console, dashboard, docs, pages
 
-log = logging.getLogger(__name__)
 
-# What a public lookup raises when nothing matched: a guess that missed.
-LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
-# A failure of the store (or of too many concurrent writers): the same batch, published
-# again, will go through.
-STORE_FAILURES = (PyMongoError, VersionConflict)
-
-
-def request_store(database, relay=None):
-    return MongoDocumentStore(database.requests, database.counters, relay)
-
-
-def group_store(database, relay=None):
-    return MongoDocumentStore(database.request_groups, database.counters, relay)
-
-
-def renewal_store(database, relay=None):
-    return MongoDocumentStore(database.renewals, database.counters, relay)
-
-
-def account_store(database, relay=None):
-    return MongoDocumentStore(database.accounts, database.counters, relay)
-
-
-def notice_store(database, relay=None):
-    return MongoDocumentStore(database.notices, database.counters, relay)
-
-
-def keep_confirmed(database, envelopes):
-    """The relay's ``on_confirmed``: the gateway's own events, once the broker has them,
-    go into the event log and the metrics read model a batch at a time, a few writes for
-    the lot, instead of consumers taking each one back from the broker.
-
-    Both are idempotent on ``event_id``, and a store failure raises: the relay then
-    publishes the batch again. An event the metrics cannot fold for any other reason (a
-    bug) is logged and counted, and left in the event log for a rebuild once fixed,
-    rather than holding up every event behind it."""
-    record_confirmed(database, envelopes)
-    repository = metrics_read_model(database)
-    try:
-        service_levels.project_all(repository, envelopes)
-        failed = []
-    except STORE_FAILURES:
-        raise
-    except Exception:  # noqa: BLE001 - find the event at fault, fold the others
-        failed = [envelope for envelope in envelopes if not _project_alone(repository, envelope)]
-    for envelope in envelopes:
-        metrics.event_consumed("project_service_levels", envelope["type"],
-                               "failed" if envelope in failed else "handled")
-
-
-def _project_alone(repository, envelope):
-    try:
-        service_levels.project(repository, envelope)
-        return True
-    except STORE_FAILURES:
-        raise
-    except Exception:  # noqa: BLE001
-        log.exception("the metrics could not fold event %s (%s); `python -m services.gateway.cli.service_levels rebuild` "
-                      "folds it once the cause is fixed", envelope["event_id"], envelope["type"])
-        return False
-
-
-def create_indexes(database):
-    request_store(database).ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)],
-                                           [("rectification.state", 1)])
-    group_store(database).ensure_indexes()
-    renewal_store(database).ensure_indexes([("uscc", 1)])
-    EventLog(database.event_log).ensure_indexes()
-    NoticeBoard(notice_store(database)).ensure_indexes()
-    metrics_store.create_indexes(database)
-    MongoCounters(database.throttle).ensure_indexes()
+def _replayed_confirmed(database, envelope):
+    """A retired queue's event, handed on as the relay hands on its confirmed events."""
+    bootstrap.hand_on_confirmed(bootstrap.build(database), [envelope])
 
 
 class GatewayService(
     health.HealthApi,
     auth.AuthApi,
-    intake.IntakeApi,
+    intake_api.IntakeApi,
     station.StationApi,
     ratings.RatingsApi,
-    sla.ServiceLevelsApi,
+    service_levels_api.ServiceLevelsApi,
     lab.LabApi,
     instruments.InstrumentApi,
     certification.CertificationApi,
@@ -148,72 +67,80 @@ class GatewayService(
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,
-    events.EventConsumers,
     monitoring.PrometheusMetrics,
 ):
     name = "gateway"
 
-    db = MongoDatabase(on_ready=create_indexes)
-    # The relay also keeps the gateway's own events in the event log and the metrics.
-    relay = OutboxRelay(["requests", "request_groups"], on_confirmed=keep_confirmed)
-    # Where the event log and the metrics took the gateway's events from before the relay
-    # wrote them.
+    db = MongoDatabase(on_ready=bootstrap.prepare)
+    relay = OutboxRelay(bootstrap.COLLECTIONS)
+    # Each worker's ports; the relay's confirmed events go into the event log and the
+    # read model of service levels (a batch at a time, not through a consumer).
+    gateway = Composition(bootstrap.build, shared=bootstrap.process, on_confirmed=bootstrap.hand_on_confirmed)
+    services = DomainServices()  # RPC to the four domain services, bounded by RPC_TIMEOUT
+    # Where the event log and the read model took the gateway's events from before the
+    # relay wrote them.
     retired = RetiredQueues({
         "evt-gateway-all--gateway.log_gateway_event": (
-            "gateway", "#", lambda database, envelope: EventLog(database.event_log).record(envelope)),
-        "evt-gateway-all--gateway.project_service_levels": (
-            "gateway", "#", lambda database, envelope: keep_confirmed(database, [envelope])),
+            "gateway", "#", lambda database, envelope: bootstrap.build(database).event_log.record(envelope)),
+        "evt-gateway-all--gateway.project_service_levels": ("gateway", "#", _replayed_confirmed),
     })
     acting = SignedInActor()  # the signed-in person, recorded by every service it calls
     telemetry = Telemetry()
-    request_codes = SequenceProvider()  # a block of codes at a time under a burst
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
-    metrology_rpc = ServiceRpcOnDemand("metrology")
-    standards_rpc = ServiceRpcOnDemand("standards")
-    certification_rpc = ServiceRpcOnDemand("certification")
-    testing_rpc = ServiceRpcOnDemand("testing")
 
-    @property
-    def requests(self):
-        return RequestRepository(request_store(self.db, self.relay), codes=self.request_codes)
+    # -- events -----------------------------------------------------------------------------
+    @consume_event("gateway", "request_group_submitted")
+    def create_group_children(self, envelope):
+        """Finish a multi-item submission whose children were not all written (a crash
+        right after the parent was stored); normally they all exist already."""
+        try:
+            intake.complete_group(self.gateway.requests, self.gateway.groups, envelope["request_code"],
+                                  self.gateway.catalogue)
+        except RequestNotFound as exc:
+            raise PermanentFailure(f"event {envelope['event_id']} names unknown group") from exc
 
-    @property
-    def groups(self):
-        return RequestGroupRepository(group_store(self.db, self.relay))
+    @consume_event("metrology", "#")
+    def on_metrology_event(self, envelope):
+        self._record_progress(envelope)
 
-    @property
-    def renewals(self):
-        return RenewalRepository(renewal_store(self.db, self.relay))
+    @consume_event("standards", "#")
+    def on_standards_event(self, envelope):
+        self._record_progress(envelope)
 
-    @property
-    def accounts(self):
-        return AccountRepository(account_store(self.db, self.relay))
+    @consume_event("certification", "#")
+    def on_certification_event(self, envelope):
+        self._record_progress(envelope)
 
-    @property
-    def notices(self):
-        return NoticeBoard(notice_store(self.db, self.relay))
+    @consume_event("testing", "#")
+    def on_testing_event(self, envelope):
+        self._record_progress(envelope)
 
-    @property
-    def metrics_repository(self):
-        return metrics_read_model(self.db)
+    def _record_progress(self, envelope):
+        gateway = self.gateway
+        try:
+            intake.record_progress(gateway.event_log, gateway.requests, gateway.catalogue, gateway.calendar.current(),
+                                   envelope)
+        except UnknownRequest as exc:
+            # Retrying cannot make the request exist: keep the event in the dead letters.
+            raise PermanentFailure(f"event {envelope['event_id']} names unknown request {exc}") from exc
 
-    @property
-    def calendar_book(self):
-        """The working-day calendar's book: official schedules (shipped and loaded) and
-        provisional years, read again from the store every little while (calendars.py)."""
-        return book_of(self.db)
+    @consume_event("standards", "standard_superseded")
+    def tell_standard_followers(self, envelope):
+        """The standards watch: each enterprise following the ended standard gets a notice."""
+        enterprise.post_standard_notices(self.gateway.notices, envelope["event_id"], envelope["occurred_at"],
+                                         read(StandardEnded, envelope))
 
-    def current_calendar(self):
-        return self.calendar_book.current()
+    # -- timers -----------------------------------------------------------------------------
+    @timer("SLA_CHECK_SECONDS")
+    def check_service_levels(self):
+        """Flag requests whose due day has begun (at risk) or passed (breached), once per
+        due date; candidates come from the read model, the request decides."""
+        gateway = self.gateway
+        service_levels.check_alerts(gateway.service_level_query, gateway.requests, gateway.catalogue,
+                                    gateway.calendar.current(), gateway.now())
 
-    @property
-    def throttle(self):
-        """Rate limits on public lookups and sign-in, counted in the store so that every
-        replica sees the same counts."""
-        return Throttle(MongoCounters(self.db.throttle), failures=LOOKUP_MISSES)
-
-    def call_service(self, service, method, *args):
-        """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""
-        reply = getattr(getattr(self, f"{service}_rpc"), method).call_async(*args)
-        with eventlet.Timeout(float(setting("RPC_TIMEOUT")), ServiceUnavailable(service)):
-            return reply.result()
+    @timer("SLA_CHECK_SECONDS")
+    def roll_up_ended_months(self):
+        """Once a month has ended, write its rollups of the read model: from then on
+        queries read the month from one document per station × domain × item."""
+        service_levels.roll_up_ended_months(self.gateway.service_levels)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.common.clock import china_date
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain.calendar import next_year_missing
 
 from ..conftest import through_the_station
@@ -23,7 +23,7 @@ PHONE = "13912345678"
 @pytest.fixture(scope="module")
 def month(stack, mongo_uri):
     catalogue, _ = reference_data()
-    return load_into(stack, mongo_uri, catalogue, working_calendar())
+    return load_into(stack, mongo_uri, catalogue, shipped_calendar())
 
 
 def test_a_manager_reads_septembers_figures_on_the_dashboard(page, month):
@@ -34,7 +34,7 @@ def test_a_manager_reads_septembers_figures_on_the_dashboard(page, month):
     page.click("#login-form button")
     page.wait_for_url(re.compile(r"/dashboard$"))
     # From 1 November while next year's official holiday schedule is not loaded (as on 2026-12-06)
-    missing = next_year_missing(working_calendar(), china_date(datetime.now(UTC)))
+    missing = next_year_missing(shipped_calendar(), china_date(datetime.now(UTC)))
     assert page.locator("#calendar-warning").count() == (missing is not None)
     if missing:
         assert f"{missing}年放假安排" in page.inner_text("#calendar-warning")

@@ -14,7 +14,7 @@ import pytest
 from services.common.clock import china_date
 from services.common.store import MongoDocumentStore
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain.model import ServiceRequest
 
 from ..conftest import form_token, signed_in, staff_of, through_the_station
@@ -129,7 +129,7 @@ class TestTheTimer:
         row = next(row for row in overdue["requests"] if row["code"] == code)
         today = china_date(datetime.now(UTC))
         assert row["due_date"] == "2026-10-19"
-        assert row["working_days_late"] == working_calendar().working_days_between(
+        assert row["working_days_late"] == shipped_calendar().working_days_between(
             datetime(2026, 10, 19).date(), today)
         assert row["enterprise"]["name"] == "宿迁市逾期测试有限公司" and row["status"] == "accepted"
         assert code in [r["code"] for r in api.get("/api/v1/sla/overdue", headers=MANAGER).json()["requests"]]
@@ -144,7 +144,7 @@ class TestAManagersMonth:
     @pytest.fixture(scope="class")
     def month(self, stack, mongo_uri):
         catalogue, _ = reference_data()
-        return load_into(stack, mongo_uri, catalogue, working_calendar())
+        return load_into(stack, mongo_uri, catalogue, shipped_calendar())
 
     def test_the_api_gives_the_hand_counted_figures(self, api, month):
         totals = api.get("/api/v1/metrics", params=SEPTEMBER, headers=MANAGER).json()["totals"]

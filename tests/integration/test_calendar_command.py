@@ -9,7 +9,7 @@ import pytest
 
 from services.common.store import MongoDocumentStore
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.cli import calendar as command
 from services.gateway.domain.model import ServiceRequest
 
@@ -33,7 +33,7 @@ def requests(database):
 def schedule_file(tmp_path, *extra_days_off, **changes):
     """A 2027 schedule in the shipped file's format: the statutory days and the extra ones."""
     holidays = {}
-    for day, name, _ in working_calendar().year(2027).days_off():
+    for day, name, _ in shipped_calendar().year(2027).days_off():
         if name != "周末 Weekend":
             holidays.setdefault(name, []).append(day.isoformat())
     holidays["元旦 New Year's Day"] += [day.isoformat() for day in extra_days_off]

@@ -6,13 +6,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from services.common.clock import start_of_day_epoch
-from services.gateway.adapters.service_levels_store import MetricsQuery, create_indexes
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.adapters.service_levels_store import create_indexes
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.handlers import service_levels
-from tests.fakes.metrics import InMemoryMetricsQuery
-from tests.fakes.store import InMemoryDocumentStore
 
 from ..simulated_month import EXPECTED, EXPECTED_BY_STATION, STATION, live_september
+from ..support.data import service_level_read_model, service_level_store
 
 pytestmark = pytest.mark.integration
 
@@ -24,7 +23,7 @@ AS_OF = date(2026, 9, 25)
 
 @pytest.fixture(scope="module")
 def september():
-    history, _ = live_september(CATALOGUE, working_calendar())
+    history, _ = live_september(CATALOGUE, shipped_calendar())
     return history.envelopes
 
 
@@ -32,14 +31,11 @@ def september():
 def query(request, september, mongo_client, db_prefix):
     """The read model with the hand-counted month folded in, and its query."""
     if request.param == "in_memory":
-        buckets, clocks = InMemoryDocumentStore(), InMemoryDocumentStore()
-        repository = service_levels.metrics_repository(None, buckets, clocks)
-        query = InMemoryMetricsQuery(buckets, clocks)
+        repository, query = service_level_read_model()
     else:
         database = mongo_client[f"{db_prefix}gateway"]
         create_indexes(database)
-        repository = service_levels.metrics_repository(database)
-        query = MetricsQuery(database)
+        repository, query = service_level_store(database)
     for envelope in september:
         service_levels.project(repository, envelope)
     return query

@@ -9,16 +9,16 @@ import pytest
 
 from bench import metrics_bench
 from services.common.clock import china_date
+from services.gateway import bootstrap
+from services.gateway.adapters import service_levels_rebuild as rebuilding
 from services.gateway.adapters.service_levels_store import (
     BUCKETS,
     CLOCKS,
     MONTHS,
-    MetricsQuery,
     create_indexes,
 )
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.handlers import service_levels
-from services.gateway.service import keep_confirmed
 
 from ..simulated_month import (
     EXPECTED,
@@ -27,6 +27,7 @@ from ..simulated_month import (
     STATION,
     live_september,
 )
+from ..support.data import service_level_store
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +45,7 @@ def database(mongo_client, db_prefix):
 
 @pytest.fixture(scope="module")
 def september():
-    history, codes = live_september(CATALOGUE, working_calendar())
+    history, codes = live_september(CATALOGUE, shipped_calendar())
     return history.envelopes, codes
 
 
@@ -55,16 +56,21 @@ def logged(database, envelopes):
 
 def test_the_hand_counted_month_read_from_the_dev_store(database, september):
     envelopes, _ = september
-    repository = service_levels.metrics_repository(database)
+    repository = service_level_store(database)[0]
     for envelope in envelopes:
         service_levels.project(repository, envelope)
-    query = MetricsQuery(database)
+    query = service_level_store(database)[1]
     totals = service_levels.report(query, SEPTEMBER, TODAY)["totals"]
     assert {name: totals[name] for name in EXPECTED} == EXPECTED
     by_station = service_levels.report(query, {**SEPTEMBER, "group_by": "station"}, TODAY)["groups"]
     assert {g["key"]: {n: g[n] for n in EXPECTED_BY_STATION[STATION]} for g in by_station} == EXPECTED_BY_STATION
     by_item = service_levels.report(query, {**SEPTEMBER, "group_by": "item"}, TODAY)["groups"]
     assert {g["key"]: {n: g[n] for n in EXPECTED_BY_ITEM["JL01"]} for g in by_item} == EXPECTED_BY_ITEM
+
+
+def keep_confirmed(database, envelopes):
+    """As the gateway's relay hands on a confirmed batch."""
+    bootstrap.hand_on_confirmed(bootstrap.build(database), envelopes)
 
 
 def test_the_relay_folds_each_confirmed_batch_once_and_an_event_it_cannot_fold_holds_up_no_other(
@@ -79,26 +85,26 @@ def test_the_relay_folds_each_confirmed_batch_once_and_an_event_it_cannot_fold_h
         keep_confirmed(database, batch + ([broken] if number == 1 else []))
         if number % 4 == 0:
             keep_confirmed(database, batch)  # the same batch again: its mark was never written
-    totals = service_levels.report(MetricsQuery(database), SEPTEMBER, TODAY)["totals"]
+    totals = service_levels.report(service_level_store(database)[1], SEPTEMBER, TODAY)["totals"]
     assert {name: totals[name] for name in EXPECTED} == EXPECTED
     assert database.event_log.count_documents({}) == len(envelopes) + 1  # the broken one kept for a rebuild
 
 
 def test_a_rebuild_from_the_event_log_gives_what_the_live_projection_gave(database, september):
     envelopes, _ = september
-    repository = service_levels.metrics_repository(database)
+    repository = service_level_store(database)[0]
     for envelope in envelopes[: len(envelopes) // 2]:
         service_levels.project(repository, envelope)
-    query = MetricsQuery(database)
+    query = service_level_store(database)[1]
     # a bug once counted a completion twice: the rebuild sets it right
     database[BUCKETS].update_many({}, {"$inc": {"completed": 1}})
     logged(database, envelopes)
-    counts = service_levels.rebuild(database, settle_seconds=0)
+    counts = rebuilding.rebuild(database, service_level_store(database)[0], settle_seconds=0)
     assert counts["events"] == len(envelopes)
     month = {**SEPTEMBER, "group_by": "station"}
     rebuilt = service_levels.report(query, month, TODAY)
 
-    live = service_levels.metrics_repository(database)
+    live = service_level_store(database)[0]
     database[BUCKETS].delete_many({})
     database[CLOCKS].delete_many({})
     for envelope in envelopes:
@@ -110,19 +116,19 @@ def test_a_rebuild_from_the_event_log_gives_what_the_live_projection_gave(databa
 def test_events_folded_live_during_a_rebuild_are_kept(database, september, monkeypatch):
     envelopes, _ = september
     logged(database, envelopes[:-5])
-    live = service_levels.metrics_repository(database)
+    live = service_level_store(database)[0]
     for envelope in envelopes[-5:]:  # handled after the rebuild read the log, logged later
         service_levels.project(live, envelope)
-    original_history = service_levels.fold_in_memory
+    original_history = rebuilding.fold_in_memory
 
     def slow_history(history, repository):  # the rest of the log arrives while it rebuilds
         found = original_history(history, repository)
         logged(database, envelopes[-5:])
         return found
 
-    monkeypatch.setattr(service_levels, "fold_in_memory", slow_history)
-    service_levels.rebuild(database, settle_seconds=0)
-    totals = service_levels.report(MetricsQuery(database), SEPTEMBER, TODAY)["totals"]
+    monkeypatch.setattr(rebuilding, "fold_in_memory", slow_history)
+    rebuilding.rebuild(database, service_level_store(database)[0], settle_seconds=0)
+    totals = service_levels.report(service_level_store(database)[1], SEPTEMBER, TODAY)["totals"]
     assert {name: totals[name] for name in EXPECTED} == EXPECTED
 
 
@@ -150,11 +156,11 @@ def test_a_running_month_is_summed_from_its_days_and_rolled_up_once_it_has_ended
     read September from them, and a late September event still reaches its rollup."""
     envelopes, _ = september
     now = [datetime(2026, 9, 30, 12, 0, tzinfo=UTC)]
-    repository = service_levels.metrics_repository(database)
+    repository = service_level_store(database)[0]
     repository.clock = lambda: now[0]
     for envelope in envelopes:
         service_levels.project(repository, envelope)
-    query = MetricsQuery(database)
+    query = service_level_store(database)[1]
     assert database[MONTHS].count_documents({}) == 0
     assert pick(service_levels.report(query, SEPTEMBER, TODAY)["totals"]) == EXPECTED
 
@@ -184,8 +190,8 @@ def test_a_rebuild_written_in_many_batches_keeps_every_document_when_live_ones_c
     duplicates in some batches of the rebuild's inserts; every other batch is still written."""
     envelopes, _ = september
     logged(database, envelopes)
-    live = service_levels.metrics_repository(database)
-    original_history = service_levels.fold_in_memory
+    live = service_level_store(database)[0]
+    original_history = rebuilding.fold_in_memory
 
     def history_then_live_events(history, repository):
         found = original_history(history, repository)
@@ -193,7 +199,7 @@ def test_a_rebuild_written_in_many_batches_keeps_every_document_when_live_ones_c
             service_levels.project(live, envelope)
         return found
 
-    monkeypatch.setattr(service_levels, "fold_in_memory", history_then_live_events)
-    service_levels.rebuild(database, settle_seconds=0, batch=1)
-    totals = service_levels.report(MetricsQuery(database), SEPTEMBER, TODAY)["totals"]
+    monkeypatch.setattr(rebuilding, "fold_in_memory", history_then_live_events)
+    rebuilding.rebuild(database, service_level_store(database)[0], settle_seconds=0, batch=1)
+    totals = service_levels.report(service_level_store(database)[1], SEPTEMBER, TODAY)["totals"]
     assert {name: totals[name] for name in EXPECTED} == EXPECTED

@@ -13,7 +13,7 @@ from nameko import config as nameko_config
 
 from services.common.dead_letters import list_dead_letters
 from services.common.devstack import free_port
-from services.gateway.web.api.health import broker_answers
+from services.gateway.adapters.probes import broker_answers
 from services.metrology.service import MetrologyService
 
 from .broker import EventWatcher, publish

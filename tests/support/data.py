@@ -144,9 +144,49 @@ def staff_of(station="321322"):
 def through_the_station(requests, code, now=NOW, station="321322"):
     """The station's staff accept and dispatch a submitted request (what they do in the
     console), on the gateway's handlers."""
-    from services.gateway.handlers import intake as handlers
+    from services.gateway.handlers import station as gateway_station
 
     staff = staff_of(station)
     for step in ("accept", "dispatch"):
-        handlers.station_step(requests, code, staff, step, requests.get(code).version, now)
+        gateway_station.station_step(requests, code, staff, step, requests.get(code).version, now)
     return requests.get(code)
+
+
+def service_level_read_model(buckets=None, clocks=None, calendar=None, clock=lambda: NOW):
+    """The read model of service levels on in-memory stores (no month rollups), and its query."""
+    from services.gateway.adapters.service_levels_store import ServiceLevelRepository
+    from services.gateway.bootstrap import reference_data, shipped_calendar
+    from tests.fakes.metrics import InMemoryMetricsQuery
+    from tests.fakes.store import InMemoryDocumentStore
+
+    buckets, clocks = buckets or InMemoryDocumentStore(), clocks or InMemoryDocumentStore()
+    catalogue, _ = reference_data()
+    repository = ServiceLevelRepository(buckets, clocks, lambda item: catalogue.item(item).committed_days,
+                                        calendar or shipped_calendar(), clock)
+    return repository, InMemoryMetricsQuery(buckets, clocks)
+
+
+def service_level_store(database):
+    """The read model of service levels on a real gateway database, and its query."""
+    from services.gateway import bootstrap
+
+    gateway = bootstrap.build(database)
+    return gateway.service_levels, gateway.service_level_query
+
+
+def project(requests, envelope):
+    """A domain service's event shown on its request, on the shipped calendar."""
+    from services.gateway.bootstrap import reference_data, shipped_calendar
+    from services.gateway.handlers.intake import project_domain_event
+
+    return project_domain_event(requests, envelope, reference_data()[0], shipped_calendar())
+
+
+def reader(lang="zh-CN", today=None, calendar=None):
+    """A reader of the gateway's views: the language, the shipped reference data and calendar."""
+    from services.common.clock import china_date
+    from services.gateway.bootstrap import reference_data, shipped_calendar
+    from services.gateway.web.views import Reader
+
+    catalogue, stations = reference_data()
+    return Reader(lang, catalogue, stations, calendar or shipped_calendar(), today or china_date(NOW))

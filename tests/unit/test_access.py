@@ -5,6 +5,7 @@ import time
 import jwt
 import pytest
 
+from services.gateway.adapters.passwords import PASSWORDS
 from services.gateway.domain.access import Principal, may_operate, may_see_request, may_work_station
 from services.gateway.web import auth
 
@@ -84,9 +85,9 @@ def test_a_request_asked_twice_who_signed_in_checks_its_token_once(monkeypatch):
 
 
 def test_passwords_are_stored_as_argon2_hashes():
-    hashed = auth.hash_password("correct horse")
+    hashed = PASSWORDS.hash("correct horse")
     assert hashed.startswith("$argon2") and "correct horse" not in hashed
-    assert auth.password_matches(hashed, "correct horse") and not auth.password_matches(hashed, "wrong")
+    assert PASSWORDS.match(hashed, "correct horse") and not PASSWORDS.match(hashed, "wrong")
 
 
 def test_csrf_tokens_belong_to_one_session():

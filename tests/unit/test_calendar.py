@@ -9,7 +9,7 @@ import pytest
 
 from services.gateway.adapters.calendars import CalendarRepository
 from services.gateway.adapters.statutory_holidays import provisional_year, statutory_days
-from services.gateway.bootstrap import builtin_schedules, working_calendar
+from services.gateway.bootstrap import builtin_schedules, shipped_calendar
 from services.gateway.domain import sla
 from services.gateway.domain.calendar import (
     OFFICIAL,
@@ -18,9 +18,10 @@ from services.gateway.domain.calendar import (
     next_year_missing,
 )
 from services.gateway.handlers.calendar import CalendarBook, calendar_warnings
+from services.gateway.web.views import calendar_warning_views
 from tests.fakes.store import InMemoryDocumentStore
 
-CALENDAR = working_calendar()
+CALENDAR = shipped_calendar()
 OFFICIAL_YEARS = {schedule.year: schedule for schedule in builtin_schedules()}
 
 
@@ -169,11 +170,12 @@ class TestTheNovemberWarning:
         assert next_year_missing(loaded, date(2026, 12, 6)) is None
 
     def test_the_warning_reads_in_both_languages(self):
-        (warning,) = calendar_warnings(CALENDAR, date(2026, 12, 6), "en")
+        (warning,) = calendar_warning_views(calendar_warnings(CALENDAR, date(2026, 12, 6)), "en")
         assert warning["code"] == "calendar_next_year_missing" and warning["year"] == 2027
         assert "2027" in warning["message"] and "not loaded" in warning["message"]
-        assert "2027年放假安排" in calendar_warnings(CALENDAR, date(2026, 11, 1), "zh-CN")[0]["message"]
-        assert calendar_warnings(CALENDAR, date(2026, 10, 31), "en") == []
+        assert "2027年放假安排" in calendar_warning_views(calendar_warnings(CALENDAR, date(2026, 11, 1)),
+                                                        "zh-CN")[0]["message"]
+        assert calendar_warnings(CALENDAR, date(2026, 10, 31)) == []
 
 
 def _days_of(year):

@@ -7,17 +7,18 @@ import pytest
 
 from services.gateway.adapters.calendars import CalendarRepository
 from services.gateway.adapters.repository import RequestRepository
-from services.gateway.adapters.service_levels_store import MetricsRepository
-from services.gateway.bootstrap import builtin_schedules, reference_data, working_calendar
+from services.gateway.adapters.service_levels_store import ServiceLevelRepository
+from services.gateway.bootstrap import (
+    CLOCK_CALENDAR_SECONDS,
+    builtin_schedules,
+    reference_data,
+    shipped_calendar,
+)
 from services.gateway.domain.calendar import OFFICIAL, HolidayBlock, YearSchedule
 from services.gateway.domain.model import ServiceRequest
-from services.gateway.handlers.calendar import (
-    CLOCK_CALENDAR_SECONDS,
-    CalendarBook,
-    load_official_schedule,
-)
+from services.gateway.handlers.calendar import CalendarBook, load_official_schedule
 from services.gateway.handlers.intake import clock_of
-from services.gateway.web.views import request_view
+from services.gateway.web.views import Reader, request_view
 from tests.fakes.store import InMemoryDocumentStore
 
 CATALOGUE, STATIONS = reference_data()
@@ -32,7 +33,7 @@ def china_morning(day):
 
 def official_2027(*extra_days_off):
     """An official 2027 schedule: the statutory days, and ``extra_days_off`` in 元旦's block."""
-    rules = working_calendar().year(2027)
+    rules = shipped_calendar().year(2027)
     blocks = [HolidayBlock(block.name, tuple(sorted(set(block.dates) | (set(extra_days_off) if
                                                                      block.name.startswith("元旦") else set()))))
               for block in rules.blocks]
@@ -77,7 +78,7 @@ def test_a_schedule_that_adds_a_day_off_moves_the_due_date_and_says_so(requests,
     now = china_morning(date(2026, 12, 10))
     assert due_of(requests, book, code, now.date()) == date(2027, 1, 5)
 
-    loaded = load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now)
+    loaded = load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now, CATALOGUE)
 
     assert loaded["moved"] == [{"code": code, "due_from": "2027-01-05", "due_to": "2027-01-06"}]
     assert loaded["schedule"].year == 2027 and not loaded["schedule"].provisional
@@ -85,7 +86,7 @@ def test_a_schedule_that_adds_a_day_off_moves_the_due_date_and_says_so(requests,
     entry = request.timeline[-1]
     assert (entry["event"], entry["details"], entry["actor"], entry["at"]) == (
         "due_date_changed", {"due_from": "2027-01-05", "due_to": "2027-01-06", "year": 2027}, ADMIN, now.isoformat())
-    view = request_view(request, CATALOGUE, STATIONS, "en", calendar=book.current(), today=now.date())
+    view = request_view(request, Reader("en", CATALOGUE, STATIONS, book.current(), now.date()))
     assert (view["due_date"], view["due_date_provisional"]) == ("2027-01-06", False)
     assert view["timeline"][-1]["label"] == ("The official 2027 holiday schedule was loaded: the committed date "
                                              "moved from 2027-01-05 to 2027-01-06")
@@ -99,13 +100,14 @@ def test_the_event_moves_the_metrics_clock_on_any_replica_within_a_second(reques
 
     def fold(envelopes):  # what the replica's relay does with a confirmed batch
         calendar = replica.current(max_age=CLOCK_CALENDAR_SECONDS)
-        MetricsRepository(InMemoryDocumentStore(), clocks, lambda item: CATALOGUE.item(item).committed_days,
-                          calendar).fold_all(envelopes)
+        ServiceLevelRepository(InMemoryDocumentStore(), clocks, lambda item: CATALOGUE.item(item).committed_days,
+                               calendar, lambda: china_morning(date(2026, 12, 10))).fold_all(envelopes)
 
     fold(store.pending_envelopes())
     assert clocks.load(code)["due_date"] == "2027-01-05"
     before = {envelope["event_id"] for envelope in store.pending_envelopes()}
-    load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, china_morning(date(2026, 12, 10)))
+    load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, china_morning(date(2026, 12, 10)),
+                           CATALOGUE)
     moved = [envelope for envelope in store.pending_envelopes() if envelope["event_id"] not in before]
     assert [envelope["type"] for envelope in moved] == ["request_due_date_changed"]
     assert not replica.current().is_official(2027), "the replica's views may lag for CACHE_SECONDS"
@@ -124,7 +126,7 @@ def test_alerts_raised_stay_and_the_new_due_date_is_checked_at_once(requests, bo
     assert request.check_service_level(clock_of(request, CATALOGUE, book.current()), now)  # breached on the 5th
     requests.save(request)
 
-    load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now)
+    load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now, CATALOGUE)
 
     request = requests.get(code)
     alerts = [(entry["event"], entry["details"]) for entry in request.timeline if entry["event"] != "accepted"][1:]
@@ -146,7 +148,7 @@ def test_requests_the_schedule_does_not_touch_are_left_alone(requests, book):
     before = {code: requests.get(code).version for code in (november, next_year, completed)}
 
     loaded = load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN,
-                                    china_morning(date(2026, 12, 10)))
+                                    china_morning(date(2026, 12, 10)), CATALOGUE)
 
     assert [moved["code"] for moved in loaded["moved"]] == []
     assert {code: requests.get(code).version for code in before} == before
@@ -160,7 +162,7 @@ def test_a_paused_request_moves_too(requests, book):
     now = china_morning(date(2026, 12, 10))  # paused on the 8th: two working days so far
     assert due_of(requests, book, code, now.date()) == date(2027, 1, 7)
 
-    loaded = load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now)
+    loaded = load_official_schedule(book, requests, official_2027(date(2027, 1, 4)), ADMIN, now, CATALOGUE)
 
     assert loaded["moved"] == [{"code": code, "due_from": "2027-01-07", "due_to": "2027-01-08"}]
 
@@ -169,19 +171,19 @@ def test_loading_the_same_schedule_again_tells_nobody_twice_and_finishes_an_inte
     first = accepted_request(requests, "JL03", date(2026, 12, 7), number=1)
     schedule = official_2027(date(2027, 1, 4))
     now = china_morning(date(2026, 12, 10))
-    load_official_schedule(book, requests, schedule, ADMIN, now)
+    load_official_schedule(book, requests, schedule, ADMIN, now, CATALOGUE)
     # As if the process died after storing a correction, before moving any due date:
     second = accepted_request(requests, "JL03", date(2026, 12, 7), number=2)
     corrected = official_2027(date(2027, 1, 4), date(2027, 1, 5))
     stored = book.stored.get(2027)
     book.stored.put(corrected, stored.schedule, stored.version)
 
-    again = load_official_schedule(book, requests, corrected, ADMIN, now)
+    again = load_official_schedule(book, requests, corrected, ADMIN, now, CATALOGUE)
 
     # each compared with the schedule the correction replaced
     assert sorted(again["moved"], key=lambda moved: moved["code"]) == [
         {"code": first, "due_from": "2027-01-06", "due_to": "2027-01-07"},
         {"code": second, "due_from": "2027-01-06", "due_to": "2027-01-07"}]
-    assert load_official_schedule(book, requests, corrected, ADMIN, now)["moved"] == []
+    assert load_official_schedule(book, requests, corrected, ADMIN, now, CATALOGUE)["moved"] == []
     changes = [entry for entry in requests.get(first).timeline if entry["event"] == "due_date_changed"]
     assert [entry["details"]["due_to"] for entry in changes] == ["2027-01-06", "2027-01-07"]

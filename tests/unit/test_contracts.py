@@ -15,7 +15,7 @@ from services.gateway.adapters.notices import NoticeBoard
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
 from services.gateway.handlers import intake as gateway
-from services.gateway.handlers.notices import post_standard_notices
+from services.gateway.handlers.enterprise import post_standard_notices
 from services.gateway.web.schemas.intake import load_submission
 from services.metrology import handlers as metrology
 from services.metrology.adapters.repository import JobRepository

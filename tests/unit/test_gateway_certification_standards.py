@@ -10,8 +10,8 @@ from services.common.envelope import new_envelope
 from services.gateway.adapters.notices import NoticeBoard
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
-from services.gateway.handlers import intake as handlers
-from services.gateway.handlers.notices import post_standard_notices
+from services.gateway.handlers import intake as gateway_intake
+from services.gateway.handlers.enterprise import post_standard_notices
 from services.gateway.web.messages import localize
 from services.gateway.web.schemas.certification import ReduceScopeForm, Stage1Form, SuspendForm
 from services.gateway.web.schemas.intake import load_submission
@@ -20,7 +20,8 @@ from services.gateway.web.schemas.standards import AnswerForm, EndStandardForm
 from services.gateway.web.views import notice_view, standard_view, timeline_entry
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import NOW, RZ02_DETAILS, jl02_body, through_the_station
+from ..support.data import NOW, RZ02_DETAILS, jl02_body, reader, through_the_station
+from ..support.data import project as show_on_request
 
 CATALOGUE, STATIONS = reference_data()
 USCC = "91321322MA1ABC123P"
@@ -33,7 +34,7 @@ def requests():
 
 def dispatched(requests, item="RZ02", details=RZ02_DETAILS):
     submission = load_submission(jl02_body(item=item, details=details), CATALOGUE, STATIONS)
-    request, _ = handlers.submit(requests, None, submission, CATALOGUE, NOW)
+    request, _ = gateway_intake.submit(requests, None, submission, CATALOGUE, NOW)
     through_the_station(requests, request.code)
     return request.code
 
@@ -41,7 +42,7 @@ def dispatched(requests, item="RZ02", details=RZ02_DETAILS):
 def project(requests, code, event_type, data=None, minutes=1, source="certification"):
     envelope = new_envelope(source, event_type, data or {}, request_code=code)
     envelope["occurred_at"] = (NOW + timedelta(minutes=minutes)).isoformat()
-    handlers.project_domain_event(requests, envelope)
+    show_on_request(requests, envelope)
     return requests.get(code)
 
 
@@ -70,7 +71,7 @@ class TestTimeline:
             "valid_until": "2029-11-25",
         }
         assert (
-            timeline_entry(request.timeline[-1], "zh-CN")["label"]
+            timeline_entry(request.timeline[-1], reader("zh-CN"))["label"]
             == "颁发认证证书 SQRZ-2026-000001，有效期至 2029-11-25"
         )
 
@@ -101,7 +102,7 @@ class TestTimeline:
         )
         assert request.status == "completed"
         assert request.result["certificate_number"] == "SQRZ-2026-000001"
-        label = timeline_entry(request.timeline[-1], "en")["label"]
+        label = timeline_entry(request.timeline[-1], reader("en"))["label"]
         assert label == "Certificate SQRZ-2026-000001 suspended until 2027-05-26: 监督审核不合格"
 
     def test_a_lookup_answer_completes_the_request_with_the_standards_found(self, requests):
@@ -115,7 +116,7 @@ class TestTimeline:
             source="standards",
         )
         assert (request.status, request.result) == ("completed", {"standards": found})
-        assert timeline_entry(request.timeline[-1], "zh-CN")["label"] == "已从标准目录答复（1项）"
+        assert timeline_entry(request.timeline[-1], reader("zh-CN"))["label"] == "已从标准目录答复（1项）"
 
     def test_a_refusal_completes_the_request_with_the_reason(self, requests):
         code = dispatched(requests)
@@ -174,14 +175,17 @@ def test_a_standard_reads_with_its_state_in_the_reader_s_language():
     )  # no English title
 
 
+TODAY = date(2026, 11, 26)  # the day in China the operator dates their work by
+
+
 class TestForms:
     def errors(self, form, body, lang="en"):
         with pytest.raises(ValidationError) as caught:
-            load_command(form, body)
+            load_command(form, body, TODAY)
         return localize(caught.value.messages, lang)
 
     def test_an_audit_cannot_be_dated_in_the_future_and_dates_travel_as_text(self):
-        tomorrow = (date.today() + timedelta(days=2)).isoformat()
+        tomorrow = (TODAY + timedelta(days=2)).isoformat()
         assert self.errors(Stage1Form, {"ready_for_stage2": True, "conducted_on": tomorrow}) == {
             "conducted_on": ["The date cannot be later than today."]
         }
@@ -192,11 +196,11 @@ class TestForms:
             "conducted_on": ["This field must be a date (YYYY-MM-DD)."],
         }
         assert load_command(
-            Stage1Form, {"ready_for_stage2": True, "conducted_on": "2026-11-20"}
+            Stage1Form, {"ready_for_stage2": True, "conducted_on": "2026-11-20"}, TODAY
         ) == {"ready_for_stage2": True, "conducted_on": "2026-11-20"}
 
     def test_a_suspension_needs_a_reason_and_ends_within_six_months(self):
-        too_late = (date.today() + timedelta(days=200)).isoformat()
+        too_late = (TODAY + timedelta(days=200)).isoformat()
         assert self.errors(SuspendForm, {"until": too_late}, "zh-CN") == {
             "reason": ["此项为必填项"],
             "until": ["暂停期不能超过6个月"],

@@ -14,11 +14,13 @@ from services.gateway.domain.request_code import (
     new_code,
     parse_code,
 )
-from services.gateway.handlers import intake as handlers
+from services.gateway.exceptions import RequestNotFound, StaleRequest, UnknownRequest
+from services.gateway.handlers import intake as gateway_intake
+from services.gateway.handlers import station as gateway_station
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import JL02_BODY, NOW, staff_of, through_the_station
+from ..support.data import JL02_BODY, NOW, project, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 
@@ -45,12 +47,12 @@ def groups(group_store):
 
 def submit(requests, body=JL02_BODY, now=NOW, groups=None):
     submission = load_submission(body, CATALOGUE, STATIONS)
-    found, children = handlers.submit(requests, groups, submission, CATALOGUE, now)
+    found, children = gateway_intake.submit(requests, groups, submission, CATALOGUE, now)
     return found if not children else (found, children)
 
 
 def track(requests, code, phone, groups=None):
-    return handlers.track_request(requests, groups or RequestGroupRepository(InMemoryDocumentStore()), code, phone)
+    return gateway_intake.track_request(requests, groups or RequestGroupRepository(InMemoryDocumentStore()), code, phone)
 
 
 def event_from(store, event_type):
@@ -97,11 +99,11 @@ class TestStationDispatch:
 
     def test_a_dispatch_sent_twice_from_the_same_view_dispatches_once(self, requests, store):
         request = submit(requests)
-        handlers.station_step(requests, request.code, staff_of(), "accept", request.version, NOW)
+        gateway_station.station_step(requests, request.code, staff_of(), "accept", request.version, NOW)
         seen = requests.get(request.code).version
-        handlers.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
-        with pytest.raises(handlers.StaleRequest):
-            handlers.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
+        gateway_station.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
+        with pytest.raises(StaleRequest):
+            gateway_station.station_step(requests, request.code, staff_of(), "dispatch", seen, NOW)
         assert [e["type"] for e in store.pending_envelopes()].count("request_dispatched") == 1
 
 
@@ -113,10 +115,10 @@ class TestTracking:
 
     def test_a_wrong_phone_looks_exactly_like_an_unknown_code(self, requests):
         request = submit(requests)
-        with pytest.raises(handlers.RequestNotFound):
+        with pytest.raises(RequestNotFound):
             track(requests, request.code, "13800000000")
         unknown = str(new_code("321322", NOW.date(), 99))
-        with pytest.raises(handlers.RequestNotFound):
+        with pytest.raises(RequestNotFound):
             track(requests, unknown, "13912345678")
 
     def test_a_mistyped_code_is_told_apart(self, requests):
@@ -141,16 +143,16 @@ class TestProjectingDomainEvents:
 
     def test_job_accepted_puts_the_request_in_progress(self, requests, store):
         code = self.dispatched(requests, store)
-        handlers.project_domain_event(requests, self.domain_event(code, "job_accepted"))
+        project(requests, self.domain_event(code, "job_accepted"))
         request = requests.get(code)
         assert request.status == "in_progress"
         assert request.timeline[-1]["actor"]["role"] == "metrology"
 
     def test_a_completed_job_completes_the_request_with_its_result(self, requests, store):
         code = self.dispatched(requests, store)
-        handlers.project_domain_event(requests, self.domain_event(code, "job_accepted"))
+        project(requests, self.domain_event(code, "job_accepted"))
         result = {"certificate_number": "SQJL-2026-000001", "documents": []}
-        handlers.project_domain_event(requests, self.domain_event(code, "job_completed", {"result": result}, 2))
+        project(requests, self.domain_event(code, "job_completed", {"result": result}, 2))
         request = requests.get(code)
         assert request.status == "completed"
         assert request.result == result
@@ -158,23 +160,23 @@ class TestProjectingDomainEvents:
     def test_an_event_delivered_twice_shows_once(self, requests, store):
         code = self.dispatched(requests, store)
         accepted = self.domain_event(code, "job_accepted")
-        assert handlers.project_domain_event(requests, accepted) is True
-        assert handlers.project_domain_event(requests, accepted) is False
+        assert project(requests, accepted) is True
+        assert project(requests, accepted) is False
         assert [e["event"] for e in requests.get(code).timeline].count("job_accepted") == 1
 
     def test_a_late_event_never_moves_the_request_back(self, requests, store):
         code = self.dispatched(requests, store)
         completed = self.domain_event(code, "job_completed", {"result": {"certificate_number": "N1"}}, minutes=2)
         accepted = self.domain_event(code, "job_accepted", minutes=1)
-        handlers.project_domain_event(requests, completed)
-        handlers.project_domain_event(requests, accepted)
+        project(requests, completed)
+        project(requests, accepted)
         request = requests.get(code)
         assert request.status == "completed"
         assert [e["event"] for e in request.timeline][-2:] == ["job_accepted", "job_completed"]
 
     def test_an_event_for_a_request_never_submitted_is_refused(self, requests):
-        with pytest.raises(handlers.UnknownRequest):
-            handlers.project_domain_event(requests, self.domain_event("321322-20261126-00001-6", "job_accepted"))
+        with pytest.raises(UnknownRequest):
+            project(requests, self.domain_event("321322-20261126-00001-6", "job_accepted"))
 
 
 def test_a_request_cannot_be_dispatched_twice(requests, store):
@@ -212,15 +214,15 @@ class TestSeveralItemsInOneSubmission:
         found, children = track(requests, group.code, "13912345678", groups)
         assert found.code == group.code
         assert [child.item for child in children] == ["JC01", "RZ01"]
-        with pytest.raises(handlers.RequestNotFound):
+        with pytest.raises(RequestNotFound):
             track(requests, group.code, "13800000000", groups)
 
     def test_children_lost_in_a_crash_are_made_again_once_from_the_parent(self, requests, groups, store):
         group, children = submit(requests, self.BODY, groups=groups)
         del store.documents[children[1].code]  # as if the process died after the first child
-        recreated = handlers.create_children(requests, group, CATALOGUE)
+        recreated = gateway_intake.create_children(requests, group, CATALOGUE)
         assert [child.code for child in recreated] == [children[1].code]
-        assert handlers.create_children(requests, group, CATALOGUE) == []
+        assert gateway_intake.create_children(requests, group, CATALOGUE) == []
         assert requests.get(children[1].code).details == self.BODY["details"]["RZ01"]
 
 
@@ -243,9 +245,9 @@ def test_only_a_completing_events_result_becomes_the_requests_result(requests, s
     request = submit(requests)
     through_the_station(requests, request.code)
     step = new_envelope("certification", "type_test_recorded", {"result": "fail"}, request_code=request.code)
-    handlers.project_domain_event(requests, step)
+    project(requests, step)
     assert requests.get(request.code).result is None
     done = new_envelope("metrology", "job_completed", {"result": {"certificate_number": "N1"}},
                         request_code=request.code)
-    handlers.project_domain_event(requests, done)
+    project(requests, done)
     assert requests.get(request.code).result == {"certificate_number": "N1"}

@@ -4,7 +4,7 @@ from marshmallow import ValidationError
 from nameko.exceptions import deserialize, serialize
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.gateway.web.api.verify import verifying_service
+from services.gateway.handlers.operators import verifying_service
 from services.gateway.web.errors import as_api_error
 from services.gateway.web.messages import message
 

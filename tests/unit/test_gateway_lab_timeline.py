@@ -8,13 +8,14 @@ from services.common.envelope import new_envelope
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
 from services.gateway.domain.model import PROJECTED_EVENTS
-from services.gateway.handlers import intake as handlers
+from services.gateway.handlers import intake as gateway_intake
 from services.gateway.web.messages import MESSAGES
 from services.gateway.web.schemas.intake import load_submission
 from services.gateway.web.views import timeline_entry
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import JL01_BODY, NOW, through_the_station
+from ..support.data import JL01_BODY, NOW, reader, through_the_station
+from ..support.data import project as show_on_request
 
 CATALOGUE, STATIONS = reference_data()
 
@@ -27,7 +28,7 @@ def requests():
 @pytest.fixture
 def code(requests):
     submission = load_submission(JL01_BODY, CATALOGUE, STATIONS)
-    request, _ = handlers.submit(requests, None, submission, CATALOGUE, NOW)
+    request, _ = gateway_intake.submit(requests, None, submission, CATALOGUE, NOW)
     through_the_station(requests, request.code)
     return request.code
 
@@ -35,7 +36,7 @@ def code(requests):
 def project(requests, code, event_type, data, minutes, source="metrology"):
     envelope = new_envelope(source, event_type, data, request_code=code)
     envelope["occurred_at"] = (NOW + timedelta(minutes=minutes)).isoformat()
-    handlers.project_domain_event(requests, envelope)
+    show_on_request(requests, envelope)
     return requests.get(code)
 
 
@@ -54,14 +55,14 @@ def test_each_laboratory_step_shows_who_did_it_and_keeps_the_request_in_progress
     assert [entry["event"] for entry in request.timeline][-4:] == [
         "job_accepted", "job_started", "results_recorded", "results_reviewed"]
     assert request.timeline[-1]["actor"] == {"role": "metrology", "name": "李工"}
-    assert timeline_entry(request.timeline[-1], "zh-CN")["label"] == "结果已复核"
+    assert timeline_entry(request.timeline[-1], reader("zh-CN"))["label"] == "结果已复核"
 
 
 def test_issuing_completes_the_request_with_the_document_numbers(requests, code):
     project(requests, code, "certificate_issued", {"certificate_number": "SQJL-2026-000001"}, 1)
     request = project(requests, code, "job_completed", {"operator": "钱主任", "result": RESULT}, 2)
     assert request.status == "completed" and request.result == RESULT
-    assert timeline_entry(request.timeline[-2], "en")["label"] == "Certificate SQJL-2026-000001 issued"
+    assert timeline_entry(request.timeline[-2], reader("en"))["label"] == "Certificate SQJL-2026-000001 issued"
 
 
 def test_a_correction_shows_on_the_timeline_and_the_result_names_the_new_version(requests, code):
@@ -71,7 +72,7 @@ def test_a_correction_shows_on_the_timeline_and_the_result_names_the_new_version
     assert request.status == "completed"
     assert request.result["certificate_number"] == "SQJL-2026-000001-R1"
     assert request.result["documents"][0]["number"] == "SQJL-2026-000001-R1"
-    assert timeline_entry(request.timeline[-1], "zh-CN")["label"] == "证书 SQJL-2026-000001 更正为 SQJL-2026-000001-R1"
+    assert timeline_entry(request.timeline[-1], reader("zh-CN"))["label"] == "证书 SQJL-2026-000001 更正为 SQJL-2026-000001-R1"
 
 
 def test_a_recall_reminder_shows_on_the_completed_request_without_changing_it(requests, code):
@@ -80,6 +81,6 @@ def test_a_recall_reminder_shows_on_the_completed_request_without_changing_it(re
         "serial_number": "PG-0001", "valid_until": "2027-05-25", "days_before": 30, "days_left": 30,
         "uscc": "91321322MA1ABC123P"}, 2)
     assert request.status == "completed"
-    label = timeline_entry(request.timeline[-1], "zh-CN")["label"]
+    label = timeline_entry(request.timeline[-1], reader("zh-CN"))["label"]
     assert label == "器具 PG-0001 检定有效期至 2027-05-25，请及时申请周期检定（还剩30天）"
     assert "uscc" not in request.timeline[-1]["details"]

@@ -7,7 +7,7 @@ import pytest
 from services.common.domain import RuleViolated
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
-from services.gateway.handlers import intake as handlers
+from services.gateway.handlers import intake as gateway_intake
 from services.gateway.handlers.renewals import (
     EnterpriseNotFound,
     RenewalRepository,
@@ -41,7 +41,7 @@ def renewals():
 def intake(requests):
     def submit(form):
         submission = load_submission(form, CATALOGUE, STATIONS)
-        return handlers.submit(requests, None, submission, CATALOGUE, NOW)[0]
+        return gateway_intake.submit(requests, None, submission, CATALOGUE, NOW)[0]
     return submit
 
 

@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain import service_levels as metrics
+from services.gateway.adapters import service_levels_rebuild as rebuilding
 from services.gateway.handlers import service_levels
-from tests.fakes.metrics import InMemoryMetricsQuery
-from tests.fakes.store import InMemoryDocumentStore
 
 from ..simulated_month import (
     EXPECTED,
@@ -20,6 +19,7 @@ from ..simulated_month import (
     STATION,
     live_september,
 )
+from ..support.data import service_level_read_model
 
 CATALOGUE, _ = reference_data()
 TODAY = date(2026, 11, 26)
@@ -27,8 +27,7 @@ SEPTEMBER = {"from": date(2026, 9, 1), "to": date(2026, 9, 30)}
 
 
 def read_model():
-    buckets, clocks = InMemoryDocumentStore(), InMemoryDocumentStore()
-    return service_levels.metrics_repository(None, buckets, clocks), InMemoryMetricsQuery(buckets, clocks)
+    return service_level_read_model()
 
 
 def project(envelopes):
@@ -40,7 +39,7 @@ def project(envelopes):
 
 @pytest.fixture(scope="module")
 def september():
-    history, codes = live_september(CATALOGUE, working_calendar())
+    history, codes = live_september(CATALOGUE, shipped_calendar())
     return history.envelopes, codes
 
 
@@ -84,7 +83,7 @@ class TestAHandCountedMonth:
 
     def test_the_overdue_list_names_the_late_request_and_how_late_it_is(self, september):
         envelopes, codes = september
-        rows, total = service_levels.overdue(project(envelopes), {}, TODAY)
+        rows, total = service_levels.overdue(project(envelopes), {}, TODAY, shipped_calendar())
         assert total == 1
         assert rows[0]["code"] == codes["R9"] and rows[0]["due_date"] == "2026-09-20"
         # after 20 Sep up to 26 Nov: 7 in September (25th a holiday), 18 in October (1-7 off,
@@ -106,7 +105,7 @@ class TestDeliveryOrder:
         repository, _ = read_model()
         for envelope in envelopes:
             repository.fold(envelope)
-        buckets, clocks = service_levels.fold_in_memory(envelopes, repository)
+        buckets, clocks = rebuilding.fold_in_memory(envelopes, repository)
 
         def stored(store):
             return {key: {k: v for k, v in doc.items() if k not in ("version", "outbox", "outbox_pending",

@@ -11,12 +11,15 @@ from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
 from services.gateway.domain.access import Forbidden, Principal
 from services.gateway.domain.model import MissingReason
-from services.gateway.handlers import intake as handlers
+from services.gateway.exceptions import RequestNotFound
+from services.gateway.handlers import enterprise as gateway_enterprise
+from services.gateway.handlers import intake as gateway_intake
+from services.gateway.handlers import station as gateway_station
 from services.gateway.web.schemas.intake import load_submission
 from services.gateway.web.views import request_view
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import JL02_BODY, NOW, staff_of, through_the_station
+from ..support.data import JL02_BODY, NOW, project, reader, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 PHONE = JL02_BODY["contact"]["phone"]
@@ -29,7 +32,7 @@ def requests():
 
 
 def submitted(requests):
-    request, _ = handlers.submit(requests, None, load_submission(JL02_BODY, CATALOGUE, STATIONS), CATALOGUE, NOW)
+    request, _ = gateway_intake.submit(requests, None, load_submission(JL02_BODY, CATALOGUE, STATIONS), CATALOGUE, NOW)
     return request.code
 
 
@@ -39,12 +42,12 @@ def completed(requests):
     through_the_station(requests, code)
     done = new_envelope("metrology", "job_completed", {"result": {"certificate_number": "SQJL-2026-000001"}},
                         request_code=code)
-    handlers.project_domain_event(requests, done)
+    project(requests, done)
     return code
 
 
 def rate(requests, code, level, comment=None, phone=PHONE, hours=1):
-    return handlers.rate_request(requests, code, None, phone, level, comment, NOW + timedelta(hours=hours))
+    return gateway_enterprise.rate_request(requests, code, None, phone, level, comment, NOW + timedelta(hours=hours))
 
 
 def events(requests):
@@ -74,14 +77,14 @@ class TestRating:
             rate(requests, code, 5)
 
     def test_only_the_enterprise_may_rate_proven_by_its_contact_phone(self, requests, completed):
-        with pytest.raises(handlers.RequestNotFound):
+        with pytest.raises(RequestNotFound):
             rate(requests, completed, 1, phone="13800000000")
         assert requests.get(completed).status == "completed"
 
     def test_the_tracking_view_offers_the_rating_until_it_is_given(self, requests, completed):
-        assert request_view(requests.get(completed), CATALOGUE, STATIONS, "zh-CN")["can_rate"] is True
+        assert request_view(requests.get(completed), reader("zh-CN"))["can_rate"] is True
         rate(requests, completed, 5)
-        view = request_view(requests.get(completed), CATALOGUE, STATIONS, "zh-CN")
+        view = request_view(requests.get(completed), reader("zh-CN"))
         assert view["can_rate"] is False and view["rating"]["level"] == 5
 
 
@@ -89,39 +92,39 @@ class TestRectification:
     def test_a_poor_rating_opens_a_rectification_the_station_answers(self, requests, completed):
         rate(requests, completed, 2, "等待时间太长")
         assert requests.get(completed).rectification["state"] == "open"
-        assert [r.code for r in handlers.rectifications(requests, "321322")] == [completed]
+        assert [r.code for r in gateway_station.rectifications(requests, staff_of("321322"), "321322")] == [completed]
         version = requests.get(completed).version
-        handlers.station_step(requests, completed, staff_of(), "answer_rectification", version,
+        gateway_station.station_step(requests, completed, staff_of(), "answer_rectification", version,
                               NOW + timedelta(hours=3), answer="已约谈责任人，优化了排队流程")
         answered = requests.get(completed)
         assert answered.rectification["state"] == "answered"
-        assert handlers.rectifications(requests, "321322") == []
+        assert gateway_station.rectifications(requests, staff_of("321322"), "321322") == []
         assert events(requests)[-1] == "rectification_answered"
         assert answered.timeline[-1]["event"] == "rectification_answered"
 
     def test_the_enterprise_reads_the_stations_answer(self, requests, completed):
         rate(requests, completed, 1)
         version = requests.get(completed).version
-        handlers.station_step(requests, completed, staff_of(), "answer_rectification", version, NOW,
+        gateway_station.station_step(requests, completed, staff_of(), "answer_rectification", version, NOW,
                               answer="已整改")
-        view = request_view(requests.get(completed), CATALOGUE, STATIONS, "en")
+        view = request_view(requests.get(completed), reader("en"))
         assert view["rectification"]["state"] == "answered" and view["rectification"]["answer"] == "已整改"
         assert "answered_by" not in view["rectification"]  # the person's name stays with the station
 
     def test_a_good_rating_opens_nothing_to_answer(self, requests, completed):
         rate(requests, completed, 3)
         with pytest.raises(InvalidTransition):
-            handlers.station_step(requests, completed, staff_of(), "answer_rectification",
+            gateway_station.station_step(requests, completed, staff_of(), "answer_rectification",
                                   requests.get(completed).version, NOW, answer="不需要")
 
     def test_an_answer_needs_words_and_only_the_station_may_give_it(self, requests, completed):
         rate(requests, completed, 2)
         version = requests.get(completed).version
         with pytest.raises(MissingReason):
-            handlers.station_step(requests, completed, staff_of(), "answer_rectification", version, NOW, answer=" ")
+            gateway_station.station_step(requests, completed, staff_of(), "answer_rectification", version, NOW, answer=" ")
         with pytest.raises(Forbidden):
-            handlers.station_step(requests, completed, staff_of("321302"), "answer_rectification", version, NOW,
+            gateway_station.station_step(requests, completed, staff_of("321302"), "answer_rectification", version, NOW,
                                   answer="不是我们的")
         with pytest.raises(Forbidden):
-            handlers.station_step(requests, completed, MANAGER, "answer_rectification", version, NOW, answer="x")
+            gateway_station.station_step(requests, completed, MANAGER, "answer_rectification", version, NOW, answer="x")
         assert requests.get(completed).rectification["state"] == "open"

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from bench.history import History, at
-from services.gateway.bootstrap import reference_data, working_calendar
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain import sla
 
-CALENDAR = working_calendar()
+CALENDAR = shipped_calendar()
 CATALOGUE, _ = reference_data()
 
 

@@ -10,11 +10,14 @@ from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
 from services.gateway.domain.access import Forbidden, Principal
 from services.gateway.domain.model import MissingReason
-from services.gateway.handlers import intake as handlers
+from services.gateway.exceptions import RequestNotFound, StaleRequest
+from services.gateway.handlers import enterprise as gateway_enterprise
+from services.gateway.handlers import intake as gateway_intake
+from services.gateway.handlers import station as gateway_station
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import JL02_BODY, NOW
+from ..support.data import JL02_BODY, NOW, project
 
 CATALOGUE, STATIONS = reference_data()
 STAFF = Principal("staff-321322", "staff", "沭阳县服务站 王芳", station="321322")
@@ -29,13 +32,13 @@ def requests():
 
 @pytest.fixture
 def code(requests):
-    request, _ = handlers.submit(requests, None, load_submission(JL02_BODY, CATALOGUE, STATIONS), CATALOGUE, NOW)
+    request, _ = gateway_intake.submit(requests, None, load_submission(JL02_BODY, CATALOGUE, STATIONS), CATALOGUE, NOW)
     return request.code
 
 
 def step(requests, code, name, principal=STAFF, minutes=1, **params):
     version = requests.get(code).version
-    return handlers.station_step(requests, code, principal, name, version, NOW + timedelta(minutes=minutes), **params)
+    return gateway_station.station_step(requests, code, principal, name, version, NOW + timedelta(minutes=minutes), **params)
 
 
 def events(requests):
@@ -81,8 +84,8 @@ class TestRefusals:
     def test_acting_on_an_old_version_is_refused_with_the_current_state(self, requests, code):
         seen = requests.get(code).version
         step(requests, code, "accept")
-        with pytest.raises(handlers.StaleRequest) as caught:
-            handlers.station_step(requests, code, STAFF, "reject", seen, NOW, reason="晚了一步")
+        with pytest.raises(StaleRequest) as caught:
+            gateway_station.station_step(requests, code, STAFF, "reject", seen, NOW, reason="晚了一步")
         assert caught.value.current.status == "accepted"
 
 
@@ -92,7 +95,7 @@ class TestAskingForMaterial:
         waiting = step(requests, code, "request_material", minutes=2, note="请补充上次检定证书")
         assert waiting.status == "awaiting_enterprise"
         assert waiting.material_request["note"] == "请补充上次检定证书"
-        answered = handlers.enterprise_step(requests, code, None, "13912345678", "supplement",
+        answered = gateway_enterprise.enterprise_step(requests, code, None, "13912345678", "supplement",
                                             NOW + timedelta(days=3), "已上传")
         assert answered.status == "accepted"  # back where it was
         assert answered.pauses == [{"from": (NOW + timedelta(minutes=2)).isoformat(),
@@ -101,8 +104,8 @@ class TestAskingForMaterial:
 
     def test_only_the_enterprise_answers(self, requests, code):
         step(requests, code, "request_material", note="缺营业执照")
-        with pytest.raises(handlers.RequestNotFound):
-            handlers.enterprise_step(requests, code, None, "13800000000", "supplement", NOW, "已补")
+        with pytest.raises(RequestNotFound):
+            gateway_enterprise.enterprise_step(requests, code, None, "13800000000", "supplement", NOW, "已补")
 
 
 class TestReassigningAndCancelling:
@@ -117,7 +120,7 @@ class TestReassigningAndCancelling:
         step(requests, code, "accept")
         step(requests, code, "dispatch")
         with pytest.raises(InvalidTransition):
-            handlers.enterprise_step(requests, code, None, "13912345678", "cancel", NOW, None)
+            gateway_enterprise.enterprise_step(requests, code, None, "13912345678", "cancel", NOW, None)
 
 
 class TestDeclinedByTheService:
@@ -126,7 +129,7 @@ class TestDeclinedByTheService:
         step(requests, code, "dispatch")
         declined = new_envelope("metrology", "job_declined", {"reason": "本实验室无此项目", "operator": "李工"},
                                 request_code=code)
-        handlers.project_domain_event(requests, declined)
+        project(requests, declined)
         request = requests.get(code)
         assert request.status == "accepted" and request.timeline[-1]["reason"] == "本实验室无此项目"
         again = step(requests, code, "dispatch")

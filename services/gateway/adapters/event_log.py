@@ -1,12 +1,12 @@
 """Every event of every service, once each: the platform's history.
 
 Kept by the gateway: its own events by its outbox relay, once the broker has confirmed
-them (:func:`record_confirmed`), the domain services' by its consumers. ``_id`` is the
+them (``handlers/service_levels.keep_confirmed``), the domain services' by its consumers. ``_id`` is the
 event id, so an event published or delivered again is stored once. Read models (the
 metrics) are rebuilt from it.
 """
 
-from datetime import UTC, datetime
+
 
 from pymongo.errors import DuplicateKeyError
 
@@ -14,8 +14,9 @@ from ...common.mongo import insert_new
 
 
 class EventLog:
-    def __init__(self, collection):
+    def __init__(self, collection, clock):
         self.collection = collection
+        self.clock = clock  # when an event was logged
 
     def ensure_indexes(self):
         self.collection.create_index("request_code")
@@ -24,14 +25,14 @@ class EventLog:
     def record(self, envelope):
         """Store the envelope; False if it was already there."""
         try:
-            self.collection.insert_one(_entry(envelope, datetime.now(UTC).isoformat()))
+            self.collection.insert_one(_entry(envelope, self.clock().isoformat()))
             return True
         except DuplicateKeyError:
             return False
 
     def record_all(self, envelopes):
         """Store many envelopes in one write; those already there are left as they are."""
-        logged_at = datetime.now(UTC).isoformat()
+        logged_at = self.clock().isoformat()
         insert_new(self.collection, [_entry(envelope, logged_at) for envelope in envelopes])
 
     def for_request(self, request_code):
@@ -40,9 +41,3 @@ class EventLog:
 
 def _entry(envelope, logged_at):
     return {"_id": envelope["event_id"], **envelope, "logged_at": logged_at}
-
-
-def record_confirmed(database, envelopes):
-    """The gateway relay's ``on_confirmed``: its own events go into the log in one write
-    per batch, instead of a consumer taking each one back from the broker."""
-    EventLog(database.event_log).record_all(envelopes)

@@ -1,30 +1,72 @@
-"""Service requests in the gateway's own database (collection ``requests``)."""
+"""The gateway's aggregates in its own database, one collection each, with the named
+queries its use cases ask (no query syntax leaves this module)."""
+
+from datetime import date
+from typing import Any
 
 from ...common.repository import AggregateRepository
 from ..domain.account import Account
 from ..domain.group import RequestGroup
-from ..domain.model import CLOCK_OPEN, ServiceRequest
+from ..domain.model import ALL_STATUSES, CLOCK_OPEN, ServiceRequest
+from ..domain.renewal import Renewal
 from ..domain.request_code import new_code
+from ..exceptions import RequestNotFound
 
 
 class RequestRepository(AggregateRepository):
-    """``codes``, if given, draws the codes' sequence numbers a block at a time under a
-    burst of submissions (services/common/sequences.py); without it, one at a time."""
+    """Service requests (collection ``requests``), keyed by request code. ``codes``, if
+    given, draws the codes' sequence numbers a block at a time under a burst of
+    submissions (services/common/sequences.py); without it, one at a time."""
 
     aggregate = ServiceRequest
     key = "code"
     source = "gateway"
+    not_found = RequestNotFound
 
-    def __init__(self, store, codes=None):
+    def __init__(self, store: Any, codes: Any = None) -> None:
         super().__init__(store)
         self.codes = codes
 
-    def next_code(self, station, day):
+    def next_code(self, station: str, day: date) -> str:
         name = f"request-code:{station}:{day:%Y%m%d}"
         sequence = self.codes.draw(self.store, name) if self.codes else self.store.next_sequence(name)
         return str(new_code(station, day, sequence))
 
-    def with_open_clock(self):
+    def at_station(self, station: str, statuses: tuple[str, ...], item: str | None = None,
+                   domain: str | None = None) -> list[ServiceRequest]:
+        """A station's requests in these statuses, oldest first, optionally of one item or domain."""
+        query: dict[str, Any] = {"station": station, "status": {"$in": list(statuses)}}
+        if item:
+            query["item"] = item
+        if domain:
+            query["domain"] = domain
+        return self.find(query, sort=[("submitted_at", 1)])
+
+    def count_by_status(self, station: str) -> dict[str, int]:
+        """How many of a station's requests are in each status."""
+        return {status: self.count({"station": station, "status": status}) for status in ALL_STATUSES}
+
+    def of_enterprise(self, uscc: str, limit: int = 500) -> list[ServiceRequest]:
+        """An enterprise's requests, newest first."""
+        return self.find({"enterprise.uscc": uscc}, sort=[("submitted_at", -1)], limit=limit)
+
+    def latest_with_contact(self, uscc: str, phone: str) -> ServiceRequest | None:
+        """The enterprise's latest request naming this contact phone."""
+        found = self.find({"enterprise.uscc": uscc, "contact.phone": phone}, sort=[("submitted_at", -1)], limit=1)
+        return found[0] if found else None
+
+    def with_rectification(self, state: str, station: str | None = None, limit: int = 200) -> list[ServiceRequest]:
+        """Requests whose poor rating's rectification is in ``state``, newest rating first."""
+        query: dict[str, Any] = {"rectification.state": state}
+        if station:
+            query["station"] = station
+        return self.find(query, sort=[("rating.rated_at", -1)], limit=limit)
+
+    def by_codes(self, codes: list[str]) -> dict[str, ServiceRequest]:
+        """The requests with these codes, by code (those that exist)."""
+        return {request.code: request for request in self.find({"_id": {"$in": list(codes)}})}
+
+    def with_open_clock(self) -> list[ServiceRequest]:
         """The requests whose service-level clock runs or is paused after acceptance:
         those whose due date a change of the working-day calendar may move."""
         return [request for request in self.find({"status": {"$in": list(CLOCK_OPEN)}}) if request.accepted_at]
@@ -37,6 +79,7 @@ class RequestGroupRepository(AggregateRepository):
     aggregate = RequestGroup
     key = "code"
     source = "gateway"
+    not_found = RequestNotFound
 
 
 class AccountRepository(AggregateRepository):
@@ -45,3 +88,20 @@ class AccountRepository(AggregateRepository):
     aggregate = Account
     key = "username"
     source = "gateway"
+
+    def all_by_username(self) -> list[Account]:
+        return self.find(sort=[("_id", 1)])
+
+
+class RenewalRepository(AggregateRepository):
+    """Renewal claims (collection ``renewals``), keyed by the certificate renewed."""
+
+    aggregate = Renewal
+    key = "certificate_number"
+    source = "gateway"
+
+    def request_code_of(self, renewal: Renewal) -> str | None:
+        return renewal.request_code
+
+    def of_enterprise(self, uscc: str) -> list[Renewal]:
+        return self.find({"uscc": uscc})

@@ -1,18 +1,17 @@
-"""Where the metrics read model lives, in the gateway's database: day buckets
+"""Where the read model of service levels lives, in the gateway's database: day buckets
 (``metrics_days``), month rollups (``metrics_months``), request clocks (``sla_clocks``) and
 the longest turnaround seen and the last month rolled up (``metrics_meta``, so a query
 knows its histogram's width and which months it may read from rollups).
 
-:class:`MetricsRepository` folds events into documents through the document-store
+:class:`ServiceLevelRepository` folds events into documents through the document-store
 contract (a day bucket by one conditional increment per event; clocks, rollups and meta
 as whole documents with optimistic concurrency on ``version``), so it runs on the
-in-memory store in unit tests. :class:`MetricsQuery` sums documents on the server with
+in-memory store in unit tests. :class:`ServiceLevelQuery` sums documents on the server with
 one ``$group`` per source (nx-27017 runs a ``$group`` on a single field in SQLite; it
 does not group on compound keys, so a query groups by at most one dimension).
 """
 
 import logging
-from datetime import UTC, datetime
 
 from ...common.clock import china_date
 from ...common.repository import AlreadyExists, VersionConflict
@@ -31,41 +30,32 @@ ROLLED_UP = "months_rolled_up"  # the latest month whose rollups are written: qu
 BOOKKEEPING = {"events": 0, "outbox": 0, "pause_marks": 0}
 
 
-def bucket_store(database):
-    return MongoDocumentStore(database[BUCKETS], database.counters)
-
-
-def month_store(database):
-    return MongoDocumentStore(database[MONTHS], database.counters)
-
-
-def clock_store(database):
-    return MongoDocumentStore(database[CLOCKS], database.counters)
-
-
-def meta_store(database):
-    return MongoDocumentStore(database[META], database.counters)
-
-
 def create_indexes(database):
     # One index each, on what every query narrows by: nx-27017 takes the first index a
     # query can use, and a station or item index would make it scan a whole year.
-    bucket_store(database).ensure_indexes([("day", 1)])
-    month_store(database).ensure_indexes([("month", 1)])
-    clock_store(database).ensure_indexes([("open", 1), ("due_epoch", 1)])
+    MongoDocumentStore(database[BUCKETS], database.counters).ensure_indexes([("day", 1)])
+    MongoDocumentStore(database[MONTHS], database.counters).ensure_indexes([("month", 1)])
+    MongoDocumentStore(database[CLOCKS], database.counters).ensure_indexes([("open", 1), ("due_epoch", 1)])
 
 
-class MetricsRepository:
-    """Folds events into the read model's documents, one document write each."""
+class ServiceLevelRepository:
+    """Folds events into the read model's documents, one document write each. Built on
+    document stores (in memory in unit tests, without month rollups)."""
 
-    def __init__(self, buckets, clocks, committed_days_of, calendar, months=None, meta=None, clock=None):
+    def __init__(self, buckets, clocks, committed_days_of, calendar, clock, months=None, meta=None):
         self.buckets = buckets
         self.clocks = clocks
         self.months = months
         self.meta = meta
         self.committed_days_of = committed_days_of  # item code -> committed working days
         self.calendar = calendar
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock
+
+    @classmethod
+    def on(cls, store, committed_days_of, calendar, clock):
+        """On the gateway's database: ``store(name)`` makes the document store of a collection."""
+        return cls(store(BUCKETS), store(CLOCKS), committed_days_of, calendar, clock, months=store(MONTHS),
+                   meta=store(META))
 
     def fold(self, envelope):
         """Fold one event (see :meth:`fold_all`); True if anything changed."""
@@ -251,7 +241,7 @@ def _update(store, key, create, change, attempts=10):
     raise VersionConflict(key)
 
 
-class MetricsQuery:
+class ServiceLevelQuery:
     """The figures for a period and filters, from bucket sums and open clocks."""
 
     def __init__(self, database):

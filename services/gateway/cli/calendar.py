@@ -20,7 +20,6 @@ import argparse
 import getpass
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from marshmallow import ValidationError
@@ -28,9 +27,8 @@ from marshmallow import ValidationError
 from ...common.config import database_name
 from ...common.mongo import connect
 from ...common.repository import AlreadyExists, VersionConflict
-from ...common.store import MongoDocumentStore
-from ..adapters.repository import RequestRepository
-from ..handlers.calendar import book_of, load_official_schedule
+from .. import bootstrap
+from ..handlers.calendar import load_official_schedule
 from ..web.messages import localize
 from ..web.schemas.calendar import check_year, official_schedule, schedule_body
 from ..web.views import calendar_year_view
@@ -52,16 +50,18 @@ def show(book, year, lang):
     return "\n".join(lines)
 
 
-def load(book, requests, year, body, actor, now):
+def load(gateway, year, body, actor):
     """Validate and load a schedule: the lines to print."""
+    book, now = gateway.calendar, gateway.now()
     schedule = official_schedule(year, body, book.statutory_days(year), actor, now)
-    loaded = load_official_schedule(book, requests, schedule, actor, now)
+    loaded = load_official_schedule(book, gateway.requests, schedule, actor, now, gateway.catalogue)
     lines = [f"loaded the official schedule of {year}: {len(loaded['moved'])} due dates moved"]
     lines += [f"  {moved['code']}: {moved['due_from']} → {moved['due_to']}" for moved in loaded["moved"]]
     return "\n".join(lines)
 
 
 def main(argv=None, now=None):
+    """``now``: the moment to load at, for tests; the system clock's by default."""
     parser = argparse.ArgumentParser(description="The working-day calendar of the service-level clock")
     parser.add_argument("--lang", choices=["zh-CN", "en"], default="zh-CN")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,11 +75,11 @@ def main(argv=None, now=None):
 
     client = connect()
     try:
-        database = client[database_name("gateway")]
-        book = book_of(database)
+        clock = (lambda: now) if now is not None else bootstrap.utc_now
+        gateway = bootstrap.build(client[database_name("gateway")], clock=clock)
         check_year(args.year)
         if args.command == "show":
-            print(show(book, args.year, args.lang))
+            print(show(gateway.calendar, args.year, args.lang))
             return 0
         try:
             body = schedule_body(json.loads(args.file.read_text(encoding="utf-8")), args.year)
@@ -87,8 +87,7 @@ def main(argv=None, now=None):
             print(f"{args.file}: {exc}", file=sys.stderr)
             return 2
         actor = {"role": "admin", "name": args.by, "username": args.by}
-        requests = RequestRepository(MongoDocumentStore(database.requests, database.counters))
-        print(load(book, requests, args.year, body, actor, now or datetime.now(UTC)))
+        print(load(gateway, args.year, body, actor))
         return 0
     except ValidationError as exc:
         print(json.dumps(localize(exc.messages, args.lang), ensure_ascii=False, indent=1), file=sys.stderr)

@@ -24,24 +24,17 @@ import time
 from datetime import datetime
 
 from ...common.clock import china_date
-from ...common.repository import VersionConflict
-from ..adapters.calendars import CalendarRepository, calendar_store
+from ...common.repository import VersionConflict, retry_on_conflict
 from ..adapters.statutory_holidays import provisional_year
-from ..bootstrap import builtin_schedules, reference_data
 from ..domain.calendar import WorkingCalendar, next_year_missing
 from ..domain.model import CLOCK_OPEN
 from ..domain.sla import Clock
-from ..web.messages import message
-from .intake import UnknownRequest, change_request
+from ..exceptions import RequestNotFound
 
 log = logging.getLogger(__name__)
 
 # How long a process uses the calendar it read before it reads the stored schedules again.
 CACHE_SECONDS = 30.0
-# A due date kept in the metrics' clocks is derived on a calendar at most this old (one
-# read a second at most, under any load): a view computes its due date on every read,
-# a clock keeps it until the request's next event.
-CLOCK_CALENDAR_SECONDS = 1.0
 
 
 class CalendarBook:
@@ -83,23 +76,8 @@ class CalendarBook:
         return sorted(rules.holidays - rules.in_lieu)
 
 
-_books = {}
-
-
-def book_of(database):
-    """The calendar book of this process for a gateway database: one per process (its
-    workers and its relay share it, so a load here is seen by both at once)."""
-    stored = CalendarRepository(calendar_store(database))
-    book = _books.get(database.name)
-    if book is None:
-        book = _books[database.name] = CalendarBook(stored, builtin_schedules())
-    else:
-        book.stored = stored  # through the caller's connection (a process may have reconnected)
-    return book
-
-
 # -- loading an official schedule -----------------------------------------------------------
-def load_official_schedule(book, requests, schedule, actor, now, catalogue=None):
+def load_official_schedule(book, requests, schedule, actor, now, catalogue):
     """Store ``schedule`` (an official YearSchedule, validated) for its year, then move the
     due dates it changes. Returns {"schedule": the stored schedule, "moved": [{code,
     due_from, due_to}]}.
@@ -124,14 +102,13 @@ def load_official_schedule(book, requests, schedule, actor, now, catalogue=None)
     return {"schedule": after.year(schedule.year), "moved": moved}
 
 
-def recompute_due_dates(requests, before, after, year, actor, now, catalogue=None):
+def recompute_due_dates(requests, before, after, year, actor, now, catalogue):
     """Move the due date of every open request that ``after`` gives another due date
     than ``before`` did (only requests accepted by the end of ``year`` can be touched),
     and check it against the new one at once. The moves: [{code, due_from, due_to}].
 
     A request others keep changing meanwhile is left for the next load of the same
     schedule (logged): its due date is already counted on ``after`` wherever it is read."""
-    catalogue = catalogue or reference_data()[0]
     today = china_date(now)
     moved = {}  # by code: a write that lost a race is redone
 
@@ -152,8 +129,8 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue=Non
         committed = catalogue.item(request.item).committed_days
         if Clock(committed, before).due(request, today) != Clock(committed, after).due(request, today):
             try:
-                change_request(requests, request.code, move)
-            except (UnknownRequest, VersionConflict):
+                retry_on_conflict(requests, request.code, move)
+            except (RequestNotFound, VersionConflict):
                 moved.pop(request.code, None)
                 log.warning("due date of %s not moved: it kept changing; load the schedule again", request.code)
     return list(moved.values())
@@ -163,10 +140,17 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue=Non
 NEXT_YEAR_MISSING = "calendar_next_year_missing"
 
 
-def calendar_warnings(calendar, today, lang):
+def calendar_warnings(calendar, today):
     """What operators should be told about the calendar on ``today``: from 1 November,
-    that next year's official schedule is not loaded yet."""
+    that next year's official schedule is not loaded yet ([{code, year}])."""
     year = next_year_missing(calendar, today)
     if year is None:
         return []
-    return [{"code": NEXT_YEAR_MISSING, "year": year, "message": message(f"{NEXT_YEAR_MISSING}|year={year}", lang)}]
+    return [{"code": NEXT_YEAR_MISSING, "year": year}]
+
+
+def calendar_state(calendar, today):
+    """The warnings, and whether this year and the next are official or provisional."""
+    return {"warnings": calendar_warnings(calendar, today),
+            "years": {str(year): "official" if calendar.is_official(year) else "provisional"
+                      for year in (today.year, today.year + 1)}}

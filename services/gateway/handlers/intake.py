@@ -1,40 +1,57 @@
-"""The gateway's use cases. Plain functions over repositories: no nameko, no HTTP.
-
-Each takes validated input and the collaborators it needs, so unit tests run them on
-in-memory stores (tests/unit/test_gateway_handlers.py).
+"""Intake and tracking (DESIGN §3-§4): the one form becomes a request (or a group of
+them), the enterprise or anyone who may see it tracks it, and the domain services'
+progress is shown on it. Plain functions over the ports the composition root builds
+(``bootstrap.Gateway``): no nameko, no HTTP, no query syntax.
 """
 
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from ...common.clock import china_date
-from ...common.repository import AlreadyExists, VersionConflict
-from ..bootstrap import reference_data, working_calendar
+from ...common.repository import AlreadyExists, NotFound, retry_on_conflict
+from ..adapters.event_log import EventLog
+from ..adapters.notices import NoticeBoard
+from ..adapters.repository import RequestGroupRepository, RequestRepository
 from ..domain import sla
-from ..domain.access import ENTERPRISE, may_see_request, may_work_station, require
+from ..domain.access import Principal, may_see_request
+from ..domain.calendar import WorkingCalendar
+from ..domain.catalogue import Catalogue, Item
 from ..domain.group import RequestGroup
-from ..domain.model import (
-    ACCEPTED,
-    ALL_STATUSES,
-    AWAITING_ENTERPRISE,
-    DISPATCHED,
-    IN_PROGRESS,
-    SUBMITTED,
-    ServiceRequest,
-)
+from ..domain.model import CLOCK_RUNNING, ServiceRequest
 from ..domain.request_code import parse_code
+from ..exceptions import RequestNotFound, UnknownRequest
 
 log = logging.getLogger(__name__)
 
-class RequestNotFound(Exception):
-    """No request with this code and phone (the two cases are not told apart)."""
+Found = ServiceRequest | RequestGroup
 
 
-class UnknownRequest(Exception):
-    """A domain event names a request the gateway never had."""
+@dataclass(frozen=True)
+class Submission:
+    """The one form, validated (``web/schemas/intake.load_submission``)."""
+
+    items: list[Item]  # catalogue items, in the order given
+    details: dict[str, Any]  # item code -> validated details
+    enterprise: dict[str, Any]  # name, uscc and the chosen station
+    contact: dict[str, Any]
+    grouped: bool  # sent as "items": one parent request, a child per item
 
 
-def submit(requests, groups, submission, catalogue, now):
+@dataclass(frozen=True)
+class Tracked:
+    """A code as its reader sees it: the request or group, a group's children, and the
+    notices addressed to its enterprise."""
+
+    found: Found
+    children: list[ServiceRequest]
+    notices: list[dict[str, Any]]
+
+
+# -- submitting -------------------------------------------------------------------------------
+def submit(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
+           catalogue: Catalogue, now: datetime) -> tuple[Found, list[ServiceRequest]]:
     """Store a submission. Returns (request, []) or, for several items, (group, children)."""
     if submission.grouped:
         return submit_group(requests, groups, submission, catalogue, now)
@@ -45,7 +62,9 @@ def submit(requests, groups, submission, catalogue, now):
     return request, []
 
 
-def submit_request(requests, item, enterprise, contact, details, now, code=None, parent=None):
+def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str, Any], contact: dict[str, Any],
+                   details: dict[str, Any], now: datetime, code: str | None = None,
+                   parent: str | None = None) -> ServiceRequest:
     """Store one request and the event announcing it, in one write. ``enterprise``
     carries the chosen station. With ``code`` given (a group's child), creating the
     same request twice is harmless."""
@@ -66,13 +85,15 @@ def submit_request(requests, item, enterprise, contact, details, now, code=None,
             return request
         except AlreadyExists:
             if code is not None:
-                return requests.get_or_none(code)  # a child already created: creation is idempotent
+                found: ServiceRequest = requests.get(code)  # a child already created: creation is idempotent
+                return found
             # Only if the sequence was reset under existing codes; draw the next one.
             log.warning("request code %s already taken; drawing another", request.code)
     raise RuntimeError(f"could not allocate a request code for station {station}")
 
 
-def submit_group(requests, groups, submission, catalogue, now):
+def submit_group(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
+                 catalogue: Catalogue, now: datetime) -> tuple[RequestGroup, list[ServiceRequest]]:
     """One parent code and one child request per item. The parent (with every child's
     code and details) is the one write that commits the submission; the children are
     made from it at once, and again from its event should this process die first."""
@@ -92,10 +113,10 @@ def submit_group(requests, groups, submission, catalogue, now):
     else:
         raise RuntimeError(f"could not allocate a request code for station {station}")
     create_children(requests, group, catalogue)
-    return group, [requests.get_or_none(child) for child in group.child_codes]
+    return group, [requests.get(child) for child in group.child_codes]
 
 
-def create_children(requests, group, catalogue):
+def create_children(requests: RequestRepository, group: RequestGroup, catalogue: Catalogue) -> list[ServiceRequest]:
     """Create the group's child requests that do not exist yet (idempotent)."""
     submitted_at = datetime.fromisoformat(group.submitted_at)
     created = []
@@ -116,195 +137,107 @@ def create_children(requests, group, catalogue):
     return created
 
 
-# -- the station's and the enterprise's steps ---------------------------------------------
-class StaleRequest(Exception):
-    """Someone acted on the request since it was read: ``current`` is what it is now."""
-
-    def __init__(self, current):
-        super().__init__(current.code)
-        self.current = current
+def complete_group(requests: RequestRepository, groups: RequestGroupRepository, group_code: str,
+                   catalogue: Catalogue) -> list[ServiceRequest]:
+    """Finish a multi-item submission whose children were not all written (a crash right
+    after the parent was stored); normally they all exist already."""
+    return create_children(requests, groups.get(group_code), catalogue)
 
 
-STATION_STEPS = {
-    "accept": lambda request, actor, now, **_: request.accept(actor, now),
-    "reject": lambda request, actor, now, reason=None, **_: request.reject(actor, now, reason),
-    "request_material": lambda request, actor, now, note=None, **_: request.request_material(actor, now, note),
-    "dispatch": lambda request, actor, now, **_: request.dispatch(actor, now),
-    "reassign": lambda request, actor, now, station=None, reason=None, **_: request.reassign(
-        actor, now, station, reason),
-    "answer_rectification": lambda request, actor, now, answer=None, **_: request.answer_rectification(
-        actor, now, answer),
-}
-
-
-def station_step(requests, code, principal, step, expected_version, now, **params):
-    """A station's step on a request, by a person who saw it at ``expected_version``.
-
-    Two people acting at once: the first write wins; the second gets StaleRequest with
-    the request as it now is (optimistic concurrency on the document's version)."""
-    request = requests.get_or_none(code)
-    if request is None:
-        raise RequestNotFound(code)
-    require(may_work_station(principal, request.station))
-    if request.version != expected_version:
-        raise StaleRequest(request)
-    STATION_STEPS[step](request, principal.actor(), now, **params)
-    return _save_or_stale(requests, request)
-
-
-def enterprise_step(requests, code, principal, phone, step, now, text=None):
-    """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``),
-    proving who it is by its contact phone or by signing in as the enterprise."""
-    request = requests.get_or_none(str(parse_code(code)))
-    if request is None or not is_the_enterprise(request, principal, phone):
-        raise RequestNotFound(code)
-    actor = {"role": "enterprise", "name": request.enterprise["name"]}
-    if step == "supplement":
-        request.supplement(actor, now, text)
-    else:
-        request.cancel(actor, now, text)
-    return _save_or_stale(requests, request)
-
-
-def rate_request(requests, code, principal, phone, level, comment, now):
-    """好差评: the enterprise rates its completed request once (by contact phone or signed in)."""
-    request = requests.get_or_none(str(parse_code(code)))
-    if request is None or not is_the_enterprise(request, principal, phone):
-        raise RequestNotFound(code)
-    request.rate(now, level, comment)
-    return _save_or_stale(requests, request)
-
-
-def is_the_enterprise(found, principal, phone):
-    signed_in = principal is not None and principal.role == ENTERPRISE and principal.uscc == found.enterprise["uscc"]
-    return signed_in or found.phone_matches(phone)
-
-
-# -- the station's queue ----------------------------------------------------------------
-# What a station still has to do or watch; finished requests are found by status.
-OPEN_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, DISPATCHED, IN_PROGRESS)
-
-
-def station_queue(requests, station, catalogue, calendar, today, status=None, item=None, domain=None,
-                  due=None, limit=200, offset=0):
-    """A page of the station's requests, oldest first, each with its due date (and
-    whether it is provisional); how many match in all; and the count of the station's
-    requests in every status."""
-    query = {"station": station, "status": status or {"$in": list(OPEN_STATUSES)}}
-    if item:
-        query["item"] = item
-    if domain:
-        query["domain"] = domain
-    rows, matched = [], 0
-    for request in requests.find(query, sort=[("submitted_at", 1)]):
-        due_on = sla.due_date(request.accepted_at, catalogue.item(request.item).committed_days, calendar,
-                              request.pauses, today)
-        finished = request.status not in OPEN_STATUSES
-        overdue = not finished and sla.is_overdue(due_on, today)
-        soon = not finished and sla.is_due_soon(due_on, today, calendar)
-        if (due == "overdue" and not overdue) or (due == "soon" and not soon):
-            continue
-        matched += 1
-        if offset < matched <= offset + limit:
-            rows.append((request, due_on, sla.is_provisional(request.accepted_at, due_on, calendar), overdue, soon))
-    counts = {name: requests.store.count({"station": station, "status": name}) for name in ALL_STATUSES}
-    return rows, matched, counts
-
-
-def _save_or_stale(requests, request):
-    try:
-        requests.save(request)
-    except VersionConflict as exc:
-        raise StaleRequest(requests.get_or_none(request.code)) from exc
-    return request
-
-
-def track_request(requests, groups, code_text, phone, principal=None):
-    """The request or group with this code and, for a group, its children; for whoever
-    gives its contact phone, or is signed in and may see it (DESIGN §6).
+# -- tracking ---------------------------------------------------------------------------------
+def track(requests: RequestRepository, groups: RequestGroupRepository, notices: NoticeBoard, code_text: str,
+          phone: str | None, principal: Principal | None = None) -> Tracked:
+    """The request or group with this code (and a group's children) with the notices to
+    its enterprise; for whoever gives its contact phone, or is signed in and may see it
+    (DESIGN §6).
 
     Raises MalformedCode / WrongCheckCharacter for a mistyped code, RequestNotFound
     for an unknown code or a wrong phone (the same answer, so codes cannot be probed).
     """
+    found, children = track_request(requests, groups, code_text, phone, principal)
+    return Tracked(found, children, notices.for_enterprise(found.enterprise["uscc"]))
+
+
+def track_request(requests: RequestRepository, groups: RequestGroupRepository, code_text: str,
+                  phone: str | None, principal: Principal | None = None) -> tuple[Found, list[ServiceRequest]]:
+    """The request or group with this code and, for a group, its children (see :func:`track`)."""
     code = str(parse_code(code_text))
-    found = requests.get_or_none(code) or groups.get_or_none(code)
+    found: Found | None = requests.get_or_none(code) or groups.get_or_none(code)
     if found is None or not (found.phone_matches(phone) or _may_see(principal, found)):
         raise RequestNotFound(code)
     if isinstance(found, RequestGroup):
-        return found, [requests.get_or_none(child) for child in found.child_codes]
+        return found, [requests.get(child) for child in found.child_codes]
     return found, []
 
 
-def _may_see(principal, found):
+def find_submitted(requests: RequestRepository, groups: RequestGroupRepository,
+                   code: str) -> tuple[Found, list[ServiceRequest]]:
+    """What a submission just stored under ``code``, for its confirmation page (whose
+    address carries a token only the submitter was given)."""
+    found: Found | None = requests.get_or_none(code) or groups.get_or_none(code)
+    if found is None:
+        raise RequestNotFound(code)
+    children = [requests.get(child) for child in found.child_codes] if isinstance(found, RequestGroup) else []
+    return found, children
+
+
+def _may_see(principal: Principal | None, found: Found) -> bool:
     if principal is None:
         return False
     domain = getattr(found, "domain", None)
     return may_see_request(principal, found.station, domain, found.enterprise["uscc"])
 
 
-def project_domain_event(requests, envelope, catalogue=None, calendar=None):
+def due_date_of(requests: RequestRepository, catalogue: Catalogue, calendar: WorkingCalendar, code_text: str,
+                today: date) -> dict[str, Any] | None:
+    """The due date of a request as the gateway's clock says (``due_date``,
+    ``due_date_provisional``, ``overdue``), for a domain service's job to show beside its
+    own state: the gateway alone keeps it, and pauses move it, so it is read, not
+    copied. None for no such request."""
+    try:
+        found = requests.get(str(parse_code(code_text)))
+    except (NotFound, ValueError):
+        return None
+    due = clock_of(found, catalogue, calendar).due(found, today)
+    running = found.status in CLOCK_RUNNING
+    return {"due_date": due.isoformat() if due else None,
+            "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar),
+            "overdue": bool(running and sla.is_overdue(due, today))}
+
+
+# -- the domain services' progress ------------------------------------------------------------
+def project_domain_event(requests: RequestRepository, envelope: dict[str, Any], catalogue: Catalogue,
+                         calendar: WorkingCalendar) -> bool:
     """Show a domain service's event on the request's timeline. True if it changed it.
     An event that completes the request stops its service-level clock."""
-    return change_request(
-        requests,
-        envelope["request_code"],
-        lambda request: request.apply_domain_event(
-            envelope["event_id"],
-            envelope["type"],
-            envelope["source"],
-            envelope["occurred_at"],
-            envelope["data"],
-            clock=clock_of(request, catalogue, calendar),
-        ),
-    )
+    try:
+        return retry_on_conflict(
+            requests,
+            envelope["request_code"],
+            lambda request: request.apply_domain_event(
+                envelope["event_id"],
+                envelope["type"],
+                envelope["source"],
+                envelope["occurred_at"],
+                envelope["data"],
+                clock=clock_of(request, catalogue, calendar),
+            ),
+        )
+    except RequestNotFound as exc:
+        raise UnknownRequest(envelope["request_code"]) from exc
 
 
-def clock_of(request, catalogue=None, calendar=None):
-    """The service-level clock of a request's item on the working-day calendar (the
-    services pass the current one, ``calendars.py``; without it, the built-in one)."""
-    catalogue = catalogue or reference_data()[0]
-    return sla.Clock(catalogue.item(request.item).committed_days, calendar or working_calendar())
+def clock_of(request: ServiceRequest, catalogue: Catalogue, calendar: WorkingCalendar) -> sla.Clock:
+    """The service-level clock of a request's item on the working-day calendar."""
+    return sla.Clock(catalogue.item(request.item).committed_days, calendar)
 
 
-# -- the service-level clock's alerts and the ratings' rectifications ---------------------
-def check_service_levels(requests, codes, now, catalogue=None, calendar=None):
-    """Flag each of these requests at risk or breached if its clock says so (once per
-    due date); the codes are candidates, the request itself decides. Returns the codes
-    flagged now."""
-    flagged = []
-    for code in codes:
-        try:
-            if change_request(requests, code, lambda request: request.check_service_level(
-                    clock_of(request, catalogue, calendar), now)):
-                flagged.append(code)
-        except UnknownRequest:
-            log.warning("service-level candidate %s is not a request", code)
-    return flagged
-
-
-RECTIFICATION_STATES = ("open", "answered")
-
-
-def rectifications(requests, station=None, state="open", limit=200):
-    """Poor ratings (1-2) and the station's answers, newest rating first."""
-    query = {"rectification.state": state}
-    if station:
-        query["station"] = station
-    return requests.find(query, sort=[("rating.rated_at", -1)], limit=limit)
-
-
-def change_request(requests, code, change, attempts=5):
-    """Apply ``change(request) -> bool`` and save; on a concurrent write, re-read and
-    apply again (system steps, unlike a person's, can simply be redone)."""
-    for _ in range(attempts):
-        request = requests.get_or_none(code)
-        if request is None:
-            raise UnknownRequest(code)
-        if not change(request):
-            return False
-        try:
-            requests.save(request)
-            return True
-        except VersionConflict:
-            continue
-    raise VersionConflict(code)
+def record_progress(event_log: EventLog, requests: RequestRepository, catalogue: Catalogue,
+                    calendar: WorkingCalendar, envelope: dict[str, Any]) -> bool:
+    """A domain service's event: kept in the event log, and shown on its request's
+    timeline if it names one (a completion stops the clock, read on ``calendar``).
+    UnknownRequest if it names a request the gateway never had."""
+    event_log.record(envelope)
+    if not envelope["request_code"]:
+        return False
+    return project_domain_event(requests, envelope, catalogue, calendar)

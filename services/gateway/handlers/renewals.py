@@ -1,58 +1,32 @@
 """Recall → renewal: a due reminder becomes a new JL01 request in one call.
 
 The enterprise proves who it is with its credit code and a contact phone of one of its
-requests (the same rule as tracking). A renewal is kept per certificate (the 30-, 7- and
-0-day reminders of one certificate lead to one request), so a second call answers with
-the request the first one made. The claim is written before the request is submitted,
-so two quick clicks cannot make two requests; a claim left by a crash is taken over
-after ``CLAIM_SECONDS``.
+requests (the same rule as tracking). A renewal is kept per certificate
+(``domain/renewal.py``), so a second call answers with the request the first one made.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
 from ...common.domain import RuleViolated
-from ...common.repository import AggregateRepository, AlreadyExists, VersionConflict
-
-CLAIM_SECONDS = 60
-
-
-class EnterpriseNotFound(Exception):
-    """No request of this credit code has this contact phone (told apart from nothing)."""
-
-
-@dataclass
-class Renewal:
-    certificate_number: str
-    uscc: str
-    serial_number: str
-    claimed_at: float
-    request_code: str | None = None
-    version: int = 0
-    new_events: list = field(default_factory=list)
+from ...common.repository import AlreadyExists, VersionConflict
+from ..adapters.domain_services import DomainServiceCalls
+from ..adapters.repository import RenewalRepository, RequestRepository
+from ..domain.model import ServiceRequest
+from ..domain.renewal import Renewal
+from ..exceptions import EnterpriseNotFound
 
 
-class RenewalRepository(AggregateRepository):
-    aggregate = Renewal
-    key = "certificate_number"
-    source = "gateway"
-
-    def request_code_of(self, renewal):
-        return renewal.request_code
-
-    def of_enterprise(self, uscc):
-        return self.find({"uscc": uscc})
-
-
-def enterprise_request(requests, uscc, phone):
+def enterprise_request(requests: RequestRepository, uscc: str, phone: str | None) -> ServiceRequest:
     """The enterprise's latest request with this contact phone: who may see its instruments."""
-    found = requests.find({"enterprise.uscc": uscc, "contact.phone": (phone or "").strip()},
-                          sort=[("submitted_at", -1)], limit=1)
-    if not found or not phone:
+    found = requests.latest_with_contact(uscc, (phone or "").strip()) if phone else None
+    if found is None:
         raise EnterpriseNotFound(uscc)
-    return found[0]
+    return found
 
 
-def renewal_form(instrument, known_request):
+def renewal_form(instrument: dict[str, Any], known_request: ServiceRequest) -> dict[str, Any]:
     """The one form of a JL01 request for this instrument, as the enterprise would fill it."""
     row = {"name": instrument["name"], "model": instrument.get("model") or "-",
            "serial_number": instrument["serial_number"],
@@ -66,7 +40,9 @@ def renewal_form(instrument, known_request):
     }
 
 
-def renew(renewals, requests, instrument, known_request, submit, now):
+def renew(renewals: RenewalRepository, requests: RequestRepository, instrument: dict[str, Any],
+          known_request: ServiceRequest, submit: Callable[[dict[str, Any]], ServiceRequest],
+          now: datetime) -> tuple[ServiceRequest, bool]:
     """(request, created): the JL01 request for the instrument's due reminder.
 
     ``submit(form)`` is the gateway's normal intake and returns the stored request.
@@ -76,8 +52,8 @@ def renew(renewals, requests, instrument, known_request, submit, now):
     number = instrument["current"]["number"]
     claim = renewals.get_or_none(number)
     if claim is not None and claim.request_code:
-        return requests.get_or_none(claim.request_code), False
-    if claim is not None and now.timestamp() - claim.claimed_at < CLAIM_SECONDS:
+        return requests.get(claim.request_code), False
+    if claim is not None and not claim.abandoned(now.timestamp()):
         raise RuleViolated("renewal_in_progress")
     try:
         if claim is None:
@@ -92,3 +68,34 @@ def renew(renewals, requests, instrument, known_request, submit, now):
     claim.request_code = request.code
     renewals.save(claim)
     return request, True
+
+
+def renewal_requests(renewals: RenewalRepository, uscc: str) -> dict[str, str | None]:
+    """The request each of the enterprise's renewed certificates led to, by certificate."""
+    return {renewal.certificate_number: renewal.request_code for renewal in renewals.of_enterprise(uscc)}
+
+
+def instrument_file(services: DomainServiceCalls, requests: RequestRepository, renewals: RenewalRepository,
+                    uscc: str, phone: str | None) -> tuple[ServiceRequest, list[dict[str, Any]]]:
+    """The enterprise's instrument file as metrology keeps it, each instrument with the
+    renewal request its due reminder led to, for whoever gives a contact phone of one of
+    its requests: (that request, the instruments)."""
+    known = enterprise_request(requests, uscc, phone)
+    instruments: list[dict[str, Any]] = services.call("metrology", "enterprise_instruments", uscc)
+    renewed = renewal_requests(renewals, uscc)
+    for instrument in instruments:
+        current = instrument.get("current") or {}
+        instrument["renewal_request"] = renewed.get(current.get("number"))
+    return known, instruments
+
+
+def renew_instrument(services: DomainServiceCalls, requests: RequestRepository, renewals: RenewalRepository,
+                     uscc: str, phone: str | None, serial_number: str,
+                     submit: Callable[[dict[str, Any]], ServiceRequest],
+                     now: datetime) -> tuple[ServiceRequest, bool, dict[str, Any]]:
+    """Turn the due reminder of one of the enterprise's instruments into a JL01 request:
+    (the request, whether it is new, the instrument)."""
+    known = enterprise_request(requests, uscc, phone)
+    instrument: dict[str, Any] = services.call("metrology", "get_instrument", uscc, serial_number)
+    renewed, created = renew(renewals, requests, instrument, known, submit, now)
+    return renewed, created, instrument

@@ -15,8 +15,6 @@ import hmac
 import time
 
 import jwt
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from ...common.config import secret, setting
 from ..domain.access import Principal
@@ -26,33 +24,10 @@ ISSUER = "qi-gateway"
 ACCESS_COOKIE = "qi_access"
 REFRESH_COOKIE = "qi_refresh"
 
-_hasher = PasswordHasher()
 
 
 class Unauthenticated(Exception):
     """No valid sign-in (missing, malformed, tampered with or expired): HTTP 401."""
-
-
-# -- passwords ---------------------------------------------------------------------------
-def hash_password(password):
-    return _hasher.hash(password)
-
-
-def password_matches(password_hash, password):
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-# Verifying against a fixed hash when the username is unknown keeps a wrong username
-# as slow as a wrong password, so timing does not reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("not a password anyone has")
-
-
-def check_unknown_user_password(password):
-    password_matches(_DUMMY_HASH, password)
-    return False
 
 
 # -- tokens ------------------------------------------------------------------------------
@@ -104,6 +79,13 @@ def principal_from_token(token):
         username=claims["sub"], role=claims["role"], name=claims["name"],
         station=claims.get("station"), domain=claims.get("domain"), uscc=claims.get("uscc"),
     )
+
+
+def session_tokens(account):
+    """The tokens of a new session of ``account`` (a domain Account), and who it is."""
+    claims = account.claims()
+    public = {key: claims[key] for key in ("username", "role", "name", "station", "domain", "uscc")}
+    return {**issue_tokens(claims), "account": public}
 
 
 def refresh_claims(token):

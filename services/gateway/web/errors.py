@@ -22,8 +22,15 @@ from ..domain.access import Forbidden
 from ..domain.model import InvalidRating, MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
 from ..domain.throttle import TooManyRequests
-from ..handlers.intake import RequestNotFound, StaleRequest
-from ..handlers.renewals import EnterpriseNotFound
+from ..exceptions import (
+    DocumentNotFound,
+    EnterpriseNotFound,
+    RequestNotFound,
+    ServiceUnavailable,
+    StaleRequest,
+)
+from ..handlers.operators import UnknownStep
+from ..handlers.station import UnknownStation
 from .auth import Unauthenticated
 from .messages import MESSAGES, localize, message, negotiate_language
 
@@ -57,16 +64,8 @@ def stale_request_error(exc):
     }})
 
 
-class DocumentNotFound(ApiError):
-    """No certificate or report with this number (or none the asker may see)."""
-
-    def __init__(self):
-        super().__init__(404, "document_not_found")
-
-
-class ServiceUnavailable(ApiError):
-    def __init__(self, service):
-        super().__init__(503, "service_unavailable", service=service)
+def service_unavailable(service):
+    return ApiError(503, "service_unavailable", service=service)
 
 
 # exception class → (HTTP status, error code)
@@ -74,6 +73,8 @@ MAPPED_ERRORS = {
     MalformedCode: (400, "malformed_code"),
     WrongCheckCharacter: (400, "wrong_check_character"),
     RequestNotFound: (404, "request_not_found"),
+    DocumentNotFound: (404, "document_not_found"),
+    UnknownStep: (404, "not_found"),
     WerkzeugNotFound: (404, "not_found"),
     InvalidTransition: (409, "invalid_transition"),
     EnterpriseNotFound: (404, "enterprise_not_found"),
@@ -158,6 +159,10 @@ def as_api_error(exc):
         return ApiError(403, "forbidden")
     if isinstance(exc, StaleRequest):
         return stale_request_error(exc)
+    if isinstance(exc, UnknownStation):
+        return ApiError(422, "validation_failed", fields={exc.field: [exc.reason]})
+    if isinstance(exc, ServiceUnavailable):
+        return service_unavailable(exc.service)
     if isinstance(exc, MissingReason):
         return ApiError(422, "validation_failed", fields={"reason": ["required"]})
     if isinstance(exc, RuleViolated):
@@ -168,10 +173,10 @@ def as_api_error(exc):
         if isinstance(exc, cls):
             return ApiError(status, code)
     if isinstance(exc, UnknownService):
-        return ServiceUnavailable(str(exc.args[0]))
+        return service_unavailable(str(exc.args[0]))
     if isinstance(exc, PyMongoError):
         log.warning("the store is not answering: %s", exc)
-        return ServiceUnavailable("gateway")
+        return service_unavailable("gateway")
     if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:
         status, code = REMOTE_ERRORS[exc.exc_type]
         return ApiError(status, code)

@@ -4,11 +4,14 @@ The request's stored timeline keeps keys (``event``, ``status``, ``actor.role``)
 labels are made here, per reader, so the same timeline reads in Chinese or English.
 """
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from ...common.clock import china_date
-from ..bootstrap import reference_data, working_calendar
 from ..domain import sla
+from ..domain.calendar import WorkingCalendar
+from ..domain.catalogue import Catalogue, Stations
 from ..domain.model import (
     ACCEPTED,
     AWAITING_ENTERPRISE,
@@ -20,6 +23,28 @@ from ..domain.model import (
     rolled_up_status,
 )
 from .messages import message
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a view and in what frame: their language, the reference data, the
+    working-day calendar and the day it is (a paused request's due date moves with it)."""
+
+    lang: str
+    catalogue: Catalogue
+    stations: Stations
+    calendar: WorkingCalendar
+    today: date
+
+    @classmethod
+    def of(cls, gateway: Any, lang: str) -> "Reader":
+        """The frame of a worker's ports (``bootstrap.Gateway``) now."""
+        return cls(lang, gateway.catalogue, gateway.stations, gateway.calendar.current(),
+                   china_date(gateway.now()))
+
+    def station_name(self, division: str) -> str:
+        station = self.stations.get(division)
+        return station["name"][self.lang] if station else division
 
 
 def item_summary(item, lang):
@@ -34,12 +59,11 @@ def status_summary(status, lang):
     return {"status": status, "status_label": message(f"status.{status}", lang)}
 
 
-def request_view(request, catalogue, stations, lang, notices=(), calendar=None, today=None):
-    """A single request as its enterprise sees it: status, holder, due date, timeline.
-    The due date is counted on ``calendar`` (the services pass the current one) on
-    ``today`` (it matters while the clock is paused)."""
-    item = catalogue.item(request.item)
-    station = stations.get(request.station)
+def request_view(request, reader, notices=()):
+    """A single request as its enterprise sees it: status, holder, due date, timeline."""
+    lang = reader.lang
+    item = reader.catalogue.item(request.item)
+    station = reader.stations.get(request.station)
     return {
         "kind": "request",
         "code": request.code,
@@ -51,12 +75,12 @@ def request_view(request, catalogue, stations, lang, notices=(), calendar=None, 
         "submitted_at": request.submitted_at,
         "parent": request.parent,
         "holder": holder(request.status, station, request.domain, lang),
-        **due_date(request, item.committed_days, calendar, today),
+        **due_date(request, item.committed_days, reader),
         "result": request.result,
         "material_request": _material_request(request),
         "cancellable": request.status in CANCELLABLE,
         **service_level_view(request),
-        "timeline": [timeline_entry(entry, lang) for entry in request.timeline],
+        "timeline": [timeline_entry(entry, reader) for entry in request.timeline],
         "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
     }
@@ -88,9 +112,10 @@ def _material_request(request):
     return {key: request.material_request[key] for key in shown if key in request.material_request}
 
 
-def group_view(group, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
+def group_view(group, children, reader, notices=()):
     """A multi-item submission: its children and the status rolled up from them."""
-    station = stations.get(group.station)
+    lang, catalogue = reader.lang, reader.catalogue
+    station = reader.stations.get(group.station)
     return {
         "kind": "group",
         "code": group.code,
@@ -105,7 +130,7 @@ def group_view(group, children, catalogue, stations, lang, notices=(), calendar=
                 "domain": child.domain,
                 **status_summary(child.status, lang),
                 "holder": holder(child.status, station, child.domain, lang),
-                **due_date(child, catalogue.item(child.item).committed_days, calendar, today),
+                **due_date(child, catalogue.item(child.item).committed_days, reader),
             }
             for child in children
         ],
@@ -114,12 +139,12 @@ def group_view(group, children, catalogue, stations, lang, notices=(), calendar=
     }
 
 
-def tracked_view(found, children, catalogue, stations, lang, notices=(), calendar=None, today=None):
-    """What the enterprise sees of a code; ``notices`` are those addressed to it (e.g. a
-    standard it follows was superseded)."""
-    if children:
-        return group_view(found, children, catalogue, stations, lang, notices, calendar, today)
-    return request_view(found, catalogue, stations, lang, notices, calendar, today)
+def tracked_view(tracked, reader):
+    """What the enterprise sees of a code (a ``handlers.intake.Tracked``), with the
+    notices addressed to it (e.g. a standard it follows was superseded)."""
+    if tracked.children:
+        return group_view(tracked.found, tracked.children, reader, tracked.notices)
+    return request_view(tracked.found, reader, tracked.notices)
 
 
 def holder(status, station, domain, lang):
@@ -133,16 +158,13 @@ def holder(status, station, domain, lang):
     return None  # finished: nobody holds it
 
 
-def due_date(found, committed_days, calendar=None, today=None):
+def due_date(found, committed_days, reader):
     """The committed completion date (DESIGN §5), as ISO text (None until accepted), and
     whether it is provisional: counted over a year whose official holiday schedule is
-    not loaded yet, so the schedule may still move it. Without ``calendar``, the
-    built-in one (tests and scripts); without ``today``, today."""
-    calendar = calendar or working_calendar()
-    due = sla.due_date(found.accepted_at, committed_days, calendar, found.pauses,
-                       today=today or china_date(datetime.now(UTC)))
+    not loaded yet, so the schedule may still move it."""
+    due = sla.due_date(found.accepted_at, committed_days, reader.calendar, found.pauses, today=reader.today)
     return {"due_date": due.isoformat() if due else None,
-            "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar)}
+            "due_date_provisional": sla.is_provisional(found.accepted_at, due, reader.calendar)}
 
 
 def notice_view(notice, lang):
@@ -164,15 +186,16 @@ def standard_view(standard, lang):
     return {**standard, "title": title, "state_label": message(f"standard_state.{standard['state']}", lang)}
 
 
-def timeline_entry(entry, lang, audit=False):
+def timeline_entry(entry, reader, audit=False):
     """One step of the timeline. The enterprise sees who acted by role; staff and
     managers (``audit``) also see the person, and the status it came from."""
+    lang = reader.lang
     params = dict(entry.get("details") or {})
     if "to" in params:
         params["to"] = message(f"domain.{params['to']}", lang)
     for key in ("from_station", "to_station"):
         if key in params:
-            params[key] = _station_name(params[key], lang)
+            params[key] = reader.station_name(params[key])
     actor = {"role": entry["actor"]["role"], "label": message(f"role.{entry['actor']['role']}", lang)}
     if audit:
         actor["name"] = entry["actor"].get("name")
@@ -191,11 +214,11 @@ def timeline_entry(entry, lang, audit=False):
     return shown
 
 
-def staff_view(request, catalogue, stations, lang, calendar=None, today=None):
+def staff_view(request, reader):
     """A request as station staff, operators and managers see it: everything the
     enterprise sees, the contact and the form, the version to act on, the audit trail."""
-    view = request_view(request, catalogue, stations, lang, calendar=calendar, today=today)
-    view["timeline"] = [timeline_entry(entry, lang, audit=True) for entry in request.timeline]
+    view = request_view(request, reader)
+    view["timeline"] = [timeline_entry(entry, reader, audit=True) for entry in request.timeline]
     return {
         **view,
         "version": request.version,
@@ -207,25 +230,85 @@ def staff_view(request, catalogue, stations, lang, calendar=None, today=None):
     }
 
 
-def queue_row(request, due_on, provisional, overdue, soon, catalogue, lang):
+def queue_view(queue, reader):
+    """A page of a station's queue (a ``handlers.station.Queue``)."""
+    return {
+        "station": station_summary(queue.station, reader.lang),
+        "counts": queue.counts,
+        "total": queue.total,
+        "offset": queue.offset,
+        "limit": queue.limit,
+        "requests": [queue_row(row, reader) for row in queue.rows],
+    }
+
+
+def queue_row(row, reader):
+    request = row.request
     return {
         "code": request.code,
-        "item": item_summary(catalogue.item(request.item), lang),
+        "item": item_summary(reader.catalogue.item(request.item), reader.lang),
         "domain": request.domain,
-        **status_summary(request.status, lang),
+        **status_summary(request.status, reader.lang),
         "enterprise": {"name": request.enterprise["name"]},
         "submitted_at": request.submitted_at,
-        "due_date": due_on.isoformat() if due_on else None,
-        "due_date_provisional": provisional,
-        "overdue": overdue,
-        "due_soon": soon,
+        "due_date": row.due.isoformat() if row.due else None,
+        "due_date_provisional": row.provisional,
+        "overdue": row.overdue,
+        "due_soon": row.due_soon,
         "version": request.version,
     }
 
 
-def _station_name(division, lang):
-    station = reference_data()[1].get(division)
-    return station["name"][lang] if station else division
+def rectification_row(found, reader):
+    """A poor rating and the station's answer, as the station's list shows it."""
+    return {
+        "code": found.code,
+        "station": station_summary(reader.stations.get(found.station), reader.lang),
+        "item": item_summary(reader.catalogue.item(found.item), reader.lang),
+        "enterprise": {"name": found.enterprise["name"]},
+        "rating": found.rating,
+        "rectification": found.rectification,
+        "version": found.version,
+    }
+
+
+def overdue_view(overdue, reader):
+    """The overdue list (``handlers.service_levels.overdue_requests``) for its reader."""
+    shown = []
+    for row in overdue["rows"]:
+        request = overdue["requests"].get(row["code"])
+        shown.append({
+            **row,
+            "station": station_summary(reader.stations.get(row["station"]), reader.lang),
+            "item": item_summary(reader.catalogue.item(row["item"]), reader.lang),
+            **(status_summary(request.status, reader.lang) if request else {"status": None, "status_label": ""}),
+            "enterprise": {"name": request.enterprise["name"] if request else ""},
+        })
+    return {"as_of": reader.today.isoformat(), "total": overdue["total"], "requests": shown}
+
+
+def group_label(group_by, key, reader):
+    """What a group of figures is called in the reader's language."""
+    if group_by == "station" and reader.stations.get(key):
+        return reader.stations.get(key)["name"][reader.lang]
+    if group_by == "item" and reader.catalogue.item(key):
+        return f"{key} {reader.catalogue.item(key).name[reader.lang]}"
+    if group_by == "domain":
+        return message(f"domain.{key}", reader.lang)
+    return str(key)
+
+
+def figures_view(report, reader):
+    """The figures of ``handlers.service_levels.report``, each group labelled."""
+    for group in report["groups"]:
+        group["label"] = group_label(report["group_by"], group["key"], reader)
+    return report
+
+
+def calendar_warning_views(warnings, lang):
+    """The calendar's warnings (``handlers.calendar.calendar_warnings``) in words."""
+    return [{**warning, "message": message(f"{warning['code']}|year={warning['year']}", lang)}
+            for warning in warnings]
 
 
 def calendar_year_view(schedule, lang):

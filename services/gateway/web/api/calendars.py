@@ -2,8 +2,6 @@
 holiday schedule (each November, when the State Council publishes it), which moves the
 due dates of open requests (calendars.py)."""
 
-from datetime import UTC, datetime
-
 from ....common.repository import AlreadyExists, VersionConflict
 from ...handlers.calendar import load_official_schedule
 from ..apidoc import BODY, SIGNED_IN, documented
@@ -34,7 +32,7 @@ class CalendarApi:
     @json_endpoint
     def calendar_year(self, request, year):
         check_year(year)
-        schedule = self.current_calendar().year(year)
+        schedule = self.gateway.calendar.current().year(year)
         return CalendarYearSchema().dump(calendar_year_view(schedule, request_language(request)))
 
     @http("PUT", YEAR)
@@ -52,12 +50,14 @@ class CalendarApi:
     def load_calendar_year(self, request, year):
         principal = require_admin(request)
         check_year(year)
-        now = datetime.now(UTC)
-        book = self.calendar_book
+        gateway = self.gateway
+        now = gateway.now()
+        book = gateway.calendar
         schedule = official_schedule(year, read_json_object(request), book.statutory_days(year), principal.actor(),
                                      now)
         try:
-            loaded = load_official_schedule(book, self.requests, schedule, principal.actor(), now)
+            loaded = load_official_schedule(book, gateway.requests, schedule, principal.actor(), now,
+                                            gateway.catalogue)
         except (AlreadyExists, VersionConflict) as exc:
             raise ApiError(409, "concurrent_change") from exc
         view = calendar_year_view(loaded["schedule"], request_language(request))

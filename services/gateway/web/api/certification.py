@@ -4,7 +4,9 @@ Applications are addressed by request code, certificates by their number. Every 
 is refused with 409 when the application or certificate is not in a state for it.
 """
 
+from ....common.clock import china_date
 from ...domain.request_code import parse_code
+from ...handlers import operators
 from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..errors import json_endpoint
 from ..schemas.certification import (
@@ -53,8 +55,9 @@ class CertificationApi:
     @json_endpoint
     def certification_application(self, request, code):
         require_operator(request, "certification")
-        code = str(parse_code(code))
-        return self.with_due_date(code, self.call_service("certification", "get_certification", code))
+        gateway = self.gateway
+        return operators.job(self.services, gateway.requests, gateway.catalogue, gateway.calendar.current(),
+                             "certification", code, china_date(gateway.now()))
 
     @http("POST", f"{APPLICATIONS}/review")
     @application_step("Review an application: `accepted`, `comments` (needed when refused)", ReviewForm)
@@ -102,7 +105,7 @@ class CertificationApi:
     def decline_certification_application(self, request, code):
         """Decline a dispatched application before review: back to the station."""
         principal = require_operator(request, "certification")
-        return self.call_service("certification", "decline_job", str(parse_code(code)),
+        return operators.command(self.services, "certification", "decline_job", str(parse_code(code)),
                                  signed_body(request, principal))
 
     # -- certificates -----------------------------------------------------------------
@@ -113,7 +116,7 @@ class CertificationApi:
     @json_endpoint
     def certification_certificate(self, request, number):
         require_operator(request, "certification")
-        return self.call_service("certification", "get_certificate", number)
+        return operators.command(self.services, "certification", "get_certificate", number)
 
     @http("POST", f"{CERTIFICATES}/surveillance")
     @certificate_step("Record a surveillance audit", SurveillanceForm)
@@ -155,10 +158,10 @@ class CertificationApi:
     def _application_step(self, request, code, method, form):
         require_operator(request, "certification")
         code = str(parse_code(code))  # a mistyped address is told before the body is read
-        command = command_from(request, form)
-        return self.call_service("certification", method, code, command)
+        command = command_from(request, form, china_date(self.gateway.now()))
+        return operators.command(self.services, "certification", method, code, command)
 
     def _certificate_step(self, request, number, method, form):
         require_operator(request, "certification")
-        command = command_from(request, form)
-        return self.call_service("certification", method, number, command)
+        command = command_from(request, form, china_date(self.gateway.now()))
+        return operators.command(self.services, "certification", method, number, command)

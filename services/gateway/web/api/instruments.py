@@ -4,16 +4,15 @@ and one call that turns a due reminder into a new JL01 request.
 Access is by credit code and a contact phone of one of the enterprise's requests.
 """
 
-from datetime import UTC, datetime
-
 from marshmallow import ValidationError
 
 from ...domain.uscc import InvalidCreditCode, normalize_credit_code
-from ...handlers.renewals import enterprise_request, renew
+from ...handlers import renewals
 from ..apidoc import BODY, SERVICE, documented
 from ..errors import ApiError, json_endpoint, read_json_object
 from ..schemas.responses import InstrumentFileSchema, RenewalSchema
 from ..server import client_address, http
+from .intake import submit_body
 
 MAX_SERIAL_NUMBER = 64  # as the laboratory records it
 MAX_PHONE = 20  # as the one form takes it
@@ -33,13 +32,10 @@ class InstrumentApi:
     @json_endpoint
     def enterprise_instruments(self, request):
         uscc, phone = _identity(request.args.get("uscc"), request.args.get("phone"))
-        with self.throttle.lookup(client_address(request), ("uscc", uscc)):
-            known = enterprise_request(self.requests, uscc, phone)
-        renewed = {renewal.certificate_number: renewal.request_code for renewal in self.renewals.of_enterprise(uscc)}
-        instruments = self.call_service("metrology", "enterprise_instruments", uscc)
-        for instrument in instruments:
-            current = instrument.get("current") or {}
-            instrument["renewal_request"] = renewed.get(current.get("number"))
+        gateway = self.gateway
+        with gateway.throttle.lookup(client_address(request), ("uscc", uscc)):
+            known, instruments = renewals.instrument_file(self.services, gateway.requests, gateway.renewals, uscc,
+                                                          phone)
         return {"uscc": uscc, "enterprise": known.enterprise["name"], "instruments": instruments}
 
     @http("POST", "/api/v1/instruments/renewals")
@@ -60,21 +56,18 @@ class InstrumentApi:
             raise ValidationError({"serial_number": ["required"]})
         if len(serial) > MAX_SERIAL_NUMBER:
             raise ValidationError({"serial_number": [f"too_long|max={MAX_SERIAL_NUMBER}"]})
-        with self.throttle.lookup(client_address(request), ("uscc", uscc)):
-            known = enterprise_request(self.requests, uscc, phone)
-        instrument = self.call_service("metrology", "get_instrument", uscc, serial.strip())
-        renewed, created = renew(self.renewals, self.requests, instrument, known, self._submit_through_intake,
-                                 datetime.now(UTC))
+        gateway = self.gateway
+
+        def submit(form):  # the path of every submission: validated, stored with its event
+            return submit_body(gateway, form)[0]
+
+        with gateway.throttle.lookup(client_address(request), ("uscc", uscc)):
+            renewed, created, instrument = renewals.renew_instrument(
+                self.services, gateway.requests, gateway.renewals, uscc, phone, serial.strip(), submit, gateway.now())
         return (201 if created else 200), {
             "code": renewed.code, "status": renewed.status, "item": renewed.item,
             "renewal_of": instrument["current"]["number"], "tracking_url": f"/api/v1/requests/{renewed.code}",
         }
-
-    def _submit_through_intake(self, form):
-        """The path of ``POST /api/v1/requests``: the form is validated and stored with its
-        event in one write, and gets a request code like any submission."""
-        submitted, _ = self.submit_form(form)
-        return submitted
 
 
 def _identity(uscc, phone):

@@ -1,11 +1,6 @@
 """The enterprise's API: the catalogue, submitting the one form, tracking a request."""
 
-from datetime import UTC, datetime
-
-from ....common.clock import china_date
-from ...bootstrap import reference_data
-from ...domain.access import ENTERPRISE, require
-from ...handlers import intake as handlers
+from ...handlers import enterprise, intake
 from ...handlers.throttling import code_subject
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
 from ..auth import principal_of, require_principal
@@ -22,7 +17,21 @@ from ..schemas.intake import (
 )
 from ..schemas.responses import MyRequestsSchema
 from ..server import client_address, http
-from ..views import request_view, tracked_view
+from ..views import Reader, request_view, tracked_view
+
+
+def submit_body(gateway, body):
+    """The path of every submission (the API, the form page, a renewal): the body is
+    validated by the one form's schema and stored with its event in one write.
+    (request or group, children)."""
+    submission = load_submission(body, gateway.catalogue, gateway.stations)
+    return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now())
+
+
+def track_code(gateway, request, code, phone, principal=None):
+    """The tracking of a code (request or group) for a lookup the throttle counts."""
+    with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+        return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
 class IntakeApi:
@@ -30,16 +39,14 @@ class IntakeApi:
     @documented("The service catalogue", tags=["catalogue"], responses={200: CatalogueSchema})
     @json_endpoint
     def catalogue(self, request):
-        catalogue, _ = reference_data()
-        return CatalogueSchema().dump(catalogue.as_dict())
+        return CatalogueSchema().dump(self.gateway.catalogue.as_dict())
 
     @http("GET", "/api/v1/catalogue/<string:code>")
     @documented("One catalogue item", tags=["catalogue"], responses={200: CatalogueItemSchema}, errors=[404],
                 path={"code": {"type": "string", "maxLength": 10, "description": "e.g. JL02"}})
     @json_endpoint
     def catalogue_item(self, request, code):
-        catalogue, _ = reference_data()
-        item = catalogue.item(code.upper())
+        item = self.gateway.catalogue.item(code.upper())
         if item is None:
             raise ApiError(404, "unknown_item")
         return CatalogueItemSchema().dump(item.as_dict())
@@ -56,10 +63,8 @@ class IntakeApi:
     )
     @json_endpoint
     def submit(self, request):
-        catalogue, stations = reference_data()
-        found, children = self.submit_form(read_json_object(request))
-        view = tracked_view(found, children, catalogue, stations, request_language(request),
-                            calendar=self.current_calendar())
+        found, children = submit_body(self.gateway, read_json_object(request))
+        view = tracked_view(intake.Tracked(found, children, []), Reader.of(self.gateway, request_language(request)))
         return 201, REQUEST_VIEW.dump(view)
 
     @http("GET", "/api/v1/requests")
@@ -67,15 +72,9 @@ class IntakeApi:
                 responses={200: MyRequestsSchema}, errors=[*SIGNED_IN])
     @json_endpoint
     def my_requests(self, request):
-        principal = require_principal(request)
-        require(principal.role == ENTERPRISE)
-        catalogue, stations = reference_data()
-        lang = request_language(request)
-        mine = self.requests.find({"enterprise.uscc": principal.uscc}, sort=[("submitted_at", -1)], limit=500)
-        calendar, today = self.current_calendar(), china_date(datetime.now(UTC))
-        return {"requests": [REQUEST_VIEW.dump(request_view(found, catalogue, stations, lang, calendar=calendar,
-                                                            today=today))
-                             for found in mine]}
+        mine = enterprise.my_requests(self.gateway.requests, require_principal(request))
+        reader = Reader.of(self.gateway, request_language(request))
+        return {"requests": [REQUEST_VIEW.dump(request_view(found, reader)) for found in mine]}
 
     @http("POST", "/api/v1/requests/<string:code>/supplement")
     @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"], auth="optional",
@@ -86,7 +85,7 @@ class IntakeApi:
     @json_endpoint
     def supplement(self, request, code):
         command = SupplementSchema().load(read_json_object(request))
-        return self.enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
+        return self._enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
 
     @http("POST", "/api/v1/requests/<string:code>/cancel")
     @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
@@ -96,7 +95,7 @@ class IntakeApi:
     @json_endpoint
     def cancel(self, request, code):
         command = CancelSchema().load(read_json_object(request))
-        return self.enterprise_step(request, code, "cancel", command.get("phone"), command.get("reason"))
+        return self._enterprise_step(request, code, "cancel", command.get("phone"), command.get("reason"))
 
     @http("GET", "/api/v1/requests/<string:code>")
     @documented(
@@ -117,28 +116,12 @@ class IntakeApi:
         principal = principal_of(request)
         if not phone and principal is None:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
-        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-            view = self.view_of(code, phone, request_language(request), principal)
-        return REQUEST_VIEW.dump(view)
+        tracked = track_code(self.gateway, request, code, phone, principal)
+        return REQUEST_VIEW.dump(tracked_view(tracked, Reader.of(self.gateway, request_language(request))))
 
-    # shared with the pages
-    def submit_form(self, body):
-        catalogue, stations = reference_data()
-        submission = load_submission(body, catalogue, stations)
-        submitted = handlers.submit(self.requests, self.groups, submission, catalogue, datetime.now(UTC))
-        return submitted  # (request or group, children)
-
-    def view_of(self, code, phone, lang, principal=None):
-        catalogue, stations = reference_data()
-        found, children = handlers.track_request(self.requests, self.groups, code, phone, principal)
-        notices = self.notices.for_enterprise(found.enterprise["uscc"])
-        return tracked_view(found, children, catalogue, stations, lang, notices, calendar=self.current_calendar())
-
-    def enterprise_step(self, request, code, step, phone, text):
-        principal = principal_of(request)
-        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-            now = datetime.now(UTC)
-            found = handlers.enterprise_step(self.requests, code, principal, phone, step, now, text)
-        catalogue, stations = reference_data()
-        return REQUEST_VIEW.dump(request_view(found, catalogue, stations, request_language(request),
-                                              calendar=self.current_calendar(), today=china_date(now)))
+    def _enterprise_step(self, request, code, step, phone, text):
+        gateway = self.gateway
+        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found = enterprise.enterprise_step(gateway.requests, code, principal_of(request), phone, step,
+                                               gateway.now(), text)
+        return REQUEST_VIEW.dump(request_view(found, Reader.of(gateway, request_language(request))))

@@ -7,11 +7,12 @@ refusal comes back field by field (``errors.py``). Operators name themselves in 
 body (``operator``) from their sign-in (``operators.signed_body``).
 """
 
-from ...handlers import intake as handlers
+from ....common.clock import china_date
+from ...handlers import operators
 from ...handlers.throttling import code_subject
 from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented, one_of
 from ..auth import principal_of
-from ..errors import ApiError, DocumentNotFound, json_endpoint
+from ..errors import ApiError, json_endpoint
 from ..schemas.responses import (
     DeclinedSchema,
     InstrumentTypeSchema,
@@ -25,13 +26,7 @@ from ..schemas.responses import (
 from ..server import client_address, http
 from .operators import require_admin, require_operator, signed_body
 
-# URL step → the domain service's RPC method, per laboratory.
-JOB_STEPS = {
-    "metrology": {"start": "start_job", "results": "record_results", "review": "review_results",
-                  "issue": "issue_documents", "decline": "decline_job"},
-    "testing": {"samples": "receive_samples", "start": "start_job", "results": "record_results",
-                "review": "review_results", "issue": "issue_report", "decline": "decline_job"},
-}
+JOB_STEPS = operators.JOB_STEPS
 
 
 # An operator's read and step: who may (401/403), what exists (404), the state (409), the
@@ -54,7 +49,7 @@ class LabApi:
     @json_endpoint
     def metrology_job(self, request, code):
         require_operator(request, "metrology")
-        return self.with_due_date(code, self.call_service("metrology", "get_job", code))
+        return self._job(request, "metrology", code)
 
     @http("POST", "/api/v1/metrology/jobs/<string:code>/<string:step>")
     @documented(
@@ -76,7 +71,7 @@ class LabApi:
     @json_endpoint
     def testing_job(self, request, code):
         require_operator(request, "testing")
-        return self.with_due_date(code, self.call_service("testing", "get_job", code))
+        return self._job(request, "testing", code)
 
     @http("POST", "/api/v1/testing/jobs/<string:code>/<string:step>")
     @documented(
@@ -92,12 +87,16 @@ class LabApi:
     def testing_job_step(self, request, code, step):
         return self._job_step(request, "testing", code, step)
 
+    def _job(self, request, domain, code):
+        gateway = self.gateway
+        return operators.job(self.services, gateway.requests, gateway.catalogue, gateway.calendar.current(), domain,
+                             code, china_date(gateway.now()))
+
     def _job_step(self, request, domain, code, step):
         principal = require_operator(request, domain)
-        method = JOB_STEPS[domain].get(step)
-        if method is None:
+        if step not in JOB_STEPS[domain]:
             raise ApiError(404, "not_found")
-        return self.call_service(domain, method, code, signed_body(request, principal))
+        return operators.job_step(self.services, domain, code, step, signed_body(request, principal))
 
     # -- issued documents -------------------------------------------------------------------------
     @http("GET", "/api/v1/metrology/certificates/<string:number>")
@@ -106,7 +105,7 @@ class LabApi:
     @json_endpoint
     def certificate(self, request, number):
         require_operator(request, "metrology")
-        return self.call_service("metrology", "get_certificate", number)
+        return operators.command(self.services, "metrology", "get_certificate", number)
 
     @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections")
     @documented("Correct a certificate: a new version …-R1 naming the one it replaces", tags=["metrology"],
@@ -115,7 +114,7 @@ class LabApi:
     @json_endpoint
     def correct_certificate(self, request, number):
         principal = require_operator(request, "metrology")
-        return 201, self.call_service("metrology", "correct_certificate", number, signed_body(request, principal))
+        return 201, operators.command(self.services, "metrology", "correct_certificate", number, signed_body(request, principal))
 
     @http("POST", "/api/v1/metrology/certificates/<string:number>/withdrawal")
     @documented("Withdraw a certificate", tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER},
@@ -123,7 +122,7 @@ class LabApi:
     @json_endpoint
     def withdraw_metrology_certificate(self, request, number):
         principal = require_operator(request, "metrology")
-        return self.call_service("metrology", "withdraw_certificate", number, signed_body(request, principal))
+        return operators.command(self.services, "metrology", "withdraw_certificate", number, signed_body(request, principal))
 
     @http("GET", "/api/v1/testing/reports/<string:number>")
     @documented("A test report in full, with its status", tags=["testing"], auth="bearer",
@@ -131,7 +130,7 @@ class LabApi:
     @json_endpoint
     def report(self, request, number):
         require_operator(request, "testing")
-        return self.call_service("testing", "get_report", number)
+        return operators.command(self.services, "testing", "get_report", number)
 
     @http("POST", "/api/v1/testing/reports/<string:number>/amendments")
     @documented("Amend a report: a new version naming the one it replaces", tags=["testing"], auth="bearer",
@@ -140,7 +139,7 @@ class LabApi:
     @json_endpoint
     def amend_report(self, request, number):
         principal = require_operator(request, "testing")
-        return 201, self.call_service("testing", "amend_report", number, signed_body(request, principal))
+        return 201, operators.command(self.services, "testing", "amend_report", number, signed_body(request, principal))
 
     @http("POST", "/api/v1/testing/reports/<string:number>/withdrawal")
     @documented("Withdraw a report", tags=["testing"], auth="bearer", path={"number": DOCUMENT_NUMBER},
@@ -148,7 +147,7 @@ class LabApi:
     @json_endpoint
     def withdraw_report(self, request, number):
         principal = require_operator(request, "testing")
-        return self.call_service("testing", "withdraw_report", number, signed_body(request, principal))
+        return operators.command(self.services, "testing", "withdraw_report", number, signed_body(request, principal))
 
     @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>")
     @documented(
@@ -162,14 +161,10 @@ class LabApi:
     def own_document(self, request, code, number):
         """The enterprise's own certificate or report, in full (it needs the contact phone)."""
         phone = request.args.get("phone", "")
-        with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-            found, _ = handlers.track_request(self.requests, self.groups, code, phone, principal_of(request))
-        service = "testing" if found.domain == "testing" else "metrology"
-        method = "get_report" if service == "testing" else "get_certificate"
-        document = self.call_service(service, method, number)
-        if document["request_code"] != found.code:
-            raise DocumentNotFound()
-        return document
+        gateway = self.gateway
+        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+            return operators.own_document(self.services, gateway.requests, gateway.groups, code, phone,
+                                          principal_of(request), number)
 
     # -- metrology's registers ---------------------------------------------------------------------
     @http("GET", "/api/v1/metrology/instrument-types")
@@ -178,7 +173,7 @@ class LabApi:
     @json_endpoint
     def instrument_types(self, request):
         require_operator(request, "metrology")
-        return {"instrument_types": self.call_service("metrology", "list_instrument_types")}
+        return {"instrument_types": operators.command(self.services, "metrology", "list_instrument_types")}
 
     @http("PUT", "/api/v1/metrology/instrument-types/<string:type_id>/period")
     @documented("An administrator sets a type's verification period", tags=["metrology"], auth="bearer",
@@ -187,7 +182,7 @@ class LabApi:
     @json_endpoint
     def set_verification_period(self, request, type_id):
         principal = require_admin(request)
-        return self.call_service("metrology", "set_verification_period", type_id, signed_body(request, principal))
+        return operators.command(self.services, "metrology", "set_verification_period", type_id, signed_body(request, principal))
 
     @http("GET", "/api/v1/metrology/reference-standards")
     @documented("The laboratory's reference standards", tags=["metrology"], auth="bearer",
@@ -195,7 +190,7 @@ class LabApi:
     @json_endpoint
     def reference_standards(self, request):
         require_operator(request, "metrology")
-        return {"reference_standards": self.call_service("metrology", "list_reference_standards")}
+        return {"reference_standards": operators.command(self.services, "metrology", "list_reference_standards")}
 
     @http("POST", "/api/v1/metrology/reference-standards")
     @documented("Register a reference standard", tags=["metrology"], auth="bearer",
@@ -205,7 +200,7 @@ class LabApi:
     @json_endpoint
     def register_reference_standard(self, request):
         principal = require_operator(request, "metrology")
-        return 201, self.call_service("metrology", "register_reference_standard", signed_body(request, principal))
+        return 201, operators.command(self.services, "metrology", "register_reference_standard", signed_body(request, principal))
 
     @http("GET", "/api/v1/metrology/reference-standards/<string:standard_id>")
     @documented("One reference standard with its checks", tags=["metrology"], auth="bearer",
@@ -213,7 +208,7 @@ class LabApi:
     @json_endpoint
     def reference_standard(self, request, standard_id):
         require_operator(request, "metrology")
-        return self.call_service("metrology", "get_reference_standard", standard_id)
+        return operators.command(self.services, "metrology", "get_reference_standard", standard_id)
 
     @http("POST", "/api/v1/metrology/reference-standards/<string:standard_id>/checks")
     @documented("Record a check of a reference standard", tags=["metrology"], auth="bearer",
@@ -223,4 +218,4 @@ class LabApi:
     @json_endpoint
     def check_reference_standard(self, request, standard_id):
         principal = require_operator(request, "metrology")
-        return self.call_service("metrology", "record_reference_check", standard_id, signed_body(request, principal))
+        return operators.command(self.services, "metrology", "record_reference_check", standard_id, signed_body(request, principal))

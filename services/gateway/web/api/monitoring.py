@@ -8,16 +8,15 @@ holiday schedule is loaded.
 """
 
 import logging
-from datetime import UTC, datetime
 
-import pymongo
 from prometheus_client import Gauge
 from werkzeug.wrappers import Response
 
 from ....common import metrics
 from ....common.clock import china_date
 from ....common.metrics_endpoint import measure_at_scrape
-from ...domain.calendar import next_year_missing
+from ...adapters.probes import STORE_DOWN
+from ...handlers.calendar import calendar_state
 from ..server import http
 
 log = logging.getLogger(__name__)
@@ -36,13 +35,11 @@ class PrometheusMetrics:
     def prometheus_metrics(self, request):
         measure_at_scrape(self.relay)
         try:
-            self._measure_calendar(china_date(datetime.now(UTC)))
-        except pymongo.errors.PyMongoError:
+            state = calendar_state(self.gateway.calendar.current(), china_date(self.gateway.now()))
+            next_year = max(state["years"])
+            NEXT_YEAR_OFFICIAL.set(int(state["years"][next_year] == "official"))
+            NEXT_YEAR_MISSING.set(int(bool(state["warnings"])))
+        except STORE_DOWN:
             log.warning("calendar not measured: the store does not answer")
         body, content_type = metrics.exposition()
         return Response(body, status=200, content_type=content_type)
-
-    def _measure_calendar(self, today):
-        calendar = self.current_calendar()
-        NEXT_YEAR_OFFICIAL.set(int(calendar.is_official(today.year + 1)))
-        NEXT_YEAR_MISSING.set(int(next_year_missing(calendar, today) is not None))

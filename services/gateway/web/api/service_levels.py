@@ -7,20 +7,9 @@ Figures come from the read model (``service_levels.py``), never from the request
 
 import csv
 import io
-from datetime import UTC, datetime
 
 from werkzeug.wrappers import Response
 
-from ....common.clock import china_date
-from ....common.timer import timer
-from ...adapters.service_levels_store import MetricsQuery
-from ...bootstrap import reference_data
-from ...domain import service_levels as metrics
-from ...domain import sla
-from ...domain.access import ADMIN, MANAGER, STAFF, Forbidden
-from ...domain.model import CLOCK_RUNNING
-from ...domain.request_code import parse_code
-from ...handlers import intake as handlers
 from ...handlers import service_levels
 from ..apidoc import documented
 from ..auth import require_principal
@@ -28,7 +17,7 @@ from ..errors import json_endpoint, request_language
 from ..messages import message
 from ..schemas.service_levels import METRICS_DOC, OVERDUE_DOC, OverdueFiltersSchema, metrics_filters
 from ..server import http
-from ..views import item_summary, station_summary, status_summary
+from ..views import Reader, figures_view, overdue_view
 
 METRIC_FILTERS = [
     ("from", "first day, YYYY-MM-DD (China time; default: 29 days before `to`)", False),
@@ -47,16 +36,6 @@ CSV_COLUMNS = (
 )
 
 
-def metrics_scope(principal, station):
-    """The station a principal may read figures of: any (None: city-wide) for managers
-    and admins, their own for staff; nobody else reads figures."""
-    if principal.role in (MANAGER, ADMIN):
-        return station
-    if principal.role == STAFF and station in (None, principal.station):
-        return principal.station
-    raise Forbidden()
-
-
 class ServiceLevelsApi:
     @http("GET", "/api/v1/metrics")
     @documented("Service-level figures by period, station, domain and item", tags=["service levels"],
@@ -67,7 +46,8 @@ class ServiceLevelsApi:
     @json_endpoint
     def service_metrics(self, request):
         principal = require_principal(request)
-        return self.metrics_for(principal, metrics_filters(request.args), request_language(request))
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
+        return figures_for(self.gateway, principal, filters, request_language(request))
 
     @http("GET", "/api/v1/metrics/export")
     @documented("The same figures as CSV (UTF-8 with BOM, for spreadsheets)", tags=["service levels"],
@@ -75,9 +55,9 @@ class ServiceLevelsApi:
     @json_endpoint
     def service_metrics_csv(self, request):
         principal = require_principal(request)
-        filters = metrics_filters(request.args)
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
         lang = request_language(request)
-        report = self.metrics_for(principal, filters, lang)
+        report = figures_for(self.gateway, principal, filters, lang)
         name = f"metrics-{report['from']}-{report['to']}.csv"
         return Response(metrics_csv(report, lang), status=200, mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -95,79 +75,23 @@ class ServiceLevelsApi:
     def overdue_requests(self, request):
         principal = require_principal(request)
         filters = OverdueFiltersSchema().load({key: value for key, value in request.args.items() if value != ""})
-        return self.overdue_for(principal, filters, request_language(request))
-
-    @timer("SLA_CHECK_SECONDS")
-    def check_service_levels(self):
-        """Flag requests whose due day has begun (at risk) or passed (breached), once
-        per due date; candidates come from the read model, the request decides."""
-        now = datetime.now(UTC)
-        today = china_date(now)
-        candidates = [clock["_id"] for clock in MetricsQuery(self.db).clock_candidates(now.timestamp())
-                      if metrics.alert_needed(clock, today)]
-        if candidates:
-            handlers.check_service_levels(self.requests, candidates, now, calendar=self.current_calendar())
-
-    @timer("SLA_CHECK_SECONDS")
-    def roll_up_ended_months(self):
-        """Once a month has ended, write its rollups of the metrics read model: from then
-        on queries read the month from one document per station × domain × item."""
-        self.metrics_repository.roll_up_ended_months()
-
-    # shared with the operators' job views and the dashboard
-    def with_due_date(self, code, job):
-        """A domain service's job with the request's committed date, from the gateway's
-        clock: the gateway alone keeps it (pauses move it), so it is added here on every
-        read rather than copied into the job, where it could go stale."""
-        found = self.requests.get_or_none(str(parse_code(code)))
-        if found is None or not isinstance(job, dict):
-            return job
-        catalogue, _ = reference_data()
-        today = china_date(datetime.now(UTC))
-        calendar = self.current_calendar()
-        due = handlers.clock_of(found, catalogue, calendar).due(found, today)
-        running = found.status in CLOCK_RUNNING
-        return {**job, "due_date": due.isoformat() if due else None,
-                "due_date_provisional": sla.is_provisional(found.accepted_at, due, calendar),
-                "overdue": bool(running and sla.is_overdue(due, today))}
-
-    def metrics_for(self, principal, filters, lang):
-        filters = {**filters, "station": metrics_scope(principal, filters.get("station"))}
-        report = service_levels.report(MetricsQuery(self.db), filters, china_date(datetime.now(UTC)))
-        for group in report["groups"]:
-            group["label"] = group_label(report["group_by"], group["key"], lang)
-        return report
-
-    def overdue_for(self, principal, filters, lang):
-        filters = {**filters, "station": metrics_scope(principal, filters.get("station"))}
-        today = china_date(datetime.now(UTC))
-        rows, total = service_levels.overdue(MetricsQuery(self.db), filters, today, self.current_calendar(),
-                                             limit=filters.get("limit") or 200)
-        found = {request.code: request for request in self.requests.find({"_id": {"$in": [r["code"] for r in rows]}})}
-        catalogue, stations = reference_data()
-        shown = []
-        for row in rows:
-            request = found.get(row["code"])
-            shown.append({
-                **row,
-                "station": station_summary(stations.get(row["station"]), lang),
-                "item": item_summary(catalogue.item(row["item"]), lang),
-                **(status_summary(request.status, lang) if request else {"status": None, "status_label": ""}),
-                "enterprise": {"name": request.enterprise["name"] if request else ""},
-            })
-        return {"as_of": today.isoformat(), "total": total, "requests": shown}
+        return overdue_for(self.gateway, principal, filters, request_language(request))
 
 
-def group_label(group_by, key, lang):
-    """What a group is called in the reader's language."""
-    catalogue, stations = reference_data()
-    if group_by == "station" and stations.get(key):
-        return stations.get(key)["name"][lang]
-    if group_by == "item" and catalogue.item(key):
-        return f"{key} {catalogue.item(key).name[lang]}"
-    if group_by == "domain":
-        return message(f"domain.{key}", lang)
-    return str(key)
+def figures_for(gateway, principal, filters, lang):
+    """The figures a principal asked for, labelled in their language (the API, its CSV and
+    the dashboard)."""
+    reader = Reader.of(gateway, lang)
+    return figures_view(service_levels.figures(gateway.service_level_query, principal, filters, reader.today),
+                        reader)
+
+
+def overdue_for(gateway, principal, filters, lang):
+    """The overdue list a principal asked for, in their language (the API and the dashboard)."""
+    reader = Reader.of(gateway, lang)
+    overdue = service_levels.overdue_requests(gateway.service_level_query, gateway.requests, reader.calendar,
+                                              principal, filters, reader.today)
+    return overdue_view(overdue, reader)
 
 
 def metrics_csv(report, lang):

@@ -4,11 +4,9 @@ administrators' catalogue changes, and the gateway's part of the standards watch
 Search and a standard's page need no sign-in; everything else is an operator's.
 """
 
-from ....common.consumer import consume_event
-from ....common.contracts import StandardEnded
-from ....common.contracts.schemas import read
+from ....common.clock import china_date
 from ...domain.request_code import parse_code
-from ...handlers.notices import post_standard_notices
+from ...handlers import operators
 from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..errors import json_endpoint, read_json_object, request_language
 from ..schemas.operators import command_from, load_command
@@ -49,7 +47,7 @@ class StandardsApi:
         query = SearchQuery().load(
             {name: request.args[name] for name in ("q", "limit") if name in request.args}
         )
-        found = self.call_service("standards", "search", query["q"], query.get("limit") or 20)
+        found = operators.command(self.services, "standards", "search", query["q"], query.get("limit") or 20)
         lang = request_language(request)
         return {
             **found,
@@ -62,7 +60,7 @@ class StandardsApi:
     @json_endpoint
     def standard(self, request, number):
         return standard_view(
-            self.call_service("standards", "get_standard", number), request_language(request)
+            operators.command(self.services, "standards", "get_standard", number), request_language(request)
         )
 
     # -- administrators -----------------------------------------------------------------
@@ -72,9 +70,9 @@ class StandardsApi:
     @json_endpoint
     def add_standard(self, request):
         require_operator(request, "standards")
-        command = load_command(AddStandardForm, read_json_object(request))
+        command = load_command(AddStandardForm, read_json_object(request), china_date(self.gateway.now()))
         return 201, standard_view(
-            self.call_service("standards", "add_standard", command), request_language(request)
+            operators.command(self.services, "standards", "add_standard", command), request_language(request)
         )
 
     @http("POST", "/api/v1/standards/supersessions")
@@ -84,9 +82,9 @@ class StandardsApi:
     def end_standard(self, request):
         """Mark a standard superseded (naming its replacement) or withdrawn."""
         require_operator(request, "standards")
-        command = load_command(EndStandardForm, read_json_object(request))
+        command = load_command(EndStandardForm, read_json_object(request), china_date(self.gateway.now()))
         return standard_view(
-            self.call_service("standards", "end_standard", command), request_language(request)
+            operators.command(self.services, "standards", "end_standard", command), request_language(request)
         )
 
     # -- operators' cases ---------------------------------------------------------------
@@ -97,8 +95,9 @@ class StandardsApi:
     @json_endpoint
     def standards_case(self, request, code):
         require_operator(request, "standards")
-        code = str(parse_code(code))
-        return self.with_due_date(code, self.call_service("standards", "get_case", code))
+        gateway = self.gateway
+        return operators.job(self.services, gateway.requests, gateway.catalogue, gateway.calendar.current(),
+                             "standards", code, china_date(gateway.now()))
 
     @http("POST", f"{CASES}/review")
     @documented("Decide a BZ02 self-declaration: approved, or changes_requested with comments",
@@ -126,16 +125,10 @@ class StandardsApi:
     def decline_standards_case(self, request, code):
         """Decline a dispatched case before answering it: back to the station."""
         principal = require_operator(request, "standards")
-        return self.call_service("standards", "decline_job", str(parse_code(code)), signed_body(request, principal))
+        return operators.command(self.services, "standards", "decline_job", str(parse_code(code)), signed_body(request, principal))
 
     def _case_step(self, request, code, method, form):
         require_operator(request, "standards")
         code = str(parse_code(code))  # a mistyped address is told before the body is read
-        command = command_from(request, form)
-        return self.call_service("standards", method, code, command)
-
-    # -- the standards watch ------------------------------------------------------------
-    @consume_event("standards", "standard_superseded")
-    def tell_standard_followers(self, envelope):
-        post_standard_notices(self.notices, envelope["event_id"], envelope["occurred_at"],
-                              read(StandardEnded, envelope))
+        command = command_from(request, form, china_date(self.gateway.now()))
+        return operators.command(self.services, "standards", method, code, command)

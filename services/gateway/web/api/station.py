@@ -5,17 +5,8 @@ step names the version the person saw, so of two people acting at once one wins 
 the other gets 409 with the request as it now is.
 """
 
-from datetime import UTC, datetime
-
-from marshmallow import ValidationError
-
-from ....common.clock import china_date
-from ...bootstrap import reference_data
-from ...domain.access import ADMIN, MANAGER, STAFF, may_work_station, require
 from ...domain.catalogue import DOMAINS
-from ...domain.request_code import parse_code
-from ...handlers import intake as handlers
-from ...handlers.intake import RequestNotFound
+from ...handlers import station
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented, one_of
 from ..auth import require_principal
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
@@ -30,7 +21,7 @@ from ..schemas.intake import (
     StaffRequestViewSchema,
 )
 from ..server import http
-from ..views import queue_row, staff_view, station_summary
+from ..views import Reader, queue_view, staff_view
 
 QUEUE = "/api/v1/station/requests"
 STEPS = {"accept": "accept", "reject": "reject", "request-material": "request_material",
@@ -54,7 +45,10 @@ class StationApi:
     def station_queue(self, request):
         principal = require_principal(request)
         filters = QUEUE_FILTERS.load(request.args.to_dict())
-        return self.queue_for(principal, filters, request_language(request))
+        reader = Reader.of(self.gateway, request_language(request))
+        queue = station.queue(self.gateway.requests, reader.catalogue, reader.stations, reader.calendar, principal,
+                              filters, reader.today)
+        return QUEUE_VIEW.dump(queue_view(queue, reader))
 
     @http("GET", f"{QUEUE}/<string:code>")
     @documented("One request with its audit trail, for the station", tags=["station"], auth="bearer",
@@ -62,14 +56,8 @@ class StationApi:
                 errors=[CODE, *SIGNED_IN, 404])
     @json_endpoint
     def station_request(self, request, code):
-        principal = require_principal(request)
-        found = self.requests.get_or_none(str(parse_code(code)))
-        if found is None:
-            raise RequestNotFound(code)
-        require(may_work_station(principal, found.station, read_only=True))
-        catalogue, stations = reference_data()
-        return STAFF_REQUEST_VIEW.dump(staff_view(found, catalogue, stations, request_language(request),
-                                                  calendar=self.current_calendar()))
+        found = station.request_for_staff(self.gateway.requests, require_principal(request), code)
+        return STAFF_REQUEST_VIEW.dump(staff_view(found, Reader.of(self.gateway, request_language(request))))
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(
@@ -88,39 +76,7 @@ class StationApi:
         if step not in STEPS:
             raise ApiError(404, "not_found")
         command = STATION_STEP_SCHEMAS[step].load(read_json_object(request))
-        return STAFF_REQUEST_VIEW.dump(
-            self.take_station_step(principal, code, step, command, request_language(request)))
-
-    # shared with the console
-    def queue_for(self, principal, filters, lang):
-        require(principal.role in (STAFF, MANAGER, ADMIN))  # operators work jobs, not queues
-        catalogue, stations = reference_data()
-        station = filters.get("station") or principal.station
-        if station is None or stations.get(station) is None:
-            raise ValidationError({"station": ["unknown_station" if station else "required"]})
-        require(may_work_station(principal, station, read_only=True))
-        limit, offset = filters.get("limit") or 100, filters.get("offset") or 0
-        rows, total, counts = handlers.station_queue(
-            self.requests, station, catalogue, self.current_calendar(), china_date(datetime.now(UTC)),
-            status=filters.get("status"), item=filters.get("item"), domain=filters.get("domain"),
-            due=filters.get("due"), limit=limit, offset=offset,
-        )
-        return QUEUE_VIEW.dump({
-            "station": station_summary(stations.get(station), lang),
-            "counts": counts,
-            "total": total,
-            "offset": offset,
-            "limit": limit,
-            "requests": [queue_row(*row, catalogue, lang) for row in rows],
-        })
-
-    def take_station_step(self, principal, code, step, command, lang):
-        _, stations = reference_data()
-        if step == "reassign" and stations.get(command["station"]) is None:
-            raise ValidationError({"station": ["unknown_station"]})
-        params = {key: value for key, value in command.items() if key != "version"}
-        now = datetime.now(UTC)
-        found = handlers.station_step(self.requests, str(parse_code(code)), principal, STEPS[step],
-                                      command["version"], now, **params)
-        catalogue, _ = reference_data()
-        return staff_view(found, catalogue, stations, lang, calendar=self.current_calendar(), today=china_date(now))
+        gateway = self.gateway
+        found = station.take_step(gateway.requests, gateway.stations, principal, code, STEPS[step], command,
+                                  gateway.now())
+        return STAFF_REQUEST_VIEW.dump(staff_view(found, Reader.of(gateway, request_language(request))))

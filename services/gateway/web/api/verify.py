@@ -3,29 +3,19 @@
 No sign-in. The number's prefix says which service issued it; that service answers
 whether the document is genuine and current, superseded (by which) or withdrawn, and
 shows nothing private (no contacts, no results beyond the conclusion a verifier
-compares with the paper). Adding an issuer is one line in ``VERIFYING_SERVICES``.
+compares with the paper). Adding an issuer is one line in
+``handlers/operators.VERIFYING_SERVICES``.
 """
 
-from nameko.exceptions import RemoteError
-
 from ...domain.throttle import VERIFICATIONS_PER_CLIENT, TooManyRequests
+from ...exceptions import DocumentNotFound, ServiceUnavailable
+from ...handlers import operators
 from ..apidoc import SERVICE, documented
-from ..errors import ApiError, DocumentNotFound, json_endpoint, request_language
+from ..errors import ApiError, as_api_error, json_endpoint, request_language
 from ..messages import MESSAGES, message
 from ..schemas.responses import VerificationSchema
 from ..server import client_address, http
 from ..templating import page_endpoint, page_language, render, too_many_requests_page
-
-# Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
-VERIFYING_SERVICES = {
-    "SQJL": "metrology",  # verification and calibration certificates, notices of failure (检定/校准证书)
-    "SQJC": "testing",  # test reports and rapid-test reports (检验检测报告)
-    "SQRZ": "certification",  # certification certificates: valid, suspended, withdrawn, expired (认证证书)
-}
-
-
-def verifying_service(number):
-    return VERIFYING_SERVICES.get(number.partition("-")[0])
 
 
 class VerifyApi:
@@ -37,8 +27,9 @@ class VerifyApi:
                 "that is not found costs more, so trying numbers one after another is soon told to wait.")
     @json_endpoint
     def verify(self, request, number):
-        with self.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
-            return self.verification_of(number, request_language(request))
+        with self.gateway.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
+            answer = operators.verify(self.services, number)
+        return verification_view(answer, request_language(request))
 
     @http("GET", "/verify")
     @page_endpoint
@@ -48,26 +39,18 @@ class VerifyApi:
         answer, problem, status = None, None, 200
         if number:
             try:
-                with self.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
-                    answer = self.verification_of(number[:64], page_language(request))
+                with self.gateway.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
+                    answer = verification_view(operators.verify(self.services, number[:64]), page_language(request))
             except TooManyRequests as refused:
                 return too_many_requests_page(request, refused)
-            except ApiError as exc:  # not ours (404), or the issuer is not answering (503)
-                problem, status = exc.code, exc.status
+            except (DocumentNotFound, ServiceUnavailable, ApiError) as exc:  # not ours, or the issuer is not answering
+                error = as_api_error(exc)
+                problem, status = error.code, error.status
         return render(request, "verify.html", status=status, number=number, answer=answer, problem=problem)
 
-    def verification_of(self, number, lang):
-        normalized = "".join(number.split()).upper()
-        service = verifying_service(normalized)
-        if service is None:
-            raise DocumentNotFound()
-        try:
-            answer = self.call_service(service, "verify", normalized)
-        except RemoteError as exc:
-            if exc.exc_type in ("CertificateNotFound", "ReportNotFound"):
-                raise DocumentNotFound() from exc
-            raise
-        return {**answer, "status_label": status_label(answer["status"], lang)}
+
+def verification_view(answer, lang):
+    return {**answer, "status_label": status_label(answer["status"], lang)}
 
 
 def status_label(status, lang):

@@ -5,21 +5,21 @@ cookies); managers and admins only. Every figure comes from the same use cases a
 ``GET /api/v1/metrics`` and ``GET /api/v1/sla/overdue``; the charts are SVG drawn here.
 """
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
-from ....common.clock import china_date
-from ...bootstrap import reference_data
 from ...domain.access import ADMIN, MANAGER
 from ...handlers.calendar import calendar_warnings
 from .. import charts
-from ..api.service_levels import metrics_csv
+from ..api.service_levels import figures_for, metrics_csv, overdue_for
 from ..messages import localize, message
 from ..schemas.service_levels import metrics_filters
 from ..server import http
 from ..templating import page_endpoint, page_language, render
+from ..views import Reader, calendar_warning_views
+from .session import console_session
 
 DASHBOARD_ROLES = (MANAGER, ADMIN)
 FILTER_NAMES = ("from", "to", "station", "domain", "item")
@@ -29,60 +29,66 @@ class Dashboard:
     @http("GET", "/dashboard")
     @page_endpoint
     def dashboard_page(self, request):
-        session = self.console_session(request)
+        session = console_session(self.gateway.accounts, request)
         if session.principal is None:
             return session.to_login(request, after="/dashboard")
         if session.principal.role not in DASHBOARD_ROLES:
             return render(request, "message.html", status=403, key="forbidden", params={})
         lang = page_language(request)
-        catalogue, stations = reference_data()
-        context = {"session": session, "catalogue": catalogue, "stations": list(stations.by_division.values()),
+        reader = Reader.of(self.gateway, lang)
+        context = {"session": session, "catalogue": reader.catalogue,
+                   "stations": list(reader.stations.by_division.values()),
                    "errors": {}, "args": _filter_args(request), "figures": None, "period": None, "overdue": None,
                    "by_station": [], "by_item": [], "charts": {},
-                   "calendar_warnings": calendar_warnings(self.current_calendar(), china_date(datetime.now(UTC)),
-                                                          lang)}
+                   "calendar_warnings": calendar_warning_views(calendar_warnings(reader.calendar, reader.today),
+                                                               lang)}
         try:
-            filters = metrics_filters(_filter_args(request))
+            filters = metrics_filters(_filter_args(request), self.gateway.catalogue, self.gateway.stations)
         except ValidationError as exc:
             context["errors"] = localize(exc.messages, lang)
             return session.finish(render(request, "dashboard.html", status=422, **context))
-        context.update(self.dashboard_figures(session.principal, filters, lang))
+        context.update(dashboard_figures(self.gateway, session.principal, filters, lang))
         return session.finish(render(request, "dashboard.html", **context))
 
     @http("GET", "/dashboard/export.csv")
     @page_endpoint
     def dashboard_export(self, request):
         """The dashboard's figures by station as CSV, for the signed-in manager."""
-        session = self.console_session(request)
+        session = console_session(self.gateway.accounts, request)
         if session.principal is None or session.principal.role not in DASHBOARD_ROLES:
             return render(request, "message.html", status=403, key="forbidden", params={})
         lang = page_language(request)
         try:
-            filters = metrics_filters({**_filter_args(request), "group_by": request.args.get("group_by") or "station"})
+            filters = metrics_filters({**_filter_args(request), "group_by": request.args.get("group_by") or "station"},
+                                      self.gateway.catalogue, self.gateway.stations)
         except ValidationError:
             return render(request, "message.html", status=422, key="validation_failed", params={})
-        report = self.metrics_for(session.principal, filters, lang)
+        report = figures_for(self.gateway, session.principal, filters, lang)
         name = f"metrics-{report['from']}-{report['to']}.csv"
         return Response(metrics_csv(report, lang), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    def dashboard_figures(self, principal, filters, lang):
-        by_day = self.metrics_for(principal, {**filters, "group_by": "day"}, lang)
-        by_station = self.metrics_for(principal, {**filters, "group_by": "station"}, lang)
-        by_item = self.metrics_for(principal, {**filters, "group_by": "item"}, lang)
-        overdue = self.overdue_for(principal, {**filters, "limit": 50}, lang)
-        totals = by_day["totals"]
-        return {
-            "figures": totals, "period": by_day, "overdue": overdue,
-            "by_station": by_station["groups"], "by_item": by_item["groups"],
-            "charts": {
-                "trend": trend_chart(by_day, lang),
-                "on_time": on_time_chart(by_station["groups"], lang),
-                "funnel": funnel_chart(totals, lang),
-                "turnaround": turnaround_chart(by_item["groups"], lang),
-                "ratings": ratings_chart(totals, lang),
-            },
-        }
+
+
+def dashboard_figures(gateway, principal, filters, lang):
+    """What the dashboard shows: the period's figures by day, station and item, the
+    overdue list, and their charts."""
+    by_day = figures_for(gateway, principal, {**filters, "group_by": "day"}, lang)
+    by_station = figures_for(gateway, principal, {**filters, "group_by": "station"}, lang)
+    by_item = figures_for(gateway, principal, {**filters, "group_by": "item"}, lang)
+    overdue = overdue_for(gateway, principal, {**filters, "limit": 50}, lang)
+    totals = by_day["totals"]
+    return {
+        "figures": totals, "period": by_day, "overdue": overdue,
+        "by_station": by_station["groups"], "by_item": by_item["groups"],
+        "charts": {
+            "trend": trend_chart(by_day, lang),
+            "on_time": on_time_chart(by_station["groups"], lang),
+            "funnel": funnel_chart(totals, lang),
+            "turnaround": turnaround_chart(by_item["groups"], lang),
+            "ratings": ratings_chart(totals, lang),
+        },
+    }
 
 
 def _filter_args(request):

@@ -1,6 +1,5 @@
 """``/api/v1/openapi.json`` (generated, see openapi.py) and a readable page of it."""
 
-from ...bootstrap import reference_data
 from ..apidoc import documented
 from ..errors import json_endpoint
 from ..openapi import build_spec
@@ -16,16 +15,17 @@ class ApiDocs:
                 responses={200: {"type": "object", "required": ["openapi", "info", "paths"]}})
     @json_endpoint
     def openapi_document(self, request):
-        return self.openapi_spec()
+        return openapi_spec(type(self), self.gateway.catalogue)
 
     @http("GET", "/api/docs")
     @documented("This document as a page to read (HTML)", tags=["operations"], responses={200: None})
     @page_endpoint
     def api_docs_page(self, request):
-        return render(request, "api_docs.html", spec=self.openapi_spec())
+        return render(request, "api_docs.html", spec=openapi_spec(type(self), self.gateway.catalogue))
 
-    def openapi_spec(self):
-        service_cls = type(self)
-        if service_cls not in _specs:
-            _specs[service_cls] = build_spec(service_cls, reference_data()[0])
-        return _specs[service_cls]
+
+def openapi_spec(service_cls, catalogue):
+    """The service's OpenAPI document, built once per process (it changes only with a release)."""
+    if service_cls not in _specs:
+        _specs[service_cls] = build_spec(service_cls, catalogue)
+    return _specs[service_cls]

@@ -4,7 +4,6 @@ Plain HTML forms posted to the server, which validates with the same schema as t
 API and answers with the same messages next to each input; JavaScript is optional.
 """
 
-from datetime import UTC, datetime
 from importlib import resources
 from urllib.parse import urlencode
 
@@ -14,16 +13,17 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from ....common.domain import InvalidTransition
-from ...bootstrap import reference_data
 from ...domain.model import MissingReason
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...domain.throttle import TooManyRequests
-from ...handlers import intake as handlers
-from ...handlers.intake import RequestNotFound
+from ...exceptions import RequestNotFound
+from ...handlers import enterprise, intake
 from ...handlers.throttling import code_subject
+from ..api.intake import submit_body, track_code
 from ..errors import MAX_BODY_BYTES
 from ..forms import error_fields, submission_body, unflatten
 from ..messages import LANGUAGES, localize, message
+from ..schemas.service_levels import RatingSchema
 from ..server import client_address, http
 from ..templating import (
     FORM_FIELD,
@@ -35,6 +35,7 @@ from ..templating import (
     token_matches,
     too_many_requests_page,
 )
+from ..views import Reader, tracked_view
 
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 
@@ -43,38 +44,37 @@ class Pages:
     @http("GET", "/")
     @page_endpoint
     def index_page(self, request):
-        catalogue, _ = reference_data()
-        return render(request, "index.html", catalogue=catalogue, chosen=request.args.getlist("items"),
+        return render(request, "index.html", catalogue=self.gateway.catalogue, chosen=request.args.getlist("items"),
                       problem=request.args.get("problem"))
 
     @http("GET", "/apply")
     @page_endpoint
     def apply_page(self, request):
-        items = chosen_items(request)
+        items = chosen_items(self.gateway.catalogue, request)
         if not items:
             return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
-        return self.render_form(request, items, body={}, errors={}, extra_rows={})
+        return form_page(self.gateway, request, items, body={}, errors={}, extra_rows={})
 
     @http("POST", "/apply")
     @page_endpoint
     def apply_post(self, request):
         if request.content_length and request.content_length > MAX_BODY_BYTES:
             return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
-        items = chosen_items(request)
+        items = chosen_items(self.gateway.catalogue, request)
         if not items:
             return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
         body = submission_body(unflatten(request.form.items()), items)
         if not form_token_matches(request):
             errors = {FORM_FIELD: [message("form_expired", page_language(request))]}
-            return self.render_form(request, items, body, errors, extra_rows={}, status=403)
+            return form_page(self.gateway, request, items, body, errors, extra_rows={}, status=403)
         action = request.form.get("action", "submit")
         if action.startswith("add:"):
-            return self.render_form(request, items, body, errors={}, extra_rows={action[4:]: 1})
+            return form_page(self.gateway, request, items, body, errors={}, extra_rows={action[4:]: 1})
         try:
-            found, _ = self.submit_form(body)
+            found, _ = submit_body(self.gateway, body)
         except ValidationError as exc:
             errors = error_fields(localize(exc.messages, page_language(request)), items)
-            return self.render_form(request, items, body, errors, extra_rows={}, status=422)
+            return form_page(self.gateway, request, items, body, errors, extra_rows={}, status=422)
         target = with_query(f"/confirmation/{found.code}", t=confirmation_token(found.code),
                             lang=page_language(request))
         return redirect(target, code=303)  # post/redirect/get: a reload does not submit twice
@@ -84,8 +84,8 @@ class Pages:
     def confirmation_page(self, request, code):
         if not token_matches(code, request.args.get("t", "")):
             return render(request, "message.html", status=404, key="page.not_found", params={})
-        found, children = self.find_request(code)
-        catalogue, stations = reference_data()
+        found, children = intake.find_submitted(self.gateway.requests, self.gateway.groups, code)
+        catalogue, stations = self.gateway.catalogue, self.gateway.stations
         track_url = f"{request.host_url.rstrip('/')}/track?{urlencode({'code': code})}"
         requests = children or [found]
         items = [catalogue.item(each.item) for each in requests]
@@ -124,8 +124,7 @@ class Pages:
             problem, status = "required", 400
         else:
             try:
-                with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-                    view = self.view_of(code, phone, lang)
+                view = tracked_view(track_code(self.gateway, request, code, phone), Reader.of(self.gateway, lang))
             except TooManyRequests as refused:
                 return too_many_requests_page(request, refused)
             except (MalformedCode, WrongCheckCharacter) as exc:
@@ -150,9 +149,10 @@ class Pages:
         if not form_token_matches(request):
             return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
                           done=None)
+        gateway = self.gateway
         try:
-            with self.throttle.lookup(client_address(request), code_subject(code, phone)):
-                handlers.enterprise_step(self.requests, code, None, phone, step, datetime.now(UTC), text)
+            with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+                enterprise.enterprise_step(gateway.requests, code, None, phone, step, gateway.now(), text)
             done = "answered" if step == "supplement" else "cancelled"
         except TooManyRequests as refused:
             return too_many_requests_page(request, refused)
@@ -162,7 +162,38 @@ class Pages:
             status, problem = 422, "required"
         except InvalidTransition:
             status, problem = 409, "invalid_transition"
-        view = self.view_of(code, phone, lang) if status != 404 else None
+        view = tracking_after(gateway, code, phone, lang) if status != 404 else None
+        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                      done=done)
+
+    @http("POST", "/track/rate")
+    @page_endpoint
+    def track_rate_page(self, request):
+        """The enterprise rates on its tracking page."""
+        code = request.form.get("code", "").strip()
+        phone = request.form.get("phone", "").strip()
+        lang = page_language(request)
+        status, problem, done = 200, None, None
+        if not form_token_matches(request):
+            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
+                          done=None)
+        try:
+            command = RatingSchema().load({"level": request.form.get("level", ""),
+                                           "comment": request.form.get("comment", "").strip() or None})
+            gateway = self.gateway
+            with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+                enterprise.rate_request(gateway.requests, code, None, phone, command["level"], command.get("comment"),
+                                        gateway.now())
+            done = "rating_saved"
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
+        except ValidationError:
+            status, problem = 422, "page.track.rate_missing"
+        except (MalformedCode, WrongCheckCharacter, RequestNotFound):
+            status, problem = 404, "request_not_found"
+        except InvalidTransition:
+            status, problem = 409, "page.track.rate_refused"
+        view = tracking_after(self.gateway, code, phone, lang) if status != 404 else None
         return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
                       done=done)
 
@@ -176,25 +207,26 @@ class Pages:
         return Response(resource.read_bytes(), mimetype=STATIC_TYPES[suffix],
                         headers={"Cache-Control": "public, max-age=3600"})
 
-    # -- helpers ----------------------------------------------------------------------
-    def render_form(self, request, items, body, errors, extra_rows, status=200):
-        _, stations = reference_data()
-        return render(
-            request,
-            "apply.html",
-            status=status,
-            items=items,
-            applicant=applicant_fields(stations),
-            values=form_values(body, items),
-            errors=errors,
-            extra_rows=extra_rows,
-            action=with_query("/apply", items=[item.code for item in items], lang=page_language(request)),
-        )
 
-    def find_request(self, code):
-        found = self.requests.get_or_none(code) or self.groups.get_or_none(code)
-        children = [self.requests.get_or_none(child) for child in getattr(found, "child_codes", [])]
-        return found, children
+def tracking_after(gateway, code, phone, lang):
+    """The tracking page's view once the enterprise's step is taken (its lookup counted already)."""
+    tracked = intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone)
+    return tracked_view(tracked, Reader.of(gateway, lang))
+
+
+def form_page(gateway, request, items, body, errors, extra_rows, status=200):
+    """The one form for the chosen items, with what was posted and what is wrong with it."""
+    return render(
+        request,
+        "apply.html",
+        status=status,
+        items=items,
+        applicant=applicant_fields(gateway.stations),
+        values=form_values(body, items),
+        errors=errors,
+        extra_rows=extra_rows,
+        action=with_query("/apply", items=[item.code for item in items], lang=page_language(request)),
+    )
 
 
 def both(key):
@@ -224,8 +256,7 @@ def applicant_fields(stations):
     }
 
 
-def chosen_items(request):
-    catalogue, _ = reference_data()
+def chosen_items(catalogue, request):
     items = []
     for code in request.args.getlist("items"):
         item = catalogue.item(code)

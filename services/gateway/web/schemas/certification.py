@@ -8,25 +8,31 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ....common.clock import add_months
 from .intake import FIELD_ERRORS, FormSchema, boolean, integer, text
-from .operators import day, needs_comments_when, today
+from .operators import day, needs_comments_when
 
 MAX_SUSPENSION_MONTHS = 6
 
 
-def not_in_future(value):
-    if value > today():
-        raise ValidationError("date_in_future")
-
-
-def a_suspension_end(value):
-    if value <= today():
-        raise ValidationError("date_not_after_today")
-    if value > add_months(today(), MAX_SUSPENSION_MONTHS):
-        raise ValidationError(f"suspension_too_long|months={MAX_SUSPENSION_MONTHS}")
-
-
 def audit_day():
-    return day(validate=not_in_future)
+    return day()
+
+
+class DatedForm(FormSchema):
+    """A step dated by the operator: an audit day (``conducted_on``) is not after today,
+    a suspension's end (``until``) is after today and within the longest suspension."""
+
+    @validates_schema(skip_on_field_errors=False)  # every problem at once
+    def _days_are_possible(self, data, **kwargs):
+        errors = {}
+        conducted_on, until = data.get("conducted_on"), data.get("until")
+        if conducted_on is not None and conducted_on > self.today:
+            errors["conducted_on"] = ["date_in_future"]
+        if until is not None and until <= self.today:
+            errors["until"] = ["date_not_after_today"]
+        elif until is not None and until > add_months(self.today, MAX_SUSPENSION_MONTHS):
+            errors["until"] = [f"suspension_too_long|months={MAX_SUSPENSION_MONTHS}"]
+        if errors:
+            raise ValidationError(errors)
 
 
 class ReviewForm(FormSchema):
@@ -38,13 +44,13 @@ class ReviewForm(FormSchema):
         needs_comments_when(data, "accepted", False)
 
 
-class Stage1Form(FormSchema):
+class Stage1Form(DatedForm):
     conducted_on = audit_day()
     ready_for_stage2 = boolean(required=True)
     findings = text(4000, required=False)
 
 
-class Stage2Form(FormSchema):
+class Stage2Form(DatedForm):
     conducted_on = audit_day()
     recommendation = text(10, choices=["grant", "refuse"])
     major_nonconformities = integer(0, 1000, required=False)
@@ -52,7 +58,7 @@ class Stage2Form(FormSchema):
     findings = text(4000, required=False)
 
 
-class ProductCheckForm(FormSchema):
+class ProductCheckForm(DatedForm):
     conducted_on = audit_day()
     result = text(10, choices=["pass", "fail"])
     reference = text(100, required=False)
@@ -68,14 +74,14 @@ class DecisionForm(FormSchema):
         needs_comments_when(data, "decision", "refuse")
 
 
-class SurveillanceForm(FormSchema):
+class SurveillanceForm(DatedForm):
     conducted_on = audit_day()
     findings = text(4000, required=False)
 
 
-class SuspendForm(FormSchema):
+class SuspendForm(DatedForm):
     reason = text(2000)
-    until = day(validate=a_suspension_end)
+    until = day()
 
 
 class RestoreForm(FormSchema):
@@ -103,6 +109,6 @@ class ReduceScopeForm(FormSchema):
             raise ValidationError({"scope": ["scope_or_sites_required"]})
 
 
-class RecertifyForm(FormSchema):
+class RecertifyForm(DatedForm):
     conducted_on = audit_day()
     comments = text(2000, required=False)

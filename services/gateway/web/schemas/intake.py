@@ -20,7 +20,16 @@ MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 class FormSchema(CommandSchema):
     """Base of every input schema at the gateway: the rules of a domain service's
-    commands (unknown fields refused, every error a message key)."""
+    commands (unknown fields refused, every error a message key).
+
+    A schema that judges a value against the world is given it when made: ``today`` (the
+    day in China, for dates that may not lie in the future) or the reference data."""
+
+    def __init__(self, *args, today=None, catalogue=None, stations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.catalogue = catalogue
+        self.stations = stations
 
 
 def integer(minimum, maximum, required=True):

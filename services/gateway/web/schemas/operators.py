@@ -3,29 +3,23 @@ checked by a form, and made ready for an RPC (dates as ISO text, blanks left out
 service's own defaults apply). Shared by the certification and standards endpoints.
 """
 
-from datetime import UTC, datetime
-
 from marshmallow import ValidationError, fields
 
-from ....common.clock import china_date
 from ..errors import read_json_object
 from .intake import FIELD_ERRORS
 
 
-def command_from(request, form):
+def command_from(request, form, today):
     body = read_json_object(request) if _has_body(request) else {}
-    return load_command(form, body)
+    return load_command(form, body, today)
 
 
-def load_command(form, body):
-    schema = form()
+def load_command(form, body, today=None):
+    """``today``: the day in China operators date their work by (a form of dated work
+    refuses days after it)."""
+    schema = form(today=today)
     loaded = schema.dump(schema.load(body))
     return {name: value for name, value in loaded.items() if value is not None}
-
-
-def today():
-    """Today in China: the day operators date their work by."""
-    return china_date(datetime.now(UTC))
 
 
 def day(validate=None):

@@ -3,7 +3,6 @@ the rectification answer, and what the metrics and overdue list answer."""
 
 from marshmallow import ValidationError, fields, validates, validates_schema
 
-from ...bootstrap import reference_data
 from ...domain.catalogue import DOMAINS
 from ...domain.model import RATING_LEVELS
 from ...domain.service_levels import DIMENSIONS, TIME_GRAINS
@@ -30,12 +29,12 @@ class MetricsFiltersSchema(FormSchema):
 
     @validates("station")
     def _known_station(self, value, **kwargs):
-        if value is not None and reference_data()[1].get(value) is None:
+        if value is not None and self.stations.get(value) is None:
             raise ValidationError("unknown_station")
 
     @validates("item")
     def _known_item(self, value, **kwargs):
-        if value is not None and reference_data()[0].item(value) is None:
+        if value is not None and self.catalogue.item(value) is None:
             raise ValidationError("unknown_item")
 
     @validates_schema
@@ -47,9 +46,10 @@ class MetricsFiltersSchema(FormSchema):
             raise ValidationError(f"period_too_long|days={MAX_PERIOD_DAYS}", "to")
 
 
-def metrics_filters(args):
+def metrics_filters(args, catalogue, stations):
     """The filters as the use cases name them: ``from`` and ``to`` as dates."""
-    loaded = MetricsFiltersSchema().load({key: value for key, value in args.items() if value != ""})
+    schema = MetricsFiltersSchema(catalogue=catalogue, stations=stations)
+    loaded = schema.load({key: value for key, value in args.items() if value != ""})
     loaded["from"], loaded["to"] = loaded.pop("first", None), loaded.pop("last", None)
     return loaded
 

@@ -1,0 +1,113 @@
+"""Accounts (DESIGN §1, §6): signing in, refreshing a session, making accounts.
+
+Sign-in is throttled per username and per client (``handlers/throttling.py``); an
+unknown username costs as much as a wrong password. The tokens themselves are the web
+edge's (``web/auth.py``): these use cases answer with the account they open.
+"""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from ...common.repository import AlreadyExists
+from ..adapters.passwords import Passwords
+from ..adapters.repository import AccountRepository
+from ..domain.access import Principal
+from ..domain.account import Account
+from ..domain.catalogue import DOMAINS, Stations
+from .throttling import Throttle
+
+DEMO_ENTERPRISE = "91321322MA1ABC123P"
+
+
+class SessionExpired(Exception):
+    """A refresh token whose account is gone, disabled, or whose sessions were ended."""
+
+
+def find_account(accounts: AccountRepository, username: str) -> Account | None:
+    username = username.strip()
+    # enterprises sign in with their credit code, however they type its letters
+    found: Account | None = accounts.get_or_none(username) or accounts.get_or_none(username.upper())
+    return found
+
+
+def sign_in(accounts: AccountRepository, throttle: Throttle, passwords: Passwords, username: str, password: str,
+            client: str, roles: tuple[str, ...] | None = None) -> Account | None:
+    """The account these credentials open (of one of ``roles``, if given), or None.
+    Raises TooManyRequests while the username or the client must wait after failures."""
+    throttle.check_login(username, client)
+    account = find_account(accounts, username)
+    if account is None:
+        passwords.spend_time_on(password)
+    elif account.active and (roles is None or account.role in roles) \
+            and passwords.match(account.password_hash, password):
+        throttle.login_succeeded(username)
+        return account
+    throttle.login_failed(username, client)
+    return None
+
+
+def resume_session(accounts: AccountRepository, claims: dict[str, Any], roles: tuple[str, ...] | None = None) -> Account:
+    """The account a valid refresh token's claims still open: it exists, is active, of
+    one of ``roles`` if given, and its sessions were not ended since (``ver``)."""
+    account = accounts.get_or_none(claims["sub"])
+    if account is None or not account.active or claims.get("ver") != account.token_version \
+            or (roles is not None and account.role not in roles):
+        raise SessionExpired(claims["sub"])
+    found: Account = account
+    return found
+
+
+def who_am_i(principal: Principal) -> dict[str, Any]:
+    return {"username": principal.username, "role": principal.role, "name": principal.name,
+            "station": principal.station, "domain": principal.domain, "uscc": principal.uscc}
+
+
+# -- making accounts (the command line) -------------------------------------------------------
+def create_account(accounts: AccountRepository, passwords: Passwords, stations: Stations, username: str, role: str,
+                   name: str, password: str, now: datetime, station: str | None = None, domain: str | None = None,
+                   uscc: str | None = None) -> Account:
+    account = Account.create(username, role, name, passwords.hash(password), now, stations,
+                             station=station, domain=domain, uscc=uscc)
+    accounts.add(account)
+    return account
+
+
+def set_password(accounts: AccountRepository, passwords: Passwords, username: str, password: str) -> Account:
+    account: Account = accounts.get(username)
+    account.change_password(passwords.hash(password))
+    accounts.save(account)
+    return account
+
+
+def disable(accounts: AccountRepository, username: str) -> Account:
+    account: Account = accounts.get(username)
+    account.disable()
+    accounts.save(account)
+    return account
+
+
+def demo_accounts(stations: Stations) -> Iterator[tuple[str, str, str, dict[str, str]]]:
+    """(username, role, name, binding) for the dev platform; passwords are demo-<username>."""
+    yield "admin", "admin", "系统管理员", {}
+    yield "manager", "manager", "市场监管局 质量发展处", {}
+    for division, station in stations.by_division.items():
+        yield f"staff-{division}", "staff", f"{station['name']['zh-CN']} 工作人员", {"station": division}
+    for domain in DOMAINS:
+        for number in (1, 2):  # two people: results are reviewed by someone else
+            yield f"{domain}-{number}", "operator", f"{domain} 业务员{number}", {"domain": domain}
+    yield DEMO_ENTERPRISE, "enterprise", "宿迁市测试精密机械有限公司", {"uscc": DEMO_ENTERPRISE}
+
+
+def seed_demo(accounts: AccountRepository, passwords: Passwords, stations: Stations,
+              now: datetime) -> list[tuple[str, str, str, str]]:
+    """Create the demo accounts that do not exist yet; (username, role, binding, password) rows."""
+    rows = []
+    for username, role, name, binding in demo_accounts(stations):
+        password = f"demo-{username}"
+        try:
+            create_account(accounts, passwords, stations, username, role, name, password, now, **binding)
+        except AlreadyExists:
+            pass
+        rows.append((username, role, binding.get("station") or binding.get("domain") or "", password))
+    return rows

@@ -1,0 +1,76 @@
+"""The enterprise's part (DESIGN §1, §4): it answers a 补正 request, withdraws, rates a
+completed request (好差评), reads its notices and its own requests.
+
+The enterprise proves who it is by the contact phone given at submission or by signing
+in as the enterprise; anything else is the same answer as an unknown code.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from ...common.contracts import StandardEnded
+from ..adapters.notices import NoticeBoard
+from ..adapters.repository import RequestRepository
+from ..domain.access import ENTERPRISE, Principal, require
+from ..domain.model import ServiceRequest
+from ..domain.request_code import parse_code
+from ..exceptions import RequestNotFound
+from .station import save_or_stale
+
+
+def enterprise_step(requests: RequestRepository, code: str, principal: Principal | None, phone: str | None,
+                    step: str, now: datetime, text: str | None = None) -> ServiceRequest:
+    """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``)."""
+    request = _the_enterprises(requests, code, principal, phone)
+    actor = {"role": "enterprise", "name": request.enterprise["name"]}
+    if step == "supplement":
+        request.supplement(actor, now, text)
+    else:
+        request.cancel(actor, now, text)
+    return save_or_stale(requests, request)
+
+
+def rate_request(requests: RequestRepository, code: str, principal: Principal | None, phone: str | None,
+                 level: int, comment: str | None, now: datetime) -> ServiceRequest:
+    """好差评: the enterprise rates its completed request once."""
+    request = _the_enterprises(requests, code, principal, phone)
+    request.rate(now, level, comment)
+    return save_or_stale(requests, request)
+
+
+def my_requests(requests: RequestRepository, principal: Principal) -> list[ServiceRequest]:
+    """The signed-in enterprise's own requests, newest first (the latest 500)."""
+    require(principal.role == ENTERPRISE)
+    found: list[ServiceRequest] = requests.of_enterprise(principal.uscc or "")
+    return found
+
+
+def is_the_enterprise(found: ServiceRequest, principal: Principal | None, phone: str | None) -> bool:
+    signed_in = principal is not None and principal.role == ENTERPRISE and principal.uscc == found.enterprise["uscc"]
+    return signed_in or found.phone_matches(phone)
+
+
+def _the_enterprises(requests: RequestRepository, code: str, principal: Principal | None,
+                     phone: str | None) -> ServiceRequest:
+    request: ServiceRequest | None = requests.get_or_none(str(parse_code(code)))
+    if request is None or not is_the_enterprise(request, principal, phone):
+        raise RequestNotFound(code)
+    return request
+
+
+# -- the standards watch ----------------------------------------------------------------------
+def post_standard_notices(board: NoticeBoard, event_id: str, occurred_at: str, ended: StandardEnded) -> int:
+    """Post one notice per follower of the standard that ``ended``; ``event_id`` keeps a
+    redelivered event from posting twice. Returns how many were new."""
+    notice: dict[str, Any] = {
+        "kind": f"standard_{ended.status}",
+        "at": occurred_at,
+        "number": ended.number,
+        "title_zh": ended.title_zh,
+        "title_en": ended.title_en,
+        "replaced_by": ended.replaced_by,
+    }
+    return sum(
+        board.post(event_id, follower.uscc, {**notice, "request_code": follower.request_code})
+        for follower in ended.followers
+    )

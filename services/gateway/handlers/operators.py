@@ -1,0 +1,92 @@
+"""The work of the domain services' operators and the documents they issue, through the
+gateway (DESIGN §1): each command goes to the service that does the work, over RPC, with
+the signed-in operator named in it; that service's own schema and rules judge it.
+
+The gateway adds what it alone keeps (a request's due date beside a job), checks that a
+document asked for under a request code belongs to that request, and sends a public
+verification to the service whose number prefix it carries.
+"""
+
+from datetime import date
+from typing import Any
+
+from ..adapters.domain_services import DomainServiceCalls
+from ..adapters.repository import RequestGroupRepository, RequestRepository
+from ..domain.access import Principal
+from ..domain.calendar import WorkingCalendar
+from ..domain.catalogue import Catalogue
+from ..domain.request_code import parse_code
+from ..exceptions import DocumentNotFound
+from .intake import due_date_of, track_request
+
+# URL step → the domain service's RPC method, per laboratory.
+JOB_STEPS = {
+    "metrology": {"start": "start_job", "results": "record_results", "review": "review_results",
+                  "issue": "issue_documents", "decline": "decline_job"},
+    "testing": {"samples": "receive_samples", "start": "start_job", "results": "record_results",
+                "review": "review_results", "issue": "issue_report", "decline": "decline_job"},
+}
+# Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
+VERIFYING_SERVICES = {
+    "SQJL": "metrology",  # verification and calibration certificates, notices of failure (检定/校准证书)
+    "SQJC": "testing",  # test reports and rapid-test reports (检验检测报告)
+    "SQRZ": "certification",  # certification certificates: valid, suspended, withdrawn, expired (认证证书)
+}
+# The RPC that reads one job of each domain, by request code.
+JOB_READS = {"metrology": "get_job", "testing": "get_job", "certification": "get_certification",
+             "standards": "get_case"}
+
+
+class UnknownStep(LookupError):
+    """A step a domain's jobs do not have."""
+
+
+def command(services: DomainServiceCalls, service: str, method: str, *args: Any) -> Any:
+    """One command or read for a domain service, answered as it answers."""
+    return services.call(service, method, *args)
+
+
+def job(services: DomainServiceCalls, requests: RequestRepository, catalogue: Catalogue,
+        calendar: WorkingCalendar, domain: str, code_text: str, today: date) -> Any:
+    """A domain service's job (application, case) with the request's due date beside it."""
+    code = str(parse_code(code_text)) if domain in ("certification", "standards") else code_text
+    found = services.call(domain, JOB_READS[domain], code)
+    due = due_date_of(requests, catalogue, calendar, code, today)
+    return {**found, **due} if due is not None and isinstance(found, dict) else found
+
+
+def job_step(services: DomainServiceCalls, domain: str, code: str, step: str, body: dict[str, Any]) -> Any:
+    """A laboratory job's step (start, results, review, issue, …) as its service takes it."""
+    method = JOB_STEPS[domain].get(step)
+    if method is None:
+        raise UnknownStep(step)
+    return services.call(domain, method, code, body)
+
+
+def own_document(services: DomainServiceCalls, requests: RequestRepository, groups: RequestGroupRepository,
+                 code: str, phone: str | None, principal: Principal | None, number: str) -> Any:
+    """The enterprise's own certificate or report, in full: for whoever may track the
+    request (its contact phone, or a sign-in that may see it), and only a document issued
+    for that request."""
+    found, _ = track_request(requests, groups, code, phone, principal)
+    service = "testing" if getattr(found, "domain", None) == "testing" else "metrology"
+    method = "get_report" if service == "testing" else "get_certificate"
+    document = services.call(service, method, number, not_found=DocumentNotFound)
+    if document["request_code"] != found.code:
+        raise DocumentNotFound(number)
+    return document
+
+
+def verifying_service(number: str) -> str | None:
+    return VERIFYING_SERVICES.get(number.partition("-")[0])
+
+
+def verify(services: DomainServiceCalls, number: str) -> dict[str, Any]:
+    """Is this certificate or report genuine and in force? Anyone may ask; the service that
+    issued it answers, with nothing private. A number that is not ours is DocumentNotFound."""
+    normalized = "".join(number.split()).upper()
+    service = verifying_service(normalized)
+    if service is None:
+        raise DocumentNotFound(number)
+    answer: dict[str, Any] = services.call(service, "verify", normalized, not_found=DocumentNotFound)
+    return answer
