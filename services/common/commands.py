@@ -7,9 +7,13 @@ by field in the reader's language: it rebuilds the ``ValidationError`` that cros
 measurements as decimal text (no binary rounding of a reading), dates as ISO text.
 """
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from .repository import AggregateRepository
 
 FIELD_ERRORS = {"required": "required", "null": "null"}
 
@@ -148,7 +152,8 @@ class DeclineSchema(CommandSchema):
     reason = Text(required=True, validate=validate.Length(max=500, error="too_long|max={max}"))
 
 
-def decline_work(repository, request_code, command, now, not_found):
+def decline_work(repository: AggregateRepository, request_code: str, command: dict[str, Any], now: datetime,
+                 not_found: type[Exception]) -> dict[str, Any]:
     """Decline the aggregate of a dispatched request (see ``domain.Declinable``)."""
     aggregate = repository.get_or_none(request_code)
     if aggregate is None:

@@ -12,11 +12,26 @@ Because the dedup lives in the same single-document write as the change, there i
 window in which an event is marked done but not applied (or the reverse).
 """
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from .contracts import DispatchedWork
 from .domain import DECLINED
-from .repository import AlreadyExists, VersionConflict
+from .repository import AggregateRepository, AlreadyExists, VersionConflict
 
 
-def open_once(repository, open_aggregate, work, now):
+class Opened(Protocol):
+    """An aggregate opened for a dispatched request: versioned like every aggregate."""
+
+    version: int
+
+
+A = TypeVar("A", bound=Opened)
+
+
+def open_once(repository: AggregateRepository, open_aggregate: Callable[[DispatchedWork, datetime], A],
+              work: DispatchedWork, now: datetime) -> A | None:
     """Open the aggregate for a dispatched request unless it exists; None if it did.
 
     ``open_aggregate(work, now)`` builds it from the dispatched work (a
@@ -44,13 +59,14 @@ def open_once(repository, open_aggregate, work, now):
     return aggregate
 
 
-def already_received(existing, work):
+def already_received(existing: Any, work: DispatchedWork) -> bool:
     """Whether this dispatch found its aggregate ``existing`` already opened: only a later
     dispatch of work this service declined opens it again."""
     return getattr(existing, "status", None) != DECLINED or work.dispatch <= getattr(existing, "dispatch", 1)
 
 
-def _opened(open_aggregate, work, now, dispatch):
+def _opened(open_aggregate: Callable[[DispatchedWork, datetime], A], work: DispatchedWork, now: datetime,
+            dispatch: int) -> A:
     aggregate = open_aggregate(work, now)
     if hasattr(aggregate, "dispatch"):
         aggregate.dispatch = dispatch

@@ -1,30 +1,90 @@
 """The life of an issued certificate or report, the same in metrology and testing:
-find one by number, tell its status, supersede it by a new version, withdraw it.
+find one by number, tell where it stands, supersede it by a new version, withdraw it.
 
-Use cases over the service's document repository (``get``, ``successor``, ``add``,
-``save``) and the document's own ``withdraw``; the numbering rules are in ``issued.py``.
+Use cases over the service's :class:`IssuedDocumentRepository` and the document's own
+``withdraw``; the numbering rules are in ``issued.py``.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, Protocol, TypeVar
+
 from .domain import RuleViolated
-from .issued import parse_number, status_of
-from .repository import AlreadyExists
+from .issued import parse_number, status_of, successor_number
+from .repository import AggregateRepository, AlreadyExists
 
 
-def find_issued(documents, number, not_found):
-    """The document with this number, any version; ``not_found(number)`` is raised."""
-    document = documents.get_or_none(number.strip().upper()) if parse_number(number) else None
-    if document is None:
-        raise not_found(number)
+class IssuedDocument(Protocol):
+    """A certificate or a report: numbered, never rewritten, possibly withdrawn."""
+
+    number: str
+    request_code: str
+    withdrawal: dict[str, Any] | None
+
+    def withdraw(self, reason: str, operator: str, now: datetime) -> None: ...
+
+
+D = TypeVar("D", bound=IssuedDocument)
+
+
+class IssuedDocumentRepository(AggregateRepository, Generic[D]):
+    """A service's issued documents, keyed by number. A version's successor is found by
+    its number (``issued.successor_number``), and numbers are drawn per year from the
+    sequence named ``sequence`` (``certificate:2026``)."""
+
+    key = "number"
+    sequence = ""
+
+    def request_code_of(self, document: D) -> str:
+        return document.request_code  # so the request's timeline shows it
+
+    def next_sequence(self, year: int) -> int:
+        drawn: int = self.store.next_sequence(f"{self.sequence}:{year}")
+        return drawn
+
+    def successor(self, number: str) -> D | None:
+        following: D | None = self.get_or_none(successor_number(number))
+        return following
+
+    def latest_version(self, document: D) -> D:
+        """The last of the versions that followed ``document`` (itself if none)."""
+        while (following := self.successor(document.number)) is not None:
+            document = following
+        return document
+
+
+@dataclass(frozen=True)
+class Standing(Generic[D]):
+    """An issued document and where it stands: current, superseded or withdrawn, and
+    the number of the version that superseded it (None if none did)."""
+
+    document: D
+    status: str
+    superseded_by: str | None
+
+
+def find_issued(documents: IssuedDocumentRepository[D], number: str) -> D:
+    """The document with this number, any version; the repository's ``not_found`` if
+    there is none (or the number is not one)."""
+    if parse_number(number) is None:
+        raise documents.not_found(number)
+    document: D = documents.get(number.strip().upper())
     return document
 
 
-def issued_status(documents, document):
-    """(current / superseded / withdrawn, the number of its successor or None)."""
+def standing_of(documents: IssuedDocumentRepository[D], document: D) -> Standing[D]:
     successor = documents.successor(document.number)
-    return status_of(document.withdrawal, successor), successor.number if successor else None
+    return Standing(document, status_of(document.withdrawal, successor),
+                    successor.number if successor else None)
 
 
-def supersede(documents, document, new_version):
+def find_standing(documents: IssuedDocumentRepository[D], number: str) -> Standing[D]:
+    """The document with this number as the store holds it now, and where it stands."""
+    return standing_of(documents, find_issued(documents, number))
+
+
+def supersede(documents: IssuedDocumentRepository[D], document: D, new_version: Callable[[D], D]) -> D:
     """Store ``new_version(document)``, the next version of a current document; the old
     one is never rewritten (§7.8.8)."""
     require_current(documents, document)
@@ -37,14 +97,14 @@ def supersede(documents, document, new_version):
     return replacement
 
 
-def withdraw_issued(documents, document, command, now):
+def withdraw_issued(documents: IssuedDocumentRepository[D], document: D, command: dict[str, Any], now: datetime) -> D:
     require_current(documents, document)
     document.withdraw(command["reason"], command["operator"], now)
     documents.save(document)
     return document
 
 
-def require_current(documents, document):
+def require_current(documents: IssuedDocumentRepository[D], document: D) -> None:
     successor = documents.successor(document.number)
     if successor is not None:
         raise RuleViolated("already_superseded", {"number": document.number, "superseded_by": successor.number})

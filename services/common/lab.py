@@ -9,6 +9,9 @@ before the start (``received → samples_received → in_progress``).
 state (:class:`InvalidTransition`), records who did it and when, and announces itself.
 """
 
+from datetime import datetime
+from typing import Any
+
 from .domain import DomainEvent, InvalidTransition, RuleViolated
 
 RECEIVED = "received"
@@ -21,14 +24,21 @@ COMPLETED = "completed"
 
 class LabWorkflow:
     # Items whose jobs take the laboratory path (others, e.g. consulting, do not).
-    LAB_ITEMS = ()
+    LAB_ITEMS: tuple[str, ...] = ()
     # The states a job may be started from.
-    STARTS_FROM = (RECEIVED,)
+    STARTS_FROM: tuple[str, ...] = (RECEIVED,)
+    # The fields of the job dataclass the steps read and write.
+    request_code: str
+    item: str
+    status: str
+    steps: list[dict[str, Any]]
+    recorded_by: str | None
+    new_events: list[DomainEvent]
 
-    def start(self, operator, now):
+    def start(self, operator: str, now: datetime) -> None:
         self._advance(self.STARTS_FROM, IN_PROGRESS, "job_started", operator, now)
 
-    def review(self, operator, approved, comment, now):
+    def review(self, operator: str, approved: bool, comment: str | None, now: datetime) -> None:
         """The second person's check of the recorded results (17025 §7.8.1.1, §6.2.6)."""
         if self.status == RESULTS_RECORDED and operator == self.recorded_by:
             raise RuleViolated("reviewer_must_differ", {"operator": operator})
@@ -40,12 +50,13 @@ class LabWorkflow:
             self._advance((RESULTS_RECORDED,), IN_PROGRESS, "results_returned", operator, now, {"comment": comment})
 
     # -- for the job classes -----------------------------------------------------------
-    def _require_lab_item(self, wanted):
+    def _require_lab_item(self, wanted: str) -> str:
         if self.item not in self.LAB_ITEMS:
             raise RuleViolated("not_a_lab_item", {"item": self.item})
         return wanted
 
-    def _advance(self, allowed_from, to, event_type, operator, now, data=None):
+    def _advance(self, allowed_from: tuple[str, ...], to: str, event_type: str, operator: str, now: datetime,
+                 data: dict[str, Any] | None = None) -> None:
         self._require_lab_item(to)
         if self.status not in allowed_from:
             raise InvalidTransition(self.request_code, self.status, to)

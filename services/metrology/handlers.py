@@ -6,52 +6,76 @@ resume: the job first reserves its document numbers, each document is inserted u
 its number (a second insert of the same number is recognised), the job completes last.
 """
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
 from marshmallow import ValidationError
 
 from ..common.clock import china_date, start_of_day_epoch
+from ..common.commands import decline_work
+from ..common.contracts import DispatchedWork
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
-from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
-from ..common.repository import AlreadyExists, VersionConflict
+from ..common.issued_documents import (
+    Standing,
+    find_issued,
+    find_standing,
+    supersede,
+    withdraw_issued,
+)
+from ..common.repository import AlreadyExists, VersionConflict, retry_on_conflict
+from .adapters.repository import (
+    CertificateRepository,
+    InstrumentRepository,
+    InstrumentTypeRepository,
+    JobRepository,
+    ReferenceStandardRepository,
+)
 from .domain.certificates import Certificate, certificate_number, point_error
 from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
 from .domain.reference_standards import OUT_OF_TOLERANCE, ReferenceStandard
-from .exceptions import (
-    CertificateNotFound,
-    InstrumentNotFound,
-    InstrumentTypeNotFound,
-    JobNotFound,
-    ReferenceStandardNotFound,
-)
+from .exceptions import JobNotFound
+
+Command = dict[str, Any]  # what the service's schema loaded from an RPC payload
+ResultsReader = Callable[[str], Command]  # the results as the schema of the job's item reads them
 
 
 # -- jobs ---------------------------------------------------------------------------------------
-def receive_dispatched_request(jobs, work, now):
+def receive_dispatched_request(jobs: JobRepository, work: DispatchedWork, now: datetime) -> Job | None:
     """Open a job for a dispatched JL request; the same dispatch twice opens one job."""
     return open_once(jobs, Job.open, work, now)
 
 
-def get_job(jobs, request_code):
-    job = jobs.get_or_none(request_code)
-    if job is None:
-        raise JobNotFound(request_code)
+def decline_job(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    return decline_work(jobs, request_code, command, now, JobNotFound)
+
+
+def get_job(jobs: JobRepository, request_code: str) -> Job:
+    job: Job = jobs.get(request_code)
     return job
 
 
-def start_job(jobs, request_code, command, now):
+def start_job(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> Job:
     job = get_job(jobs, request_code)
     job.start(command["operator"], now)
     jobs.save(job)
     return job
 
 
-def record_results(jobs, standards, types, request_code, command, now):
+def record_results(jobs: JobRepository, standards: ReferenceStandardRepository, types: InstrumentTypeRepository,
+                   request_code: str, read_results: ResultsReader, now: datetime) -> Job:
     """Results per instrument, with the reference standards and method resolved now, so
-    the certificate shows the traceability that held when the measurement was made."""
+    the certificate shows the traceability that held when the measurement was made.
+
+    ``read_results(item)`` reads the results with the schema of the job's item: only once
+    the job is known to take them, so a wrong state is a 409 before any field is judged."""
     job = get_job(jobs, request_code)
     job.ensure_can_record()
+    command = read_results(job.item)
     today = china_date(now)
     resolved, errors = [], {}
     for index, entry in enumerate(command["instruments"]):
@@ -67,33 +91,33 @@ def record_results(jobs, standards, types, request_code, command, now):
     return job
 
 
-def review_results(jobs, request_code, command, now):
+def review_results(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> Job:
     job = get_job(jobs, request_code)
     job.review(command["operator"], command["approved"], command.get("comment"), now)
     jobs.save(job)
     return job
 
 
-def issue_documents(jobs, certificates, types, request_code, command, laboratory, now):
+def issue_documents(jobs: JobRepository, certificates: CertificateRepository, types: InstrumentTypeRepository,
+                    request_code: str, command: Command, laboratory: dict[str, Any], now: datetime) -> Job:
     """A certificate (or notice of failure) per instrument; then the job is complete."""
     job = get_job(jobs, request_code)
     job.ensure_issuable()
     operator = command["operator"]
+    entries = (job.results or {})["instruments"]
     if not job.document_numbers:
         year = china_date(now).year
-        job.reserve_document_numbers(
-            [certificate_number(year, certificates.next_sequence(year)) for _ in job.results["instruments"]]
-        )
+        job.reserve_document_numbers([certificate_number(year, certificates.next_sequence(year)) for _ in entries])
         jobs.save(job)
     documents = []
-    for number, entry in zip(job.document_numbers, job.results["instruments"], strict=True):
-        certificate = certificates.get_or_none(number)
+    for number, entry in zip(job.document_numbers, entries, strict=True):
+        certificate: Certificate | None = certificates.get_or_none(number)
         if certificate is None:
             certificate = Certificate.issue(number, job, entry, laboratory, _period(job, entry, types), operator, now)
             try:
                 certificates.add(certificate)
             except AlreadyExists:  # a concurrent retry issued it meanwhile
-                certificate = certificates.get_or_none(number)
+                certificate = certificates.get(number)
         documents.append({"number": certificate.number, "kind": certificate.kind,
                           "serial_number": certificate.instrument["serial_number"]})
     job.complete(documents, operator, now)
@@ -102,35 +126,37 @@ def issue_documents(jobs, certificates, types, request_code, command, laboratory
 
 
 # -- issued documents ---------------------------------------------------------------------------
-def get_certificate(certificates, number):
-    return find_issued(certificates, number, CertificateNotFound)
+def get_certificate(certificates: CertificateRepository, number: str) -> Standing[Certificate]:
+    """A certificate, any version, and where it stands (current, superseded, withdrawn)."""
+    return find_standing(certificates, number)
 
 
-def certificate_status(certificates, certificate):
-    return issued_status(certificates, certificate)
-
-
-def correct_certificate(certificates, number, command, now):
+def correct_certificate(certificates: CertificateRepository, number: str, command: Command,
+                        now: datetime) -> Standing[Certificate]:
     """A new version of the current certificate (§7.8.8); the old one is never rewritten."""
-    return supersede(certificates, get_certificate(certificates, number),
-                     lambda current: current.correct(command["changes"], command["reason"], command["operator"], now))
+    replacement = supersede(
+        certificates, find_issued(certificates, number),
+        lambda current: current.correct(command["changes"], command["reason"], command["operator"], now))
+    return find_standing(certificates, replacement.number)
 
 
-def withdraw_certificate(certificates, number, command, now):
-    return withdraw_issued(certificates, get_certificate(certificates, number), command, now)
+def withdraw_certificate(certificates: CertificateRepository, number: str, command: Command,
+                         now: datetime) -> Standing[Certificate]:
+    withdraw_issued(certificates, find_issued(certificates, number), command, now)
+    return find_standing(certificates, number)
 
 
-def verify_certificate(certificates, number, now):
+def verify_certificate(certificates: CertificateRepository, number: str, now: datetime) -> dict[str, Any]:
     """The public answer for a number: genuine or not, current, superseded or withdrawn."""
-    certificate = get_certificate(certificates, number)
-    status, superseded_by = certificate_status(certificates, certificate)
-    view = certificate.public_view(status, superseded_by, china_date(now))
+    standing = get_certificate(certificates, number)
+    certificate = standing.document
+    view = certificate.public_view(standing.status, standing.superseded_by, china_date(now))
     view["current_version"] = certificates.latest_version(certificate).number
     return view
 
 
 # -- instrument types and their verification periods -------------------------------------------
-def seed_instrument_types(types, catalogue_entries):
+def seed_instrument_types(types: InstrumentTypeRepository, catalogue_entries: list[dict[str, Any]]) -> int:
     """Add the types of the shipped catalogue that are not there yet (an administrator's
     period is never overwritten by a restart). Returns how many were added."""
     added = 0
@@ -145,14 +171,17 @@ def seed_instrument_types(types, catalogue_entries):
     return added
 
 
-def get_instrument_type(types, type_id):
-    instrument_type = types.get_or_none(type_id)
-    if instrument_type is None:
-        raise InstrumentTypeNotFound(type_id)
+def list_instrument_types(types: InstrumentTypeRepository) -> list[InstrumentType]:
+    return types.all_by_id()
+
+
+def get_instrument_type(types: InstrumentTypeRepository, type_id: str) -> InstrumentType:
+    instrument_type: InstrumentType = types.get(type_id)
     return instrument_type
 
 
-def set_verification_period(types, type_id, command, now):
+def set_verification_period(types: InstrumentTypeRepository, type_id: str, command: Command,
+                            now: datetime) -> InstrumentType:
     instrument_type = get_instrument_type(types, type_id)
     instrument_type.set_period(command["period_months"], command["operator"], command.get("note"), now)
     types.save(instrument_type)
@@ -160,7 +189,12 @@ def set_verification_period(types, type_id, command, now):
 
 
 # -- reference standards ------------------------------------------------------------------------
-def register_reference_standard(standards, command, now):
+def list_reference_standards(standards: ReferenceStandardRepository) -> list[ReferenceStandard]:
+    return standards.all_by_id()
+
+
+def register_reference_standard(standards: ReferenceStandardRepository, command: Command,
+                                now: datetime) -> ReferenceStandard:
     details = {key: value for key, value in command.items() if key != "operator"}
     standard = ReferenceStandard.register(details, command["operator"], now)
     try:
@@ -170,14 +204,13 @@ def register_reference_standard(standards, command, now):
     return standard
 
 
-def get_reference_standard(standards, standard_id):
-    standard = standards.get_or_none(standard_id)
-    if standard is None:
-        raise ReferenceStandardNotFound(standard_id)
+def get_reference_standard(standards: ReferenceStandardRepository, standard_id: str) -> ReferenceStandard:
+    standard: ReferenceStandard = standards.get(standard_id)
     return standard
 
 
-def record_reference_check(standards, certificates, standard_id, command, now):
+def record_reference_check(standards: ReferenceStandardRepository, certificates: CertificateRepository,
+                           standard_id: str, command: Command, now: datetime) -> ReferenceStandard:
     """A check of a standard. Out of tolerance: every certificate issued with it since its
     last good check is listed, and each affected enterprise is told (one event each)."""
     standard = get_reference_standard(standards, standard_id)
@@ -197,15 +230,14 @@ def record_reference_check(standards, certificates, standard_id, command, now):
 
 
 # -- the instrument file and recall ------------------------------------------------------------
-def file_instruments(instruments, envelope):
-    """Keep the instrument file up to date with one of metrology's own events."""
-    changed = 0
-    for uscc, name, serial in _instruments_named(envelope):
-        changed += _apply_to_instrument(instruments, uscc, name, serial, envelope)
-    return changed
+def file_instruments(instruments: InstrumentRepository, envelope: dict[str, Any]) -> int:
+    """Keep the instrument file up to date with one of metrology's own events; how many
+    instruments it changed."""
+    return sum(_file_instrument(instruments, uscc, name, serial, envelope)
+               for uscc, name, serial in _instruments_named(envelope))
 
 
-def send_due_reminders(instruments, now):
+def send_due_reminders(instruments: InstrumentRepository, now: datetime) -> list[dict[str, Any]]:
     """Raise every reminder that has fallen due; each instrument's reminder once."""
     raised = []
     for instrument in instruments.due_for_recall(now.timestamp()):
@@ -219,18 +251,16 @@ def send_due_reminders(instruments, now):
     return raised
 
 
-def enterprise_instruments(instruments, uscc):
+def enterprise_instruments(instruments: InstrumentRepository, uscc: str) -> list[Instrument]:
     return instruments.of_enterprise(uscc)
 
 
-def get_instrument(instruments, uscc, serial_number):
-    instrument = instruments.get_or_none(instrument_key(uscc, serial_number))
-    if instrument is None:
-        raise InstrumentNotFound(serial_number)
+def get_instrument(instruments: InstrumentRepository, uscc: str, serial_number: str) -> Instrument:
+    instrument: Instrument = instruments.get(instrument_key(uscc, serial_number))
     return instrument
 
 
-def _instruments_named(envelope):
+def _instruments_named(envelope: dict[str, Any]) -> list[tuple[str, str, str]]:
     data = envelope["data"]
     if envelope["type"] == "job_accepted":
         if not data.get("instruments"):
@@ -245,35 +275,28 @@ def _instruments_named(envelope):
     return []
 
 
-def _apply_to_instrument(instruments, uscc, name, serial, envelope, attempts=5):
-    for _ in range(attempts):
-        instrument = instruments.get_or_none(instrument_key(uscc, serial))
-        is_new = instrument is None
-        if is_new:
-            instrument = Instrument.register(uscc, name, serial)
-        if not instrument.apply(envelope):
-            return 0
-        try:
-            instruments.add(instrument) if is_new else instruments.save(instrument)
-            return 1
-        except (AlreadyExists, VersionConflict):
-            continue
-    raise VersionConflict(instrument_key(uscc, serial))
+def _file_instrument(instruments: InstrumentRepository, uscc: str, name: str, serial: str,
+                     envelope: dict[str, Any]) -> bool:
+    """Apply the event to one instrument's entry (made if it is new); False if it was there."""
+    return retry_on_conflict(instruments, instrument_key(uscc, serial), lambda instrument: instrument.apply(envelope),
+                             create=lambda: Instrument.register(uscc, name, serial))
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def _resolve_entry(item, entry, standards, types, today):
-    result, problems = dict(entry), {}
+def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandardRepository,
+                   types: InstrumentTypeRepository, today: date) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    result = dict(entry)
+    problems: dict[str, list[str]] = {}
     result["reference_standards"] = []
     for standard_id in entry["reference_standards"]:
-        standard = standards.get_or_none(standard_id)
+        standard: ReferenceStandard | None = standards.get_or_none(standard_id)
         reason = "unknown_reference_standard" if standard is None else standard.unusable_reason(today)
         if reason:
             problems.setdefault("reference_standards", []).append(f"{reason}|id={standard_id}")
-        else:
+        elif standard is not None:
             result["reference_standards"].append(standard.snapshot())
     if item == VERIFICATION:
-        instrument_type = types.get_or_none(entry["instrument_type"])
+        instrument_type: InstrumentType | None = types.get_or_none(entry["instrument_type"])
         if instrument_type is None:
             problems["instrument_type"] = ["unknown_instrument_type"]
         else:
@@ -287,7 +310,7 @@ def _resolve_entry(item, entry, standards, types, today):
     return result, problems
 
 
-def _period(job, entry, types):
+def _period(job: Job, entry: dict[str, Any], types: InstrumentTypeRepository) -> tuple[int, str] | None:
     if job.item != VERIFICATION:
         return None
     return get_instrument_type(types, entry["instrument_type"]["id"]).effective_period()

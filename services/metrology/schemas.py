@@ -163,3 +163,8 @@ class ReferenceCheckSchema(CommandSchema):
 def as_dict(aggregate):
     """An aggregate as plain data, without its unpublished events."""
     return {key: value for key, value in dataclasses.asdict(aggregate).items() if key != "new_events"}
+
+
+def standing_view(standing):
+    """A certificate in full, with where it stands (common/issued_documents.Standing)."""
+    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}

@@ -5,23 +5,44 @@ report is inserted under it (a second insert is recognised), the job completes l
 so an interrupted issue resumes without a second number.
 """
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
 from ..common.clock import china_date
+from ..common.commands import decline_work
+from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.idempotency import open_once
 from ..common.issued import document_number
-from ..common.issued_documents import find_issued, issued_status, supersede, withdraw_issued
+from ..common.issued_documents import (
+    Standing,
+    find_issued,
+    find_standing,
+    supersede,
+    withdraw_issued,
+)
 from ..common.repository import AlreadyExists, retry_on_conflict
+from .adapters.repository import ReportRepository, TestJobRepository
 from .domain.model import TestJob
 from .domain.reports import Report, report_number
-from .exceptions import JobNotFound, ReportNotFound
+from .exceptions import JobNotFound
 
 SAMPLE_PREFIX = "SQYP"
 
+Command = dict[str, Any]  # what the service's schema loaded from an RPC payload
+ResultsReader = Callable[[str], Command]  # the results as the schema of the job's item reads them
 
-def receive_dispatched_request(repository, work, now):
+
+def receive_dispatched_request(repository: TestJobRepository, work: DispatchedWork, now: datetime) -> TestJob | None:
     return open_once(repository, TestJob.open, work, now)
 
 
-def flag_jobs_citing(jobs, ended, now):
+def decline_job(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    return decline_work(jobs, request_code, command, now, JobNotFound)
+
+
+def flag_jobs_citing(jobs: TestJobRepository, ended: StandardEnded, now: datetime) -> int:
     """The standards watch: flag each open job whose method standard ``ended`` (a
     :class:`~services.common.contracts.StandardEnded`), once each; returns how many."""
     return sum(
@@ -31,14 +52,12 @@ def flag_jobs_citing(jobs, ended, now):
     )
 
 
-def get_job(jobs, request_code):
-    job = jobs.get_or_none(request_code)
-    if job is None:
-        raise JobNotFound(request_code)
+def get_job(jobs: TestJobRepository, request_code: str) -> TestJob:
+    job: TestJob = jobs.get(request_code)
     return job
 
 
-def receive_samples(jobs, request_code, command, now):
+def receive_samples(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
     """Sample intake: each sample gets the laboratory's unique number (SQYP-2026-000001)."""
     job = get_job(jobs, request_code)
     job.ensure_can_receive_samples()  # before numbers are drawn, so none is wasted
@@ -50,65 +69,74 @@ def receive_samples(jobs, request_code, command, now):
     return job
 
 
-def start_job(jobs, request_code, command, now):
+def start_job(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
     job = get_job(jobs, request_code)
     job.start(command["operator"], now)
     jobs.save(job)
     return job
 
 
-def record_results(jobs, request_code, command, now):
+def record_results(jobs: TestJobRepository, request_code: str, read_results: ResultsReader,
+                   now: datetime) -> TestJob:
+    """``read_results(item)`` reads the results with the schema of the job's item: only once
+    the job is known to take them, so a wrong state is a 409 before any field is judged."""
     job = get_job(jobs, request_code)
+    job.ensure_can_record()
+    command = read_results(job.item)
     job.record_results(command, command["operator"], now)
     jobs.save(job)
     return job
 
 
-def review_results(jobs, request_code, command, now):
+def review_results(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
     job = get_job(jobs, request_code)
     job.review(command["operator"], command["approved"], command.get("comment"), now)
     jobs.save(job)
     return job
 
 
-def issue_report(jobs, reports, request_code, command, laboratory, now):
+def issue_report(jobs: TestJobRepository, reports: ReportRepository, request_code: str, command: Command,
+                 laboratory: dict[str, Any], now: datetime) -> TestJob:
     job = get_job(jobs, request_code)
     job.ensure_issuable()
     if job.report_number is None:
         year = china_date(now).year
         job.reserve_report_number(report_number(year, reports.next_sequence(year)))
         jobs.save(job)
-    report = reports.get_or_none(job.report_number)
+    number = job.report_number
+    assert number is not None  # reserved above, or by an earlier (interrupted) issue
+    report: Report | None = reports.get_or_none(number)
     if report is None:
-        report = Report.issue(job.report_number, job, laboratory, command["operator"], now)
+        report = Report.issue(number, job, laboratory, command["operator"], now)
         try:
             reports.add(report)
-        except AlreadyExists:
-            report = reports.get_or_none(job.report_number)
+        except AlreadyExists:  # a concurrent retry issued it meanwhile
+            report = reports.get(number)
     job.complete(report, command["operator"], now)
     jobs.save(job)
     return job
 
 
-def get_report(reports, number):
-    return find_issued(reports, number, ReportNotFound)
+def get_report(reports: ReportRepository, number: str) -> Standing[Report]:
+    """A report, any version, and where it stands (current, superseded, withdrawn)."""
+    return find_standing(reports, number)
 
 
-def report_status(reports, report):
-    return issued_status(reports, report)
-
-
-def amend_report(reports, number, command, now):
+def amend_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:
     """A new version of the current report (§7.8.8); the old one is never rewritten."""
-    return supersede(reports, get_report(reports, number),
-                     lambda current: current.amend(command["changes"], command["reason"], command["operator"], now))
+    amended = supersede(
+        reports, find_issued(reports, number),
+        lambda current: current.amend(command["changes"], command["reason"], command["operator"], now))
+    return find_standing(reports, amended.number)
 
 
-def withdraw_report(reports, number, command, now):
-    return withdraw_issued(reports, get_report(reports, number), command, now)
+def withdraw_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:
+    withdraw_issued(reports, find_issued(reports, number), command, now)
+    return find_standing(reports, number)
 
 
-def verify_report(reports, number):
-    report = get_report(reports, number)
-    status, superseded_by = report_status(reports, report)
-    return {**report.public_view(status, superseded_by), "current_version": reports.latest_version(report).number}
+def verify_report(reports: ReportRepository, number: str) -> dict[str, Any]:
+    standing = get_report(reports, number)
+    report = standing.document
+    return {**report.public_view(standing.status, standing.superseded_by),
+            "current_version": reports.latest_version(report).number}

@@ -128,3 +128,8 @@ class AmendmentSchema(CommandSchema):
 
 def as_dict(aggregate):
     return {key: value for key, value in dataclasses.asdict(aggregate).items() if key != "new_events"}
+
+
+def standing_view(standing):
+    """A report in full, with where it stands (common/issued_documents.Standing)."""
+    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}

@@ -8,14 +8,7 @@ import pytest
 from marshmallow import ValidationError
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.metrology import handlers
-from services.metrology.adapters.repository import (
-    CertificateRepository,
-    InstrumentRepository,
-    InstrumentTypeRepository,
-    JobRepository,
-    ReferenceStandardRepository,
-)
+from services.metrology import bootstrap, handlers
 from services.metrology.exceptions import CertificateNotFound, InstrumentTypeNotFound, JobNotFound
 from services.metrology.schemas import ReferenceStandardSchema, results_schema
 from tests.fakes.store import InMemoryDocumentStore
@@ -39,16 +32,14 @@ CATALOGUE = json.loads(
 
 
 class Lab:
-    """Metrology's repositories on in-memory stores, with the shipped instrument types."""
+    """Metrology's ports as its composition root makes them, on in-memory stores (one per
+    collection, kept in ``stores``), with the shipped instrument types."""
 
     def __init__(self):
-        self.stores = {name: InMemoryDocumentStore() for name in
-                       ("jobs", "certificates", "types", "standards", "instruments")}
-        self.jobs = JobRepository(self.stores["jobs"])
-        self.certificates = CertificateRepository(self.stores["certificates"])
-        self.types = InstrumentTypeRepository(self.stores["types"])
-        self.standards = ReferenceStandardRepository(self.stores["standards"])
-        self.instruments = InstrumentRepository(self.stores["instruments"])
+        self.stores = {}
+        ports = bootstrap.compose(lambda collection: self.stores.setdefault(collection, InMemoryDocumentStore()))
+        self.jobs, self.certificates, self.instruments = ports.jobs, ports.certificates, ports.instruments
+        self.types, self.standards = ports.instrument_types, ports.reference_standards
         handlers.seed_instrument_types(self.types, CATALOGUE)
         handlers.register_reference_standard(self.standards, ReferenceStandardSchema().load(REFERENCE_STANDARD), NOW)
 
@@ -58,9 +49,8 @@ class Lab:
         return handlers.receive_dispatched_request(self.jobs, work, now)
 
     def record(self, results, code=CODE, now=NOW):
-        item = self.jobs.get(code).item
         return handlers.record_results(self.jobs, self.standards, self.types, code,
-                                       results_schema(item).load(results), now)
+                                       lambda item: results_schema(item).load(results), now)
 
     def work_through(self, body, results, code=CODE, now=NOW):
         """Received → started → results → reviewed → issued."""
@@ -76,7 +66,7 @@ class Lab:
 
     def file_everything(self):
         """Feed every announced event to the instrument file, as the service's consumer does."""
-        for name in ("jobs", "certificates", "standards"):
+        for name in ("jobs", "certificates", "reference_standards"):
             for envelope in self.events(name):
                 handlers.file_instruments(self.instruments, envelope)
 
@@ -199,13 +189,13 @@ class TestTheStepsOfAJob:
         lab.record(verification_results())
         with pytest.raises(InvalidTransition):
             handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB, NOW)
-        assert lab.certificates.find() == []
+        assert lab.stores["certificates"].documents == {}
 
     def test_documents_are_issued_once(self, lab):
         lab.work_through(JL01_BODY, verification_results())
         with pytest.raises(InvalidTransition):
             handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB, NOW)
-        assert len(lab.certificates.find()) == 1
+        assert len(lab.stores["certificates"].documents) == 1
 
     def test_an_issue_interrupted_after_some_documents_resumes_without_new_numbers(self, lab):
         body = {**JL01_BODY, "details": {"instruments": [
@@ -225,7 +215,7 @@ class TestTheStepsOfAJob:
                                                LAB, (6, "secondary_source"), "钱主任", NOW))
         job = handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB, NOW)
         assert [doc["number"] for doc in job.documents] == ["SQJL-2026-000001", "SQJL-2026-000002"]
-        assert len(lab.certificates.find()) == 2
+        assert len(lab.stores["certificates"].documents) == 2
 
     def test_results_must_name_every_instrument_of_the_request_and_no_other(self, lab):
         lab.dispatch(JL01_BODY)
@@ -310,15 +300,17 @@ class TestIssuedCertificates:
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
         original = lab.stores["certificates"].load(number)
-        corrected = handlers.correct_certificate(lab.certificates, number, {
+        answer = handlers.correct_certificate(lab.certificates, number, {
             "operator": "钱主任", "reason": "型号填写有误", "changes": {"instrument": {"model": "Y-150"}}}, NOW)
+        assert (answer.status, answer.superseded_by) == ("current", None)
+        corrected = answer.document
         assert corrected.number == f"{number}-R1" and corrected.replaces == number
         assert corrected.instrument["model"] == "Y-150"
         assert corrected.valid_until == lab.certificates.get(number).valid_until
         assert any(number in statement for statement in corrected.statements)
         assert lab.stores["certificates"].load(number) == original  # the old one is untouched
-        assert handlers.certificate_status(lab.certificates, lab.certificates.get(number)) == (
-            "superseded", corrected.number)
+        original_now = handlers.get_certificate(lab.certificates, number)
+        assert (original_now.status, original_now.superseded_by) == ("superseded", corrected.number)
 
     def test_only_the_current_version_can_be_corrected(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
@@ -328,7 +320,8 @@ class TestIssuedCertificates:
         with pytest.raises(RuleViolated) as refused:
             handlers.correct_certificate(lab.certificates, number, change, NOW)
         assert refused.value.code == "already_superseded"
-        assert handlers.correct_certificate(lab.certificates, f"{number}-R1", change, NOW).number == f"{number}-R2"
+        assert handlers.correct_certificate(lab.certificates, f"{number}-R1", change, NOW).document.number == (
+            f"{number}-R2")
 
     def test_verification_shows_status_and_never_private_data(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
@@ -368,7 +361,7 @@ class TestIssuedCertificates:
 
 class TestVerificationPeriods:
     def test_each_type_says_whether_its_period_is_confirmed(self, lab):
-        views = {t.id: t.view() for t in lab.types.find()}
+        views = {t.id: t.view() for t in handlers.list_instrument_types(lab.types)}
         assert len(views) == 30
         assert views["water-meters"]["period_months"] == 12
         assert views["water-meters"]["period_basis"] == "unconfirmed_default"
@@ -408,7 +401,7 @@ class TestReferenceStandardOutOfTolerance:
         assert standard.status == "out_of_tolerance"
         assert [c["number"] for c in standard.out_of_tolerance["certificates"]] == [
             "SQJL-2026-000002", "SQJL-2026-000003"]
-        per_enterprise = [e for e in lab.events("standards") if e["type"] == "certificates_affected"]
+        per_enterprise = [e for e in lab.events("reference_standards") if e["type"] == "certificates_affected"]
         assert {e["data"]["uscc"]: [c["number"] for c in e["data"]["certificates"]] for e in per_enterprise} == {
             "91321322MA1ABC123P": ["SQJL-2026-000002"], "91321300MA1XYZ789T": ["SQJL-2026-000003"]}
 

@@ -6,8 +6,7 @@ import pytest
 from marshmallow import ValidationError
 
 from services.common.domain import InvalidTransition, RuleViolated
-from services.testing import handlers
-from services.testing.adapters.repository import ReportRepository, TestJobRepository
+from services.testing import bootstrap, handlers
 from services.testing.exceptions import ReportNotFound
 from services.testing.schemas import results_schema
 from tests.fakes.store import InMemoryDocumentStore
@@ -27,9 +26,12 @@ def cadmium(value="0.08", sample="SQYP-2026-000001", **extra):
 
 
 class Lab:
+    """Testing's ports as its composition root makes them, on in-memory stores."""
+
     def __init__(self):
         self.job_store, self.report_store = InMemoryDocumentStore(), InMemoryDocumentStore()
-        self.jobs, self.reports = TestJobRepository(self.job_store), ReportRepository(self.report_store)
+        ports = bootstrap.compose({"jobs": self.job_store, "reports": self.report_store}.__getitem__)
+        self.jobs, self.reports = ports.jobs, ports.reports
 
     def dispatch(self, body, code=CODE):
         work = dispatched_work(code, body["item"], "testing", body["details"], enterprise=body["enterprise"],
@@ -37,8 +39,8 @@ class Lab:
         return handlers.receive_dispatched_request(self.jobs, work, NOW)
 
     def record(self, results, operator="孙工"):
-        item = self.jobs.get(CODE).item
-        return handlers.record_results(self.jobs, CODE, results_schema(item).load({"operator": operator, **results}), NOW)
+        return handlers.record_results(
+            self.jobs, CODE, lambda item: results_schema(item).load({"operator": operator, **results}), NOW)
 
     def up_to_started(self, body=JC01_BODY, sample=RICE):
         self.dispatch(body)
@@ -156,7 +158,7 @@ class TestACommissionedTest:
         handlers.issue_report(lab.jobs, lab.reports, CODE, {"operator": "郑主任"}, LAB, NOW)
         with pytest.raises(InvalidTransition):
             handlers.issue_report(lab.jobs, lab.reports, CODE, {"operator": "郑主任"}, LAB, NOW)
-        assert len(lab.reports.find()) == 1
+        assert len(lab.report_store.documents) == 1
 
     def test_consulting_is_not_lab_work(self, lab):
         lab.dispatch({**JC01_BODY, "item": "JC03", "details": {"question": "?"}})
@@ -197,8 +199,10 @@ class TestIssuedReports:
     def test_an_amendment_is_a_new_report_naming_the_one_it_replaces(self, lab):
         number = self.issue(lab)
         original = lab.report_store.load(number)
-        amended = handlers.amend_report(lab.reports, number, {
+        answer = handlers.amend_report(lab.reports, number, {
             "operator": "郑主任", "reason": "委托单位名称有误", "changes": {"customer_name": "宿迁市更正后有限公司"}}, NOW)
+        assert (answer.status, answer.superseded_by) == ("current", None)
+        amended = answer.document
         assert amended.number == f"{number}-R1" and amended.replaces == number
         assert amended.customer["name"] == "宿迁市更正后有限公司"
         assert lab.report_store.load(number) == original

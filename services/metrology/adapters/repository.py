@@ -1,12 +1,23 @@
-"""Metrology's aggregates in the metrology database, one collection each."""
+"""Metrology's aggregates in the metrology database, one collection each.
 
-from ...common.issued import successor_number
+Each repository's ``get`` raises metrology's own NotFound for its aggregate; the named
+queries below are the only questions the use cases ask of a collection.
+"""
+
+from ...common.issued_documents import IssuedDocumentRepository
 from ...common.repository import AggregateRepository
 from ..domain.certificates import Certificate
 from ..domain.instrument_types import InstrumentType
 from ..domain.instruments import Instrument
 from ..domain.model import Job
 from ..domain.reference_standards import ReferenceStandard
+from ..exceptions import (
+    CertificateNotFound,
+    InstrumentNotFound,
+    InstrumentTypeNotFound,
+    JobNotFound,
+    ReferenceStandardNotFound,
+)
 
 
 class JobRepository(AggregateRepository):
@@ -15,31 +26,18 @@ class JobRepository(AggregateRepository):
     aggregate = Job
     key = "request_code"
     source = "metrology"
+    not_found = JobNotFound
 
 
-class CertificateRepository(AggregateRepository):
+class CertificateRepository(IssuedDocumentRepository[Certificate]):
     """Issued documents (collection ``certificates``), keyed by number."""
 
     aggregate = Certificate
-    key = "number"
     source = "metrology"
+    sequence = "certificate"
+    not_found = CertificateNotFound
 
-    def request_code_of(self, certificate):
-        return certificate.request_code  # so the request's timeline shows it
-
-    def next_sequence(self, year):
-        return self.store.next_sequence(f"certificate:{year}")
-
-    def successor(self, number):
-        return self.get_or_none(successor_number(number))
-
-    def latest_version(self, certificate):
-        """The last of the corrections that followed ``certificate`` (itself if none)."""
-        while (following := self.successor(certificate.number)) is not None:
-            certificate = following
-        return certificate
-
-    def issued_since(self, epoch_seconds):
+    def issued_since(self, epoch_seconds: float) -> list[Certificate]:
         return self.find({"issued_epoch": {"$gte": epoch_seconds}})
 
 
@@ -47,18 +45,26 @@ class InstrumentTypeRepository(AggregateRepository):
     aggregate = InstrumentType
     key = "id"
     source = "metrology"
+    not_found = InstrumentTypeNotFound
 
-    def request_code_of(self, instrument_type):
+    def request_code_of(self, instrument_type: InstrumentType) -> None:
         return None
+
+    def all_by_id(self) -> list[InstrumentType]:
+        return self.find(sort=[("id", 1)])
 
 
 class ReferenceStandardRepository(AggregateRepository):
     aggregate = ReferenceStandard
     key = "id"
     source = "metrology"
+    not_found = ReferenceStandardNotFound
 
-    def request_code_of(self, standard):
+    def request_code_of(self, standard: ReferenceStandard) -> None:
         return None
+
+    def all_by_id(self) -> list[ReferenceStandard]:
+        return self.find(sort=[("id", 1)])
 
 
 class InstrumentRepository(AggregateRepository):
@@ -67,13 +73,15 @@ class InstrumentRepository(AggregateRepository):
     aggregate = Instrument
     key = "key"
     source = "metrology"
+    not_found = InstrumentNotFound
 
-    def request_code_of(self, instrument):
+    def request_code_of(self, instrument: Instrument) -> str | None:
         # A reminder belongs on the timeline of the request that produced the certificate.
-        return (instrument.current or {}).get("request_code")
+        code: str | None = (instrument.current or {}).get("request_code")
+        return code
 
-    def of_enterprise(self, uscc):
+    def of_enterprise(self, uscc: str) -> list[Instrument]:
         return self.find({"uscc": uscc}, sort=[("serial_number", 1)])
 
-    def due_for_recall(self, epoch_seconds):
+    def due_for_recall(self, epoch_seconds: float) -> list[Instrument]:
         return self.find({"recall_check_at": {"$lte": epoch_seconds}})

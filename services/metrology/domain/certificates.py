@@ -22,10 +22,12 @@ Verification documents follow JJF 1069 practice: a certificate (合格, with its
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from ...common.clock import china_date, valid_until
 from ...common.domain import DomainEvent, InvalidTransition
 from ...common.issued import document_number, successor_number
+from .model import CALIBRATION, VERIFICATION, Job
 
 PREFIX = "SQJL"
 
@@ -49,7 +51,7 @@ FAILED_USE = "检定不合格的计量器具不得用于贸易结算、安全防
 CORRECTABLE_INSTRUMENT_FIELDS = ("name", "model", "manufacturer", "measuring_range", "accuracy_class")
 
 
-def certificate_number(year, sequence):
+def certificate_number(year: int, sequence: int) -> str:
     """Certificate numbers are unique per laboratory and year: ``SQJL-2026-000001``."""
     return document_number(PREFIX, year, sequence)
 
@@ -64,42 +66,44 @@ class Certificate:
     correction_reason: str | None
     request_code: str
     item: str
-    laboratory: dict
-    customer: dict
-    instrument: dict
-    method: dict
+    laboratory: dict[str, Any]
+    customer: dict[str, Any]
+    instrument: dict[str, Any]
+    method: dict[str, Any]
     received_on: str
     performed_on: str
     issued_at: str
     issued_epoch: float
     location: str
-    environment: dict
-    reference_standards: list
-    results: dict
+    environment: dict[str, Any]
+    reference_standards: list[dict[str, Any]]
+    results: dict[str, Any]
     conclusion: str | None
     valid_until: str | None
-    validity: dict | None
+    validity: dict[str, Any] | None
     recalibration_date: str | None
-    statements: list
-    signatories: dict
+    statements: list[str]
+    signatories: dict[str, str | None]
     remarks: str | None = None
-    withdrawal: dict | None = None
+    withdrawal: dict[str, Any] | None = None
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     # -- issuing --------------------------------------------------------------------------
     @classmethod
-    def issue(cls, number, job, entry, laboratory, period, operator, now):
+    def issue(cls, number: str, job: Job, entry: dict[str, Any], laboratory: dict[str, Any],
+              period: tuple[int, str] | None, operator: str, now: datetime) -> "Certificate":
         """The document for one instrument of a reviewed job.
 
         ``entry`` is the instrument's recorded results (reference standards and method
         already resolved); ``period`` is (months, basis) of its type for a JL01 pass.
         """
         instrument = _instrument(job, entry)
-        performed_on = date.fromisoformat(job.results["performed_on"])
+        results = job.results or {}
+        performed_on = date.fromisoformat(results["performed_on"])
         kind = _kind(job.item, entry)
-        expiry = valid_until(performed_on, period[0]).isoformat() if kind == VERIFICATION_CERTIFICATE else None
-        environment = job.results["environment"]
+        expiry = valid_until(performed_on, period[0]).isoformat() if kind == VERIFICATION_CERTIFICATE and period else None
+        environment = results["environment"]
         certificate = cls(
             number=number,
             kind=kind,
@@ -123,7 +127,7 @@ class Certificate:
             results=_results(job.item, entry),
             conclusion=entry.get("conclusion"),
             valid_until=expiry,
-            validity={"period_months": period[0], "basis": period[1]} if expiry else None,
+            validity={"period_months": period[0], "basis": period[1]} if expiry and period else None,
             recalibration_date=entry.get("recalibration_date"),
             statements=_statements(kind, entry),
             signatories={"performed_by": job.recorded_by, "reviewed_by": job.reviewed_by, "issued_by": operator},
@@ -131,11 +135,11 @@ class Certificate:
         )
         certificate.new_events.append(DomainEvent(
             "failure_notice_issued" if kind == FAILURE_NOTICE else "certificate_issued",
-            certificate.announcement(operator, verification_bound=job.item == "JL01"),
+            certificate.announcement(operator, verification_bound=job.item == VERIFICATION),
         ))
         return certificate
 
-    def correct(self, changes, reason, operator, now):
+    def correct(self, changes: dict[str, Any], reason: str, operator: str, now: datetime) -> "Certificate":
         """A new version with ``changes`` applied; this one stays as it was (§7.8.8)."""
         if self.withdrawal:
             raise InvalidTransition(self.number, "withdrawn", "corrected")
@@ -159,11 +163,11 @@ class Certificate:
         })
         replacement.new_events.append(DomainEvent(
             "certificate_corrected",
-            {**replacement.announcement(operator, verification_bound=self.item == "JL01"), "reason": reason},
+            {**replacement.announcement(operator, verification_bound=self.item == VERIFICATION), "reason": reason},
         ))
         return replacement
 
-    def withdraw(self, reason, operator, now):
+    def withdraw(self, reason: str, operator: str, now: datetime) -> None:
         if self.withdrawal:
             raise InvalidTransition(self.number, "withdrawn", "withdrawn")
         self.withdrawal = {"at": now.isoformat(), "by": operator, "reason": reason}
@@ -173,7 +177,7 @@ class Certificate:
         }))
 
     # -- views ----------------------------------------------------------------------------
-    def announcement(self, operator, verification_bound):
+    def announcement(self, operator: str, verification_bound: bool) -> dict[str, Any]:
         """What the events about this document carry (the instrument file is built from it)."""
         return {
             "certificate_number": self.number, "kind": self.kind, "replaces": self.replaces,
@@ -184,13 +188,13 @@ class Certificate:
             "reference_standards": [standard["id"] for standard in self.reference_standards],
         }
 
-    def uses_reference_standard(self, standard_id):
+    def uses_reference_standard(self, standard_id: str) -> bool:
         return any(standard["id"] == standard_id for standard in self.reference_standards)
 
-    def public_view(self, status, superseded_by, today):
+    def public_view(self, status: str, superseded_by: str | None, today: date) -> dict[str, Any]:
         """What anyone holding the number may see (DESIGN §6: the public sees only a
         verification result): identity, status and validity, never contacts or data."""
-        view = {
+        view: dict[str, Any] = {
             "number": self.number, "genuine": True, "status": status, "kind": self.kind,
             "title": self.title, "issuer": self.laboratory["name"], "issued_on": _day(self.issued_at),
             "customer": self.customer["name"],
@@ -201,22 +205,22 @@ class Certificate:
         if self.kind in (VERIFICATION_CERTIFICATE, FAILURE_NOTICE):
             view["conclusion"] = self.conclusion
             view["valid_until"] = self.valid_until
-            view["expired"] = bool(self.valid_until) and date.fromisoformat(self.valid_until) < today
+            view["expired"] = bool(self.valid_until and date.fromisoformat(self.valid_until) < today)
         return view
 
-    def _content(self):
+    def _content(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__
                 if name not in ("version", "new_events", "withdrawal")}
 
 
 # -- content helpers -------------------------------------------------------------------------
-def _kind(item, entry):
-    if item == "JL02":
+def _kind(item: str, entry: dict[str, Any]) -> str:
+    if item == CALIBRATION:
         return CALIBRATION_CERTIFICATE
     return VERIFICATION_CERTIFICATE if entry["conclusion"] == "pass" else FAILURE_NOTICE
 
 
-def _instrument(job, entry):
+def _instrument(job: Job, entry: dict[str, Any]) -> dict[str, Any]:
     row = next(each for each in job.instruments if each["serial_number"] == entry["serial_number"])
     instrument = {key: row.get(key) for key in ("name", "model", "serial_number", "measuring_range",
                                                  "accuracy_class", "quantity")}
@@ -225,14 +229,14 @@ def _instrument(job, entry):
     return instrument
 
 
-def _results(item, entry):
-    if item == "JL02":
+def _results(item: str, entry: dict[str, Any]) -> dict[str, Any]:
+    if item == CALIBRATION:
         return {"points": entry["points"], "adjusted": entry["adjusted"]}
     return {"items": entry["items"], "accuracy_class_found": entry.get("accuracy_class_found"),
             "failure_reasons": entry.get("failure_reasons"), "adjusted": entry.get("adjusted", False)}
 
 
-def _statements(kind, entry):
+def _statements(kind: str, entry: dict[str, Any]) -> list[str]:
     statements = [ONLY_THIS_ITEM, NO_PARTIAL_COPY]
     statements += [standard["traceability"] for standard in entry["reference_standards"]]
     if kind == CALIBRATION_CERTIFICATE:
@@ -244,11 +248,11 @@ def _statements(kind, entry):
     return statements
 
 
-def _day(iso_moment):
+def _day(iso_moment: str) -> str:
     """The day in China of a stored moment."""
     return china_date(datetime.fromisoformat(iso_moment)).isoformat()
 
 
-def point_error(nominal, measured):
+def point_error(nominal: str, measured: str) -> str:
     """Error of indication (示值误差) = indicated − reference value, as decimal text."""
     return str(Decimal(measured) - Decimal(nominal))

@@ -13,6 +13,8 @@ where it comes from:
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from ...common.domain import DomainEvent
 
@@ -25,21 +27,21 @@ UNCONFIRMED_DEFAULT = "unconfirmed_default"
 @dataclass
 class InstrumentType:
     id: str
-    name: dict  # {"zh-CN": ..., "en": ...}
+    name: dict[str, str]  # {"zh-CN": ..., "en": ...}
     category: str
-    regulation: dict | None  # {"code": "JJG 52-2013", "title": ...}; None if none is known
-    uses: list
+    regulation: dict[str, Any] | None  # {"code": "JJG 52-2013", "title": ...}; None if none is known
+    uses: list[str]
     listed_period_months: int | None
     period_note: str | None
     period_months: int | None = None  # set by an administrator
     period_set_by: str | None = None
     period_set_at: str | None = None
-    period_history: list = field(default_factory=list)
+    period_history: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def from_catalogue(cls, entry):
+    def from_catalogue(cls, entry: dict[str, Any]) -> "InstrumentType":
         regulation = {"code": entry["jjg"], "title": entry.get("jjg_title")} if entry.get("jjg") else None
         return cls(
             id=type_id(entry["name_en"]),
@@ -51,7 +53,7 @@ class InstrumentType:
             period_note=entry.get("period_note"),
         )
 
-    def effective_period(self):
+    def effective_period(self) -> tuple[int, str]:
         """(months, basis): the period verification certificates of this type get."""
         if self.period_months is not None:
             return self.period_months, ADMINISTRATOR
@@ -59,7 +61,7 @@ class InstrumentType:
             return self.listed_period_months, SECONDARY_SOURCE
         return DEFAULT_PERIOD_MONTHS, UNCONFIRMED_DEFAULT
 
-    def set_period(self, months, operator, note, now):
+    def set_period(self, months: int, operator: str, note: str | None, now: datetime) -> None:
         self.period_history.append({"at": now.isoformat(), "by": operator, "from": self.effective_period()[0],
                                     "to": months, "note": note})
         self.period_months = months
@@ -69,7 +71,7 @@ class InstrumentType:
             "instrument_type": self.id, "period_months": months, "operator": operator, "note": note,
         }))
 
-    def view(self):
+    def view(self) -> dict[str, Any]:
         months, basis = self.effective_period()
         return {
             "id": self.id, "name": self.name, "category": self.category, "regulation": self.regulation,
@@ -80,7 +82,7 @@ class InstrumentType:
         }
 
 
-def type_id(english_name):
+def type_id(english_name: str) -> str:
     """A stable key from the English name: "Pressure gauges for general use" → "pressure-gauges-for-general-use"."""
     words = re.sub(r"\([^)]*\)", " ", english_name.lower())
     return "-".join(re.findall(r"[a-z0-9]+", words))[:60]

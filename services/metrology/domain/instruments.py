@@ -11,7 +11,8 @@ range query); a late check raises only the most urgent reminder that has passed.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from ...common.clock import china_date, start_of_day_epoch
 from ...common.domain import DomainEvent
@@ -26,7 +27,7 @@ WITHDRAWN = "withdrawn"  # its certificate was withdrawn
 DESCRIPTION_FIELDS = ("name", "model", "measuring_range", "accuracy_class")
 
 
-def instrument_key(uscc, serial_number):
+def instrument_key(uscc: str, serial_number: str) -> str:
     return f"{uscc}:{serial_number}"
 
 
@@ -41,27 +42,27 @@ class Instrument:
     measuring_range: str | None = None
     accuracy_class: str | None = None
     manufacturer: str | None = None
-    instrument_type: dict | None = None
+    instrument_type: dict[str, Any] | None = None
     verification_bound: bool = False
     status: str = REGISTERED
-    current: dict | None = None  # {"number", "kind", "request_code", "valid_until", "issued_at"}
-    reminders: list = field(default_factory=list)  # raised for the current certificate
+    current: dict[str, Any] | None = None  # {"number", "kind", "request_code", "valid_until", "issued_at"}
+    reminders: list[dict[str, Any]] = field(default_factory=list)  # raised for the current certificate
     recall_check_at: float | None = None
-    requests: list = field(default_factory=list)  # codes of the requests that named it
-    notices: list = field(default_factory=list)  # e.g. a reference standard out of tolerance
-    history: list = field(default_factory=list)
-    applied_events: list = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # codes of the requests that named it
+    notices: list[dict[str, Any]] = field(default_factory=list)  # e.g. a reference standard out of tolerance
+    history: list[dict[str, Any]] = field(default_factory=list)
+    applied_events: list[str] = field(default_factory=list)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def register(cls, uscc, enterprise_name, serial_number):
+    def register(cls, uscc: str, enterprise_name: str, serial_number: str) -> "Instrument":
         """A new entry; its description comes from the events applied to it."""
         return cls(key=instrument_key(uscc, serial_number), uscc=uscc, enterprise_name=enterprise_name,
                    serial_number=serial_number, name="")
 
     # -- what it is built from ---------------------------------------------------------------
-    def apply(self, envelope):
+    def apply(self, envelope: dict[str, Any]) -> bool:
         """Apply one of metrology's events; False if already applied or not about it."""
         if envelope["event_id"] in self.applied_events:
             return False
@@ -72,7 +73,7 @@ class Instrument:
         handler(envelope["request_code"], envelope["data"], envelope["occurred_at"])
         return True
 
-    def _on_job_accepted(self, request_code, data, at):
+    def _on_job_accepted(self, request_code: str, data: dict[str, Any], at: str) -> None:
         row = next(each for each in data["instruments"] if each["serial_number"] == self.serial_number)
         self.enterprise_name = data["enterprise"]["name"]
         for key in DESCRIPTION_FIELDS:
@@ -83,7 +84,7 @@ class Instrument:
             self.requests.append(request_code)
         self._log(at, "requested", request_code, item=data["item"])
 
-    def _on_certificate_issued(self, request_code, data, at):
+    def _on_certificate_issued(self, request_code: str, data: dict[str, Any], at: str) -> None:
         self._take_description(data)
         if data["verification_bound"]:
             self.verification_bound = True
@@ -94,7 +95,7 @@ class Instrument:
         self._schedule_recall()
         self._log(at, "certificate_issued", request_code, number=data["certificate_number"])
 
-    def _on_failure_notice_issued(self, request_code, data, at):
+    def _on_failure_notice_issued(self, request_code: str, data: dict[str, Any], at: str) -> None:
         self._take_description(data)
         self.verification_bound = True
         self.status = FAILED
@@ -104,7 +105,7 @@ class Instrument:
         self.recall_check_at = None
         self._log(at, "failure_notice_issued", request_code, number=data["certificate_number"])
 
-    def _on_certificate_corrected(self, request_code, data, at):
+    def _on_certificate_corrected(self, request_code: str, data: dict[str, Any], at: str) -> None:
         # The correction takes the place of the replaced document; validity is unchanged.
         if self.current and self.current["number"] == data["replaces"]:
             self.current = {**self.current, "number": data["certificate_number"]}
@@ -112,13 +113,13 @@ class Instrument:
         self._log(at, "certificate_corrected", request_code, number=data["certificate_number"],
                   replaces=data["replaces"])
 
-    def _on_certificate_withdrawn(self, request_code, data, at):
+    def _on_certificate_withdrawn(self, request_code: str, data: dict[str, Any], at: str) -> None:
         if self.current and self.current["number"] == data["certificate_number"]:
             self.status = WITHDRAWN
             self.recall_check_at = None
         self._log(at, "certificate_withdrawn", request_code, number=data["certificate_number"])
 
-    def _on_certificates_affected(self, request_code, data, at):
+    def _on_certificates_affected(self, request_code: str, data: dict[str, Any], at: str) -> None:
         numbers = [each["number"] for each in data["certificates"] if each["serial_number"] == self.serial_number]
         self.notices.append({"at": at, "type": "reference_standard_out_of_tolerance",
                              "reference_standard": data["reference_standard"]["name"],
@@ -126,12 +127,13 @@ class Instrument:
         self._log(at, "certificates_affected", request_code, numbers=numbers)
 
     # -- recall ---------------------------------------------------------------------------------
-    def raise_due_reminder(self, now):
+    def raise_due_reminder(self, now: datetime) -> dict[str, Any] | None:
         """Announce the most urgent reminder that has fallen due; None if none has."""
-        if not self._recallable():
+        recalled_for = self._recalled_for()
+        if recalled_for is None:
             self.recall_check_at = None
             return None
-        expiry = date.fromisoformat(self.current["valid_until"])
+        number, expiry = recalled_for
         today = china_date(now)
         sent = {reminder["days_before"] for reminder in self.reminders}
         fallen_due = [days for days in RECALL_DAYS_BEFORE if days not in sent and today >= expiry - timedelta(days)]
@@ -142,35 +144,41 @@ class Instrument:
         # Reminders passed over while the service was not checking are not sent late.
         for skipped in fallen_due:
             self.reminders.append({"days_before": skipped, "raised_at": now.isoformat() if skipped == days else None,
-                                   "certificate_number": self.current["number"], "valid_until": expiry.isoformat(),
+                                   "certificate_number": number, "valid_until": expiry.isoformat(),
                                    "skipped": skipped != days})
         self._schedule_recall()
         reminder = {"serial_number": self.serial_number, "instrument_name": self.name, "uscc": self.uscc,
-                    "certificate_number": self.current["number"], "valid_until": expiry.isoformat(),
+                    "certificate_number": number, "valid_until": expiry.isoformat(),
                     "days_before": days, "days_left": (expiry - today).days}
         self.new_events.append(DomainEvent("calibration_due", reminder))
         return reminder
 
-    def due_reminder(self):
+    def due_reminder(self) -> dict[str, Any] | None:
         """The latest reminder raised for the current certificate, if any."""
         raised = [reminder for reminder in self.reminders if not reminder.get("skipped")]
         return raised[-1] if raised else None
 
-    def _recallable(self):
-        return (self.verification_bound and self.status == VALID and self.current is not None
-                and self.current.get("valid_until") is not None)
+    def _recalled_for(self) -> tuple[str, date] | None:
+        """(number, last day of validity) of the current certificate the instrument is
+        recalled for; None if it is not recalled."""
+        current = self.current
+        if not (self.verification_bound and self.status == VALID and current is not None
+                and current.get("valid_until") is not None):
+            return None
+        return current["number"], date.fromisoformat(current["valid_until"])
 
-    def _schedule_recall(self):
+    def _schedule_recall(self) -> None:
         sent = {reminder["days_before"] for reminder in self.reminders}
         waiting = [days for days in RECALL_DAYS_BEFORE if days not in sent]
-        if not self._recallable() or not waiting:
+        recalled_for = self._recalled_for()
+        if recalled_for is None or not waiting:
             self.recall_check_at = None
             return
-        expiry = date.fromisoformat(self.current["valid_until"])
+        _, expiry = recalled_for
         self.recall_check_at = start_of_day_epoch(expiry - timedelta(days=max(waiting)))
 
     # -- internals --------------------------------------------------------------------------------
-    def _take_description(self, data):
+    def _take_description(self, data: dict[str, Any]) -> None:
         instrument = data.get("instrument") or {}
         for key in (*DESCRIPTION_FIELDS, "manufacturer"):
             if instrument.get(key):
@@ -178,10 +186,10 @@ class Instrument:
         if instrument.get("type"):
             self.instrument_type = instrument["type"]
 
-    def _log(self, at, event, request_code, **details):
+    def _log(self, at: str, event: str, request_code: str, **details: Any) -> None:
         self.history.append({"at": at, "event": event, "request_code": request_code, **details})
 
-    def view(self):
+    def view(self) -> dict[str, Any]:
         return {
             "serial_number": self.serial_number, "name": self.name, "model": self.model,
             "measuring_range": self.measuring_range, "accuracy_class": self.accuracy_class,

@@ -8,7 +8,10 @@ documents are separate aggregates (``certificates.py``); the job keeps their num
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
+from ...common.contracts import DispatchedWork
 from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
 from ...common.lab import (
     COMPLETED,
@@ -31,26 +34,26 @@ class Job(Declinable, LabWorkflow):
     request_code: str
     item: str
     station: str
-    enterprise: dict
-    contact: dict
-    details: dict
+    enterprise: dict[str, Any]
+    contact: dict[str, Any]
+    details: dict[str, Any]
     received_at: str
     status: str = RECEIVED
-    steps: list = field(default_factory=list)
-    results: dict | None = None  # {"environment": {...}, "instruments": [per instrument]}
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    results: dict[str, Any] | None = None  # {"environment": {...}, "instruments": [per instrument]}
     recorded_by: str | None = None
     reviewed_by: str | None = None
-    document_numbers: list = field(default_factory=list)  # reserved when issuing begins
-    documents: list = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
+    document_numbers: list[str] = field(default_factory=list)  # reserved when issuing begins
+    documents: list[dict[str, Any]] = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (VERIFICATION, CALIBRATION)
 
     @classmethod
-    def open(cls, work, now):
+    def open(cls, work: DispatchedWork, now: datetime) -> "Job":
         """A job for the request the station dispatched (``work`` is that event's data)."""
         job = cls(**work.job_fields(), received_at=now.isoformat())
         # The instrument file is built from this announcement (handlers.file_instruments).
@@ -61,14 +64,14 @@ class Job(Declinable, LabWorkflow):
         return job
 
     @property
-    def instruments(self):
+    def instruments(self) -> list[dict[str, Any]]:
         return list(self.details.get("instruments") or [])
 
     @property
-    def recalibration_date_requested(self):
+    def recalibration_date_requested(self) -> bool:
         return bool(self.details.get("recalibration_date_requested"))
 
-    def record_results(self, results, operator, now):
+    def record_results(self, results: dict[str, Any], operator: str, now: datetime) -> None:
         """Results for every instrument of the request (again, until reviewed)."""
         self.ensure_can_record()
         self._check_covers_every_instrument(results["instruments"])
@@ -79,27 +82,27 @@ class Job(Declinable, LabWorkflow):
         self.status = RESULTS_RECORDED
         self.steps.append({"at": now.isoformat(), "step": "results_recorded", "operator": operator,
                            "status": RESULTS_RECORDED})
-        outcome = {"operator": operator, "status": RESULTS_RECORDED, "instruments": len(results["instruments"])}
+        outcome: dict[str, Any] = {"operator": operator, "status": RESULTS_RECORDED, "instruments": len(results["instruments"])}
         if self.item == VERIFICATION:
             outcome["failed"] = sum(1 for each in results["instruments"] if each["conclusion"] == "fail")
         self.new_events.append(DomainEvent("results_recorded", outcome))
 
-    def ensure_can_record(self):
+    def ensure_can_record(self) -> None:
         self._require_lab_item(RESULTS_RECORDED)
         if self.status not in (IN_PROGRESS, RESULTS_RECORDED):
             raise InvalidTransition(self.request_code, self.status, RESULTS_RECORDED)
 
-    def review(self, operator, approved, comment, now):
+    def review(self, operator: str, approved: bool, comment: str | None, now: datetime) -> None:
         super().review(operator, approved, comment, now)
         self.reviewed_by = operator if approved else None
 
-    def reserve_document_numbers(self, numbers):
+    def reserve_document_numbers(self, numbers: list[str]) -> None:
         """Numbers for the documents about to be issued, kept so a retried issue reuses them."""
         self.ensure_issuable()
         if not self.document_numbers:
             self.document_numbers = list(numbers)
 
-    def complete(self, documents, operator, now):
+    def complete(self, documents: list[dict[str, Any]], operator: str, now: datetime) -> None:
         """All documents are issued: the job, and so the request, is done."""
         self.ensure_issuable()
         self.documents = list(documents)
@@ -113,16 +116,13 @@ class Job(Declinable, LabWorkflow):
             "result": {"certificate_number": primary, "documents": self.documents},
         }))
 
-    def result_for(self, serial_number):
-        return next(each for each in self.results["instruments"] if each["serial_number"] == serial_number)
-
     # -- rules --------------------------------------------------------------------------
-    def ensure_issuable(self):
+    def ensure_issuable(self) -> None:
         self._require_lab_item(COMPLETED)
         if self.status != REVIEWED:
             raise InvalidTransition(self.request_code, self.status, COMPLETED)
 
-    def _check_covers_every_instrument(self, entries):
+    def _check_covers_every_instrument(self, entries: list[dict[str, Any]]) -> None:
         requested = [each["serial_number"] for each in self.instruments]
         given = [each["serial_number"] for each in entries]
         missing = [serial for serial in requested if serial not in given]
@@ -133,7 +133,7 @@ class Job(Declinable, LabWorkflow):
                 "missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown + repeated) or "-",
             })
 
-    def _check_recalibration_dates(self, entries):
+    def _check_recalibration_dates(self, entries: list[dict[str, Any]]) -> None:
         # ISO/IEC 17025 §7.8.4.3: no recommended calibration interval unless the customer
         # asked for one (the JL02 form's recalibration_date_requested).
         for each in entries:

@@ -6,10 +6,13 @@ check is in doubt (ISO/IEC 17025 §6.4.9, §7.10): the standard lists them and a
 per affected enterprise, which of that enterprise's certificates are concerned.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from ...common.domain import DomainEvent, RuleViolated
+from .certificates import Certificate
 
 IN_SERVICE = "in_service"
 OUT_OF_TOLERANCE = "out_of_tolerance"
@@ -31,20 +34,20 @@ class ReferenceStandard:
     registered_at: str
     registered_by: str
     status: str = IN_SERVICE
-    checks: list = field(default_factory=list)
-    out_of_tolerance: dict | None = None
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    out_of_tolerance: dict[str, Any] | None = None
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def register(cls, details, operator, now):
+    def register(cls, details: dict[str, Any], operator: str, now: datetime) -> "ReferenceStandard":
         standard = cls(**details, registered_at=now.isoformat(), registered_by=operator)
         standard.new_events.append(DomainEvent("reference_standard_registered", {
             "reference_standard": standard.id, "name": standard.name, "operator": operator,
         }))
         return standard
 
-    def unusable_reason(self, on_day):
+    def unusable_reason(self, on_day: date) -> str | None:
         """Why it may not be used for work on ``on_day`` (a message key), or None."""
         if self.status == OUT_OF_TOLERANCE:
             return "reference_standard_out_of_tolerance"
@@ -52,7 +55,7 @@ class ReferenceStandard:
             return "reference_standard_calibration_expired"
         return None
 
-    def snapshot(self):
+    def snapshot(self) -> dict[str, Any]:
         """What a certificate keeps of the standard: enough to trace the result (§7.8.4.1 c)."""
         return {
             "id": self.id, "name": self.name, "model": self.model, "serial_number": self.serial_number,
@@ -66,7 +69,8 @@ class ReferenceStandard:
             ),
         }
 
-    def record_check(self, result, checked_on, operator, note, now, affected_certificates=()):
+    def record_check(self, result: str, checked_on: str, operator: str, note: str | None, now: datetime,
+                     affected_certificates: Iterable[Certificate] = ()) -> list[dict[str, Any]]:
         """A periodic or intermediate check (期间核查). ``affected_certificates`` are the
         certificates issued with it since the last good check, for an out-of-tolerance result."""
         if date.fromisoformat(checked_on) < date.fromisoformat(self.last_good_check_on):
@@ -81,7 +85,8 @@ class ReferenceStandard:
             return []
         return self._mark_out_of_tolerance(checked_on, operator, note, now, affected_certificates)
 
-    def _mark_out_of_tolerance(self, found_on, operator, note, now, certificates):
+    def _mark_out_of_tolerance(self, found_on: str, operator: str, note: str | None, now: datetime,
+                               certificates: Iterable[Certificate]) -> list[dict[str, Any]]:
         affected = [_affected_entry(certificate) for certificate in certificates]
         self.status = OUT_OF_TOLERANCE
         self.out_of_tolerance = {"found_on": found_on, "by": operator, "note": note,
@@ -101,7 +106,7 @@ class ReferenceStandard:
         return affected
 
 
-def _affected_entry(certificate):
+def _affected_entry(certificate: Certificate) -> dict[str, Any]:
     return {
         "number": certificate.number, "request_code": certificate.request_code,
         "uscc": certificate.customer["uscc"], "customer": certificate.customer["name"],
@@ -110,8 +115,8 @@ def _affected_entry(certificate):
     }
 
 
-def _by_enterprise(entries):
-    grouped = {}
+def _by_enterprise(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:
         grouped.setdefault(entry["uscc"], []).append(entry)
     return grouped

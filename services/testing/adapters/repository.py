@@ -1,9 +1,14 @@
-"""Testing's aggregates in the testing database: jobs and reports."""
+"""Testing's aggregates in the testing database: jobs and reports.
 
-from ...common.issued import successor_number
+Each repository's ``get`` raises testing's own NotFound for its aggregate; the named
+queries below are the only questions the use cases ask of a collection.
+"""
+
+from ...common.issued_documents import IssuedDocumentRepository
 from ...common.repository import AggregateRepository
 from ..domain.model import CLOSED_STATUSES, TestJob
 from ..domain.reports import Report
+from ..exceptions import JobNotFound, ReportNotFound
 
 
 class TestJobRepository(AggregateRepository):
@@ -13,33 +18,22 @@ class TestJobRepository(AggregateRepository):
     aggregate = TestJob
     key = "request_code"
     source = "testing"
+    not_found = JobNotFound
 
-    def open_citing(self, number):
+    def open_citing(self, number: str) -> list[TestJob]:
         """Open jobs whose method cites the standard ``number``."""
-        return [job for job in self.find({"status": {"$nin": list(CLOSED_STATUSES)}})
-                if number in job.cited_standards()]
+        open_jobs: list[TestJob] = self.find({"status": {"$nin": list(CLOSED_STATUSES)}})
+        return [job for job in open_jobs if number in job.cited_standards()]
 
-    def next_sample_sequence(self, year):
-        return self.store.next_sequence(f"sample:{year}")
+    def next_sample_sequence(self, year: int) -> int:
+        sequence: int = self.store.next_sequence(f"sample:{year}")
+        return sequence
 
 
-class ReportRepository(AggregateRepository):
+class ReportRepository(IssuedDocumentRepository[Report]):
     """Issued reports (collection ``reports``), keyed by number."""
 
     aggregate = Report
-    key = "number"
     source = "testing"
-
-    def request_code_of(self, report):
-        return report.request_code
-
-    def next_sequence(self, year):
-        return self.store.next_sequence(f"report:{year}")
-
-    def successor(self, number):
-        return self.get_or_none(successor_number(number))
-
-    def latest_version(self, report):
-        while (following := self.successor(report.number)) is not None:
-            report = following
-        return report
+    sequence = "report"
+    not_found = ReportNotFound

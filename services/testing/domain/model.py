@@ -17,9 +17,12 @@ decision rule the customer agreed:
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from ...common.clock import china_date
+from ...common.contracts import DispatchedWork
 from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
 from ...common.lab import (
     COMPLETED,
@@ -31,6 +34,9 @@ from ...common.lab import (
     LabWorkflow,
 )
 from ...common.standard_number import find_numbers
+
+if TYPE_CHECKING:
+    from .reports import Report  # reports.py reads this module's rules
 
 COMMISSIONED = "JC01"
 RAPID = "JC02"
@@ -56,46 +62,46 @@ class TestJob(Declinable, LabWorkflow):
 
     request_code: str
     item: str
-    enterprise: dict
-    details: dict
+    enterprise: dict[str, Any]
+    details: dict[str, Any]
     received_at: str
     station: str = ""
-    contact: dict = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
     status: str = RECEIVED
-    steps: list = field(default_factory=list)
-    samples: list = field(default_factory=list)
-    results: dict | None = None
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    results: dict[str, Any] | None = None
     recorded_by: str | None = None
     reviewed_by: str | None = None
     report_number: str | None = None
-    documents: list = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
     completed_at: str | None = None
     # Superseded or withdrawn standards the job cites (flag_standard adds them).
-    standard_alerts: list = field(default_factory=list)
+    standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (COMMISSIONED, RAPID)
     STARTS_FROM = (SAMPLES_RECEIVED,)
 
     @classmethod
-    def open(cls, work, now):
+    def open(cls, work: DispatchedWork, now: datetime) -> "TestJob":
         job = cls(**work.job_fields(), received_at=now.isoformat())
         job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
         return job
 
     # -- the standards watch ----------------------------------------------------------
     @property
-    def is_open(self):
+    def is_open(self) -> bool:
         """Whether the job still has a method standard to apply."""
         return self.status not in CLOSED_STATUSES
 
-    def cited_standards(self):
+    def cited_standards(self) -> list[str]:
         """The dated standard numbers the request cites as its test method."""
         return [str(number) for number in find_numbers(self.details.get("method_standard") or "")]
 
-    def flag_standard(self, number, status, replaced_by, now):
+    def flag_standard(self, number: str, status: str, replaced_by: str | None, now: datetime) -> bool:
         """Note that the method standard the job cites was superseded or withdrawn, so the
         laboratory re-checks the method before reporting; False if the job does not cite
         it, is closed, or was flagged already. Announced on the request's timeline."""
@@ -109,7 +115,7 @@ class TestJob(Declinable, LabWorkflow):
                                                                 "replaced_by": replaced_by}))
         return True
 
-    def receive_samples(self, samples, operator, now):
+    def receive_samples(self, samples: list[dict[str, Any]], operator: str, now: datetime) -> None:
         """Sample intake (17025 §7.4): ``samples`` already carry the lab's sample numbers."""
         self.ensure_can_receive_samples()
         self.samples = [{**sample, "received_by": operator,
@@ -122,17 +128,17 @@ class TestJob(Declinable, LabWorkflow):
             "sample_numbers": [sample["sample_number"] for sample in self.samples],
         }))
 
-    def ensure_can_receive_samples(self):
+    def ensure_can_receive_samples(self) -> None:
         self._require_lab_item(SAMPLES_RECEIVED)
         if self.status != RECEIVED:
             raise InvalidTransition(self.request_code, self.status, SAMPLES_RECEIVED)
 
-    def ensure_can_record(self):
+    def ensure_can_record(self) -> None:
         self._require_lab_item(RESULTS_RECORDED)
         if self.status not in (IN_PROGRESS, RESULTS_RECORDED):
             raise InvalidTransition(self.request_code, self.status, RESULTS_RECORDED)
 
-    def record_results(self, command, operator, now):
+    def record_results(self, command: dict[str, Any], operator: str, now: datetime) -> None:
         self.ensure_can_record()
         self._check_every_sample_has_results(command["results"])
         rule = "qualitative" if self.item == RAPID else command.get("decision_rule")
@@ -155,21 +161,21 @@ class TestJob(Declinable, LabWorkflow):
             "operator": operator, "status": RESULTS_RECORDED, "conformity": self.results["conformity"],
         }))
 
-    def review(self, operator, approved, comment, now):
+    def review(self, operator: str, approved: bool, comment: str | None, now: datetime) -> None:
         super().review(operator, approved, comment, now)
         self.reviewed_by = operator if approved else None
 
-    def ensure_issuable(self):
+    def ensure_issuable(self) -> None:
         self._require_lab_item(COMPLETED)
         if self.status != REVIEWED:
             raise InvalidTransition(self.request_code, self.status, COMPLETED)
 
-    def reserve_report_number(self, number):
+    def reserve_report_number(self, number: str) -> None:
         self.ensure_issuable()
         if self.report_number is None:
             self.report_number = number
 
-    def complete(self, report, operator, now):
+    def complete(self, report: "Report", operator: str, now: datetime) -> None:
         self.ensure_issuable()
         self.documents = [{"number": report.number, "kind": report.kind}]
         self.status = COMPLETED
@@ -180,7 +186,7 @@ class TestJob(Declinable, LabWorkflow):
             "result": {"report_number": report.number, "documents": self.documents},
         }))
 
-    def _check_every_sample_has_results(self, results):
+    def _check_every_sample_has_results(self, results: list[dict[str, Any]]) -> None:
         numbers = [sample["sample_number"] for sample in self.samples]
         named = {result["sample_number"] for result in results}
         missing = [number for number in numbers if number not in named]
@@ -190,7 +196,7 @@ class TestJob(Declinable, LabWorkflow):
                                {"missing": ", ".join(missing) or "-", "unknown": ", ".join(unknown) or "-"})
 
 
-def judge(result, rule):
+def judge(result: dict[str, Any], rule: str | None) -> dict[str, Any]:
     """The result with its conformity under the decision rule."""
     if rule == "qualitative":
         return {**result, "conformity": PASS if result["outcome"] == "negative" else FAIL}
@@ -206,7 +212,7 @@ def judge(result, rule):
     return {**result, "conformity": PASS}
 
 
-def overall_conformity(results):
+def overall_conformity(results: list[dict[str, Any]]) -> str:
     assessed = [result["conformity"] for result in results if result["conformity"] != NOT_ASSESSED]
     if not assessed:
         return NOT_ASSESSED

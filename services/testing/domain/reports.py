@@ -14,11 +14,12 @@ measurement uncertainty where a result is judged against a limit with it.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ...common.clock import china_date
 from ...common.domain import DomainEvent, InvalidTransition
 from ...common.issued import document_number, successor_number
-from .model import DECISION_RULES, FAIL, NOT_ASSESSED, PASS, RAPID
+from .model import DECISION_RULES, FAIL, NOT_ASSESSED, PASS, RAPID, TestJob
 
 PREFIX = "SQJC"
 TEST_REPORT = "test_report"
@@ -30,7 +31,7 @@ NO_PARTIAL_COPY = "未经本实验室书面批准，不得部分复制本报告�
 SCREENING_ONLY = "快速检测结果仅用于筛查，阳性结果应按国家标准方法进行确证检验。"
 
 
-def report_number(year, sequence):
+def report_number(year: int, sequence: int) -> str:
     return document_number(PREFIX, year, sequence)
 
 
@@ -44,31 +45,31 @@ class Report:
     amendment_reason: str | None
     request_code: str
     item: str
-    laboratory: dict
-    customer: dict
-    samples: list
-    methods: list
+    laboratory: dict[str, Any]
+    customer: dict[str, Any]
+    samples: list[dict[str, Any]]
+    methods: list[str]
     received_on: str
     tested_on: str
     issued_at: str
     issued_epoch: float
-    test_conditions: dict | None
+    test_conditions: dict[str, Any] | None
     specification: str | None
-    decision_rule: dict | None
-    results: list
+    decision_rule: dict[str, Any] | None
+    results: list[dict[str, Any]]
     conformity: str
     conformity_statement: str
-    statements: list
-    signatories: dict
+    statements: list[str]
+    signatories: dict[str, str | None]
     remarks: str | None = None
-    withdrawal: dict | None = None
+    withdrawal: dict[str, Any] | None = None
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def issue(cls, number, job, laboratory, operator, now):
+    def issue(cls, number: str, job: TestJob, laboratory: dict[str, Any], operator: str, now: datetime) -> "Report":
         kind = RAPID_TEST_REPORT if job.item == RAPID else TEST_REPORT
-        results = job.results
+        results = job.results or {}
         rule = results["decision_rule"]
         report = cls(
             number=number, kind=kind, title=TITLES[kind], revision=0, replaces=None, amendment_reason=None,
@@ -91,7 +92,7 @@ class Report:
         report.new_events.append(DomainEvent("report_issued", report.announcement(operator)))
         return report
 
-    def amend(self, changes, reason, operator, now):
+    def amend(self, changes: dict[str, Any], reason: str, operator: str, now: datetime) -> "Report":
         if self.withdrawal:
             raise InvalidTransition(self.number, "withdrawn", "amended")
         content = {name: getattr(self, name) for name in self.__dataclass_fields__
@@ -108,18 +109,18 @@ class Report:
         amended.new_events.append(DomainEvent("report_amended", {**amended.announcement(operator), "reason": reason}))
         return amended
 
-    def withdraw(self, reason, operator, now):
+    def withdraw(self, reason: str, operator: str, now: datetime) -> None:
         if self.withdrawal:
             raise InvalidTransition(self.number, "withdrawn", "withdrawn")
         self.withdrawal = {"at": now.isoformat(), "by": operator, "reason": reason}
         self.new_events.append(DomainEvent("report_withdrawn", {
             "report_number": self.number, "operator": operator, "reason": reason}))
 
-    def announcement(self, operator):
+    def announcement(self, operator: str) -> dict[str, Any]:
         return {"report_number": self.number, "kind": self.kind, "replaces": self.replaces,
                 "conformity": self.conformity, "operator": operator, "issued_at": self.issued_at}
 
-    def public_view(self, status, superseded_by):
+    def public_view(self, status: str, superseded_by: str | None) -> dict[str, Any]:
         return {
             "number": self.number, "genuine": True, "status": status, "kind": self.kind, "title": self.title,
             "issuer": self.laboratory["name"], "issued_on": _day(self.issued_at), "customer": self.customer["name"],
@@ -130,7 +131,7 @@ class Report:
         }
 
 
-def conformity_statement(kind, results):
+def conformity_statement(kind: str, results: dict[str, Any]) -> str:
     rule = results["decision_rule"]
     rule_text = f"（判定规则：{DECISION_RULES[rule]}）" if rule else ""
     if kind == RAPID_TEST_REPORT:
@@ -147,5 +148,5 @@ def conformity_statement(kind, results):
     return f"{'；'.join(failed)} 不符合 {specification} 的要求{rule_text}。"
 
 
-def _day(iso_moment):
+def _day(iso_moment: str) -> str:
     return china_date(datetime.fromisoformat(iso_moment)).isoformat()

@@ -1,0 +1,108 @@
+"""The metrology service's composition root: what each worker's use cases are given.
+
+``build`` makes the ports of one worker (``common/composition.Composition`` calls it):
+a repository per collection on the service's database, the laboratory named on
+certificates, and the clock. ``prepare`` readies the database when the service starts:
+indexes, and the instrument types of the shipped verification catalogue. Reference data
+is read here and nowhere else, and ``utc_now`` is the only place the service asks the time.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pymongo.database import Database
+
+from ..common.outbox import OutboxRelay
+from ..common.store import MongoDocumentStore
+from . import handlers
+from .adapters.repository import (
+    CertificateRepository,
+    InstrumentRepository,
+    InstrumentTypeRepository,
+    JobRepository,
+    ReferenceStandardRepository,
+)
+
+# The collections whose writes announce events: the outbox relay publishes them.
+COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
+
+Clock = Callable[[], datetime]
+StoreFor = Callable[[str], Any]  # a collection's name -> its document store
+
+
+@dataclass(frozen=True)
+class Metrology:
+    """The ports of metrology's use cases."""
+
+    jobs: JobRepository
+    certificates: CertificateRepository
+    instrument_types: InstrumentTypeRepository
+    reference_standards: ReferenceStandardRepository
+    instruments: InstrumentRepository
+    laboratory: dict[str, Any]  # who issues the certificates (name, address, authorization)
+    clock: Clock
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Metrology:
+    """The ports of one worker on the service's database; every store hands its writes to
+    the process's outbox ``relay``."""
+    return compose(lambda collection: _store(database, collection, relay), clock)
+
+
+def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
+    """The ports on the document stores ``store_for(collection)`` makes (the service's
+    database in ``build``, in-memory fakes in unit tests)."""
+    return Metrology(
+        jobs=JobRepository(store_for("jobs")),
+        certificates=CertificateRepository(store_for("certificates")),
+        instrument_types=InstrumentTypeRepository(store_for("instrument_types")),
+        reference_standards=ReferenceStandardRepository(store_for("reference_standards")),
+        instruments=InstrumentRepository(store_for("instruments")),
+        laboratory=laboratory(),
+        clock=clock,
+    )
+
+
+def prepare(database: Database[Any]) -> None:
+    """Indexes, and the shipped instrument types that are not there yet (``MongoDatabase``
+    runs it once the service has connected)."""
+    _store(database, "jobs").ensure_indexes()
+    _store(database, "certificates").ensure_indexes([("issued_epoch", 1)])
+    _store(database, "instrument_types").ensure_indexes()
+    _store(database, "reference_standards").ensure_indexes()
+    _store(database, "instruments").ensure_indexes([("uscc", 1)], [("recall_check_at", 1)])
+    handlers.seed_instrument_types(InstrumentTypeRepository(_store(database, "instrument_types")),
+                                   verification_catalogue())
+
+
+def laboratory() -> dict[str, Any]:
+    """The laboratory named on certificates: a dict of its own for each worker."""
+    lab = _data("laboratory.json")
+    return {key: lab[key] for key in ("name", "address", "authorization")}
+
+
+def verification_catalogue() -> list[dict[str, Any]]:
+    """The instrument types under compulsory verification that the service ships."""
+    entries: list[dict[str, Any]] = _data("verification-catalogue-partial.json")["instruments"]
+    return entries
+
+
+@cache
+def _data(name: str) -> dict[str, Any]:
+    text = (resources.files("services.metrology") / "data" / name).read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
+    # Any: the store (common/store.py) has no type hints yet.
+    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]

@@ -1,0 +1,84 @@
+"""The testing service's composition root: what each worker's use cases are given.
+
+``build`` makes the ports of one worker (``common/composition.Composition`` calls it):
+a repository per collection on the service's database, the laboratory named on
+reports, and the clock. ``prepare`` creates the indexes when the service starts.
+Reference data is read here and nowhere else, and ``utc_now`` is the only place the
+service asks the time.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from pymongo.database import Database
+
+from ..common.outbox import OutboxRelay
+from ..common.store import MongoDocumentStore
+from .adapters.repository import ReportRepository, TestJobRepository
+
+# The collections whose writes announce events: the outbox relay publishes them.
+COLLECTIONS = ("jobs", "reports")
+
+Clock = Callable[[], datetime]
+StoreFor = Callable[[str], Any]  # a collection's name -> its document store
+
+
+@dataclass(frozen=True)
+class Testing:
+    """The ports of testing's use cases."""
+
+    __test__ = False  # not a test class, whatever its name
+    jobs: TestJobRepository
+    reports: ReportRepository
+    laboratory: dict[str, Any]  # who issues the reports (name, address, authorization)
+    clock: Clock
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Testing:
+    """The ports of one worker on the service's database; every store hands its writes to
+    the process's outbox ``relay``."""
+    return compose(lambda collection: _store(database, collection, relay), clock)
+
+
+def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
+    """The ports on the document stores ``store_for(collection)`` makes (the service's
+    database in ``build``, in-memory fakes in unit tests)."""
+    return Testing(
+        jobs=TestJobRepository(store_for("jobs")),
+        reports=ReportRepository(store_for("reports")),
+        laboratory=laboratory(),
+        clock=clock,
+    )
+
+
+def prepare(database: Database[Any]) -> None:
+    """Indexes (``MongoDatabase`` runs it once the service has connected)."""
+    _store(database, "jobs").ensure_indexes()
+    _store(database, "reports").ensure_indexes()
+
+
+def laboratory() -> dict[str, Any]:
+    """The laboratory named on reports: a dict of its own for each worker."""
+    lab = _laboratory_file()
+    return {key: lab[key] for key in ("name", "address", "authorization")}
+
+
+@cache
+def _laboratory_file() -> dict[str, Any]:
+    text = (resources.files("services.testing") / "data" / "laboratory.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
+    # Any: the store (common/store.py) has no type hints yet.
+    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]
