@@ -172,6 +172,16 @@ def receive_dispatched_request(
     return received
 
 
+def decline_job(
+    cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    answer: dict[str, Any] = decline_work(  # type: ignore[no-untyped-call]
+        cases, request_code, command, now, CaseNotFound
+    )
+    return answer
+
+
 def _first_step(
     standards: StandardRepository, follows: FollowRegistry, work: DispatchedWork, now: datetime
 ) -> Callable[[Case, datetime], None]:
@@ -254,13 +264,3 @@ def answer_question(
     case.answer_question(command["answer"], command["attachments"], now)
     cases.save(case)
     return case
-
-
-def decline_job(
-    cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
-) -> dict[str, Any]:
-    """Decline dispatched work before starting on it: it goes back to the station."""
-    answer: dict[str, Any] = decline_work(  # type: ignore[no-untyped-call]
-        cases, request_code, command, now, CaseNotFound
-    )
-    return answer
