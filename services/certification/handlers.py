@@ -5,45 +5,74 @@ its events in one write. ``now`` is passed in, so the clock-driven rules are tes
 choosing the day.
 """
 
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
 
 from ..common.clock import china_date
+from ..common.commands import decline_work
+from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.idempotency import open_once
 from ..common.repository import retry_on_conflict
 from ..common.standard_number import normalize_text
+from .adapters.repository import CertificationRepository, VerificationRepository
 from .domain.model import MANAGEMENT_SYSTEM, PRODUCT, Certification
 from .domain.verification import Verification
 from .exceptions import CertificateNotFound, CertificationNotFound
 
+Command = dict[str, Any]  # what the service's schema loaded
+
 CERTIFICATE_PREFIX = "SQRZ"
 
 
-def certificate_number(year, sequence):
+def certificate_number(year: int, sequence: int) -> str:
     """Certificate numbers are unique per certification body and year: ``SQRZ-2026-000001``."""
     return f"{CERTIFICATE_PREFIX}-{year}-{sequence:06d}"
 
 
 # -- dispatch ------------------------------------------------------------------------------
-def receive_dispatched_request(certifications, verifications, work, now):
+def receive_dispatched_request(
+    certifications: CertificationRepository,
+    verifications: VerificationRepository,
+    work: DispatchedWork,
+    now: datetime,
+) -> Certification | Verification | None:
     """RZ01/RZ02 open an application; RZ03 is answered from the registry at once.
     The same dispatch twice changes nothing the second time (None)."""
     if work.item in (PRODUCT, MANAGEMENT_SYSTEM):
-        return open_once(certifications, Certification.open, work, now)
+        applied: Certification | None = open_once(
+            certifications, Certification.open, work, now
+        )
+        return applied
 
-    def answer(work, moment):
+    def answer(work: DispatchedWork, moment: datetime) -> Verification:
         return Verification.answer_from_registry(work, moment, certifications.by_certificate_number)
 
-    return open_once(verifications, answer, work, now)
+    answered: Verification | None = open_once(
+        verifications, answer, work, now
+    )
+    return answered
+
+
+def decline_job(
+    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
+) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    answer: dict[str, Any] = decline_work(
+        certifications, request_code, command, now, CertificationNotFound
+    )
+    return answer
 
 
 # -- the application -------------------------------------------------------------------------
-def get_certification(certifications, request_code):
-    certification = certifications.get_or_none(request_code)
-    if certification is None:
-        raise CertificationNotFound(request_code)
+def get_certification(certifications: CertificationRepository, request_code: str) -> Certification:
+    certification: Certification = certifications.get(request_code)
     return certification
 
 
-def review_application(certifications, request_code, command, now):
+def review_application(
+    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
+) -> Certification:
     return _step(
         certifications,
         request_code,
@@ -51,7 +80,9 @@ def review_application(certifications, request_code, command, now):
     )
 
 
-def record_stage1(certifications, request_code, command, now):
+def record_stage1(
+    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
+) -> Certification:
     return _step(
         certifications,
         request_code,
@@ -61,7 +92,9 @@ def record_stage1(certifications, request_code, command, now):
     )
 
 
-def record_stage2(certifications, request_code, command, now):
+def record_stage2(
+    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
+) -> Certification:
     return _step(
         certifications,
         request_code,
@@ -76,7 +109,13 @@ def record_stage2(certifications, request_code, command, now):
     )
 
 
-def record_product_check(certifications, request_code, step, command, now):
+def record_product_check(
+    certifications: CertificationRepository,
+    request_code: str,
+    step: str,
+    command: Command,
+    now: datetime,
+) -> Certification:
     return _step(
         certifications,
         request_code,
@@ -91,8 +130,17 @@ def record_product_check(certifications, request_code, step, command, now):
     )
 
 
-def decide(certifications, request_code, command, now, issuer):
-    def next_number():
+def decide(
+    certifications: CertificationRepository,
+    request_code: str,
+    command: Command,
+    now: datetime,
+    issuer: str,
+) -> Certification:
+    """Grant or refuse; a grant draws the next certificate number and names ``issuer``
+    (the certification body) on the certificate."""
+
+    def next_number() -> str:
         year = china_date(now).year
         return certificate_number(year, certifications.next_certificate_sequence(year))
 
@@ -103,7 +151,11 @@ def decide(certifications, request_code, command, now, issuer):
     )
 
 
-def _step(certifications, request_code, change):
+def _step(
+    certifications: CertificationRepository,
+    request_code: str,
+    change: Callable[[Certification], None],
+) -> Certification:
     certification = get_certification(certifications, request_code)
     change(certification)
     certifications.save(certification)
@@ -111,14 +163,16 @@ def _step(certifications, request_code, change):
 
 
 # -- the certificate ---------------------------------------------------------------------------
-def get_certificate(certifications, number):
+def get_certificate(certifications: CertificationRepository, number: str) -> Certification:
     certification = certifications.by_certificate_number(normalize_text(number))
     if certification is None:
         raise CertificateNotFound(number)
     return certification
 
 
-def record_surveillance(certifications, number, command, now):
+def record_surveillance(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(
         certifications,
         number,
@@ -126,21 +180,29 @@ def record_surveillance(certifications, number, command, now):
     )
 
 
-def suspend(certifications, number, command, now):
+def suspend(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(
         certifications, number, lambda c: c.suspend(command["reason"], command["until"], now)
     )
 
 
-def restore(certifications, number, command, now):
+def restore(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(certifications, number, lambda c: c.restore(command["comments"], now))
 
 
-def withdraw(certifications, number, command, now):
+def withdraw(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(certifications, number, lambda c: c.withdraw(command["reason"], now))
 
 
-def reduce_scope(certifications, number, command, now):
+def reduce_scope(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(
         certifications,
         number,
@@ -148,27 +210,35 @@ def reduce_scope(certifications, number, command, now):
     )
 
 
-def recertify(certifications, number, command, now):
+def recertify(
+    certifications: CertificationRepository, number: str, command: Command, now: datetime
+) -> Certification:
     return _certificate_step(
         certifications, number, lambda c: c.recertify(_day(command, now), command["comments"], now)
     )
 
 
-def _certificate_step(certifications, number, change):
+def _certificate_step(
+    certifications: CertificationRepository,
+    number: str,
+    change: Callable[[Certification], None],
+) -> Certification:
     certification = get_certificate(certifications, number)
     change(certification)
     certifications.save(certification)
     return certification
 
 
-def verify(certifications, number, now):
+def verify(certifications: CertificationRepository, number: str, now: datetime) -> dict[str, Any]:
     """What the public may know of a certificate today; CertificateNotFound if it is not ours."""
-    certification = get_certificate(certifications, number)
-    return certification.certificate.public_view(china_date(now))
+    certificate = get_certificate(certifications, number).certificate
+    if certificate is None:  # the number is a granted certificate's: it has one
+        raise CertificateNotFound(number)
+    return certificate.public_view(china_date(now))
 
 
 # -- time and the standards watch (system steps: on a concurrent write, simply redo) ---------
-def advance_clocks(certifications, now):
+def advance_clocks(certifications: CertificationRepository, now: datetime) -> int:
     """Let time decide for every certificate that has something due; returns how many changed."""
     changed = 0
     for certification in certifications.due_for_clock(now.timestamp()):
@@ -176,13 +246,15 @@ def advance_clocks(certifications, now):
     return changed
 
 
-def _clock_moved(certification, now):
+def _clock_moved(certification: Certification, now: datetime) -> bool:
     before = certification.next_check_at
     certification.advance_clock(now)
     return bool(certification.new_events) or certification.next_check_at != before
 
 
-def flag_standard(certifications, ended, now):
+def flag_standard(
+    certifications: CertificationRepository, ended: StandardEnded, now: datetime
+) -> int:
     """A standard was superseded or withdrawn (``ended``, a StandardEnded): flag the open
     applications and the standing certificates that cite it (once each); returns how
     many were flagged."""
@@ -193,6 +265,8 @@ def flag_standard(certifications, ended, now):
     )
 
 
-def _day(command, now):
+def _day(command: Command, now: datetime) -> date:
     """The date a step names, today in China when it names none."""
-    return command.get("conducted_on") or china_date(now)
+    day: date = command.get("conducted_on") or china_date(now)
+    return day
+

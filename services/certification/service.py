@@ -1,14 +1,14 @@
-"""The certification service (认证认可): thin nameko adapter over handlers.py."""
+"""The certification service (认证认可): thin nameko adapter over handlers.py.
 
-import json
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
+Each entrypoint reads its input, calls one use case with the ports ``bootstrap`` built
+for the worker, and answers its view.
+"""
 
 from nameko.timer import timer
 
 from ..common.acting import ActingPerson
-from ..common.commands import DeclineSchema, decline_work
+from ..common.commands import DeclineSchema
+from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
@@ -18,11 +18,9 @@ from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
 from ..common.secrets import RequiredSecrets
-from ..common.store import MongoDocumentStore
 from ..common.telemetry import Telemetry
-from . import handlers
-from .adapters.repository import INDEXES, CertificationRepository, VerificationRepository
-from .exceptions import REFUSALS, CertificationNotFound
+from . import bootstrap, handlers
+from .exceptions import REFUSALS
 from .schemas import load_command
 
 # A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
@@ -33,48 +31,16 @@ rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 CLOCK_INTERVAL_SECONDS = 60
 
 
-@cache
-def certification_body():
-    """Who issues the certificates (data, so a deployment sets its own identity)."""
-    path = resources.files("services.certification") / "data" / "certification-body.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def utc_now():
-    """The one place the service reads the time (tests move it)."""
-    return datetime.now(UTC)
-
-
-def certification_store(database, relay=None):
-    return MongoDocumentStore(database.certifications, database.counters, relay)
-
-
-def verification_store(database, relay=None):
-    return MongoDocumentStore(database.verifications, database.counters, relay)
-
-
-def create_indexes(database):
-    certification_store(database).ensure_indexes(*INDEXES)
-    verification_store(database).ensure_indexes()
-
-
 class CertificationService:
     name = "certification"
 
-    db = MongoDatabase(on_ready=create_indexes)
-    relay = OutboxRelay(["certifications", "verifications"])
+    db = MongoDatabase(on_ready=bootstrap.prepare)
+    relay = OutboxRelay(bootstrap.COLLECTIONS)
+    certification = Composition(bootstrap.build)  # each worker: its repositories and clock
     acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
     telemetry = Telemetry()
     metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
     secrets = RequiredSecrets()  # reads none; a secret added later is named here
-
-    @property
-    def certifications(self):
-        return CertificationRepository(certification_store(self.db, self.relay))
-
-    @property
-    def verifications(self):
-        return VerificationRepository(verification_store(self.db, self.relay))
 
     @rpc
     def health(self):
@@ -83,106 +49,137 @@ class CertificationService:
     @rpc
     def decline_job(self, request_code, payload):
         """Decline dispatched work before starting on it: it goes back to the station."""
-        answer = decline_work(self.certifications, request_code, DeclineSchema().load(payload), utc_now(), CertificationNotFound)
-        return answer
+        ports = self.certification
+        return handlers.decline_job(
+            ports.certifications, request_code, DeclineSchema().load(payload), ports.clock()
+        )
 
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")
     def on_request_dispatched(self, envelope):
+        ports = self.certification
         handlers.receive_dispatched_request(
-            self.certifications, self.verifications, read(DispatchedWork, envelope), utc_now()
+            ports.certifications, ports.verifications, read(DispatchedWork, envelope), ports.clock()
         )
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
-        handlers.flag_standard(self.certifications, read(StandardEnded, envelope), utc_now())
+        ports = self.certification
+        handlers.flag_standard(ports.certifications, read(StandardEnded, envelope), ports.clock())
 
     @timer(interval=CLOCK_INTERVAL_SECONDS)
     def advance_clocks(self):
-        handlers.advance_clocks(self.certifications, utc_now())
+        ports = self.certification
+        handlers.advance_clocks(ports.certifications, ports.clock())
 
     # -- the application --------------------------------------------------------------------
     @rpc
     def get_certification(self, request_code):
-        return handlers.get_certification(self.certifications, request_code).as_dict()
+        return handlers.get_certification(self.certification.certifications, request_code).as_dict()
 
     @rpc
     def review_application(self, request_code, payload=None):
-        return self._step(handlers.review_application, request_code, "review", payload)
+        ports = self.certification
+        return handlers.review_application(
+            ports.certifications, request_code, load_command("review", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def record_stage1(self, request_code, payload=None):
-        return self._step(handlers.record_stage1, request_code, "stage1", payload)
+        ports = self.certification
+        return handlers.record_stage1(
+            ports.certifications, request_code, load_command("stage1", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def record_stage2(self, request_code, payload=None):
-        return self._step(handlers.record_stage2, request_code, "stage2", payload)
+        ports = self.certification
+        return handlers.record_stage2(
+            ports.certifications, request_code, load_command("stage2", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def record_type_test(self, request_code, payload=None):
-        command = load_command("type_test", payload)
-        return self._view(
-            handlers.record_product_check(
-                self.certifications, request_code, "type_test", command, utc_now()
-            )
-        )
+        ports = self.certification
+        return handlers.record_product_check(
+            ports.certifications,
+            request_code,
+            "type_test",
+            load_command("type_test", payload),
+            ports.clock(),
+        ).as_dict()
 
     @rpc
     def record_factory_inspection(self, request_code, payload=None):
-        command = load_command("factory_inspection", payload)
-        return self._view(
-            handlers.record_product_check(
-                self.certifications, request_code, "factory_inspection", command, utc_now()
-            )
-        )
+        ports = self.certification
+        return handlers.record_product_check(
+            ports.certifications,
+            request_code,
+            "factory_inspection",
+            load_command("factory_inspection", payload),
+            ports.clock(),
+        ).as_dict()
 
     @rpc
     def decide(self, request_code, payload=None):
-        command = load_command("decision", payload)
-        return self._view(
-            handlers.decide(
-                self.certifications, request_code, command, utc_now(), certification_body()["name"]
-            )
-        )
+        ports = self.certification
+        return handlers.decide(
+            ports.certifications,
+            request_code,
+            load_command("decision", payload),
+            ports.clock(),
+            ports.issuer,
+        ).as_dict()
 
     # -- the certificate ------------------------------------------------------------------------
     @rpc
     def get_certificate(self, number):
-        return handlers.get_certificate(self.certifications, number).as_dict()
+        return handlers.get_certificate(self.certification.certifications, number).as_dict()
 
     @rpc
     def record_surveillance(self, number, payload=None):
-        return self._step(handlers.record_surveillance, number, "surveillance", payload)
+        ports = self.certification
+        return handlers.record_surveillance(
+            ports.certifications, number, load_command("surveillance", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def suspend(self, number, payload=None):
-        return self._step(handlers.suspend, number, "suspend", payload)
+        ports = self.certification
+        return handlers.suspend(
+            ports.certifications, number, load_command("suspend", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def restore(self, number, payload=None):
-        return self._step(handlers.restore, number, "restore", payload)
+        ports = self.certification
+        return handlers.restore(
+            ports.certifications, number, load_command("restore", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def withdraw(self, number, payload=None):
-        return self._step(handlers.withdraw, number, "withdraw", payload)
+        ports = self.certification
+        return handlers.withdraw(
+            ports.certifications, number, load_command("withdraw", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def reduce_scope(self, number, payload=None):
-        return self._step(handlers.reduce_scope, number, "reduce_scope", payload)
+        ports = self.certification
+        return handlers.reduce_scope(
+            ports.certifications, number, load_command("reduce_scope", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def recertify(self, number, payload=None):
-        return self._step(handlers.recertify, number, "recertify", payload)
+        ports = self.certification
+        return handlers.recertify(
+            ports.certifications, number, load_command("recertify", payload), ports.clock()
+        ).as_dict()
 
     @rpc
     def verify(self, number):
         """The public answer for a certificate number (CertificateNotFound if not ours)."""
-        return handlers.verify(self.certifications, number, utc_now())
-
-    # -- internals ------------------------------------------------------------------------------
-    def _step(self, handler, key, command_name, payload):
-        command = load_command(command_name, payload)
-        return self._view(handler(self.certifications, key, command, utc_now()))
-
-    def _view(self, certification):
-        return certification.as_dict()
+        ports = self.certification
+        return handlers.verify(ports.certifications, number, ports.clock())

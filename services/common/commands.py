@@ -7,6 +7,7 @@ by field in the reader's language: it rebuilds the ``ValidationError`` that cros
 measurements as decimal text (no binary rounding of a reading), dates as ISO text.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -30,20 +31,20 @@ class Text(fields.String):
 
     default_error_messages = {**FIELD_ERRORS, "invalid": "not_text", "invalid_utf8": "not_text", "blank": "blank"}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         stripped = super()._deserialize(value, attr, data, **kwargs).strip()
         if not stripped:
             raise self.make_error("blank")
         return stripped
 
 
-class DecimalText(fields.Field):
+class DecimalText(fields.Field[str]):
     """A number written as JSON number or text, kept as normalised decimal text."""
 
     MAX_LENGTH = 40  # digits enough for any reading; a megabyte of them is not one
     default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_number", "too_long": f"too_long|max={MAX_LENGTH}"}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.make_error("invalid")
         if len(str(value)) > self.MAX_LENGTH:
@@ -62,19 +63,24 @@ class Day(fields.Date):
 
     default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"}
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    # ISO text where marshmallow's Date gives a date: a document store keeps text as is.
+    def _deserialize(  # type: ignore[override]
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str:
         return super()._deserialize(value, attr, data, **kwargs).isoformat()
 
 
-def text(max_length, required=True, choices=None):
-    validators = [validate.Length(max=max_length, error="too_long|max={max}")]
+def text(max_length: int, required: bool = True, choices: Sequence[str] | None = None) -> Text:
+    validators: list[validate.Validator] = [
+        validate.Length(max=max_length, error="too_long|max={max}")
+    ]
     if choices is not None:
         listed = ", ".join(choices)
         validators.append(validate.OneOf(choices, error=f"not_an_option|choices={listed}"))
     return Text(required=required, allow_none=not required, validate=validators)
 
 
-def integer(minimum, maximum, required=True):
+def integer(minimum: int, maximum: int, required: bool = True) -> fields.Integer:
     return fields.Integer(
         required=required,
         allow_none=not required,
@@ -84,32 +90,36 @@ def integer(minimum, maximum, required=True):
     )
 
 
-def number(required=True, minimum=None, maximum=None):
-    validators = []
+def number(
+    required: bool = True, minimum: float | None = None, maximum: float | None = None
+) -> DecimalText:
+    validators: list[Callable[[str], None]] = []
     if minimum is not None or maximum is not None:
         validators.append(_decimal_range(minimum, maximum))
     return DecimalText(required=required, allow_none=not required, validate=validators)
 
 
-def boolean(required=False, default=False):
-    optional = {} if required else {"load_default": default}
+def boolean(required: bool = False, default: bool = False) -> fields.Boolean:
+    optional: dict[str, Any] = {} if required else {"load_default": default}
     return fields.Boolean(
         required=required, error_messages={**FIELD_ERRORS, "invalid": "not_boolean"}, **optional
     )
 
 
-def day(required=True):
+def day(required: bool = True) -> Day:
     return Day(required=required, allow_none=not required)
 
 
-def nested(schema, required=True):
+def nested(schema: type[Schema], required: bool = True) -> fields.Nested:
     return fields.Nested(
         schema, required=required, allow_none=not required,
         error_messages={**FIELD_ERRORS, "type": "not_object"},
     )
 
 
-def nested_list(schema, min_items, max_items, required=True):
+def nested_list(
+    schema: type[Schema], min_items: int, max_items: int, required: bool = True
+) -> fields.List[dict[str, Any]]:
     return fields.List(
         nested(schema),
         required=required,
@@ -118,7 +128,9 @@ def nested_list(schema, min_items, max_items, required=True):
     )
 
 
-def text_list(max_length, min_items, max_items, required=True):
+def text_list(
+    max_length: int, min_items: int, max_items: int, required: bool = True
+) -> fields.List[str]:
     return fields.List(
         text(max_length),
         required=required,
@@ -127,13 +139,13 @@ def text_list(max_length, min_items, max_items, required=True):
     )
 
 
-def operator():
+def operator() -> Text:
     """Who does the step. Until accounts arrive (issue 6) operators give their name."""
     return text(50)
 
 
-def _decimal_range(minimum, maximum):
-    def check(value):
+def _decimal_range(minimum: float | None, maximum: float | None) -> Callable[[str], None]:
+    def check(value: str) -> None:
         number = Decimal(value)
         if (minimum is not None and number < Decimal(str(minimum))) or (
             maximum is not None and number > Decimal(str(maximum))
@@ -168,7 +180,7 @@ class DocumentChangesSchema(CommandSchema):
     """Base of what a new version of a certificate or report changes: something must."""
 
     @validates_schema
-    def _something_changes(self, data, **kwargs):
+    def _something_changes(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not any(data.values()):
             raise ValidationError("nothing_to_change")
 

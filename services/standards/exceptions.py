@@ -17,7 +17,7 @@ class StandardNotFound(NotFound):
 class StandardExists(InvalidTransition):
     """A standard with this number is catalogued already."""
 
-    def __init__(self, number):
+    def __init__(self, number: str) -> None:
         super().__init__(number, "catalogued", "added")
 
 

@@ -4,11 +4,18 @@ Plain functions over repositories (in-memory in unit tests, Mongo in the service
 """
 
 import logging
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
 
 from ..common.clock import china_date, parse_date
+from ..common.commands import decline_work
+from ..common.contracts import DispatchedWork
 from ..common.idempotency import already_received, open_once
 from ..common.repository import VersionConflict
 from ..common.standard_number import find_numbers, normalize_text, parse_number
+from .adapters.follows import FollowRegistry
+from .adapters.repository import CaseRepository, StandardRepository
 from .domain import search as catalogue_search
 from .domain.catalogue import CURRENT, SUPERSEDED, Standard
 from .domain.model import DECLARATION, LOOKUP, Case
@@ -21,7 +28,7 @@ LOOKUP_ANSWER_LIMIT = 10
 
 
 # -- the catalogue ---------------------------------------------------------------------------
-def seed_catalogue(standards, entries):
+def seed_catalogue(standards: StandardRepository, entries: Iterable[dict[str, Any]]) -> int:
     """Add the shipped standards that are not catalogued yet; returns how many were added.
     Standards already stored keep their state (an administrator may have changed it)."""
     present = {standard.number for standard in standards.all()}
@@ -32,7 +39,9 @@ def seed_catalogue(standards, entries):
     return added
 
 
-def search(standards, query, now, limit=20):
+def search(
+    standards: StandardRepository, query: str, now: datetime, limit: int = 20
+) -> dict[str, Any]:
     today = china_date(now)
     normalized, total, found = catalogue_search.search(standards.all(), query, today, limit)
     return {
@@ -43,12 +52,10 @@ def search(standards, query, now, limit=20):
     }
 
 
-def get_standard(standards, number, now):
+def get_standard(standards: StandardRepository, number: str, now: datetime) -> dict[str, Any]:
     """A standard and its neighbours in time (what it replaces, what replaces it)."""
     catalogue = standards.all()
-    standard = catalogue_search.resolve(catalogue, number)
-    if standard is None:
-        raise StandardNotFound(number)
+    standard = _resolved(catalogue, number)
     replaces = sorted(
         set(standard.replaces) | {s.number for s in catalogue if s.replaced_by == standard.number}
     )
@@ -63,20 +70,29 @@ def get_standard(standards, number, now):
     }
 
 
-def add_standard(standards, fields, now):
+def add_standard(
+    standards: StandardRepository, fields: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Catalogue a standard an administrator adds; what get_standard then says of it."""
     number = parse_number(fields["number"])
     standard = Standard.add({**fields, "number": str(number)}, now)
     if not standards.add_if_absent(standard):
         raise StandardExists(str(number))
-    return standard
+    return get_standard(standards, standard.number, now)
 
 
-def end_standard(standards, follows, number, status, replaced_by, now):
-    """Mark a current standard superseded (by a catalogued successor) or withdrawn."""
+def end_standard(
+    standards: StandardRepository,
+    follows: FollowRegistry,
+    number: str,
+    status: str,
+    replaced_by: str | None,
+    now: datetime,
+) -> dict[str, Any]:
+    """Mark a current standard superseded (by a catalogued successor) or withdrawn; what
+    get_standard then says of it."""
     catalogue = standards.all()
-    standard = catalogue_search.resolve(catalogue, parse_number(number))
-    if standard is None:
-        raise StandardNotFound(number)
+    standard = _resolved(catalogue, number)
     successor = None
     if replaced_by is not None:
         successor = catalogue_search.resolve(catalogue, parse_number(replaced_by))
@@ -96,10 +112,20 @@ def end_standard(standards, follows, number, status, replaced_by, now):
         china_date(now),
     )
     standards.save(standard)
+    return get_standard(standards, standard.number, now)
+
+
+def _resolved(catalogue: Sequence[Standard], number: str) -> Standard:
+    """The catalogue entry ``number`` means (an undated one: the latest edition)."""
+    standard = catalogue_search.resolve(catalogue, number)
+    if standard is None:
+        raise StandardNotFound(number)
     return standard
 
 
-def supersede_replaced_in_force(standards, follows, now):
+def supersede_replaced_in_force(
+    standards: StandardRepository, follows: FollowRegistry, now: datetime
+) -> int:
     """Standards still current but replaced by an edition now in force become superseded
     on that edition's effective date (e.g. GB 7718-2011 when GB 7718-2025 takes effect).
     A successor whose effective date is not known changes nothing: we cannot tell when."""
@@ -122,54 +148,71 @@ def supersede_replaced_in_force(standards, follows, now):
 
 
 # -- cases -------------------------------------------------------------------------------------
-def receive_dispatched_request(cases, standards, follows, work, now):
+def receive_dispatched_request(
+    cases: CaseRepository,
+    standards: StandardRepository,
+    follows: FollowRegistry,
+    work: DispatchedWork,
+    now: datetime,
+) -> Case | None:
     """Open the case; a lookup is answered and a declaration's references checked at once.
     The enterprise follows what it asked about or declared. Follows are recorded first:
     they are idempotent, so a redelivered dispatch completes what a crash interrupted."""
     existing = cases.get_or_none(work.code)
     if existing is not None and already_received(existing, work):
         return None
-    item = work.item
-    catalogue = standards.all() if item in (LOOKUP, DECLARATION) else []
+    first_step = _first_step(standards, follows, work, now)
+
+    def opened(work: DispatchedWork, moment: datetime) -> Case:
+        case = Case.open(work, moment)
+        first_step(case, moment)
+        return case
+
+    received: Case | None = open_once(cases, opened, work, now)
+    return received
+
+
+def decline_job(
+    cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    answer: dict[str, Any] = decline_work(
+        cases, request_code, command, now, CaseNotFound
+    )
+    return answer
+
+
+def _first_step(
+    standards: StandardRepository, follows: FollowRegistry, work: DispatchedWork, now: datetime
+) -> Callable[[Case, datetime], None]:
+    """What a new case does at once: a lookup is answered, a declaration's references
+    checked (and the enterprise follows those standards); a question waits for a person."""
+    if work.item not in (LOOKUP, DECLARATION):
+        return lambda case, moment: None
+    catalogue = standards.all()
     today = china_date(now)
-    if item == LOOKUP:
+    if work.item == LOOKUP:
         _, _, found = catalogue_search.search(
             catalogue, work.details.get("query", ""), today, LOOKUP_ANSWER_LIMIT
         )
         summaries = [standard.summary(today) for standard in found]
         _follow(follows, [s["number"] for s in summaries], work, now)
-        return open_once(
-            cases,
-            lambda w, moment: _opened(w, moment, lambda c: c.answer_lookup(summaries, moment)),
-            work,
-            now,
-        )
-    if item == DECLARATION:
-        references, unrecognised = check_references(catalogue, work.details, today)
-        _follow(follows, [r["number"] for r in references if r["number"]], work, now)
-        return open_once(
-            cases,
-            lambda w, moment: _opened(
-                w, moment, lambda c: c.check_references(references, unrecognised, moment)
-            ),
-            work,
-            now,
-        )
-    return open_once(cases, Case.open, work, now)
+        return lambda case, moment: case.answer_lookup(summaries, moment)
+    references, unrecognised = check_references(catalogue, work.details, today)
+    _follow(follows, [r["number"] for r in references if r["number"]], work, now)
+    return lambda case, moment: case.check_references(references, unrecognised, moment)
 
 
-def _opened(work, now, first_step):
-    case = Case.open(work, now)
-    first_step(case)
-    return case
-
-
-def _follow(follows, numbers, work, now):
+def _follow(
+    follows: FollowRegistry, numbers: Iterable[str], work: DispatchedWork, now: datetime
+) -> None:
     for number in numbers:
         follows.follow(number, work.enterprise, work.code, now)
 
 
-def check_references(catalogue, details, today):
+def check_references(
+    catalogue: Sequence[Standard], details: dict[str, Any], today: date
+) -> tuple[list[dict[str, Any]], list[str]]:
     """What the catalogue says of each standard a declaration cites, and the lines of its
     reference list that name no standard number at all."""
     cited_text = "\n".join(
@@ -195,14 +238,18 @@ def check_references(catalogue, details, today):
     return references, unrecognised
 
 
-def get_case(cases, request_code):
-    case = cases.get_or_none(request_code)
-    if case is None:
-        raise CaseNotFound(request_code)
+def get_case(cases: CaseRepository, request_code: str) -> Case:
+    case: Case = cases.get(request_code)
     return case
 
 
-def review_declaration(cases, standards, request_code, command, now):
+def review_declaration(
+    cases: CaseRepository,
+    standards: StandardRepository,
+    request_code: str,
+    command: dict[str, Any],
+    now: datetime,
+) -> Case:
     case = get_case(cases, request_code)
     references, unrecognised = check_references(standards.all(), case.details, china_date(now))
     case.review_declaration(command["decision"], command["comments"], references, unrecognised, now)
@@ -210,7 +257,9 @@ def review_declaration(cases, standards, request_code, command, now):
     return case
 
 
-def answer_question(cases, request_code, command, now):
+def answer_question(
+    cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
+) -> Case:
     case = get_case(cases, request_code)
     case.answer_question(command["answer"], command["attachments"], now)
     cases.save(case)

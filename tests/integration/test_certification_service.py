@@ -1,13 +1,15 @@
 """Certification as a nameko service on the real broker and a real Mongo-wire server."""
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import eventlet
 import pytest
 from nameko.testing.services import entrypoint_hook
 
-from services.certification import service as certification_module
+from services.certification import bootstrap
 from services.certification.service import CertificationService
+from services.common.composition import Composition
 
 from ..support.data import RZ02_DETAILS
 from ..support.events import dispatch_envelope, standard_ended_envelope
@@ -24,6 +26,12 @@ def certification(container_factory, service_config):
     container = container_factory(CertificationService)
     container.start()
     return container
+
+
+def set_clock(container, monkeypatch, clock):
+    """The workers the container makes from now on read the time from ``clock``."""
+    composition = next(each for each in container.extensions if isinstance(each, Composition))
+    monkeypatch.setattr(composition, "build", partial(bootstrap.build, clock=clock))
 
 
 @pytest.fixture
@@ -54,7 +62,7 @@ def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announce
 ):
     decided = granted(amqp_uri, certifications)
     number = decided["certificate_number"]
-    assert decided["certificate"]["issuer"] == certification_module.certification_body()["name"]
+    assert decided["certificate"]["issuer"] == bootstrap.certification_body()["name"]
     announced = events.wait_for(lambda e: e["type"] == "certificate_granted")
     assert (
         announced[0]["request_code"] == CODE
@@ -86,7 +94,7 @@ def test_the_clock_announces_a_surveillance_audit_coming_due_once(
 ):
     granted(amqp_uri, certifications)
     eleven_months_on = datetime.now(UTC) + timedelta(days=340)
-    monkeypatch.setattr(certification_module, "utc_now", lambda: eleven_months_on)
+    set_clock(certification, monkeypatch, lambda: eleven_months_on)
     for _ in range(2):
         with entrypoint_hook(certification, "advance_clocks") as tick:
             tick()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from services.standards.service import StandardsService, seed_entries
+from services.standards.bootstrap import seed_entries
+from services.standards.service import StandardsService
 from services.testing.service import TestingService as LabService  # not a test class
 
 from ..support.events import dispatch_envelope

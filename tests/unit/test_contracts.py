@@ -22,7 +22,7 @@ from services.metrology.adapters.repository import JobRepository
 from services.standards import handlers as standards
 from services.standards.adapters.follows import FollowRegistry
 from services.standards.adapters.repository import CaseRepository, StandardRepository
-from services.standards.service import seed_entries
+from services.standards.bootstrap import seed_entries
 from services.testing import handlers as testing
 from services.testing.adapters.repository import TestJobRepository
 from tests.fakes.store import InMemoryDocumentStore

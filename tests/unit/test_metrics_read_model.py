@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from services.gateway.adapters import service_levels_rebuild as rebuilding
 from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain import service_levels as metrics
-from services.gateway.adapters import service_levels_rebuild as rebuilding
 from services.gateway.handlers import service_levels
 
 from ..simulated_month import (

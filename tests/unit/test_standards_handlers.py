@@ -5,11 +5,11 @@ from datetime import date, datetime, time
 import pytest
 
 from services.common.clock import CHINA
-from services.common.commands import decline_work
 from services.common.domain import InvalidTransition
 from services.standards import handlers
 from services.standards.adapters.follows import FollowRegistry
 from services.standards.adapters.repository import CaseRepository, StandardRepository
+from services.standards.bootstrap import seed_entries
 from services.standards.domain.model import FlaggedReferences
 from services.standards.exceptions import (
     CaseNotFound,
@@ -17,7 +17,6 @@ from services.standards.exceptions import (
     StandardNotFound,
     UnknownReplacement,
 )
-from services.standards.service import seed_entries
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import NOW
@@ -163,7 +162,7 @@ class TestSearch:
 
 class TestAdministration:
     def test_an_administrator_adds_a_new_edition(self, standards):
-        handlers.add_standard(
+        added = handlers.add_standard(
             standards,
             {
                 "number": "gb/t 19001-2026",
@@ -175,6 +174,7 @@ class TestAdministration:
             },
             NOW,
         )
+        assert added["number"] == "GB/T 19001-2026" and "GB/T 19001-2016" in added["editions"]
         assert handlers.get_standard(standards, "GB/T 19001-2026", NOW)["state"] == "upcoming"
         with pytest.raises(StandardExists):
             handlers.add_standard(
@@ -207,6 +207,7 @@ class TestAdministration:
             standards, follows, "GB 5009.12-2023", "withdrawn", None, NOW
         )  # followed by no one
         ended = handlers.end_standard(standards, follows, "gb 2760-2024", "withdrawn", None, NOW)
+        assert (ended["number"], ended["state"]) == ("GB 2760-2024", "withdrawn")
         assert handlers.get_standard(standards, "GB 2760-2024", NOW)["state"] == "withdrawn"
         event = next(
             e
@@ -214,7 +215,8 @@ class TestAdministration:
             if e["data"].get("number") == "GB 2760-2024"
         )
         assert event["type"] == "standard_superseded" and event["request_code"] is None
-        assert event["data"]["status"] == "withdrawn" and ended.ended_on == "2026-11-26"
+        assert event["data"]["status"] == "withdrawn"
+        assert standards.get("GB 2760-2024").ended_on == "2026-11-26"
         assert [f["uscc"] for f in event["data"]["followers"]] == [
             ENTERPRISE["uscc"],
             OTHER_ENTERPRISE["uscc"],
@@ -414,8 +416,8 @@ class TestConsulting:
     def test_a_declined_case_dispatched_again_by_the_station_is_opened_afresh(self, cases, standards, follows):
         first = dispatched_work("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"})
         handlers.receive_dispatched_request(cases, standards, follows, first, NOW)
-        declined = decline_work(cases, "321322-20261126-00001-6", {"operator": "标准业务员", "reason": "专家休假"},
-                                NOW, CaseNotFound)
+        declined = handlers.decline_job(cases, "321322-20261126-00001-6",
+                                        {"operator": "标准业务员", "reason": "专家休假"}, NOW)
         assert declined["status"] == "declined"
         assert handlers.receive_dispatched_request(cases, standards, follows, first, NOW) is None  # redelivered
         again = dispatched_work("321322-20261126-00001-6", "BZ03", "standards", {"question": "哪些标准？"},

@@ -18,10 +18,13 @@ call first, so nothing is decided on a stale state. Each announcement is made on
 """
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
+from ...common.contracts import DispatchedWork
 from ...common.domain import Declinable, DomainEvent, InvalidTransition
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
@@ -87,7 +90,7 @@ class NoSurveillancePlanned(InvalidTransition):
 class DateOutOfRange(ValueError):
     """A date the step names is not possible (in the future, before an earlier step…)."""
 
-    def __init__(self, field_name, day):
+    def __init__(self, field_name: str, day: date) -> None:
         super().__init__(f"{field_name}: {day} is out of range")
         self.field = field_name
 
@@ -102,33 +105,34 @@ class Certification(Declinable):
     request_code: str
     item: str
     station: str
-    enterprise: dict
-    contact: dict
-    details: dict
+    enterprise: dict[str, Any]
+    contact: dict[str, Any]
+    details: dict[str, Any]
     applied_at: str
-    standards: list
+    standards: list[str]
     scope: str
-    sites: list
+    sites: list[str]
     status: str = APPLIED
-    review: dict | None = None
-    audits: dict = field(default_factory=dict)
-    decision: dict | None = None
+    review: dict[str, Any] | None = None
+    audits: dict[str, dict[str, Any]] = field(default_factory=dict)  # by step
+    decision: dict[str, Any] | None = None
     certificate_number: str | None = None
     certificate_status: str | None = None  # kept beside the certificate for queries
-    certificate: Certificate | dict | None = None
-    standard_alerts: list = field(default_factory=list)
+    certificate: Certificate | None = None  # stored as a dict: __post_init__ reads it back
+    standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     next_check_at: float | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
-    def __post_init__(self):
-        if isinstance(self.certificate, dict):
-            self.certificate = Certificate(**self.certificate)
+    def __post_init__(self) -> None:
+        stored: Any = self.certificate
+        if isinstance(stored, dict):
+            self.certificate = Certificate(**stored)
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
-    def open(cls, work, now):
+    def open(cls, work: DispatchedWork, now: datetime) -> Self:
         """The application of a dispatched RZ01/RZ02 request (``work`` is that event's data)."""
         details = work.details
         if work.item == PRODUCT:
@@ -154,7 +158,7 @@ class Certification(Declinable):
         return certification
 
     # -- application review -------------------------------------------------------------
-    def review_application(self, accepted, comments, now):
+    def review_application(self, accepted: bool, comments: str | None, now: datetime) -> None:
         self._require((APPLIED,), UNDER_AUDIT if accepted else NOT_ACCEPTED)
         self.review = {"accepted": accepted, "comments": comments, "at": now.isoformat()}
         if accepted:
@@ -169,7 +173,9 @@ class Certification(Declinable):
             )
 
     # -- audits ---------------------------------------------------------------------------
-    def record_stage1(self, conducted_on, ready_for_stage2, findings, now):
+    def record_stage1(
+        self, conducted_on: date, ready_for_stage2: bool, findings: str | None, now: datetime
+    ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage1")
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
             raise InvalidTransition(self.request_code, self.status, "stage1")
@@ -186,7 +192,15 @@ class Certification(Declinable):
             ready_for_stage2=ready_for_stage2,
         )
 
-    def record_stage2(self, conducted_on, recommendation, major, minor, findings, now):
+    def record_stage2(
+        self,
+        conducted_on: date,
+        recommendation: str,
+        major: int,
+        minor: int,
+        findings: str | None,
+        now: datetime,
+    ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage2")
         self._require((UNDER_AUDIT, AWAITING_DECISION), "stage2")
         stage1 = self.audits.get("stage1")
@@ -208,7 +222,15 @@ class Certification(Declinable):
             recommendation=recommendation,
         )
 
-    def record_product_check(self, step, conducted_on, result, reference, findings, now):
+    def record_product_check(
+        self,
+        step: str,
+        conducted_on: date,
+        result: str,
+        reference: str | None,
+        findings: str | None,
+        now: datetime,
+    ) -> None:
         """``step`` is ``type_test`` or ``factory_inspection``; a failed one may be redone."""
         self._require_scheme(PRODUCT, step)
         self._require((UNDER_AUDIT, AWAITING_DECISION), step)
@@ -230,7 +252,14 @@ class Certification(Declinable):
         )
 
     # -- decision -----------------------------------------------------------------------
-    def decide(self, decision, comments, now, next_number, issuer):
+    def decide(
+        self,
+        decision: str,
+        comments: str | None,
+        now: datetime,
+        next_number: Callable[[], str],
+        issuer: str,
+    ) -> None:
         """Grant (drawing a number from ``next_number()`` only then) or refuse.
         ``issuer`` is the certification body's name, printed on the certificate."""
         if self.status == UNDER_AUDIT:
@@ -250,7 +279,7 @@ class Certification(Declinable):
         self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat()}
         self._grant(next_number(), china_date(now), issuer)
 
-    def audits_support_grant(self):
+    def audits_support_grant(self) -> bool:
         if self.item == MANAGEMENT_SYSTEM:
             stage2 = self.audits.get("stage2") or {}
             return stage2.get("recommendation") == GRANT and not stage2.get("major_nonconformities")
@@ -258,12 +287,12 @@ class Certification(Declinable):
             (self.audits.get(step) or {}).get("result") == PASS for step in AUDIT_STEPS[PRODUCT]
         )
 
-    def _grant(self, number, today, issuer):
+    def _grant(self, number: str, today: date, issuer: str) -> None:
         valid_until = validity_end(today)
         kind, title = KINDS[self.item]
         self.status = CERTIFIED
         self.certificate_number = number
-        self.certificate = Certificate(
+        certificate = Certificate(
             number=number,
             kind=kind,
             title=title,
@@ -277,19 +306,20 @@ class Certification(Declinable):
             valid_until=valid_until.isoformat(),
             surveillance=plan_visits(1, today, valid_until),
         )
-        self._certificate_changed()
+        self.certificate = certificate
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_granted",
             certificate_number=number,
             issued_on=today.isoformat(),
             valid_until=valid_until.isoformat(),
             standards=list(self.standards),
-            surveillance_due=[visit["due"] for visit in self.certificate.surveillance],
+            surveillance_due=[visit["due"] for visit in certificate.surveillance],
             result={"certificate_number": number, "valid_until": valid_until.isoformat()},
         )
 
     # -- the certificate's life -----------------------------------------------------------
-    def record_surveillance(self, conducted_on, findings, now):
+    def record_surveillance(self, conducted_on: date, findings: str | None, now: datetime) -> None:
         certificate = self._current_certificate(now, "surveillance_completed")
         visit = certificate.next_visit()
         if visit is None:
@@ -314,7 +344,7 @@ class Certification(Declinable):
             first_visit=visit["visit"] + 1,
         )
         following = certificate.next_visit()
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "surveillance_completed",
             certificate_number=self.certificate_number,
@@ -323,7 +353,7 @@ class Certification(Declinable):
             next_due=following["due"] if following else None,
         )
 
-    def suspend(self, reason, until, now):
+    def suspend(self, reason: str, until: date | None, now: datetime) -> None:
         certificate = self._current_certificate(now, SUSPENDED)
         if certificate.status != VALID:
             raise InvalidTransition(self.certificate_number, certificate.status, SUSPENDED)
@@ -338,7 +368,7 @@ class Certification(Declinable):
             "since": today.isoformat(),
             "until": until.isoformat(),
         }
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_suspended",
             certificate_number=self.certificate_number,
@@ -346,22 +376,24 @@ class Certification(Declinable):
             until=until.isoformat(),
         )
 
-    def restore(self, comments, now):
+    def restore(self, comments: str | None, now: datetime) -> None:
         certificate = self._current_certificate(now, VALID)
         if certificate.status != SUSPENDED:
             raise InvalidTransition(self.certificate_number, certificate.status, "restored")
         certificate.status = VALID
         certificate.suspension = None
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_restored", certificate_number=self.certificate_number, comments=comments
         )
 
-    def withdraw(self, reason, now):
-        self._current_certificate(now, WITHDRAWN)
-        self._withdraw(reason, "decision", china_date(now))
+    def withdraw(self, reason: str, now: datetime) -> None:
+        certificate = self._current_certificate(now, WITHDRAWN)
+        self._withdraw(certificate, reason, "decision", china_date(now))
 
-    def reduce_scope(self, scope, sites, reason, now):
+    def reduce_scope(
+        self, scope: str | None, sites: list[str] | None, reason: str, now: datetime
+    ) -> None:
         certificate = self._current_certificate(now, "scope_reduced")
         new_scope = scope if scope is not None else certificate.scope
         new_sites = sites if sites is not None else list(certificate.sites)
@@ -369,7 +401,7 @@ class Certification(Declinable):
         if not narrower or not new_sites or not set(new_sites) <= set(certificate.sites):
             raise ScopeNotReduced(self.certificate_number)
         certificate.scope, certificate.sites = new_scope, new_sites
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_scope_reduced",
             certificate_number=self.certificate_number,
@@ -378,7 +410,7 @@ class Certification(Declinable):
             reason=reason,
         )
 
-    def recertify(self, conducted_on, comments, now):
+    def recertify(self, conducted_on: date, comments: str | None, now: datetime) -> None:
         """The recertification decision: a new three-year cycle from the current expiry."""
         certificate = self._current_certificate(now, "recertified")
         if certificate.status != VALID:
@@ -395,7 +427,7 @@ class Certification(Declinable):
         certificate.cycle += 1
         certificate.valid_until = valid_until.isoformat()
         certificate.surveillance += plan_visits(certificate.cycle, today, valid_until)
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_renewed",
             certificate_number=self.certificate_number,
@@ -406,7 +438,7 @@ class Certification(Declinable):
         )
 
     # -- the clock ------------------------------------------------------------------------
-    def advance_clock(self, now):
+    def advance_clock(self, now: datetime) -> None:
         """Record what time alone has decided: expiry, a suspension that ran out,
         surveillance audits coming due or overdue. Each is announced once."""
         certificate = self.certificate
@@ -416,7 +448,7 @@ class Certification(Declinable):
         if certificate.status_on(today) == EXPIRED:
             certificate.status = EXPIRED
             certificate.suspension = None
-            self._certificate_changed()
+            self._certificate_changed(certificate)
             self._announce(
                 "certificate_expired",
                 certificate_number=self.certificate_number,
@@ -424,13 +456,13 @@ class Certification(Declinable):
             )
             return
         if certificate.status_on(today) == WITHDRAWN:
-            self._withdraw(None, "suspension_lapsed", today)
+            self._withdraw(certificate, None, "suspension_lapsed", today)
             return
         for visit in certificate.planned_visits():
             self._announce_visit(visit, today)
-        self._certificate_changed()
+        self._certificate_changed(certificate)
 
-    def _announce_visit(self, visit, today):
+    def _announce_visit(self, visit: dict[str, Any], today: date) -> None:
         due = parse_date(visit["due"])
         if today > due and visit["overdue_announced_on"] is None:
             # Past the due date the "due" notice is moot: only the overdue one goes out.
@@ -452,7 +484,9 @@ class Certification(Declinable):
             )
 
     # -- standards watch ----------------------------------------------------------------
-    def flag_standard(self, number, status, replaced_by, now):
+    def flag_standard(
+        self, number: str, status: str, replaced_by: str | None, now: datetime
+    ) -> bool:
         """Note that a standard this work cites was superseded or withdrawn; False if it
         does not cite it, is no longer open or current, or was flagged already."""
         in_play = self.status in OPEN or (
@@ -480,15 +514,17 @@ class Certification(Declinable):
         return True
 
     # -- views ----------------------------------------------------------------------------
-    def holder_matches(self, holder):
-        return _comparable(holder) == _comparable(self.certificate.holder)
+    def holder_matches(self, holder: str) -> bool:
+        """Whether ``holder`` is the name on the certificate (however it is spaced or cased)."""
+        certificate = self.certificate
+        return certificate is not None and _comparable(holder) == _comparable(certificate.holder)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         internal = ("new_events", "next_check_at")
         return {name: value for name, value in asdict(self).items() if name not in internal}
 
     # -- internals ------------------------------------------------------------------------
-    def _current_certificate(self, now, wanted):
+    def _current_certificate(self, now: datetime, wanted: str) -> Certificate:
         """The certificate, brought up to date, if it still stands; else 409."""
         if self.certificate is None:
             raise InvalidTransition(self.request_code, self.status, wanted)
@@ -497,12 +533,13 @@ class Certification(Declinable):
             raise InvalidTransition(self.certificate_number, self.certificate.status, wanted)
         return self.certificate
 
-    def _withdraw(self, reason, cause, today):
-        certificate = self.certificate
+    def _withdraw(
+        self, certificate: Certificate, reason: str | None, cause: str, today: date
+    ) -> None:
         certificate.status = WITHDRAWN
         certificate.suspension = None
         certificate.withdrawal = {"reason": reason, "cause": cause, "on": today.isoformat()}
-        self._certificate_changed()
+        self._certificate_changed(certificate)
         self._announce(
             "certificate_withdrawn",
             certificate_number=self.certificate_number,
@@ -510,26 +547,26 @@ class Certification(Declinable):
             cause=cause,
         )
 
-    def _certificate_changed(self):
-        self.certificate_status = self.certificate.status
-        self.next_check_at = self.certificate.next_check_epoch()
+    def _certificate_changed(self, certificate: Certificate) -> None:
+        self.certificate_status = certificate.status
+        self.next_check_at = certificate.next_check_epoch()
 
-    def _check_audit_date(self, day, now, not_before=None):
+    def _check_audit_date(self, day: date, now: datetime, not_before: date | None = None) -> None:
         earliest = not_before or china_date(datetime.fromisoformat(self.applied_at))
         if day > china_date(now) or day < earliest:
             raise DateOutOfRange("conducted_on", day)
 
-    def _require(self, allowed, wanted):
+    def _require(self, allowed: tuple[str, ...], wanted: str) -> None:
         if self.status not in allowed:
             raise InvalidTransition(self.request_code, self.status, wanted)
 
-    def _require_scheme(self, item, step):
+    def _require_scheme(self, item: str, step: str) -> None:
         if self.item != item:
             raise InvalidTransition(self.request_code, self.status, step)
 
-    def _announce(self, event_type, **data):
+    def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))
 
 
-def _comparable(name):
+def _comparable(name: str | None) -> str:
     return "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()

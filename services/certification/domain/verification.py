@@ -5,11 +5,16 @@ is one of ours and what the certificate is today, and whether the holder named i
 request is the one on the certificate (a mismatch is the usual sign of a forgery).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
 
 from ...common.clock import china_date
+from ...common.contracts import DispatchedWork
 from ...common.domain import DomainEvent
 from ...common.standard_number import normalize_text
+from .model import Certification
 
 NOT_FOUND = "not_found"
 ANSWERED = "answered"
@@ -20,18 +25,23 @@ class Verification:
     request_code: str
     item: str
     station: str
-    enterprise: dict
-    contact: dict
-    details: dict
+    enterprise: dict[str, Any]
+    contact: dict[str, Any]
+    details: dict[str, Any]
     received_at: str
     certificate_number: str
     status: str = ANSWERED
-    answer: dict = field(default_factory=dict)
+    answer: dict[str, Any] = field(default_factory=dict)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def answer_from_registry(cls, work, now, find_certification):
+    def answer_from_registry(
+        cls,
+        work: DispatchedWork,
+        now: datetime,
+        find_certification: Callable[[str], Certification | None],
+    ) -> Self:
         """Open and answer at once; ``find_certification(number)`` reads the registry."""
         details = work.details
         number = normalize_text(details.get("certificate_number", ""))
@@ -60,7 +70,9 @@ class Verification:
         return verification
 
 
-def answer(certification, holder, now):
+def answer(
+    certification: Certification | None, holder: str | None, now: datetime
+) -> dict[str, Any]:
     """What the registry says of a certificate number (and of the holder named, if any)."""
     if certification is None or certification.certificate is None:
         return {"certificate_status": NOT_FOUND, "holder_matches": None}

@@ -4,18 +4,21 @@ One small document per (standard, enterprise), keyed by both, so following twice
 the same as following once and two cases never contend for one document.
 """
 
-from ...common.contracts import Follower
+from datetime import datetime
+from typing import Any
+
+from ...common.contracts import Enterprise, Follower
 from ...common.repository import AlreadyExists
 
 
 class FollowRegistry:
-    def __init__(self, store):
+    def __init__(self, store: Any) -> None:
         self.store = store
 
-    def ensure_indexes(self):
+    def ensure_indexes(self) -> None:
         self.store.ensure_indexes([("number", 1)])
 
-    def follow(self, number, enterprise, request_code, now):
+    def follow(self, number: str, enterprise: Enterprise, request_code: str, now: datetime) -> None:
         document = {
             "_id": f"{number}|{enterprise.uscc}",
             "number": number,
@@ -29,7 +32,7 @@ class FollowRegistry:
         except AlreadyExists:
             pass  # already following; the first request that led to it is kept
 
-    def followers(self, number):
+    def followers(self, number: str) -> tuple[Follower, ...]:
         return tuple(
             Follower(document["uscc"], document["name"], document["request_code"])
             for document in self.store.find({"number": number}, sort=[("since", 1)])

@@ -3,9 +3,15 @@
 nameko starts a container's extensions all at once, so seeding when the database
 dependency starts could let a BZ01 be answered from half a catalogue. Every extension's
 ``setup()`` finishes before any of them starts, so the catalogue is seeded there.
+
+A nameko extension (nameko has no type hints): mypy does not check this module.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from nameko.extensions import DependencyProvider
+from pymongo.database import Database
 
 from ...common import tracing
 from ...common.config import database_name
@@ -13,10 +19,10 @@ from ...common.mongo import connect
 
 
 class CatalogueSeeder(DependencyProvider):
-    def __init__(self, prepare):
-        self.prepare = prepare  # prepare(database): indexes and seed data
+    def __init__(self, prepare: Callable[[Database[Any]], None]) -> None:
+        self.prepare = prepare  # prepare(database): indexes and seed data (bootstrap.prepare)
 
-    def setup(self):
+    def setup(self) -> None:
         client = connect()
         try:
             with tracing.untraced():  # no request's work: no trace per seeded standard
@@ -24,5 +30,5 @@ class CatalogueSeeder(DependencyProvider):
         finally:
             client.close()
 
-    def get_dependency(self, worker_ctx):
+    def get_dependency(self, worker_ctx: Any) -> None:
         return None

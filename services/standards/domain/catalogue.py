@@ -7,12 +7,15 @@ superseded or withdrawn, ``standard_superseded`` announces it with the enterpris
 following it, so each can be told.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Self
 
 from ...common.clock import parse_date
-from ...common.contracts import StandardEnded
+from ...common.contracts import Follower, StandardEnded
 from ...common.domain import DomainEvent, InvalidTransition
-from ...common.standard_number import parse_number
+from ...common.standard_number import StandardNumber, parse_number
 
 CURRENT = "current"
 UPCOMING = "upcoming"
@@ -32,17 +35,17 @@ class Standard:
     status: str = CURRENT
     issued: str | None = None
     effective: str | None = None
-    replaces: list = field(default_factory=list)
+    replaces: list[str] = field(default_factory=list)
     replaced_by: str | None = None
     ics: str | None = None
     source: str | None = None
     ended_on: str | None = None  # the day it was marked superseded or withdrawn here
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def from_seed(cls, entry):
-        known = {
+    def from_seed(cls, entry: dict[str, Any]) -> Self:
+        known: dict[str, Any] = {
             name: entry.get(name)
             for name in cls.__dataclass_fields__
             if name not in ("version", "new_events")
@@ -51,30 +54,32 @@ class Standard:
         return cls(**known)
 
     @classmethod
-    def add(cls, fields, now):
+    def add(cls, fields: dict[str, Any], now: datetime) -> Self:
         """A standard an administrator adds (a new edition, say) as current."""
-        standard = cls(**fields, kind=parse_number(fields["number"]).prefix)
+        standard = cls(**fields, kind=_parsed(fields["number"]).prefix)
         standard.new_events.append(
             DomainEvent("standard_added", {"number": standard.number, "added_at": now.isoformat()})
         )
         return standard
 
     @property
-    def parsed(self):
-        return parse_number(self.number)
+    def parsed(self) -> StandardNumber:
+        return _parsed(self.number)
 
     @property
-    def year(self):
+    def year(self) -> int:
         return self.parsed.year or 0
 
-    def state_on(self, today):
+    def state_on(self, today: date) -> str:
         if self.status != CURRENT:
             return self.status
         if self.effective and parse_date(self.effective) > today:
             return UPCOMING
         return CURRENT
 
-    def end(self, status, replaced_by, followers, today):
+    def end(
+        self, status: str, replaced_by: str | None, followers: Iterable[Follower], today: date
+    ) -> None:
         """Mark it superseded (by ``replaced_by``) or withdrawn, and tell its followers."""
         if self.status != CURRENT:
             raise InvalidTransition(self.number, self.status, status)
@@ -85,7 +90,7 @@ class Standard:
                               title_en=self.title_en, replaced_by=replaced_by, followers=tuple(followers))
         self.new_events.append(DomainEvent(StandardEnded.TYPE, ended.as_data()))
 
-    def summary(self, today):
+    def summary(self, today: date) -> dict[str, Any]:
         return {
             "number": self.number,
             "title_zh": self.title_zh,
@@ -96,3 +101,11 @@ class Standard:
             "effective": self.effective,
             "replaced_by": self.replaced_by,
         }
+
+
+def _parsed(number: str) -> StandardNumber:
+    """A catalogued number is a standard number (the schemas and the seed see to it)."""
+    parsed = parse_number(number)
+    if parsed is None:
+        raise ValueError(f"{number!r} is not a standard number")
+    return parsed

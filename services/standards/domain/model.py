@@ -10,7 +10,10 @@
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
 
+from ...common.contracts import DispatchedWork
 from ...common.domain import Declinable, DomainEvent, InvalidTransition
 from .catalogue import ENDED
 
@@ -37,28 +40,28 @@ class Case(Declinable):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     request_code: str
     item: str
-    enterprise: dict
-    details: dict
+    enterprise: dict[str, Any]
+    details: dict[str, Any]
     received_at: str
     station: str = ""
-    contact: dict = field(default_factory=dict)
+    contact: dict[str, Any] = field(default_factory=dict)
     status: str = RECEIVED
-    answer: dict | None = None
-    references: list = field(default_factory=list)
-    unrecognised: list = field(default_factory=list)
-    review: dict | None = None
+    answer: dict[str, Any] | None = None
+    references: list[dict[str, Any]] = field(default_factory=list)  # the catalogue on each
+    unrecognised: list[str] = field(default_factory=list)  # reference lines naming no standard
+    review: dict[str, Any] | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def open(cls, work, now):
+    def open(cls, work: DispatchedWork, now: datetime) -> Self:
         case = cls(**work.job_fields(), received_at=now.isoformat())
         case._announce("job_accepted", item=case.item, received_at=case.received_at)
         return case
 
     # -- BZ01 -----------------------------------------------------------------------------
-    def answer_lookup(self, found, now):
+    def answer_lookup(self, found: list[dict[str, Any]], now: datetime) -> None:
         """``found``: the catalogue's best matches for the query (summaries)."""
         self._require((LOOKUP,), (RECEIVED,), ANSWERED)
         query = self.details.get("query", "")
@@ -73,7 +76,9 @@ class Case(Declinable):
         )
 
     # -- BZ02 -----------------------------------------------------------------------------
-    def check_references(self, references, unrecognised, now):
+    def check_references(
+        self, references: list[dict[str, Any]], unrecognised: list[str], now: datetime
+    ) -> None:
         """Record what the catalogue says of each cited standard."""
         self._require((DECLARATION,), (RECEIVED, UNDER_REVIEW), UNDER_REVIEW)
         self.status = UNDER_REVIEW
@@ -86,10 +91,17 @@ class Case(Declinable):
             unrecognised=len(self.unrecognised),
         )
 
-    def flagged_references(self):
+    def flagged_references(self) -> list[str]:
         return [reference["number"] for reference in self.references if reference["state"] in ENDED]
 
-    def review_declaration(self, decision, comments, references, unrecognised, now):
+    def review_declaration(
+        self,
+        decision: str,
+        comments: str | None,
+        references: list[dict[str, Any]],
+        unrecognised: list[str],
+        now: datetime,
+    ) -> None:
         """Decide on the declaration, with its references checked again as of now."""
         self._require((DECLARATION,), (UNDER_REVIEW,), REVIEWED)
         self.references, self.unrecognised = list(references), list(unrecognised)
@@ -105,7 +117,9 @@ class Case(Declinable):
         )
 
     # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------
-    def answer_question(self, text, attachments, now):
+    def answer_question(
+        self, text: str, attachments: list[dict[str, Any]], now: datetime
+    ) -> None:
         if self.item == LOOKUP:
             self._require((LOOKUP,), (AWAITING_ANSWER,), ANSWERED)
         else:
@@ -121,9 +135,9 @@ class Case(Declinable):
         )
 
     # -- internals ------------------------------------------------------------------------
-    def _require(self, items, statuses, wanted):
+    def _require(self, items: tuple[str, ...], statuses: tuple[str, ...], wanted: str) -> None:
         if self.item not in items or self.status not in statuses:
             raise InvalidTransition(self.request_code, self.status, wanted)
 
-    def _announce(self, event_type, **data):
+    def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))

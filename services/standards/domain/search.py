@@ -14,23 +14,27 @@ Input is read the way people type it (see :mod:`services.common.standard_number`
 """
 
 import re
+from collections.abc import Sequence
+from datetime import date
 
-from ...common.standard_number import normalize_text, parse_number
-from .catalogue import STATE_ORDER
+from ...common.standard_number import StandardNumber, normalize_text, parse_number
+from .catalogue import STATE_ORDER, Standard
 
 EXACT, LATEST_EDITION, OLDER_EDITION, NUMBER_PREFIX, DIGITS = range(5)
 WHOLE_TITLE, TITLE_START, TITLE_CONTAINS, TITLE_WORDS = range(5, 9)
 _SLASHLESS_START = re.compile(r"^(GB|RB)T(?=\d)")
 
 
-def search(standards, query, today, limit=20):
+def search(
+    standards: Sequence[Standard], query: str, today: date, limit: int = 20
+) -> tuple[str | None, int, list[Standard]]:
     """(normalised number or None, total matches, the best ``limit`` standards)."""
     text = normalize_text(query)
     if not text:
         return None, 0, []
     number = parse_number(text)
     latest = _latest_editions(standards)
-    ranked = []
+    ranked: list[tuple[tuple[int | str, ...], Standard]] = []
     for standard in standards:
         rank = _rank(standard, text, number, latest)
         if rank is not None:
@@ -43,7 +47,7 @@ def search(standards, query, today, limit=20):
     )
 
 
-def resolve(standards, cited):
+def resolve(standards: Sequence[Standard], cited: str | StandardNumber | None) -> Standard | None:
     """The catalogue entry a citation means (an undated one: the latest edition), or None."""
     number = parse_number(cited) if isinstance(cited, str) else cited
     if number is None:
@@ -53,7 +57,9 @@ def resolve(standards, cited):
     return _latest_editions(standards).get(number.base)
 
 
-def _rank(standard, text, number, latest):
+def _rank(
+    standard: Standard, text: str, number: StandardNumber | None, latest: dict[str, Standard]
+) -> int | None:
     parsed = standard.parsed
     if number is not None:
         if str(number) == standard.number:
@@ -76,12 +82,12 @@ def _rank(standard, text, number, latest):
 _NUMBERISH = re.compile(r"^[A-Z0-9/.\-]+$")
 
 
-def _year_fits(compact, parsed):
+def _year_fits(compact: str, parsed: StandardNumber) -> bool:
     _, _, year = compact.partition("-")
     return not year or str(parsed.year or "").startswith(year)
 
 
-def _title_rank(standard, text):
+def _title_rank(standard: Standard, text: str) -> int | None:
     title = _compact(standard.title_zh) + "|" + _compact(standard.title_en or "")
     zh = _compact(standard.title_zh)
     whole = _compact(text)
@@ -96,14 +102,14 @@ def _title_rank(standard, text):
     return None
 
 
-def _order(rank, standard, today):
+def _order(rank: int, standard: Standard, today: date) -> tuple[int | str, ...]:
     if rank == OLDER_EDITION:
         return (rank, -standard.year, standard.number)
     return (rank, STATE_ORDER[standard.state_on(today)], -standard.year, standard.number)
 
 
-def _latest_editions(standards):
-    latest = {}
+def _latest_editions(standards: Sequence[Standard]) -> dict[str, Standard]:
+    latest: dict[str, Standard] = {}
     for standard in standards:
         base = standard.parsed.base
         if base not in latest or standard.year > latest[base].year:
@@ -111,5 +117,5 @@ def _latest_editions(standards):
     return latest
 
 
-def _compact(text):
+def _compact(text: str) -> str:
     return "".join(normalize_text(text).split()).upper()

@@ -1,0 +1,84 @@
+"""The standards service's composition root: what each worker's use cases are given.
+
+``build`` makes the ports of one worker (``common/composition.Composition`` calls it):
+a repository per collection on the service's database and the clock. ``prepare`` readies
+the database before the service takes any work: indexes, and the shipped catalogue.
+The seed is read here and nowhere else, and ``utc_now`` is the only place the service
+asks the time.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from pymongo.database import Database
+
+from ..common.outbox import OutboxRelay
+from ..common.store import MongoDocumentStore
+from . import handlers
+from .adapters.follows import FollowRegistry
+from .adapters.repository import CaseRepository, StandardRepository
+
+# The collections whose writes announce events: the outbox relay publishes them.
+COLLECTIONS = ("cases", "standards")
+
+Clock = Callable[[], datetime]
+StoreFor = Callable[[str], Any]  # a collection's name -> its document store
+
+
+@dataclass(frozen=True)
+class Standards:
+    """The ports of the standards service's use cases."""
+
+    cases: CaseRepository  # BZ requests
+    catalogue: StandardRepository
+    follows: FollowRegistry  # which enterprise follows which standard
+    clock: Clock
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(
+    database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now
+) -> Standards:
+    """The ports of one worker on the service's database; every store hands its writes to
+    the process's outbox ``relay``."""
+    return compose(lambda collection: _store(database, collection, relay), clock)
+
+
+def compose(store_for: StoreFor, clock: Clock = utc_now) -> Standards:
+    """The ports on the document stores ``store_for(collection)`` makes (the service's
+    database in ``build``, in-memory fakes in unit tests)."""
+    return Standards(
+        cases=CaseRepository(store_for("cases")),
+        catalogue=StandardRepository(store_for("standards")),
+        follows=FollowRegistry(store_for("follows")),
+        clock=clock,
+    )
+
+
+def prepare(database: Database[Any]) -> None:
+    """Indexes, and the shipped standards not catalogued yet (``CatalogueSeeder`` runs it
+    before the service starts taking work)."""
+    ports = build(database)
+    ports.cases.ensure_indexes()
+    ports.catalogue.ensure_indexes()
+    ports.follows.ensure_indexes()
+    handlers.seed_catalogue(ports.catalogue, seed_entries())
+
+
+def seed_entries() -> list[dict[str, Any]]:
+    """The standards the service ships (data/standards-seed.json)."""
+    path = resources.files("services.standards") / "data" / "standards-seed.json"
+    entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return entries
+
+
+def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
+    # Any: the store (common/store.py) has no type hints yet.
+    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]
