@@ -7,25 +7,18 @@ certificates, and the clock. ``prepare`` readies the database when the service s
 place the service asks the time.
 """
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from pymongo.database import Database
 
+from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
 from ..common.outbox import OutboxRelay
-from ..common.store import MongoDocumentStore
 from .adapters.repository import CertificationRepository, VerificationRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("certifications", "verifications")
 
-Clock = Callable[[], datetime]
-StoreFor = Callable[[str], Any]  # a collection's name -> its document store
 
 
 @dataclass(frozen=True)
@@ -38,16 +31,13 @@ class CertificationPorts:
     clock: Clock
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 def build(
     database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now
 ) -> CertificationPorts:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(lambda collection: _store(database, collection, relay), clock)
+    return compose(stores_on(database, relay), clock)
 
 
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> CertificationPorts:
@@ -68,14 +58,8 @@ def prepare(database: Database[Any]) -> None:
     ports.verifications.ensure_indexes()
 
 
-@cache
 def certification_body() -> dict[str, Any]:
     """Who issues the certificates (data, so a deployment sets its own identity)."""
-    path = resources.files("services.certification") / "data" / "certification-body.json"
-    body: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    body: dict[str, Any] = shipped_data("services.certification", "certification-body.json")
     return body
 
-
-def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
-    # Any: the store (common/store.py) has no type hints yet.
-    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]

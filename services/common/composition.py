@@ -17,10 +17,41 @@ Two options, for a service that needs them:
   the broker, with ports of their own (the relay runs outside any worker).
 """
 
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
 from nameko.extensions import DependencyProvider
 
 from .mongo import MongoDatabase
 from .outbox import OutboxRelay
+from .store import MongoDocumentStore
+
+Clock = Callable[[], datetime]
+StoreFor = Callable[[str], Any]  # a collection's name -> its document store
+
+
+def utc_now() -> datetime:
+    """The services' clock: a composition root hands it (or a test's clock) to use cases."""
+    return datetime.now(UTC)
+
+
+def stores_on(database: Any, relay: Any = None) -> StoreFor:
+    """Document stores on a service's database, one per collection asked for; each hands
+    its writes to the process's outbox ``relay`` (if it publishes that collection)."""
+    def store_for(collection: str) -> MongoDocumentStore:
+        return MongoDocumentStore(database[collection], database.counters, relay)
+
+    return store_for
+
+
+@cache
+def shipped_data(package: str, name: str) -> Any:
+    """A data file a service ships (``services/<service>/data/<name>``), read once."""
+    return json.loads((resources.files(package) / "data" / name).read_text(encoding="utf-8"))
 
 
 class Composition(DependencyProvider):

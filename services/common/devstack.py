@@ -25,7 +25,8 @@ from urllib.parse import urlparse
 
 import httpx
 import pymongo
-from kombu import Connection
+
+from .probe import broker_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = ("metrology", "standards", "certification", "testing", "gateway")
@@ -41,15 +42,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def broker_answers(amqp_uri, timeout=3):
-    try:
-        with Connection(amqp_uri, connect_timeout=timeout) as connection:
-            connection.connect()
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not answering"
-        return False
 
 
 def wait_for(predicate, timeout, interval=0.3):

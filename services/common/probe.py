@@ -26,6 +26,7 @@ import warnings
 warnings.filterwarnings("ignore", message="\nEventlet is deprecated")
 
 import httpx  # noqa: E402
+from kombu import Connection  # noqa: E402
 from nameko.exceptions import RpcTimeout  # noqa: E402
 from nameko.standalone.rpc import ClusterRpcClient  # noqa: E402
 
@@ -39,6 +40,16 @@ DEFAULT_TIMEOUT = 5.0
 
 class ProbeTimeout(Exception):
     pass
+
+
+def broker_answers(amqp_uri, timeout=3):
+    """Whether RabbitMQ takes a connection at ``amqp_uri`` within ``timeout`` seconds."""
+    try:
+        with Connection(amqp_uri, connect_timeout=timeout) as connection:
+            connection.connect()
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not answering"
+        return False
 
 
 def domain_verdict(reply):

@@ -18,15 +18,15 @@ Nothing else in the gateway reads the data files, the clock or the store's wirin
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pymongo.errors import PyMongoError
 
 from ..common import metrics
+from ..common.composition import shipped_data, utc_now
 from ..common.config import setting
 from ..common.repository import VersionConflict
 from ..common.sequences import SequenceBlocks
@@ -59,14 +59,9 @@ CLOCK_CALENDAR_SECONDS = 1.0
 SHIPPED_CALENDAR = "builtin"
 
 
-def utc_now() -> datetime:
-    """The gateway's clock: the one place it reads the time of day."""
-    return datetime.now(UTC)
-
-
 # -- reference data -------------------------------------------------------------------------
 def _load(name: str) -> Any:
-    return json.loads((resources.files("services.gateway") / "data" / name).read_text(encoding="utf-8"))
+    return shipped_data("services.gateway", name)
 
 
 @cache

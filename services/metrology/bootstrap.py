@@ -7,18 +7,13 @@ indexes, and the instrument types of the shipped verification catalogue. Referen
 is read here and nowhere else, and ``utc_now`` is the only place the service asks the time.
 """
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from pymongo.database import Database
 
+from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
 from ..common.outbox import OutboxRelay
-from ..common.store import MongoDocumentStore
 from . import handlers
 from .adapters.repository import (
     CertificateRepository,
@@ -31,8 +26,6 @@ from .adapters.repository import (
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
 
-Clock = Callable[[], datetime]
-StoreFor = Callable[[str], Any]  # a collection's name -> its document store
 
 
 @dataclass(frozen=True)
@@ -48,14 +41,11 @@ class Metrology:
     clock: Clock
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Metrology:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(lambda collection: _store(database, collection, relay), clock)
+    return compose(stores_on(database, relay), clock)
 
 
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
@@ -75,34 +65,25 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
 def prepare(database: Database[Any]) -> None:
     """Indexes, and the shipped instrument types that are not there yet (``MongoDatabase``
     runs it once the service has connected)."""
-    _store(database, "jobs").ensure_indexes()
-    _store(database, "certificates").ensure_indexes([("issued_epoch", 1)])
-    _store(database, "instrument_types").ensure_indexes()
-    _store(database, "reference_standards").ensure_indexes()
-    _store(database, "instruments").ensure_indexes([("uscc", 1)], [("recall_check_at", 1)])
-    handlers.seed_instrument_types(InstrumentTypeRepository(_store(database, "instrument_types")),
-                                   verification_catalogue())
+    store = stores_on(database)
+    store("jobs").ensure_indexes()
+    store("certificates").ensure_indexes([("issued_epoch", 1)])
+    store("instrument_types").ensure_indexes()
+    store("reference_standards").ensure_indexes()
+    store("instruments").ensure_indexes([("uscc", 1)], [("recall_check_at", 1)])
+    handlers.seed_instrument_types(InstrumentTypeRepository(store("instrument_types")), verification_catalogue())
 
 
 def laboratory() -> dict[str, Any]:
     """The laboratory named on certificates: a dict of its own for each worker."""
-    lab = _data("laboratory.json")
+    lab = shipped_data("services.metrology", "laboratory.json")
     return {key: lab[key] for key in ("name", "address", "authorization")}
 
 
 def verification_catalogue() -> list[dict[str, Any]]:
     """The instrument types under compulsory verification that the service ships."""
-    entries: list[dict[str, Any]] = _data("verification-catalogue-partial.json")["instruments"]
+    entries: list[dict[str, Any]] = shipped_data("services.metrology",
+                                                 "verification-catalogue-partial.json")["instruments"]
     return entries
 
 
-@cache
-def _data(name: str) -> dict[str, Any]:
-    text = (resources.files("services.metrology") / "data" / name).read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
-    # Any: the store (common/store.py) has no type hints yet.
-    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]

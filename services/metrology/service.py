@@ -7,19 +7,15 @@ timer (``RECALL_CHECK_SECONDS``). Each entrypoint reads its input, calls one use
 with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common.acting import ActingPerson
+from ..common import domain_service
 from ..common.commands import DeclineSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
-from ..common.health import health_report
-from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
-from ..common.secrets import RequiredSecrets
-from ..common.telemetry import Telemetry
 from ..common.timer import timer
 from . import bootstrap, handlers
 from .exceptions import REFUSALS
@@ -39,20 +35,13 @@ from .schemas import (
 rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
-class MetrologyService:
+class MetrologyService(domain_service.DomainService):
     name = "metrology"
 
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     metrology = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
-    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
-    telemetry = Telemetry()
-    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
-    secrets = RequiredSecrets()  # reads none; a secret added later is named here
-
-    @rpc
-    def health(self):
-        return health_report(self.name, self.db)
+    # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
     @rpc
     def decline_job(self, request_code, payload):

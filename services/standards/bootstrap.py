@@ -7,17 +7,13 @@ The seed is read here and nowhere else, and ``utc_now`` is the only place the se
 asks the time.
 """
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import resources
 from typing import Any
 
 from pymongo.database import Database
 
+from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
 from ..common.outbox import OutboxRelay
-from ..common.store import MongoDocumentStore
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
@@ -25,8 +21,6 @@ from .adapters.repository import CaseRepository, StandardRepository
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("cases", "standards")
 
-Clock = Callable[[], datetime]
-StoreFor = Callable[[str], Any]  # a collection's name -> its document store
 
 
 @dataclass(frozen=True)
@@ -39,16 +33,13 @@ class Standards:
     clock: Clock
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 def build(
     database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now
 ) -> Standards:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(lambda collection: _store(database, collection, relay), clock)
+    return compose(stores_on(database, relay), clock)
 
 
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Standards:
@@ -74,11 +65,6 @@ def prepare(database: Database[Any]) -> None:
 
 def seed_entries() -> list[dict[str, Any]]:
     """The standards the service ships (data/standards-seed.json)."""
-    path = resources.files("services.standards") / "data" / "standards-seed.json"
-    entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    entries: list[dict[str, Any]] = shipped_data("services.standards", "standards-seed.json")
     return entries
 
-
-def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
-    # Any: the store (common/store.py) has no type hints yet.
-    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]

@@ -6,19 +6,15 @@ for the worker, and answers its view.
 
 from nameko.timer import timer
 
-from ..common.acting import ActingPerson
+from ..common import domain_service
 from ..common.commands import DeclineSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
-from ..common.health import health_report
-from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
-from ..common.secrets import RequiredSecrets
-from ..common.telemetry import Telemetry
 from . import bootstrap, handlers
 from .adapters.seed import CatalogueSeeder
 from .exceptions import REFUSALS
@@ -31,21 +27,14 @@ rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 REPLACEMENT_CHECK_SECONDS = 3600
 
 
-class StandardsService:
+class StandardsService(domain_service.DomainService):
     name = "standards"
 
     seeder = CatalogueSeeder(bootstrap.prepare)
     db = MongoDatabase()
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     standards = Composition(bootstrap.build)  # each worker: its repositories and clock
-    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
-    telemetry = Telemetry()
-    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
-    secrets = RequiredSecrets()  # reads none; a secret added later is named here
-
-    @rpc
-    def health(self):
-        return health_report(self.name, self.db)
+    # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
     @rpc
     def decline_job(self, request_code, payload):

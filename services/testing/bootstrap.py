@@ -7,25 +7,18 @@ Reference data is read here and nowhere else, and ``utc_now`` is the only place 
 service asks the time.
 """
 
-import json
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from pymongo.database import Database
 
+from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
 from ..common.outbox import OutboxRelay
-from ..common.store import MongoDocumentStore
 from .adapters.repository import ReportRepository, TestJobRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("jobs", "reports")
 
-Clock = Callable[[], datetime]
-StoreFor = Callable[[str], Any]  # a collection's name -> its document store
 
 
 @dataclass(frozen=True)
@@ -39,14 +32,11 @@ class Testing:
     clock: Clock
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Testing:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(lambda collection: _store(database, collection, relay), clock)
+    return compose(stores_on(database, relay), clock)
 
 
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
@@ -62,23 +52,14 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
 
 def prepare(database: Database[Any]) -> None:
     """Indexes (``MongoDatabase`` runs it once the service has connected)."""
-    _store(database, "jobs").ensure_indexes()
-    _store(database, "reports").ensure_indexes()
+    store = stores_on(database)
+    store("jobs").ensure_indexes()
+    store("reports").ensure_indexes()
 
 
 def laboratory() -> dict[str, Any]:
     """The laboratory named on reports: a dict of its own for each worker."""
-    lab = _laboratory_file()
+    lab = shipped_data("services.testing", "laboratory.json")
     return {key: lab[key] for key in ("name", "address", "authorization")}
 
 
-@cache
-def _laboratory_file() -> dict[str, Any]:
-    text = (resources.files("services.testing") / "data" / "laboratory.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
-
-
-def _store(database: Database[Any], collection: str, relay: OutboxRelay | None = None) -> Any:
-    # Any: the store (common/store.py) has no type hints yet.
-    return MongoDocumentStore(database[collection], database.counters, relay)  # type: ignore[no-untyped-call]

@@ -4,19 +4,15 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common.acting import ActingPerson
+from ..common import domain_service
 from ..common.commands import DeclineSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
-from ..common.health import health_report
-from ..common.metrics_endpoint import MetricsEndpoint
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
-from ..common.secrets import RequiredSecrets
-from ..common.telemetry import Telemetry
 from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
@@ -33,21 +29,14 @@ from .schemas import (
 rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
-class TestingService:
+class TestingService(domain_service.DomainService):
     __test__ = False
     name = "testing"
 
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     testing = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
-    acting = ActingPerson()  # who the work is done for, from the gateway (audit trail)
-    telemetry = Telemetry()
-    metrics = MetricsEndpoint()  # Prometheus, on METRICS_PORT
-    secrets = RequiredSecrets()  # reads none; a secret added later is named here
-
-    @rpc
-    def health(self):
-        return health_report(self.name, self.db)
+    # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
     @rpc
     def decline_job(self, request_code, payload):

@@ -7,8 +7,9 @@ from nameko.standalone.events import get_event_exchange
 
 from services.common.envelope import new_envelope
 from services.common.retired import retire_queue
-from services.gateway.adapters.event_log import EventLog, record_confirmed
+from services.gateway.adapters.event_log import EventLog
 
+from ..support.data import NOW
 from .broker import publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -19,19 +20,23 @@ def database(mongo_client, db_prefix):
     return mongo_client[f"{db_prefix}gateway"]
 
 
+def event_log(database):
+    return EventLog(database.event_log, lambda: NOW)
+
+
 def submitted(code):
     return new_envelope("gateway", "request_submitted", {"station": "321322"}, request_code=code)
 
 
 def test_a_confirmed_batch_is_logged_once_even_when_it_is_published_again(database):
     first, second = submitted("A"), submitted("B")
-    record_confirmed(database, [first])
-    record_confirmed(database, [first, second])  # a relay that died before marking them sent
+    event_log(database).record_all([first])
+    event_log(database).record_all([first, second])  # a relay that died before marking them sent
 
     logged = list(database.event_log.find({}, {"request_code": 1, "type": 1}).sort("request_code", 1))
     assert [(entry["_id"], entry["request_code"]) for entry in logged] == [
         (first["event_id"], "A"), (second["event_id"], "B")]
-    assert [entry["type"] for entry in EventLog(database.event_log).for_request("A")] == ["request_submitted"]
+    assert [entry["type"] for entry in event_log(database).for_request("A")] == ["request_submitted"]
 
 
 RETIRED = "evt-gateway-all--gateway.test_retired_consumer"
@@ -44,7 +49,7 @@ def declare_old_queue(connection):
 
 
 def test_a_retired_queue_hands_over_what_waited_in_it_and_is_deleted(amqp_uri, database):
-    log = EventLog(database.event_log)
+    log = event_log(database)
     waiting = [submitted("A"), submitted("B")]
     with Connection(amqp_uri) as connection:
         declare_old_queue(connection)
@@ -60,7 +65,7 @@ def test_a_retired_queue_hands_over_what_waited_in_it_and_is_deleted(amqp_uri, d
 
 
 def test_a_retired_queue_an_older_release_still_consumes_is_left_to_it_until_it_goes(amqp_uri, database):
-    log = EventLog(database.event_log)
+    log = event_log(database)
     waiting = submitted("A")
     with Connection(amqp_uri) as connection, Connection(amqp_uri) as older_release:
         declare_old_queue(connection)

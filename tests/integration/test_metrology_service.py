@@ -4,7 +4,7 @@ import eventlet
 import pytest
 from marshmallow import ValidationError
 
-import services.gateway.errors  # noqa: F401 - rebuilds domain errors that cross RPC, as the gateway does
+import services.gateway.web.errors  # noqa: F401 - rebuilds domain errors that cross RPC, as the gateway does
 from services.common.domain import InvalidTransition
 from services.metrology.service import MetrologyService
 

@@ -71,7 +71,7 @@ def test_asking_again_answers_with_the_same_request(requests, renewals, known):
     first, _ = renew(renewals, requests, DUE_INSTRUMENT, known, intake(requests), NOW)
     again, created = renew(renewals, requests, DUE_INSTRUMENT, known, intake(requests), NOW + timedelta(days=20))
     assert not created and again.code == first.code
-    assert len(requests.find({"item": "JL01"})) == 2  # the original and one renewal
+    assert len(requests.store.find({"item": "JL01"})) == 2  # the original and one renewal
 
 
 def test_an_instrument_without_a_due_reminder_is_not_renewed(requests, renewals, known):

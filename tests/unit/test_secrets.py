@@ -1,5 +1,7 @@
 """Secrets: development defaults are refused outside dev mode, at start and at use."""
 
+import inspect
+
 import pytest
 from nameko import config as nameko_config
 
@@ -11,7 +13,7 @@ from ..deployment import secrets_read_by_service, service_class, service_package
 
 @pytest.mark.parametrize("service", service_packages())
 def test_every_service_declares_exactly_the_secrets_its_code_reads(service):
-    declared = [value for value in vars(service_class(service)).values() if isinstance(value, RequiredSecrets)]
+    declared = [value for _, value in inspect.getmembers(service_class(service)) if isinstance(value, RequiredSecrets)]
     assert len(declared) == 1, f"{service} declares no RequiredSecrets"
     read = {name for name, readers in secrets_read_by_service().items() if service in readers}
     assert set(declared[0].names) == read

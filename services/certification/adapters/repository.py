@@ -37,16 +37,16 @@ class CertificationRepository(AggregateRepository):
         return sequence
 
     def by_certificate_number(self, number: str) -> Certification | None:
-        found = self.find({"certificate_number": number}, limit=1)
+        found = self._find({"certificate_number": number}, limit=1)
         return found[0] if found else None
 
     def due_for_clock(self, epoch: float) -> list[Certification]:
         """Certifications the clock has something to say about at ``epoch``."""
-        return self.find({"next_check_at": {"$lte": epoch}})
+        return self._find({"next_check_at": {"$lte": epoch}})
 
     def citing(self, number: str) -> list[Certification]:
         """Open applications and standing certificates that cite the standard ``number``."""
-        candidates = self.find({"status": {"$in": list(OPEN)}}) + self.find(
+        candidates = self._find({"status": {"$in": list(OPEN)}}) + self._find(
             {"certificate_status": {"$in": list(CURRENT)}}
         )
         return [certification for certification in candidates if number in certification.standards]

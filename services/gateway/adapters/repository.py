@@ -40,19 +40,19 @@ class RequestRepository(AggregateRepository):
             query["item"] = item
         if domain:
             query["domain"] = domain
-        return self.find(query, sort=[("submitted_at", 1)])
+        return self._find(query, sort=[("submitted_at", 1)])
 
     def count_by_status(self, station: str) -> dict[str, int]:
         """How many of a station's requests are in each status."""
-        return {status: self.count({"station": station, "status": status}) for status in ALL_STATUSES}
+        return {status: self._count({"station": station, "status": status}) for status in ALL_STATUSES}
 
     def of_enterprise(self, uscc: str, limit: int = 500) -> list[ServiceRequest]:
         """An enterprise's requests, newest first."""
-        return self.find({"enterprise.uscc": uscc}, sort=[("submitted_at", -1)], limit=limit)
+        return self._find({"enterprise.uscc": uscc}, sort=[("submitted_at", -1)], limit=limit)
 
     def latest_with_contact(self, uscc: str, phone: str) -> ServiceRequest | None:
         """The enterprise's latest request naming this contact phone."""
-        found = self.find({"enterprise.uscc": uscc, "contact.phone": phone}, sort=[("submitted_at", -1)], limit=1)
+        found = self._find({"enterprise.uscc": uscc, "contact.phone": phone}, sort=[("submitted_at", -1)], limit=1)
         return found[0] if found else None
 
     def with_rectification(self, state: str, station: str | None = None, limit: int = 200) -> list[ServiceRequest]:
@@ -60,16 +60,16 @@ class RequestRepository(AggregateRepository):
         query: dict[str, Any] = {"rectification.state": state}
         if station:
             query["station"] = station
-        return self.find(query, sort=[("rating.rated_at", -1)], limit=limit)
+        return self._find(query, sort=[("rating.rated_at", -1)], limit=limit)
 
     def by_codes(self, codes: list[str]) -> dict[str, ServiceRequest]:
         """The requests with these codes, by code (those that exist)."""
-        return {request.code: request for request in self.find({"_id": {"$in": list(codes)}})}
+        return {request.code: request for request in self._find({"_id": {"$in": list(codes)}})}
 
     def with_open_clock(self) -> list[ServiceRequest]:
         """The requests whose service-level clock runs or is paused after acceptance:
         those whose due date a change of the working-day calendar may move."""
-        return [request for request in self.find({"status": {"$in": list(CLOCK_OPEN)}}) if request.accepted_at]
+        return [request for request in self._find({"status": {"$in": list(CLOCK_OPEN)}}) if request.accepted_at]
 
 
 class RequestGroupRepository(AggregateRepository):
@@ -90,7 +90,7 @@ class AccountRepository(AggregateRepository):
     source = "gateway"
 
     def all_by_username(self) -> list[Account]:
-        return self.find(sort=[("_id", 1)])
+        return self._find(sort=[("_id", 1)])
 
 
 class RenewalRepository(AggregateRepository):
@@ -104,4 +104,4 @@ class RenewalRepository(AggregateRepository):
         return renewal.request_code
 
     def of_enterprise(self, uscc: str) -> list[Renewal]:
-        return self.find({"uscc": uscc})
+        return self._find({"uscc": uscc})

@@ -13,11 +13,11 @@ import logging
 
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError, UnknownService, deserialize_to_instance
-from pymongo.errors import PyMongoError
 from werkzeug.exceptions import NotFound as WerkzeugNotFound
 from werkzeug.wrappers import Response
 
 from ...common.domain import InvalidTransition, RuleViolated
+from ..adapters.probes import STORE_DOWN
 from ..domain.access import Forbidden
 from ..domain.model import InvalidRating, MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
@@ -174,7 +174,7 @@ def as_api_error(exc):
             return ApiError(status, code)
     if isinstance(exc, UnknownService):
         return service_unavailable(str(exc.args[0]))
-    if isinstance(exc, PyMongoError):
+    if isinstance(exc, STORE_DOWN):
         log.warning("the store is not answering: %s", exc)
         return service_unavailable("gateway")
     if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:

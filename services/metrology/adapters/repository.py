@@ -38,7 +38,7 @@ class CertificateRepository(IssuedDocumentRepository[Certificate]):
     not_found = CertificateNotFound
 
     def issued_since(self, epoch_seconds: float) -> list[Certificate]:
-        return self.find({"issued_epoch": {"$gte": epoch_seconds}})
+        return self._find({"issued_epoch": {"$gte": epoch_seconds}})
 
 
 class InstrumentTypeRepository(AggregateRepository):
@@ -51,7 +51,7 @@ class InstrumentTypeRepository(AggregateRepository):
         return None
 
     def all_by_id(self) -> list[InstrumentType]:
-        return self.find(sort=[("id", 1)])
+        return self._find(sort=[("id", 1)])
 
 
 class ReferenceStandardRepository(AggregateRepository):
@@ -64,7 +64,7 @@ class ReferenceStandardRepository(AggregateRepository):
         return None
 
     def all_by_id(self) -> list[ReferenceStandard]:
-        return self.find(sort=[("id", 1)])
+        return self._find(sort=[("id", 1)])
 
 
 class InstrumentRepository(AggregateRepository):
@@ -81,7 +81,7 @@ class InstrumentRepository(AggregateRepository):
         return code
 
     def of_enterprise(self, uscc: str) -> list[Instrument]:
-        return self.find({"uscc": uscc}, sort=[("serial_number", 1)])
+        return self._find({"uscc": uscc}, sort=[("serial_number", 1)])
 
     def due_for_recall(self, epoch_seconds: float) -> list[Instrument]:
-        return self.find({"recall_check_at": {"$lte": epoch_seconds}})
+        return self._find({"recall_check_at": {"$lte": epoch_seconds}})

@@ -35,7 +35,7 @@ class StandardRepository(AggregateRepository):
 
     def all(self) -> list[Standard]:
         """The whole catalogue (a few thousand standards: search ranks them in memory)."""
-        return self.find()
+        return self._find()
 
     def add_if_absent(self, standard: Standard) -> bool:
         """False if a standard with this number is already catalogued."""

@@ -22,7 +22,7 @@ class TestJobRepository(AggregateRepository):
 
     def open_citing(self, number: str) -> list[TestJob]:
         """Open jobs whose method cites the standard ``number``."""
-        open_jobs: list[TestJob] = self.find({"status": {"$nin": list(CLOSED_STATUSES)}})
+        open_jobs: list[TestJob] = self._find({"status": {"$nin": list(CLOSED_STATUSES)}})
         return [job for job in open_jobs if number in job.cited_standards()]
 
     def next_sample_sequence(self, year: int) -> int:
