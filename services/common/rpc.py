@@ -67,6 +67,9 @@ class ResilientReplyListener(nameko_rpc.ReplyListener):
     def setup(self):
         super().setup()
         with self._connection() as connection:
+            # A broker not up yet is waited for, as the consumer would wait for it.
+            connection.ensure_connection(errback=lambda exc, interval: log.warning(
+                "cannot declare the reply queue yet (%s); trying again in %s s", exc, interval))
             self.queue.bind(connection.default_channel).declare()
 
     def register_for_reply(self, correlation_id):
@@ -105,6 +108,8 @@ class ResilientReplyListener(nameko_rpc.ReplyListener):
                           login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
 
 
+# Use these, not nameko's: a container's clients share one listener per listener class,
+# and nameko's own would still take the service down with its reply queue.
 class ClusterRpc(nameko_rpc.ClusterRpc):
     reply_listener = ResilientReplyListener()
 
