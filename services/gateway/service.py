@@ -16,7 +16,7 @@ from ..common.config import setting
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.retired import RetiredQueues
-from ..common.rpc import ServiceRpcOnDemand
+from ..common.rpc import ReplyLost, ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
 from ..common.sequences import SequenceProvider
 from ..common.store import MongoDocumentStore, VersionConflict
@@ -215,7 +215,11 @@ class GatewayService(
         return Throttle(MongoCounters(self.db.throttle), failures=LOOKUP_MISSES)
 
     def call_service(self, service, method, *args):
-        """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503."""
+        """An RPC to a domain service, bounded: no answer in RPC_TIMEOUT seconds is a 503,
+        and so is a reply lost with the gateway's reply queue (answered at once)."""
         reply = getattr(getattr(self, f"{service}_rpc"), method).call_async(*args)
         with eventlet.Timeout(float(setting("RPC_TIMEOUT")), ServiceUnavailable(service)):
-            return reply.result()
+            try:
+                return reply.result()
+            except ReplyLost:
+                raise ServiceUnavailable(service) from None
