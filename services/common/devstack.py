@@ -8,17 +8,24 @@
 * The five services are started with ``nameko run`` as child processes, each in its own
   session so a Ctrl-C reaches only this launcher, which then stops exactly the processes
   it started.
+* With ``supervise=True`` (``make run``) a child that dies — a service or the nx-27017 it
+  started — is reported (how it ended, the end of its log) and started again after a
+  back-off (:class:`RestartPolicy`), the others running on; one that cannot stay up (5
+  crashes within 60 s) stops everything with a message. Tests that kill services on
+  purpose (the fault suite) leave it off and restart what they killed themselves.
 
 ``python -m services.common.devstack`` is what ``make run`` calls.
 """
 
 import argparse
+import collections
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -53,8 +60,36 @@ def wait_for(predicate, timeout, interval=0.3):
     return False
 
 
+class RestartPolicy:
+    """When a process that crashed may start again, and when it has crashed too often.
+
+    The wait doubles with each crash of the last ``window`` seconds (1 s, 2 s, 4 s …, at
+    most ``max_delay``), so a process that crashes once in a while comes back at once and
+    one in a crash loop does not spin; the ``max_crashes``-th crash within ``window``
+    means it cannot stay up."""
+
+    def __init__(self, first_delay=1.0, max_delay=30.0, max_crashes=5, window=60.0):
+        self.first_delay, self.max_delay = first_delay, max_delay
+        self.max_crashes, self.window = max_crashes, window
+        self.crashes = collections.deque()
+
+    def delay_after_crash(self, now):
+        """Seconds to wait before starting again, or None: it cannot stay up."""
+        self.crashes.append(now)
+        while now - self.crashes[0] >= self.window:
+            self.crashes.popleft()
+        if len(self.crashes) >= self.max_crashes:
+            return None
+        return min(self.first_delay * 2 ** (len(self.crashes) - 1), self.max_delay)
+
+
+def report_to_terminal(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
 class DevStack:
-    def __init__(self, var_dir, amqp_uri=None, mongo_uri=None, gateway_port=None, extra_env=None):
+    def __init__(self, var_dir, amqp_uri=None, mongo_uri=None, gateway_port=None, extra_env=None,
+                 supervise=False, report=report_to_terminal, restart_policy=RestartPolicy):
         self.var_dir = Path(var_dir)
         self.log_dir = self.var_dir / "log"
         self.amqp_uri = amqp_uri or os.environ.get("AMQP_URI") or "amqp://guest:guest@127.0.0.1:5672/"
@@ -63,8 +98,12 @@ class DevStack:
         self.extra_env = dict(extra_env or {})
         self.processes = {}  # name -> Popen, in start order
         self.metrics_ports = {}  # domain service process name -> its METRICS_PORT, kept across restarts
+        self._commands = {}  # name -> how it was started, to start it again the same way
+        # Held while ``processes`` changes, which the caller and the supervisor both do.
+        self._lock = threading.RLock()
         self.started_rabbitmq = False
         self.demo_accounts = ""
+        self.supervisor = Supervisor(self, report, restart_policy) if supervise else None
 
     @property
     def gateway_url(self):
@@ -147,9 +186,8 @@ class DevStack:
         self._spawn(process, [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"], env=env)
 
     def stop_service(self, name, sig=signal.SIGTERM):
-        process = self.processes.pop(name, None)
-        if process is not None:
-            _stop(process, sig)
+        """Stop a process on purpose: the supervisor does not start it again."""
+        self._stop_together([name], sig)
 
     def start(self, services=SERVICES, wait=True):
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -157,6 +195,8 @@ class DevStack:
         self.ensure_mongo()
         for name in services:
             self.start_service(name)
+        if self.supervisor is not None:
+            self.supervisor.start()
         if wait and "gateway" in services:
             self.wait_healthy()
             if self.service_env().get("QI_ENV", "dev") == "dev":
@@ -175,7 +215,7 @@ class DevStack:
 
     def wait_healthy(self, timeout=60):
         def healthy():
-            self._check_children()
+            self.check()
             try:
                 return httpx.get(f"{self.gateway_url}/health", timeout=5).status_code == 200
             except httpx.HTTPError:
@@ -185,31 +225,157 @@ class DevStack:
             raise StackError(f"the gateway did not report healthy in {timeout} s; logs in {self.log_dir}")
 
     def stop(self):
-        for name in reversed(list(self.processes)):
-            self.stop_service(name)
+        if self.supervisor is not None:
+            self.supervisor.stop()
+        # The gateway first, so that no new work reaches the others; then the others
+        # together (each waits only for its own workers); the store they write to last.
+        names = list(self.processes)
+        for wave in ([name for name in names if name.split("#")[0] == "gateway"],
+                     [name for name in names if name.split("#")[0] not in ("gateway", "mongo")],
+                     [name for name in names if name == "mongo"]):
+            self._stop_together(wave)
         if self.started_rabbitmq and shutil.which("rabbitmqctl"):
             subprocess.run(["rabbitmqctl", "shutdown"], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             self.started_rabbitmq = False
 
+    def check(self):
+        """Raise StackError if the stack is down for good: unsupervised, any child that
+        exited; supervised, one that could not stay up."""
+        if self.supervisor is not None:
+            if self.supervisor.failure:
+                raise StackError(self.supervisor.failure)
+            return
+        for name, process in list(self.processes.items()):
+            if process.poll() is not None:
+                raise StackError(f"{name} {how_it_ended(process.returncode)}; see {self.log_path(name)}")
+
+    def log_path(self, name):
+        return self.log_dir / f"{name}.log"  # nx-27017 writes its own, as mongo.log
+
+    # -- what the supervisor does -----------------------------------------------------
+    def take_exited(self):
+        """The children that have exited, taken out of ``processes``."""
+        with self._lock:
+            exited = {name: process for name, process in self.processes.items() if process.poll() is not None}
+            for name in exited:
+                del self.processes[name]
+        return exited
+
+    def respawn(self, name):
+        """Start a child again as it was started before."""
+        return self._spawn(name, *self._commands[name])
+
     # -- internals --------------------------------------------------------------------
+    def _stop_together(self, names, sig=signal.SIGTERM, grace=15):
+        with self._lock:
+            processes = [self.processes.pop(name) for name in names if name in self.processes]
+            if self.supervisor is not None:
+                for name in names:
+                    self.supervisor.forget(name)
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(sig)
+        deadline = time.monotonic() + grace
+        for process in processes:
+            try:
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
     def _spawn(self, name, command, env=None, log_to_devnull=False):
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        output = subprocess.DEVNULL if log_to_devnull else open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115
-        self.processes[name] = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            # Own session: the terminal's Ctrl-C goes to the launcher only, which then
-            # stops its children in order.
-            start_new_session=True,
-        )
+        output = subprocess.DEVNULL if log_to_devnull else open(self.log_path(name), "ab")  # noqa: SIM115
+        with self._lock:
+            process = self.processes[name] = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                # Own session: the terminal's Ctrl-C goes to the launcher only, which then
+                # stops its children in order.
+                start_new_session=True,
+            )
+            self._commands[name] = (command, env, log_to_devnull)
+        if output is not subprocess.DEVNULL:
+            output.close()  # the child has its own copy
+        return process
 
-    def _check_children(self):
-        for name, process in self.processes.items():
-            if process.poll() is not None:
-                raise StackError(f"{name} exited with {process.returncode}; see {self.log_dir}/{name}.log")
+
+
+class Supervisor:
+    """Starts again, after its :class:`RestartPolicy`'s wait, each child of a DevStack
+    that dies; gives up (``failure``) when one cannot stay up."""
+
+    def __init__(self, stack, report, restart_policy, interval=0.5):
+        self.stack, self.report, self.interval = stack, report, interval
+        self.policies = collections.defaultdict(restart_policy)  # name -> its policy
+        self.due = {}  # name -> when (monotonic) to start it again
+        self.failure = None
+        self._stopping = threading.Event()
+        self._thread = None
+
+    def start(self):
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="devstack-supervisor", daemon=True)
+            self._thread.start()
+
+    def stop(self):
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def forget(self, name):
+        self.due.pop(name, None)
+
+    def _watch(self):
+        while not self._stopping.wait(self.interval) and self.failure is None:
+            self.check(time.monotonic())
+
+    def check(self, now):
+        """One round: note who died, start again who is due."""
+        for name, process in self.stack.take_exited().items():
+            self._died(name, process.returncode, now)
+        for name, when in sorted(self.due.items(), key=lambda due: due[1]):
+            if when <= now and self.failure is None and not self._stopping.is_set():
+                del self.due[name]
+                try:
+                    self.report(f"starting {name} again (pid {self.stack.respawn(name).pid})")
+                except OSError as exc:
+                    self.failure = f"could not start {name} again: {exc}"
+
+    def _died(self, name, returncode, now):
+        log_path = self.stack.log_path(name)
+        self.report(f"{name} {how_it_ended(returncode)}; the end of {log_path}:\n{tail(log_path)}")
+        policy = self.policies[name]
+        delay = policy.delay_after_crash(now)
+        if delay is None:
+            # Raised by DevStack.check(), which make run's loop calls every second.
+            self.failure = (f"{name} cannot stay up: it crashed {len(policy.crashes)} times within "
+                            f"{policy.window:.0f} s; stopping everything. See {log_path}")
+            return
+        self.due[name] = now + delay
+        self.report(f"{name} will start again in {delay:.0f} s "
+                    f"(crash {len(policy.crashes)} of {policy.max_crashes} allowed within {policy.window:.0f} s)")
+
+
+def how_it_ended(returncode):
+    if returncode < 0:
+        return f"was killed by {signal.Signals(-returncode).name}"
+    return f"exited with code {returncode}"
+
+
+def tail(path, lines=15):
+    """The last lines of a log file, indented, or a note that there is none."""
+    try:
+        with open(path, "rb") as log_file:
+            log_file.seek(0, os.SEEK_END)
+            log_file.seek(max(0, log_file.tell() - 8192))
+            last = log_file.read().decode("utf-8", "replace").splitlines()[-lines:]
+    except OSError:
+        return "    (no log file)"
+    return "\n".join(f"    {line}" for line in last) or "    (empty)"
 
 
 def _pings(client):
@@ -220,23 +386,12 @@ def _pings(client):
         return False
 
 
-def _stop(process, sig, grace=15):
-    if process.poll() is not None:
-        return
-    process.send_signal(sig)
-    try:
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Run the QI platform locally")
     parser.add_argument("--var-dir", default=str(ROOT / "var"), help="data and logs (default ./var)")
     args = parser.parse_args(argv)
 
-    stack = DevStack(args.var_dir)
+    stack = DevStack(args.var_dir, supervise=True)
     stopping = []
 
     def request_stop(signum, frame):
@@ -257,7 +412,7 @@ def main(argv=None):
         )
         while True:
             time.sleep(1)
-            stack._check_children()
+            stack.check()
     except KeyboardInterrupt:
         print("\nstopping …", flush=True)
         return_code = 0

@@ -1,5 +1,6 @@
-"""RPC: ``@rpc``, nameko's entrypoint made to outlive a broker that goes away mid-call,
-and ``ServiceRpcOnDemand``, a client dependency made only when a worker calls through it.
+"""RPC: ``@rpc``, nameko's entrypoint made to outlive a broker that goes away mid-call;
+``ClusterRpc``/``ServiceRpc``, nameko's clients with a reply listener that outlives its
+reply queue; and ``ServiceRpcOnDemand``, a client made only when a worker calls through it.
 
 About ``@rpc``: nameko sends the reply and acks the request in the worker's thread,
 after the method has returned. If the broker is restarting at that moment, the reply's
@@ -16,7 +17,12 @@ second time is refused as an invalid transition, not applied twice.
 
 import logging
 
-from nameko.rpc import Rpc, ServiceRpc
+from amqp.exceptions import NotFound
+from kombu import Connection
+from nameko import config
+from nameko import rpc as nameko_rpc
+from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
+from nameko.rpc import Rpc
 
 from .consumer import BROKER_FAILURES
 
@@ -34,6 +40,82 @@ class ResilientRpc(Rpc):
 
 
 rpc = ResilientRpc.decorator
+
+
+class ReplyLost(Exception):
+    """The reply queue went away while this call waited: its reply can never arrive."""
+
+
+class ResilientReplyListener(nameko_rpc.ReplyListener):
+    """nameko's reply listener, made to survive its reply queue going away.
+
+    On every (re)connection nameko checks that the reply queue still exists and, if it is
+    gone with calls waiting, raises ``ReplyQueueExpiredWithPendingReplies``, which kills
+    the whole service container. The queue goes away when someone deletes it, or when the
+    listener stays away from the broker longer than its ``x-expires`` (5 min). Here the
+    waiting calls fail at once with :class:`ReplyLost` (the gateway answers 503), the
+    consumer declares the queue again as it connects, and the service carries on.
+
+    It also declares its queue in ``setup()``. nameko starts all of a container's
+    extensions at once, so the HTTP server can take a request (``make run``'s first
+    ``/health``) before this listener's consumer has connected; that request's calls were
+    waiting before anyone had declared the queue, and the consumer's first check then
+    found it "gone" (4 of 22 ``make run`` starts died so). ``setup()`` of every extension
+    ends before any ``start()`` begins, so the queue now exists before any call is made.
+    """
+
+    def setup(self):
+        super().setup()
+        with self._connection() as connection:
+            # A broker not up yet is waited for, as the consumer would wait for it.
+            connection.ensure_connection(errback=lambda exc, interval: log.warning(
+                "cannot declare the reply queue yet (%s); trying again in %s s", exc, interval))
+            self.queue.bind(connection.default_channel).declare()
+
+    def register_for_reply(self, correlation_id):
+        wait_for_reply = super().register_for_reply(correlation_id)
+
+        def wait_then_forget():
+            # A caller that stops waiting (its time limit) leaves no entry behind: a
+            # reply that never comes must not count as lost on the next reconnection.
+            try:
+                return wait_for_reply()
+            finally:
+                self.pending.pop(correlation_id, None)
+
+        return wait_then_forget
+
+    def check_for_lost_replies(self):
+        if not self.pending or self._queue_exists():
+            return
+        lost = [self.pending.pop(correlation_id) for correlation_id in list(self.pending)]
+        log.warning("reply queue %s is gone: failing %d waiting call(s); declaring it again",
+                    self.queue.name, len(lost))
+        for reply_event in lost:
+            reply_event.send_exception(ReplyLost(self.queue.name))
+
+    def _queue_exists(self):
+        # A connection of its own: a passive declare of a missing queue closes its channel.
+        with self._connection() as connection:
+            try:
+                self.queue.bind(connection.default_channel).queue_declare(passive=True)
+            except NotFound:
+                return False
+        return True
+
+    def _connection(self):
+        return Connection(self.amqp_uri, ssl=config.get(AMQP_SSL_CONFIG_KEY),
+                          login_method=config.get(LOGIN_METHOD_CONFIG_KEY))
+
+
+# Use these, not nameko's: a container's clients share one listener per listener class,
+# and nameko's own would still take the service down with its reply queue.
+class ClusterRpc(nameko_rpc.ClusterRpc):
+    reply_listener = ResilientReplyListener()
+
+
+class ServiceRpc(nameko_rpc.ServiceRpc):
+    reply_listener = ResilientReplyListener()
 
 
 class ServiceRpcOnDemand(ServiceRpc):

@@ -13,7 +13,7 @@ from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 
 from ...common.config import setting
-from ...common.rpc import ServiceRpcOnDemand
+from ...common.rpc import ReplyLost, ServiceRpcOnDemand
 from ..exceptions import ServiceUnavailable
 
 
@@ -23,12 +23,15 @@ class DomainServiceCalls:
         self.timeout = timeout
 
     def call(self, service: str, method: str, *args: Any, not_found: type[Exception] | None = None) -> Any:
-        """An RPC to a domain service, bounded: no answer in time is ServiceUnavailable.
-        With ``not_found``, the service's own "not found" refusal is raised as that."""
+        """An RPC to a domain service, bounded: no answer in time is ServiceUnavailable, and
+        so is a reply lost with the gateway's reply queue (answered at once). With
+        ``not_found``, the service's own "not found" refusal is raised as that."""
         reply = getattr(self.clients[service], method).call_async(*args)
         with eventlet.Timeout(self.timeout, ServiceUnavailable(service)):
             try:
                 return reply.result()
+            except ReplyLost:
+                raise ServiceUnavailable(service) from None
             except RemoteError as exc:
                 if not_found is not None and exc.exc_type.endswith("NotFound"):
                     raise not_found() from exc
