@@ -15,7 +15,7 @@ import pytest
 
 from services.common.devstack import DevStack, StackError, free_port
 
-from ..unit.fixtures import JL02_BODY
+from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
 

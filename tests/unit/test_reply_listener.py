@@ -5,10 +5,11 @@ import eventlet
 import pytest
 from kombu import Queue
 from nameko import rpc as nameko_rpc
-from services.gateway.errors import ServiceUnavailable
 
 from services.common.rpc import ClusterRpc, ReplyLost, ResilientReplyListener, ServiceRpc
-from services.gateway.service import GatewayService
+from services.gateway.adapters.domain_services import DomainServiceCalls, DomainServices
+from services.gateway.exceptions import ServiceUnavailable
+from services.gateway.web.errors import as_api_error
 
 
 def listener_whose_queue(exists):
@@ -19,7 +20,7 @@ def listener_whose_queue(exists):
 
 
 def test_every_rpc_client_of_the_gateway_has_the_resilient_listener():
-    clients = [value for value in vars(GatewayService).values() if isinstance(value, nameko_rpc.ClusterRpc)]
+    clients = [value for value in vars(DomainServices).values() if isinstance(value, nameko_rpc.ClusterRpc)]
     assert len(clients) == 4
     assert {type(client.reply_listener) for client in clients} == {ResilientReplyListener}
     assert type(ClusterRpc.reply_listener) is type(ServiceRpc.reply_listener) is ResilientReplyListener
@@ -62,10 +63,8 @@ class LosingClient:
         return type("Method", (), {"call_async": staticmethod(lambda *args: LostReply())})
 
 
-def test_a_lost_reply_is_the_service_being_unavailable(monkeypatch):
-    monkeypatch.setattr("services.gateway.service.setting", lambda name: "5")
-    gateway = GatewayService.__new__(GatewayService)
-    gateway.standards_rpc = LosingClient()
+def test_a_lost_reply_is_the_service_being_unavailable():
+    services = DomainServiceCalls({"standards": LosingClient()}, timeout=5)
     with pytest.raises(ServiceUnavailable) as refused:
-        gateway.call_service("standards", "search", "GB")
-    assert refused.value.status == 503
+        services.call("standards", "search", "GB")
+    assert as_api_error(refused.value).status == 503
