@@ -1,9 +1,9 @@
 """Schemas for the commands a domain service takes over RPC.
 
-Unknown fields are refused and every error is a message key of ``gateway/messages.py``
+Unknown fields are refused and every error is a message key of ``gateway/web/messages.py``
 (``"too_long|max=100"``: a key, then parameters), so the gateway can show a refusal field
 by field in the reader's language: it rebuilds the ``ValidationError`` that crossed RPC
-(``gateway/errors.py``). Values are loaded into what a document store keeps as is:
+(``gateway/web/errors.py``). Values are loaded into what a document store keeps as is:
 measurements as decimal text (no binary rounding of a reading), dates as ISO text.
 """
 

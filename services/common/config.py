@@ -50,7 +50,7 @@ DEFAULTS = {
     # The built-in official years of the working-day calendar: "builtin" (the shipped
     # 2025-2026 State Council schedules) or the path of a JSON file in the same format.
     # Schedules an admin loads (PUT /api/v1/calendar/{year}) win over these; years in
-    # neither are provisional (gateway/calendars.py).
+    # neither are provisional (gateway/handlers/calendar.py).
     "WORKING_CALENDAR": "builtin",
 }
 

@@ -32,7 +32,7 @@ class InvalidTransition(Exception):
 class RuleViolated(Exception):
     """A step the state allows but a rule of the domain refuses (HTTP 409).
 
-    ``code`` is a message key the gateway shows (``gateway/messages.py``), ``params``
+    ``code`` is a message key the gateway shows (``gateway/web/messages.py``), ``params``
     fill it in, e.g. ``RuleViolated("reviewer_must_differ", {"operator": "李四"})``.
     """
 

@@ -1,7 +1,7 @@
 """Prometheus metrics of one service process (``prometheus-client``'s default registry).
 
 Every service counts what passes through it. The gateway serves its own at ``GET /metrics``
-on its HTTP port (gateway/api/monitoring.py); each domain service process serves its own
+on its HTTP port (gateway/web/api/monitoring.py); each domain service process serves its own
 on ``METRICS_PORT`` (metrics_endpoint.py). Each process has its own counters, so every
 process is a scrape target of its own.
 

@@ -2,7 +2,7 @@
 
 A refusal answers a request the caller got wrong: no such job, a step its state does
 not allow, a rule of the domain, invalid fields, someone else's change in between. The
-gateway turns it into a 4xx (gateway/errors.py); nothing is broken. Each service's
+gateway turns it into a 4xx (gateway/web/errors.py); nothing is broken. Each service's
 exceptions.py names its refusals in ``REFUSALS`` (these, plus its own that derive from
 none of them) and its service.py declares them as its RPC entrypoints'
 ``expected_exceptions``: nameko then logs them as expected, which logs.py makes one line

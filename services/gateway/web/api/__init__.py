@@ -1,6 +1,7 @@
-"""The gateway's HTTP endpoints and event consumers, one module per concern.
+"""The gateway's JSON API, one module per concern.
 
-Each module holds a mixin class of nameko entrypoints; ``service.GatewayService``
-combines them and declares the dependencies they use (``self.db``, ``self.relay``,
-``self.<domain>_rpc``). Keeping concerns in separate modules keeps each one short.
+Each module holds a mixin class of nameko ``@http`` entrypoints; ``service.GatewayService``
+combines them and declares what they use: ``self.gateway`` (the worker's ports, built by
+``bootstrap.build``) and ``self.services`` (the domain services' RPC clients). Each
+entrypoint reads its input, calls one use case in ``handlers/`` and renders a view.
 """
