@@ -174,7 +174,7 @@ def prepare(database: Any) -> None:
                                      [("rectification.state", 1)])
     store("request_groups").ensure_indexes()
     store("renewals").ensure_indexes([("uscc", 1)])
-    EventLog(database.event_log).ensure_indexes()
+    EventLog(database.event_log, utc_now).ensure_indexes()
     NoticeBoard(store("notices")).ensure_indexes()
     create_indexes(database)
     MongoCounters(database.throttle).ensure_indexes()

@@ -16,6 +16,7 @@ from ..common.contracts.schemas import read
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.retired import RetiredQueues
+from ..common.rpc import ServiceRpcOnDemand
 from ..common.secrets import RequiredSecrets
 from ..common.telemetry import Telemetry
 from ..common.timer import timer
@@ -77,6 +78,10 @@ class GatewayService(
     # read model of service levels (a batch at a time, not through a consumer).
     gateway = Composition(bootstrap.build, shared=bootstrap.process, on_confirmed=bootstrap.hand_on_confirmed)
     services = DomainServices()  # RPC to the four domain services, bounded by RPC_TIMEOUT
+    metrology_rpc = ServiceRpcOnDemand("metrology")  # the clients ``services`` calls through
+    standards_rpc = ServiceRpcOnDemand("standards")
+    certification_rpc = ServiceRpcOnDemand("certification")
+    testing_rpc = ServiceRpcOnDemand("testing")
     # Where the event log and the read model took the gateway's events from before the
     # relay wrote them.
     retired = RetiredQueues({

@@ -7,8 +7,9 @@ from kombu import Queue
 from nameko import rpc as nameko_rpc
 
 from services.common.rpc import ClusterRpc, ReplyLost, ResilientReplyListener, ServiceRpc
-from services.gateway.adapters.domain_services import DomainServiceCalls, DomainServices
+from services.gateway.adapters.domain_services import DomainServiceCalls
 from services.gateway.exceptions import ServiceUnavailable
+from services.gateway.service import GatewayService
 from services.gateway.web.errors import as_api_error
 
 
@@ -20,7 +21,7 @@ def listener_whose_queue(exists):
 
 
 def test_every_rpc_client_of_the_gateway_has_the_resilient_listener():
-    clients = [value for value in vars(DomainServices).values() if isinstance(value, nameko_rpc.ClusterRpc)]
+    clients = [value for value in vars(GatewayService).values() if isinstance(value, nameko_rpc.ClusterRpc)]
     assert len(clients) == 4
     assert {type(client.reply_listener) for client in clients} == {ResilientReplyListener}
     assert type(ClusterRpc.reply_listener) is type(ServiceRpc.reply_listener) is ResilientReplyListener

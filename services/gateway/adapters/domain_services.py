@@ -39,12 +39,9 @@ class DomainServiceCalls:
 
 
 class DomainServices(DependencyProvider):
-    metrology = ServiceRpcOnDemand("metrology")
-    standards = ServiceRpcOnDemand("standards")
-    certification = ServiceRpcOnDemand("certification")
-    testing = ServiceRpcOnDemand("testing")
+    """Each worker's :class:`DomainServiceCalls`, over the RPC clients declared beside it."""
 
     def get_dependency(self, worker_ctx: Any) -> DomainServiceCalls:
-        clients = {name: getattr(self, name).get_dependency(worker_ctx)
-                   for name in ("metrology", "standards", "certification", "testing")}
+        clients = {dependency.target_service: dependency.get_dependency(worker_ctx)
+                   for dependency in self.container.dependencies if isinstance(dependency, ServiceRpcOnDemand)}
         return DomainServiceCalls(clients, float(setting("RPC_TIMEOUT")))
