@@ -13,6 +13,7 @@ phone, and verify a certificate number.
 """
 
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 ENTERPRISE = "enterprise"
 STAFF = "staff"
@@ -20,6 +21,18 @@ OPERATOR = "operator"
 MANAGER = "manager"
 ADMIN = "admin"
 ROLES = (ENTERPRISE, STAFF, OPERATOR, MANAGER, ADMIN)
+
+
+class Actor(TypedDict):
+    """Who took a step, as a timeline entry (the audit trail) names them: a person (their
+    role, name and, when signed in, username, station or domain) or a service or the
+    system (``role`` and ``name`` only)."""
+
+    role: str
+    name: str
+    username: NotRequired[str]
+    station: NotRequired[str]
+    domain: NotRequired[str]
 
 
 class Forbidden(Exception):
@@ -35,14 +48,17 @@ class Principal:
     domain: str | None = None  # operators
     uscc: str | None = None  # enterprises
 
-    def actor(self):
+    def actor(self) -> Actor:
         """How the principal appears in a timeline (the audit trail)."""
-        return {"role": self.role, "name": self.name, "username": self.username,
-                **({"station": self.station} if self.station else {}),
-                **({"domain": self.domain} if self.domain else {})}
+        actor: Actor = {"role": self.role, "name": self.name, "username": self.username}
+        if self.station:
+            actor["station"] = self.station
+        if self.domain:
+            actor["domain"] = self.domain
+        return actor
 
 
-def may_operate(principal, domain, read_only=False):
+def may_operate(principal: Principal, domain: str, read_only: bool = False) -> bool:
     """Work (or, read-only, look at) a domain service's jobs and documents."""
     return (
         principal.role == ADMIN
@@ -51,7 +67,7 @@ def may_operate(principal, domain, read_only=False):
     )
 
 
-def may_work_station(principal, station, read_only=False):
+def may_work_station(principal: Principal, station: str, read_only: bool = False) -> bool:
     """Act on (or, read-only, look at) the requests held by a station."""
     return (
         principal.role == ADMIN
@@ -60,7 +76,7 @@ def may_work_station(principal, station, read_only=False):
     )
 
 
-def may_see_request(principal, station, domain, uscc):
+def may_see_request(principal: Principal, station: str, domain: str | None, uscc: str) -> bool:
     """See one request: its enterprise, its station's staff, its domain's operators,
     managers and admins."""
     return (
@@ -71,10 +87,10 @@ def may_see_request(principal, station, domain, uscc):
     )
 
 
-def may_administer(principal):
+def may_administer(principal: Principal) -> bool:
     return principal.role == ADMIN
 
 
-def require(allowed):
+def require(allowed: bool) -> None:
     if not allowed:
         raise Forbidden()

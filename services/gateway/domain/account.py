@@ -1,16 +1,19 @@
 """Accounts of the people who sign in (DESIGN §1), in plain Python."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
 
+from ...common.domain import DomainEvent
 from .access import ENTERPRISE, OPERATOR, ROLES, STAFF
-from .catalogue import DOMAINS
+from .catalogue import DOMAINS, Stations
 from .uscc import InvalidCreditCode, normalize_credit_code
 
 
 class InvalidAccount(ValueError):
     """``field`` names what is wrong (a message key is ``reason``)."""
 
-    def __init__(self, field_name, reason):
+    def __init__(self, field_name: str, reason: str) -> None:
         super().__init__(f"{field_name}: {reason}")
         self.field = field_name
         self.reason = reason
@@ -28,15 +31,16 @@ class Account:
     token_version: int = 0
     created_at: str = ""
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def create(cls, username, role, name, password_hash, now, stations, station=None, domain=None, uscc=None):
+    def create(cls, username: str, role: str, name: str, password_hash: str, now: datetime, stations: Stations,
+               station: str | None = None, domain: str | None = None, uscc: str | None = None) -> Self:
         """A new account, bound as its role needs (staff to a station, operators to a
         domain, enterprises to their credit code, which is also their username)."""
         if role not in ROLES:
             raise InvalidAccount("role", "unknown_role")
-        if role == STAFF and stations.get(station) is None:
+        if role == STAFF and (station is None or stations.get(station) is None):
             raise InvalidAccount("station", "unknown_station")
         if role == OPERATOR and domain not in DOMAINS:
             raise InvalidAccount("domain", "unknown_domain")
@@ -56,14 +60,14 @@ class Account:
             created_at=now.isoformat(),
         )
 
-    def change_password(self, password_hash):
+    def change_password(self, password_hash: str) -> None:
         self.password_hash = password_hash
         self.token_version += 1  # refresh tokens issued before stop working
 
-    def disable(self):
+    def disable(self) -> None:
         self.active = False
         self.token_version += 1
 
-    def claims(self):
+    def claims(self) -> dict[str, Any]:
         return {"username": self.username, "role": self.role, "name": self.name, "station": self.station,
                 "domain": self.domain, "uscc": self.uscc, "token_version": self.token_version}

@@ -5,6 +5,7 @@ validation (``gateway/schemas.py``) and pages are built from it.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 LANGUAGES = ("zh-CN", "en")
 DOMAINS = ("metrology", "standards", "certification", "testing")
@@ -16,12 +17,12 @@ class Item:
     code: str
     domain: str
     committed_days: int
-    name: dict
-    description: dict
-    materials: tuple
-    fields: tuple
+    name: dict[str, str]  # language -> text
+    description: dict[str, str]
+    materials: tuple[dict[str, str], ...]  # each: language -> text
+    fields: tuple[dict[str, Any], ...]  # the form's fields (name, type, label, ...)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "domain": self.domain,
@@ -34,18 +35,18 @@ class Item:
 
 
 class Catalogue:
-    def __init__(self, data):
-        self.domains = {domain["code"]: domain for domain in data["domains"]}
-        self.items = {raw["code"]: _item(raw) for raw in data["items"]}
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.domains: dict[str, dict[str, Any]] = {domain["code"]: domain for domain in data["domains"]}
+        self.items: dict[str, Item] = {raw["code"]: _item(raw) for raw in data["items"]}
         unknown = {item.domain for item in self.items.values()} - set(DOMAINS)
         if unknown or set(self.domains) - set(DOMAINS):
             raise ValueError(f"catalogue names unknown domains: {sorted(unknown)}")
 
-    def item(self, code):
+    def item(self, code: str) -> Item | None:
         """The item with this code, or None."""
         return self.items.get(code)
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {
             "domains": list(self.domains.values()),
             "items": [item.as_dict() for item in self.items.values()],
@@ -53,14 +54,14 @@ class Catalogue:
 
 
 class Stations:
-    def __init__(self, data):
-        self.by_division = {station["division"]: station for station in data["stations"]}
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.by_division: dict[str, dict[str, Any]] = {station["division"]: station for station in data["stations"]}
 
-    def get(self, division):
+    def get(self, division: str) -> dict[str, Any] | None:
         return self.by_division.get(division)
 
 
-def _item(raw):
+def _item(raw: dict[str, Any]) -> Item:
     return Item(
         code=raw["code"],
         domain=raw["domain"],

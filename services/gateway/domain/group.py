@@ -6,9 +6,13 @@ children are then created from it (``handlers.create_children``), at once and ag
 status is rolled up from the children when it is read (``model.rolled_up_status``).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Self
 
 from ...common.domain import DomainEvent
+from .catalogue import Item
 from .model import phone_matches
 
 
@@ -16,16 +20,17 @@ from .model import phone_matches
 class RequestGroup:
     code: str
     station: str
-    enterprise: dict
-    contact: dict
-    children: list  # [{"code": ..., "item": ..., "domain": ...}] in the order chosen
-    details: dict  # item code -> that item's details
+    enterprise: dict[str, Any]
+    contact: dict[str, Any]
+    children: list[dict[str, str]]  # [{"code": ..., "item": ..., "domain": ...}] in the order chosen
+    details: dict[str, dict[str, Any]]  # item code -> that item's details
     submitted_at: str
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
-    def submit(cls, code, children, station, enterprise, contact, details, now):
+    def submit(cls, code: str, children: Iterable[tuple[str, Item]], station: str, enterprise: dict[str, Any],
+               contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime) -> Self:
         """``children`` is a list of (child code, catalogue Item)."""
         group = cls(
             code=code,
@@ -46,8 +51,8 @@ class RequestGroup:
         return group
 
     @property
-    def child_codes(self):
+    def child_codes(self) -> list[str]:
         return [child["code"] for child in self.children]
 
-    def phone_matches(self, phone):
+    def phone_matches(self, phone: str | None) -> bool:
         return phone_matches(self.contact, phone)

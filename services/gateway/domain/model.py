@@ -21,12 +21,17 @@ projects those onto the request. Events may arrive twice or out of order, so it
 remembers which event ids it applied and never moves the status backwards.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Self, TypedDict
 
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork, Enterprise
 from ...common.domain import DomainEvent, InvalidTransition
 from . import sla
+from .access import Actor
+from .catalogue import Item
 
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
@@ -40,7 +45,7 @@ AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for mat
 ALL_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, REJECTED, DISPATCHED, IN_PROGRESS, COMPLETED, RATED,
                 CANCELLED)
 
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     SUBMITTED: {ACCEPTED, REJECTED, CANCELLED, AWAITING_ENTERPRISE},
     ACCEPTED: {DISPATCHED, CANCELLED, AWAITING_ENTERPRISE},
     AWAITING_ENTERPRISE: {SUBMITTED, ACCEPTED, CANCELLED},
@@ -55,7 +60,7 @@ AT_STATION = (SUBMITTED, ACCEPTED, AWAITING_ENTERPRISE)
 CANCELLABLE = AT_STATION
 
 # How far along the happy path a status is, so a late event never moves a request back.
-PROGRESS = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4, RATED: 5}
+PROGRESS: dict[str, int] = {SUBMITTED: 0, AWAITING_ENTERPRISE: 0, ACCEPTED: 1, DISPATCHED: 2, IN_PROGRESS: 3, COMPLETED: 4, RATED: 5}
 
 # Where the service-level clock runs (not before acceptance, not while paused, not once done).
 CLOCK_RUNNING = (ACCEPTED, DISPATCHED, IN_PROGRESS)
@@ -72,7 +77,7 @@ RECTIFY_AT_OR_BELOW = 2
 # Domain events the tracking view shows, and the status each one means (None: shown on
 # the timeline, the status stays, e.g. a correction, a recall, or a certificate's life
 # after the request completed). A completing event's data["result"] becomes the result.
-PROJECTED_EVENTS = {
+PROJECTED_EVENTS: dict[str, str | None] = {
     "job_accepted": IN_PROGRESS,
     # the laboratory's steps (metrology and testing, ISO/IEC 17025)
     "samples_received": IN_PROGRESS,
@@ -119,41 +124,51 @@ PROJECTED_EVENTS = {
     "job_declined": None,
 }
 
+# One step of the timeline, the audit trail: when (ISO), what (a status or the name of
+# the event), from which status to which (``status`` None: the step left it as it was),
+# who, why, and what else the step says. ("from" is a keyword, hence the functional form.)
+TimelineEntry = TypedDict("TimelineEntry", {
+    "at": str, "event": str, "from": str | None, "status": str | None, "actor": Actor, "reason": str | None,
+    "details": dict[str, Any],
+})
+
+
 @dataclass
 class ServiceRequest:
     code: str
     item: str
     domain: str
     station: str
-    enterprise: dict
-    contact: dict
-    details: dict
+    enterprise: dict[str, Any]
+    contact: dict[str, Any]
+    details: dict[str, Any]
     submitted_at: str
     status: str = SUBMITTED
-    timeline: list = field(default_factory=list)
-    result: dict | None = None  # e.g. {"certificate_number": "..."} once completed
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    result: dict[str, Any] | None = None  # e.g. {"certificate_number": "..."} once completed
     parent: str | None = None  # the code of the multi-item submission it belongs to
     accepted_at: str | None = None
     # 补正: what the station asked for, and the status to return to once answered
-    material_request: dict | None = None
+    material_request: dict[str, Any] | None = None
     resume_status: str | None = None
     # the clock's pauses while waiting for the enterprise: [{"from": iso, "to": iso | None}]
-    pauses: list = field(default_factory=list)
+    pauses: list[sla.Pause] = field(default_factory=list)
     dispatches: int = 0  # counts dispatches: a declined request may be dispatched again
     # the stopped clock: when the work was completed and what the clock read then
     completed_at: str | None = None
-    service_level: dict | None = None  # {committed_days, due_date, turnaround_days, on_time}
+    service_level: dict[str, Any] | None = None  # {committed_days, due_date, turnaround_days, on_time}
     # the clock's alerts, each with the due date it was raised for: {"sla_at_risk": iso, ...}
-    sla_alerts: dict = field(default_factory=dict)
-    rating: dict | None = None  # {"level", "comment", "rated_at"}
-    rectification: dict | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
-    applied_events: list = field(default_factory=list)
+    sla_alerts: dict[str, str] = field(default_factory=dict)
+    rating: dict[str, Any] | None = None  # {"level", "comment", "rated_at"}
+    rectification: dict[str, Any] | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
+    applied_events: list[str] = field(default_factory=list)  # ids of the domain events shown
     version: int = 0
-    new_events: list = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------
     @classmethod
-    def submit(cls, code, item, station, enterprise, contact, details, now, parent=None):
+    def submit(cls, code: str, item: Item, station: str, enterprise: dict[str, Any], contact: dict[str, Any],
+               details: dict[str, Any], now: datetime, parent: str | None = None) -> Self:
         request = cls(
             code=code,
             item=item.code,
@@ -165,7 +180,7 @@ class ServiceRequest:
             submitted_at=now.isoformat(),
             parent=parent,
         )
-        actor = {"role": "enterprise", "name": enterprise["name"]}
+        actor: Actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)
         request.new_events.append(
             DomainEvent(
@@ -176,17 +191,17 @@ class ServiceRequest:
         return request
 
     # -- station's work ---------------------------------------------------------------
-    def accept(self, actor, now):
+    def accept(self, actor: Actor, now: datetime) -> None:
         self._move_to(ACCEPTED, now, actor)
         self.accepted_at = self.accepted_at or now.isoformat()
         self.new_events.append(DomainEvent("request_accepted", {**self.summary(), "accepted_at": self.accepted_at,
                                                                 "submitted_at": self.submitted_at}))
 
-    def reject(self, actor, now, reason):
+    def reject(self, actor: Actor, now: datetime, reason: str | None) -> None:
         self._move_to(REJECTED, now, actor, reason=_required(reason))
         self.new_events.append(DomainEvent("request_rejected", {**self.summary(), "reason": reason}))
 
-    def request_material(self, actor, now, note):
+    def request_material(self, actor: Actor, now: datetime, note: str | None) -> None:
         """补正: tell the enterprise what is missing; the clock stops until it answers."""
         previous = self.status
         self._move_to(AWAITING_ENTERPRISE, now, actor, reason=_required(note))
@@ -195,7 +210,7 @@ class ServiceRequest:
         self.pauses.append({"from": now.isoformat(), "to": None})
         self.new_events.append(DomainEvent("request_material_requested", {**self.summary(), "note": note}))
 
-    def dispatch(self, actor, now):
+    def dispatch(self, actor: Actor, now: datetime) -> None:
         self._move_to(DISPATCHED, now, actor, details={"to": self.domain})
         self.dispatches += 1
         work = DispatchedWork(code=self.code, item=self.item, domain=self.domain, station=self.station,
@@ -203,7 +218,7 @@ class ServiceRequest:
                               contact=self.contact, details=self.details, dispatch=self.dispatches)
         self.new_events.append(DomainEvent(DispatchedWork.TYPE, work.as_data(), route=self.domain))
 
-    def reassign(self, actor, now, station, reason):
+    def reassign(self, actor: Actor, now: datetime, station: str, reason: str | None) -> None:
         """Hand the request to another county's station (only while a station holds it)."""
         if self.status not in AT_STATION:
             raise InvalidTransition(self.code, self.status, "reassigned")
@@ -218,7 +233,7 @@ class ServiceRequest:
         )
 
     # -- the enterprise's part ---------------------------------------------------------
-    def supplement(self, actor, now, answer):
+    def supplement(self, actor: Actor, now: datetime, answer: str | None) -> None:
         """The enterprise answers a 补正 request; the request goes back where it was."""
         if self.status != AWAITING_ENTERPRISE:
             raise InvalidTransition(self.code, self.status, "supplemented")
@@ -230,7 +245,7 @@ class ServiceRequest:
             self.pauses[-1]["to"] = now.isoformat()
         self.new_events.append(DomainEvent("request_supplemented", {**self.summary(), "answer": answer}))
 
-    def cancel(self, actor, now, reason=None):
+    def cancel(self, actor: Actor, now: datetime, reason: str | None = None) -> None:
         """Withdrawn by the enterprise, possible until the station dispatches it."""
         was_waiting = self.status == AWAITING_ENTERPRISE
         self._move_to(CANCELLED, now, actor, reason=reason)
@@ -239,7 +254,8 @@ class ServiceRequest:
         self.new_events.append(DomainEvent("request_cancelled", {**self.summary(), "reason": reason}))
 
     # -- projection of the domain services' events -------------------------------------
-    def apply_domain_event(self, event_id, event_type, source, occurred_at, data, clock=None):
+    def apply_domain_event(self, event_id: str, event_type: str, source: str, occurred_at: str, data: dict[str, Any],
+                           clock: sla.Clock | None = None) -> bool:
         """Show a domain service's event on this request. False if it was already shown
         or is not one the tracking view follows. An event that completes the request
         stops the ``clock`` (an ``sla.Clock``) at the moment the service finished."""
@@ -248,9 +264,9 @@ class ServiceRequest:
         self.applied_events.append(event_id)
         if event_type == "job_declined":
             return self._declined(event_id, source, occurred_at, data)
-        entry = {"at": occurred_at, "event": event_type, "from": self.status, "status": None,
-                 "actor": _actor(source, data), "reason": None,
-                 "details": _public(data)}
+        entry: TimelineEntry = {"at": occurred_at, "event": event_type, "from": self.status, "status": None,
+                                "actor": _actor(source, data), "reason": None,
+                                "details": _public(data)}
         target = PROJECTED_EVENTS[event_type]
         if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
             self.status = entry["status"] = target
@@ -266,7 +282,7 @@ class ServiceRequest:
             self.result = _with_new_version(self.result, data["replaces"], _document_number(data))
         return True
 
-    def _stop_clock(self, completed_at, clock):
+    def _stop_clock(self, completed_at: str, clock: sla.Clock | None) -> None:
         self.completed_at = completed_at
         self.service_level = clock.reading(self, completed_at) if clock is not None else None
         self.new_events.append(DomainEvent("request_completed", {
@@ -274,7 +290,7 @@ class ServiceRequest:
             **(self.service_level or {})}))
 
     # -- the service-level clock's alerts ------------------------------------------------
-    def check_service_level(self, clock, now):
+    def check_service_level(self, clock: sla.Clock, now: datetime) -> bool:
         """Flag the request at risk (due today) or breached (past its due day), once for
         each due date: a due date moved by a pause is flagged afresh. The clock runs only
         between acceptance and completion, and not while paused. True if flagged now."""
@@ -282,7 +298,7 @@ class ServiceRequest:
             return False
         due = clock.due(self)
         alert = sla.alert_for(due, china_date(now))
-        if alert is None or self.sla_alerts.get(alert) == due.isoformat():
+        if alert is None or due is None or self.sla_alerts.get(alert) == due.isoformat():
             return False
         self.sla_alerts = {**self.sla_alerts, alert: due.isoformat()}
         self._record(alert, now, {"role": "system", "name": "system"}, details={"due": due.isoformat()},
@@ -291,30 +307,30 @@ class ServiceRequest:
                                                    "flagged_at": now.isoformat()}))
         return True
 
-    def move_due_date(self, due_from, due_to, year, actor, now):
+    def move_due_date(self, due_from: date, due_to: date, year: int, actor: Actor, now: datetime) -> bool:
         """The working-day calendar under the running clock changed (``year``'s official
         schedule was loaded) and moved the due date: say so on the timeline and announce
         it, so the metrics' clock of the request moves too. False if it was said already
         (a load finished again after an interruption)."""
         if due_from == due_to or self.announced_due_date() == due_to.isoformat():
             return False
-        details = {"due_from": due_from.isoformat(), "due_to": due_to.isoformat(), "year": year}
+        details: dict[str, Any] = {"due_from": due_from.isoformat(), "due_to": due_to.isoformat(), "year": year}
         self._record(DUE_DATE_CHANGED, now, actor, details=details, from_status=self.status)
         self.new_events.append(DomainEvent("request_due_date_changed", {
             **self.summary(), **details, "due_date": due_to.isoformat(), "accepted_at": self.accepted_at}))
         return True
 
-    def announced_due_date(self):
+    def announced_due_date(self) -> str | None:
         """The due date the last calendar change moved this request to, if any."""
         return next((entry["details"]["due_to"] for entry in reversed(self.timeline)
                      if entry["event"] == DUE_DATE_CHANGED), None)
 
     # -- 好差评: the enterprise rates, the station answers a poor rating ------------------
-    def rate(self, now, level, comment=None):
+    def rate(self, now: datetime, level: int, comment: str | None = None) -> None:
         """The enterprise rates the completed service, once."""
         if level not in RATING_LEVELS:
             raise InvalidRating(level)
-        actor = {"role": "enterprise", "name": self.enterprise["name"]}
+        actor: Actor = {"role": "enterprise", "name": self.enterprise["name"]}
         self._move_to(RATED, now, actor, reason=comment or None, details={"level": level}, event="rated")
         self.rating = {"level": level, "comment": comment or None, "rated_at": now.isoformat()}
         rectify = level <= RECTIFY_AT_OR_BELOW
@@ -324,7 +340,7 @@ class ServiceRequest:
             **self.summary(), "level": level, "comment": comment or None, "rated_at": now.isoformat(),
             "completed_at": self.completed_at, "rectification": int(rectify)}))
 
-    def answer_rectification(self, actor, now, answer):
+    def answer_rectification(self, actor: Actor, now: datetime, answer: str | None) -> None:
         """The station answers a poor rating: what it found and what it changed."""
         if not self.rectification or self.rectification.get("state") != "open":
             raise InvalidTransition(self.code, self.status, "rectification_answered")
@@ -334,18 +350,18 @@ class ServiceRequest:
         self.new_events.append(DomainEvent("rectification_answered", {
             **self.summary(), "answered_at": now.isoformat(), "completed_at": self.completed_at}))
 
-    def _declined(self, event_id, source, occurred_at, data):
+    def _declined(self, event_id: str, source: str, occurred_at: str, data: dict[str, Any]) -> bool:
         """The domain service will not take the work: back to the station's queue."""
-        entry = {"at": occurred_at, "event": "job_declined", "from": self.status, "status": None,
-                 "actor": _actor(source, data),
-                 "reason": data.get("reason"), "details": {}}
+        entry: TimelineEntry = {"at": occurred_at, "event": "job_declined", "from": self.status, "status": None,
+                                "actor": _actor(source, data),
+                                "reason": data.get("reason"), "details": {}}
         if self.status in (DISPATCHED, IN_PROGRESS):
             self.status = entry["status"] = ACCEPTED
         self.timeline.append(entry)
         return True
 
     # -- views ------------------------------------------------------------------------
-    def summary(self):
+    def summary(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "item": self.item,
@@ -354,17 +370,19 @@ class ServiceRequest:
             "enterprise": self.enterprise,
         }
 
-    def phone_matches(self, phone):
+    def phone_matches(self, phone: str | None) -> bool:
         return phone_matches(self.contact, phone)
 
     # -- internals --------------------------------------------------------------------
-    def _move_to(self, status, now, actor, reason=None, details=None, event=None):
+    def _move_to(self, status: str, now: datetime, actor: Actor, reason: str | None = None,
+                 details: dict[str, Any] | None = None, event: str | None = None) -> None:
         if status not in TRANSITIONS.get(self.status, set()):
             raise InvalidTransition(self.code, self.status, status)
         previous, self.status = self.status, status
         self._record(event or status, now, actor, reason=reason, details=details, from_status=previous)
 
-    def _record(self, event, now, actor, reason=None, details=None, from_status=None):
+    def _record(self, event: str, now: datetime, actor: Actor, reason: str | None = None,
+                details: dict[str, Any] | None = None, from_status: str | None = None) -> None:
         self.timeline.append(
             {"at": now.isoformat(), "event": event, "from": from_status, "status": self.status,
              "actor": actor, "reason": reason, "details": details or {}}
@@ -379,25 +397,25 @@ class InvalidRating(ValueError):
     """A rating is one of the five levels 1-5."""
 
 
-def _required(text):
+def _required(text: str | None) -> str:
     if not isinstance(text, str) or not text.strip():
         raise MissingReason()
     return text
 
 
-def _actor(source, data):
+def _actor(source: str, data: dict[str, Any]) -> Actor:
     """The domain service that acted and, when it says so, the person (audit trail)."""
-    actor = {"role": source, "name": data.get("operator") or source}
+    actor: Actor = {"role": source, "name": data.get("operator") or source}
     if data.get("operator_username"):
         actor["username"] = data["operator_username"]
     return actor
 
 
-def phone_matches(contact, phone):
-    return bool(phone) and phone.strip() == contact.get("phone")
+def phone_matches(contact: dict[str, Any], phone: str | None) -> bool:
+    return bool(phone and phone.strip() == contact.get("phone"))
 
 
-def rolled_up_status(statuses):
+def rolled_up_status(statuses: Sequence[str]) -> str:
     """A multi-item submission is as far along as its slowest child that is still
     going; it is completed only when every child that was taken on is completed."""
     ended = {REJECTED, CANCELLED}
@@ -407,7 +425,7 @@ def rolled_up_status(statuses):
     return min(active, key=lambda status: PROGRESS.get(status, -1))
 
 
-def _public(data):
+def _public(data: dict[str, Any]) -> dict[str, Any]:
     """What of a domain event's data the enterprise may see on its timeline."""
     shown = ("certificate_number", "job_number", "summary", "report_number", "replaces", "reason",
              "serial_number", "valid_until", "days_before", "days_left", "conformity", "comment",
@@ -418,13 +436,13 @@ def _public(data):
     return {key: data[key] for key in shown if data.get(key) is not None}
 
 
-def _document_number(data):
+def _document_number(data: dict[str, Any]) -> Any:
     return data.get("certificate_number") or data.get("report_number")
 
 
-def _with_new_version(result, replaced, replacement):
+def _with_new_version(result: dict[str, Any], replaced: Any, replacement: Any) -> dict[str, Any]:
     """The result naming a corrected document's new version instead of the old one."""
-    def swap(value):
+    def swap(value: Any) -> Any:
         return replacement if value == replaced else value
 
     updated = {key: swap(value) for key, value in result.items() if key != "documents"}

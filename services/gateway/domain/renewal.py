@@ -4,7 +4,8 @@ lead to one request; written before the request is submitted, so two quick click
 cannot make two; a claim left by a crash is taken over after ``CLAIM_SECONDS``."""
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from ...common.domain import DomainEvent
 
 CLAIM_SECONDS = 60
 
@@ -17,7 +18,7 @@ class Renewal:
     claimed_at: float
     request_code: str | None = None
     version: int = 0
-    new_events: list[Any] = field(default_factory=list)
+    new_events: list[DomainEvent] = field(default_factory=list)
 
     def abandoned(self, now_epoch: float) -> bool:
         """A claim whose request was never made, older than a submission can take."""

@@ -30,7 +30,7 @@ class WrongCheckCharacter(ValueError):
     """Shaped like a request code, but its check character does not match: a typing error."""
 
 
-def mod11_2_check(digits):
+def mod11_2_check(digits: str) -> str:
     remainder = 0
     for digit in digits:
         remainder = (remainder + int(digit)) * 2 % 11
@@ -45,17 +45,17 @@ class RequestCode:
     sequence: int
 
     @property
-    def check(self):
+    def check(self) -> str:
         return mod11_2_check(self._digits())
 
-    def _digits(self):
+    def _digits(self) -> str:
         return f"{self.division}{self.day:%Y%m%d}{self.sequence:0{SEQUENCE_DIGITS}d}"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.division}-{self.day:%Y%m%d}-{self.sequence:0{SEQUENCE_DIGITS}d}-{self.check}"
 
 
-def new_code(division, day, sequence):
+def new_code(division: str, day: date, sequence: int) -> RequestCode:
     if not re.fullmatch(r"[0-9]{6}", division):
         raise ValueError(f"division code must be 6 digits, got {division!r}")
     if not 1 <= sequence < 10**SEQUENCE_DIGITS:
@@ -63,8 +63,9 @@ def new_code(division, day, sequence):
     return RequestCode(division, day, sequence)
 
 
-def parse_code(text):
-    """The :class:`RequestCode` written in ``text``; raises MalformedCode / WrongCheckCharacter."""
+def parse_code(text: object) -> RequestCode:
+    """The :class:`RequestCode` written in ``text``; raises MalformedCode / WrongCheckCharacter
+    (MalformedCode for anything but text too: ``text`` may come straight from a request)."""
     if not isinstance(text, str) or len(text) > 40:
         raise MalformedCode(text)
     compact = re.sub(r"[\s-]", "", text).upper()

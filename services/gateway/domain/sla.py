@@ -11,13 +11,30 @@ its due day (the due day is always a working day), and *breached* from the start
 day after. Both are about the clock running: a paused or finished request is neither.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, Protocol, TypedDict
 
 from ...common.clock import china_date
+from .calendar import WorkingCalendar
 
 AT_RISK = "sla_at_risk"
 BREACHED = "sla_breached"
+
+# A pause of the clock while the station waits for the enterprise (补正): ISO moments,
+# ``to`` None while it lasts. ("from" is a keyword, hence the functional form.)
+Pause = TypedDict("Pause", {"from": str, "to": str | None})
+
+
+class ClockedRequest(Protocol):
+    """What the clock reads of a request: when it was accepted and when it paused."""
+
+    @property
+    def accepted_at(self) -> str | None: ...
+
+    @property
+    def pauses(self) -> Sequence[Pause]: ...
 
 
 @dataclass(frozen=True)
@@ -25,17 +42,18 @@ class Clock:
     """The clock of one service item: its committed working days on a calendar."""
 
     committed_days: int
-    calendar: object
+    calendar: WorkingCalendar
 
-    def due(self, request, today=None):
+    def due(self, request: ClockedRequest, today: date | None = None) -> date | None:
         return due_date(request.accepted_at, self.committed_days, self.calendar, request.pauses, today)
 
-    def reading(self, request, completed_at):
+    def reading(self, request: ClockedRequest, completed_at: str) -> dict[str, Any]:
         return reading_at_completion(request.accepted_at, completed_at, self.committed_days, self.calendar,
                                      request.pauses)
 
 
-def due_date(accepted_at, committed_days, calendar, pauses=(), today=None):
+def due_date(accepted_at: str | None, committed_days: int, calendar: WorkingCalendar, pauses: Sequence[Pause] = (),
+             today: date | None = None) -> date | None:
     """The committed completion day, or None before acceptance.
 
     ``pauses`` are {"from": iso, "to": iso or None}; an open pause runs until ``today``
@@ -50,7 +68,7 @@ def due_date(accepted_at, committed_days, calendar, pauses=(), today=None):
     return calendar.add_working_days(due, paused) if paused else due
 
 
-def is_provisional(accepted_at, due, calendar):
+def is_provisional(accepted_at: str | None, due: date | None, calendar: WorkingCalendar) -> bool:
     """A due date counted over a year whose official schedule is not loaded yet (the
     calendar's provisional years): the schedule, once published, may still move it."""
     if not accepted_at or due is None:
@@ -58,18 +76,21 @@ def is_provisional(accepted_at, due, calendar):
     return calendar.provisional_between(china_date(datetime.fromisoformat(accepted_at)), due)
 
 
-def paused_working_days(accepted, pauses, calendar, today=None):
+def paused_working_days(accepted: datetime, pauses: Sequence[Pause], calendar: WorkingCalendar,
+                        today: date | None = None) -> int:
     """Working days the clock stood still after acceptance (see :func:`due_date`)."""
     paused = 0
     for pause in pauses:
         start = max(datetime.fromisoformat(pause["from"]), accepted)
-        end_day = china_date(datetime.fromisoformat(pause["to"])) if pause.get("to") else today
+        end = pause.get("to")
+        end_day = china_date(datetime.fromisoformat(end)) if end else today
         if end_day is not None:
             paused += calendar.working_days_between(china_date(start), end_day)
     return paused
 
 
-def turnaround_days(accepted_at, completed_at, calendar, pauses=()):
+def turnaround_days(accepted_at: str | None, completed_at: str | None, calendar: WorkingCalendar,
+                    pauses: Sequence[Pause] = ()) -> int | None:
     """Working days from acceptance to completion, less the paused ones; the day of
     acceptance does not count (as for the due date), so same-day work takes 0 days."""
     if not accepted_at or not completed_at:
@@ -79,7 +100,8 @@ def turnaround_days(accepted_at, completed_at, calendar, pauses=()):
     return max(days - paused_working_days(accepted, pauses, calendar), 0)
 
 
-def reading_at_completion(accepted_at, completed_at, committed_days, calendar, pauses=()):
+def reading_at_completion(accepted_at: str | None, completed_at: str, committed_days: int, calendar: WorkingCalendar,
+                          pauses: Sequence[Pause] = ()) -> dict[str, Any]:
     """What the stopped clock says: kept on the request and announced with its completion.
 
     On time means completed on or before the due day."""
@@ -93,7 +115,7 @@ def reading_at_completion(accepted_at, completed_at, committed_days, calendar, p
     }
 
 
-def alert_for(due, today):
+def alert_for(due: date | None, today: date) -> str | None:
     """Which alert the clock calls for on ``today``: breached, at risk or none."""
     if due is None:
         return None
@@ -104,10 +126,10 @@ def alert_for(due, today):
     return None
 
 
-def is_overdue(due, today):
+def is_overdue(due: date | None, today: date) -> bool:
     return due is not None and today > due
 
 
-def is_due_soon(due, today, calendar):
+def is_due_soon(due: date | None, today: date, calendar: WorkingCalendar) -> bool:
     """Due today or on the next working day, and not yet overdue."""
     return due is not None and today <= due <= calendar.add_working_days(today, 1)

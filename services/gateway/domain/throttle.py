@@ -36,11 +36,12 @@ class Backoff:
     cap: int  # longest wait, seconds
     window: int  # failures are forgotten when their window ends
 
-    def delay(self, failures):
+    def delay(self, failures: int) -> int:
         """Seconds an attempt must wait after the last of ``failures`` failures."""
         if failures < self.threshold:
             return 0
-        return min(self.cap, self.base * 2 ** (failures - self.threshold))
+        doubled: int = self.base * 2 ** (failures - self.threshold)  # int: the power is never negative here
+        return min(self.cap, doubled)
 
 
 FAILED_LOOKUP_COST = 10
@@ -54,7 +55,7 @@ FAILED_LOGINS_PER_CLIENT = Backoff("login-client", threshold=20, base=30, cap=90
 class TooManyRequests(Exception):
     """Over a limit: answer 429 and say when to come back."""
 
-    def __init__(self, code, retry_after):
+    def __init__(self, code: str, retry_after: float) -> None:
         super().__init__(code)
         self.code = code  # the message key
         self.retry_after = max(1, math.ceil(retry_after))
@@ -69,14 +70,14 @@ class Count:
     window_ends: float
 
 
-def budget_exceeded(budget, count, now):
+def budget_exceeded(budget: Budget, count: Count, now: float) -> TooManyRequests | None:
     """A TooManyRequests if the count is over the budget, else None."""
     if count.value > budget.limit:
         return TooManyRequests("too_many_requests", count.window_ends - now)
     return None
 
 
-def backoff_wait(backoff, count, now):
+def backoff_wait(backoff: Backoff, count: Count, now: float) -> float:
     """Seconds still to wait before the next attempt (0: go ahead)."""
     if count.last_at is None:
         return 0

@@ -12,17 +12,17 @@ LENGTH = 18
 class InvalidCreditCode(ValueError):
     """``reason`` is one of: length, charset, check."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
 
-def check_character(first17):
+def check_character(first17: str) -> str:
     total = sum(CHARSET.index(char) * weight for char, weight in zip(first17, WEIGHTS, strict=True))
     return CHARSET[(31 - total % 31) % 31]
 
 
-def normalize_credit_code(text):
+def normalize_credit_code(text: str) -> str:
     """The code in canonical form (upper case, no spaces); raises :class:`InvalidCreditCode`."""
     code = "".join(text.split()).upper()
     if len(code) != LENGTH:
