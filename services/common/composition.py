@@ -64,7 +64,7 @@ class Composition(DependencyProvider):
     def setup(self):
         relays = [each for each in self.container.extensions if isinstance(each, OutboxRelay)]
         self.relay = relays[0] if relays else None
-        if self.on_confirmed is not None:
+        if self.on_confirmed is not None and self.relay is not None:
             # Before any extension starts: the relay may confirm leftovers at once.
             self.relay.on_confirmed = self._hand_on
 

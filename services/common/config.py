@@ -57,7 +57,7 @@ DEFAULTS = {
 ENV_NAMES = tuple(DEFAULTS)
 
 
-def setting(name):
+def setting(name: str) -> str:
     """The value of one setting: nameko config first, then the environment, then the default."""
     try:
         from nameko import config as nameko_config

@@ -72,7 +72,7 @@ def event_published(envelope):
     EVENTS_PUBLISHED.labels(envelope["source"], envelope["type"]).inc()
 
 
-def event_consumed(consumer, event_type, outcome):
+def event_consumed(consumer: str, event_type: str, outcome: str) -> None:
     EVENTS_CONSUMED.labels(consumer, event_type, outcome).inc()
 
 

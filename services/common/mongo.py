@@ -6,6 +6,8 @@ on MongoDB and on the nx-27017 wire-protocol server used on dev machines. nx-270
 transactions are not isolated, so every state change is one single-document write.
 """
 
+from typing import Any
+
 import pymongo
 from nameko.extensions import DependencyProvider
 from pymongo.errors import BulkWriteError
@@ -23,14 +25,14 @@ CLIENT_OPTIONS = {
 }
 
 
-def connect(uri=None):
+def connect(uri: str | None = None) -> pymongo.MongoClient[Any]:
     return pymongo.MongoClient(uri or setting("MONGO_URI"), **CLIENT_OPTIONS)
 
 
 DUPLICATE_KEY = 11000
 
 
-def insert_new(collection, documents, batch=1000):
+def insert_new(collection: Any, documents: Any, batch: int = 1000) -> list[Any]:
     """Insert documents ``batch`` at a time, leaving any whose ``_id`` is taken as it is
     (every batch is written, whatever an earlier one met); the ids that were taken."""
     documents, taken = list(documents), []
@@ -45,7 +47,7 @@ def insert_new(collection, documents, batch=1000):
     return taken
 
 
-def ping(database):
+def ping(database: Any) -> bool:
     """True when the server answers; never raises."""
     try:
         database.client.admin.command("ping")

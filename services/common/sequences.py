@@ -10,19 +10,22 @@ several replicas, each draws from its own blocks, so numbers are not in time ord
 
 import threading
 import time
+from collections.abc import Callable
+from typing import Any
 
 from nameko.extensions import DependencyProvider
 
 
 class SequenceBlocks:
-    def __init__(self, fast_seconds=1.0, largest=32, clock=time.monotonic):
+    def __init__(self, fast_seconds: float = 1.0, largest: int = 32,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.fast_seconds = fast_seconds
         self.largest = largest
         self.clock = clock
         self._blocks = {}  # (store's sequences, name) -> [next, last, size, reserved at]
         self._lock = threading.Lock()
 
-    def draw(self, store, name):
+    def draw(self, store: Any, name: str) -> int:
         key = (store.sequence_space, name)
         with self._lock:
             block = self._blocks.get(key)

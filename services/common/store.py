@@ -20,15 +20,21 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
 """
 
 
+from collections.abc import Iterable
+from typing import Any
+
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from . import mongo
 from .outbox import CLAIM_FIELD, CLAIMED_BY_FIELD, PENDING_FIELD, add_to_outbox
-from .repository import AlreadyExists, VersionConflict
+from .repository import AlreadyExists, Document, VersionConflict
+
+# What the store keeps in a document for the outbox relay, not for the repository.
+BOOKKEEPING = ("outbox", PENDING_FIELD, CLAIM_FIELD, CLAIMED_BY_FIELD)
 
 
-def without_bookkeeping(document):
+def without_bookkeeping(document: Document | None) -> Document | None:
     if document is None:
         return None
     document = dict(document)
@@ -43,25 +49,25 @@ class MongoDocumentStore:
     relay reading the document back. Without one (a command-line tool), a write's claim
     runs out and a service's sweep publishes it."""
 
-    def __init__(self, collection, counters, relay=None):
+    def __init__(self, collection: Any, counters: Any, relay: Any = None) -> None:
         self.collection = collection
         self.counters = counters
         self.relay = relay if relay is not None and relay.publishes(collection) else None
         # What load() saw of each document's outbox: replace() carries it over from
         # there instead of reading it again, as long as nothing has changed it since.
-        self._loaded_outboxes = {}
+        self._loaded_outboxes: dict[Any, tuple[Any, Any, Any]] = {}
 
     @property
-    def sequence_space(self):
+    def sequence_space(self) -> str:
         """Names where this store's sequences are kept (stores sharing it share them)."""
         return self.counters.full_name
 
-    def ensure_indexes(self, *indexes):
+    def ensure_indexes(self, *indexes: Any) -> None:
         self.collection.create_index(PENDING_FIELD)
         for keys in indexes:
             self.collection.create_index(keys)
 
-    def insert(self, document, envelopes=()):
+    def insert(self, document: Document, envelopes: Iterable[Document] = ()) -> int:
         # A shallow copy is enough: the document is serialised at once.
         document = add_to_outbox(dict(document), envelopes)
         document["version"] = 1
@@ -72,13 +78,13 @@ class MongoDocumentStore:
         self._written(document)
         return document["version"]
 
-    def load(self, key):
+    def load(self, key: Any) -> Document | None:
         stored = self.collection.find_one({"_id": key})
         if stored is not None:
             self._loaded_outboxes[key] = (stored.get("version"), stored.get("outbox", []), stored.get(PENDING_FIELD))
         return without_bookkeeping(stored)
 
-    def replace(self, document, envelopes=()):
+    def replace(self, document: Document, envelopes: Iterable[Document] = ()) -> int:
         """Write ``document`` over the stored one whose version is ``document['version']``."""
         key, expected = document["_id"], document["version"]
         loaded = self._loaded_outboxes.pop(key, None)
@@ -100,24 +106,25 @@ class MongoDocumentStore:
         self._written(new)
         return new["version"]
 
-    def _written(self, document):
+    def _written(self, document: Document) -> None:
         # Every write, even one with nothing to publish: it may have taken out events the
         # relay was waiting to mark sent.
         if self.relay is not None:
             self.relay.take(self.collection.name, document)
 
-    def _settled(self):
+    def _settled(self) -> Any:
         """Ids of events the relay has confirmed and handed on but not yet taken out of
         their outbox: a write leaves them out, which marks them sent for free."""
         return self.relay.settled if self.relay is not None and self.relay.taking_writes else frozenset()
 
     @staticmethod
-    def _next(document, outbox, envelopes, settled):
+    def _next(document: Document, outbox: Any, envelopes: Iterable[Document], settled: Any) -> Document:
         new = add_to_outbox({**document, "outbox": outbox}, envelopes, settled)
         new["version"] = document["version"] + 1
         return new
 
-    def increment_once(self, key, mark, increments, maxima=None, on_insert=None, marks="events"):
+    def increment_once(self, key: Any, mark: str, increments: dict[str, Any], maxima: dict[str, Any] | None = None,
+                       on_insert: Document | None = None, marks: str = "events") -> bool:
         """Add ``increments`` (dotted names allowed) to document ``key``, raise its
         ``maxima`` and append ``mark`` to its ``marks``, unless ``marks`` holds ``mark``
         already; a missing document is created with ``on_insert``. True if it changed.
@@ -137,7 +144,8 @@ class MongoDocumentStore:
             pass  # it exists: it holds the mark, or another first write created it meanwhile
         return self.collection.update_one(unmarked, update).matched_count == 1
 
-    def increment_all_once(self, key, marks_added, increments, maxima=None, marks="events"):
+    def increment_all_once(self, key: Any, marks_added: list[str], increments: dict[str, Any],
+                           maxima: dict[str, Any] | None = None, marks: str = "events") -> bool:
         """Add ``increments`` (the sum of several events') to existing document ``key`` and
         append every one of ``marks_added`` (distinct) to its ``marks``, in one write, if
         none of them is there yet. False, changing nothing, if one is or the document is
@@ -145,21 +153,21 @@ class MongoDocumentStore:
         update = _counting(increments, maxima, marks, marks_added)
         return self.collection.update_one({"_id": key, marks: {"$nin": list(marks_added)}}, update).matched_count == 1
 
-    def insert_new(self, documents):
+    def insert_new(self, documents: Iterable[Document]) -> list[Any]:
         """Insert documents (without events) in one round trip; the ids already taken,
         whose stored documents are left as they are."""
         return mongo.insert_new(self.collection, [{**document, "version": 1} for document in documents])
 
-    def find(self, query=None, sort=None, limit=0):
+    def find(self, query: Document | None = None, sort: Any = None, limit: int = 0) -> list[Document]:
         cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
         if sort:
             cursor = cursor.sort(sort)
-        return [without_bookkeeping(document) for document in cursor]
+        return [{key: value for key, value in document.items() if key not in BOOKKEEPING} for document in cursor]
 
-    def count(self, query=None):
+    def count(self, query: Document | None = None) -> int:
         return self.collection.count_documents(query or {})
 
-    def next_sequence(self, name, count=1):
+    def next_sequence(self, name: str, count: int = 1) -> int:
         """1, 2, 3 … for each ``name``; atomic across processes. ``count`` reserves that
         many at once: the last of them is returned."""
         for _ in range(3):
@@ -176,7 +184,8 @@ class MongoDocumentStore:
         raise RuntimeError(f"could not draw from sequence {name}")
 
 
-def _counting(increments, maxima, marks, marks_added):
+def _counting(increments: dict[str, Any], maxima: dict[str, Any] | None, marks: str,
+              marks_added: list[str]) -> dict[str, Any]:
     """The update of increment_once and increment_all_once: add the counts, raise the
     maxima, append the marks, move the version."""
     update = {"$inc": {**increments, "version": 1}, "$push": {marks: {"$each": list(marks_added)}}}

@@ -161,7 +161,7 @@ def service_level_repository(database: Any, calendar: CalendarBook, catalogue: C
     def store(name: str) -> MongoDocumentStore:
         return MongoDocumentStore(database[name], database.counters)
 
-    return ServiceLevelRepository.on(store, lambda item: catalogue.item(item).committed_days,
+    return ServiceLevelRepository.on(store, catalogue.committed_days,
                                      calendar.current(max_age=CLOCK_CALENDAR_SECONDS), clock)
 
 

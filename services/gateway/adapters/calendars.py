@@ -8,32 +8,28 @@ same schedule again can finish recomputing due dates that a crash interrupted.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from ...common.store import MongoDocumentStore
 from ..domain.calendar import OFFICIAL, HolidayBlock, YearSchedule
-
-
-def calendar_store(database):
-    return MongoDocumentStore(database.calendars, database.counters)
 
 
 @dataclass(frozen=True)
 class StoredYear:
-    schedule: object  # the YearSchedule stored
-    replaced: object  # the stored YearSchedule it replaced, or None
+    schedule: YearSchedule  # the schedule stored
+    replaced: YearSchedule | None  # the stored schedule it replaced
     version: int
 
 
 class CalendarRepository:
     """Official year schedules over the document-store contract (in memory in unit tests)."""
 
-    def __init__(self, store):
+    def __init__(self, store: Any) -> None:
         self.store = store
 
-    def official_years(self):
+    def official_years(self) -> list[YearSchedule]:
         return [_schedule(document) for document in self.store.find()]
 
-    def get(self, year):
+    def get(self, year: int) -> StoredYear | None:
         """What is stored for ``year`` (a StoredYear), or None."""
         document = self.store.load(str(year))
         if document is None:
@@ -42,7 +38,7 @@ class CalendarRepository:
         return StoredYear(_schedule(document), _schedule({**replaced, "year": year}) if replaced else None,
                           document["version"])
 
-    def put(self, schedule, replaced=None, version=None):
+    def put(self, schedule: YearSchedule, replaced: YearSchedule | None = None, version: int | None = None) -> None:
         """Store ``schedule`` for its year: new (``version`` None; AlreadyExists if one is
         there) or over the stored one of that ``version`` (VersionConflict if someone
         stored another meanwhile). ``replaced`` is the stored schedule it replaces."""
@@ -54,7 +50,7 @@ class CalendarRepository:
             self.store.replace({**document, "version": version})
 
 
-def _document(schedule):
+def _document(schedule: YearSchedule) -> dict[str, Any]:
     return {
         "year": schedule.year,
         "holidays": [{"name": block.name, "dates": [day.isoformat() for day in block.dates]}
@@ -66,7 +62,7 @@ def _document(schedule):
     }
 
 
-def _schedule(document):
+def _schedule(document: dict[str, Any]) -> YearSchedule:
     blocks = tuple(HolidayBlock(block["name"], tuple(date.fromisoformat(day) for day in block["dates"]))
                    for block in document.get("holidays", []))
     workdays = tuple(date.fromisoformat(day) for day in document.get("make_up_workdays", []))

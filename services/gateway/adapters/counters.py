@@ -8,28 +8,30 @@ the date as text), which costs a few small documents per client and hour in dev.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pymongo
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from ..domain.throttle import Count
 
 
-def window_of(window, now):
+def window_of(window: int, now: float) -> tuple[int, float]:
     number = int(now // window)
     return number, (number + 1) * window
 
 
 class MongoCounters:
-    def __init__(self, collection):
+    def __init__(self, collection: Collection[Any]) -> None:
         self.collection = collection
 
-    def ensure_indexes(self):
+    def ensure_indexes(self) -> None:
         self.collection.create_index("expires_at", expireAfterSeconds=0)
 
-    def add(self, key, amount, window, now):
+    def add(self, key: str, amount: int, window: int, now: float) -> Count:
         number, ends = window_of(window, now)
-        update = {
+        update: dict[str, Any] = {
             "$inc": {"value": amount},
             "$set": {"last_at": now, "expires_at": datetime.fromtimestamp(ends, UTC) + timedelta(seconds=60)},
         }
@@ -41,18 +43,19 @@ class MongoCounters:
             found = self._increment(f"{key}|{number}", update)
         return Count(int(found["value"]), found.get("last_at"), ends)
 
-    def _increment(self, document_id, update):
-        return self.collection.find_one_and_update(
+    def _increment(self, document_id: str, update: dict[str, Any]) -> dict[str, Any]:
+        found = self.collection.find_one_and_update(
             {"_id": document_id}, update, upsert=True, return_document=pymongo.ReturnDocument.AFTER,
         )
+        return cast(dict[str, Any], found)  # an upsert answers the document after the write
 
-    def read(self, key, window, now):
+    def read(self, key: str, window: int, now: float) -> Count:
         number, ends = window_of(window, now)
         found = self.collection.find_one({"_id": f"{key}|{number}"})
         if found is None:
             return Count(0, None, ends)
         return Count(int(found["value"]), found.get("last_at"), ends)
 
-    def clear(self, key, window, now):
+    def clear(self, key: str, window: int, now: float) -> None:
         number, _ = window_of(window, now)
         self.collection.delete_one({"_id": f"{key}|{number}"})

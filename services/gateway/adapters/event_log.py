@@ -8,21 +8,26 @@ metrics) are rebuilt from it.
 
 
 
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
 from ...common.mongo import insert_new
 
 
 class EventLog:
-    def __init__(self, collection, clock):
+    def __init__(self, collection: Collection[Any], clock: Callable[[], datetime]) -> None:
         self.collection = collection
         self.clock = clock  # when an event was logged
 
-    def ensure_indexes(self):
+    def ensure_indexes(self) -> None:
         self.collection.create_index("request_code")
         self.collection.create_index("occurred_at")
 
-    def record(self, envelope):
+    def record(self, envelope: dict[str, Any]) -> bool:
         """Store the envelope; False if it was already there."""
         try:
             self.collection.insert_one(_entry(envelope, self.clock().isoformat()))
@@ -30,14 +35,14 @@ class EventLog:
         except DuplicateKeyError:
             return False
 
-    def record_all(self, envelopes):
+    def record_all(self, envelopes: list[dict[str, Any]]) -> None:
         """Store many envelopes in one write; those already there are left as they are."""
         logged_at = self.clock().isoformat()
         insert_new(self.collection, [_entry(envelope, logged_at) for envelope in envelopes])
 
-    def for_request(self, request_code):
+    def for_request(self, request_code: str) -> list[dict[str, Any]]:
         return list(self.collection.find({"request_code": request_code}, {"_id": 0}).sort("occurred_at", 1))
 
 
-def _entry(envelope, logged_at):
+def _entry(envelope: dict[str, Any], logged_at: str) -> dict[str, Any]:
     return {"_id": envelope["event_id"], **envelope, "logged_at": logged_at}

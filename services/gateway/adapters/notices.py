@@ -4,17 +4,19 @@ One document per (event, enterprise), keyed by both, so a redelivered event post
 notice once. The tracking view shows an enterprise's notices beside any of its requests.
 """
 
+from typing import Any
+
 from ...common.repository import AlreadyExists
 
 
 class NoticeBoard:
-    def __init__(self, store):
+    def __init__(self, store: Any) -> None:
         self.store = store
 
-    def ensure_indexes(self):
+    def ensure_indexes(self) -> None:
         self.store.ensure_indexes([("uscc", 1)])
 
-    def post(self, event_id, uscc, notice):
+    def post(self, event_id: str, uscc: str, notice: dict[str, Any]) -> bool:
         """False if this event's notice to this enterprise was posted already."""
         try:
             self.store.insert({"_id": f"{event_id}:{uscc}", "uscc": uscc, **notice})
@@ -22,7 +24,7 @@ class NoticeBoard:
         except AlreadyExists:
             return False
 
-    def for_enterprise(self, uscc):
+    def for_enterprise(self, uscc: str) -> list[dict[str, Any]]:
         documents = self.store.find({"uscc": uscc}, sort=[("at", 1)])
         return [
             {key: value for key, value in document.items() if key not in ("_id", "version")}

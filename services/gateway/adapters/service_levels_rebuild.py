@@ -7,19 +7,24 @@ benchmark's bulk loader. It speaks to the store directly, in bulk: the live proj
 import copy
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
+from ...common.envelope import Envelope
 from ...common.mongo import insert_new
-from ...common.repository import VersionConflict
+from ...common.repository import Document, VersionConflict
 from ..domain import service_levels as metrics
-from .service_levels_store import BUCKETS, CLOCKS, LONGEST, META, MONTHS
+from .service_levels_store import BUCKETS, CLOCKS, LONGEST, META, MONTHS, ServiceLevelRepository
 
 log = logging.getLogger(__name__)
 
 
-def fold_in_memory(envelopes, repository):
+def fold_in_memory(envelopes: Iterable[Envelope],
+                   repository: ServiceLevelRepository) -> tuple[dict[str, Document], dict[str, Document]]:
     """Fold events into fresh documents held in memory, with the same fold as the live
     projection: ({bucket id: bucket}, {code: clock}). For a rebuild or a bulk load."""
-    buckets, clocks = {}, {}
+    buckets: dict[str, Document] = {}
+    clocks: dict[str, Document] = {}
     for envelope in envelopes:
         counted = metrics.contribution(envelope)
         if counted is not None:
@@ -36,7 +41,7 @@ def fold_in_memory(envelopes, repository):
     return buckets, clocks
 
 
-def write_fresh(collection, documents, batch=1000):
+def write_fresh(collection: Any, documents: Iterable[Document], batch: int = 1000) -> int:
     """Insert folded documents into an emptied collection, as the store writes them."""
     rows = [{**document, "version": 1} for document in documents]
     for start in range(0, len(rows), batch):
@@ -44,7 +49,8 @@ def write_fresh(collection, documents, batch=1000):
     return len(rows)
 
 
-def load_in_bulk(database, repository, envelopes):
+def load_in_bulk(database: Any, repository: ServiceLevelRepository,
+                 envelopes: list[Envelope]) -> tuple[dict[str, Document], dict[str, Document]]:
     """Fold events into an empty read model in memory and write it in bulk (the
     benchmark's loader: the live projection's fold without a round trip per event).
     ``repository``: the read model's repository on ``database``."""
@@ -59,7 +65,7 @@ def load_in_bulk(database, repository, envelopes):
     return buckets, clocks
 
 
-def _longest(buckets):
+def _longest(buckets: Iterable[Document]) -> Document:
     return {"_id": LONGEST, "value": max((bucket.get("turnaround_max", 0) for bucket in buckets), default=0)}
 
 
@@ -68,7 +74,8 @@ GATEWAY_EVENTS = {"source": "gateway",
 WITHOUT_LOG_FIELDS = {"_id": 0, "logged_at": 0}
 
 
-def rebuild(database, repository, settle_seconds=2.0, batch=2000):
+def rebuild(database: Any, repository: ServiceLevelRepository, settle_seconds: float = 2.0,
+            batch: int = 2000) -> dict[str, int]:
     """Throw the read model away and fold the gateway's whole event history again
     (``repository``: the read model's repository on ``database``).
 
@@ -81,7 +88,7 @@ def rebuild(database, repository, settle_seconds=2.0, batch=2000):
         database[name].delete_many({})
     seen = set()
 
-    def history():
+    def history() -> Iterator[Envelope]:
         for envelope in event_log.find(GATEWAY_EVENTS, WITHOUT_LOG_FIELDS):
             seen.add(envelope["event_id"])
             yield envelope
@@ -109,7 +116,7 @@ def rebuild(database, repository, settle_seconds=2.0, batch=2000):
     return counts
 
 
-def key_of(document_id):
+def key_of(document_id: str) -> dict[str, Any]:
     """The key of a month rollup or day bucket from its id."""
     period, station, domain, item = document_id.split("|")
     grain = "month" if len(period) == 6 else "day"
@@ -119,12 +126,13 @@ def key_of(document_id):
     return key
 
 
-def _insert_new(collection, documents, batch):
+def _insert_new(collection: Any, documents: dict[str, Document], batch: int) -> list[Any]:
     """Insert rebuilt documents; the keys of those the live projection created meanwhile."""
     return insert_new(collection, [{**document, "version": 1} for document in documents.values()], batch)
 
 
-def _settle(store, rebuilt, fold, event_log, attempts=10):
+def _settle(store: Any, rebuilt: Document, fold: Callable[[Document, Envelope], Any], event_log: Any,
+            attempts: int = 10) -> None:
     """Replace a document the live projection wrote during the rebuild with the rebuilt
     one plus the events only the live one had."""
     for _ in range(attempts):

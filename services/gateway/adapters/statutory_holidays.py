@@ -8,7 +8,9 @@ schedule, loaded as such, may move a working day, so a provisional year never ca
 a swap without the make-up working day that pays for it.
 """
 
+from datetime import date
 from functools import cache
+from typing import Any
 
 from holidays.countries.china import China
 
@@ -34,15 +36,16 @@ class _StatutoryChina(China):
     """China's public holidays by the rules alone: the library's yearly special and
     substituted days (the State Council's schedules) are not added."""
 
-    def _add_special_holidays(self, *args, **kwargs):
+    def _add_special_holidays(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
 @cache
-def provisional_year(year):
+def provisional_year(year: int) -> YearSchedule:
     """The provisional schedule of ``year``: statutory holidays and their in-lieu days."""
     found = _StatutoryChina(years=year, language="zh_CN")
-    blocks, in_lieu = {}, set()
+    blocks: dict[str, list[date]] = {}
+    in_lieu: set[date] = set()
     for day in sorted(found):
         names = found.get_list(day)  # two on a day when 中秋 falls in 国庆's days: the first names it
         if all(name.endswith(IN_LIEU) for name in names):
@@ -53,7 +56,7 @@ def provisional_year(year):
                         PROVISIONAL, RULES, in_lieu=frozenset(in_lieu))
 
 
-def statutory_days(year):
+def statutory_days(year: int) -> list[date]:
     """The statutory holidays of ``year`` themselves, without in-lieu days: every
     official schedule gives them (its check when one is loaded)."""
     schedule = provisional_year(year)

@@ -34,6 +34,10 @@ class Item:
         }
 
 
+class UnknownItem(LookupError):
+    """A request names an item the catalogue no longer has."""
+
+
 class Catalogue:
     def __init__(self, data: dict[str, Any]) -> None:
         self.domains: dict[str, dict[str, Any]] = {domain["code"]: domain for domain in data["domains"]}
@@ -45,6 +49,22 @@ class Catalogue:
     def item(self, code: str) -> Item | None:
         """The item with this code, or None."""
         return self.items.get(code)
+
+    def committed_days(self, code: str) -> int:
+        """The working days committed for an item that requests carry. An item dropped from
+        the catalogue keeps the days of the day it was dropped only in a release's history,
+        so requests of it are an error of the data, told by name."""
+        item = self.items.get(code)
+        if item is None:
+            raise UnknownItem(code)
+        return item.committed_days
+
+    def known(self, code: str) -> Item:
+        """The item of a stored request or group (see :meth:`committed_days`)."""
+        item = self.items.get(code)
+        if item is None:
+            raise UnknownItem(code)
+        return item
 
     def as_dict(self) -> dict[str, Any]:
         return {

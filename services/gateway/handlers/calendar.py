@@ -21,13 +21,19 @@ against its new due date at once (at risk, breached).
 
 import logging
 import time
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
 
 from ...common.clock import china_date
 from ...common.repository import VersionConflict, retry_on_conflict
+from ..adapters.calendars import CalendarRepository
+from ..adapters.repository import RequestRepository
 from ..adapters.statutory_holidays import provisional_year
-from ..domain.calendar import WorkingCalendar, next_year_missing
-from ..domain.model import CLOCK_OPEN
+from ..domain.access import Actor
+from ..domain.calendar import WorkingCalendar, YearSchedule, next_year_missing
+from ..domain.catalogue import Catalogue
+from ..domain.model import CLOCK_OPEN, ServiceRequest
 from ..domain.sla import Clock
 from ..exceptions import RequestNotFound
 
@@ -40,17 +46,18 @@ CACHE_SECONDS = 30.0
 class CalendarBook:
     """The current working-day calendar, read through its ports and kept for a while."""
 
-    def __init__(self, stored, builtin=(), provisional=provisional_year, ttl=CACHE_SECONDS,
-                 monotonic=time.monotonic):
+    def __init__(self, stored: CalendarRepository, builtin: Iterable[YearSchedule] = (),
+                 provisional: Callable[[int], YearSchedule] = provisional_year, ttl: float = CACHE_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.stored = stored
         self.builtin = {schedule.year: schedule for schedule in builtin}
         self.provisional = provisional
         self.ttl = ttl
         self.monotonic = monotonic
-        self._calendar = None
+        self._calendar: WorkingCalendar | None = None
         self._read_at = 0.0
 
-    def current(self, max_age=None):
+    def current(self, max_age: float | None = None) -> WorkingCalendar:
         """The calendar, read again if it is older than ``max_age`` seconds (the book's
         ``ttl`` by default)."""
         age = self.monotonic() - self._read_at
@@ -58,18 +65,18 @@ class CalendarBook:
             return self.fresh()
         return self._calendar
 
-    def fresh(self):
+    def fresh(self) -> WorkingCalendar:
         """The calendar read again from the store now (and kept from now on)."""
         official = {**self.builtin, **{schedule.year: schedule for schedule in self.stored.official_years()}}
         self._calendar = WorkingCalendar(official.values(), self.provisional)
         self._read_at = self.monotonic()
         return self._calendar
 
-    def base_year(self, year):
+    def base_year(self, year: int) -> YearSchedule:
         """``year`` as it is without a loaded schedule: built-in official, or provisional."""
         return self.builtin.get(year) or self.provisional(year)
 
-    def statutory_days(self, year):
+    def statutory_days(self, year: int) -> list[date]:
         """The statutory holidays of ``year`` (without in-lieu days): every official
         schedule of the year gives them."""
         rules = self.provisional(year)
@@ -77,7 +84,8 @@ class CalendarBook:
 
 
 # -- loading an official schedule -----------------------------------------------------------
-def load_official_schedule(book, requests, schedule, actor, now, catalogue):
+def load_official_schedule(book: CalendarBook, requests: RequestRepository, schedule: YearSchedule, actor: Actor,
+                           now: datetime, catalogue: Catalogue) -> dict[str, Any]:
     """Store ``schedule`` (an official YearSchedule, validated) for its year, then move the
     due dates it changes. Returns {"schedule": the stored schedule, "moved": [{code,
     due_from, due_to}]}.
@@ -102,7 +110,8 @@ def load_official_schedule(book, requests, schedule, actor, now, catalogue):
     return {"schedule": after.year(schedule.year), "moved": moved}
 
 
-def recompute_due_dates(requests, before, after, year, actor, now, catalogue):
+def recompute_due_dates(requests: RequestRepository, before: WorkingCalendar, after: WorkingCalendar, year: int,
+                        actor: Actor, now: datetime, catalogue: Catalogue) -> list[dict[str, str]]:
     """Move the due date of every open request that ``after`` gives another due date
     than ``before`` did (only requests accepted by the end of ``year`` can be touched),
     and check it against the new one at once. The moves: [{code, due_from, due_to}].
@@ -110,13 +119,15 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue):
     A request others keep changing meanwhile is left for the next load of the same
     schedule (logged): its due date is already counted on ``after`` wherever it is read."""
     today = china_date(now)
-    moved = {}  # by code: a write that lost a race is redone
+    moved: dict[str, dict[str, str]] = {}  # by code: a write that lost a race is redone
 
-    def move(request):
+    def move(request: ServiceRequest) -> bool:
         if request.status not in CLOCK_OPEN or not request.accepted_at:
             return False  # finished meanwhile
-        committed = catalogue.item(request.item).committed_days
+        committed = catalogue.committed_days(request.item)
         due_from, due_to = Clock(committed, before).due(request, today), Clock(committed, after).due(request, today)
+        if due_from is None or due_to is None:
+            return False  # not accepted: no due date to move
         told = request.move_due_date(due_from, due_to, year, actor, now)
         if told:
             moved[request.code] = {"code": request.code, "due_from": due_from.isoformat(),
@@ -124,9 +135,9 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue):
         return request.check_service_level(Clock(committed, after), now) or told
 
     for request in requests.with_open_clock():
-        if china_date(datetime.fromisoformat(request.accepted_at)).year > year:
+        if not request.accepted_at or china_date(datetime.fromisoformat(request.accepted_at)).year > year:
             continue
-        committed = catalogue.item(request.item).committed_days
+        committed = catalogue.committed_days(request.item)
         if Clock(committed, before).due(request, today) != Clock(committed, after).due(request, today):
             try:
                 retry_on_conflict(requests, request.code, move)
@@ -140,7 +151,7 @@ def recompute_due_dates(requests, before, after, year, actor, now, catalogue):
 NEXT_YEAR_MISSING = "calendar_next_year_missing"
 
 
-def calendar_warnings(calendar, today):
+def calendar_warnings(calendar: WorkingCalendar, today: date) -> list[dict[str, Any]]:
     """What operators should be told about the calendar on ``today``: from 1 November,
     that next year's official schedule is not loaded yet ([{code, year}])."""
     year = next_year_missing(calendar, today)
@@ -149,7 +160,7 @@ def calendar_warnings(calendar, today):
     return [{"code": NEXT_YEAR_MISSING, "year": year}]
 
 
-def calendar_state(calendar, today):
+def calendar_state(calendar: WorkingCalendar, today: date) -> dict[str, Any]:
     """The warnings, and whether this year and the next are official or provisional."""
     return {"warnings": calendar_warnings(calendar, today),
             "years": {str(year): "official" if calendar.is_official(year) else "provisional"

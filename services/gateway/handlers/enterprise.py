@@ -11,7 +11,7 @@ from typing import Any
 from ...common.contracts import StandardEnded
 from ..adapters.notices import NoticeBoard
 from ..adapters.repository import RequestRepository
-from ..domain.access import ENTERPRISE, Principal, require
+from ..domain.access import ENTERPRISE, Actor, Principal, require
 from ..domain.model import ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound
@@ -22,7 +22,7 @@ def enterprise_step(requests: RequestRepository, code: str, principal: Principal
                     step: str, now: datetime, text: str | None = None) -> ServiceRequest:
     """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``)."""
     request = _the_enterprises(requests, code, principal, phone)
-    actor = {"role": "enterprise", "name": request.enterprise["name"]}
+    actor: Actor = {"role": "enterprise", "name": request.enterprise["name"]}
     if step == "supplement":
         request.supplement(actor, now, text)
     else:

@@ -125,7 +125,7 @@ def create_children(requests: RequestRepository, group: RequestGroup, catalogue:
             created.append(
                 submit_request(
                     requests,
-                    catalogue.item(child["item"]),
+                    catalogue.known(child["item"]),
                     {**group.enterprise, "station": group.station},
                     group.contact,
                     group.details[child["item"]],
@@ -229,7 +229,7 @@ def project_domain_event(requests: RequestRepository, envelope: dict[str, Any], 
 
 def clock_of(request: ServiceRequest, catalogue: Catalogue, calendar: WorkingCalendar) -> sla.Clock:
     """The service-level clock of a request's item on the working-day calendar."""
-    return sla.Clock(catalogue.item(request.item).committed_days, calendar)
+    return sla.Clock(catalogue.committed_days(request.item), calendar)
 
 
 def record_progress(event_log: EventLog, requests: RequestRepository, catalogue: Catalogue,

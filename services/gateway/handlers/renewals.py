@@ -85,7 +85,7 @@ def instrument_file(services: DomainServiceCalls, requests: RequestRepository, r
     renewed = renewal_requests(renewals, uscc)
     for instrument in instruments:
         current = instrument.get("current") or {}
-        instrument["renewal_request"] = renewed.get(current.get("number"))
+        instrument["renewal_request"] = renewed.get(current.get("number") or "")
     return known, instruments
 
 

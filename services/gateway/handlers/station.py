@@ -111,14 +111,15 @@ def queue(requests: RequestRepository, catalogue: Catalogue, stations: Stations,
     one they name (managers, admins)."""
     require(principal.role in (STAFF, MANAGER, ADMIN))  # operators work jobs, not queues
     station = filters.get("station") or principal.station
-    if station is None or stations.get(station) is None:
+    found = stations.get(station) if station else None
+    if station is None or found is None:
         raise UnknownStation("station", "unknown_station" if station else "required")
     require(may_work_station(principal, station, read_only=True))
     limit, offset = filters.get("limit") or QUEUE_PAGE, filters.get("offset") or 0
     rows, total, counts = station_queue(
         requests, station, catalogue, calendar, today, status=filters.get("status"), item=filters.get("item"),
         domain=filters.get("domain"), due=filters.get("due"), limit=limit, offset=offset)
-    return Queue(stations.get(station), rows, total, counts, offset, limit)
+    return Queue(found, rows, total, counts, offset, limit)
 
 
 def station_queue(requests: RequestRepository, station: str, catalogue: Catalogue, calendar: WorkingCalendar,
@@ -130,7 +131,7 @@ def station_queue(requests: RequestRepository, station: str, catalogue: Catalogu
     requests in every status."""
     rows, matched = [], 0
     for request in requests.at_station(station, (status,) if status else OPEN_STATUSES, item, domain):
-        due_on = sla.due_date(request.accepted_at, catalogue.item(request.item).committed_days, calendar,
+        due_on = sla.due_date(request.accepted_at, catalogue.committed_days(request.item), calendar,
                               request.pauses, today)
         finished = request.status not in OPEN_STATUSES
         overdue = not finished and sla.is_overdue(due_on, today)

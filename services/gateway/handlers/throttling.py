@@ -11,7 +11,9 @@ seen too many wrong phones); a "not found" leaving the block costs the client
 """
 
 import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from ..domain.request_code import MalformedCode, WrongCheckCharacter, parse_code
 from ..domain.throttle import (
@@ -20,21 +22,34 @@ from ..domain.throttle import (
     FAILED_LOOKUP_COST,
     FAILED_LOOKUPS_PER_SUBJECT,
     LOOKUPS_PER_CLIENT,
+    Backoff,
+    Budget,
+    Count,
     TooManyRequests,
     backoff_wait,
     budget_exceeded,
 )
 
 
+class Counters(Protocol):
+    """Counts over fixed windows of time (``adapters/counters.py``)."""
+
+    def add(self, key: str, amount: int, window: int, now: float) -> Count: ...
+    def read(self, key: str, window: int, now: float) -> Count: ...
+    def clear(self, key: str, window: int, now: float) -> None: ...
+
+
 class Throttle:
-    def __init__(self, counters, failures=(), clock=time.time):
+    def __init__(self, counters: Counters, failures: Iterable[type[Exception]] = (),
+                 clock: Callable[[], float] = time.time) -> None:
         self.counters = counters
         self.failures = tuple(failures)  # exception classes meaning "nothing matched"
         self.clock = clock
 
     # -- lookups ----------------------------------------------------------------------------
     @contextmanager
-    def lookup(self, client, subject=None, budget=LOOKUPS_PER_CLIENT):
+    def lookup(self, client: str, subject: tuple[str, str] | None = None,
+               budget: Budget = LOOKUPS_PER_CLIENT) -> Iterator[None]:
         now = self.clock()
         client_key = f"{budget.scope}|{client}"
         refused = budget_exceeded(budget, self.counters.add(client_key, 1, budget.window, now), now)
@@ -54,7 +69,7 @@ class Throttle:
             raise
 
     # -- sign-in ----------------------------------------------------------------------------
-    def check_login(self, username, client):
+    def check_login(self, username: str, client: str) -> None:
         """Raise TooManyRequests while this username or client must still wait."""
         now = self.clock()
         wait = max(backoff_wait(rule, self.counters.read(key, rule.window, now), now)
@@ -62,27 +77,27 @@ class Throttle:
         if wait > 0:
             raise TooManyRequests("too_many_failed_logins", wait)
 
-    def login_failed(self, username, client):
+    def login_failed(self, username: str, client: str) -> None:
         now = self.clock()
         for rule, key in self._login_keys(username, client):
             self.counters.add(key, 1, rule.window, now)
 
-    def login_succeeded(self, username):
+    def login_succeeded(self, username: str) -> None:
         rule = FAILED_LOGINS_PER_USERNAME
         self.counters.clear(f"{rule.scope}|{_username_key(username)}", rule.window, self.clock())
 
     @staticmethod
-    def _login_keys(username, client):
+    def _login_keys(username: str, client: str) -> tuple[tuple[Backoff, str], ...]:
         return ((FAILED_LOGINS_PER_USERNAME, f"{FAILED_LOGINS_PER_USERNAME.scope}|{_username_key(username)}"),
                 (FAILED_LOGINS_PER_CLIENT, f"{FAILED_LOGINS_PER_CLIENT.scope}|{client}"))
 
 
-def _username_key(username):
+def _username_key(username: str) -> str:
     # credit codes sign in however their letters are typed (auth.find_account)
     return username.strip().upper()[:64]
 
 
-def code_subject(code_text, phone):
+def code_subject(code_text: object, phone: str | None) -> tuple[str, str] | None:
     """What a lookup by request code and phone counts its misses against: the code.
     None without a phone (a signed-in user is not guessing phones) or for a mistyped
     code (refused before anything is looked up)."""
