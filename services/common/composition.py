@@ -17,6 +17,7 @@ Two options, for a service that needs them:
   the broker, with ports of their own (the relay runs outside any worker).
 """
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -65,8 +66,10 @@ class Composition(DependencyProvider):
         relays = [each for each in self.container.extensions if isinstance(each, OutboxRelay)]
         self.relay = relays[0] if relays else None
         if self.on_confirmed is not None and self.relay is not None:
-            # Before any extension starts: the relay may confirm leftovers at once.
-            self.relay.on_confirmed = self._hand_on
+            # Before any extension starts: the relay may confirm leftovers at once. (Named
+            # after the use case: the relay's span says what it hands its batches to.)
+            self.relay.on_confirmed = functools.wraps(self.on_confirmed)(
+                lambda database, envelopes: self._hand_on(database, envelopes))
 
     def start(self):
         # Every extension is set up by now (nameko sets them all up before starting any).

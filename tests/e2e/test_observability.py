@@ -49,7 +49,7 @@ SUBMISSION_PATH = [
 ]
 # The relay then folds a batch of confirmed events into the event log and the metrics at
 # once: a span of its own, linked to each event's publish span.
-HAND_ON = "hand on gateway.events (keep_confirmed)"
+HAND_ON = "hand on gateway.events (hand_on_confirmed)"
 
 
 def json_lines(stack, service):

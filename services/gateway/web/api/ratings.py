@@ -42,7 +42,8 @@ class RatingsApi:
     @json_endpoint
     def rectifications(self, request):
         principal = require_principal(request)
-        filters = RectificationFiltersSchema().load({k: v for k, v in request.args.items() if v != ""})
+        filters = RectificationFiltersSchema(stations=self.gateway.stations).load(
+            {k: v for k, v in request.args.items() if v != ""})
         found = station.rectifications(self.gateway.requests, principal, filters.get("station"),
                                        filters.get("state") or "open")
         reader = Reader.of(self.gateway, request_language(request))

@@ -74,7 +74,8 @@ class ServiceLevelsApi:
     @json_endpoint
     def overdue_requests(self, request):
         principal = require_principal(request)
-        filters = OverdueFiltersSchema().load({key: value for key, value in request.args.items() if value != ""})
+        filters = OverdueFiltersSchema(catalogue=self.gateway.catalogue, stations=self.gateway.stations).load(
+            {key: value for key, value in request.args.items() if value != ""})
         return overdue_for(self.gateway, principal, filters, request_language(request))
 
 
