@@ -1,6 +1,6 @@
 """Building blocks every service's domain model uses. Pure Python: no I/O, no frameworks."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,19 @@ class RuleViolated(Exception):
 
     def __str__(self) -> str:
         return f"{self.code} {self.params}"
+
+
+@dataclass(kw_only=True)
+class DispatchedWorkRecord:
+    """What a domain service's work keeps of the request the station dispatched to it
+    (``DispatchedWork.job_fields()``): a base of every job, case and application."""
+
+    request_code: str
+    item: str
+    enterprise: dict[str, Any]
+    details: dict[str, Any]
+    station: str = ""
+    contact: dict[str, Any] = field(default_factory=dict)
 
 
 DECLINED = "declined"

@@ -25,7 +25,7 @@ from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DomainEvent, InvalidTransition
+from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -100,14 +100,8 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification(Declinable):
+class Certification(DispatchedWorkRecord, Declinable):
     DECLINABLE_FROM = (APPLIED,)
-    request_code: str
-    item: str
-    station: str
-    enterprise: dict[str, Any]
-    contact: dict[str, Any]
-    details: dict[str, Any]
     applied_at: str
     standards: list[str]
     scope: str

@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import DomainEvent
+from ...common.domain import DispatchedWorkRecord, DomainEvent
 from ...common.standard_number import normalize_text
 from .model import Certification
 
@@ -21,13 +21,7 @@ ANSWERED = "answered"
 
 
 @dataclass
-class Verification:
-    request_code: str
-    item: str
-    station: str
-    enterprise: dict[str, Any]
-    contact: dict[str, Any]
-    details: dict[str, Any]
+class Verification(DispatchedWorkRecord):
     received_at: str
     certificate_number: str
     status: str = ANSWERED

@@ -12,7 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import (
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+    RuleViolated,
+)
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -29,14 +35,8 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(Declinable, LabWorkflow):
+class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED,)
-    request_code: str
-    item: str
-    station: str
-    enterprise: dict[str, Any]
-    contact: dict[str, Any]
-    details: dict[str, Any]
     received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)

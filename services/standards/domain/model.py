@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DomainEvent, InvalidTransition
+from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -36,15 +36,9 @@ class FlaggedReferences(InvalidTransition):
 
 
 @dataclass
-class Case(Declinable):
+class Case(DispatchedWorkRecord, Declinable):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
-    request_code: str
-    item: str
-    enterprise: dict[str, Any]
-    details: dict[str, Any]
     received_at: str
-    station: str = ""
-    contact: dict[str, Any] = field(default_factory=dict)
     status: str = RECEIVED
     answer: dict[str, Any] | None = None
     references: list[dict[str, Any]] = field(default_factory=list)  # the catalogue on each

@@ -23,7 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import (
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+    RuleViolated,
+)
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -56,17 +62,11 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(Declinable, LabWorkflow):
+class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
     __test__ = False  # not a pytest test class, whatever its name
 
-    request_code: str
-    item: str
-    enterprise: dict[str, Any]
-    details: dict[str, Any]
     received_at: str
-    station: str = ""
-    contact: dict[str, Any] = field(default_factory=dict)
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
     samples: list[dict[str, Any]] = field(default_factory=list)
