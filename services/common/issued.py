@@ -8,7 +8,10 @@ corrections of the same version collide on that key instead of forking the histo
 """
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
+
+from .domain import DomainEvent
 
 _NUMBER = re.compile(r"^(?P<base>[A-Z]{2,6}-\d{4}-\d{6})(?:-R(?P<revision>[1-9]\d{0,2}))?$")
 
@@ -53,3 +56,29 @@ def status_of(withdrawal: Any, successor: Any) -> str:
     if withdrawal:
         return WITHDRAWN
     return CURRENT
+
+
+@dataclass(kw_only=True)
+class IssuedDocumentRecord:
+    """What every issued certificate or report records besides its own content: its number
+    and version, what it replaces, the request and item it was issued for, who issued it
+    for whom and when, its statements and signatories, and a withdrawal if there was one."""
+
+    number: str
+    kind: str
+    title: str
+    revision: int
+    replaces: str | None
+    request_code: str
+    item: str
+    laboratory: dict[str, Any]
+    customer: dict[str, Any]
+    received_on: str
+    issued_at: str
+    issued_epoch: float
+    statements: list[str]
+    signatories: dict[str, str | None]
+    remarks: str | None = None
+    withdrawal: dict[str, Any] | None = None
+    version: int = 0
+    new_events: list[DomainEvent] = field(default_factory=list)

@@ -19,14 +19,14 @@ Verification documents follow JJF 1069 practice: a certificate (合格, with its
 有效期至) or a notice of failure (检定结果通知书, no validity, the failed items).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from ...common.clock import china_date, valid_until
 from ...common.domain import DomainEvent, InvalidTransition
-from ...common.issued import document_number, successor_number
+from ...common.issued import IssuedDocumentRecord, document_number, successor_number
 from .model import CALIBRATION, VERIFICATION, Job
 
 PREFIX = "SQJL"
@@ -57,23 +57,11 @@ def certificate_number(year: int, sequence: int) -> str:
 
 
 @dataclass
-class Certificate:
-    number: str
-    kind: str
-    title: str
-    revision: int
-    replaces: str | None
+class Certificate(IssuedDocumentRecord):
     correction_reason: str | None
-    request_code: str
-    item: str
-    laboratory: dict[str, Any]
-    customer: dict[str, Any]
     instrument: dict[str, Any]
     method: dict[str, Any]
-    received_on: str
     performed_on: str
-    issued_at: str
-    issued_epoch: float
     location: str
     environment: dict[str, Any]
     reference_standards: list[dict[str, Any]]
@@ -82,12 +70,6 @@ class Certificate:
     valid_until: str | None
     validity: dict[str, Any] | None
     recalibration_date: str | None
-    statements: list[str]
-    signatories: dict[str, str | None]
-    remarks: str | None = None
-    withdrawal: dict[str, Any] | None = None
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     # -- issuing --------------------------------------------------------------------------
     @classmethod

@@ -12,13 +12,13 @@ of conformity with the specification and the decision rule applied (§7.8.6), th
 measurement uncertainty where a result is judged against a limit with it.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ...common.clock import china_date
 from ...common.domain import DomainEvent, InvalidTransition
-from ...common.issued import document_number, successor_number
+from ...common.issued import IssuedDocumentRecord, document_number, successor_number
 from .model import DECISION_RULES, FAIL, NOT_ASSESSED, PASS, RAPID, TestJob
 
 PREFIX = "SQJC"
@@ -36,35 +36,17 @@ def report_number(year: int, sequence: int) -> str:
 
 
 @dataclass
-class Report:
-    number: str
-    kind: str
-    title: str
-    revision: int
-    replaces: str | None
+class Report(IssuedDocumentRecord):
     amendment_reason: str | None
-    request_code: str
-    item: str
-    laboratory: dict[str, Any]
-    customer: dict[str, Any]
     samples: list[dict[str, Any]]
     methods: list[str]
-    received_on: str
     tested_on: str
-    issued_at: str
-    issued_epoch: float
     test_conditions: dict[str, Any] | None
     specification: str | None
     decision_rule: dict[str, Any] | None
     results: list[dict[str, Any]]
     conformity: str
     conformity_statement: str
-    statements: list[str]
-    signatories: dict[str, str | None]
-    remarks: str | None = None
-    withdrawal: dict[str, Any] | None = None
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def issue(cls, number: str, job: TestJob, laboratory: dict[str, Any], operator: str, now: datetime) -> "Report":
