@@ -12,13 +12,11 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
-from ..common.outbox import OutboxRelay
+from ..common.composition import Clock, StoreFor, on_database, shipped_data, utc_now
 from .adapters.repository import CertificationRepository, VerificationRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("certifications", "verifications")
-
 
 
 @dataclass(frozen=True)
@@ -32,23 +30,16 @@ class CertificationPorts:
 
 
 
-def build(
-    database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now
-) -> CertificationPorts:
-    """The ports of one worker on the service's database; every store hands its writes to
-    the process's outbox ``relay``."""
-    return compose(stores_on(database, relay), clock)
-
-
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> CertificationPorts:
-    """The ports on the document stores ``store_for(collection)`` makes (the service's
-    database in ``build``, in-memory fakes in unit tests)."""
     return CertificationPorts(
         certifications=CertificationRepository(store_for("certifications")),
         verifications=VerificationRepository(store_for("verifications")),
         issuer=certification_body()["name"],
         clock=clock,
     )
+
+
+build = on_database(compose)
 
 
 def prepare(database: Database[Any]) -> None:

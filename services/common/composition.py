@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from nameko.extensions import DependencyProvider
 
@@ -33,6 +33,7 @@ from .store import MongoDocumentStore
 
 Clock = Callable[[], datetime]
 StoreFor = Callable[[str], Any]  # a collection's name -> its document store
+Ports = TypeVar("Ports", covariant=True)
 
 
 def utc_now() -> datetime:
@@ -47,6 +48,22 @@ def stores_on(database: Any, relay: Any = None) -> StoreFor:
         return MongoDocumentStore(database[collection], database.counters, relay)
 
     return store_for
+
+
+class Build(Protocol[Ports]):
+    def __call__(self, database: Any, relay: Any = None, clock: Clock = ...) -> Ports: ...
+
+
+def on_database(compose: Callable[[StoreFor, Clock], Ports]) -> Build[Ports]:
+    """A service's ``build(database, relay=None, clock=utc_now)``: the ports its
+    ``compose(store_for, clock)`` makes on document stores on the service's database (unit
+    tests call ``compose`` with in-memory stores instead), every store handing its writes
+    to the process's outbox ``relay``."""
+    def build(database: Any, relay: Any = None, clock: Clock = utc_now) -> Ports:
+        return compose(stores_on(database, relay), clock)
+
+    build.__annotations__["return"] = compose.__annotations__.get("return", Any)
+    return build
 
 
 @cache

@@ -12,8 +12,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
-from ..common.outbox import OutboxRelay
+from ..common.composition import Clock, StoreFor, on_database, shipped_data, stores_on, utc_now
 from . import handlers
 from .adapters.repository import (
     CertificateRepository,
@@ -25,7 +24,6 @@ from .adapters.repository import (
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
-
 
 
 @dataclass(frozen=True)
@@ -42,15 +40,7 @@ class Metrology:
 
 
 
-def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Metrology:
-    """The ports of one worker on the service's database; every store hands its writes to
-    the process's outbox ``relay``."""
-    return compose(stores_on(database, relay), clock)
-
-
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
-    """The ports on the document stores ``store_for(collection)`` makes (the service's
-    database in ``build``, in-memory fakes in unit tests)."""
     return Metrology(
         jobs=JobRepository(store_for("jobs")),
         certificates=CertificateRepository(store_for("certificates")),
@@ -60,6 +50,9 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
         laboratory=laboratory(),
         clock=clock,
     )
+
+
+build = on_database(compose)
 
 
 def prepare(database: Database[Any]) -> None:

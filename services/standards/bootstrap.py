@@ -12,15 +12,13 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
-from ..common.outbox import OutboxRelay
+from ..common.composition import Clock, StoreFor, on_database, shipped_data, utc_now
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("cases", "standards")
-
 
 
 @dataclass(frozen=True)
@@ -34,23 +32,16 @@ class Standards:
 
 
 
-def build(
-    database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now
-) -> Standards:
-    """The ports of one worker on the service's database; every store hands its writes to
-    the process's outbox ``relay``."""
-    return compose(stores_on(database, relay), clock)
-
-
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Standards:
-    """The ports on the document stores ``store_for(collection)`` makes (the service's
-    database in ``build``, in-memory fakes in unit tests)."""
     return Standards(
         cases=CaseRepository(store_for("cases")),
         catalogue=StandardRepository(store_for("standards")),
         follows=FollowRegistry(store_for("follows")),
         clock=clock,
     )
+
+
+build = on_database(compose)
 
 
 def prepare(database: Database[Any]) -> None:
