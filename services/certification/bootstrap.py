@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, on_database, shipped_data, utc_now
+from ..common.composition import Clock, StoreFor, ensure_indexes, on_database, shipped_data, utc_now
 from .adapters.repository import CertificationRepository, VerificationRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
@@ -44,9 +44,7 @@ build = on_database(compose)
 
 def prepare(database: Database[Any]) -> None:
     """The indexes (``MongoDatabase`` runs it once the service has connected)."""
-    ports = build(database)
-    ports.certifications.ensure_indexes()
-    ports.verifications.ensure_indexes()
+    ensure_indexes(build(database))
 
 
 def certification_body() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ..common.clock import china_date
-from ..common.commands import decline_work
+from ..common.commands import Command, decline_work
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.idempotency import open_once
 from ..common.repository import retry_on_conflict
@@ -19,8 +19,6 @@ from .adapters.repository import CertificationRepository, VerificationRepository
 from .domain.model import MANAGEMENT_SYSTEM, PRODUCT, Certification
 from .domain.verification import Verification
 from .exceptions import CertificateNotFound, CertificationNotFound
-
-Command = dict[str, Any]  # what the service's schema loaded
 
 CERTIFICATE_PREFIX = "SQRZ"
 

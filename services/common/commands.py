@@ -17,6 +17,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from .repository import AggregateRepository
 
 FIELD_ERRORS = {"required": "required", "null": "null"}
+Command = dict[str, Any]  # what a service's schema loaded from an RPC payload
+ResultsReader = Callable[[str], Command]  # the results as the schema of a job's item reads them
 
 
 class CommandSchema(Schema):
@@ -142,6 +144,12 @@ def text_list(
 def operator() -> Text:
     """Who does the step. Until accounts arrive (issue 6) operators give their name."""
     return text(50)
+
+
+class OperatorSchema(CommandSchema):
+    """A step that takes nothing but who does it."""
+
+    operator = operator()
 
 
 def _decimal_range(minimum: float | None, maximum: float | None) -> Callable[[str], None]:

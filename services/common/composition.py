@@ -66,6 +66,20 @@ def on_database(compose: Callable[[StoreFor, Clock], Ports]) -> Build[Ports]:
     return build
 
 
+def ensure_indexes(ports: Any) -> None:
+    """Every index the repositories among a service's ports look by (each knows its own)."""
+    for port in vars(ports).values():
+        if callable(getattr(port, "ensure_indexes", None)):
+            port.ensure_indexes()
+
+
+def laboratory_of(package: str) -> dict[str, Any]:
+    """The laboratory a service names on what it issues (its ``data/laboratory.json``):
+    name, address, authorization; a dict of its own for each worker."""
+    lab = shipped_data(package, "laboratory.json")
+    return {key: lab[key] for key in ("name", "address", "authorization")}
+
+
 @cache
 def shipped_data(package: str, name: str) -> Any:
     """A data file a service ships (``services/<service>/data/<name>``), read once."""

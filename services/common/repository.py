@@ -51,12 +51,16 @@ class AggregateRepository:
     key: str = ""  # its field that is the document's _id (and the events' request_code)
     source: str = ""  # the service name events are published under
     not_found: type[NotFound] = NotFound  # what get() raises: the service's own NotFound
+    indexes: tuple[Any, ...] = ()  # the named queries' keys, beside the store's own index
 
     def __init__(self, store: Any) -> None:
         self.store = store
         self._persisted = [
             field.name for field in dataclasses.fields(self.aggregate) if field.name != "new_events"
         ]
+
+    def ensure_indexes(self) -> None:
+        self.store.ensure_indexes(*self.indexes)
 
     def add(self, aggregate: Any) -> None:
         aggregate.version = self.store.insert(self.document_of(aggregate), self._envelopes(aggregate))

@@ -12,7 +12,15 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, on_database, shipped_data, stores_on, utc_now
+from ..common.composition import (
+    Clock,
+    StoreFor,
+    ensure_indexes,
+    laboratory_of,
+    on_database,
+    shipped_data,
+    utc_now,
+)
 from . import handlers
 from .adapters.repository import (
     CertificateRepository,
@@ -47,7 +55,7 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
         instrument_types=InstrumentTypeRepository(store_for("instrument_types")),
         reference_standards=ReferenceStandardRepository(store_for("reference_standards")),
         instruments=InstrumentRepository(store_for("instruments")),
-        laboratory=laboratory(),
+        laboratory=laboratory_of("services.metrology"),
         clock=clock,
     )
 
@@ -58,19 +66,10 @@ build = on_database(compose)
 def prepare(database: Database[Any]) -> None:
     """Indexes, and the shipped instrument types that are not there yet (``MongoDatabase``
     runs it once the service has connected)."""
-    store = stores_on(database)
-    store("jobs").ensure_indexes()
-    store("certificates").ensure_indexes([("issued_epoch", 1)])
-    store("instrument_types").ensure_indexes()
-    store("reference_standards").ensure_indexes()
-    store("instruments").ensure_indexes([("uscc", 1)], [("recall_check_at", 1)])
-    handlers.seed_instrument_types(InstrumentTypeRepository(store("instrument_types")), verification_catalogue())
+    ports = build(database)
+    ensure_indexes(ports)
+    handlers.seed_instrument_types(ports.instrument_types, verification_catalogue())
 
-
-def laboratory() -> dict[str, Any]:
-    """The laboratory named on certificates: a dict of its own for each worker."""
-    lab = shipped_data("services.metrology", "laboratory.json")
-    return {key: lab[key] for key in ("name", "address", "authorization")}
 
 
 def verification_catalogue() -> list[dict[str, Any]]:

@@ -6,14 +6,13 @@ resume: the job first reserves its document numbers, each document is inserted u
 its number (a second insert of the same number is recognised), the job completes last.
 """
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from marshmallow import ValidationError
 
 from ..common.clock import china_date, start_of_day_epoch
-from ..common.commands import decline_work
+from ..common.commands import Command, ResultsReader, decline_work
 from ..common.contracts import DispatchedWork
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
@@ -38,9 +37,6 @@ from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
 from .domain.reference_standards import OUT_OF_TOLERANCE, ReferenceStandard
 from .exceptions import JobNotFound
-
-Command = dict[str, Any]  # what the service's schema loaded from an RPC payload
-ResultsReader = Callable[[str], Command]  # the results as the schema of the job's item reads them
 
 
 # -- jobs ---------------------------------------------------------------------------------------

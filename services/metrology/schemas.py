@@ -22,10 +22,6 @@ CONCLUSIONS = ("pass", "fail")
 CHECK_RESULTS = ("within_tolerance", "out_of_tolerance")
 
 
-class OperatorSchema(CommandSchema):
-    operator = operator()
-
-
 class EnvironmentSchema(CommandSchema):
     location = text(200)
     temperature_c = number(minimum=-60, maximum=100)

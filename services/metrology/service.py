@@ -8,7 +8,7 @@ with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
 from ..common import domain_service
-from ..common.commands import DeclineSchema, WithdrawalSchema
+from ..common.commands import DeclineSchema, OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
@@ -21,7 +21,6 @@ from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
     CorrectionSchema,
-    OperatorSchema,
     ReferenceCheckSchema,
     ReferenceStandardSchema,
     ReviewSchema,

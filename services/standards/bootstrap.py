@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, on_database, shipped_data, utc_now
+from ..common.composition import Clock, StoreFor, ensure_indexes, on_database, shipped_data, utc_now
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
@@ -48,9 +48,7 @@ def prepare(database: Database[Any]) -> None:
     """Indexes, and the shipped standards not catalogued yet (``CatalogueSeeder`` runs it
     before the service starts taking work)."""
     ports = build(database)
-    ports.cases.ensure_indexes()
-    ports.catalogue.ensure_indexes()
-    ports.follows.ensure_indexes()
+    ensure_indexes(ports)
     handlers.seed_catalogue(ports.catalogue, seed_entries())
 
 

@@ -12,7 +12,14 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, on_database, shipped_data, stores_on, utc_now
+from ..common.composition import (
+    Clock,
+    StoreFor,
+    ensure_indexes,
+    laboratory_of,
+    on_database,
+    utc_now,
+)
 from .adapters.repository import ReportRepository, TestJobRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
@@ -35,7 +42,7 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
     return Testing(
         jobs=TestJobRepository(store_for("jobs")),
         reports=ReportRepository(store_for("reports")),
-        laboratory=laboratory(),
+        laboratory=laboratory_of("services.testing"),
         clock=clock,
     )
 
@@ -45,14 +52,7 @@ build = on_database(compose)
 
 def prepare(database: Database[Any]) -> None:
     """Indexes (``MongoDatabase`` runs it once the service has connected)."""
-    store = stores_on(database)
-    store("jobs").ensure_indexes()
-    store("reports").ensure_indexes()
+    ensure_indexes(build(database))
 
-
-def laboratory() -> dict[str, Any]:
-    """The laboratory named on reports: a dict of its own for each worker."""
-    lab = shipped_data("services.testing", "laboratory.json")
-    return {key: lab[key] for key in ("name", "address", "authorization")}
 
 

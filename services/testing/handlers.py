@@ -5,12 +5,11 @@ report is inserted under it (a second insert is recognised), the job completes l
 so an interrupted issue resumes without a second number.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from ..common.clock import china_date
-from ..common.commands import decline_work
+from ..common.commands import Command, ResultsReader, decline_work
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.idempotency import open_once
 from ..common.issued import document_number
@@ -28,9 +27,6 @@ from .domain.reports import Report, report_number
 from .exceptions import JobNotFound
 
 SAMPLE_PREFIX = "SQYP"
-
-Command = dict[str, Any]  # what the service's schema loaded from an RPC payload
-ResultsReader = Callable[[str], Command]  # the results as the schema of the job's item reads them
 
 
 def receive_dispatched_request(repository: TestJobRepository, work: DispatchedWork, now: datetime) -> TestJob | None:

@@ -20,10 +20,6 @@ OUTCOMES = ("negative", "positive")
 JUDGED_RULES = ("simple_acceptance", "guarded_acceptance")
 
 
-class OperatorSchema(CommandSchema):
-    operator = operator()
-
-
 class SampleSchema(CommandSchema):
     name = text(100)
     description = text(300)

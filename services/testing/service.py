@@ -5,7 +5,7 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 """
 
 from ..common import domain_service
-from ..common.commands import DeclineSchema, WithdrawalSchema
+from ..common.commands import DeclineSchema, OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
@@ -17,7 +17,6 @@ from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
     AmendmentSchema,
-    OperatorSchema,
     ReviewSchema,
     SampleIntakeSchema,
     as_dict,

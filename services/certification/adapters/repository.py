@@ -14,23 +14,19 @@ from ..domain.model import OPEN, Certification
 from ..domain.verification import Verification
 from ..exceptions import CertificationNotFound
 
-# What the named queries below look by: one index each (a list of keys per index).
-INDEXES = [
-    [("certificate_number", 1)],
-    [("next_check_at", 1)],
-    [("status", 1)],
-    [("certificate_status", 1)],
-]
-
 
 class CertificationRepository(AggregateRepository):
     aggregate = Certification
     key = "request_code"
     source = "certification"
     not_found = CertificationNotFound
-
-    def ensure_indexes(self) -> None:
-        self.store.ensure_indexes(*INDEXES)
+    # What the named queries below look by: one index each (a list of keys per index).
+    indexes = (
+        [("certificate_number", 1)],
+        [("next_check_at", 1)],
+        [("status", 1)],
+        [("certificate_status", 1)],
+    )
 
     def next_certificate_sequence(self, year: int) -> int:
         sequence: int = self.store.next_sequence(f"certificate:{year}")
@@ -62,6 +58,3 @@ class VerificationRepository(AggregateRepository):
     aggregate = Verification
     key = "request_code"
     source = "certification"
-
-    def ensure_indexes(self) -> None:
-        self.store.ensure_indexes()

@@ -36,6 +36,7 @@ class CertificateRepository(IssuedDocumentRepository[Certificate]):
     source = "metrology"
     sequence = "certificate"
     not_found = CertificateNotFound
+    indexes = ([("issued_epoch", 1)],)
 
     def issued_since(self, epoch_seconds: float) -> list[Certificate]:
         return self._find({"issued_epoch": {"$gte": epoch_seconds}})
@@ -74,6 +75,7 @@ class InstrumentRepository(AggregateRepository):
     key = "key"
     source = "metrology"
     not_found = InstrumentNotFound
+    indexes = ([("uscc", 1)], [("recall_check_at", 1)])
 
     def request_code_of(self, instrument: Instrument) -> str | None:
         # A reminder belongs on the timeline of the request that produced the certificate.

@@ -20,18 +20,12 @@ class CaseRepository(AggregateRepository):
     source = "standards"
     not_found = CaseNotFound
 
-    def ensure_indexes(self) -> None:
-        self.store.ensure_indexes()
-
 
 class StandardRepository(AggregateRepository):
     aggregate = Standard
     key = "number"
     source = "standards"
     not_found = StandardNotFound
-
-    def ensure_indexes(self) -> None:
-        self.store.ensure_indexes()
 
     def all(self) -> list[Standard]:
         """The whole catalogue (a few thousand standards: search ranks them in memory)."""
