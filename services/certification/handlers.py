@@ -18,7 +18,7 @@ from ..common.standard_number import normalize_text
 from .adapters.repository import CertificationRepository, VerificationRepository
 from .domain.model import MANAGEMENT_SYSTEM, PRODUCT, Certification
 from .domain.verification import Verification
-from .exceptions import CertificateNotFound, CertificationNotFound
+from .exceptions import CertificateNotFound
 
 CERTIFICATE_PREFIX = "SQRZ"
 
@@ -56,10 +56,7 @@ def decline_job(
     certifications: CertificationRepository, request_code: str, command: Command, now: datetime
 ) -> dict[str, Any]:
     """Decline dispatched work before starting on it: it goes back to the station."""
-    answer: dict[str, Any] = decline_work(
-        certifications, request_code, command, now, CertificationNotFound
-    )
-    return answer
+    return decline_work(certifications, request_code, command, now)
 
 
 # -- the application -------------------------------------------------------------------------

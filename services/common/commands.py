@@ -152,6 +152,14 @@ class OperatorSchema(CommandSchema):
     operator = operator()
 
 
+class LabReviewSchema(CommandSchema):
+    """The second person's check of a laboratory job's results: approved, or sent back."""
+
+    operator = operator()
+    approved = boolean(required=True)
+    comment = text(500, required=False)
+
+
 def _decimal_range(minimum: float | None, maximum: float | None) -> Callable[[str], None]:
     def check(value: str) -> None:
         number = Decimal(value)
@@ -172,12 +180,11 @@ class DeclineSchema(CommandSchema):
     reason = Text(required=True, validate=validate.Length(max=500, error="too_long|max={max}"))
 
 
-def decline_work(repository: AggregateRepository, request_code: str, command: dict[str, Any], now: datetime,
-                 not_found: type[Exception]) -> dict[str, Any]:
-    """Decline the aggregate of a dispatched request (see ``domain.Declinable``)."""
-    aggregate = repository.get_or_none(request_code)
-    if aggregate is None:
-        raise not_found(request_code)
+def decline_work(repository: AggregateRepository, request_code: str, command: dict[str, Any],
+                 now: datetime) -> dict[str, Any]:
+    """Decline the aggregate of a dispatched request (see ``domain.Declinable``); the
+    repository's own NotFound if there is none."""
+    aggregate = repository.get(request_code)
     aggregate.decline(command["operator"], command["reason"], now)
     repository.save(aggregate)
     return {"request_code": request_code, "status": aggregate.status}

@@ -8,10 +8,11 @@ corrections of the same version collide on that key instead of forking the histo
 """
 
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar
 
-from .domain import DomainEvent
+from .domain import DomainEvent, InvalidTransition
 
 _NUMBER = re.compile(r"^(?P<base>[A-Z]{2,6}-\d{4}-\d{6})(?:-R(?P<revision>[1-9]\d{0,2}))?$")
 
@@ -82,3 +83,21 @@ class IssuedDocumentRecord:
     withdrawal: dict[str, Any] | None = None
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
+
+    withdrawn_event: ClassVar[str]  # what a withdrawal announces (``certificate_withdrawn``…)
+
+    def withdraw(self, reason: str, operator: str, now: datetime) -> None:
+        if self.withdrawal:
+            raise InvalidTransition(self.number, "withdrawn", "withdrawn")
+        self.withdrawal = {"at": now.isoformat(), "by": operator, "reason": reason}
+        self.new_events.append(DomainEvent(self.withdrawn_event, {
+            **self.withdrawal_announcement(), "operator": operator, "reason": reason}))
+
+    def withdrawal_announcement(self) -> dict[str, Any]:
+        """Whom a withdrawal concerns, besides who withdrew the document and why."""
+        raise NotImplementedError
+
+    def _content(self) -> dict[str, Any]:
+        """What a new version starts from: everything but its state (version, withdrawal)."""
+        return {each.name: getattr(self, each.name) for each in fields(self)
+                if each.name not in ("version", "new_events", "withdrawal")}

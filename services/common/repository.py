@@ -17,7 +17,7 @@ can handle them without importing anything that speaks to a database:
 import dataclasses
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .envelope import envelopes_for
 
@@ -107,6 +107,22 @@ class AggregateRepository:
 
     def _envelopes(self, aggregate: Any) -> list[dict[str, Any]]:
         return envelopes_for(self.source, self.request_code_of(aggregate), aggregate.new_events)
+
+
+Item = TypeVar("Item")
+
+
+class RegistryRepository(AggregateRepository, Generic[Item]):
+    """A registry kept by id (instrument types, reference standards): its entries'
+    events concern no request, and its screens list it whole, in id order."""
+
+    key = "id"
+
+    def request_code_of(self, entry: Item) -> None:
+        return None
+
+    def all_by_id(self) -> list[Item]:
+        return self._find(sort=[("id", 1)])
 
 
 def retry_on_conflict(

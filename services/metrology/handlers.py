@@ -12,7 +12,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..common.clock import china_date, start_of_day_epoch
-from ..common.commands import Command, ResultsReader, decline_work
+from ..common.commands import Command, ResultsReader
 from ..common.contracts import DispatchedWork
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
@@ -23,6 +23,11 @@ from ..common.issued_documents import (
     supersede,
     withdraw_issued,
 )
+
+# The steps every laboratory job takes alike, listed here with the service's own.
+from ..common.lab_work import decline_job as decline_job
+from ..common.lab_work import review_results as review_results
+from ..common.lab_work import start_job as start_job
 from ..common.repository import AlreadyExists, VersionConflict, retry_on_conflict
 from .adapters.repository import (
     CertificateRepository,
@@ -36,7 +41,6 @@ from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
 from .domain.reference_standards import OUT_OF_TOLERANCE, ReferenceStandard
-from .exceptions import JobNotFound
 
 
 # -- jobs ---------------------------------------------------------------------------------------
@@ -45,20 +49,8 @@ def receive_dispatched_request(jobs: JobRepository, work: DispatchedWork, now: d
     return open_once(jobs, Job.open, work, now)
 
 
-def decline_job(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
-    """Decline dispatched work before starting on it: it goes back to the station."""
-    return decline_work(jobs, request_code, command, now, JobNotFound)
-
-
 def get_job(jobs: JobRepository, request_code: str) -> Job:
     job: Job = jobs.get(request_code)
-    return job
-
-
-def start_job(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> Job:
-    job = get_job(jobs, request_code)
-    job.start(command["operator"], now)
-    jobs.save(job)
     return job
 
 
@@ -83,13 +75,6 @@ def record_results(jobs: JobRepository, standards: ReferenceStandardRepository, 
         raise ValidationError({"instruments": errors})
     results = {"environment": command["environment"], "performed_on": today.isoformat(), "instruments": resolved}
     job.record_results(results, command["operator"], now)
-    jobs.save(job)
-    return job
-
-
-def review_results(jobs: JobRepository, request_code: str, command: Command, now: datetime) -> Job:
-    job = get_job(jobs, request_code)
-    job.review(command["operator"], command["approved"], command.get("comment"), now)
     jobs.save(job)
     return job
 

@@ -1,6 +1,5 @@
 """What metrology's RPC methods take (commands, validated here) and give (views)."""
 
-import dataclasses
 
 from marshmallow import ValidationError, validates_schema
 
@@ -103,12 +102,6 @@ def results_schema(item):
     }, name=f"{item}Results")()
 
 
-class ReviewSchema(CommandSchema):
-    operator = operator()
-    approved = boolean(required=True)
-    comment = text(500, required=False)
-
-
 class InstrumentCorrectionSchema(CommandSchema):
     name = text(100, required=False)
     model = text(100, required=False)
@@ -156,11 +149,3 @@ class ReferenceCheckSchema(CommandSchema):
     note = text(500, required=False)
 
 
-def as_dict(aggregate):
-    """An aggregate as plain data, without its unpublished events."""
-    return {key: value for key, value in dataclasses.asdict(aggregate).items() if key != "new_events"}
-
-
-def standing_view(standing):
-    """A certificate in full, with where it stands (common/issued_documents.Standing)."""
-    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}

@@ -7,12 +7,13 @@ timer (``RECALL_CHECK_SECONDS``). Each entrypoint reads its input, calls one use
 with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common import domain_service
-from ..common.commands import DeclineSchema, OperatorSchema, WithdrawalSchema
+from ..common import lab_service
+from ..common.commands import OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
+from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -23,30 +24,22 @@ from .schemas import (
     CorrectionSchema,
     ReferenceCheckSchema,
     ReferenceStandardSchema,
-    ReviewSchema,
     VerificationPeriodSchema,
-    as_dict,
     results_schema,
-    standing_view,
 )
 
 # A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
 rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
-class MetrologyService(domain_service.DomainService):
+class MetrologyService(lab_service.LabService):
     name = "metrology"
 
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     metrology = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
-    # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
-
-    @rpc
-    def decline_job(self, request_code, payload):
-        """Decline dispatched work before starting on it: it goes back to the station."""
-        ports = self.metrology
-        return handlers.decline_job(ports.jobs, request_code, DeclineSchema().load(payload), ports.clock())
+    # the job steps every laboratory takes alike: common/lab_service.py; acting, telemetry,
+    # metrics, secrets and the health RPC: common/domain_service.py
 
     # -- events -----------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="metrology")
@@ -65,25 +58,11 @@ class MetrologyService(domain_service.DomainService):
 
     # -- jobs -------------------------------------------------------------------------------
     @rpc
-    def get_job(self, request_code):
-        return as_dict(handlers.get_job(self.metrology.jobs, request_code))
-
-    @rpc
-    def start_job(self, request_code, payload):
-        ports = self.metrology
-        return as_dict(handlers.start_job(ports.jobs, request_code, OperatorSchema().load(payload), ports.clock()))
-
-    @rpc
     def record_results(self, request_code, payload):
         ports = self.metrology
         job = handlers.record_results(ports.jobs, ports.reference_standards, ports.instrument_types, request_code,
                                       lambda item: results_schema(item).load(payload), ports.clock())
         return as_dict(job)
-
-    @rpc
-    def review_results(self, request_code, payload):
-        ports = self.metrology
-        return as_dict(handlers.review_results(ports.jobs, request_code, ReviewSchema().load(payload), ports.clock()))
 
     @rpc
     def issue_documents(self, request_code, payload):

@@ -19,7 +19,7 @@ from .adapters.repository import CaseRepository, StandardRepository
 from .domain import search as catalogue_search
 from .domain.catalogue import CURRENT, SUPERSEDED, Standard
 from .domain.model import DECLARATION, LOOKUP, Case
-from .exceptions import CaseNotFound, StandardExists, StandardNotFound, UnknownReplacement
+from .exceptions import StandardExists, StandardNotFound, UnknownReplacement
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +176,7 @@ def decline_job(
     cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """Decline dispatched work before starting on it: it goes back to the station."""
-    answer: dict[str, Any] = decline_work(
-        cases, request_code, command, now, CaseNotFound
-    )
-    return answer
+    return decline_work(cases, request_code, command, now)
 
 
 def _first_step(

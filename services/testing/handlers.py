@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from ..common.clock import china_date
-from ..common.commands import Command, ResultsReader, decline_work
+from ..common.commands import Command, ResultsReader
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.idempotency import open_once
 from ..common.issued import document_number
@@ -20,22 +20,21 @@ from ..common.issued_documents import (
     supersede,
     withdraw_issued,
 )
+
+# The steps every laboratory job takes alike, listed here with the service's own.
+from ..common.lab_work import decline_job as decline_job
+from ..common.lab_work import review_results as review_results
+from ..common.lab_work import start_job as start_job
 from ..common.repository import AlreadyExists, retry_on_conflict
 from .adapters.repository import ReportRepository, TestJobRepository
 from .domain.model import TestJob
 from .domain.reports import Report, report_number
-from .exceptions import JobNotFound
 
 SAMPLE_PREFIX = "SQYP"
 
 
 def receive_dispatched_request(repository: TestJobRepository, work: DispatchedWork, now: datetime) -> TestJob | None:
     return open_once(repository, TestJob.open, work, now)
-
-
-def decline_job(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
-    """Decline dispatched work before starting on it: it goes back to the station."""
-    return decline_work(jobs, request_code, command, now, JobNotFound)
 
 
 def flag_jobs_citing(jobs: TestJobRepository, ended: StandardEnded, now: datetime) -> int:
@@ -65,13 +64,6 @@ def receive_samples(jobs: TestJobRepository, request_code: str, command: Command
     return job
 
 
-def start_job(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
-    job = get_job(jobs, request_code)
-    job.start(command["operator"], now)
-    jobs.save(job)
-    return job
-
-
 def record_results(jobs: TestJobRepository, request_code: str, read_results: ResultsReader,
                    now: datetime) -> TestJob:
     """``read_results(item)`` reads the results with the schema of the job's item: only once
@@ -80,13 +72,6 @@ def record_results(jobs: TestJobRepository, request_code: str, read_results: Res
     job.ensure_can_record()
     command = read_results(job.item)
     job.record_results(command, command["operator"], now)
-    jobs.save(job)
-    return job
-
-
-def review_results(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
-    job = get_job(jobs, request_code)
-    job.review(command["operator"], command["approved"], command.get("comment"), now)
     jobs.save(job)
     return job
 

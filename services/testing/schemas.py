@@ -1,6 +1,5 @@
 """What testing's RPC methods take (commands, validated here) and give (views)."""
 
-import dataclasses
 from decimal import Decimal
 
 from marshmallow import ValidationError, validates_schema
@@ -8,7 +7,6 @@ from marshmallow import ValidationError, validates_schema
 from ..common.commands import (
     CommandSchema,
     DocumentChangesSchema,
-    boolean,
     nested,
     nested_list,
     number,
@@ -105,12 +103,6 @@ def results_schema(item):
     return RapidResultsSchema() if item == "JC02" else CommissionedResultsSchema()
 
 
-class ReviewSchema(CommandSchema):
-    operator = operator()
-    approved = boolean(required=True)
-    comment = text(500, required=False)
-
-
 class ReportChangesSchema(DocumentChangesSchema):
     customer_name = text(100, required=False)
     remarks = text(500, required=False)
@@ -122,10 +114,3 @@ class AmendmentSchema(CommandSchema):
     changes = nested(ReportChangesSchema)
 
 
-def as_dict(aggregate):
-    return {key: value for key, value in dataclasses.asdict(aggregate).items() if key != "new_events"}
-
-
-def standing_view(standing):
-    """A report in full, with where it stands (common/issued_documents.Standing)."""
-    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}

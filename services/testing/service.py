@@ -4,12 +4,13 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common import domain_service
-from ..common.commands import DeclineSchema, OperatorSchema, WithdrawalSchema
+from ..common import lab_service
+from ..common.commands import OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
+from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -17,31 +18,23 @@ from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
     AmendmentSchema,
-    ReviewSchema,
     SampleIntakeSchema,
-    as_dict,
     results_schema,
-    standing_view,
 )
 
 # A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
 rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 
 
-class TestingService(domain_service.DomainService):
+class TestingService(lab_service.LabService):
     __test__ = False
     name = "testing"
 
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     testing = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
-    # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
-
-    @rpc
-    def decline_job(self, request_code, payload):
-        """Decline dispatched work before starting on it: it goes back to the station."""
-        ports = self.testing
-        return handlers.decline_job(ports.jobs, request_code, DeclineSchema().load(payload), ports.clock())
+    # the job steps every laboratory takes alike: common/lab_service.py; acting, telemetry,
+    # metrics, secrets and the health RPC: common/domain_service.py
 
     @consume_event("gateway", "request_dispatched", route="testing")
     def on_request_dispatched(self, envelope):
@@ -55,30 +48,16 @@ class TestingService(domain_service.DomainService):
 
     # -- jobs -------------------------------------------------------------------------------
     @rpc
-    def get_job(self, request_code):
-        return as_dict(handlers.get_job(self.testing.jobs, request_code))
-
-    @rpc
     def receive_samples(self, request_code, payload):
         ports = self.testing
         return as_dict(handlers.receive_samples(ports.jobs, request_code, SampleIntakeSchema().load(payload),
                                                 ports.clock()))
 
     @rpc
-    def start_job(self, request_code, payload):
-        ports = self.testing
-        return as_dict(handlers.start_job(ports.jobs, request_code, OperatorSchema().load(payload), ports.clock()))
-
-    @rpc
     def record_results(self, request_code, payload):
         ports = self.testing
         return as_dict(handlers.record_results(ports.jobs, request_code,
                                                lambda item: results_schema(item).load(payload), ports.clock()))
-
-    @rpc
-    def review_results(self, request_code, payload):
-        ports = self.testing
-        return as_dict(handlers.review_results(ports.jobs, request_code, ReviewSchema().load(payload), ports.clock()))
 
     @rpc
     def issue_report(self, request_code, payload):

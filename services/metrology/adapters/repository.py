@@ -5,7 +5,7 @@ queries below are the only questions the use cases ask of a collection.
 """
 
 from ...common.issued_documents import IssuedDocumentRepository
-from ...common.repository import AggregateRepository
+from ...common.repository import AggregateRepository, RegistryRepository
 from ..domain.certificates import Certificate
 from ..domain.instrument_types import InstrumentType
 from ..domain.instruments import Instrument
@@ -42,30 +42,16 @@ class CertificateRepository(IssuedDocumentRepository[Certificate]):
         return self._find({"issued_epoch": {"$gte": epoch_seconds}})
 
 
-class InstrumentTypeRepository(AggregateRepository):
+class InstrumentTypeRepository(RegistryRepository[InstrumentType]):
     aggregate = InstrumentType
-    key = "id"
     source = "metrology"
     not_found = InstrumentTypeNotFound
 
-    def request_code_of(self, instrument_type: InstrumentType) -> None:
-        return None
 
-    def all_by_id(self) -> list[InstrumentType]:
-        return self._find(sort=[("id", 1)])
-
-
-class ReferenceStandardRepository(AggregateRepository):
+class ReferenceStandardRepository(RegistryRepository[ReferenceStandard]):
     aggregate = ReferenceStandard
-    key = "id"
     source = "metrology"
     not_found = ReferenceStandardNotFound
-
-    def request_code_of(self, standard: ReferenceStandard) -> None:
-        return None
-
-    def all_by_id(self) -> list[ReferenceStandard]:
-        return self._find(sort=[("id", 1)])
 
 
 class InstrumentRepository(AggregateRepository):

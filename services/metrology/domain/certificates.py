@@ -149,14 +149,11 @@ class Certificate(IssuedDocumentRecord):
         ))
         return replacement
 
-    def withdraw(self, reason: str, operator: str, now: datetime) -> None:
-        if self.withdrawal:
-            raise InvalidTransition(self.number, "withdrawn", "withdrawn")
-        self.withdrawal = {"at": now.isoformat(), "by": operator, "reason": reason}
-        self.new_events.append(DomainEvent("certificate_withdrawn", {
-            "certificate_number": self.number, "serial_number": self.instrument["serial_number"],
-            "uscc": self.customer["uscc"], "operator": operator, "reason": reason,
-        }))
+    withdrawn_event = "certificate_withdrawn"
+
+    def withdrawal_announcement(self) -> dict[str, Any]:
+        return {"certificate_number": self.number, "serial_number": self.instrument["serial_number"],
+                "uscc": self.customer["uscc"]}
 
     # -- views ----------------------------------------------------------------------------
     def announcement(self, operator: str, verification_bound: bool) -> dict[str, Any]:
@@ -189,10 +186,6 @@ class Certificate(IssuedDocumentRecord):
             view["valid_until"] = self.valid_until
             view["expired"] = bool(self.valid_until and date.fromisoformat(self.valid_until) < today)
         return view
-
-    def _content(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__
-                if name not in ("version", "new_events", "withdrawal")}
 
 
 # -- content helpers -------------------------------------------------------------------------

@@ -77,11 +77,9 @@ class Report(IssuedDocumentRecord):
     def amend(self, changes: dict[str, Any], reason: str, operator: str, now: datetime) -> "Report":
         if self.withdrawal:
             raise InvalidTransition(self.number, "withdrawn", "amended")
-        content = {name: getattr(self, name) for name in self.__dataclass_fields__
-                   if name not in ("version", "new_events", "withdrawal")}
         customer = {**self.customer, **({"name": changes["customer_name"]} if changes.get("customer_name") else {})}
         amended = Report(**{
-            **content, "number": successor_number(self.number), "revision": self.revision + 1,
+            **self._content(), "number": successor_number(self.number), "revision": self.revision + 1,
             "replaces": self.number, "amendment_reason": reason, "customer": customer,
             "remarks": changes.get("remarks", self.remarks),
             "issued_at": now.isoformat(), "issued_epoch": now.timestamp(),
@@ -91,12 +89,10 @@ class Report(IssuedDocumentRecord):
         amended.new_events.append(DomainEvent("report_amended", {**amended.announcement(operator), "reason": reason}))
         return amended
 
-    def withdraw(self, reason: str, operator: str, now: datetime) -> None:
-        if self.withdrawal:
-            raise InvalidTransition(self.number, "withdrawn", "withdrawn")
-        self.withdrawal = {"at": now.isoformat(), "by": operator, "reason": reason}
-        self.new_events.append(DomainEvent("report_withdrawn", {
-            "report_number": self.number, "operator": operator, "reason": reason}))
+    withdrawn_event = "report_withdrawn"
+
+    def withdrawal_announcement(self) -> dict[str, Any]:
+        return {"report_number": self.number}
 
     def announcement(self, operator: str) -> dict[str, Any]:
         return {"report_number": self.number, "kind": self.kind, "replaces": self.replaces,

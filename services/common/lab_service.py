@@ -1,0 +1,56 @@
+"""What the two laboratories' nameko services (metrology, testing) share, as their base
+class: the entrypoints of the job steps every laboratory takes alike (``lab_work``), and
+the views they answer with. Each laboratory adds its own: opening a job, results,
+issuing, its documents.
+
+A laboratory's ports are its ``Composition`` declared under the service's own name
+(``metrology = Composition(bootstrap.build)``), as in every service; ``ports`` finds them.
+"""
+
+import dataclasses
+from typing import Any
+
+from . import domain_service, lab_work
+from .commands import DeclineSchema, LabReviewSchema, OperatorSchema
+from .issued_documents import Standing
+from .refusals import REFUSALS
+from .rpc import rpc as rpc_entrypoint
+
+# A refusal is an answer, not a fault: logged in one line at INFO (common/refusals.py).
+rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
+
+
+def as_dict(aggregate: Any) -> dict[str, Any]:
+    """An aggregate as plain data, without its unpublished events."""
+    return {key: value for key, value in dataclasses.asdict(aggregate).items() if key != "new_events"}
+
+
+def standing_view(standing: Standing[Any]) -> dict[str, Any]:
+    """A certificate or report in full, with where it stands (current, superseded, withdrawn)."""
+    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}
+
+
+class LabService(domain_service.DomainService):
+    @property
+    def ports(self) -> Any:
+        return getattr(self, self.name)
+
+    @rpc
+    def decline_job(self, request_code, payload):
+        """Decline dispatched work before starting on it: it goes back to the station."""
+        ports = self.ports
+        return lab_work.decline_job(ports.jobs, request_code, DeclineSchema().load(payload), ports.clock())
+
+    @rpc
+    def get_job(self, request_code):
+        return as_dict(lab_work.get_job(self.ports.jobs, request_code))
+
+    @rpc
+    def start_job(self, request_code, payload):
+        ports = self.ports
+        return as_dict(lab_work.start_job(ports.jobs, request_code, OperatorSchema().load(payload), ports.clock()))
+
+    @rpc
+    def review_results(self, request_code, payload):
+        ports = self.ports
+        return as_dict(lab_work.review_results(ports.jobs, request_code, LabReviewSchema().load(payload), ports.clock()))

@@ -1,0 +1,35 @@
+"""The use cases of a laboratory job that metrology and testing take alike (the job is a
+``common.lab.LabWorkflow``): looking it up, declining, starting and reviewing it.
+Opening, recording results and issuing documents are each laboratory's own."""
+
+from datetime import datetime
+from typing import Any
+
+from .commands import Command, decline_work
+from .lab import LabWorkflow
+from .repository import AggregateRepository
+
+
+def decline_job(jobs: AggregateRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
+    """Decline dispatched work before starting on it: it goes back to the station."""
+    return decline_work(jobs, request_code, command, now)
+
+
+def get_job(jobs: AggregateRepository, request_code: str) -> Any:
+    """The job (the repository's own NotFound if there is none)."""
+    return jobs.get(request_code)
+
+
+def start_job(jobs: AggregateRepository, request_code: str, command: Command, now: datetime) -> LabWorkflow:
+    job: LabWorkflow = jobs.get(request_code)
+    job.start(command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def review_results(jobs: AggregateRepository, request_code: str, command: Command, now: datetime) -> LabWorkflow:
+    """The second person's check of the recorded results: approved, or sent back."""
+    job: LabWorkflow = jobs.get(request_code)
+    job.review(command["operator"], command["approved"], command.get("comment"), now)
+    jobs.save(job)
+    return job
