@@ -13,6 +13,8 @@ from typing import Any
 from pymongo.database import Database
 
 from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
+from ..common.documents import wiring as documents_wiring
+from ..common.documents.issuing import Issuing
 from ..common.outbox import OutboxRelay
 from .adapters.repository import CertificationRepository, VerificationRepository
 
@@ -29,6 +31,8 @@ class CertificationPorts:
     verifications: VerificationRepository  # RZ03 answers
     issuer: str  # the certification body named on the certificates it grants
     clock: Clock
+    body: dict[str, Any]  # the body's name, address and approval, as printed
+    issuing: Issuing  # the certificates' files: keys, originals, public address
 
 
 
@@ -37,10 +41,12 @@ def build(
 ) -> CertificationPorts:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(stores_on(database, relay), clock)
+    return compose(stores_on(database, relay), clock, documents_wiring.issuing(database))
 
 
-def compose(store_for: StoreFor, clock: Clock = utc_now) -> CertificationPorts:
+def compose(
+    store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None
+) -> CertificationPorts:
     """The ports on the document stores ``store_for(collection)`` makes (the service's
     database in ``build``, in-memory fakes in unit tests)."""
     return CertificationPorts(
@@ -48,6 +54,8 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> CertificationPorts:
         verifications=VerificationRepository(store_for("verifications")),
         issuer=certification_body()["name"],
         clock=clock,
+        body={key: certification_body().get(key) for key in ("name", "address", "approval")},
+        issuing=issuing or documents_wiring.issuing(),
     )
 
 

@@ -13,6 +13,8 @@ from typing import Any
 from pymongo.database import Database
 
 from ..common.composition import Clock, StoreFor, shipped_data, stores_on, utc_now
+from ..common.documents import wiring as documents_wiring
+from ..common.documents.issuing import Issuing
 from ..common.outbox import OutboxRelay
 from .adapters.repository import ReportRepository, TestJobRepository
 
@@ -30,16 +32,17 @@ class Testing:
     reports: ReportRepository
     laboratory: dict[str, Any]  # who issues the reports (name, address, authorization)
     clock: Clock
+    issuing: Issuing  # the reports' files: keys, originals, public address
 
 
 
 def build(database: Database[Any], relay: OutboxRelay | None = None, clock: Clock = utc_now) -> Testing:
     """The ports of one worker on the service's database; every store hands its writes to
     the process's outbox ``relay``."""
-    return compose(stores_on(database, relay), clock)
+    return compose(stores_on(database, relay), clock, documents_wiring.issuing(database))
 
 
-def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
+def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Testing:
     """The ports on the document stores ``store_for(collection)`` makes (the service's
     database in ``build``, in-memory fakes in unit tests)."""
     return Testing(
@@ -47,6 +50,7 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
         reports=ReportRepository(store_for("reports")),
         laboratory=laboratory(),
         clock=clock,
+        issuing=issuing or documents_wiring.issuing(),
     )
 
 

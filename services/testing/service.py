@@ -10,6 +10,7 @@ from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
+from ..common.documents.wiring import IssuingKeysRequired
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -36,6 +37,7 @@ class TestingService(domain_service.DomainService):
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     testing = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
+    issuing_keys = IssuingKeysRequired()  # signs reports: no key (outside dev), no start
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
     @rpc
@@ -103,6 +105,12 @@ class TestingService(domain_service.DomainService):
         ports = self.testing
         return standing_view(handlers.withdraw_report(ports.reports, number, WithdrawalSchema().load(payload),
                                                       ports.clock()))
+
+    @rpc
+    def document_file(self, number, fmt, request_code=None):
+        """A report's signed PDF (base64), for the gateway to serve."""
+        ports = self.testing
+        return handlers.report_file(ports.reports, ports.issuing, number, fmt, request_code, ports.clock()).as_rpc()
 
     @rpc
     def verify(self, number):

@@ -52,6 +52,8 @@ class Certificate:
     surveillance: list[dict[str, Any]] = field(default_factory=list)  # planned and done visits
     suspension: dict[str, Any] | None = None  # {"reason", "since", "until"}
     withdrawal: dict[str, Any] | None = None  # {"reason", "cause", "on"}
+    # The printed certificate's edition: a reduced scope or a renewal issues it anew.
+    edition: int = 1
 
     # -- dates ------------------------------------------------------------------------
     @property

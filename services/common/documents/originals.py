@@ -16,7 +16,12 @@ BUCKET = "originals"
 
 class GridFsOriginals:
     def __init__(self, database: Any) -> None:
-        self.files = gridfs.GridFS(database, collection=BUCKET)
+        self.database = database
+
+    @property
+    def files(self) -> gridfs.GridFS:
+        # Made when a file is first asked for: most workers serve no document.
+        return gridfs.GridFS(self.database, collection=BUCKET)
 
     def get(self, key: str) -> bytes | None:
         try:
@@ -27,12 +32,27 @@ class GridFsOriginals:
 
     def put(self, key: str, data: bytes, metadata: dict[str, Any]) -> bytes:
         """Store ``data`` under ``key`` unless an original is there already; the one that stands."""
+        files = self.files
         try:
-            self.files.put(data, _id=key, filename=key, metadata=metadata)
+            files.put(data, _id=key, filename=key, metadata=metadata)
         except FileExists:
             stored = self.get(key)
             if stored is not None:
                 return stored
-            self.files.delete(key)  # chunks of a write that died before its file entry: start over
-            self.files.put(data, _id=key, filename=key, metadata=metadata)
+            files.delete(key)  # chunks of a write that died before its file entry: start over
+            files.put(data, _id=key, filename=key, metadata=metadata)
         return data
+
+
+class MemoryOriginals:
+    """Originals kept in memory: the composition roots' default when no database is
+    given (unit tests on in-memory stores, tools)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.kept.get(key)
+
+    def put(self, key: str, data: bytes, metadata: dict[str, Any]) -> bytes:
+        return self.kept.setdefault(key, data)

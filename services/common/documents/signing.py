@@ -62,7 +62,7 @@ def sign_pdf(pdf: bytes, generation: Generation, reason: str, location: str) -> 
     certificate = _certificate(generation.certificate_pem)
     signer = signers.SimpleSigner(
         signing_cert=certificate, signing_key=load_private_key_from_pemder_data(generation.key_pem, None),
-        cert_registry=SimpleCertificateStore.from_certs([certificate]))
+        cert_registry=SimpleCertificateStore.from_certs([certificate]))  # type: ignore[no-untyped-call]
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
@@ -72,12 +72,13 @@ def sign_pdf(pdf: bytes, generation: Generation, reason: str, location: str) -> 
 
 
 def sign_xml(xml: bytes, generation: Generation) -> bytes:
-    from signxml import XMLSigner, methods
+    from signxml import methods
+    from signxml.signer import XMLSigner
 
     assert generation.key_pem is not None
     root = etree.fromstring(xml)
     signature = XMLSigner(method=methods.enveloping, digest_algorithm="sha256").sign(
-        root, key=generation.key_pem, cert=generation.certificate_pem)
+        root, key=generation.key_pem, cert=generation.certificate_pem.decode())
     signed: bytes = etree.tostring(signature, xml_declaration=True, encoding="UTF-8")
     return signed
 
@@ -127,7 +128,7 @@ def _check_pdf(data: bytes, trusted: Sequence[Generation]) -> Verdict:
 
 
 def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
-    from signxml import XMLVerifier
+    from signxml.verifier import XMLVerifier
     from signxml.exceptions import InvalidInput, InvalidSignature
 
     try:
@@ -139,7 +140,7 @@ def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
     for generation in trusted:
         pem_bytes = generation.certificate_pem
         try:
-            result = XMLVerifier().verify(data, x509_cert=pem_bytes, expect_references=1)
+            result = XMLVerifier().verify(data, x509_cert=pem_bytes.decode(), expect_references=1)
         except InvalidSignature as exc:
             reason = "altered" if "Digest mismatch" in str(exc) or "Signature verification failed" in str(exc) else None
             if reason and _signed_with(root, pem_bytes):
@@ -147,7 +148,7 @@ def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
             continue
         except (InvalidInput, ValueError, etree.XMLSyntaxError):
             return Verdict(False, "xml", "altered")
-        signed = result.signed_xml
+        signed = result.signed_xml if not isinstance(result, list) else None
         dcc = signed[0] if signed is not None and len(signed) else None
         number = unique_identifier(dcc) if dcc is not None else None
         if number is None:

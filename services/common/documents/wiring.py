@@ -20,7 +20,7 @@ from nameko.extensions import DependencyProvider
 from ..config import setting
 from .issuing import Issuing
 from .keys import IssuingKeyMissing, IssuingKeys, load_keys
-from .originals import GridFsOriginals
+from .originals import GridFsOriginals, MemoryOriginals
 
 log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0")
@@ -65,9 +65,11 @@ def public_base_url() -> str:
     return url
 
 
-def issuing(database: Any) -> Issuing:
-    """The documents' port of a worker: keys, the originals in its database, the address."""
-    return Issuing(keys=issuing_keys, originals=GridFsOriginals(database), public_base_url=public_base_url())
+def issuing(database: Any = None) -> Issuing:
+    """The documents' port of a worker: keys, the originals in its database (in memory
+    without one), the address."""
+    originals = GridFsOriginals(database) if database is not None else MemoryOriginals()
+    return Issuing(keys=issuing_keys, originals=originals, public_base_url=public_base_url())
 
 
 class IssuingKeysRequired(DependencyProvider):

@@ -116,6 +116,10 @@ MESSAGES = {
         "器具经调整时，每个校准点都应给出调整前的测得值",
         "An adjusted instrument needs the reading before adjustment at every point.",
     ),
+    "coverage_probability_required": (
+        "包含因子 k 不为 2 时应给出包含概率（coverage_probability）",
+        "Give the coverage probability (coverage_probability) when the coverage factor k is not 2.",
+    ),
     "limit_needs_a_bound": ("限值应给出上限（max）或下限（min）", "A limit needs a max or a min."),
     "nothing_to_change": ("没有需要更正的内容", "Nothing to change was given."),
     "unknown_instrument_type": (

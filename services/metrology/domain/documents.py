@@ -63,7 +63,7 @@ def _work(certificate: Certificate) -> Section:
     conditions = f"温度 {environment.get('temperature_c')} ℃，相对湿度 {environment.get('humidity_pct')} %"
     if environment.get("other"):
         conditions += f"，{environment['other']}"
-    work = [
+    work: list[tuple[str, object]] = [
         ("依据 Method", f"{method.get('code')} {method.get('title') or ''}".strip()),
         ("接收日期 Received on", certificate.received_on),
         ("检定/校准日期 Performed on", certificate.performed_on),
