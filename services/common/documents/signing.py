@@ -128,8 +128,8 @@ def _check_pdf(data: bytes, trusted: Sequence[Generation]) -> Verdict:
 
 
 def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
-    from signxml.verifier import XMLVerifier
     from signxml.exceptions import InvalidInput, InvalidSignature
+    from signxml.verifier import XMLVerifier
 
     try:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
