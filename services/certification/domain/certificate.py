@@ -116,6 +116,7 @@ class Certificate:
             "expired": status == EXPIRED,
             "suspended_until": (self.suspension or {}).get("until") if status == SUSPENDED else None,
             "withdrawn_on": (self.withdrawal or {}).get("on") if status == WITHDRAWN else None,
+            "edition": self.edition,
         }
 
 
