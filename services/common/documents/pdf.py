@@ -259,8 +259,18 @@ def _decorator(content: DocumentContent, verification_url: str,
 
 
 def _stamp(canvas: Canvas, state: str, on: str) -> None:
+    """The state across the page (a watermark), and in words on a band under the header."""
     zh, en = STAMPS[state]
     width, height = A4
+    canvas.saveState()
+    canvas.setFillColor(colors.HexColor("#b42318"))
+    canvas.rect(MARGIN, height - MARGIN - 17, width - 2 * MARGIN, 12, stroke=0, fill=1)
+    canvas.setFillColor(colors.white)
+    canvas.setFont(FONT, 8.5)
+    canvas.drawCentredString(width / 2, height - MARGIN - 14,
+                             f"{zh} {en} · {on} · 本副本标示文件当日状态，非现行有效文件 · "
+                             f"This copy shows its state that day")
+    canvas.restoreState()
     canvas.saveState()
     canvas.translate(width / 2, height / 2)
     canvas.rotate(35)
