@@ -142,8 +142,12 @@ def render_pdf(content: DocumentContent, verification_url: str, stamp: tuple[str
 
 
 # -- the parts of a document -------------------------------------------------------------------
+# Characters WenQuanYi Micro Hei has no glyph for, printed as their usual equivalent.
+NO_GLYPH = str.maketrans({"℃": "°C"})
+
+
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(escape(text.translate(NO_GLYPH)).replace("\n", "<br/>"), style)
 
 
 def _first_page(content: DocumentContent, verification_url: str, styles: dict[str, ParagraphStyle]) -> list[Any]:
@@ -153,7 +157,7 @@ def _first_page(content: DocumentContent, verification_url: str, styles: dict[st
         _p(content.title, styles["title"]),
         _p(content.title_en, styles["title_en"]),
         Spacer(1, 3 * mm),
-        _p(f"证书编号 No.：{content.number}", styles["number"]),
+        _p(f"编号 No.：{content.number}", styles["number"]),
     ]
     qr = [QrCode(verification_url, 30 * mm), _p("扫码核验 Verify", styles["small"])]
     top = Table([[heading, qr]], colWidths=[A4[0] - 2 * MARGIN - 34 * mm, 34 * mm])

@@ -619,6 +619,7 @@ MESSAGES.update({
     "page.dashboard.period": ("统计期间 {first} 至 {last}；在办和超期为截至 {today} 的数据。",
                               "From {first} to {last}; backlog and overdue as of {today}."),
     "page.dashboard.export": ("导出CSV（按服务站）", "Export CSV (by station)"),
+    "page.dashboard.export_xlsx": ("导出Excel（按服务站）", "Export Excel (by station)"),
     "page.dashboard.summary": ("主要指标", "Key figures"),
     "page.dashboard.trend": ("每日申请量与办结量", "Submitted and completed per day"),
     "page.dashboard.funnel": ("办理漏斗：申请 → 受理 → 分派 → 办结", "Funnel: submitted → accepted → dispatched → completed"),
