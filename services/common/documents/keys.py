@@ -3,7 +3,8 @@
 ``ISSUING_KEYS_DIR`` holds one sub-directory per key generation, named so that names
 sort by age (e.g. ``2026-12-07``), each with ``cert.pem`` (the issuing certificate) and,
 while it still signs, ``key.pem`` (its private key, PKCS#8 PEM, unencrypted; mount it
-read-only from a secret). The newest generation that has a key signs; every
+read-only from a secret). The flat form ``<generation>.cert.pem`` and
+``<generation>.key.pem`` is read alike (a Kubernetes Secret mounts its keys as files). The newest generation that has a key signs; every
 generation's certificate is trusted when a file is checked, so documents signed before
 a rotation stay verifiable. To rotate: add a newer generation; later remove the old
 ``key.pem`` but keep its ``cert.pem`` for as long as its documents may be checked.
@@ -13,6 +14,7 @@ In dev mode (``QI_ENV=dev``) a directory with no generation gets one, made on th
 starts (``provider.IssuingKeysRequired``).
 """
 
+import base64
 import os
 import tempfile
 from dataclasses import dataclass
@@ -75,13 +77,23 @@ def _read(directory: Path) -> list[Generation]:
     if not directory.is_dir():
         return []
     found = []
-    for folder in sorted(path for path in directory.iterdir() if path.is_dir() and not path.name.startswith(".")):
-        certificate = folder / CERT_FILE
-        if not certificate.is_file():
+    for entry in sorted(path for path in directory.iterdir() if not path.name.startswith(".")):
+        if entry.is_dir():
+            name, certificate, key = entry.name, entry / CERT_FILE, entry / KEY_FILE
+        elif entry.name.endswith(f".{CERT_FILE}"):
+            name = entry.name.removesuffix(f".{CERT_FILE}")
+            certificate, key = entry, directory / f"{name}.{KEY_FILE}"
+        else:
             continue
-        key = folder / KEY_FILE
-        found.append(Generation(folder.name, certificate.read_bytes(), key.read_bytes() if key.is_file() else None))
-    return found
+        if certificate.is_file():
+            found.append(Generation(name, _pem(certificate), _pem(key) if key.is_file() else None))
+    return sorted(found, key=lambda generation: generation.name)
+
+
+def _pem(path: Path) -> bytes:
+    """A PEM file, or its base64 on one line (how an env file carries it into a Secret)."""
+    data = path.read_bytes().strip()
+    return data if data.startswith(b"-----BEGIN") else base64.b64decode(data)
 
 
 def make_generation(directory: Path, name: str, common_name: str, years: int = 20) -> Path:
