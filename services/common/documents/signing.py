@@ -29,6 +29,7 @@ from .keys import Generation
 log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
+XMLDSIG = "http://www.w3.org/2000/09/xmldsig#"
 SIGNATURE_FIELD = "QIIssuingSignature"
 
 
@@ -62,7 +63,7 @@ def sign_pdf(pdf: bytes, generation: Generation, reason: str, location: str) -> 
     certificate = _certificate(generation.certificate_pem)
     signer = signers.SimpleSigner(
         signing_cert=certificate, signing_key=load_private_key_from_pemder_data(generation.key_pem, None),
-        cert_registry=SimpleCertificateStore.from_certs([certificate]))  # type: ignore[no-untyped-call]
+        cert_registry=SimpleCertificateStore())  # type: ignore[no-untyped-call]
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
@@ -113,18 +114,46 @@ def _check_pdf(data: bytes, trusted: Sequence[Generation]) -> Verdict:
             return Verdict(False, "pdf", "altered")
         if not status.trusted:
             return Verdict(False, "pdf", "not_ours")
-        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or not _unsigned_bytes_untouched(signature, trusted):
+            return Verdict(False, "pdf", "altered")
+        signed_by = _generation_of(status.signing_cert, trusted)
+        if signed_by is None:  # the certificate in the file is not, byte for byte, one of ours
             return Verdict(False, "pdf", "altered")
         identity = json.loads(str(reader.trailer["/Info"].get("/Keywords") or "{}"))
         signed_at = status.signer_reported_dt.isoformat() if status.signer_reported_dt else None
-        return Verdict(True, "pdf", identity=identity, signed_by=_generation_of(status.signing_cert, trusted),
-                       signed_at=signed_at)
+        return Verdict(True, "pdf", identity=identity, signed_by=signed_by, signed_at=signed_at)
     except (SignatureValidationError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         log.info("a PDF that does not check: %s: %s", type(exc).__name__, exc)
         return Verdict(False, "pdf", "altered")
     except Exception as exc:  # noqa: BLE001 - a damaged file may break the parser anywhere
         log.info("a PDF that cannot be read: %s: %s", type(exc).__name__, exc)
         return Verdict(False, "pdf", "altered")
+
+
+def _unsigned_bytes_untouched(signature: Any, trusted: Sequence[Generation]) -> bool:
+    """The bytes of a signed PDF that no digest covers are as written: the placeholder
+    after the CMS structure is zeros, and every certificate the structure carries is, byte
+    for byte, one of the platform's (a certificate is not itself part of what is signed)."""
+    from asn1crypto import cms
+
+    contents = bytes(signature.sig_object["/Contents"])
+    structure = cms.ContentInfo.load(contents, strict=False)
+    if contents[len(structure.dump()):].strip(b"\x00"):
+        return False
+    signed_data = structure["content"]
+    signers = signed_data["signer_infos"]
+    if len(signers) != 1:
+        return False
+    signer = signers[0]
+    ours = {_certificate(generation.certificate_pem).dump() for generation in trusted}
+    carried = signed_data["certificates"]
+    # What the CMS says besides the signed attributes and the signature, as pyHanko writes it.
+    return (all(choice.chosen.dump() in ours for choice in (carried if carried.native is not None else []))
+            and signed_data["version"].native == "v1" and signer["version"].native == "v1"
+            and [each.dump() for each in signed_data["digest_algorithms"]] == [signer["digest_algorithm"].dump()]
+            and signed_data["encap_content_info"]["content_type"].native == "data"
+            and signed_data["encap_content_info"]["content"].native is None
+            and signed_data["crls"].native is None and signer["unsigned_attrs"].native is None)
 
 
 def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
@@ -146,7 +175,12 @@ def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
             if reason and _signed_with(root, pem_bytes):
                 return Verdict(False, "xml", reason)
             continue
-        except (InvalidInput, ValueError, etree.XMLSyntaxError):
+        except (InvalidInput, ValueError, etree.LxmlError):
+            return Verdict(False, "xml", "altered")
+        except Exception as exc:  # noqa: BLE001 - a damaged file may break the verifier anywhere
+            log.info("a signed XML that cannot be checked: %s: %s", type(exc).__name__, exc)
+            return Verdict(False, "xml", "altered")
+        if not _as_written(data, root, pem_bytes):
             return Verdict(False, "xml", "altered")
         signed = result.signed_xml if not isinstance(result, list) else None
         dcc = signed[0] if signed is not None and len(signed) else None
@@ -156,6 +190,19 @@ def _check_xml(data: bytes, trusted: Sequence[Generation]) -> Verdict:
         return Verdict(True, "xml", identity={"number": number, "kind": "calibration_certificate", "edition": 0},
                        signed_by=generation.name)
     return Verdict(False, "xml", "not_ours")
+
+
+def _as_written(data: bytes, root: Any, pem_bytes: bytes) -> bool:
+    """The parts of a signed DCC that no digest covers are exactly as the platform writes
+    them: the XML declaration and quoting (the file is what lxml writes of its own tree),
+    the signature value without whitespace, and the certificate as it was embedded."""
+    if etree.tostring(root, xml_declaration=True, encoding="UTF-8") != data:
+        return False
+    value = root.find(f"{{{XMLDSIG}}}SignatureValue")
+    embedded = root.find(f".//{{{XMLDSIG}}}X509Certificate")
+    body = "".join(f"{line}\n" for line in pem_bytes.decode().strip().splitlines()[1:-1])
+    return (value is not None and value.text == "".join((value.text or "").split())
+            and embedded is not None and embedded.text == body)
 
 
 def _signed_with(root: Any, pem_bytes: bytes) -> bool:
