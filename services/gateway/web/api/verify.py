@@ -57,18 +57,17 @@ class VerifyApi:
         """The same page with a file: is this PDF or signed DCC genuine, unaltered, and where
         does its document stand today? (Works without JavaScript; CSRF like the other public forms.)"""
         if request.content_length and request.content_length > MAX_UPLOAD_BYTES + 64 * 1024:
-            return render(request, "verify.html", status=413, number="", answer=None,
-                          problem="file_too_large", limit=MAX_UPLOAD_BYTES)
+            return verify_page_render(request, status=413, number="", answer=None,
+                          problem="file_too_large")
         request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024
         lang = page_language(request)
         if not form_token_matches(request):
-            return render(request, "verify.html", status=403, number="", answer=None, problem="form_expired")
+            return verify_page_render(request, status=403, number="", answer=None, problem="form_expired")
         upload = request.files.get("file")
         data = upload.stream.read(MAX_UPLOAD_BYTES + 1) if upload is not None else b""
         if not data or len(data) > MAX_UPLOAD_BYTES:
             problem, status = ("file_required", 422) if not data else ("file_too_large", 413)
-            return render(request, "verify.html", status=status, number="", answer=None, problem=problem,
-                          limit=MAX_UPLOAD_BYTES)
+            return verify_page_render(request, status=status, number="", answer=None, problem=problem)
         try:
             with self.gateway.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
                 checked = labelled(documents.check_uploaded(self.services, wiring.issuing_keys().generations, data),
@@ -77,8 +76,8 @@ class VerifyApi:
             return too_many_requests_page(request, refused)
         except (ServiceUnavailable, ApiError) as exc:
             error = as_api_error(exc)
-            return render(request, "verify.html", status=error.status, number="", answer=None, problem=error.code)
-        return render(request, "verify.html", number=checked.get("number") or "", answer=None, problem=None,
+            return verify_page_render(request, status=error.status, number="", answer=None, problem=error.code)
+        return verify_page_render(request, number=checked.get("number") or "", answer=None, problem=None,
                       checked=checked, filename=upload.filename if upload is not None else "")
 
     def _number_page(self, request, number):
@@ -92,7 +91,14 @@ class VerifyApi:
             except (DocumentNotFound, ServiceUnavailable, ApiError) as exc:  # not ours, or the issuer is not answering
                 error = as_api_error(exc)
                 problem, status = error.code, error.status
-        return render(request, "verify.html", status=status, number=number, answer=answer, problem=problem)
+        return verify_page_render(request, status=status, number=number, answer=answer, problem=problem)
+
+
+def verify_page_render(request, status=200, **context):
+    """The verification page, with what its template reads given even when not shown."""
+    shown = {"number": "", "answer": None, "problem": None, "checked": None, "filename": "",
+             "upload_limit": MAX_UPLOAD_BYTES, **context}
+    return render(request, "verify.html", status=status, **shown)
 
 
 def verification_view(answer, lang):
