@@ -55,13 +55,7 @@ class ServiceLevelsApi:
                 auth="bearer", query=METRIC_FILTERS, responses={200: None}, errors=[401, 403, 422])
     @json_endpoint
     def service_metrics_csv(self, request):
-        principal = require_principal(request)
-        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
-        lang = request_language(request)
-        report = figures_for(self.gateway, principal, filters, lang)
-        name = f"metrics-{report['from']}-{report['to']}.csv"
-        return Response(metrics_csv(report, lang), status=200, mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return self._export(request, "csv")
 
     @http("GET", "/api/v1/metrics/export.xlsx")
     @documented("The same figures as an Excel workbook (.xlsx)", tags=["service levels"], auth="bearer",
@@ -70,13 +64,13 @@ class ServiceLevelsApi:
                 "language.")
     @json_endpoint
     def service_metrics_xlsx(self, request):
+        return self._export(request, "xlsx")
+
+    def _export(self, request, fmt):
         principal = require_principal(request)
         filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
         lang = request_language(request)
-        report = figures_for(self.gateway, principal, filters, lang)
-        name = f"metrics-{report['from']}-{report['to']}.xlsx"
-        return Response(metrics_xlsx(report, lang), status=200, mimetype=XLSX,
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return export_response(figures_for(self.gateway, principal, filters, lang), lang, fmt)
 
     @http("GET", "/api/v1/sla/overdue")
     @documented("Requests past their committed date, now", tags=["service levels"], auth="bearer",
@@ -93,6 +87,14 @@ class ServiceLevelsApi:
         filters = OverdueFiltersSchema(catalogue=self.gateway.catalogue, stations=self.gateway.stations).load(
             {key: value for key, value in request.args.items() if value != ""})
         return overdue_for(self.gateway, principal, filters, request_language(request))
+
+
+def export_response(report, lang, fmt):
+    """The figures as a file to download: CSV or an .xlsx workbook (the API and the dashboard)."""
+    content, mimetype = (metrics_csv(report, lang), "text/csv") if fmt == "csv" else (metrics_xlsx(report, lang), XLSX)
+    name = f"metrics-{report['from']}-{report['to']}.{fmt}"
+    return Response(content, status=200, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def figures_for(gateway, principal, filters, lang):

@@ -8,12 +8,11 @@ cookies); managers and admins only. Every figure comes from the same use cases a
 from datetime import date, timedelta
 
 from marshmallow import ValidationError
-from werkzeug.wrappers import Response
 
 from ...domain.access import ADMIN, MANAGER
 from ...handlers.calendar import calendar_warnings
 from .. import charts
-from ..api.service_levels import XLSX, figures_for, metrics_csv, metrics_xlsx, overdue_for
+from ..api.service_levels import export_response, figures_for, overdue_for
 from ..messages import localize, message
 from ..schemas.service_levels import metrics_filters
 from ..server import http
@@ -72,11 +71,7 @@ class Dashboard:
                                       self.gateway.catalogue, self.gateway.stations)
         except ValidationError:
             return render(request, "message.html", status=422, key="validation_failed", params={})
-        report = figures_for(self.gateway, session.principal, filters, lang)
-        name = f"metrics-{report['from']}-{report['to']}.{fmt}"
-        content, mimetype = (metrics_csv(report, lang), "text/csv") if fmt == "csv" else (
-            metrics_xlsx(report, lang), XLSX)
-        return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return export_response(figures_for(self.gateway, session.principal, filters, lang), lang, fmt)
 
 
 
