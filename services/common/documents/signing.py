@@ -17,6 +17,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from asn1crypto import pem
@@ -54,31 +55,44 @@ def _certificate(pem_bytes: bytes) -> asn1_x509.Certificate:
 
 # -- signing --------------------------------------------------------------------------------------
 def sign_pdf(pdf: bytes, generation: Generation, reason: str, location: str) -> bytes:
-    from pyhanko.keys import load_private_key_from_pemder_data
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-    assert generation.key_pem is not None
-    certificate = _certificate(generation.certificate_pem)
-    signer = signers.SimpleSigner(
-        signing_cert=certificate, signing_key=load_private_key_from_pemder_data(generation.key_pem, None),
-        cert_registry=SimpleCertificateStore())  # type: ignore[no-untyped-call]
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, md_algorithm="sha256",
                                             subfilter=fields.SigSeedSubFilter.PADES, reason=reason,
                                             location=location, name=generation.name)
-    signed: bytes = signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+    signed: bytes = signers.sign_pdf(writer, metadata, signer=_pdf_signer(generation)).getvalue()
     return signed
 
 
+@lru_cache(maxsize=8)
+def _pdf_signer(generation: Generation) -> Any:
+    """The generation's key and certificate, loaded once (a key's checks take time)."""
+    from pyhanko.keys import load_private_key_from_pemder_data
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    assert generation.key_pem is not None
+    return signers.SimpleSigner(
+        signing_cert=_certificate(generation.certificate_pem),
+        signing_key=load_private_key_from_pemder_data(generation.key_pem, None),
+        cert_registry=SimpleCertificateStore())  # type: ignore[no-untyped-call]
+
+
 def sign_xml(xml: bytes, generation: Generation) -> bytes:
+    from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
     from signxml import methods
+    from signxml.algorithms import SignatureMethod
     from signxml.signer import XMLSigner
 
     assert generation.key_pem is not None
+    key = load_pem_private_key(generation.key_pem, None)
+    algorithm = (SignatureMethod.ECDSA_SHA256 if isinstance(key, EllipticCurvePrivateKey)
+                 else SignatureMethod.RSA_SHA256)
     root = etree.fromstring(xml)
-    signature = XMLSigner(method=methods.enveloping, digest_algorithm="sha256").sign(
+    signature = XMLSigner(method=methods.enveloping, signature_algorithm=algorithm, digest_algorithm="sha256").sign(
         root, key=generation.key_pem, cert=generation.certificate_pem.decode())
     signed: bytes = etree.tostring(signature, xml_declaration=True, encoding="UTF-8")
     return signed
