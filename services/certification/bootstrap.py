@@ -13,6 +13,8 @@ from typing import Any
 from pymongo.database import Database
 
 from ..common.composition import Clock, StoreFor, ensure_indexes, on_database, shipped_data, utc_now
+from ..common.documents import wiring as documents_wiring
+from ..common.documents.issuing import Issuing
 from .adapters.repository import CertificationRepository, VerificationRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
@@ -27,19 +29,23 @@ class CertificationPorts:
     verifications: VerificationRepository  # RZ03 answers
     issuer: str  # the certification body named on the certificates it grants
     clock: Clock
+    body: dict[str, Any]  # the body's name, address and approval, as printed
+    issuing: Issuing  # the certificates' files: keys, originals, public address
 
 
 
-def compose(store_for: StoreFor, clock: Clock = utc_now) -> CertificationPorts:
+def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> CertificationPorts:
     return CertificationPorts(
         certifications=CertificationRepository(store_for("certifications")),
         verifications=VerificationRepository(store_for("verifications")),
         issuer=certification_body()["name"],
         clock=clock,
+        body={key: certification_body().get(key) for key in ("name", "address", "approval")},
+        issuing=issuing or documents_wiring.issuing(),
     )
 
 
-build = on_database(compose)
+build = on_database(compose, issuing=documents_wiring.issuing)
 
 
 def prepare(database: Database[Any]) -> None:

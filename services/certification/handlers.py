@@ -12,10 +12,12 @@ from typing import Any
 from ..common.clock import china_date
 from ..common.commands import Command, decline_work
 from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
 from ..common.idempotency import open_once
 from ..common.repository import retry_on_conflict
 from ..common.standard_number import normalize_text
 from .adapters.repository import CertificationRepository, VerificationRepository
+from .domain import documents
 from .domain.model import MANAGEMENT_SYSTEM, PRODUCT, Certification
 from .domain.verification import Verification
 from .exceptions import CertificateNotFound
@@ -222,6 +224,19 @@ def _certificate_step(
     change(certification)
     certifications.save(certification)
     return certification
+
+
+def certificate_file(certifications: CertificationRepository, issuing: Issuing, body: dict[str, Any], number: str,
+                     fmt: str, request_code: str | None, now: datetime) -> DocumentFile:
+    """The certificate as a signed PDF: the signed original of its current edition while
+    it is valid, else a copy stamped with where it stands today (suspended, withdrawn,
+    expired). With ``request_code``, only the certificate granted on that request."""
+    certification = get_certificate(certifications, number)
+    certificate = certification.certificate
+    if certificate is None or (request_code is not None and certification.request_code != request_code):
+        raise DocumentFileNotFound(number)
+    return document_file(issuing, documents.printed(certification, body), certificate.status_on(china_date(now)),
+                         fmt, now)
 
 
 def verify(certifications: CertificationRepository, number: str, now: datetime) -> dict[str, Any]:

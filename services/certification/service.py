@@ -12,6 +12,7 @@ from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
+from ..common.documents.wiring import IssuingKeysRequired
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -33,6 +34,7 @@ class CertificationService(domain_service.DomainService):
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     certification = Composition(bootstrap.build)  # each worker: its repositories and clock
+    issuing_keys = IssuingKeysRequired()  # signs certificates: no key (outside dev), no start
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
     @rpc
@@ -166,6 +168,14 @@ class CertificationService(domain_service.DomainService):
         return handlers.recertify(
             ports.certifications, number, load_command("recertify", payload), ports.clock()
         ).as_dict()
+
+    @rpc
+    def document_file(self, number, fmt, request_code=None):
+        """A certificate's signed PDF (base64), for the gateway to serve."""
+        ports = self.certification
+        return handlers.certificate_file(
+            ports.certifications, ports.issuing, ports.body, number, fmt, request_code, ports.clock()
+        ).as_rpc()
 
     @rpc
     def verify(self, number):

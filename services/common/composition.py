@@ -54,13 +54,15 @@ class Build(Protocol[Ports]):
     def __call__(self, database: Any, relay: Any = None, clock: Clock = ...) -> Ports: ...
 
 
-def on_database(compose: Callable[[StoreFor, Clock], Ports]) -> Build[Ports]:
+def on_database(compose: Callable[..., Ports], **made_on_database: Callable[[Any], Any]) -> Build[Ports]:
     """A service's ``build(database, relay=None, clock=utc_now)``: the ports its
-    ``compose(store_for, clock)`` makes on document stores on the service's database (unit
-    tests call ``compose`` with in-memory stores instead), every store handing its writes
-    to the process's outbox ``relay``."""
+    ``compose(store_for, clock, **ports)`` makes on document stores on the service's
+    database (unit tests call ``compose`` with in-memory stores instead), every store
+    handing its writes to the process's outbox ``relay``. ``made_on_database`` names the
+    ports that are made from the database itself (``issuing=wiring.issuing``: GridFS)."""
     def build(database: Any, relay: Any = None, clock: Clock = utc_now) -> Ports:
-        return compose(stores_on(database, relay), clock)
+        made = {name: make(database) for name, make in made_on_database.items()}
+        return compose(stores_on(database, relay), clock, **made)
 
     build.__annotations__["return"] = compose.__annotations__.get("return", Any)
     return build

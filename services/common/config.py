@@ -52,6 +52,14 @@ DEFAULTS = {
     # Schedules an admin loads (PUT /api/v1/calendar/{year}) win over these; years in
     # neither are provisional (gateway/handlers/calendar.py).
     "WORKING_CALENDAR": "builtin",
+    # The platform's document-signing key generations (services/common/documents/keys.py):
+    # a directory of <generation>/cert.pem (+ key.pem while it signs). In dev mode an empty
+    # one gets a development key; elsewhere the services that sign or check documents
+    # refuse to start without one.
+    "ISSUING_KEYS_DIR": "var/issuing-keys",
+    # The public address of the platform, as printed in the documents' QR codes
+    # (<PUBLIC_BASE_URL>/verify/<number>); a loopback address is refused outside dev mode.
+    "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
 }
 
 ENV_NAMES = tuple(DEFAULTS)

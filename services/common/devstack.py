@@ -173,6 +173,10 @@ class DevStack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        # The documents' signing keys live with the stack's data (a development key is made
+        # there on first start), and their QR codes point at this gateway.
+        env.setdefault("ISSUING_KEYS_DIR", str(self.var_dir / "issuing-keys"))
+        env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{self.gateway_port}")
         env.update(self.extra_env)
         return env
 

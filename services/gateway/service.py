@@ -32,6 +32,7 @@ from .web.api import (
     auth,
     calendars,
     certification,
+    documents,
     health,
     instruments,
     lab,
@@ -44,6 +45,7 @@ from .web.api import (
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
 from .web.pages import console, dashboard, docs, pages
+from .web.pages import documents as document_pages
 
 
 def _replayed_confirmed(database, envelope):
@@ -63,8 +65,10 @@ class GatewayService(
     certification.CertificationApi,
     standards.StandardsApi,
     verify.VerifyApi,
+    documents.DocumentsApi,
     pages.Pages,
     console.Console,
+    document_pages.DocumentPages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

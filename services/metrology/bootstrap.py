@@ -21,6 +21,8 @@ from ..common.composition import (
     shipped_data,
     utc_now,
 )
+from ..common.documents import wiring as documents_wiring
+from ..common.documents.issuing import Issuing
 from . import handlers
 from .adapters.repository import (
     CertificateRepository,
@@ -45,10 +47,11 @@ class Metrology:
     instruments: InstrumentRepository
     laboratory: dict[str, Any]  # who issues the certificates (name, address, authorization)
     clock: Clock
+    issuing: Issuing  # the certificates' files: keys, originals, public address
 
 
 
-def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
+def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Metrology:
     return Metrology(
         jobs=JobRepository(store_for("jobs")),
         certificates=CertificateRepository(store_for("certificates")),
@@ -57,10 +60,11 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
         instruments=InstrumentRepository(store_for("instruments")),
         laboratory=laboratory_of("services.metrology"),
         clock=clock,
+        issuing=issuing or documents_wiring.issuing(),
     )
 
 
-build = on_database(compose)
+build = on_database(compose, issuing=documents_wiring.issuing)
 
 
 def prepare(database: Database[Any]) -> None:

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from ..common.clock import china_date, start_of_day_epoch
 from ..common.commands import Command, ResultsReader
 from ..common.contracts import DispatchedWork
+from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
 from ..common.issued_documents import (
@@ -36,7 +37,9 @@ from .adapters.repository import (
     JobRepository,
     ReferenceStandardRepository,
 )
+from .domain import documents
 from .domain.certificates import Certificate, certificate_number, point_error
+from .domain.documents import DEFAULT_COVERAGE_PROBABILITY
 from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
@@ -125,6 +128,19 @@ def withdraw_certificate(certificates: CertificateRepository, number: str, comma
                          now: datetime) -> Standing[Certificate]:
     withdraw_issued(certificates, find_issued(certificates, number), command, now)
     return find_standing(certificates, number)
+
+
+def certificate_file(certificates: CertificateRepository, issuing: Issuing, number: str, fmt: str,
+                     request_code: str | None, now: datetime) -> DocumentFile:
+    """The certificate as a signed PDF (or, for a calibration certificate, its DCC or
+    signed DCC): its signed original while it is current, else a copy stamped with where
+    it stands today. With ``request_code``, only a certificate issued for that request."""
+    standing = get_certificate(certificates, number)
+    certificate = standing.document
+    if request_code is not None and certificate.request_code != request_code:
+        raise DocumentFileNotFound(number)
+    return document_file(issuing, documents.printed(certificate), standing.status, fmt, now,
+                         dcc=lambda: documents.dcc_content(certificate))
 
 
 def verify_certificate(certificates: CertificateRepository, number: str, now: datetime) -> dict[str, Any]:
@@ -286,7 +302,9 @@ def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandar
             if result["method"] is None:
                 problems["method"] = ["no_regulation_for_type"]
     else:
-        result["points"] = [{**point, "error": point_error(point["nominal"], point["measured"])}
+        result["points"] = [{**point, "error": point_error(point["nominal"], point["measured"]),
+                             "coverage_probability": point.get("coverage_probability")
+                             or DEFAULT_COVERAGE_PROBABILITY}
                             for point in entry["points"]]
     return result, problems
 

@@ -1,5 +1,6 @@
 """What metrology's RPC methods take (commands, validated here) and give (views)."""
 
+from decimal import Decimal
 
 from marshmallow import ValidationError, validates_schema
 
@@ -16,6 +17,7 @@ from ..common.commands import (
     text,
     text_list,
 )
+from ..common.documents.units import ACCEPTED_UNITS
 
 CONCLUSIONS = ("pass", "fail")
 CHECK_RESULTS = ("within_tolerance", "out_of_tolerance")
@@ -71,7 +73,16 @@ class CalibrationPointSchema(CommandSchema):
     measured_before_adjustment = number(required=False)
     expanded_uncertainty = number(minimum=0)
     coverage_factor = number(minimum=1, maximum=10)
-    unit = text(20)
+    # Recorded with U and k (the DCC must state it): 0.95 by default for k = 2, given for any other k.
+    coverage_probability = number(required=False, minimum=0.5, maximum=1)
+    # One the DCC can write in D-SI notation (common/documents/units.py).
+    unit = text(20, choices=ACCEPTED_UNITS)
+
+    @validates_schema
+    def _probability_given_unless_k_is_2(self, data, **kwargs):
+        factor = data.get("coverage_factor")
+        if factor is not None and Decimal(factor) != 2 and data.get("coverage_probability") is None:
+            raise ValidationError("coverage_probability_required", "coverage_probability")
 
 
 class CalibrationResultSchema(CommandSchema):

@@ -13,6 +13,7 @@ from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
+from ..common.documents.wiring import IssuingKeysRequired
 from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -38,6 +39,7 @@ class MetrologyService(lab_service.LabService):
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     metrology = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
+    issuing_keys = IssuingKeysRequired()  # signs certificates: no key (outside dev), no start
     # the job steps every laboratory takes alike: common/lab_service.py; acting, telemetry,
     # metrics, secrets and the health RPC: common/domain_service.py
 
@@ -87,6 +89,13 @@ class MetrologyService(lab_service.LabService):
         ports = self.metrology
         return standing_view(handlers.withdraw_certificate(ports.certificates, number,
                                                            WithdrawalSchema().load(payload), ports.clock()))
+
+    @rpc
+    def document_file(self, number, fmt, request_code=None):
+        """A certificate's signed PDF, DCC or signed DCC (base64), for the gateway to serve."""
+        ports = self.metrology
+        return handlers.certificate_file(ports.certificates, ports.issuing, number, fmt, request_code,
+                                         ports.clock()).as_rpc()
 
     @rpc
     def verify(self, number):

@@ -20,6 +20,8 @@ from ..common.composition import (
     on_database,
     utc_now,
 )
+from ..common.documents import wiring as documents_wiring
+from ..common.documents.issuing import Issuing
 from .adapters.repository import ReportRepository, TestJobRepository
 
 # The collections whose writes announce events: the outbox relay publishes them.
@@ -35,19 +37,21 @@ class Testing:
     reports: ReportRepository
     laboratory: dict[str, Any]  # who issues the reports (name, address, authorization)
     clock: Clock
+    issuing: Issuing  # the reports' files: keys, originals, public address
 
 
 
-def compose(store_for: StoreFor, clock: Clock = utc_now) -> Testing:
+def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Testing:
     return Testing(
         jobs=TestJobRepository(store_for("jobs")),
         reports=ReportRepository(store_for("reports")),
         laboratory=laboratory_of("services.testing"),
         clock=clock,
+        issuing=issuing or documents_wiring.issuing(),
     )
 
 
-build = on_database(compose)
+build = on_database(compose, issuing=documents_wiring.issuing)
 
 
 def prepare(database: Database[Any]) -> None:

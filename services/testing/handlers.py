@@ -11,6 +11,7 @@ from typing import Any
 from ..common.clock import china_date
 from ..common.commands import Command, ResultsReader
 from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
 from ..common.idempotency import open_once
 from ..common.issued import document_number
 from ..common.issued_documents import (
@@ -27,6 +28,7 @@ from ..common.lab_work import review_results as review_results
 from ..common.lab_work import start_job as start_job
 from ..common.repository import AlreadyExists, retry_on_conflict
 from .adapters.repository import ReportRepository, TestJobRepository
+from .domain import documents
 from .domain.model import TestJob
 from .domain.reports import Report, report_number
 
@@ -114,6 +116,17 @@ def amend_report(reports: ReportRepository, number: str, command: Command, now: 
 def withdraw_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:
     withdraw_issued(reports, find_issued(reports, number), command, now)
     return find_standing(reports, number)
+
+
+def report_file(reports: ReportRepository, issuing: Issuing, number: str, fmt: str, request_code: str | None,
+                now: datetime) -> DocumentFile:
+    """The report as a signed PDF: its signed original while it is current, else a copy
+    stamped with where it stands today. With ``request_code``, only a report of that request."""
+    standing = get_report(reports, number)
+    report = standing.document
+    if request_code is not None and report.request_code != request_code:
+        raise DocumentFileNotFound(number)
+    return document_file(issuing, documents.printed(report), standing.status, fmt, now)
 
 
 def verify_report(reports: ReportRepository, number: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
+from ..common.documents.wiring import IssuingKeysRequired
 from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -33,6 +34,7 @@ class TestingService(lab_service.LabService):
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
     testing = Composition(bootstrap.build)  # each worker: its repositories, laboratory and clock
+    issuing_keys = IssuingKeysRequired()  # signs reports: no key (outside dev), no start
     # the job steps every laboratory takes alike: common/lab_service.py; acting, telemetry,
     # metrics, secrets and the health RPC: common/domain_service.py
 
@@ -81,6 +83,12 @@ class TestingService(lab_service.LabService):
         ports = self.testing
         return standing_view(handlers.withdraw_report(ports.reports, number, WithdrawalSchema().load(payload),
                                                       ports.clock()))
+
+    @rpc
+    def document_file(self, number, fmt, request_code=None):
+        """A report's signed PDF (base64), for the gateway to serve."""
+        ports = self.testing
+        return handlers.report_file(ports.reports, ports.issuing, number, fmt, request_code, ports.clock()).as_rpc()
 
     @rpc
     def verify(self, number):

@@ -45,10 +45,13 @@ CLASSES = {
     "me": SIGNED_IN,
     "my_requests": ENTERPRISE_ONLY,
     "track": TRACKING, "own_document": TRACKING,
+    # a document's files: the same rule as tracking; anyone checks an uploaded file
+    "document_pdf": TRACKING, "document_dcc": TRACKING, "document_signed_dcc": TRACKING, "verify_file": PUBLIC,
     "supplement": ENTERPRISE_ACTION, "cancel": ENTERPRISE_ACTION, "rate": ENTERPRISE_ACTION,
     "station_queue": STATION_READ, "station_request": STATION_READ,
     # service levels: managers city-wide, staff their own station (asked here for 321322's)
-    "service_metrics": STATION_READ, "service_metrics_csv": STATION_READ, "overdue_requests": STATION_READ,
+    "service_metrics": STATION_READ, "service_metrics_csv": STATION_READ, "service_metrics_xlsx": STATION_READ,
+    "overdue_requests": STATION_READ,
     "rectifications": STATION_READ,
     "station_step": STATION_ACT,
     "set_verification_period": ADMIN_ONLY,
@@ -165,7 +168,8 @@ BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "c
           "rate": {"level": 5},
           "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"}}
 QUERIES = {name: {"station": "321322"} for name in (
-    "station_queue", "service_metrics", "service_metrics_csv", "overdue_requests", "rectifications")}
+    "station_queue", "service_metrics", "service_metrics_csv", "service_metrics_xlsx", "overdue_requests",
+    "rectifications")}
 
 
 def body_of(handler, who):

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import openpyxl
 import pytest
 
 from services.common.clock import china_date
@@ -178,6 +179,23 @@ class TestAManagersMonth:
         assert by_name["Sihong County station"]["Submitted"] == "10"
         assert by_name["Total"]["Completed"] == "7" and by_name["Total"]["On-time rate"] == "0.7143"
 
+    def test_the_xlsx_export_has_the_same_rows_and_figures_as_the_csv(self, api, month):
+        params = {**SEPTEMBER, "group_by": "station", "lang": "en"}
+        csv_rows = list(csv.reader(io.StringIO(
+            api.get("/api/v1/metrics/export", params=params, headers=MANAGER).text.lstrip("\ufeff"))))
+        answer = api.get("/api/v1/metrics/export.xlsx", params=params, headers=MANAGER)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
+        xlsx_rows = [["" if cell is None else cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+        assert len(xlsx_rows) == len(csv_rows) > 2
+        for csv_row, xlsx_row in zip(csv_rows, xlsx_rows, strict=True):
+            assert [_figure(cell) for cell in xlsx_row] == [_figure(cell) for cell in csv_row]  # cell by cell
+        total = dict(zip(xlsx_rows[0], xlsx_rows[-1], strict=True))
+        assert total["Completed"] == 7 and total["On-time rate"] == 0.7143  # numbers, not text
+        refused = api.get("/api/v1/metrics/export.xlsx", params=params)
+        assert refused.status_code == 401
+
     def test_the_manager_opens_the_dashboard_and_reads_the_same_figures(self, stack, month):
         with httpx.Client(base_url=stack.gateway_url, timeout=30) as browser:
             assert browser.get("/dashboard").headers["location"].startswith("/staff/login?after=%2Fdashboard")
@@ -207,3 +225,11 @@ class TestAManagersMonth:
             browser.post("/staff/login", data={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}",
                                                "form_token": form_token(browser, "/staff/login")})
             assert browser.get("/dashboard").status_code == 403
+
+
+def _figure(cell):
+    """A cell as a figure: a number (however the file wrote it: "1.0", 1) or its text."""
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return str(cell)

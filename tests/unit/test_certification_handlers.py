@@ -322,6 +322,7 @@ class TestGrant:
             "expired": False,
             "suspended_until": None,
             "withdrawn_on": None,
+            "edition": 1,
         }
 
     def test_certificate_numbers_count_up(self, certifications, verifications):

@@ -48,7 +48,7 @@ def ports_of(bootstrap):
 
 def repositories(ports):
     return {field.name: getattr(ports, field.name) for field in dataclasses.fields(ports)
-            if field.name not in ("laboratory", "clock")}
+            if field.name not in ("laboratory", "clock", "issuing")}
 
 
 @pytest.mark.parametrize("name", LAB_SERVICES)
@@ -65,6 +65,7 @@ def test_build_gives_each_worker_every_port_on_the_services_database(name):
     assert stored_in == set(bootstrap.COLLECTIONS)  # one store per collection the relay publishes
     assert ports.laboratory["name"] and set(ports.laboratory) == {"name", "address", "authorization"}
     assert ports.clock().tzinfo is not None
+    assert ports.issuing.originals.database is not None  # its documents' originals, in its own database
 
 
 @pytest.mark.parametrize("name", LAB_SERVICES)

@@ -52,6 +52,8 @@ class Certificate:
     surveillance: list[dict[str, Any]] = field(default_factory=list)  # planned and done visits
     suspension: dict[str, Any] | None = None  # {"reason", "since", "until"}
     withdrawal: dict[str, Any] | None = None  # {"reason", "cause", "on"}
+    # The printed certificate's edition: a reduced scope or a renewal issues it anew.
+    edition: int = 1
 
     # -- dates ------------------------------------------------------------------------
     @property
@@ -114,6 +116,7 @@ class Certificate:
             "expired": status == EXPIRED,
             "suspended_until": (self.suspension or {}).get("until") if status == SUSPENDED else None,
             "withdrawn_on": (self.withdrawal or {}).get("on") if status == WITHDRAWN else None,
+            "edition": self.edition,
         }
 
 

@@ -395,6 +395,7 @@ class Certification(DispatchedWorkRecord, Declinable):
         if not narrower or not new_sites or not set(new_sites) <= set(certificate.sites):
             raise ScopeNotReduced(self.certificate_number)
         certificate.scope, certificate.sites = new_scope, new_sites
+        certificate.edition += 1
         self._certificate_changed(certificate)
         self._announce(
             "certificate_scope_reduced",
@@ -421,6 +422,7 @@ class Certification(DispatchedWorkRecord, Declinable):
         certificate.cycle += 1
         certificate.valid_until = valid_until.isoformat()
         certificate.surveillance += plan_visits(certificate.cycle, today, valid_until)
+        certificate.edition += 1
         self._certificate_changed(certificate)
         self._announce(
             "certificate_renewed",

@@ -22,12 +22,14 @@ class DomainServiceCalls:
         self.clients = clients
         self.timeout = timeout
 
-    def call(self, service: str, method: str, *args: Any, not_found: type[Exception] | None = None) -> Any:
+    def call(self, service: str, method: str, *args: Any, not_found: type[Exception] | None = None,
+             timeout: float | None = None) -> Any:
         """An RPC to a domain service, bounded: no answer in time is ServiceUnavailable, and
         so is a reply lost with the gateway's reply queue (answered at once). With
-        ``not_found``, the service's own "not found" refusal is raised as that."""
+        ``not_found``, the service's own "not found" refusal is raised as that; ``timeout``
+        lengthens the bound for a call known to take longer (rendering a document)."""
         reply = getattr(self.clients[service], method).call_async(*args)
-        with eventlet.Timeout(self.timeout, ServiceUnavailable(service)):
+        with eventlet.Timeout(max(self.timeout, timeout or 0), ServiceUnavailable(service)):
             try:
                 return reply.result()
             except ReplyLost:

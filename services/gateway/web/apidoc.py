@@ -26,16 +26,25 @@ class ApiDoc:
     path: dict = field(default_factory=dict)  # path parameter -> JSON schema (default: a string)
     body_required: bool = True  # False: no body at all is an empty command
     description: str = ""
+    body_media_type: str = "application/json"  # or multipart/form-data for an upload
+
+
+@dataclass(frozen=True)
+class Binary:
+    """A response that is a file of this media type (a PDF, an XML document)."""
+
+    media_type: str
 
 
 def documented(summary, tags=(), body=None, query=(), responses=None, errors=(), auth=None, description="",
-               path=None, body_required=True):
+               path=None, body_required=True, body_media_type="application/json"):
     def attach(handler):
         setattr(
             handler,
             ATTRIBUTE,
             ApiDoc(summary, tuple(tags), body, tuple(query), dict(responses or {}), tuple(sorted(set(errors))),
-                   auth, dict(path or {}), body_required, description or (handler.__doc__ or "").strip()),
+                   auth, dict(path or {}), body_required, description or (handler.__doc__ or "").strip(),
+                   body_media_type),
         )
         return handler
 

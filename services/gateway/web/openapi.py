@@ -13,7 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from nameko.web.handlers import HttpRequestHandler
 
-from .apidoc import ATTRIBUTE
+from .apidoc import ATTRIBUTE, Binary
 from .schemas.intake import ErrorSchema, details_schema
 
 API_PREFIXES = ("/api/", "/health")
@@ -87,10 +87,12 @@ def operation(spec, rule, handler):
         )
     if doc and doc.body is not None:
         result["requestBody"] = {"required": doc.body_required,
-                                 "content": {"application/json": {"schema": doc.body}}}
+                                 "content": {doc.body_media_type: {"schema": doc.body}}}
     for status, schema in (doc.responses if doc else {200: None}).items():
         response = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
-        if schema is not None:
+        if isinstance(schema, Binary):
+            response["content"] = {schema.media_type: {"schema": {"type": "string", "format": "binary"}}}
+        elif schema is not None:
             response["content"] = {"application/json": {"schema": schema}}
         result["responses"][str(status)] = response
     for status in (doc.errors if doc else ()):

@@ -11,7 +11,7 @@ import io
 from werkzeug.wrappers import Response
 
 from ...handlers import service_levels
-from ..apidoc import documented
+from ..apidoc import Binary, documented
 from ..auth import require_principal
 from ..errors import json_endpoint, request_language
 from ..messages import message
@@ -27,6 +27,7 @@ METRIC_FILTERS = [
     ("item", "catalogue code, e.g. JL02", False),
     ("group_by", "one of day, month, station, domain, item (default: totals only)", False),
 ]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The columns of the CSV export, in order (the figures' names; labels in messages.py).
 CSV_COLUMNS = (
     "submitted", "accepted", "rejected", "cancelled", "dispatched", "completed", "completed_on_time",
@@ -54,13 +55,22 @@ class ServiceLevelsApi:
                 auth="bearer", query=METRIC_FILTERS, responses={200: None}, errors=[401, 403, 422])
     @json_endpoint
     def service_metrics_csv(self, request):
+        return self._export(request, "csv")
+
+    @http("GET", "/api/v1/metrics/export.xlsx")
+    @documented("The same figures as an Excel workbook (.xlsx)", tags=["service levels"], auth="bearer",
+                query=METRIC_FILTERS, responses={200: Binary(XLSX)}, errors=[401, 403, 422],
+                description="The rows and figures of the CSV export, numbers as numbers, headed in the reader's "
+                "language.")
+    @json_endpoint
+    def service_metrics_xlsx(self, request):
+        return self._export(request, "xlsx")
+
+    def _export(self, request, fmt):
         principal = require_principal(request)
         filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
         lang = request_language(request)
-        report = figures_for(self.gateway, principal, filters, lang)
-        name = f"metrics-{report['from']}-{report['to']}.csv"
-        return Response(metrics_csv(report, lang), status=200, mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return export_response(figures_for(self.gateway, principal, filters, lang), lang, fmt)
 
     @http("GET", "/api/v1/sla/overdue")
     @documented("Requests past their committed date, now", tags=["service levels"], auth="bearer",
@@ -79,6 +89,14 @@ class ServiceLevelsApi:
         return overdue_for(self.gateway, principal, filters, request_language(request))
 
 
+def export_response(report, lang, fmt):
+    """The figures as a file to download: CSV or an .xlsx workbook (the API and the dashboard)."""
+    content, mimetype = (metrics_csv(report, lang), "text/csv") if fmt == "csv" else (metrics_xlsx(report, lang), XLSX)
+    name = f"metrics-{report['from']}-{report['to']}.{fmt}"
+    return Response(content, status=200, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 def figures_for(gateway, principal, filters, lang):
     """The figures a principal asked for, labelled in their language (the API, its CSV and
     the dashboard)."""
@@ -95,15 +113,39 @@ def overdue_for(gateway, principal, filters, lang):
     return overdue_view(overdue, reader)
 
 
+def metrics_rows(report, lang):
+    """The export's rows: a heading, a row per group and a total row (the CSV and the workbook)."""
+    yield [message("metric.group", lang), *(message(f"metric.{name}", lang) for name in CSV_COLUMNS)]
+    for group in report["groups"]:
+        yield [group["label"], *(_cell(group.get(name)) for name in CSV_COLUMNS)]
+    yield [message("metric.total", lang), *(_cell(report["totals"].get(name)) for name in CSV_COLUMNS)]
+
+
 def metrics_csv(report, lang):
     """The figures as CSV: a row per group and a total row, headed in the reader's language."""
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([message("metric.group", lang), *(message(f"metric.{name}", lang) for name in CSV_COLUMNS)])
-    for group in report["groups"]:
-        writer.writerow([group["label"], *(_cell(group.get(name)) for name in CSV_COLUMNS)])
-    writer.writerow([message("metric.total", lang), *(_cell(report["totals"].get(name)) for name in CSV_COLUMNS)])
+    csv.writer(out).writerows(metrics_rows(report, lang))
     return "\ufeff" + out.getvalue()
+
+
+def metrics_xlsx(report, lang):
+    """The same rows as an .xlsx workbook (openpyxl): numbers stay numbers, the heading is
+    bold and frozen, the period is in the sheet's title."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{report['from']} {report['to']}"[:31]
+    for row in metrics_rows(report, lang):
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "B2"
+    sheet.column_dimensions["A"].width = 24
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def _cell(value):

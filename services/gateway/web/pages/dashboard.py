@@ -8,12 +8,11 @@ cookies); managers and admins only. Every figure comes from the same use cases a
 from datetime import date, timedelta
 
 from marshmallow import ValidationError
-from werkzeug.wrappers import Response
 
 from ...domain.access import ADMIN, MANAGER
 from ...handlers.calendar import calendar_warnings
 from .. import charts
-from ..api.service_levels import figures_for, metrics_csv, overdue_for
+from ..api.service_levels import export_response, figures_for, overdue_for
 from ..messages import localize, message
 from ..schemas.service_levels import metrics_filters
 from ..server import http
@@ -54,6 +53,15 @@ class Dashboard:
     @page_endpoint
     def dashboard_export(self, request):
         """The dashboard's figures by station as CSV, for the signed-in manager."""
+        return self._export(request, "csv")
+
+    @http("GET", "/dashboard/export.xlsx")
+    @page_endpoint
+    def dashboard_export_xlsx(self, request):
+        """The same figures as an Excel workbook."""
+        return self._export(request, "xlsx")
+
+    def _export(self, request, fmt):
         session = console_session(self.gateway.accounts, request)
         if session.principal is None or session.principal.role not in DASHBOARD_ROLES:
             return render(request, "message.html", status=403, key="forbidden", params={})
@@ -63,10 +71,7 @@ class Dashboard:
                                       self.gateway.catalogue, self.gateway.stations)
         except ValidationError:
             return render(request, "message.html", status=422, key="validation_failed", params={})
-        report = figures_for(self.gateway, session.principal, filters, lang)
-        name = f"metrics-{report['from']}-{report['to']}.csv"
-        return Response(metrics_csv(report, lang), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return export_response(figures_for(self.gateway, session.principal, filters, lang), lang, fmt)
 
 
 

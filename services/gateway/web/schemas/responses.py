@@ -144,6 +144,17 @@ class VerificationSchema(OpenSchema):
     status_label = text(metadata={"description": "the status in the reader's language"})
 
 
+class FileVerificationSchema(OpenSchema):
+    """An uploaded PDF or signed DCC, checked: genuine and unaltered or not, which
+    document it is and where it stands today (what the number's verification says)."""
+
+    genuine = fields.Boolean(required=True)
+    format = text(metadata={"description": "pdf, xml or unknown"})
+    reason = maybe_text(metadata={"description": "why not genuine: altered, not_signed, not_ours, "
+                                                 "unsupported_file, not_a_dcc, unknown_document; null if genuine"})
+    reason_label = maybe_text(metadata={"description": "the reason in the reader's language"})
+
+
 # -- certification --------------------------------------------------------------------------
 class CertificationSchema(WithDueDate):
     request_code = text()

@@ -1,0 +1,48 @@
+"""The console's links to a request's documents (``/staff/documents/{code}/documents/{number}.pdf``,
+``.xml``, ``.signed.xml``): the same files as the API, for a console session (its
+cookies), with the same rule (``handlers/intake.track_request``: staff of the request's
+station, managers and admins)."""
+
+from werkzeug.wrappers import Response
+
+from ....common.documents.kinds import DCC, PDF, SIGNED_DCC
+from ...domain.request_code import MalformedCode, WrongCheckCharacter
+from ...exceptions import DocumentNotFound, RequestNotFound, ServiceUnavailable
+from ...handlers import documents
+from ..server import http
+from ..templating import page_endpoint, render
+from .session import console_session
+
+BASE = "/staff/documents/<string:code>/documents/<string:number>"
+
+
+class DocumentPages:
+    @http("GET", f"{BASE}.pdf")
+    @page_endpoint
+    def console_document_pdf(self, request, code, number):
+        return self._console_download(request, code, number, PDF)
+
+    @http("GET", f"{BASE}.xml")
+    @page_endpoint
+    def console_document_dcc(self, request, code, number):
+        return self._console_download(request, code, number, DCC)
+
+    @http("GET", f"{BASE}.signed.xml")
+    @page_endpoint
+    def console_document_signed_dcc(self, request, code, number):
+        return self._console_download(request, code, number, SIGNED_DCC)
+
+    def _console_download(self, request, code, number, fmt):
+        session = console_session(self.gateway.accounts, request)
+        if session.principal is None:
+            return render(request, "message.html", status=401, key="unauthorized", params={})
+        gateway = self.gateway
+        try:
+            download = documents.document_file(self.services, gateway.requests, gateway.groups, code, None,
+                                               session.principal, number, fmt)
+        except (MalformedCode, WrongCheckCharacter, RequestNotFound, DocumentNotFound):
+            return render(request, "message.html", status=404, key="document_not_found", params={})
+        except ServiceUnavailable as exc:
+            return render(request, "message.html", status=503, key="service_unavailable", params={"service": exc.service})
+        return session.finish(Response(download.content, mimetype=download.media_type, headers={
+            "Content-Disposition": f'attachment; filename="{download.filename}"', "X-Document-State": download.state}))
