@@ -166,11 +166,18 @@ def _decimal_range(minimum: float | None, maximum: float | None) -> Callable[[st
         if (minimum is not None and number < Decimal(str(minimum))) or (
             maximum is not None and number > Decimal(str(maximum))
         ):
-            low = "" if minimum is None else minimum
-            high = "" if maximum is None else maximum
-            raise ValidationError(f"range|min={low};max={high}")
+            raise ValidationError(_range_message(minimum, maximum))
 
     return check
+
+
+def _range_message(minimum: float | None, maximum: float | None) -> str:
+    """The message key for a bound (or two) a number broke: an open side is not named."""
+    if minimum is None:
+        return f"at_most|max={maximum}"
+    if maximum is None:
+        return f"at_least|min={minimum}"
+    return f"range|min={minimum};max={maximum}"
 
 
 class DeclineSchema(CommandSchema):

@@ -331,7 +331,7 @@ class RequestViewSchema(Schema):
     # the stopped clock and 好差评 (issue 7)
     completed_at = fields.String(allow_none=True)
     service_level = fields.Dict(allow_none=True, metadata={
-        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (1/0)"})
+        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (true/false)"})
     can_rate = fields.Boolean(metadata={"description": "completed and not yet rated"})
     rating = fields.Dict(allow_none=True, metadata={"description": "level 1-5, comment, rated_at"})
     rectification = fields.Dict(allow_none=True, metadata={
