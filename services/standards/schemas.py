@@ -66,6 +66,8 @@ class ReviewSchema(Command):
     comments = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=4000)
     )
+    # the reviewer checked the cited standards the catalogue does not have
+    acknowledge_unverified = fields.Boolean(load_default=False)
 
     @validates_schema
     def _changes_are_named(self, data, **kwargs):

@@ -92,7 +92,8 @@ class StandardsService(domain_service.DomainService):
     # -- cases -----------------------------------------------------------------------------------
     @rpc
     def get_case(self, request_code):
-        return _case_view(handlers.get_case(self.standards.cases, request_code))
+        ports = self.standards
+        return _case_view(handlers.case_as_of(ports.cases, ports.catalogue, request_code, ports.clock()))
 
     @rpc
     def review_declaration(self, request_code, payload=None):

@@ -698,6 +698,14 @@ MESSAGES.update({
     "state.awaiting_answer": ("待人工解答", "awaiting a written answer"),
     "state.under_review": ("审查中", "under review"),
     "state.unknown": ("当前", "current"),
+    # the standards catalogue (§6)
+    "unverified_references": (
+        "引用的标准 {numbers} 不在标准目录中，无法核实其是否现行有效；请以其他方式核实后确认"
+        "（acknowledge_unverified）再通过，或要求企业修改",
+        "It cites standards the catalogue does not have ({numbers}), so they could not be verified; check them "
+        "another way and confirm (acknowledge_unverified) to approve, or ask for changes.",
+    ),
+    "standard_state.unverified": ("未核实（标准目录中没有）", "Not verified (not in the catalogue)"),
 })
 
 

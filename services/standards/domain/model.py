@@ -5,7 +5,9 @@
 * BZ02 self-declaration review: the standards it cites are checked against the
   catalogue on arrival (``under_review``); a reviewer then approves it or asks for
   changes (``reviewed``). It cannot be approved while it cites a superseded or
-  withdrawn standard.
+  withdrawn standard, nor silently while it cites one the catalogue does not have
+  (``unverified``): the reviewer must say they checked those by other means, and the
+  decision names them.
 * BZ03 / BZ04 consulting: a written answer with attachments' metadata (``answered``).
 """
 
@@ -14,7 +16,13 @@ from datetime import datetime
 from typing import Any, Self
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
+from ...common.domain import (
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+    RuleViolated,
+)
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -29,6 +37,10 @@ REVIEWED = "reviewed"
 
 APPROVED = "approved"
 CHANGES_REQUESTED = "changes_requested"
+
+# What a cited standard the catalogue does not have is: nothing here says it exists or
+# is in force.
+UNVERIFIED = "unverified"
 
 
 class FlaggedReferences(InvalidTransition):
@@ -82,11 +94,19 @@ class Case(DispatchedWorkRecord, Declinable):
             "references_checked",
             checked=len(self.references),
             flagged=self.flagged_references(),
+            unverified=self.unverified_references(),
             unrecognised=len(self.unrecognised),
         )
 
     def flagged_references(self) -> list[str]:
         return [reference["number"] for reference in self.references if reference["state"] in ENDED]
+
+    def unverified_references(self) -> list[str]:
+        """The cited numbers the catalogue does not have (as cited)."""
+        return [reference["cited"] for reference in self.references if reference["state"] == UNVERIFIED]
+
+    def awaits_review(self) -> bool:
+        return self.item == DECLARATION and self.status == UNDER_REVIEW
 
     def review_declaration(
         self,
@@ -95,19 +115,26 @@ class Case(DispatchedWorkRecord, Declinable):
         references: list[dict[str, Any]],
         unrecognised: list[str],
         now: datetime,
+        acknowledge_unverified: bool = False,
     ) -> None:
-        """Decide on the declaration, with its references checked again as of now."""
+        """Decide on the declaration, with its references checked again as of now.
+        Approving one that cites standards the catalogue does not have needs the
+        reviewer to say they checked them (``acknowledge_unverified``)."""
         self._require((DECLARATION,), (UNDER_REVIEW,), REVIEWED)
         self.references, self.unrecognised = list(references), list(unrecognised)
-        flagged = self.flagged_references()
+        flagged, unverified = self.flagged_references(), self.unverified_references()
         if decision == APPROVED and flagged:
             raise FlaggedReferences(self.request_code, self.status, APPROVED)
+        if decision == APPROVED and unverified and not acknowledge_unverified:
+            raise RuleViolated("unverified_references", {"numbers": "、".join(unverified)})
         self.status = REVIEWED
-        self.review = {"decision": decision, "comments": comments, "at": now.isoformat()}
+        self.review = {"decision": decision, "comments": comments, "at": now.isoformat(),
+                       "unverified_references": unverified}
         self._announce(
             "declaration_reviewed",
             decision=decision,
-            result={"decision": decision, "comments": comments, "flagged_references": flagged},
+            result={"decision": decision, "comments": comments, "flagged_references": flagged,
+                    "unverified_references": unverified},
         )
 
     # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------

@@ -162,6 +162,9 @@ class StandardSchema(OpenSchema):
     title_zh = text()
     state = text(metadata={"description": "current, upcoming, superseded or withdrawn"})
     state_label = text()
+    adopts = fields.Dict(allow_none=True, metadata={
+        "description": "the international standard it adopts: number (e.g. ISO 9001:2015), degree (idt, mod, "
+        "neq), source; a search for that number finds this standard"})
 
 
 class StandardSearchSchema(OpenSchema):
@@ -180,7 +183,10 @@ class StandardsCaseSchema(WithDueDate):
     received_at = text()
     status = text()
     answer = fields.Dict(required=True, allow_none=True)
-    references = objects(metadata={"description": "the standards a BZ02 cites, as checked"})
+    references = objects(metadata={"description": "the standards a BZ02 cites, checked against the catalogue as "
+                                                  "it is now until the decision: cited, number, state (current, "
+                                                  "upcoming, superseded, withdrawn, or unverified: not in the "
+                                                  "catalogue), verified, replaced_by"})
     unrecognised = fields.List(fields.String(), required=True)
     review = fields.Dict(required=True, allow_none=True)
 
