@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from .commands import Command, decline_work
+from .contracts import TerminatedWork
+from .idempotency import cancel_once
 from .lab import LabWorkflow
 from .repository import AggregateRepository
 
@@ -13,6 +15,12 @@ from .repository import AggregateRepository
 def decline_job(jobs: AggregateRepository, request_code: str, command: Command, now: datetime) -> dict[str, Any]:
     """Decline dispatched work before starting on it: it goes back to the station."""
     return decline_work(jobs, request_code, command, now)
+
+
+def stop_terminated_work(jobs: AggregateRepository, work: TerminatedWork, now: datetime) -> bool:
+    """The station ended the request after dispatch: stop the job unless issuing has
+    begun (``domain.Cancellable``); once per termination."""
+    return cancel_once(jobs, work, now)
 
 
 def get_job(jobs: AggregateRepository, request_code: str) -> Any:

@@ -10,8 +10,8 @@ from typing import Any
 
 from ..common.clock import china_date, parse_date
 from ..common.commands import decline_work
-from ..common.contracts import DispatchedWork
-from ..common.idempotency import already_received, open_once
+from ..common.contracts import DispatchedWork, TerminatedWork
+from ..common.idempotency import already_received, cancel_once, open_once
 from ..common.repository import VersionConflict
 from ..common.standard_number import find_numbers, normalize_text, parse_number
 from .adapters.follows import FollowRegistry
@@ -180,6 +180,12 @@ def receive_dispatched_request(
 
     received: Case | None = open_once(cases, opened, work, now)
     return received
+
+
+def stop_terminated_work(cases: CaseRepository, work: TerminatedWork, now: datetime) -> bool:
+    """The station ended the request after dispatch: stop the case unless it is
+    answered or decided (``domain.Cancellable``); once per termination."""
+    return cancel_once(cases, work, now)
 
 
 def decline_job(

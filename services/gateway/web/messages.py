@@ -706,6 +706,20 @@ MESSAGES.update({
         "another way and confirm (acknowledge_unverified) to approve, or ask for changes.",
     ),
     "standard_state.unverified": ("未核实（标准目录中没有）", "Not verified (not in the catalogue)"),
+    # the station ends a dispatched request (§4)
+    "status.terminated": ("已终止", "Terminated"),
+    "event.terminated": ("服务站终止办理", "Ended by the station"),
+    "event.job_cancelled": ("业务部门已停止办理", "The service stopped its work"),
+    "event.job_not_cancelled": (
+        "终止通知送达时业务部门已出具文件，文件继续有效",
+        "The service had already issued its documents when the request was ended; they stand",
+    ),
+    "document_issued": (
+        "已出具证书或报告（{numbers}），不能再终止办理",
+        "A certificate or report has been issued ({numbers}); the request can no longer be ended.",
+    ),
+    "metric.terminated": ("终止", "Terminated"),
+    "page.staff.terminate": ("终止办理", "End the request"),
 })
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -35,8 +36,9 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
+class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED,)
+    CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -47,6 +49,7 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
     documents: list[dict[str, Any]] = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -62,6 +65,10 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
             "enterprise": job.enterprise, "instruments": job.instruments,
         }))
         return job
+
+    def can_stop(self) -> bool:
+        # once issuing has begun (numbers reserved), documents may exist: too late to stop
+        return super().can_stop() and not self.document_numbers
 
     @property
     def instruments(self) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -48,8 +49,9 @@ class FlaggedReferences(InvalidTransition):
 
 
 @dataclass
-class Case(DispatchedWorkRecord, Declinable):
+class Case(DispatchedWorkRecord, Declinable, Cancellable):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
+    CANCELLABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     received_at: str
     status: str = RECEIVED
     answer: dict[str, Any] | None = None
@@ -57,6 +59,7 @@ class Case(DispatchedWorkRecord, Declinable):
     unrecognised: list[str] = field(default_factory=list)  # reference lines naming no standard
     review: dict[str, Any] | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -62,8 +63,9 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
+class TestJob(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
+    CANCELLABLE_FROM = (RECEIVED, SAMPLES_RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     __test__ = False  # not a pytest test class, whatever its name
 
     received_at: str
@@ -79,6 +81,7 @@ class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
     # Superseded or withdrawn standards the job cites (flag_standard adds them).
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -90,6 +93,10 @@ class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
         job = cls(**work.job_fields(), received_at=now.isoformat())
         job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
         return job
+
+    def can_stop(self) -> bool:
+        # once issuing has begun (its number reserved), the report may exist: too late to stop
+        return super().can_stop() and self.report_number is None
 
     # -- the standards watch ----------------------------------------------------------
     @property

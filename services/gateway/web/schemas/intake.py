@@ -379,7 +379,7 @@ class TokensSchema(Schema):
 
 QUEUE_DUE = ("soon", "overdue")
 QUEUE_STATUSES = ("submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress",
-                  "completed", "rated", "cancelled")
+                  "completed", "rated", "cancelled", "terminated")
 
 
 class QueueFiltersSchema(FormSchema):
@@ -400,6 +400,12 @@ class StationStepSchema(FormSchema):
 
 
 class RejectSchema(StationStepSchema):
+    reason = text(500)
+
+
+class TerminateSchema(StationStepSchema):
+    """Ending a dispatched request (终止): why, for the enterprise and the domain service."""
+
     reason = text(500)
 
 
@@ -427,6 +433,7 @@ STATION_STEP_SCHEMAS = {
     "dispatch": StationStepSchema(),
     "reassign": ReassignSchema(),
     "answer-rectification": AnswerRectificationSchema(),
+    "terminate": TerminateSchema(),
 }
 
 
