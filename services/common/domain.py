@@ -85,7 +85,8 @@ class Declinable:
         )
 
 
-CANCELLED = "cancelled"
+# The work the station ended after dispatch: as the request itself, terminated (已终止).
+TERMINATED = "terminated"
 
 
 class Cancellable:
@@ -117,8 +118,8 @@ class Cancellable:
         stopped = self.can_stop()
         self.cancellation = {"at": now.isoformat(), "reason": reason, "stopped": stopped, "status_then": self.status}
         if stopped:
-            self.status = CANCELLED
-            self.new_events.append(DomainEvent("job_cancelled", {"reason": reason, "status": CANCELLED}))
+            self.status = TERMINATED
+            self.new_events.append(DomainEvent("job_cancelled", {"reason": reason, "status": TERMINATED}))
         else:
             self.new_events.append(DomainEvent("job_not_cancelled", {"reason": reason, "status": self.status}))
         return True

@@ -179,9 +179,9 @@ class TestEndingADispatchedRequest:
         assert told["status"] == "terminated"
         assert next(e for e in told["timeline"] if e["event"] == "job_cancelled")["label"] == "业务部门已停止办理"
         job = api.get(f"/api/v1/metrology/jobs/{code}", headers=OPERATOR).json()
-        assert job["status"] == "cancelled" and job["cancellation"]["reason"] == "企业来电：仪器已报废，不再校准"
+        assert job["status"] == "terminated" and job["cancellation"]["reason"] == "企业来电：仪器已报废，不再校准"
         refused = api.post(f"/api/v1/metrology/jobs/{code}/start", json={}, headers=OPERATOR)
-        assert refused.status_code == 409 and "已终止办理" in refused.json()["message"]
+        assert refused.status_code == 409 and refused.json()["message"] == "当前状态（已终止）下不能执行此操作"
         after = eventually(lambda: metrics_of(api, "JL02"), lambda now: now["terminated"] == before["terminated"] + 1)
         assert (after["completed"], after["sla_breached"]) == (before["completed"], before["sla_breached"])
 

@@ -178,7 +178,7 @@ class TestTerminatedWork:
         ended = read(TerminatedWork, terminated)
         assert stop(repository, ended, NOW) is True
         stopped = repository.get(ended.code)
-        assert stopped.status == "cancelled" and stopped.cancellation["reason"] == "企业不再需要"
+        assert stopped.status == "terminated" and stopped.cancellation["reason"] == "企业不再需要"
         assert announced(repository.store, "job_cancelled")["data"]["reason"] == "企业不再需要"
         assert stop(repository, ended, NOW) is False  # delivered again: told already
 

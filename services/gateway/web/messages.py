@@ -678,7 +678,6 @@ MESSAGES.update({
     "state.reviewed": ("已复核", "reviewed"),
     "state.completed": ("已办结", "completed"),
     "state.declined": ("已退回服务站", "handed back to the station"),
-    "state.cancelled": ("已终止办理", "stopped"),
     "state.documents_reviewed": ("书面审查已通过，待考评", "documents reviewed, awaiting assessment"),
     "state.documents_returned": ("书面审查未通过，待补正", "documents returned for correction"),
     "state.assessed": ("已考评，待审批", "assessed, awaiting the decision"),
