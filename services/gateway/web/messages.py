@@ -718,6 +718,10 @@ MESSAGES.update({
         "A certificate or report has been issued ({numbers}); the request can no longer be ended.",
     ),
     "metric.terminated": ("终止", "Terminated"),
+    # every item completes (§2)
+    "not_a_consulting_item": (
+        "事项{item}不是咨询事项，不能以书面答复办结", "Item {item} is not a consulting item: it is not answered in writing.",
+    ),
     "page.staff.terminate": ("终止办理", "End the request"),
 })
 

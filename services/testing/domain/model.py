@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    TERMINATED,
     Cancellable,
     Declinable,
     DispatchedWorkRecord,
@@ -47,11 +48,12 @@ if TYPE_CHECKING:
 
 COMMISSIONED = "JC01"
 RAPID = "JC02"
+CONSULTING = "JC03"  # 检测能力咨询: answered in writing
 
 PASS, FAIL, NOT_ASSESSED = "pass", "fail", "not_assessed"
 
 # A completed job has reported: a standard ending after that changes nothing it must do.
-CLOSED_STATUSES = (COMPLETED,)
+CLOSED_STATUSES = (COMPLETED, TERMINATED)
 
 DECISION_RULES = {
     "simple_acceptance": "简单接受（测得值在限值内判为符合，不考虑测量不确定度）",
@@ -78,6 +80,7 @@ class TestJob(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     report_number: str | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
     completed_at: str | None = None
+    answer: dict[str, Any] | None = None  # a consulting item's written answer
     # Superseded or withdrawn standards the job cites (flag_standard adds them).
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
@@ -86,6 +89,7 @@ class TestJob(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (COMMISSIONED, RAPID)
+    CONSULTING_ITEMS = (CONSULTING,)
     STARTS_FROM = (SAMPLES_RECEIVED,)
 
     @classmethod

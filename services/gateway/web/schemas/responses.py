@@ -72,6 +72,10 @@ class LabJobSchema(WithDueDate):
     reviewed_by = maybe_text()
     documents = objects()
     completed_at = maybe_text()
+    answer = fields.Dict(allow_none=True, metadata={
+        "description": "a consulting item's written answer: text, attachments, answered_by, answered_at"})
+    cancellation = fields.Dict(allow_none=True, metadata={
+        "description": "the station ended the request: at, reason, stopped (false: the documents were out)"})
     dispatch = fields.Integer(required=True, metadata={"description": "how many times it was dispatched"})
     version = fields.Integer(required=True)
 
