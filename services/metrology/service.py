@@ -21,7 +21,10 @@ from ..common.timer import timer
 from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
+    AssessmentDecisionSchema,
+    AssessmentSchema,
     CorrectionSchema,
+    DocumentReviewSchema,
     ReferenceCheckSchema,
     ReferenceStandardSchema,
     VerificationPeriodSchema,
@@ -77,10 +80,32 @@ class MetrologyService(lab_service.LabService):
                                        OperatorSchema().load(payload), ports.laboratory, ports.clock())
         return as_dict(job)
 
+    # -- JL03 计量标准考核 ------------------------------------------------------------------------
+    @rpc
+    def review_standard_documents(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.review_standard_documents(ports.jobs, request_code,
+                                                          lambda: DocumentReviewSchema().load(payload), ports.clock()))
+
+    @rpc
+    def record_standard_assessment(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.record_standard_assessment(ports.jobs, request_code,
+                                                           lambda: AssessmentSchema().load(payload), ports.clock()))
+
+    @rpc
+    def decide_standard_assessment(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.decide_standard_assessment(
+            ports.jobs, ports.standard_certificates, request_code, lambda: AssessmentDecisionSchema().load(payload),
+            ports.assessment_authority, ports.clock()))
+
     # -- certificates -------------------------------------------------------------------------
     @rpc
     def get_certificate(self, number):
-        return standing_view(handlers.get_certificate(self.metrology.certificates, number))
+        """Any certificate metrology issued (SQJL-…, and SQBK-… 计量标准考核证书)."""
+        ports = self.metrology
+        return standing_view(handlers.get_document(ports.certificates, ports.standard_certificates, number))
 
     @rpc
     def correct_certificate(self, number, payload):
@@ -97,7 +122,7 @@ class MetrologyService(lab_service.LabService):
     @rpc
     def verify(self, number):
         ports = self.metrology
-        return handlers.verify_certificate(ports.certificates, number, ports.clock())
+        return handlers.verify_certificate(ports.certificates, ports.standard_certificates, number, ports.clock())
 
     # -- instrument types ---------------------------------------------------------------------
     @rpc

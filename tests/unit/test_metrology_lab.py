@@ -39,6 +39,7 @@ class Lab:
         self.stores = {}
         ports = bootstrap.compose(lambda collection: self.stores.setdefault(collection, InMemoryDocumentStore()))
         self.jobs, self.certificates, self.instruments = ports.jobs, ports.certificates, ports.instruments
+        self.standard_certificates = ports.standard_certificates
         self.types, self.standards = ports.instrument_types, ports.reference_standards
         handlers.seed_instrument_types(self.types, CATALOGUE)
         handlers.register_reference_standard(self.standards, ReferenceStandardSchema().load(REFERENCE_STANDARD), NOW)
@@ -326,7 +327,7 @@ class TestIssuedCertificates:
     def test_verification_shows_status_and_never_private_data(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
-        view = handlers.verify_certificate(lab.certificates, number, NOW)
+        view = handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)
         assert view["status"] == "current" and view["genuine"] is True
         assert view["valid_until"] == "2027-05-25" and view["conclusion"] == "pass"
         text = json.dumps(view, ensure_ascii=False)
@@ -337,7 +338,7 @@ class TestIssuedCertificates:
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
         handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "客户退回"}, NOW)
-        assert handlers.verify_certificate(lab.certificates, number, NOW)["status"] == "withdrawn"
+        assert handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)["status"] == "withdrawn"
         with pytest.raises(InvalidTransition):
             handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "再次"}, NOW)
         with pytest.raises(InvalidTransition):
@@ -356,7 +357,7 @@ class TestIssuedCertificates:
     def test_an_unknown_or_malformed_number_is_not_found(self, lab):
         for number in ("SQJL-2026-999999", "not a number"):
             with pytest.raises(CertificateNotFound):
-                handlers.verify_certificate(lab.certificates, number, NOW)
+                handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)
 
 
 class TestVerificationPeriods:

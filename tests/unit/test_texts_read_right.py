@@ -12,10 +12,11 @@ from services.certification.domain import certificate as certification_certifica
 from services.certification.domain import model as certification
 from services.common import issued, lab
 from services.common.commands import CommandSchema, number
-from services.common.domain import DECLINED, InvalidTransition
+from services.common.domain import DECLINED, TERMINATED, InvalidTransition
 from services.gateway.domain import model as requests
 from services.gateway.web.errors import as_api_error, error_response
 from services.gateway.web.messages import MESSAGES, localize, message
+from services.metrology.domain import assessment
 from services.standards.domain import catalogue
 from services.standards.domain import model as standards
 
@@ -78,13 +79,13 @@ class TestRefusalsNameStatesAsPeopleDo:
 
     STATES = sorted({
         lab.RECEIVED, lab.SAMPLES_RECEIVED, lab.IN_PROGRESS, lab.RESULTS_RECORDED, lab.REVIEWED, lab.COMPLETED,
-        DECLINED, issued.CURRENT, issued.SUPERSEDED, issued.WITHDRAWN,
+        DECLINED, TERMINATED, issued.CURRENT, issued.SUPERSEDED, issued.WITHDRAWN,
         certification.APPLIED, certification.UNDER_AUDIT, certification.AWAITING_DECISION,
         certification.NOT_ACCEPTED, certification.REFUSED, certification.CERTIFIED,
         certification_certificate.VALID, certification_certificate.SUSPENDED, certification_certificate.WITHDRAWN,
         certification_certificate.EXPIRED, standards.RECEIVED, standards.ANSWERED, standards.AWAITING_ANSWER,
         standards.UNDER_REVIEW, standards.REVIEWED, catalogue.CURRENT, catalogue.SUPERSEDED,
-        catalogue.WITHDRAWN, *requests.ALL_STATUSES,
+        catalogue.WITHDRAWN, *assessment.STATES, *requests.ALL_STATUSES,
     })
 
     @pytest.mark.parametrize("state", STATES)

@@ -95,6 +95,14 @@ PROJECTED_EVENTS: dict[str, str | None] = {
     "failure_notice_issued": IN_PROGRESS,
     "report_issued": IN_PROGRESS,
     "job_completed": COMPLETED,
+    # JL03 计量标准考核: the documents reviewed (or returned), the assessment, the decision
+    "documents_reviewed": IN_PROGRESS,
+    "documents_returned": IN_PROGRESS,
+    "standard_assessed": IN_PROGRESS,
+    "standard_certificate_issued": IN_PROGRESS,
+    "assessment_refused": COMPLETED,
+    # a consulting item answered in writing (JL04, JC03; BZ03, BZ04 below)
+
     "certificate_corrected": None,
     "report_amended": None,
     "report_withdrawn": None,
@@ -468,7 +476,9 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
              # certification and standards: what their timeline labels name
              "conducted_on", "visit", "due", "next_due", "until", "number", "replaced_by", "count",
              "checked", "flagged", "decision", "recommendation", "result", "ready_for_stage2", "scope",
-             "sites", "cause", "certificate_status")
+             "sites", "cause", "certificate_status",
+             # JL03: what the applicant is to correct, when the standard was assessed
+             "to_correct", "assessed_on", "conclusion")
     return {key: data[key] for key in shown if data.get(key) is not None}
 
 

@@ -51,6 +51,19 @@ ATTACHMENTS = {"type": "array", "maxItems": 20, "description": "what is known of
 ANSWER = {"type": "object", "required": ["answer"], "properties": {
     "answer": {"type": "string", "maxLength": 4000, "description": "the written answer"},
     "attachments": ATTACHMENTS}}
+ASSESSMENT_ONLY = "Only a JL03 job takes it (409 `not_a_standard_assessment` for any other item)."
+DOCUMENT_REVIEW = {"type": "object", "required": ["passed"], "properties": {
+    "passed": {"type": "boolean"},
+    "comments": {"type": "string", "maxLength": 2000, "description": "what to correct (required when not passed)"}}}
+ASSESSMENT = {"type": "object", "required": ["assessed_on", "assessors", "findings", "conclusion"], "properties": {
+    "assessed_on": {"type": "string", "format": "date"},
+    "assessors": {"type": "array", "minItems": 1, "maxItems": 10, "items": {"type": "string", "maxLength": 50},
+                  "description": "the assessors' names (考评员)"},
+    "findings": {"type": "string", "maxLength": 4000},
+    "conclusion": {"type": "string", "enum": ["pass", "fail"]}}}
+ASSESSMENT_DECISION = {"type": "object", "required": ["decision"], "properties": {
+    "decision": {"type": "string", "enum": ["grant", "refuse"]},
+    "comments": {"type": "string", "maxLength": 2000, "description": "required for a refusal"}}}
 ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting_item` for any other item; 409 "
             "`invalid_transition` once answered, declined or ended). The request completes with it: the "
             "enterprise reads `result.answer` and `result.attachments` on its tracking view (GET "
@@ -118,6 +131,41 @@ class LabApi:
     @json_endpoint
     def answer_testing_question(self, request, code):
         return self._job_command(request, "testing", code, "answer_question")
+
+    # -- JL03 计量标准考核 (JJF 1033-2023) ----------------------------------------------------------
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/document-review")
+    @documented("JL03: the written review of the applicant's documents", tags=["metrology"], auth="bearer",
+                path={"code": REQUEST_CODE}, body=DOCUMENT_REVIEW, responses={200: MetrologyJobSchema},
+                errors=STEP, description="Not passed returns the documents to be corrected (`comments` say "
+                "what; 422 without them) and they are reviewed again. " + ASSESSMENT_ONLY)
+    @json_endpoint
+    def review_standard_documents(self, request, code):
+        return self._job_command(request, "metrology", code, "review_standard_documents")
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/assessment")
+    @documented("JL03: the assessment (考评), with its assessors and findings", tags=["metrology"], auth="bearer",
+                path={"code": REQUEST_CODE}, body=ASSESSMENT, responses={200: MetrologyJobSchema}, errors=STEP,
+                description="After the documents passed review; recorded again until the decision. `assessed_on` "
+                "lies between the request's receipt and today (409 `assessment_date_out_of_range`). "
+                + ASSESSMENT_ONLY)
+    @json_endpoint
+    def record_standard_assessment(self, request, code):
+        return self._job_command(request, "metrology", code, "record_standard_assessment")
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/decision")
+    @documented("JL03: the decision (审批): grant a 计量标准考核证书 (SQBK-…) or refuse", tags=["metrology"],
+                auth="bearer", path={"code": REQUEST_CODE}, body=ASSESSMENT_DECISION,
+                responses={200: MetrologyJobSchema}, errors=STEP,
+                description="By someone who took no part in the assessment: not an assessor, not whoever "
+                "recorded the assessment or reviewed the documents (409 `impartiality_conflict`). A grant needs "
+                "a passed assessment (409 `assessment_not_passed`) and issues a 计量标准考核证书 numbered "
+                "SQBK-YYYY-NNNNNN, valid five years (JJF 1033-2023) through the day before the anniversary, "
+                "verifiable at GET /api/v1/verify/{number}; the request completes with `result."
+                "certificate_number` and `valid_until`. A refusal (`comments` required) completes it with "
+                "`result.decision` = refused. " + ASSESSMENT_ONLY)
+    @json_endpoint
+    def decide_standard_assessment(self, request, code):
+        return self._job_command(request, "metrology", code, "decide_standard_assessment")
 
     def _job_command(self, request, domain, code, method):
         principal = require_operator(request, domain)
