@@ -12,7 +12,7 @@ from services.certification.domain import certificate as certification_certifica
 from services.certification.domain import model as certification
 from services.common import issued, lab
 from services.common.commands import CommandSchema, number
-from services.common.domain import DECLINED, TERMINATED, InvalidTransition
+from services.common.domain import DECLINED, TERMINATED, InvalidTransition, RuleViolated
 from services.gateway.domain import model as requests
 from services.gateway.web.errors import as_api_error, error_response
 from services.gateway.web.messages import MESSAGES, localize, message
@@ -72,6 +72,11 @@ class TestRefusalsNameStatesAsPeopleDo:
         assert refused["message"] == "当前状态（已接收，尚未开始）下不能执行此操作"
         english = refusal_of(InvalidTransition("321322-20261126-00001-6", "under_audit", "decision"), "en")
         assert english["message"] == "This cannot be done in the current state (under audit)."
+
+    def test_a_part_someone_took_is_named_in_the_readers_language(self):
+        conflict = RuleViolated("impartiality_conflict", {"operator": "王工", "role": "role.auditor"})
+        assert refusal_of(conflict)["message"].startswith("王工参与过本项考核或审核（审核员）")
+        assert "(auditor)" in refusal_of(conflict, "en")["message"]
 
     def test_a_state_without_a_label_is_still_not_shown_by_its_internal_name(self):
         refused = refusal_of(InvalidTransition("X", "some_new_state", "completed"))

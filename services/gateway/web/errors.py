@@ -134,8 +134,18 @@ def state_label(value, lang):
     return message("state.unknown", lang)
 
 
+def _param(key, value, lang):
+    """A refusal's detail as its reader reads it: a state in words, a part someone took
+    (``role.assessor``) in their language."""
+    if key == "current":
+        return state_label(value, lang)
+    if key == "role" and isinstance(value, str) and value in MESSAGES:
+        return message(value, lang)
+    return value
+
+
 def error_response(error, lang):
-    params = {key: state_label(value, lang) if key == "current" else value for key, value in error.params.items()}
+    params = {key: _param(key, value, lang) for key, value in error.params.items()}
     body = {
         "error": error.code,
         "message": message(error.code, lang, **params),

@@ -736,6 +736,8 @@ MESSAGES.update({
         "The assessment date ({assessed_on}) must fall between the day the request arrived and today.",
     ),
     "role.document_reviewer": ("书面审查人", "reviewer of the documents"),
+    "role.application_reviewer": ("申请评审人", "reviewer of the application"),
+    "role.auditor": ("审核员", "auditor"),
     "role.assessor": ("考评员", "assessor"),
     "event.documents_reviewed": ("计量标准考核：书面审查通过", "Measurement-standard assessment: documents reviewed"),
     "event.documents_returned": (
