@@ -20,9 +20,10 @@ from ..common.idempotency import open_once
 from ..common.issued_documents import (
     IssuedDocumentRepository,
     Standing,
+    decide_new_version,
     find_issued,
     find_standing,
-    supersede,
+    propose_new_version,
     withdraw_issued,
 )
 
@@ -195,13 +196,20 @@ def get_certificate(certificates: CertificateRepository, number: str) -> Standin
     return find_standing(certificates, number)
 
 
-def correct_certificate(certificates: CertificateRepository, number: str, command: Command,
-                        now: datetime) -> Standing[Certificate]:
-    """A new version of the current certificate (§7.8.8); the old one is never rewritten."""
-    replacement = supersede(
-        certificates, find_issued(certificates, number),
-        lambda current: current.correct(command["changes"], command["reason"], command["operator"], now))
-    return find_standing(certificates, replacement.number)
+def propose_correction(certificates: CertificateRepository, number: str, command: Command,
+                       now: datetime) -> tuple[dict[str, Any], Standing[Certificate]]:
+    """A correction proposed for the current certificate; issued once a second person
+    approves it (four eyes)."""
+    return propose_new_version(certificates, number, command, now)
+
+
+def decide_correction(certificates: CertificateRepository, number: str, proposal_id: str, command: Command,
+                      now: datetime) -> tuple[dict[str, Any], Standing[Certificate]]:
+    """A second person approves the proposed correction, issuing the new version …-R1
+    (§7.8.8; the old one is never rewritten), or refuses it."""
+    return decide_new_version(
+        certificates, number, proposal_id, command, now,
+        lambda current, proposal, approver: current.correct(proposal["changes"], proposal["reason"], approver, now))
 
 
 def withdraw_certificate(certificates: CertificateRepository, number: str, command: Command,

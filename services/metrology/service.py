@@ -8,12 +8,12 @@ with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
 from ..common import lab_service
-from ..common.commands import OperatorSchema, WithdrawalSchema
+from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, TerminatedWork
 from ..common.contracts.schemas import read
-from ..common.lab_service import as_dict, standing_view
+from ..common.lab_service import as_dict, proposal_view, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -108,10 +108,18 @@ class MetrologyService(lab_service.LabService):
         return standing_view(handlers.get_document(ports.certificates, ports.standard_certificates, number))
 
     @rpc
-    def correct_certificate(self, number, payload):
+    def propose_correction(self, number, payload):
+        """A correction proposed; it is issued (…-R1) once a second person approves it."""
         ports = self.metrology
-        return standing_view(handlers.correct_certificate(ports.certificates, number,
-                                                          CorrectionSchema().load(payload), ports.clock()))
+        proposal, _ = handlers.propose_correction(ports.certificates, number, CorrectionSchema().load(payload),
+                                                  ports.clock())
+        return proposal
+
+    @rpc
+    def decide_correction(self, number, proposal_id, payload):
+        ports = self.metrology
+        return proposal_view(handlers.decide_correction(ports.certificates, number, proposal_id,
+                                                        ProposalDecisionSchema().load(payload), ports.clock()))
 
     @rpc
     def withdraw_certificate(self, number, payload):

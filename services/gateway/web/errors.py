@@ -89,6 +89,7 @@ REMOTE_ERRORS = {
     "ValidationError": (422, "validation_failed"),
     "CertificateNotFound": (404, "document_not_found"),
     "ReportNotFound": (404, "document_not_found"),
+    "ProposalNotFound": (404, "proposal_not_found"),
     "InstrumentTypeNotFound": (404, "instrument_type_not_found"),
     "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
     "InstrumentNotFound": (404, "instrument_not_found"),

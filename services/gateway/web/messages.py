@@ -719,6 +719,16 @@ MESSAGES.update({
     ),
     "metric.terminated": ("终止", "Terminated"),
     # every item completes (§2)
+    # four eyes (§3)
+    "four_eyes": (
+        "提出更正的人（{operator}）不能自行批准，须由另一名业务人员复核",
+        "Whoever proposed it ({operator}) cannot approve it: a second operator must.",
+    ),
+    "proposal_open": (
+        "{number} 已有待批准的更正（第{id}号），请先批准或退回",
+        "{number} already has a proposal awaiting approval (no. {id}); decide it first.",
+    ),
+    "proposal_not_found": ("没有这一更正申请", "There is no such proposal."),
     "not_a_standard_assessment": (
         "事项{item}不是计量标准考核，没有这一步", "Item {item} is not a measurement-standard assessment.",
     ),
