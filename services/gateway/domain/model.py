@@ -459,14 +459,23 @@ def phone_matches(contact: dict[str, Any], phone: str | None) -> bool:
     return bool(phone and phone.strip() == contact.get("phone"))
 
 
+# A multi-item submission some of whose requests are done while others are still going.
+PARTIALLY_COMPLETED = "partially_completed"
+FINISHED = (COMPLETED, RATED)
+
+
 def rolled_up_status(statuses: Sequence[str]) -> str:
     """A multi-item submission is as far along as its slowest child that is still
-    going; it is completed only when every child that was taken on is completed."""
-    ended = {REJECTED, CANCELLED}
-    active = [status for status in statuses if status not in ended]
+    going (部分办结 once some are done); it is completed only when every child that was
+    taken on is completed. Children that ended undone (rejected, withdrawn, terminated)
+    do not hold it back."""
+    active = [status for status in statuses if status not in ENDED_UNDONE]
     if not active:
-        return REJECTED if REJECTED in statuses else CANCELLED
-    return min(active, key=lambda status: PROGRESS.get(status, -1))
+        return next((status for status in (REJECTED, TERMINATED) if status in statuses), CANCELLED)
+    slowest = min(active, key=lambda status: PROGRESS.get(status, -1))
+    if slowest not in FINISHED and any(status in FINISHED for status in active):
+        return PARTIALLY_COMPLETED
+    return slowest
 
 
 def _public(data: dict[str, Any]) -> dict[str, Any]:

@@ -707,6 +707,7 @@ MESSAGES.update({
     "standard_state.unverified": ("未核实（标准目录中没有）", "Not verified (not in the catalogue)"),
     # the station ends a dispatched request (§4)
     "status.terminated": ("已终止", "Terminated"),
+    "status.partially_completed": ("部分办结", "Partly completed"),
     "event.terminated": ("服务站终止办理", "Ended by the station"),
     "event.job_cancelled": ("业务部门已停止办理", "The service stopped its work"),
     "event.job_not_cancelled": (
