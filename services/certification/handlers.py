@@ -11,9 +11,9 @@ from typing import Any
 
 from ..common.clock import china_date
 from ..common.commands import Command, decline_work
-from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
-from ..common.idempotency import open_once
+from ..common.idempotency import cancel_once, open_once
 from ..common.repository import retry_on_conflict
 from ..common.standard_number import normalize_text
 from .adapters.repository import CertificationRepository, VerificationRepository
@@ -54,6 +54,15 @@ def receive_dispatched_request(
     return answered
 
 
+def stop_terminated_work(certifications: CertificationRepository, work: TerminatedWork, now: datetime) -> bool:
+    """The station ended the request after dispatch: stop the application unless it is
+    decided (``domain.Cancellable``); once per termination. An RZ03 verification is
+    answered the moment it arrives: there is nothing left to stop."""
+    if work.item not in (PRODUCT, MANAGEMENT_SYSTEM):
+        return False
+    return cancel_once(certifications, work, now)
+
+
 def decline_job(
     certifications: CertificationRepository, request_code: str, command: Command, now: datetime
 ) -> dict[str, Any]:
@@ -73,7 +82,7 @@ def review_application(
     return _step(
         certifications,
         request_code,
-        lambda c: c.review_application(command["accepted"], command["comments"], now),
+        lambda c: c.review_application(command["accepted"], command["comments"], now, command["operator"]),
     )
 
 
@@ -84,7 +93,8 @@ def record_stage1(
         certifications,
         request_code,
         lambda c: c.record_stage1(
-            _day(command, now), command["ready_for_stage2"], command["findings"], now
+            _day(command, now), command["ready_for_stage2"], command["findings"], now, command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -102,6 +112,8 @@ def record_stage2(
             command["minor_nonconformities"],
             command["findings"],
             now,
+            command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -123,6 +135,8 @@ def record_product_check(
             command["reference"],
             command["findings"],
             now,
+            command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -134,8 +148,9 @@ def decide(
     now: datetime,
     issuer: str,
 ) -> Certification:
-    """Grant or refuse; a grant draws the next certificate number and names ``issuer``
-    (the certification body) on the certificate."""
+    """Grant or refuse, by someone who took no part in reviewing or auditing the
+    application; a grant draws the next certificate number and names ``issuer`` (the
+    certification body) on the certificate."""
 
     def next_number() -> str:
         year = china_date(now).year
@@ -144,7 +159,7 @@ def decide(
     return _step(
         certifications,
         request_code,
-        lambda c: c.decide(command["decision"], command["comments"], now, next_number, issuer),
+        lambda c: c.decide(command["decision"], command["comments"], now, next_number, issuer, command["operator"]),
     )
 
 

@@ -1,6 +1,7 @@
 """What the two laboratories' nameko services (metrology, testing) share, as their base
-class: the entrypoints of the job steps every laboratory takes alike (``lab_work``), and
-the views they answer with. Each laboratory adds its own: opening a job, results,
+class: the entrypoints of the job steps every laboratory takes alike (``lab_work``:
+get, decline, start, review, and the written answer to a consulting item), and the views
+they answer with. Each laboratory adds its own: opening a job, results,
 issuing, its documents.
 
 A laboratory's ports are its ``Composition`` declared under the service's own name
@@ -11,7 +12,8 @@ import dataclasses
 from typing import Any
 
 from . import domain_service, lab_work
-from .commands import DeclineSchema, LabReviewSchema, OperatorSchema
+from .commands import ConsultingAnswerSchema, DeclineSchema, LabReviewSchema, OperatorSchema
+from .issued import PROPOSED
 from .issued_documents import Standing
 from .refusals import REFUSALS
 from .rpc import rpc as rpc_entrypoint
@@ -26,8 +28,18 @@ def as_dict(aggregate: Any) -> dict[str, Any]:
 
 
 def standing_view(standing: Standing[Any]) -> dict[str, Any]:
-    """A certificate or report in full, with where it stands (current, superseded, withdrawn)."""
-    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}
+    """A certificate or report in full, with where it stands (current, superseded, withdrawn)
+    and the new versions proposed for it (``open_proposals``: those awaiting a second person)."""
+    document = as_dict(standing.document)
+    return {**document, "status": standing.status, "superseded_by": standing.superseded_by,
+            "open_proposals": [proposal for proposal in document.get("proposals") or []
+                               if proposal["status"] == PROPOSED]}
+
+
+def proposal_view(decided: tuple[dict[str, Any], Standing[Any]]) -> dict[str, Any]:
+    """A proposal and where its document now stands (the new version, once approved)."""
+    proposal, standing = decided
+    return {"proposal": proposal, "document": standing_view(standing)}
 
 
 class LabService(domain_service.DomainService):
@@ -49,6 +61,13 @@ class LabService(domain_service.DomainService):
     def start_job(self, request_code, payload):
         ports = self.ports
         return as_dict(lab_work.start_job(ports.jobs, request_code, OperatorSchema().load(payload), ports.clock()))
+
+    @rpc
+    def answer_question(self, request_code, payload):
+        """A consulting item (JL04, JC03) answered in writing: the request completes."""
+        ports = self.ports
+        return as_dict(lab_work.answer_question(ports.jobs, request_code, lambda: ConsultingAnswerSchema().load(payload),
+                                                ports.clock()))
 
     @rpc
     def review_results(self, request_code, payload):

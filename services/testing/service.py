@@ -5,13 +5,13 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 """
 
 from ..common import lab_service
-from ..common.commands import OperatorSchema, WithdrawalSchema
+from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from ..common.contracts.schemas import read
 from ..common.documents.wiring import IssuingKeysRequired
-from ..common.lab_service import as_dict, standing_view
+from ..common.lab_service import as_dict, proposal_view, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -43,6 +43,12 @@ class TestingService(lab_service.LabService):
         ports = self.testing
         handlers.receive_dispatched_request(ports.jobs, read(DispatchedWork, envelope), ports.clock())
 
+    @consume_event("gateway", "request_terminated", route="testing")
+    def on_request_terminated(self, envelope):
+        """The station ended the request: stop the work unless its documents are out."""
+        ports = self.testing
+        handlers.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
+
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
         ports = self.testing
@@ -73,10 +79,18 @@ class TestingService(lab_service.LabService):
         return standing_view(handlers.get_report(self.testing.reports, number))
 
     @rpc
-    def amend_report(self, number, payload):
+    def propose_amendment(self, number, payload):
+        """An amendment proposed; it is issued once a second person approves it."""
         ports = self.testing
-        return standing_view(handlers.amend_report(ports.reports, number, AmendmentSchema().load(payload),
-                                                   ports.clock()))
+        proposal, _ = handlers.propose_amendment(ports.reports, number, AmendmentSchema().load(payload),
+                                                 ports.clock())
+        return proposal
+
+    @rpc
+    def decide_amendment(self, number, proposal_id, payload):
+        ports = self.testing
+        return proposal_view(handlers.decide_amendment(ports.reports, number, proposal_id,
+                                                       ProposalDecisionSchema().load(payload), ports.clock()))
 
     @rpc
     def withdraw_report(self, number, payload):

@@ -6,7 +6,10 @@ ISO/IEC 17065 (products) and 17021-1 (management systems), in plain Python::
        └─> not_accepted                                         └─> refused
 
 Audits are stage 1 then stage 2 for a management system, a type test and a factory
-inspection (either order) for a product. A granted certificate (:mod:`.certificate`)
+inspection (either order) for a product. Each step records who took it (the audits,
+their auditors too), and the decision is taken by someone who did not review the
+application nor record or take part in any of its audits (ISO/IEC 17021-1 §9.5.1.2,
+ISO/IEC 17065 §7.5.1: 409 ``impartiality_conflict``). A granted certificate (:mod:`.certificate`)
 then lives on inside the same document, so each step and its event is one write::
 
     valid ⇄ suspended (≤ 6 months, then restored or withdrawn) ─> withdrawn
@@ -25,7 +28,14 @@ from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
+from ...common.domain import (
+    Cancellable,
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+    RuleViolated,
+)
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -100,8 +110,9 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification(DispatchedWorkRecord, Declinable):
+class Certification(DispatchedWorkRecord, Declinable, Cancellable):
     DECLINABLE_FROM = (APPLIED,)
+    CANCELLABLE_FROM = OPEN  # not once decided
     applied_at: str
     standards: list[str]
     scope: str
@@ -116,6 +127,7 @@ class Certification(DispatchedWorkRecord, Declinable):
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     next_check_at: float | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -152,9 +164,9 @@ class Certification(DispatchedWorkRecord, Declinable):
         return certification
 
     # -- application review -------------------------------------------------------------
-    def review_application(self, accepted: bool, comments: str | None, now: datetime) -> None:
+    def review_application(self, accepted: bool, comments: str | None, now: datetime, operator: str) -> None:
         self._require((APPLIED,), UNDER_AUDIT if accepted else NOT_ACCEPTED)
-        self.review = {"accepted": accepted, "comments": comments, "at": now.isoformat()}
+        self.review = {"accepted": accepted, "comments": comments, "at": now.isoformat(), "by": operator}
         if accepted:
             self.status = UNDER_AUDIT
             self._announce("application_accepted", comments=comments)
@@ -168,7 +180,8 @@ class Certification(DispatchedWorkRecord, Declinable):
 
     # -- audits ---------------------------------------------------------------------------
     def record_stage1(
-        self, conducted_on: date, ready_for_stage2: bool, findings: str | None, now: datetime
+        self, conducted_on: date, ready_for_stage2: bool, findings: str | None, now: datetime,
+        operator: str, auditors: list[str] | None = None,
     ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage1")
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
@@ -179,6 +192,7 @@ class Certification(DispatchedWorkRecord, Declinable):
             "ready_for_stage2": ready_for_stage2,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         self._announce(
             "stage1_audit_recorded",
@@ -194,6 +208,8 @@ class Certification(DispatchedWorkRecord, Declinable):
         minor: int,
         findings: str | None,
         now: datetime,
+        operator: str,
+        auditors: list[str] | None = None,
     ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage2")
         self._require((UNDER_AUDIT, AWAITING_DECISION), "stage2")
@@ -208,6 +224,7 @@ class Certification(DispatchedWorkRecord, Declinable):
             "minor_nonconformities": minor,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         self.status = AWAITING_DECISION
         self._announce(
@@ -224,6 +241,8 @@ class Certification(DispatchedWorkRecord, Declinable):
         reference: str | None,
         findings: str | None,
         now: datetime,
+        operator: str,
+        auditors: list[str] | None = None,
     ) -> None:
         """``step`` is ``type_test`` or ``factory_inspection``; a failed one may be redone."""
         self._require_scheme(PRODUCT, step)
@@ -235,6 +254,7 @@ class Certification(DispatchedWorkRecord, Declinable):
             "reference": reference,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
@@ -253,15 +273,20 @@ class Certification(DispatchedWorkRecord, Declinable):
         now: datetime,
         next_number: Callable[[], str],
         issuer: str,
+        operator: str,
     ) -> None:
-        """Grant (drawing a number from ``next_number()`` only then) or refuse.
+        """Grant (drawing a number from ``next_number()`` only then) or refuse, by
+        ``operator``, who took no part in reviewing or auditing the application.
         ``issuer`` is the certification body's name, printed on the certificate."""
         if self.status == UNDER_AUDIT:
             raise AuditIncomplete(self.request_code, self.status, decision)
         self._require((AWAITING_DECISION,), decision)
+        role = self.part_taken_by(operator)
+        if role is not None:
+            raise RuleViolated("impartiality_conflict", {"operator": operator, "role": role})
         if decision == REFUSE:
             self.status = REFUSED
-            self.decision = {"decision": REFUSE, "comments": comments, "at": now.isoformat()}
+            self.decision = {"decision": REFUSE, "comments": comments, "at": now.isoformat(), "by": operator}
             self._announce(
                 "certification_refused",
                 reason=comments,
@@ -270,8 +295,18 @@ class Certification(DispatchedWorkRecord, Declinable):
             return
         if not self.audits_support_grant():
             raise GrantNotSupported(self.request_code, self.status, GRANT)
-        self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat()}
+        self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat(), "by": operator}
         self._grant(next_number(), china_date(now), issuer)
+
+    def part_taken_by(self, person: str) -> str | None:
+        """The part ``person`` took in this application before its decision (a message
+        key), or None: whoever reviewed it, recorded an audit or was among its auditors."""
+        if self.review and self.review.get("by") == person:
+            return "role.application_reviewer"
+        for audit in self.audits.values():
+            if person == audit.get("recorded_by") or person in (audit.get("auditors") or ()):
+                return "role.auditor"
+        return None
 
     def audits_support_grant(self) -> bool:
         if self.item == MANAGEMENT_SYSTEM:
@@ -562,6 +597,11 @@ class Certification(DispatchedWorkRecord, Declinable):
 
     def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))
+
+
+def _who(operator: str, auditors: list[str] | None) -> dict[str, Any]:
+    """Who recorded an audit and who audited (the recorder alone unless named)."""
+    return {"recorded_by": operator, "auditors": list(auditors) if auditors else [operator]}
 
 
 def _comparable(name: str | None) -> str:

@@ -89,6 +89,7 @@ REMOTE_ERRORS = {
     "ValidationError": (422, "validation_failed"),
     "CertificateNotFound": (404, "document_not_found"),
     "ReportNotFound": (404, "document_not_found"),
+    "ProposalNotFound": (404, "proposal_not_found"),
     "InstrumentTypeNotFound": (404, "instrument_type_not_found"),
     "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
     "InstrumentNotFound": (404, "instrument_not_found"),
@@ -125,10 +126,27 @@ def json_response(status, payload, headers=None):
     )
 
 
+def state_label(value, lang):
+    """A state named in a message, as its reader calls it ("已受理", not "accepted"):
+    a request's status, or the state of a service's work; never the internal name."""
+    for key in (f"status.{value}", f"state.{value}"):
+        if key in MESSAGES:
+            return message(key, lang)
+    return message("state.unknown", lang)
+
+
+def _param(key, value, lang):
+    """A refusal's detail as its reader reads it: a state in words, a part someone took
+    (``role.assessor``) in their language."""
+    if key == "current":
+        return state_label(value, lang)
+    if key == "role" and isinstance(value, str) and value in MESSAGES:
+        return message(value, lang)
+    return value
+
+
 def error_response(error, lang):
-    # a status named in a message reads as its label ("已受理", not "accepted")
-    params = {key: message(f"status.{value}", lang) if key == "current" and f"status.{value}" in MESSAGES else value
-              for key, value in error.params.items()}
+    params = {key: _param(key, value, lang) for key, value in error.params.items()}
     body = {
         "error": error.code,
         "message": message(error.code, lang, **params),

@@ -5,6 +5,8 @@ JL01 (compulsory verification) and JL02 (calibration) take the laboratory path o
 issued. Issuing gives every instrument of the request its own document: a verification
 certificate or a notice of failure (JL01), a calibration certificate (JL02). The
 documents are separate aggregates (``certificates.py``); the job keeps their numbers.
+JL03 (计量标准考核) takes the path of ``assessment.py`` and ends in a 计量标准考核证书
+(``standard_certificates.py``); JL04 (计量咨询) is answered in writing (``common/lab.py``).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from typing import Any
 
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -27,16 +30,26 @@ from ...common.lab import (
     REVIEWED,
     LabWorkflow,
 )
+from .assessment import (
+    ASSESSED,
+    DOCUMENTS_RETURNED,
+    DOCUMENTS_REVIEWED,
+    MeasurementStandardAssessment,
+)
 
 VERIFICATION = "JL01"
 CALIBRATION = "JL02"
+STANDARD_ASSESSMENT = "JL03"  # 计量标准考核 (assessment.py)
+CONSULTING = "JL04"  # 计量咨询: answered in writing
 
 __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "COMPLETED"]
 
 
 @dataclass
-class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
+class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow, MeasurementStandardAssessment):
     DECLINABLE_FROM = (RECEIVED,)
+    CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED, DOCUMENTS_REVIEWED, DOCUMENTS_RETURNED,
+                        ASSESSED)
     received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -46,11 +59,19 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
     document_numbers: list[str] = field(default_factory=list)  # reserved when issuing begins
     documents: list[dict[str, Any]] = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
+    answer: dict[str, Any] | None = None  # a consulting item's written answer
+    # JL03: the written review of the documents, the assessment, the decision (assessment.py)
+    document_review: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (VERIFICATION, CALIBRATION)
+    CONSULTING_ITEMS = (CONSULTING,)
+    ASSESSMENT_ITEMS = (STANDARD_ASSESSMENT,)
 
     @classmethod
     def open(cls, work: DispatchedWork, now: datetime) -> "Job":
@@ -62,6 +83,10 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
             "enterprise": job.enterprise, "instruments": job.instruments,
         }))
         return job
+
+    def can_stop(self) -> bool:
+        # once issuing has begun (numbers reserved), documents may exist: too late to stop
+        return super().can_stop() and not self.document_numbers
 
     @property
     def instruments(self) -> list[dict[str, Any]]:

@@ -294,6 +294,8 @@ class TimelineEntrySchema(Schema):
 
 class ChildSummarySchema(Schema):
     code = fields.String(required=True)
+    tracking_url = fields.String(required=True, metadata={"description": "this request on its own"})
+    result = fields.Dict(allow_none=True, metadata={"description": "its result once completed"})
     item = fields.Nested(ItemSummarySchema, required=True)
     domain = fields.String(required=True)
     status = fields.String(required=True)
@@ -310,7 +312,9 @@ class RequestViewSchema(Schema):
 
     kind = fields.String(required=True, validate=validate.OneOf(["request", "group"]))
     code = fields.String(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "a request's status; a submission's rolled up from its requests: the slowest still going, "
+        "partially_completed (部分办结) once some are completed, completed when all taken on are"})
     status_label = fields.String(required=True)
     station = fields.Nested(StationSummarySchema, required=True)
     enterprise = fields.Dict(required=True)
@@ -331,7 +335,7 @@ class RequestViewSchema(Schema):
     # the stopped clock and 好差评 (issue 7)
     completed_at = fields.String(allow_none=True)
     service_level = fields.Dict(allow_none=True, metadata={
-        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (1/0)"})
+        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (true/false)"})
     can_rate = fields.Boolean(metadata={"description": "completed and not yet rated"})
     rating = fields.Dict(allow_none=True, metadata={"description": "level 1-5, comment, rated_at"})
     rectification = fields.Dict(allow_none=True, metadata={
@@ -379,7 +383,7 @@ class TokensSchema(Schema):
 
 QUEUE_DUE = ("soon", "overdue")
 QUEUE_STATUSES = ("submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress",
-                  "completed", "rated", "cancelled")
+                  "completed", "rated", "cancelled", "terminated")
 
 
 class QueueFiltersSchema(FormSchema):
@@ -400,6 +404,12 @@ class StationStepSchema(FormSchema):
 
 
 class RejectSchema(StationStepSchema):
+    reason = text(500)
+
+
+class TerminateSchema(StationStepSchema):
+    """Ending a dispatched request (终止): why, for the enterprise and the domain service."""
+
     reason = text(500)
 
 
@@ -427,6 +437,7 @@ STATION_STEP_SCHEMAS = {
     "dispatch": StationStepSchema(),
     "reassign": ReassignSchema(),
     "answer-rectification": AnswerRectificationSchema(),
+    "terminate": TerminateSchema(),
 }
 
 

@@ -72,6 +72,10 @@ class LabJobSchema(WithDueDate):
     reviewed_by = maybe_text()
     documents = objects()
     completed_at = maybe_text()
+    answer = fields.Dict(allow_none=True, metadata={
+        "description": "a consulting item's written answer: text, attachments, answered_by, answered_at"})
+    cancellation = fields.Dict(allow_none=True, metadata={
+        "description": "the station ended the request: at, reason, stopped (false: the documents were out)"})
     dispatch = fields.Integer(required=True, metadata={"description": "how many times it was dispatched"})
     version = fields.Integer(required=True)
 
@@ -86,13 +90,41 @@ class TestingJobSchema(LabJobSchema):
     standard_alerts = objects()
 
 
+class ProposalSchema(OpenSchema):
+    """A proposed new version of an issued certificate or report (four eyes)."""
+
+    id = text()
+    number = text(metadata={"description": "the document it would replace"})
+    kind = text(metadata={"description": "correction (certificates) or amendment (reports)"})
+    status = text(metadata={"description": "proposed, approved or refused"})
+    reason = text()
+    changes = fields.Dict(required=True)
+    proposed_by = text()
+    proposed_at = text()
+    decided_by = maybe_text()
+    decided_at = maybe_text()
+    comment = maybe_text()
+    new_number = maybe_text(metadata={"description": "the version issued when approved"})
+
+
 class IssuedDocumentSchema(OpenSchema):
     """An issued certificate or report in full, with its status today."""
 
     number = text()
     request_code = text()
-    status = text(metadata={"description": "current, superseded or withdrawn"})
+    status = text(metadata={"description": "current, superseded or withdrawn (a 计量标准考核证书 past its "
+                                           "validity: expired)"})
     superseded_by = maybe_text()
+    proposals = fields.List(fields.Nested(ProposalSchema), metadata={
+        "description": "every new version proposed for it, with its decision"})
+    open_proposals = fields.List(fields.Nested(ProposalSchema), metadata={
+        "description": "those awaiting a second operator's approval"})
+
+
+class ProposalDecidedSchema(Schema):
+    proposal = fields.Nested(ProposalSchema, required=True)
+    document = fields.Nested(IssuedDocumentSchema, required=True, metadata={
+        "description": "the document now in force: the new version when approved, else the one proposed for"})
 
 
 class InstrumentTypeSchema(OpenSchema):
@@ -173,6 +205,9 @@ class StandardSchema(OpenSchema):
     title_zh = text()
     state = text(metadata={"description": "current, upcoming, superseded or withdrawn"})
     state_label = text()
+    adopts = fields.Dict(allow_none=True, metadata={
+        "description": "the international standard it adopts: number (e.g. ISO 9001:2015), degree (idt, mod, "
+        "neq), source; a search for that number finds this standard"})
 
 
 class StandardSearchSchema(OpenSchema):
@@ -191,7 +226,10 @@ class StandardsCaseSchema(WithDueDate):
     received_at = text()
     status = text()
     answer = fields.Dict(required=True, allow_none=True)
-    references = objects(metadata={"description": "the standards a BZ02 cites, as checked"})
+    references = objects(metadata={"description": "the standards a BZ02 cites, checked against the catalogue as "
+                                                  "it is now until the decision: cited, number, state (current, "
+                                                  "upcoming, superseded, withdrawn, or unverified: not in the "
+                                                  "catalogue), verified, replaced_by"})
     unrecognised = fields.List(fields.String(), required=True)
     review = fields.Dict(required=True, allow_none=True)
 
