@@ -45,7 +45,12 @@ from .adapters.repository import (
 )
 from .domain.assessment import REFUSE
 from .domain.certificates import Certificate, certificate_number, point_error
-from .domain.documents import DEFAULT_COVERAGE_PROBABILITY, dcc_content, printed
+from .domain.documents import (
+    DEFAULT_COVERAGE_PROBABILITY,
+    dcc_content,
+    printed,
+    printed_standard_certificate,
+)
 from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
@@ -220,15 +225,20 @@ def withdraw_certificate(certificates: CertificateRepository, number: str, comma
     return find_standing(certificates, number)
 
 
-def certificate_file(certificates: CertificateRepository, issuing: Issuing, number: str, fmt: str,
-                     request_code: str | None, now: datetime) -> DocumentFile:
-    """The certificate as a signed PDF (or, for a calibration certificate, its DCC or
-    signed DCC): its signed original while it is current, else a copy stamped with where
-    it stands today. With ``request_code``, only a certificate issued for that request."""
-    standing = get_certificate(certificates, number)
+def certificate_file(certificates: CertificateRepository, standard_certificates: StandardCertificateRepository,
+                     issuing: Issuing, number: str, fmt: str, request_code: str | None,
+                     now: datetime) -> DocumentFile:
+    """A certificate as a signed PDF (or, for a calibration certificate, its DCC or signed
+    DCC): its signed original while it stands, else a copy stamped with where it stands
+    today (a 计量标准考核证书 past its validity: expired). With ``request_code``, only a
+    certificate issued for that request."""
+    standing = get_document(certificates, standard_certificates, number)
     certificate = standing.document
     if request_code is not None and certificate.request_code != request_code:
         raise DocumentFileNotFound(number)
+    if isinstance(certificate, StandardCertificate):
+        status = certificate.public_view(standing.status, standing.superseded_by, china_date(now))["status"]
+        return document_file(issuing, printed_standard_certificate(certificate), status, fmt, now)
     return document_file(issuing, printed(certificate), standing.status, fmt, now,
                          dcc=lambda: dcc_content(certificate))
 

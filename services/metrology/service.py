@@ -133,8 +133,8 @@ class MetrologyService(lab_service.LabService):
     def document_file(self, number, fmt, request_code=None):
         """A certificate's signed PDF, DCC or signed DCC (base64), for the gateway to serve."""
         ports = self.metrology
-        return handlers.certificate_file(ports.certificates, ports.issuing, number, fmt, request_code,
-                                         ports.clock()).as_rpc()
+        return handlers.certificate_file(ports.certificates, ports.standard_certificates, ports.issuing, number,
+                                         fmt, request_code, ports.clock()).as_rpc()
 
     @rpc
     def verify(self, number):

@@ -7,11 +7,13 @@ a key rotation; stamped copies of documents that no longer stand."""
 import re
 import subprocess
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
+from services.common.clock import china_date
 from services.common.documents.dcc import DCC_NS, SI_NS, validate_dcc
 from services.common.documents.keys import make_generation
 
@@ -25,6 +27,7 @@ from ..support.data import (
     jl02_body,
 )
 from ..support.waiting import eventually
+from .test_catalogue_walk import submitted as catalogue_item_submitted
 from .test_certification import certificate_step
 from .test_certification import step as certification_step
 from .test_certification import submitted as certification_submitted
@@ -92,6 +95,17 @@ def printed(api, code, number, name, *expected):
     return pdf, text
 
 
+def approved_new_version(api, proposals, domain, body):
+    """A correction or amendment proposed by one operator and approved by a second (four
+    eyes): the number of the new version."""
+    proposed = api.post(proposals, headers=signed_in(f"{domain}-1"), json=body)
+    assert proposed.status_code == 201, proposed.text
+    approved = api.post(f"{proposals}/{proposed.json()['id']}/approval", headers=signed_in(f"{domain}-2"),
+                        json={"approved": True, "comment": "已核对"})
+    assert approved.status_code == 200, approved.text
+    return approved.json()["document"]["number"]
+
+
 def uploaded(api, data, name="document.pdf"):
     answer = api.post("/api/v1/verify", files={"file": (name, data)})
     assert answer.status_code == 200, answer.text
@@ -157,6 +171,26 @@ def rapid_tested(api):
     return code, step(api, "testing", code, "issue", {})["documents"][0]["number"]
 
 
+def jl03_submitted(api):
+    return catalogue_item_submitted(api, "JL03", {
+        "standard_name": "精密压力表标准装置", "assessment_type": "new", "measuring_range": "(0-60) MPa",
+        "uncertainty": "0.05级", "main_equipment": "活塞式压力计"})
+
+
+def assessed_standard(api):
+    """A JL03 assessment granted: the 计量标准考核证书's number (the decision by a second
+    metrology operator, who took no part in the assessment)."""
+    code = jl03_submitted(api)
+    step(api, "metrology", code, "document-review", {"passed": True})
+    step(api, "metrology", code, "assessment", {
+        "assessed_on": china_date(datetime.now(UTC)).isoformat(), "assessors": ["考评员甲", "考评员乙"],
+        "findings": "稳定性、重复性符合要求", "conclusion": "pass"})
+    decided = api.post(f"/api/v1/metrology/jobs/{code}/decision", json={"decision": "grant"},
+                       headers=signed_in("metrology-2"))
+    assert decided.status_code == 200, decided.text
+    return code, decided.json()["documents"][0]["number"]
+
+
 def certified(api, item):
     code = certification_submitted(api, item, RZ02_DETAILS if item == "RZ02" else RZ01_DETAILS)
     certification_step(api, code, "review", {"accepted": True, "comments": "资料齐全"})
@@ -206,6 +240,13 @@ class TestEveryKindPrints:
         printed(api, code, number, "verification-failure-notice", "检定结果通知书", "不合格",
                 "示值误差超过最大允许误差")
 
+    def test_a_measurement_standard_certificate_prints_the_standard_its_assessment_and_validity(self, api):
+        code, number = assessed_standard(api)
+        assert number.startswith("SQBK-")
+        printed(api, code, number, "measurement-standard-certificate", "计量标准考核证书", "精密压力表标准装置",
+                "(0-60) MPa", "JJF 1033-2023", "考评员甲", "有效期至")
+        download(api, code, number, "xml", expect=404)  # a DCC is for calibration certificates only
+
     def test_a_test_report_and_a_rapid_test_report_print_results_and_the_decision_rule(self, api):
         code, number = tested(api)
         printed(api, code, number, "test-report", "检验检测报告", "镉（以Cd计）", "0.08 mg/kg", "≤ 0.2",
@@ -227,10 +268,9 @@ class TestEveryKindPrints:
 
     def test_corrected_and_amended_versions_say_what_they_replace_and_the_old_one_comes_stamped(self, api):
         code, number = calibrated(api)
-        corrected = api.post(f"/api/v1/metrology/certificates/{number}/corrections", headers=signed_in("metrology-1"),
-                             json={"reason": "器具型号有误", "changes": {"instrument": {"model": "YB-160"}}})
-        assert corrected.status_code == 201, corrected.text
-        new_number = corrected.json()["number"]
+        new_number = approved_new_version(
+            api, f"/api/v1/metrology/certificates/{number}/corrections", "metrology",
+            {"reason": "器具型号有误", "changes": {"instrument": {"model": "YB-160"}}})
         printed(api, code, new_number, "calibration-certificate-corrected", f"替代 {number}", "器具型号有误",
                 "YB-160")
         old = download(api, code, number)
@@ -238,10 +278,9 @@ class TestEveryKindPrints:
         assert "已被替代" in pdf_text(old.content)
 
         code, number = tested(api)
-        amended = api.post(f"/api/v1/testing/reports/{number}/amendments", headers=signed_in("testing-1"),
-                           json={"reason": "委托单位名称有误", "changes": {"remarks": "样品由委托方送检"}})
-        assert amended.status_code == 201, amended.text
-        printed(api, code, amended.json()["number"], "test-report-amended", f"替代 {number}", "委托单位名称有误")
+        amended = approved_new_version(api, f"/api/v1/testing/reports/{number}/amendments", "testing",
+                                       {"reason": "委托单位名称有误", "changes": {"remarks": "样品由委托方送检"}})
+        printed(api, code, amended, "test-report-amended", f"替代 {number}", "委托单位名称有误")
 
 
 class TestFilesAreCheckedFromThemselves:

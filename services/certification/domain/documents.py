@@ -25,7 +25,7 @@ def printed(certification: Certification, body: dict[str, Any]) -> DocumentConte
         number=certificate.number, kind=certificate.kind, edition=certificate.edition,
         request_code=certification.request_code,
         issuer=Party(body.get("name") or certificate.issuer, body.get("address"), body.get("approval")),
-        customer=Party(certificate.holder, identifier=certificate.uscc or None),
+        customer=Party(certificate.holder, identifier=certificate.uscc or None, role="获证组织 Certified organization"),
         issued_on=certificate.issued_on,
         sections=(_certified(certification, certificate), _validity(certificate)),
         statements=(

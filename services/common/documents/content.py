@@ -40,6 +40,7 @@ class Party:
     name: str
     address: str | None = None
     identifier: str | None = None  # a credit code, an accreditation or authorization
+    role: str = "委托方 Customer"  # as the document names it: a holder is not a customer
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ KINDS: dict[str, DocumentKind] = {
     "verification_certificate": DocumentKind("检定证书", "Verification Certificate"),
     "verification_failure_notice": DocumentKind("检定结果通知书", "Notice of Verification Result"),
     "calibration_certificate": DocumentKind("校准证书", "Calibration Certificate", (PDF, DCC, SIGNED_DCC)),
+    # metrology's assessment of an organisation's measurement standard (JJF 1033)
+    "measurement_standard_certificate": DocumentKind("计量标准考核证书", "Measurement Standard Certificate"),
     # testing (ISO/IEC 17025 §7.8)
     "test_report": DocumentKind("检验检测报告", "Test Report"),
     "rapid_test_report": DocumentKind("快速检测结果报告", "Rapid Test Report"),

@@ -176,7 +176,7 @@ def _first_page(content: DocumentContent, verification_url: str, styles: dict[st
         Line("签发机构 Issued by", content.issuer.name),
         Line("地址 Address", content.issuer.address or "—"),
         *([Line("资质 Authorization", content.issuer.identifier)] if content.issuer.identifier else []),
-        Line("委托方 Customer", content.customer.name),
+        Line(content.customer.role, content.customer.name),
         *([Line("统一社会信用代码 Credit code", content.customer.identifier)] if content.customer.identifier else []),
         Line("办件编码 Request", content.request_code),
         Line("签发日期 Date of issue", content.issued_on),

@@ -16,6 +16,7 @@ from ...common.documents.content import DocumentContent, Party, Section, Table, 
 from ...common.documents.dcc import DccContent, DccPoint, DccStandard
 from ...common.documents.kinds import kind_of
 from .certificates import CALIBRATION_CERTIFICATE, FAILURE_NOTICE, Certificate
+from .standard_certificates import StandardCertificate
 
 DEFAULT_COVERAGE_PROBABILITY = "0.95"  # for k = 2 when the result does not say (JJF 1059.1)
 CONCLUSIONS = {"pass": "合格 Pass", "fail": "不合格 Fail"}
@@ -40,6 +41,42 @@ def printed(certificate: Certificate) -> DocumentContent:
         signatories=lines((performer, signatories.get("performed_by")), (checker, signatories.get("reviewed_by")),
                           (approver, signatories.get("issued_by"))),
         replaces=certificate.replaces, replacement_reason=certificate.correction_reason,
+    )
+
+
+def printed_standard_certificate(certificate: StandardCertificate) -> DocumentContent:
+    """A 计量标准考核证书 as printed (JJF 1033): the standard, its holder, the assessment it
+    passed and the day it runs out; issued by the assessing authority."""
+    standard, assessment = certificate.standard, certificate.assessment
+    return DocumentContent(
+        number=certificate.number, kind=certificate.kind, edition=0, request_code=certificate.request_code,
+        issuer=Party(certificate.laboratory["name"], certificate.laboratory.get("address"),
+                     certificate.laboratory.get("authorization")),
+        customer=Party(certificate.customer["name"], identifier=certificate.customer.get("uscc"),
+                       role="持证单位 Holder"),
+        issued_on=issued_on(certificate),
+        sections=(
+            Section("计量标准 Measurement standard", lines(
+                ("计量标准名称 Standard", standard.get("standard_name")),
+                ("测量范围 Measuring range", standard.get("measuring_range")),
+                ("不确定度或准确度等级 Uncertainty / class", standard.get("uncertainty")),
+                ("主要配套设备 Main equipment", standard.get("main_equipment")),
+            )),
+            Section("考核 Assessment", lines(
+                ("考核类型 Type", {"new": "新建 New", "renewal": "复查 Renewal"}.get(
+                    certificate.assessment_type, certificate.assessment_type)),
+                ("依据 Rule", assessment.get("rule")),
+                ("考评日期 Assessed on", assessment.get("assessed_on")),
+                ("考评员 Assessors", "、".join(assessment.get("assessors") or [])),
+                ("结论 Conclusion", CONCLUSIONS.get(assessment.get("conclusion") or "", assessment.get("conclusion"))),
+                ("接收日期 Received on", certificate.received_on),
+                ("有效期至 Valid until", certificate.valid_until),
+            )),
+        ),
+        statements=tuple(certificate.statements) + ((f"备注 Remarks：{certificate.remarks}",) if certificate.remarks else ()),
+        signatories=lines(("考评员 Assessed by", certificate.signatories.get("assessed_by")),
+                          ("批准人 Approved by", certificate.signatories.get("issued_by"))),
+        replaces=certificate.replaces,
     )
 
 
@@ -156,6 +193,6 @@ def dcc_content(certificate: Certificate) -> DccContent:
     )
 
 
-def issued_on(certificate: Certificate) -> str:
+def issued_on(certificate: Certificate | StandardCertificate) -> str:
     """The day of issue, in China."""
     return china_date(datetime.fromisoformat(certificate.issued_at)).isoformat()
