@@ -251,6 +251,22 @@ def test_the_console_sign_in_backs_off_the_same_way(stack):
     assert waiting.status_code == 429 and "登录失败次数过多" in waiting.text and waiting.headers["retry-after"]
 
 
+@pytest.mark.parametrize(("proto", "secure"), [("https", True), ("http", False)])
+def test_the_console_cookies_are_secure_over_https_and_always_http_only_and_same_site(stack, proto, secure):
+    """Behind the trusted proxy, X-Forwarded-Proto says how the browser reached us (issue 26 §6)."""
+    with client(stack) as browser:
+        signed = browser.post("/staff/login", headers={"X-Forwarded-Proto": proto}, data={
+            "username": "staff-321311", "password": "demo-staff-321311",
+            "form_token": form_token(browser, "/staff/login")})
+    assert signed.status_code == 303
+    cookies = signed.headers.get_list("set-cookie")
+    for name in ("qi_access", "qi_refresh"):
+        (cookie,) = [each for each in cookies if each.startswith(f"{name}=")]
+        attributes = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+        assert {"httponly", "samesite"} <= attributes and "SameSite=Strict" in cookie, cookie
+        assert ("secure" in attributes) == secure, cookie
+
+
 def test_signing_out_of_the_console_needs_the_token_of_its_page(stack):
     with client(stack) as browser:
         signed = browser.post("/staff/login", data={"username": "staff-321323", "password": "demo-staff-321323",

@@ -23,7 +23,7 @@ from ..auth import csrf_matches, session_tokens
 from ..errors import MAX_BODY_BYTES
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
-from ..server import client_address, http
+from ..server import client_address, http, is_https
 from ..templating import form_token_matches, page_endpoint, page_language, render
 from ..views import Reader, queue_view, rectification_row, staff_view
 from .session import (
@@ -64,7 +64,7 @@ class Console:
             return response
         if account is not None:
             response = redirect(with_lang(after_login(request), request), code=303)
-            set_session(response, session_tokens(account))
+            set_session(response, session_tokens(account), is_https(request))
             return response
         return render(request, "staff_login.html", status=401, problem="bad_credentials", problem_params={},
                       username=username, after=after_login(request))
@@ -74,7 +74,7 @@ class Console:
     def console_logout(self, request):
         if not form_token_matches(request):  # another site may not sign staff out either
             return render(request, "message.html", status=403, key="form_expired", params={})
-        return end_session(redirect(with_lang("/staff/login", request), code=303))
+        return end_session(redirect(with_lang("/staff/login", request), code=303), is_https(request))
 
     @http("GET", "/staff")
     @page_endpoint

@@ -1,6 +1,7 @@
 """Who is signed in to the console and the dashboard: the tokens kept as HttpOnly,
-SameSite=Strict cookies, an expired access token renewed from the refresh token, and
-the CSRF token every console form carries (bound to the session)."""
+SameSite=Strict cookies (``Secure`` whenever the browser reached us over HTTPS, directly
+or through the trusted proxy), an expired access token renewed from the refresh token,
+and the CSRF token every console form carries (bound to the session)."""
 
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ from ..auth import (
     session_tokens,
 )
 from ..messages import message
+from ..server import is_https
 from ..templating import page_language
 
 CONSOLE_ROLES = (STAFF, MANAGER, ADMIN)
@@ -26,10 +28,11 @@ AFTER_LOGIN = ("/staff", "/dashboard")
 
 
 class ConsoleSession:
-    def __init__(self, principal, refresh_token, renewed=None):
+    def __init__(self, principal, refresh_token, renewed=None, secure=False):
         self.principal = principal
         self.csrf_basis = refresh_token
         self.renewed = renewed  # new tokens to set as cookies with the response
+        self.secure = secure  # the browser came over HTTPS: cookies only go back that way
 
     @property
     def csrf(self):
@@ -40,7 +43,7 @@ class ConsoleSession:
 
     def finish(self, response):
         if self.renewed:
-            set_session(response, self.renewed)
+            set_session(response, self.renewed, self.secure)
         return response
 
     def to_login(self, request, after=None):
@@ -64,18 +67,21 @@ def console_session(accounts, request):
         except (Unauthenticated, SessionExpired):
             return ConsoleSession(None, None)
         tokens = session_tokens(account)
-        return ConsoleSession(principal_from_token(tokens["access_token"]), tokens["refresh_token"], tokens)
+        return ConsoleSession(principal_from_token(tokens["access_token"]), tokens["refresh_token"], tokens,
+                              secure=is_https(request))
     return ConsoleSession(None, None)
 
 
-def set_session(response, tokens):
+def set_session(response, tokens, secure):
+    """The session's cookies: never readable by a script, never sent by another site's
+    page, and over HTTPS never sent in the clear."""
     for name, value in ((ACCESS_COOKIE, tokens["access_token"]), (REFRESH_COOKIE, tokens["refresh_token"])):
-        response.set_cookie(name, value, httponly=True, samesite="Strict", path="/")
+        response.set_cookie(name, value, httponly=True, samesite="Strict", secure=secure, path="/")
 
 
-def end_session(response):
-    response.delete_cookie(ACCESS_COOKIE, path="/")
-    response.delete_cookie(REFRESH_COOKIE, path="/")
+def end_session(response, secure):
+    for name in (ACCESS_COOKIE, REFRESH_COOKIE):
+        response.delete_cookie(name, path="/", httponly=True, samesite="Strict", secure=secure)
     return response
 
 
