@@ -1,5 +1,6 @@
 """Accounts of the people who sign in (DESIGN §1), in plain Python."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Self
@@ -8,6 +9,16 @@ from ...common.domain import DomainEvent
 from .access import ENTERPRISE, OPERATOR, ROLES, STAFF
 from .catalogue import DOMAINS, Stations
 from .uscc import InvalidCreditCode, normalize_credit_code
+
+# The addresses an account signed in from lately (issue 26 §6): failures from strangers
+# never refuse the owner at one of them (domain/throttle.py).
+MAX_KNOWN_ADDRESSES = 20
+
+
+def address_mark(username: str, address: str) -> str:
+    """What is kept of an address an account signed in from: enough to recognise it,
+    not the address itself (salted with the username, so marks of two accounts differ)."""
+    return hashlib.sha256(f"{username}\n{address}".encode()).hexdigest()[:32]
 
 
 class InvalidAccount(ValueError):
@@ -30,6 +41,7 @@ class Account:
     active: bool = True
     token_version: int = 0
     created_at: str = ""
+    known_addresses: list[str] = field(default_factory=list)  # address marks, the latest last
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -67,6 +79,19 @@ class Account:
     def disable(self) -> None:
         self.active = False
         self.token_version += 1
+
+    def knows_address(self, address: str) -> bool:
+        """Whether the account signed in from this address lately."""
+        return address_mark(self.username, address) in self.known_addresses
+
+    def remember_address(self, address: str) -> bool:
+        """Keep the address it signed in from among the latest ``MAX_KNOWN_ADDRESSES``;
+        False if it was known already."""
+        mark = address_mark(self.username, address)
+        if mark in self.known_addresses:
+            return False
+        self.known_addresses = [*self.known_addresses, mark][-MAX_KNOWN_ADDRESSES:]
+        return True
 
     def claims(self) -> dict[str, Any]:
         return {"username": self.username, "role": self.role, "name": self.name, "station": self.station,

@@ -1,7 +1,9 @@
 """Accounts (DESIGN §1, §6): signing in, refreshing a session, making accounts.
 
-Sign-in is throttled per username and per client (``handlers/throttling.py``); an
-unknown username costs as much as a wrong password. The tokens themselves are the web
+Sign-in is throttled per account and address together, and for addresses the account
+never signed in from also per account and per address (``handlers/throttling.py``); an
+unknown username costs as much as a wrong password. A successful sign-in remembers its
+address (a mark of it) on the account. The tokens themselves are the web
 edge's (``web/auth.py``): these use cases answer with the account they open.
 """
 
@@ -9,7 +11,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from ...common.repository import AlreadyExists
+from ...common.repository import AlreadyExists, retry_on_conflict
 from ..adapters.passwords import Passwords
 from ..adapters.repository import AccountRepository
 from ..domain.access import Principal
@@ -34,17 +36,20 @@ def find_account(accounts: AccountRepository, username: str) -> Account | None:
 def sign_in(accounts: AccountRepository, throttle: Throttle, passwords: Passwords, username: str, password: str,
             client: str, roles: tuple[str, ...] | None = None) -> Account | None:
     """The account these credentials open (of one of ``roles``, if given), or None.
-    Raises TooManyRequests while the username or the client must wait after failures."""
-    throttle.check_login(username, client)
+    Raises TooManyRequests while this attempt must wait after failures."""
     account = find_account(accounts, username)
+    known = account is not None and account.knows_address(client)
+    attempt = throttle.login_attempt(account.username if account else username, client, known)
     if account is None:
         passwords.spend_time_on(password)
-    elif account.active and (roles is None or account.role in roles) \
-            and passwords.match(account.password_hash, password):
-        throttle.login_succeeded(username)
-        return account
-    throttle.login_failed(username, client)
-    return None
+        return None
+    if not (account.active and (roles is None or account.role in roles)
+            and passwords.match(account.password_hash, password)):
+        return None
+    throttle.login_succeeded(attempt)
+    if not known:
+        retry_on_conflict(accounts, account.username, lambda mine: mine.remember_address(client))
+    return account
 
 
 def resume_session(accounts: AccountRepository, claims: dict[str, Any], roles: tuple[str, ...] | None = None) -> Account:

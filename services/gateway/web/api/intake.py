@@ -16,7 +16,7 @@ from ..schemas.intake import (
     load_submission,
 )
 from ..schemas.responses import MyRequestsSchema
-from ..server import client_address, http
+from ..server import http, lookup_asker
 from ..views import Reader, request_view, tracked_view
 
 
@@ -30,7 +30,7 @@ def submit_body(gateway, body):
 
 def track_code(gateway, request, code, phone, principal=None):
     """The tracking of a code (request or group) for a lookup the throttle counts."""
-    with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
         return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
@@ -121,7 +121,7 @@ class IntakeApi:
 
     def _enterprise_step(self, request, code, step, phone, text):
         gateway = self.gateway
-        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-            found = enterprise.enterprise_step(gateway.requests, code, principal_of(request), phone, step,
-                                               gateway.now(), text)
+        principal = principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+            found = enterprise.enterprise_step(gateway.requests, code, principal, phone, step, gateway.now(), text)
         return REQUEST_VIEW.dump(request_view(found, Reader.of(gateway, request_language(request))))
