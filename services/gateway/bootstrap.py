@@ -43,6 +43,7 @@ from .adapters.repository import (
     RequestRepository,
 )
 from .adapters.service_levels_store import ServiceLevelQuery, ServiceLevelRepository, create_indexes
+from .adapters.sessions import MongoSessions
 from .adapters.statutory_holidays import provisional_year
 from .domain.calendar import WorkingCalendar, YearSchedule, schedules_from_file
 from .domain.catalogue import Catalogue, Stations
@@ -106,6 +107,7 @@ class Gateway:
     groups: RequestGroupRepository
     renewals: RenewalRepository
     accounts: AccountRepository
+    sessions: MongoSessions
     notices: NoticeBoard
     event_log: EventLog
     service_levels: ServiceLevelRepository
@@ -142,6 +144,7 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         groups=RequestGroupRepository(store("request_groups")),
         renewals=RenewalRepository(store("renewals")),
         accounts=AccountRepository(store("accounts")),
+        sessions=MongoSessions(database.sessions),
         notices=NoticeBoard(store("notices")),
         event_log=EventLog(database.event_log, clock),
         service_levels=service_level_repository(database, shared.calendar, catalogue, clock),
@@ -178,6 +181,7 @@ def prepare(database: Any) -> None:
     NoticeBoard(store("notices")).ensure_indexes()
     create_indexes(database)
     MongoCounters(database.throttle).ensure_indexes()
+    MongoSessions(database.sessions).ensure_indexes()
 
 
 # -- the relay's confirmed events -----------------------------------------------------------

@@ -89,7 +89,8 @@ class GatewayService(
             "gateway", "#", lambda database, envelope: bootstrap.build(database).event_log.record(envelope)),
         "evt-gateway-all--gateway.project_service_levels": ("gateway", "#", _replayed_confirmed),
     })
-    acting = SignedInActor()  # the signed-in person, recorded by every service it calls
+    # the signed-in person (checked against their account), recorded by every service it calls
+    acting = SignedInActor(accounts=lambda service: service.gateway.accounts)
     telemetry = Telemetry()
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
 

@@ -39,7 +39,7 @@ ADMIN_ONLY = "admin"
 CLASSES = {
     "health": PUBLIC, "catalogue": PUBLIC, "catalogue_item": PUBLIC, "submit": PUBLIC, "verify": PUBLIC,
     "search_standards": PUBLIC, "standard": PUBLIC, "openapi_document": PUBLIC, "api_docs_page": PUBLIC,
-    "login": "credentials", "refresh": "credentials",
+    "login": "credentials", "refresh": "credentials", "logout": "credentials",
     # the enterprise's instrument file is opened with its credit code and contact phone
     "enterprise_instruments": PUBLIC, "renew_instrument": PUBLIC,
     "me": SIGNED_IN,
@@ -163,7 +163,8 @@ PARAMS = {"code": None, "number": "SQJL-2026-999999", "type_id": "no-such-type",
           "step": "start"}
 BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "cancel": {"reason": "不办了"},
           "rate": {"level": 5},
-          "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"}}
+          "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"},
+          "logout": {"refresh_token": "x"}}
 QUERIES = {name: {"station": "321322"} for name in (
     "station_queue", "service_metrics", "service_metrics_csv", "overdue_requests", "rectifications")}
 

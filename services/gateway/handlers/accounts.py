@@ -1,15 +1,20 @@
-"""Accounts (DESIGN §1, §6): signing in, refreshing a session, making accounts.
+"""Accounts (DESIGN §1, §6): signing in, sessions and their refresh tokens, making accounts.
 
 Sign-in is throttled per account and address together, and for addresses the account
 never signed in from also per account and per address (``handlers/throttling.py``); an
 unknown username costs as much as a wrong password. A successful sign-in remembers its
 address (a mark of it) on the account. The tokens themselves are the web
-edge's (``web/auth.py``): these use cases answer with the account they open.
+edge's (``web/auth.py``): these use cases answer with the account they open and the
+session (a refresh token family, ``domain/session.py``) they start or carry on. Every
+request with an access token is checked against its account (:func:`check_signed_in`),
+so a disabled account's tokens stop working at once.
 """
 
+import secrets
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from ...common.repository import AlreadyExists, retry_on_conflict
 from ..adapters.passwords import Passwords
@@ -17,13 +22,41 @@ from ..adapters.repository import AccountRepository
 from ..domain.access import Principal
 from ..domain.account import Account
 from ..domain.catalogue import DOMAINS, Stations
+from ..domain.session import ENDED, REUSE_DETECTED, ROTATE, SIGNED_OUT, SessionFamily
 from .throttling import Throttle
 
 DEMO_ENTERPRISE = "91321322MA1ABC123P"
 
 
 class SessionExpired(Exception):
-    """A refresh token whose account is gone, disabled, or whose sessions were ended."""
+    """A token whose account is gone or disabled, whose sessions were ended, or whose
+    refresh token family is over."""
+
+
+class RefreshTokenReused(SessionExpired):
+    """A refresh token used after its successor was issued: its whole family has ended."""
+
+
+class SessionStore(Protocol):
+    """Refresh token families (``adapters/sessions.py``)."""
+
+    def start(self, family: SessionFamily) -> None: ...
+    def get(self, family_id: str) -> SessionFamily | None: ...
+    def rotate(self, family: SessionFamily, presented: str, rotated: SessionFamily) -> bool: ...
+    def end(self, family_id: str, state: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A signed-in account, its session (refresh token family) and that family's latest token."""
+
+    account: Account
+    family: str
+    token: str
+
+
+def _new_id() -> str:
+    return secrets.token_urlsafe(18)
 
 
 def find_account(accounts: AccountRepository, username: str) -> Account | None:
@@ -61,6 +94,49 @@ def resume_session(accounts: AccountRepository, claims: dict[str, Any], roles: t
         raise SessionExpired(claims["sub"])
     found: Account = account
     return found
+
+
+def open_session(sessions: SessionStore, account: Account, now: datetime, lifetime: float) -> OpenSession:
+    """A new session for an account that just signed in: a family of refresh tokens."""
+    family = SessionFamily.start(_new_id(), account.username, _new_id(), now.timestamp(), lifetime)
+    sessions.start(family)
+    return OpenSession(account, family.id, family.current)
+
+
+def refresh_session(accounts: AccountRepository, sessions: SessionStore, claims: dict[str, Any], now: datetime,
+                    lifetime: float, roles: tuple[str, ...] | None = None) -> OpenSession:
+    """Carry a session on with its refresh token's ``claims``: the family's next token.
+    SessionExpired if the account or the family is over; RefreshTokenReused (and the
+    family ends) if the token is not the family's latest."""
+    account = resume_session(accounts, claims, roles)
+    family = sessions.get(str(claims.get("fam")))
+    if family is None or family.username != account.username:
+        raise SessionExpired(account.username)
+    presented = str(claims.get("jti"))
+    outcome = family.outcome(presented, now.timestamp())
+    if outcome == ENDED:
+        raise SessionExpired(account.username)
+    if outcome == ROTATE:
+        rotated = family.rotated(_new_id(), now.timestamp(), lifetime)
+        if sessions.rotate(family, presented, rotated):
+            return OpenSession(account, family.id, rotated.current)
+    # an older token of the family, or the latest one used twice at once: someone holds a copy
+    sessions.end(family.id, REUSE_DETECTED)
+    raise RefreshTokenReused(account.username)
+
+
+def sign_out(sessions: SessionStore, claims: dict[str, Any]) -> None:
+    """End the session a refresh token belongs to: none of its tokens buys another pair."""
+    sessions.end(str(claims.get("fam")), SIGNED_OUT)
+
+
+def check_signed_in(accounts: AccountRepository, claims: dict[str, Any]) -> None:
+    """Whether an access token's account may still act: it exists, is active, and its
+    sessions were not ended since the token was issued (``ver``). SessionExpired if not.
+    Asked on every request that carries a token (one read by key), never by anonymous ones."""
+    account = accounts.get_or_none(claims["sub"])
+    if account is None or not account.active or claims.get("ver") != account.token_version:
+        raise SessionExpired(claims["sub"])
 
 
 def who_am_i(principal: Principal) -> dict[str, Any]:

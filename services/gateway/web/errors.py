@@ -29,6 +29,7 @@ from ..exceptions import (
     ServiceUnavailable,
     StaleRequest,
 )
+from ..handlers.accounts import SessionExpired
 from ..handlers.operators import UnknownStep
 from ..handlers.station import UnknownStation
 from .auth import Unauthenticated
@@ -153,7 +154,7 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields=exc.messages)
     if isinstance(exc, InvalidTransition):
         return ApiError(409, "invalid_transition", current=exc.current)
-    if isinstance(exc, Unauthenticated):
+    if isinstance(exc, Unauthenticated | SessionExpired):
         return ApiError(401, "unauthorized")
     if isinstance(exc, Forbidden):
         return ApiError(403, "forbidden")

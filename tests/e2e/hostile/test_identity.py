@@ -13,8 +13,8 @@ from services.gateway.domain.throttle import (
     FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT,
 )
 
-from ...conftest import new_client_address
-from ...support.accounts import new_staff
+from ...conftest import form_token, new_client_address
+from ...support.accounts import accounts_command, new_staff
 
 pytestmark = pytest.mark.e2e
 
@@ -79,3 +79,101 @@ def test_one_persons_typos_behind_an_office_address_do_not_lock_out_the_colleagu
     for _ in range(FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT.threshold):
         login(stack, typist, "typo", office)
     assert login(stack, colleague, colleague_password, office).status_code == 200
+
+
+# -- disabled account ----------------------------------------------------------------------------------
+@pytest.mark.hostile("disabled account")
+def test_a_disabled_accounts_tokens_stop_working_at_once(stack):
+    username, password = new_staff(stack)
+    with client(stack) as caller:
+        tokens = caller.post("/api/v1/auth/login", json={"username": username, "password": password}).json()
+        bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert caller.get("/api/v1/auth/me", headers=bearer).status_code == 200
+        assert caller.get("/api/v1/station/requests", headers=bearer).status_code == 200
+        accounts_command(stack, "disable", "--username", username)
+        assert caller.get("/api/v1/auth/me", headers=bearer).status_code == 401
+        assert caller.get("/api/v1/station/requests", headers=bearer).status_code == 401
+        refreshed = caller.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert refreshed.status_code == 401
+        assert caller.post("/api/v1/auth/login", json={"username": username, "password": password}).status_code == 401
+
+
+@pytest.mark.hostile("disabled account")
+def test_a_disabled_account_signed_in_to_the_console_is_shown_the_sign_in_page(stack):
+    username, password = new_staff(stack)
+    with client(stack) as browser:
+        token = form_token(browser, "/staff/login")
+        assert browser.post("/staff/login", data={"username": username, "password": password,
+                                                  "form_token": token}).status_code == 303
+        assert browser.get("/staff").status_code == 200
+        accounts_command(stack, "disable", "--username", username)
+        assert browser.get("/staff").status_code == 303  # to the sign-in page
+
+
+@pytest.mark.hostile("disabled account")
+def test_a_new_password_ends_the_sessions_opened_with_the_old_one(stack):
+    username, password = new_staff(stack)
+    with client(stack) as caller:
+        tokens = caller.post("/api/v1/auth/login", json={"username": username, "password": password}).json()
+        accounts_command(stack, "set-password", "--username", username, password="a-new-long-password")
+        assert caller.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+                          ).status_code == 401
+
+
+# -- refresh token reuse --------------------------------------------------------------------------------
+def signed_in_tokens(caller, username, password):
+    answer = caller.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def refreshed(caller, refresh_token):
+    return caller.post("/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+
+
+@pytest.mark.hostile("refresh token reuse")
+def test_a_spent_refresh_token_replayed_ends_the_whole_session(stack):
+    username, password = new_staff(stack)
+    with client(stack) as user, client(stack) as thief:
+        first = signed_in_tokens(user, username, password)
+        second = refreshed(user, first["refresh_token"])
+        assert second.status_code == 200
+        assert second.json()["refresh_token"] != first["refresh_token"]
+        replayed = refreshed(thief, first["refresh_token"])  # a copy of the spent token
+        assert replayed.status_code == 401
+        # the whole family is over: the user's own latest token no longer buys a pair
+        assert refreshed(user, second.json()["refresh_token"]).status_code == 401
+        # other sessions of the same account are not touched
+        other = signed_in_tokens(user, username, password)
+        assert refreshed(user, other["refresh_token"]).status_code == 200
+
+
+@pytest.mark.hostile("refresh token reuse")
+def test_one_refresh_token_sent_twice_at_once_buys_at_most_one_pair(stack):
+    username, password = new_staff(stack)
+    with client(stack) as caller:
+        tokens = signed_in_tokens(caller, username, password)
+        answers = in_parallel([lambda: refreshed(caller, tokens["refresh_token"])] * 10)
+    assert [answer.status_code for answer in answers].count(200) <= 1
+
+
+@pytest.mark.hostile("refresh token reuse")
+def test_a_signed_out_sessions_refresh_token_buys_nothing(stack):
+    username, password = new_staff(stack)
+    with client(stack) as caller:
+        tokens = signed_in_tokens(caller, username, password)
+        out = caller.post("/api/v1/auth/logout", json={"refresh_token": tokens["refresh_token"]})
+        assert out.status_code == 204
+        assert refreshed(caller, tokens["refresh_token"]).status_code == 401
+
+
+@pytest.mark.hostile("refresh token reuse")
+def test_signing_out_of_the_console_ends_its_session(stack):
+    username, password = new_staff(stack)
+    with client(stack) as browser:
+        assert browser.post("/staff/login", data={"username": username, "password": password,
+                                                  "form_token": form_token(browser, "/staff/login")}).status_code == 303
+        stolen = browser.cookies.get("qi_refresh")
+        assert browser.post("/staff/logout", data={"form_token": form_token(browser, "/staff")}).status_code == 303
+    with client(stack) as thief:
+        assert refreshed(thief, stolen).status_code == 401

@@ -19,7 +19,7 @@ from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
 from ...handlers import accounts, station
 from ..api.station import STEPS
-from ..auth import csrf_matches, session_tokens
+from ..auth import csrf_matches, refresh_lifetime, session_tokens
 from ..errors import MAX_BODY_BYTES
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
@@ -33,6 +33,7 @@ from .session import (
     end_session,
     lang_param,
     set_session,
+    sign_out_of_console,
     with_lang,
 )
 
@@ -64,7 +65,8 @@ class Console:
             return response
         if account is not None:
             response = redirect(with_lang(after_login(request), request), code=303)
-            set_session(response, session_tokens(account), is_https(request))
+            opened = accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime())
+            set_session(response, session_tokens(opened), is_https(request))
             return response
         return render(request, "staff_login.html", status=401, problem="bad_credentials", problem_params={},
                       username=username, after=after_login(request))
@@ -74,12 +76,13 @@ class Console:
     def console_logout(self, request):
         if not form_token_matches(request):  # another site may not sign staff out either
             return render(request, "message.html", status=403, key="form_expired", params={})
+        sign_out_of_console(self.gateway, request)
         return end_session(redirect(with_lang("/staff/login", request), code=303), is_https(request))
 
     @http("GET", "/staff")
     @page_endpoint
     def console_queue(self, request):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request)
         reader = Reader.of(self.gateway, page_language(request))
@@ -103,7 +106,7 @@ class Console:
     @http("GET", "/staff/requests/<string:code>")
     @page_endpoint
     def console_request(self, request, code):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request)
         return staff_request_page(self.gateway, request, session, code, done=request.args.get("done"))
@@ -112,7 +115,7 @@ class Console:
     @page_endpoint
     def console_step(self, request, code, step):
         gateway = self.gateway
-        session = console_session(gateway.accounts, request)
+        session = console_session(gateway, request)
         if session.principal is None:
             return session.to_login(request)
         if request.content_length and request.content_length > MAX_BODY_BYTES:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from werkzeug.utils import redirect
 
 from ...domain.access import ADMIN, MANAGER, STAFF
-from ...handlers.accounts import SessionExpired, resume_session
+from ...handlers.accounts import SessionExpired, refresh_session, sign_out
 from ..auth import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
@@ -16,7 +16,9 @@ from ..auth import (
     csrf_token,
     principal_from_token,
     refresh_claims,
+    refresh_lifetime,
     session_tokens,
+    signed_in_principal,
 )
 from ..messages import message
 from ..server import is_https
@@ -28,9 +30,9 @@ AFTER_LOGIN = ("/staff", "/dashboard")
 
 
 class ConsoleSession:
-    def __init__(self, principal, refresh_token, renewed=None, secure=False):
+    def __init__(self, principal, family, renewed=None, secure=False):
         self.principal = principal
-        self.csrf_basis = refresh_token
+        self.csrf_basis = family  # the session's family id: a rotation keeps it
         self.renewed = renewed  # new tokens to set as cookies with the response
         self.secure = secure  # the browser came over HTTPS: cookies only go back that way
 
@@ -51,25 +53,45 @@ class ConsoleSession:
         return redirect(with_lang(target, request), code=303)
 
 
-def console_session(accounts, request):
-    """The signed-in console user from the cookies, refreshing an expired access token."""
+def console_session(gateway, request):
+    """The signed-in console user from the cookies (the access token checked against its
+    account), carrying the session on with its refresh token once the access token ran out."""
     access = request.cookies.get(ACCESS_COOKIE)
-    refresh = request.cookies.get(REFRESH_COOKIE)
+    family = _family_of(request.cookies.get(REFRESH_COOKIE))
     try:
-        principal = principal_from_token(access) if access else None
+        principal = signed_in_principal(request, access) if access and family else None
         if principal is not None and principal.role in CONSOLE_ROLES:
-            return ConsoleSession(principal, refresh)
+            return ConsoleSession(principal, family)
     except Unauthenticated:
         pass
-    if refresh:
-        try:
-            account = resume_session(accounts, refresh_claims(refresh), CONSOLE_ROLES)
-        except (Unauthenticated, SessionExpired):
-            return ConsoleSession(None, None)
-        tokens = session_tokens(account)
-        return ConsoleSession(principal_from_token(tokens["access_token"]), tokens["refresh_token"], tokens,
-                              secure=is_https(request))
-    return ConsoleSession(None, None)
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    if not refresh:
+        return ConsoleSession(None, None)
+    try:
+        opened = refresh_session(gateway.accounts, gateway.sessions, refresh_claims(refresh), gateway.now(),
+                                 refresh_lifetime(), CONSOLE_ROLES)
+    except (Unauthenticated, SessionExpired):
+        return ConsoleSession(None, None)
+    tokens = session_tokens(opened)
+    return ConsoleSession(principal_from_token(tokens["access_token"]), opened.family, tokens,
+                          secure=is_https(request))
+
+
+def sign_out_of_console(gateway, request):
+    """End the session the console's refresh cookie belongs to (if it is a valid one)."""
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    try:
+        if refresh:
+            sign_out(gateway.sessions, refresh_claims(refresh))
+    except Unauthenticated:
+        pass
+
+
+def _family_of(refresh_token):
+    try:
+        return refresh_claims(refresh_token).get("fam") if refresh_token else None
+    except Unauthenticated:
+        return None
 
 
 def set_session(response, tokens, secure):
