@@ -177,6 +177,7 @@ def prepare(database: Any) -> None:
                                      [("rectification.state", 1)])
     store("request_groups").ensure_indexes()
     store("renewals").ensure_indexes([("uscc", 1)])
+    store("accounts").ensure_indexes([("state", 1)])  # the stations' lists of accounts to verify
     EventLog(database.event_log, utc_now).ensure_indexes()
     NoticeBoard(store("notices")).ensure_indexes()
     create_indexes(database)

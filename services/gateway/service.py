@@ -32,6 +32,7 @@ from .web.api import (
     auth,
     calendars,
     certification,
+    enterprise_accounts,
     health,
     instruments,
     lab,
@@ -43,7 +44,7 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import console, dashboard, docs, pages
+from .web.pages import accounts, console, dashboard, docs, pages, registration
 
 
 def _replayed_confirmed(database, envelope):
@@ -54,6 +55,7 @@ def _replayed_confirmed(database, envelope):
 class GatewayService(
     health.HealthApi,
     auth.AuthApi,
+    enterprise_accounts.EnterpriseAccountsApi,
     intake_api.IntakeApi,
     station.StationApi,
     ratings.RatingsApi,
@@ -65,6 +67,8 @@ class GatewayService(
     verify.VerifyApi,
     pages.Pages,
     console.Console,
+    accounts.AccountsConsole,
+    registration.RegistrationPages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

@@ -1,5 +1,7 @@
 """Accounts from the command line: ``python -m services.gateway.cli.accounts``.
 
+Accounts made here are verified (an enterprise's too): an administrator made them.
+
     create --username wang --role staff --station 321322 --name 王芳   (password on stdin)
     set-password --username wang        (new password on stdin)
     disable --username wang
@@ -79,7 +81,8 @@ def main(argv=None):
         elif args.command == "list":
             for account in gateway.accounts.all_by_username():
                 binding = account.station or account.domain or account.uscc or ""
-                state = "" if account.active else "(disabled)"
+                state = "(disabled)" if not account.active else ("" if account.state == "verified"
+                                                                  else f"({account.state})")
                 print(f"  {account.username:<20} {account.role:<10} {binding:<18} {state}")
         else:
             if setting("QI_ENV") != "dev":

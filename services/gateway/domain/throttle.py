@@ -55,6 +55,8 @@ FAILED_LOOKUP_COST = 10
 LOOKUPS_PER_CLIENT = Budget("lookup-client", limit=300, window=600)
 FAILED_LOOKUPS_PER_SUBJECT = Budget("lookup-subject", limit=10, window=3600)
 VERIFICATIONS_PER_CLIENT = Budget("verify-client", limit=300, window=600)
+# an enterprise's online registration costs a password hash: a few per client and hour
+REGISTRATIONS_PER_CLIENT = Budget("register-client", limit=10, window=3600)
 # sign-in: one account from one address; one account from addresses that never signed in
 # to it; one address towards accounts that never signed in from it
 FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT = Backoff("login-pair", threshold=5, base=30, cap=900, window=3600)

@@ -33,6 +33,15 @@ class SessionExpired(Exception):
     refresh token family is over."""
 
 
+class AccountNotVerified(Exception):
+    """The right password for an enterprise account whose licence is not checked yet
+    (``pending``) or did not match (``refused``): no session."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(state)
+        self.state = state
+
+
 class RefreshTokenReused(SessionExpired):
     """A refresh token used after its successor was issued: its whole family has ended."""
 
@@ -69,7 +78,8 @@ def find_account(accounts: AccountRepository, username: str) -> Account | None:
 def sign_in(accounts: AccountRepository, throttle: Throttle, passwords: Passwords, username: str, password: str,
             client: str, roles: tuple[str, ...] | None = None) -> Account | None:
     """The account these credentials open (of one of ``roles``, if given), or None.
-    Raises TooManyRequests while this attempt must wait after failures."""
+    Raises TooManyRequests while this attempt must wait after failures, and
+    AccountNotVerified for the right password of an enterprise not verified (yet)."""
     account = find_account(accounts, username)
     known = account is not None and account.knows_address(client)
     attempt = throttle.login_attempt(account.username if account else username, client, known)
@@ -82,6 +92,8 @@ def sign_in(accounts: AccountRepository, throttle: Throttle, passwords: Password
     throttle.login_succeeded(attempt)
     if not known:
         retry_on_conflict(accounts, account.username, lambda mine: mine.remember_address(client))
+    if not account.may_sign_in:
+        raise AccountNotVerified(account.state)
     return account
 
 
@@ -89,7 +101,7 @@ def resume_session(accounts: AccountRepository, claims: dict[str, Any], roles: t
     """The account a valid refresh token's claims still open: it exists, is active, of
     one of ``roles`` if given, and its sessions were not ended since (``ver``)."""
     account = accounts.get_or_none(claims["sub"])
-    if account is None or not account.active or claims.get("ver") != account.token_version \
+    if account is None or not account.may_sign_in or claims.get("ver") != account.token_version \
             or (roles is not None and account.role not in roles):
         raise SessionExpired(claims["sub"])
     found: Account = account
@@ -132,10 +144,11 @@ def sign_out(sessions: SessionStore, claims: dict[str, Any]) -> None:
 
 def check_signed_in(accounts: AccountRepository, claims: dict[str, Any]) -> None:
     """Whether an access token's account may still act: it exists, is active, and its
-    sessions were not ended since the token was issued (``ver``). SessionExpired if not.
+    sessions were not ended since the token was issued (``ver``) and, for an enterprise, is
+    verified. SessionExpired if not.
     Asked on every request that carries a token (one read by key), never by anonymous ones."""
     account = accounts.get_or_none(claims["sub"])
-    if account is None or not account.active or claims.get("ver") != account.token_version:
+    if account is None or not account.may_sign_in or claims.get("ver") != account.token_version:
         raise SessionExpired(claims["sub"])
 
 

@@ -151,6 +151,15 @@ def principal_of(request, cookies=False):
     return principal
 
 
+def principal_if_valid(request, cookies=False):
+    """The signed-in principal, or None for no token and for a token that is not valid
+    (where signing in only adds to what anyone may do)."""
+    try:
+        return principal_of(request, cookies)
+    except Unauthenticated:
+        return None
+
+
 def require_principal(request, cookies=False):
     principal = principal_of(request, cookies)
     if principal is None:

@@ -3,6 +3,7 @@
 Each test attacks the running stack as the hostile test of the platform did and asserts
 the attack is defended."""
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -11,14 +12,17 @@ import pytest
 from services.gateway.domain.throttle import (
     FAILED_LOGINS_PER_ACCOUNT,
     FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT,
+    FAILED_LOOKUPS_PER_SUBJECT,
 )
 
-from ...conftest import form_token, new_client_address
-from ...support.accounts import accounts_command, new_staff
+from ...conftest import form_token, new_client_address, signed_in, staff_of
+from ...support.accounts import accounts_command, new_enterprise, new_staff, new_uscc
+from ...support.data import JL02_BODY, jl02_body
 
 pytestmark = pytest.mark.e2e
 
 PARALLEL = 40
+DEMO_USCC = "91321322MA1ABC123P"  # the dev platform's verified enterprise
 
 
 def client(stack, address=None):
@@ -177,3 +181,106 @@ def test_signing_out_of_the_console_ends_its_session(stack):
         assert browser.post("/staff/logout", data={"form_token": form_token(browser, "/staff")}).status_code == 303
     with client(stack) as thief:
         assert refreshed(thief, stolen).status_code == 401
+
+
+# -- spoofed credit code ------------------------------------------------------------------------------
+ATTACKER_PHONE = "13700000001"
+
+
+def spoofed_request(caller, uscc, name="宿迁市测试精密机械有限公司"):
+    """A request anyone may submit: someone else's (public) credit code, one's own phone."""
+    body = jl02_body(enterprise={"name": name, "uscc": uscc, "station": "321322"},
+                     contact={"name": "冒名者", "phone": ATTACKER_PHONE})
+    answer = caller.post("/api/v1/requests", json=body)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["code"]
+
+
+@pytest.mark.hostile("spoofed credit code")
+def test_a_request_under_someone_elses_credit_code_opens_nothing_of_that_enterprise(stack, gateway_db):
+    with client(stack) as attacker:
+        code = spoofed_request(attacker, DEMO_USCC)
+        # what the enterprise is told about a standard it follows, from one of its own requests
+        gateway_db.notices.insert_one({
+            "_id": f"evt-{uuid.uuid4().hex}:{DEMO_USCC}", "uscc": DEMO_USCC, "kind": "standard_withdrawn",
+            "at": "2026-11-01T00:00:00+00:00", "number": "GB/T 99999-2016", "title_zh": "企业关注的标准",
+            "title_en": "a standard the enterprise follows", "replaced_by": None,
+            "request_code": "321322-20261101-00001-5"})
+        # the request itself: the attacker made it, and may track it
+        tracked = attacker.get(f"/api/v1/requests/{code}", params={"phone": ATTACKER_PHONE})
+        assert tracked.status_code == 200
+        assert tracked.json()["notices"] == []  # none of the enterprise's notices
+        # the enterprise's instrument file: not with a phone, only signed in as the enterprise
+        file = attacker.get("/api/v1/instruments", params={"uscc": DEMO_USCC, "phone": ATTACKER_PHONE})
+        assert file.status_code == 401
+        renewal = attacker.post("/api/v1/instruments/renewals",
+                                json={"uscc": DEMO_USCC, "phone": ATTACKER_PHONE, "serial_number": "SN-0001"})
+        assert renewal.status_code == 401
+
+
+@pytest.mark.hostile("spoofed credit code")
+def test_a_request_under_a_verified_enterprises_credit_code_is_marked_for_the_station_and_the_enterprise(stack,
+                                                                                                     api):
+    with client(stack) as attacker:
+        spoofed = spoofed_request(attacker, DEMO_USCC)
+    own = api.post("/api/v1/requests", json=JL02_BODY, headers=signed_in(DEMO_USCC))
+    assert own.status_code == 201
+    seen = api.get(f"/api/v1/station/requests/{spoofed}", headers=staff_of("321322")).json()
+    assert seen["not_from_account"] is True and seen["not_from_account_label"] == "非企业账户提交"
+    english = api.get(f"/api/v1/station/requests/{spoofed}", headers=staff_of("321322"), params={"lang": "en"})
+    assert english.json()["not_from_account_label"] == "not from the enterprise's account"
+    queue = api.get("/api/v1/station/requests", headers=staff_of("321322"), params={"limit": 500}).json()
+    flags = {row["code"]: row["not_from_account"] for row in queue["requests"]}
+    assert flags[spoofed] is True and flags[own.json()["code"]] is False
+    mine = api.get("/api/v1/requests", headers=signed_in(DEMO_USCC)).json()["requests"]
+    listed = {row["code"]: row["not_from_account"] for row in mine}
+    assert listed[spoofed] is True and listed[own.json()["code"]] is False
+
+
+@pytest.mark.hostile("spoofed credit code")
+def test_an_enterprises_instrument_file_is_for_its_verified_account_and_the_right_roles_only(stack, api):
+    other, password = new_enterprise(stack)
+    with client(stack) as caller:
+        assert caller.get("/api/v1/instruments", params={"uscc": DEMO_USCC}).status_code == 401
+        tokens = signed_in_tokens(caller, other, password)
+        other_bearer = {"Authorization": f"Bearer {tokens['access_token']}"}
+        assert caller.get("/api/v1/instruments", params={"uscc": DEMO_USCC}, headers=other_bearer).status_code == 403
+        assert caller.get("/api/v1/instruments", headers=other_bearer).json()["uscc"] == other
+    assert api.get("/api/v1/instruments", headers=signed_in(DEMO_USCC)).status_code == 200
+    assert api.get("/api/v1/instruments", params={"uscc": DEMO_USCC}, headers=signed_in("metrology-1")).status_code == 200
+    assert api.get("/api/v1/instruments", params={"uscc": DEMO_USCC}, headers=staff_of("321322")).status_code == 403
+
+
+@pytest.mark.hostile("spoofed credit code")
+def test_registering_someone_elses_credit_code_opens_nothing_until_the_station_checks_the_licence(stack, api):
+    uscc = new_uscc()
+    registration = {"uscc": uscc, "name": "冒名的企业", "contact_name": "冒名者", "phone": ATTACKER_PHONE,
+                    "station": "321322", "password": "attacker-password-1"}
+    answer = api.post("/api/v1/enterprise/registrations", json=registration)
+    assert answer.status_code == 201 and answer.json()["state"] == "pending"
+    assert api.post("/api/v1/enterprise/registrations", json=registration).status_code == 409
+    with client(stack) as attacker:
+        pending = attacker.post("/api/v1/auth/login", json={"username": uscc, "password": "attacker-password-1"})
+        assert pending.status_code == 403 and pending.json()["error"] == "account_not_verified"
+    refused = api.post(f"/api/v1/station/enterprise-accounts/{uscc}/verification", headers=staff_of("321322"),
+                       json={"decision": "refuse", "note": "营业执照上的名称与申请不符"})
+    assert refused.status_code == 200 and refused.json()["state"] == "refused"
+    with client(stack) as attacker:
+        still = attacker.post("/api/v1/auth/login", json={"username": uscc, "password": "attacker-password-1"})
+        assert still.status_code == 403
+
+
+@pytest.mark.hostile("lock-out of the owner")
+def test_wrong_phones_on_a_code_lock_out_only_whoever_gave_them(stack, api):
+    code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+    office = new_client_address()
+    with client(stack, office) as guesser:  # even from the enterprise's own office address
+        for number in range(FAILED_LOOKUPS_PER_SUBJECT.limit + 2):
+            guesser.get(f"/api/v1/requests/{code}", params={"phone": f"1380000{number:04d}"})
+        assert guesser.get(f"/api/v1/requests/{code}", params={"phone": JL02_BODY["contact"]["phone"]}
+                           ).status_code == 429
+        # the enterprise signed in at that address is counted as itself: never locked by them
+        assert guesser.get(f"/api/v1/requests/{code}", headers=signed_in(DEMO_USCC)).status_code == 200
+    with client(stack) as owner:  # anonymous lookups are locked per client, not for everyone
+        assert owner.get(f"/api/v1/requests/{code}", params={"phone": JL02_BODY["contact"]["phone"]}
+                         ).status_code == 200

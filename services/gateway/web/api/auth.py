@@ -14,11 +14,12 @@ from ..server import client_address, http
 class AuthApi:
     @http("POST", "/api/v1/auth/login")
     @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
-                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 422, 429],
+                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 403, 422, 429],
                 description="Failures are counted for the account at the caller's address: after 5 every "
                 "further attempt there waits twice as long as the one before (429 with Retry-After), even "
                 "with the right password. From an address the account never signed in from, 10 failures of "
-                "the account from anywhere, or 20 of the address towards any account, do the same.")
+                "the account from anywhere, or 20 of the address towards any account, do the same. An enterprise "
+                "account signs in once its station has verified it (403 `account_not_verified` before).")
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
