@@ -34,6 +34,7 @@ from ..common.store import MongoDocumentStore
 from .adapters.calendars import CalendarRepository
 from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
+from .adapters.identities import VerifiedEnterpriseDirectory
 from .adapters.notices import NoticeBoard
 from .adapters.passwords import PASSWORDS, Passwords
 from .adapters.repository import (
@@ -97,6 +98,7 @@ class GatewayProcess:
 
     calendar: CalendarBook
     codes: SequenceBlocks
+    identities: VerifiedEnterpriseDirectory  # which credit codes have a verified account
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Gateway:
     groups: RequestGroupRepository
     renewals: RenewalRepository
     accounts: AccountRepository
+    identities: VerifiedEnterpriseDirectory
     sessions: MongoSessions
     notices: NoticeBoard
     event_log: EventLog
@@ -126,7 +129,8 @@ class Gateway:
 def process(database: Any) -> GatewayProcess:
     """What a gateway process shares, made when it starts."""
     calendars = CalendarRepository(MongoDocumentStore(database.calendars, database.counters))
-    return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks())
+    return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks(),
+                          VerifiedEnterpriseDirectory(database))
 
 
 def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None,
@@ -144,6 +148,7 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         groups=RequestGroupRepository(store("request_groups")),
         renewals=RenewalRepository(store("renewals")),
         accounts=AccountRepository(store("accounts")),
+        identities=shared.identities,
         sessions=MongoSessions(database.sessions),
         notices=NoticeBoard(store("notices")),
         event_log=EventLog(database.event_log, clock),

@@ -25,6 +25,7 @@ from services.gateway.handlers.enterprise_accounts import AccountExists, Registr
 from services.gateway.handlers.throttling import Throttle
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.counters import InMemoryCounters
+from tests.fakes.identities import AccountsAsIdentities
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JL02_BODY, NOW
@@ -141,8 +142,11 @@ class TestVerification:
         assert [a.username for a in enterprise_accounts.enterprise_accounts(accounts, STAFF, None, VERIFIED)] == [USCC]
 
     def test_accounts_made_by_an_administrator_are_verified(self, accounts):
-        made = gateway_accounts.create_account(accounts, PASSWORDS, STATIONS, USCC, "enterprise", "企业", PASSWORD, NOW)
-        assert made.state == VERIFIED and accounts.has_verified_account(USCC)
+        identities = AccountsAsIdentities(accounts)
+        made = gateway_accounts.create_account(accounts, PASSWORDS, STATIONS, "91321302MA1XYW789B", "enterprise",
+                                               "另一家", PASSWORD, NOW, identities=identities)
+        assert made.state == VERIFIED and identities.has_verified_account(made.username)
+        assert identities.changes == 1  # every gateway process reloads its verified credit codes
 
 
 class TestWhatACreditCodeOpens:
@@ -153,7 +157,7 @@ class TestWhatACreditCodeOpens:
     def submit(self, requests, accounts, submitter=None, body=JL02_BODY, groups=None):
         submission = load_submission(body, CATALOGUE, STATIONS)
         return gateway_intake.submit(requests, groups, submission, CATALOGUE, NOW, submitter=submitter,
-                                     identities=accounts)
+                                     identities=AccountsAsIdentities(accounts))
 
     def test_a_submission_for_a_verified_enterprise_not_from_its_account_is_marked(self, requests, accounts,
                                                                                   registered):

@@ -95,12 +95,6 @@ class AccountRepository(AggregateRepository):
             query["registration.station"] = station
         return self._find(query, sort=[("created_at", 1)], limit=limit)
 
-    def has_verified_account(self, uscc: str) -> bool:
-        """Whether the credit code has a verified, active enterprise account (the local
-        adapter of ``handlers.enterprise_accounts.EnterpriseIdentities``)."""
-        account: Account | None = self.get_or_none(uscc)
-        return account is not None and account.role == ENTERPRISE and account.may_sign_in
-
 
 class RenewalRepository(AggregateRepository):
     """Renewal claims (collection ``renewals``), keyed by the certificate renewed."""

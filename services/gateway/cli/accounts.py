@@ -62,7 +62,8 @@ def main(argv=None):
             try:
                 account = accounts.create_account(gateway.accounts, gateway.passwords, gateway.stations,
                                                   args.username, args.role, args.name, password, gateway.now(),
-                                                  station=args.station, domain=args.domain, uscc=args.username)
+                                                  station=args.station, domain=args.domain, uscc=args.username,
+                                                  identities=gateway.identities)
             except InvalidAccount as exc:
                 raise SystemExit(f"{exc.field}: {exc.reason}") from exc
             except AlreadyExists as exc:
@@ -74,7 +75,7 @@ def main(argv=None):
                     account = accounts.set_password(gateway.accounts, gateway.passwords, args.username,
                                                     _read_password("new password: "))
                 else:
-                    account = accounts.disable(gateway.accounts, args.username)
+                    account = accounts.disable(gateway.accounts, args.username, gateway.identities)
             except NotFound as exc:
                 raise SystemExit(f"no account {args.username}") from exc
             print(f"{args.command}: {account.username}")
@@ -88,7 +89,8 @@ def main(argv=None):
             if setting("QI_ENV") != "dev":
                 raise SystemExit("demo accounts exist only in dev mode (QI_ENV=dev)")
             print("Demo accounts (dev only; password = demo-<username>):")
-            print_table(accounts.seed_demo(gateway.accounts, gateway.passwords, gateway.stations, gateway.now()))
+            print_table(accounts.seed_demo(gateway.accounts, gateway.passwords, gateway.stations, gateway.now(),
+                                           gateway.identities))
     finally:
         client.close()
     return 0

@@ -19,10 +19,11 @@ from typing import Any, Protocol
 from ...common.repository import AlreadyExists, retry_on_conflict
 from ..adapters.passwords import Passwords
 from ..adapters.repository import AccountRepository
-from ..domain.access import Principal
+from ..domain.access import ENTERPRISE, Principal
 from ..domain.account import Account
 from ..domain.catalogue import DOMAINS, Stations
 from ..domain.session import ENDED, REUSE_DETECTED, ROTATE, SIGNED_OUT, SessionFamily
+from .enterprise_accounts import EnterpriseIdentities
 from .throttling import Throttle
 
 DEMO_ENTERPRISE = "91321322MA1ABC123P"
@@ -160,10 +161,13 @@ def who_am_i(principal: Principal) -> dict[str, Any]:
 # -- making accounts (the command line) -------------------------------------------------------
 def create_account(accounts: AccountRepository, passwords: Passwords, stations: Stations, username: str, role: str,
                    name: str, password: str, now: datetime, station: str | None = None, domain: str | None = None,
-                   uscc: str | None = None) -> Account:
+                   uscc: str | None = None, identities: EnterpriseIdentities | None = None) -> Account:
+    """An account an administrator makes (verified: an enterprise's too)."""
     account = Account.create(username, role, name, passwords.hash(password), now, stations,
                              station=station, domain=domain, uscc=uscc)
     accounts.add(account)
+    if identities is not None and account.role == ENTERPRISE:
+        identities.changed()
     return account
 
 
@@ -174,10 +178,12 @@ def set_password(accounts: AccountRepository, passwords: Passwords, username: st
     return account
 
 
-def disable(accounts: AccountRepository, username: str) -> Account:
+def disable(accounts: AccountRepository, username: str, identities: EnterpriseIdentities | None = None) -> Account:
     account: Account = accounts.get(username)
     account.disable()
     accounts.save(account)
+    if identities is not None and account.role == ENTERPRISE:
+        identities.changed()
     return account
 
 
@@ -194,13 +200,14 @@ def demo_accounts(stations: Stations) -> Iterator[tuple[str, str, str, dict[str,
 
 
 def seed_demo(accounts: AccountRepository, passwords: Passwords, stations: Stations,
-              now: datetime) -> list[tuple[str, str, str, str]]:
+              now: datetime, identities: EnterpriseIdentities | None = None) -> list[tuple[str, str, str, str]]:
     """Create the demo accounts that do not exist yet; (username, role, binding, password) rows."""
     rows = []
     for username, role, name, binding in demo_accounts(stations):
         password = f"demo-{username}"
         try:
-            create_account(accounts, passwords, stations, username, role, name, password, now, **binding)
+            create_account(accounts, passwords, stations, username, role, name, password, now, **binding,
+                           identities=identities)
         except AlreadyExists:
             pass
         rows.append((username, role, binding.get("station") or binding.get("domain") or "", password))

@@ -22,9 +22,11 @@ from ..exceptions import EnterpriseAccountNotFound, StaleAccount
 
 class EnterpriseIdentities(Protocol):
     """Who an enterprise is: whether a credit code has an account whose holder was
-    proven to be that enterprise (the licence checked, or a trusted login)."""
+    proven to be that enterprise (the licence checked, or a trusted login), and being
+    told when that changed here (``adapters/identities.py`` keeps the answer per process)."""
 
     def has_verified_account(self, uscc: str) -> bool: ...
+    def changed(self) -> None: ...
 
 
 class AccountExists(Exception):
@@ -91,7 +93,7 @@ def account_to_verify(accounts: AccountRepository, principal: Principal, uscc: s
 
 
 def decide(accounts: AccountRepository, principal: Principal, uscc: str, decision: str, checked: list[str],
-           note: str | None, now: datetime) -> Account:
+           note: str | None, now: datetime, identities: EnterpriseIdentities | None = None) -> Account:
     """Staff of the account's station (or an admin) verify it against the business
     licence, naming what they checked, or refuse it with a note."""
     account = account_to_verify(accounts, principal, uscc)
@@ -106,5 +108,7 @@ def decide(accounts: AccountRepository, principal: Principal, uscc: str, decisio
         accounts.save(account)
     except VersionConflict as exc:
         raise StaleAccount(uscc) from exc
+    if identities is not None:
+        identities.changed()
     return account
 

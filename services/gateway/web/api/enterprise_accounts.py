@@ -83,5 +83,6 @@ class EnterpriseAccountsApi:
         command = VerificationSchema().load(read_json_object(request))
         gateway = self.gateway
         account = enterprise_accounts.decide(gateway.accounts, principal, uscc.strip().upper(), command["decision"],
-                                             command["checked"], command.get("note"), gateway.now())
+                                             command["checked"], command.get("note"), gateway.now(),
+                                             gateway.identities)
         return enterprise_account_view(account, Reader.of(gateway, request_language(request)))

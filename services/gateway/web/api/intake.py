@@ -27,7 +27,7 @@ def submit_body(gateway, body, submitter=None):
     (request or group, children)."""
     submission = load_submission(body, gateway.catalogue, gateway.stations)
     return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now(),
-                         submitter=submitter, identities=gateway.accounts)
+                         submitter=submitter, identities=gateway.identities)
 
 
 def track_code(gateway, request, code, phone, principal=None):

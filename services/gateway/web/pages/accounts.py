@@ -71,7 +71,7 @@ class AccountsConsole:
         try:
             command = VerificationSchema().load(form)
             enterprise_accounts.decide(gateway.accounts, session.principal, uscc, command["decision"],
-                                       command["checked"], command.get("note"), gateway.now())
+                                       command["checked"], command.get("note"), gateway.now(), gateway.identities)
         except ValidationError as exc:
             return account_page(gateway, request, session, uscc, status=422, errors=localize(exc.messages, lang))
         except RuleViolated as exc:
