@@ -30,8 +30,6 @@ USCC = "91321322MA1ABC123P"
 ENTERPRISE = signed_in(USCC)  # the dev platform's verified enterprise account
 
 
-
-
 def tracked(api, code, lang="zh-CN"):
     return api.get(f"/api/v1/requests/{code}", params={"phone": PHONE, "lang": lang}).json()
 
