@@ -109,6 +109,15 @@ def test_a_request_asked_twice_who_signed_in_checks_its_token_and_account_once()
     assert accounts.asked == ["staff-321322", "someone-else"]
 
 
+def test_a_refused_token_is_checked_once_per_request_too():
+    accounts = accounts_of("someone-else")  # the token's account is gone
+    request = request_with(auth.issue_tokens(ACCOUNT)["access_token"], accounts)
+    for _ in range(2):
+        with pytest.raises(auth.Unauthenticated):
+            auth.principal_of(request)
+    assert accounts.asked == ["staff-321322"]
+
+
 def test_a_token_is_refused_once_its_account_is_disabled_or_its_sessions_ended():
     """Issue 26 §6: at once, not when the token runs out."""
     accounts = accounts_of("staff-321322")

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Request
 from ...common.acting import ACTOR_KEY, ACTOR_USERNAME_KEY, ActingPerson
 from ..domain.access import ENTERPRISE
 from ..web.auth import ACCOUNTS_KEY, Unauthenticated, principal_of
+from .probes import STORE_DOWN
 
 
 class SignedInActor(ActingPerson):
@@ -25,6 +26,8 @@ class SignedInActor(ActingPerson):
                 principal = principal_of(request, cookies=True)
             except Unauthenticated:
                 principal = None  # the handler answers 401 where a sign-in is needed
+            except STORE_DOWN:
+                principal = None  # the account cannot be checked now: the handler answers 503
             if principal is not None and principal.role != ENTERPRISE:
                 worker_ctx.data[ACTOR_KEY] = principal.name
                 worker_ctx.data[ACTOR_USERNAME_KEY] = principal.username

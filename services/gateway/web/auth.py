@@ -87,7 +87,7 @@ def _decode(token, kind):
     return claims
 
 
-CHECKED_TOKEN_KEY = "qi.checked_token"  # (token, principal) in the WSGI environ
+CHECKED_TOKEN_KEY = "qi.checked_token"  # (token, principal or the Unauthenticated it raised) in the WSGI environ
 
 
 def principal_from_token(token):
@@ -145,8 +145,14 @@ def principal_of(request, cookies=False):
     # Asked twice per request (who acts, then may they): the token is checked once.
     checked = request.environ.get(CHECKED_TOKEN_KEY)
     if checked is not None and checked[0] == token:
+        if isinstance(checked[1], Unauthenticated):
+            raise checked[1]
         return checked[1]
-    principal = signed_in_principal(request, token)
+    try:
+        principal = signed_in_principal(request, token)
+    except Unauthenticated as refused:
+        request.environ[CHECKED_TOKEN_KEY] = (token, refused)
+        raise
     request.environ[CHECKED_TOKEN_KEY] = (token, principal)
     return principal
 
