@@ -233,7 +233,8 @@ def test_after_five_wrong_passwords_from_an_address_even_the_right_one_waits_the
         assert waiting.status_code == 429
         assert waiting.json()["error"] == "too_many_failed_logins"
         assert "Too many failed sign-ins" in waiting.json()["message"]
-        assert int(waiting.headers["retry-after"]) == FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT.base
+        # counted from the last failure: a second may have passed on a busy machine
+        assert 0 < int(waiting.headers["retry-after"]) <= FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT.base
         others = attacker.post("/api/v1/auth/login", json={"username": "staff-321302", "password": "demo-staff-321302"})
         assert others.status_code == 200  # other accounts sign in from there as usual
     with client(stack) as owner:  # issue 26 §6: five failures elsewhere do not lock the owner out

@@ -13,14 +13,12 @@ from ...domain.access import Forbidden, may_work_station
 from ...domain.account import LICENCE_CHECKS, PENDING
 from ...exceptions import EnterpriseAccountNotFound, StaleAccount
 from ...handlers import enterprise_accounts
-from ..auth import csrf_matches
-from ..errors import MAX_BODY_BYTES
 from ..messages import localize
 from ..schemas.accounts import VerificationSchema
 from ..server import http
 from ..templating import page_endpoint, page_language, render
 from ..views import Reader, enterprise_account_view
-from .session import console_session, lang_param
+from .session import console_session, lang_param, refused_console_post
 
 ACCOUNTS_PAGE = "/staff/enterprise-accounts"
 
@@ -58,12 +56,10 @@ class AccountsConsole:
     def console_verify_account(self, request, uscc):
         gateway = self.gateway
         session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
-            return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
-        if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
-            return account_page(gateway, request, session, uscc, problem="csrf_failed", status=403)
+        refused = refused_console_post(request, session, lambda problem, status: account_page(
+            gateway, request, session, uscc, problem=problem, status=status))
+        if refused is not None:
+            return refused
         lang = page_language(request)
         form = {"decision": request.form.get("decision", ""), "checked": request.form.getlist("checked")}
         if request.form.get("note", "").strip():

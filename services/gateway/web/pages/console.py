@@ -19,8 +19,7 @@ from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
 from ...handlers import accounts, station
 from ..api.station import STEPS
-from ..auth import csrf_matches, refresh_lifetime, session_tokens
-from ..errors import MAX_BODY_BYTES
+from ..auth import refresh_lifetime, session_tokens
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
 from ..server import client_address, http, is_https
@@ -32,6 +31,7 @@ from .session import (
     console_session,
     end_session,
     lang_param,
+    refused_console_post,
     set_session,
     sign_out_of_console,
     with_lang,
@@ -116,12 +116,10 @@ class Console:
     def console_step(self, request, code, step):
         gateway = self.gateway
         session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
-            return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
-        if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
-            return staff_request_page(gateway, request, session, code, problem="csrf_failed", status=403)
+        refused = refused_console_post(request, session, lambda problem, status: staff_request_page(
+            gateway, request, session, code, problem=problem, status=status))
+        if refused is not None:
+            return refused
         if step not in STATION_STEP_SCHEMAS:
             return render(request, "message.html", status=404, key="page.not_found", params={})
         lang = page_language(request)

@@ -13,6 +13,7 @@ from ..auth import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     Unauthenticated,
+    csrf_matches,
     csrf_token,
     principal_from_token,
     refresh_claims,
@@ -20,9 +21,10 @@ from ..auth import (
     session_tokens,
     signed_in_principal,
 )
+from ..errors import MAX_BODY_BYTES
 from ..messages import message
 from ..server import is_https
-from ..templating import page_language
+from ..templating import page_language, render
 
 CONSOLE_ROLES = (STAFF, MANAGER, ADMIN)
 # Where a sign-in may lead: the console's own pages only (never a URL from elsewhere).
@@ -75,6 +77,19 @@ def console_session(gateway, request):
     tokens = session_tokens(opened)
     return ConsoleSession(principal_from_token(tokens["access_token"]), opened.family, tokens,
                           secure=is_https(request))
+
+
+def refused_console_post(request, session, page_with_problem):
+    """Why a console form post is not taken, as the answer to give: not signed in (to the
+    sign-in page), a body over the limit (413), or a CSRF token not of this session (the
+    page again, ``page_with_problem(problem, status)``); None to go on."""
+    if session.principal is None:
+        return session.to_login(request)
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+    if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
+        return page_with_problem("csrf_failed", 403)
+    return None
 
 
 def sign_out_of_console(gateway, request):

@@ -81,7 +81,7 @@ class AccountFiltersSchema(FormSchema):
 
 
 # -- what is answered -------------------------------------------------------------------------
-class ContactSchema(Schema):
+class RegisteredContactSchema(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)
 
@@ -104,7 +104,7 @@ class EnterpriseAccountSchema(Schema):
     state_label = fields.String(required=True)
     station = fields.Nested(StationSummarySchema, required=True, allow_none=True, metadata={
         "description": "where the enterprise shows its business licence (null: made by an administrator)"})
-    contact = fields.Nested(ContactSchema, required=True, allow_none=True)
+    contact = fields.Nested(RegisteredContactSchema, required=True, allow_none=True)
     registered_at = fields.String(required=True, allow_none=True)
     verifications = fields.List(fields.Nested(VerificationEntrySchema), required=True)
 
