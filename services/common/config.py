@@ -7,6 +7,7 @@ environment variables onto nameko's config. Code reads settings through
 """
 
 import os
+import re
 
 # The environment variables the code understands, with the value used when unset.
 # docker-compose.yml, deploy/ and the dev launcher set exactly these names
@@ -84,27 +85,47 @@ def database_name(service_name):
 
 # Settings whose DEFAULTS value is a development stand-in that must never run outside dev.
 SECRETS = ("SECRET_KEY",)
+# An HMAC key (HS256) shorter than its hash gives away strength for nothing.
+MIN_SECRET_BYTES = 32
+# What the repository shows as a secret's value (deploy/**/*.example, deploy/config.yaml,
+# the READMEs; tests/unit/test_secrets.py finds them there): whoever copies one unchanged
+# runs with a key every reader of the repository knows, however long it is. A value that
+# contains one of them, or a placeholder word, is refused too.
+EXAMPLE_SECRETS = ("dev-secret-key-not-for-production-use", "change-me-hex-only", "change-me-base64-756-bytes",
+                   "change-me")
+PLACEHOLDER = re.compile(r"change[-_ ]?me|replace[-_ ]?me|your[-_ ]?secret|placeholder|not[-_ ]for[-_ ]production",
+                         re.IGNORECASE)
 
 
 class InsecureSecret(RuntimeError):
     """A secret still has its development default outside dev mode."""
 
 
-def insecure_secrets(names):
-    """Those of ``names`` that still have their development default while QI_ENV is not dev."""
+def secret_problem(name):
+    """Why the value of secret ``name`` must not be used now (words for the log), or None.
+    In dev mode (QI_ENV=dev) anything goes."""
     if setting("QI_ENV") == "dev":
-        return []
-    return [name for name in names if setting(name) == DEFAULTS[name]]
+        return None
+    value = setting(name)
+    if value == DEFAULTS[name]:
+        return "still has its development default"
+    if any(example in value.lower() for example in EXAMPLE_SECRETS) or PLACEHOLDER.search(value):
+        return "is an example value shown in the repository"
+    if len(value.encode("utf-8")) < MIN_SECRET_BYTES:
+        return f"is shorter than {MIN_SECRET_BYTES} bytes"
+    return None
+
+
+def insecure_secrets(names):
+    """Those of ``names`` whose value must not be used while QI_ENV is not dev."""
+    return [name for name in names if secret_problem(name)]
 
 
 def secret(name):
-    """A secret setting; refuses the development default unless QI_ENV is dev."""
+    """A secret setting; refuses a development, example or short value unless QI_ENV is dev."""
     if name not in SECRETS:
         raise KeyError(f"{name} is not a secret setting (config.SECRETS)")
-    value = setting(name)
-    if insecure_secrets([name]):
-        raise InsecureSecret(
-            f"{name} still has its development default; set it in the environment "
-            f"(QI_ENV={setting('QI_ENV')})"
-        )
-    return value
+    problem = secret_problem(name)
+    if problem:
+        raise InsecureSecret(f"{name} {problem}; set it in the environment (QI_ENV={setting('QI_ENV')})")
+    return setting(name)

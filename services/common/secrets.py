@@ -2,7 +2,8 @@
 
 ``secrets = RequiredSecrets("SECRET_KEY")`` names the secrets the service reads. Outside
 dev mode (``QI_ENV`` not ``dev``) a container whose secrets still have their development
-defaults fails in ``setup()``, before any entrypoint starts: ``nameko run`` logs why and
+defaults, a value the repository shows as an example, or fewer than 32 bytes fails in
+``setup()``, before any entrypoint starts: ``nameko run`` logs why and
 exits non-zero, instead of serving until the first request that needs the secret.
 """
 
@@ -10,7 +11,7 @@ import logging
 
 from nameko.extensions import DependencyProvider
 
-from .config import SECRETS, InsecureSecret, insecure_secrets, setting
+from .config import SECRETS, InsecureSecret, secret_problem, setting
 
 log = logging.getLogger(__name__)
 
@@ -23,11 +24,11 @@ class RequiredSecrets(DependencyProvider):
         self.names = names
 
     def setup(self):
-        insecure = insecure_secrets(self.names)
-        if insecure:
-            reason = (f"{self.container.service_name} refuses to start: {', '.join(insecure)} still "
-                      f"has its development default while QI_ENV={setting('QI_ENV')}; "
-                      f"set a real value in the environment")
+        problems = [f"{name} {secret_problem(name)}" for name in self.names if secret_problem(name)]
+        if problems:
+            reason = (f"{self.container.service_name} refuses to start: {'; '.join(problems)} "
+                      f"while QI_ENV={setting('QI_ENV')}; set a real value in the environment "
+                      f"(at least 32 random bytes, e.g. openssl rand -hex 32)")
             log.critical(reason)
             raise InsecureSecret(reason)
 

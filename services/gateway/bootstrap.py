@@ -34,6 +34,7 @@ from ..common.store import MongoDocumentStore
 from .adapters.calendars import CalendarRepository
 from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
+from .adapters.identities import VerifiedEnterpriseDirectory
 from .adapters.notices import NoticeBoard
 from .adapters.passwords import PASSWORDS, Passwords
 from .adapters.repository import (
@@ -43,6 +44,7 @@ from .adapters.repository import (
     RequestRepository,
 )
 from .adapters.service_levels_store import ServiceLevelQuery, ServiceLevelRepository, create_indexes
+from .adapters.sessions import MongoSessions
 from .adapters.statutory_holidays import provisional_year
 from .domain.calendar import WorkingCalendar, YearSchedule, schedules_from_file
 from .domain.catalogue import Catalogue, Stations
@@ -96,6 +98,7 @@ class GatewayProcess:
 
     calendar: CalendarBook
     codes: SequenceBlocks
+    identities: VerifiedEnterpriseDirectory  # which credit codes have a verified account
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Gateway:
     groups: RequestGroupRepository
     renewals: RenewalRepository
     accounts: AccountRepository
+    identities: VerifiedEnterpriseDirectory
+    sessions: MongoSessions
     notices: NoticeBoard
     event_log: EventLog
     service_levels: ServiceLevelRepository
@@ -124,7 +129,8 @@ class Gateway:
 def process(database: Any) -> GatewayProcess:
     """What a gateway process shares, made when it starts."""
     calendars = CalendarRepository(MongoDocumentStore(database.calendars, database.counters))
-    return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks())
+    return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks(),
+                          VerifiedEnterpriseDirectory(database))
 
 
 def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None,
@@ -142,6 +148,8 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         groups=RequestGroupRepository(store("request_groups")),
         renewals=RenewalRepository(store("renewals")),
         accounts=AccountRepository(store("accounts")),
+        identities=shared.identities,
+        sessions=MongoSessions(database.sessions),
         notices=NoticeBoard(store("notices")),
         event_log=EventLog(database.event_log, clock),
         service_levels=service_level_repository(database, shared.calendar, catalogue, clock),
@@ -174,10 +182,12 @@ def prepare(database: Any) -> None:
                                      [("rectification.state", 1)])
     store("request_groups").ensure_indexes()
     store("renewals").ensure_indexes([("uscc", 1)])
+    store("accounts").ensure_indexes([("state", 1)])  # the stations' lists of accounts to verify
     EventLog(database.event_log, utc_now).ensure_indexes()
     NoticeBoard(store("notices")).ensure_indexes()
     create_indexes(database)
     MongoCounters(database.throttle).ensure_indexes()
+    MongoSessions(database.sessions).ensure_indexes()
 
 
 # -- the relay's confirmed events -----------------------------------------------------------

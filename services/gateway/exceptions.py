@@ -13,11 +13,19 @@ class UnknownRequest(NotFound):
 
 
 class EnterpriseNotFound(NotFound):
-    """No request of this credit code has this contact phone (told apart from nothing)."""
+    """The enterprise's request behind an instrument's certificate is not the gateway's."""
 
 
 class DocumentNotFound(NotFound):
     """No certificate or report with this number, or none the asker may see."""
+
+
+class EnterpriseAccountNotFound(NotFound):
+    """No enterprise account with this credit code."""
+
+
+class StaleAccount(Exception):
+    """Someone decided on the enterprise account since it was read."""
 
 
 class StaleRequest(Exception):

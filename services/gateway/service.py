@@ -33,6 +33,7 @@ from .web.api import (
     calendars,
     certification,
     documents,
+    enterprise_accounts,
     health,
     instruments,
     lab,
@@ -44,7 +45,7 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import console, dashboard, docs, pages
+from .web.pages import accounts, console, dashboard, docs, pages, registration
 from .web.pages import documents as document_pages
 
 
@@ -56,6 +57,7 @@ def _replayed_confirmed(database, envelope):
 class GatewayService(
     health.HealthApi,
     auth.AuthApi,
+    enterprise_accounts.EnterpriseAccountsApi,
     intake_api.IntakeApi,
     station.StationApi,
     ratings.RatingsApi,
@@ -69,6 +71,8 @@ class GatewayService(
     pages.Pages,
     console.Console,
     document_pages.DocumentPages,
+    accounts.AccountsConsole,
+    registration.RegistrationPages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,
@@ -93,7 +97,8 @@ class GatewayService(
             "gateway", "#", lambda database, envelope: bootstrap.build(database).event_log.record(envelope)),
         "evt-gateway-all--gateway.project_service_levels": ("gateway", "#", _replayed_confirmed),
     })
-    acting = SignedInActor()  # the signed-in person, recorded by every service it calls
+    # the signed-in person (checked against their account), recorded by every service it calls
+    acting = SignedInActor(accounts=lambda service: service.gateway.accounts)
     telemetry = Telemetry()
     secrets = RequiredSecrets("SECRET_KEY")  # signs tokens, links and form tokens
 

@@ -32,6 +32,8 @@ SIGNED_IN = "signed in"
 ENTERPRISE_ONLY = "enterprise only"
 TRACKING = "code + phone or who may see it"
 ENTERPRISE_ACTION = "the enterprise itself"
+ENTERPRISE_SELF = "the enterprise's own account"
+ENTERPRISE_FILE = "enterprise file"
 STATION_READ = "station staff, managers read"
 STATION_ACT = "station staff act"
 ADMIN_ONLY = "admin"
@@ -39,9 +41,13 @@ ADMIN_ONLY = "admin"
 CLASSES = {
     "health": PUBLIC, "catalogue": PUBLIC, "catalogue_item": PUBLIC, "submit": PUBLIC, "verify": PUBLIC,
     "search_standards": PUBLIC, "standard": PUBLIC, "openapi_document": PUBLIC, "api_docs_page": PUBLIC,
-    "login": "credentials", "refresh": "credentials",
-    # the enterprise's instrument file is opened with its credit code and contact phone
-    "enterprise_instruments": PUBLIC, "renew_instrument": PUBLIC,
+    "login": "credentials", "refresh": "credentials", "logout": "credentials",
+    # keyed by a credit code: its verified account (issue 26 §1), and roles that may read the file
+    "enterprise_instruments": "enterprise file", "renew_instrument": ENTERPRISE_SELF,
+    # enterprise accounts: anyone registers; the station that checks the licence decides
+    "register_enterprise": PUBLIC,
+    "enterprise_accounts": STATION_READ, "enterprise_account": STATION_READ,
+    "verify_enterprise_account": STATION_ACT,
     "me": SIGNED_IN,
     "my_requests": ENTERPRISE_ONLY,
     "track": TRACKING, "own_document": TRACKING,
@@ -98,6 +104,9 @@ USERNAMES = {
     "standards operator": "standards-1", "manager": "manager", "admin": "admin",
 }
 OTHER_USCC = "91321302MA1XYW789" + check_character("91321302MA1XYW789")
+PENDING_USCC = "91321322MA1PND001" + check_character("91321322MA1PND001")  # registered, waiting at 321322
+REGISTRATION = {"uscc": "91321322MA1NEW001" + check_character("91321322MA1NEW001"), "name": "新注册企业",
+                "contact_name": "张伟", "phone": "13912345678", "station": "321322", "password": "a-long-password"}
 
 
 def expected(kind, who, method):
@@ -122,6 +131,11 @@ def expected(kind, who, method):
         return "allowed" if sees else 404
     if kind == ENTERPRISE_ACTION:
         return "allowed" if role == "enterprise" and owns else 404
+    if kind == ENTERPRISE_SELF:
+        return "allowed" if role == "enterprise" and owns else 403
+    if kind == ENTERPRISE_FILE:
+        return "allowed" if (role == "enterprise" and owns) or role in ("manager", "admin") \
+            or domain == "metrology" else 403
     if kind == STATION_READ:
         return "allowed" if role in ("manager", "admin") or station == "321322" else 403
     if kind == STATION_ACT:
@@ -160,17 +174,23 @@ def _world(api, stack):
     forged = base64.urlsafe_b64encode(json.dumps({**claims, "station": "321322", "role": "admin"}).encode())
     headers["tampered token"] = {"Authorization": f"Bearer {header}.{forged.decode().rstrip('=')}.{signature}"}
     headers["anonymous"] = {}
+    registered = api.post("/api/v1/enterprise/registrations", json={**REGISTRATION, "uscc": PENDING_USCC})
+    assert registered.status_code in (201, 409), registered.text
     return code, headers
 
 
 PARAMS = {"code": None, "number": "SQJL-2026-999999", "type_id": "no-such-type", "standard_id": "RS-NONE",
-          "step": "start"}
+          "step": "start", "uscc": PENDING_USCC}
 BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "cancel": {"reason": "不办了"},
           "rate": {"level": 5},
-          "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"}}
+          "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"},
+          "logout": {"refresh_token": "x"}, "register_enterprise": REGISTRATION,
+          "verify_enterprise_account": {"decision": "refuse", "note": "未出示营业执照"},
+          "renew_instrument": {"serial_number": "NO-SUCH-INSTRUMENT", "uscc": "91321322MA1ABC123P"}}
 QUERIES = {name: {"station": "321322"} for name in (
-    "station_queue", "service_metrics", "service_metrics_csv", "service_metrics_xlsx", "overdue_requests",
-    "rectifications")}
+    "station_queue", "service_metrics", "service_metrics_csv", "service_metrics_xlsx", "overdue_requests", "rectifications",
+    "enterprise_accounts")}
+QUERIES["enterprise_instruments"] = {"uscc": USERNAMES["enterprise"]}
 
 
 def body_of(handler, who):

@@ -27,8 +27,7 @@ REVIEWERS = {"metrology": signed_in("metrology-2"), "testing": signed_in("testin
 OPERATOR = OPERATORS["metrology"]
 PHONE = "13912345678"
 USCC = "91321322MA1ABC123P"
-
-
+ENTERPRISE = signed_in(USCC)  # the dev platform's verified enterprise account
 
 
 def tracked(api, code, lang="zh-CN"):
@@ -180,7 +179,7 @@ class TestRecall:
     def test_a_due_instrument_raises_a_reminder_that_one_call_turns_into_a_new_request(self, api, stack, mongo_client):
         serial = f"PG-{uuid.uuid4().hex[:6]}"
         code, number = verify_through_the_lab(api, serial, new_standard(api))
-        instruments = lambda: api.get("/api/v1/instruments", params={"uscc": USCC, "phone": PHONE}).json()  # noqa: E731
+        instruments = lambda: api.get("/api/v1/instruments", headers=ENTERPRISE).json()  # noqa: E731
         filed = eventually(instruments, lambda seen: any(
             i["serial_number"] == serial and i["current"] for i in seen["instruments"]))
         mine = next(i for i in filed["instruments"] if i["serial_number"] == serial)
@@ -198,11 +197,11 @@ class TestRecall:
         assert timeline["status"] == "completed"
         assert f"器具 {serial} 检定有效期至 {expires.isoformat()}" in timeline["timeline"][-1]["label"]
 
-        renewal = api.post("/api/v1/instruments/renewals", json={"uscc": USCC, "phone": PHONE, "serial_number": serial})
+        renewal = api.post("/api/v1/instruments/renewals", json={"serial_number": serial}, headers=ENTERPRISE)
         assert renewal.status_code == 201, renewal.text
         new_code = renewal.json()["code"]
         assert renewal.json()["item"] == "JL01" and renewal.json()["renewal_of"] == number
-        again = api.post("/api/v1/instruments/renewals", json={"uscc": USCC, "phone": PHONE, "serial_number": serial})
+        again = api.post("/api/v1/instruments/renewals", json={"serial_number": serial}, headers=ENTERPRISE)
         assert again.status_code == 200 and again.json()["code"] == new_code
         assert tracked(api, new_code)["status"] == "submitted"  # for its station to accept
         through_the_station(api, new_code)
@@ -211,10 +210,15 @@ class TestRecall:
         listed = next(i for i in instruments()["instruments"] if i["serial_number"] == serial)
         assert listed["renewal_request"] == new_code
 
-    def test_the_instrument_file_needs_the_enterprises_phone(self, api):
-        answer = api.get("/api/v1/instruments", params={"uscc": USCC, "phone": "13800000000"})
-        assert answer.status_code == 404 and answer.json()["error"] == "enterprise_not_found"
-        assert api.get("/api/v1/instruments", params={"uscc": "91321322MA1ABC1230", "phone": PHONE}).status_code == 400
+    def test_the_instrument_file_needs_the_enterprises_account_not_a_phone(self, api):
+        """Issue 26 §1: a credit code and a phone open nothing (anyone can submit a request
+        with someone else's credit code and their own phone)."""
+        answer = api.get("/api/v1/instruments", params={"uscc": USCC, "phone": PHONE})
+        assert answer.status_code == 401
+        assert api.get("/api/v1/instruments", params={"uscc": "91321322MA1ABC1230"}, headers=OPERATOR
+                       ).status_code == 400
+        renewal = api.post("/api/v1/instruments/renewals", json={"uscc": USCC, "phone": PHONE, "serial_number": "x"})
+        assert renewal.status_code == 401
 
 
 def travel_in_time(instruments, key, expires):

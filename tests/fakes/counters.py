@@ -17,6 +17,14 @@ class InMemoryCounters:
         self.values[(key, number)] = (value + amount, now)
         return Count(value + amount, now, ends)
 
+    def add_if_unchanged(self, key, amount, window, now, seen):
+        number, _ = window_of(window, now)
+        value, _ = self.values.get((key, number), (0, None))
+        if value != seen:
+            return False
+        self.values[(key, number)] = (value + amount, now)
+        return True
+
     def read(self, key, window, now):
         number, ends = window_of(window, now)
         value, last_at = self.values.get((key, number), (0, None))

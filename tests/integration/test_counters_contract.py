@@ -76,3 +76,39 @@ def test_concurrent_increments_from_separate_connections_are_never_lost(mongo_ur
     finally:
         for client in clients:
             client.close()
+
+
+def test_a_conditional_addition_goes_through_only_over_the_value_it_saw(counters):
+    assert counters.add_if_unchanged("k", 1, WINDOW, NOW, 0)  # no document yet: seen as 0
+    assert not counters.add_if_unchanged("k", 1, WINDOW, NOW, 0)  # someone added first
+    assert counters.add_if_unchanged("k", 1, WINDOW, NOW + 1, 1)
+    count = counters.read("k", WINDOW, NOW + 2)
+    assert (count.value, count.last_at) == (2, NOW + 1)
+    counters.add("k", -2, WINDOW, NOW + 2)  # given back to zero: still "seen as 0"
+    assert counters.add_if_unchanged("k", 1, WINDOW, NOW + 3, 0)
+
+
+def test_of_conditional_additions_racing_over_one_value_exactly_one_wins(mongo_uri, db_prefix):
+    """Like gateway replicas deciding sign-in attempts on the same count at once (issue 26 §6)."""
+    clients = [pymongo.MongoClient(mongo_uri) for _ in range(8)]
+    try:
+        replicas = [MongoCounters(client[f"{db_prefix}gateway"].throttle) for client in clients]
+        wins = []
+        start = threading.Barrier(len(replicas))
+
+        def race(counters, seen):
+            start.wait()
+            wins.append(counters.add_if_unchanged("race", 1, WINDOW, NOW, seen))
+
+        for seen in (0, 1):
+            wins.clear()
+            threads = [threading.Thread(target=race, args=(each, seen)) for each in replicas]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert wins.count(True) == 1, (seen, wins)
+        assert replicas[0].read("race", WINDOW, NOW).value == 2
+    finally:
+        for client in clients:
+            client.close()

@@ -43,10 +43,26 @@ def test_the_gateway_refuses_to_start_in_production_with_the_development_secret_
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
 
 
+@pytest.mark.parametrize(("value", "why"), [
+    ("change-me", "SECRET_KEY is an example value shown in the repository"),  # deploy/k8s/secrets.env.example
+    ("0123456789abcdef0123456789abcde", "SECRET_KEY is shorter than 32 bytes"),
+])
+def test_the_gateway_refuses_to_start_in_production_with_an_example_or_short_secret_key(amqp_uri, mongo_uri, value,
+                                                                                       why):
+    port = free_port()
+    process = gateway_process(amqp_uri, mongo_uri, port, QI_ENV="production", SECRET_KEY=value)
+    try:
+        output, _ = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode != 0
+    assert f"gateway refuses to start: {why} while QI_ENV=production" in output
+
+
 def test_the_same_gateway_starts_in_production_with_a_secret_key_of_its_own(amqp_uri, mongo_uri):
     port = free_port()
     process = gateway_process(amqp_uri, mongo_uri, port, QI_ENV="production",
-                              SECRET_KEY="a-real-secret-" + os.urandom(8).hex())
+                              SECRET_KEY=os.urandom(32).hex())
     try:
         def answers():
             try:

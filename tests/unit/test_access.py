@@ -6,8 +6,11 @@ import jwt
 import pytest
 
 from services.gateway.adapters.passwords import PASSWORDS
+from services.gateway.adapters.repository import AccountRepository
 from services.gateway.domain.access import Principal, may_operate, may_see_request, may_work_station
+from services.gateway.domain.account import Account
 from services.gateway.web import auth
+from tests.fakes.store import InMemoryDocumentStore
 
 ENTERPRISE = Principal("91321322MA1ABC123P", "enterprise", "宿迁市测试", uscc="91321322MA1ABC123P")
 STAFF = Principal("staff-321322", "staff", "王芳", station="321322")
@@ -64,24 +67,81 @@ def test_a_token_signed_with_another_key_is_refused():
         auth.principal_from_token(foreign)
 
 
-def test_a_request_asked_twice_who_signed_in_checks_its_token_once(monkeypatch):
+class CountingAccounts(AccountRepository):
+    def __init__(self, store):
+        super().__init__(store)
+        self.asked = []
+
+    def get_or_none(self, key):
+        self.asked.append(key)
+        return super().get_or_none(key)
+
+
+def accounts_of(*usernames):
+    accounts = CountingAccounts(InMemoryDocumentStore())
+    for username in usernames:
+        accounts.add(Account(username, "staff", "王芳", "hash", station="321322"))
+    return accounts
+
+
+def request_with(token, accounts):
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
-    checked = []
-    principal_from_token = auth.principal_from_token
-    monkeypatch.setattr(auth, "principal_from_token", lambda token: checked.append(token) or principal_from_token(token))
-    token = auth.issue_tokens(ACCOUNT)["access_token"]
     request = Request(EnvironBuilder(headers={"Authorization": f"Bearer {token}"}).get_environ())
+    if accounts is not None:
+        request.environ[auth.ACCOUNTS_KEY] = accounts
+    return request
+
+
+def test_a_request_asked_twice_who_signed_in_checks_its_token_and_account_once():
+    accounts = accounts_of("staff-321322", "someone-else")
+    token = auth.issue_tokens(ACCOUNT)["access_token"]
+    request = request_with(token, accounts)
 
     first = auth.principal_of(request)
     assert first.username == "staff-321322" and auth.principal_of(request) == first
-    assert checked == [token]
+    assert accounts.asked == ["staff-321322"]
 
     other = auth.issue_tokens({**ACCOUNT, "username": "someone-else"})["access_token"]
     request.environ["HTTP_AUTHORIZATION"] = f"Bearer {other}"  # another token: checked anew
     assert auth.principal_of(request).username == "someone-else"
-    assert checked == [token, other]
+    assert accounts.asked == ["staff-321322", "someone-else"]
+
+
+def test_a_refused_token_is_checked_once_per_request_too():
+    accounts = accounts_of("someone-else")  # the token's account is gone
+    request = request_with(auth.issue_tokens(ACCOUNT)["access_token"], accounts)
+    for _ in range(2):
+        with pytest.raises(auth.Unauthenticated):
+            auth.principal_of(request)
+    assert accounts.asked == ["staff-321322"]
+
+
+def test_a_token_is_refused_once_its_account_is_disabled_or_its_sessions_ended():
+    """Issue 26 §6: at once, not when the token runs out."""
+    accounts = accounts_of("staff-321322")
+    token = auth.issue_tokens(ACCOUNT)["access_token"]
+    assert auth.principal_of(request_with(token, accounts)).username == "staff-321322"
+    account = accounts.get("staff-321322")
+    account.change_password("another hash")  # ends every session
+    accounts.save(account)
+    with pytest.raises(auth.Unauthenticated):
+        auth.principal_of(request_with(token, accounts))
+    renewed = auth.issue_tokens(account.claims())["access_token"]
+    assert auth.principal_of(request_with(renewed, accounts)).username == "staff-321322"
+    account.disable()
+    accounts.save(account)
+    with pytest.raises(auth.Unauthenticated):
+        auth.principal_of(request_with(renewed, accounts))
+
+
+def test_a_token_that_cannot_be_checked_against_its_account_is_refused():
+    token = auth.issue_tokens(ACCOUNT)["access_token"]
+    with pytest.raises(auth.Unauthenticated):
+        auth.principal_of(request_with(token, None))
+    with pytest.raises(auth.Unauthenticated):  # an account that is gone
+        auth.principal_of(request_with(token, accounts_of("someone-else")))
 
 
 def test_passwords_are_stored_as_argon2_hashes():

@@ -1,18 +1,23 @@
-"""A due reminder becomes one new JL01 request, through the normal intake, once."""
+"""A due reminder becomes one new JL01 request, through the normal intake, once; only
+for the enterprise's verified account (issue 26 §1)."""
 
 from datetime import timedelta
 
 import pytest
 
 from services.common.domain import RuleViolated
-from services.gateway.adapters.repository import RequestRepository
+from services.common.repository import NotFound
+from services.gateway.adapters.repository import AccountRepository, RequestRepository
 from services.gateway.bootstrap import reference_data
+from services.gateway.domain.access import Forbidden, Principal
+from services.gateway.domain.account import Account
 from services.gateway.handlers import intake as gateway_intake
 from services.gateway.handlers.renewals import (
-    EnterpriseNotFound,
     RenewalRepository,
-    enterprise_request,
+    applicant_for,
+    instrument_file,
     renew,
+    renew_instrument,
 )
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
@@ -46,24 +51,35 @@ def intake(requests):
 
 
 @pytest.fixture
-def known(requests):
-    intake(requests)(JL01_BODY)
-    return enterprise_request(requests, USCC, "13912345678")
+def certified(requests):
+    """The request that produced the certificate now due."""
+    return intake(requests)(JL01_BODY)
 
 
-def test_the_enterprise_is_known_by_its_credit_code_and_a_contact_phone(requests, known):
-    assert known.enterprise["uscc"] == USCC
-    with pytest.raises(EnterpriseNotFound):
-        enterprise_request(requests, USCC, "13800000000")
-    with pytest.raises(EnterpriseNotFound):
-        enterprise_request(requests, "91321300MA1XYZ789T", "13912345678")
+@pytest.fixture
+def account():
+    return Account(USCC, "enterprise", "宿迁市测试精密机械有限公司（已核验）", "hash", uscc=USCC)
 
 
-def test_a_due_reminder_becomes_a_jl01_request_for_that_instrument(requests, renewals, known):
+@pytest.fixture
+def known(account, certified):
+    return applicant_for(account, certified)
+
+
+def test_a_renewal_is_for_the_enterprise_as_its_verified_account_names_it(account, certified, known):
+    assert known.enterprise == {"name": account.name, "uscc": USCC}
+    assert known.station == certified.station and known.contact == certified.contact
+    registered = Account.register(USCC, "已注册企业", {"name": "王芳", "phone": "13800001111"}, "321302", "hash",
+                                  NOW, STATIONS)
+    assert applicant_for(registered, certified).contact == {"name": "王芳", "phone": "13800001111"}
+
+
+def test_a_due_reminder_becomes_a_jl01_request_for_that_instrument(requests, renewals, known, certified):
     request, created = renew(renewals, requests, DUE_INSTRUMENT, known, intake(requests), NOW)
-    assert created and request.item == "JL01" and request.code != known.code
+    assert created and request.item == "JL01" and request.code != certified.code
     assert request.details["instruments"][0]["serial_number"] == "PG-0001"
     assert request.contact == known.contact and request.station == "321322"
+    assert request.enterprise["name"] == "宿迁市测试精密机械有限公司（已核验）"
     assert requests.store.pending_envelopes()[-1]["type"] == "request_submitted"
 
 
@@ -91,3 +107,50 @@ def test_a_renewal_being_submitted_is_not_submitted_twice_but_a_stale_claim_is_t
     assert busy.value.code == "renewal_in_progress"
     request, created = renew(renewals, requests, DUE_INSTRUMENT, known, intake(requests), NOW + timedelta(minutes=5))
     assert created and request.item == "JL01"
+
+
+class Metrology:
+    """metrology's answers about the enterprise's instruments."""
+
+    def __init__(self, instrument):
+        self.instrument = instrument
+
+    def call(self, service, method, *args, **kwargs):
+        if method == "enterprise_instruments":
+            return [dict(self.instrument)]
+        if args != (USCC, self.instrument["serial_number"]):  # metrology keys an instrument by both
+            raise NotFound(args)
+        return dict(self.instrument)
+
+
+ENTERPRISE = Principal(USCC, "enterprise", "宿迁市测试精密机械有限公司", uscc=USCC)
+ANOTHER = Principal("91321302MA1XYW789B", "enterprise", "另一家", uscc="91321302MA1XYW789B")
+
+
+def test_the_instrument_file_is_read_by_the_enterprise_and_the_roles_that_may_only(requests, renewals, account,
+                                                                                    certified):
+    accounts = AccountRepository(InMemoryDocumentStore())
+    accounts.add(account)
+    metrology = Metrology(DUE_INSTRUMENT)
+    name, instruments = instrument_file(metrology, accounts, renewals, ENTERPRISE, USCC)
+    assert name == account.name and instruments[0]["serial_number"] == "PG-0001"
+    for reader in (Principal("m", "operator", "李工", domain="metrology"), Principal("mgr", "manager", "局")):
+        instrument_file(metrology, accounts, renewals, reader, USCC)
+    for stranger in (ANOTHER, Principal("s", "staff", "王", station="321322"),
+                     Principal("t", "operator", "赵", domain="testing")):
+        with pytest.raises(Forbidden):
+            instrument_file(metrology, accounts, renewals, stranger, USCC)
+
+
+def test_only_the_enterprises_own_account_renews(requests, renewals, account, certified):
+    accounts = AccountRepository(InMemoryDocumentStore())
+    accounts.add(account)
+    due = {**DUE_INSTRUMENT, "current": {**DUE_INSTRUMENT["current"], "request_code": certified.code}}
+    with pytest.raises(NotFound):  # another enterprise has no such instrument in its own file
+        renew_instrument(Metrology(due), requests, renewals, accounts, ANOTHER, "PG-0001", intake(requests), NOW)
+    for stranger in (Principal("admin", "admin", "管理员"), Principal("s", "staff", "王", station="321322")):
+        with pytest.raises(Forbidden):
+            renew_instrument(Metrology(due), requests, renewals, accounts, stranger, "PG-0001", intake(requests), NOW)
+    renewed, created, _ = renew_instrument(Metrology(due), requests, renewals, accounts, ENTERPRISE, "PG-0001",
+                                           intake(requests), NOW)
+    assert created and renewed.item == "JL01" and renewed.enterprise["uscc"] == USCC

@@ -2,7 +2,10 @@
 
 One document per key and window (``_id`` = ``<key>|<window number>``), changed only by
 single-document atomic updates (``$inc`` with upsert), so replicas counting the same
-client at once never lose a count. ``expires_at`` (a date) lets MongoDB's TTL monitor
+client at once never lose a count. ``add_if_unchanged`` adds only over the value the
+caller read (the update's filter names it): of several callers that read the same
+count, one adds and the others read again, so a decision taken on a count (may this
+sign-in attempt go ahead?) is taken once per count. ``expires_at`` (a date) lets MongoDB's TTL monitor
 delete a window once it is over; nx-27017 keeps them (it has no TTL monitor, and stores
 the date as text), which costs a few small documents per client and hour in dev.
 """
@@ -42,6 +45,23 @@ class MongoCounters:
             # won: now it exists, and the retry is a plain increment.
             found = self._increment(f"{key}|{number}", update)
         return Count(int(found["value"]), found.get("last_at"), ends)
+
+    def add_if_unchanged(self, key: str, amount: int, window: int, now: float, seen: int) -> bool:
+        """Add ``amount`` if the window's value is still ``seen`` (0: also if it has no
+        document yet); False if another writer changed it first."""
+        number, ends = window_of(window, now)
+        document_id = f"{key}|{number}"
+        expires_at = datetime.fromtimestamp(ends, UTC) + timedelta(seconds=60)
+        update: dict[str, Any] = {"$inc": {"value": amount}, "$set": {"last_at": now, "expires_at": expires_at}}
+        if self.collection.update_one({"_id": document_id, "value": seen}, update).matched_count:
+            return True
+        if seen != 0:
+            return False
+        try:
+            self.collection.insert_one({"_id": document_id, "value": amount, "last_at": now, "expires_at": expires_at})
+        except DuplicateKeyError:
+            return False  # another writer made the window's document first
+        return True
 
     def _increment(self, document_id: str, update: dict[str, Any]) -> dict[str, Any]:
         found = self.collection.find_one_and_update(

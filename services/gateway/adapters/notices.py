@@ -25,7 +25,15 @@ class NoticeBoard:
             return False
 
     def for_enterprise(self, uscc: str) -> list[dict[str, Any]]:
-        documents = self.store.find({"uscc": uscc}, sort=[("at", 1)])
+        return self._shown(self.store.find({"uscc": uscc}, sort=[("at", 1)]))
+
+    def of_requests(self, uscc: str, codes: list[str]) -> list[dict[str, Any]]:
+        """The enterprise's notices that came of these requests (e.g. the standard a BZ01
+        request asked about was superseded)."""
+        return self._shown(self.store.find({"uscc": uscc, "request_code": {"$in": list(codes)}}, sort=[("at", 1)]))
+
+    @staticmethod
+    def _shown(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return [
             {key: value for key, value in document.items() if key not in ("_id", "version")}
             for document in documents

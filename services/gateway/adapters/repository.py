@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from ...common.repository import AggregateRepository
+from ..domain.access import ENTERPRISE
 from ..domain.account import Account
 from ..domain.group import RequestGroup
 from ..domain.model import ALL_STATUSES, CLOCK_OPEN, ServiceRequest
@@ -50,11 +51,6 @@ class RequestRepository(AggregateRepository):
         """An enterprise's requests, newest first."""
         return self._find({"enterprise.uscc": uscc}, sort=[("submitted_at", -1)], limit=limit)
 
-    def latest_with_contact(self, uscc: str, phone: str) -> ServiceRequest | None:
-        """The enterprise's latest request naming this contact phone."""
-        found = self._find({"enterprise.uscc": uscc, "contact.phone": phone}, sort=[("submitted_at", -1)], limit=1)
-        return found[0] if found else None
-
     def with_rectification(self, state: str, station: str | None = None, limit: int = 200) -> list[ServiceRequest]:
         """Requests whose poor rating's rectification is in ``state``, newest rating first."""
         query: dict[str, Any] = {"rectification.state": state}
@@ -91,6 +87,13 @@ class AccountRepository(AggregateRepository):
 
     def all_by_username(self) -> list[Account]:
         return self._find(sort=[("_id", 1)])
+
+    def enterprise_accounts(self, state: str, station: str | None = None, limit: int = 500) -> list[Account]:
+        """Enterprise accounts in a state, registered at a station (or anywhere), oldest first."""
+        query: dict[str, Any] = {"role": ENTERPRISE, "state": state}
+        if station:
+            query["registration.station"] = station
+        return self._find(query, sort=[("created_at", 1)], limit=limit)
 
 
 class RenewalRepository(AggregateRepository):

@@ -1,5 +1,7 @@
 """Accounts from the command line: ``python -m services.gateway.cli.accounts``.
 
+Accounts made here are verified (an enterprise's too): an administrator made them.
+
     create --username wang --role staff --station 321322 --name 王芳   (password on stdin)
     set-password --username wang        (new password on stdin)
     disable --username wang
@@ -60,7 +62,8 @@ def main(argv=None):
             try:
                 account = accounts.create_account(gateway.accounts, gateway.passwords, gateway.stations,
                                                   args.username, args.role, args.name, password, gateway.now(),
-                                                  station=args.station, domain=args.domain, uscc=args.username)
+                                                  station=args.station, domain=args.domain, uscc=args.username,
+                                                  identities=gateway.identities)
             except InvalidAccount as exc:
                 raise SystemExit(f"{exc.field}: {exc.reason}") from exc
             except AlreadyExists as exc:
@@ -72,20 +75,22 @@ def main(argv=None):
                     account = accounts.set_password(gateway.accounts, gateway.passwords, args.username,
                                                     _read_password("new password: "))
                 else:
-                    account = accounts.disable(gateway.accounts, args.username)
+                    account = accounts.disable(gateway.accounts, args.username, gateway.identities)
             except NotFound as exc:
                 raise SystemExit(f"no account {args.username}") from exc
             print(f"{args.command}: {account.username}")
         elif args.command == "list":
             for account in gateway.accounts.all_by_username():
                 binding = account.station or account.domain or account.uscc or ""
-                state = "" if account.active else "(disabled)"
+                state = "(disabled)" if not account.active else ("" if account.state == "verified"
+                                                                  else f"({account.state})")
                 print(f"  {account.username:<20} {account.role:<10} {binding:<18} {state}")
         else:
             if setting("QI_ENV") != "dev":
                 raise SystemExit("demo accounts exist only in dev mode (QI_ENV=dev)")
             print("Demo accounts (dev only; password = demo-<username>):")
-            print_table(accounts.seed_demo(gateway.accounts, gateway.passwords, gateway.stations, gateway.now()))
+            print_table(accounts.seed_demo(gateway.accounts, gateway.passwords, gateway.stations, gateway.now(),
+                                           gateway.identities))
     finally:
         client.close()
     return 0

@@ -2,14 +2,16 @@
 
 Roles:
 
-* ``enterprise`` — signed in with its credit code; sees its own requests only.
+* ``enterprise`` — a verified enterprise account (``account.py``), signed in with its
+  credit code; sees its own requests and what is keyed by its credit code.
 * ``staff`` — works one county station's queue (``station``).
 * ``operator`` — works one domain service's jobs (``domain``).
 * ``manager`` — 市场监管局 / 质量发展委员会: reads everything city-wide, changes nothing.
 * ``admin`` — manages accounts and reference data; may act anywhere.
 
 Anonymous users may still submit the form, track a request with its code and contact
-phone, and verify a certificate number.
+phone (that request and its own documents, nothing of the enterprise beyond it), and
+verify a certificate number.
 """
 
 from dataclasses import dataclass
@@ -85,6 +87,18 @@ def may_see_request(principal: Principal, station: str, domain: str | None, uscc
         or (principal.role == OPERATOR and principal.domain == domain)
         or (principal.role == ENTERPRISE and principal.uscc == uscc)
     )
+
+
+def may_read_enterprise(principal: Principal, uscc: str) -> bool:
+    """Read what is keyed by a credit code (its notices, its requests, its renewals): the
+    enterprise's own verified account, managers and admins."""
+    return principal.role in (ADMIN, MANAGER) or (principal.role == ENTERPRISE and principal.uscc == uscc)
+
+
+def may_read_instrument_file(principal: Principal, uscc: str) -> bool:
+    """Read an enterprise's instrument file: whoever may read the enterprise, and
+    metrology's operators, who keep the file."""
+    return may_read_enterprise(principal, uscc) or (principal.role == OPERATOR and principal.domain == "metrology")
 
 
 def may_administer(principal: Principal) -> bool:

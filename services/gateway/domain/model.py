@@ -184,13 +184,17 @@ class ServiceRequest:
     rectification: dict[str, Any] | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
     applied_events: list[str] = field(default_factory=list)  # ids of the domain events shown
     documents_issued: list[str] = field(default_factory=list)  # numbers the domain service announced
+    # Submitted for a credit code that has a verified enterprise account, but not by that
+    # account (anonymously, or by someone else): the station is told (issue 26 §1).
+    not_from_account: bool = False
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------
     @classmethod
     def submit(cls, code: str, item: Item, station: str, enterprise: dict[str, Any], contact: dict[str, Any],
-               details: dict[str, Any], now: datetime, parent: str | None = None) -> Self:
+               details: dict[str, Any], now: datetime, parent: str | None = None,
+               not_from_account: bool = False) -> Self:
         request = cls(
             code=code,
             item=item.code,
@@ -201,6 +205,7 @@ class ServiceRequest:
             details=details,
             submitted_at=now.isoformat(),
             parent=parent,
+            not_from_account=not_from_account,
         )
         actor: Actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)

@@ -3,18 +3,25 @@
 Two kinds of limit, both counted over fixed windows of time:
 
 * a **budget**: at most ``limit`` points per ``window`` seconds. Public lookups (tracking
-  by code and phone, an enterprise's instrument file by credit code and phone,
-  verification of a document number) spend 1 point each and ``FAILED_LOOKUP_COST`` more
-  when nothing matched, so a client guessing codes or phones runs dry fast while one
-  reading its own requests hardly notices. One request code (or credit code) may see
-  only ``FAILED_LOOKUPS_PER_SUBJECT.limit`` wrong phones per window, from all clients
-  together: that stops guessing the phone of a known code from many addresses. The
-  price is that someone who knows a code can make its tracking wait for the rest of the
-  window; signing in as the enterprise is not limited that way.
-* a **back-off** on sign-in: after ``threshold`` failures (per username, and per client
-  with a higher threshold) each further attempt must wait twice as long as the one
-  before, from ``base`` seconds up to ``cap``; even the right password is refused until
-  then. A successful sign-in clears the username's failures.
+  by code and phone, a document of one's request, verification of a document number)
+  spend 1 point each and ``FAILED_LOOKUP_COST`` more when nothing matched, so a client
+  guessing codes or phones runs dry fast while one reading its own requests hardly
+  notices. One asker (a client address, or a signed-in account) may give only
+  ``FAILED_LOOKUPS_PER_SUBJECT.limit`` wrong phones for one request code per window. The
+  count is the asker's own: someone who knows a code cannot make its tracking wait for
+  anybody else, and a signed-in enterprise is counted by its account, never by an
+  address it shares.
+* a **back-off** on sign-in: after ``threshold`` failures each further attempt must wait
+  twice as long as the one before, from ``base`` seconds up to ``cap``; even the right
+  password is refused until then. Failures are counted for an account and the address
+  together (``FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT``), and, only for an address that never
+  signed in to that account, for the account from every address (slows guessing from
+  many addresses) and for the address towards every account (slows one address trying
+  many usernames). So strangers' failures never refuse an owner where it has signed in
+  before, and one person's typos behind an office's shared address lock out only their
+  own account there. Each attempt is counted *before* its password is checked, by an
+  update that succeeds only over the count it saw (:func:`login_bounds`, the throttle in
+  ``handlers/throttling.py``): parallel attempts cannot all read "no failures yet".
 """
 
 import math
@@ -48,7 +55,12 @@ FAILED_LOOKUP_COST = 10
 LOOKUPS_PER_CLIENT = Budget("lookup-client", limit=300, window=600)
 FAILED_LOOKUPS_PER_SUBJECT = Budget("lookup-subject", limit=10, window=3600)
 VERIFICATIONS_PER_CLIENT = Budget("verify-client", limit=300, window=600)
-FAILED_LOGINS_PER_USERNAME = Backoff("login-user", threshold=5, base=30, cap=900, window=3600)
+# an enterprise's online registration costs a password hash: a few per client and hour
+REGISTRATIONS_PER_CLIENT = Budget("register-client", limit=10, window=3600)
+# sign-in: one account from one address; one account from addresses that never signed in
+# to it; one address towards accounts that never signed in from it
+FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT = Backoff("login-pair", threshold=5, base=30, cap=900, window=3600)
+FAILED_LOGINS_PER_ACCOUNT = Backoff("login-account", threshold=10, base=30, cap=900, window=3600)
 FAILED_LOGINS_PER_CLIENT = Backoff("login-client", threshold=20, base=30, cap=900, window=3600)
 
 
@@ -82,3 +94,12 @@ def backoff_wait(backoff: Backoff, count: Count, now: float) -> float:
     if count.last_at is None:
         return 0
     return max(0.0, count.last_at + backoff.delay(count.value) - now)
+
+
+def login_bounds(known_address: bool) -> tuple[Backoff, ...]:
+    """The back-offs a sign-in attempt counts against: the account with this address
+    always; the account from anywhere and the address towards any account only when the
+    account never signed in from this address."""
+    if known_address:
+        return (FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT,)
+    return (FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT, FAILED_LOGINS_PER_ACCOUNT, FAILED_LOGINS_PER_CLIENT)

@@ -15,13 +15,14 @@ from ..adapters.event_log import EventLog
 from ..adapters.notices import NoticeBoard
 from ..adapters.repository import RequestGroupRepository, RequestRepository
 from ..domain import sla
-from ..domain.access import Principal, may_see_request
+from ..domain.access import ENTERPRISE, Principal, may_read_enterprise, may_see_request
 from ..domain.calendar import WorkingCalendar
 from ..domain.catalogue import Catalogue, Item
 from ..domain.group import RequestGroup
 from ..domain.model import CLOCK_RUNNING, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound, UnknownRequest
+from .enterprise_accounts import EnterpriseIdentities
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +52,33 @@ class Tracked:
 
 # -- submitting -------------------------------------------------------------------------------
 def submit(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
-           catalogue: Catalogue, now: datetime) -> tuple[Found, list[ServiceRequest]]:
-    """Store a submission. Returns (request, []) or, for several items, (group, children)."""
+           catalogue: Catalogue, now: datetime, submitter: Principal | None = None,
+           identities: EnterpriseIdentities | None = None) -> tuple[Found, list[ServiceRequest]]:
+    """Store a submission. Returns (request, []) or, for several items, (group, children).
+    With ``identities``, a submission for a credit code that has a verified account, not
+    made by that account (``submitter``), is marked ``not_from_account``."""
+    flagged = identities is not None and not_from_account(submission.enterprise["uscc"], submitter, identities)
     if submission.grouped:
-        return submit_group(requests, groups, submission, catalogue, now)
+        return submit_group(requests, groups, submission, catalogue, now, flagged)
     (item,) = submission.items
     request = submit_request(
-        requests, item, submission.enterprise, submission.contact, submission.details[item.code], now
+        requests, item, submission.enterprise, submission.contact, submission.details[item.code], now,
+        not_from_account=flagged,
     )
     return request, []
 
 
+def not_from_account(uscc: str, submitter: Principal | None, identities: EnterpriseIdentities) -> bool:
+    """Whether a submission for ``uscc`` is made by someone other than the enterprise's
+    verified account while it has one. The account itself pays no read for it."""
+    if submitter is not None and submitter.role == ENTERPRISE and submitter.uscc == uscc:
+        return False
+    return identities.has_verified_account(uscc)
+
+
 def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str, Any], contact: dict[str, Any],
                    details: dict[str, Any], now: datetime, code: str | None = None,
-                   parent: str | None = None) -> ServiceRequest:
+                   parent: str | None = None, not_from_account: bool = False) -> ServiceRequest:
     """Store one request and the event announcing it, in one write. ``enterprise``
     carries the chosen station. With ``code`` given (a group's child), creating the
     same request twice is harmless."""
@@ -79,6 +93,7 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
             details=details,
             now=now,
             parent=parent,
+            not_from_account=not_from_account,
         )
         try:
             requests.add(request)
@@ -93,7 +108,8 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
 
 
 def submit_group(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
-                 catalogue: Catalogue, now: datetime) -> tuple[RequestGroup, list[ServiceRequest]]:
+                 catalogue: Catalogue, now: datetime,
+                 not_from_account: bool = False) -> tuple[RequestGroup, list[ServiceRequest]]:
     """One parent code and one child request per item. The parent (with every child's
     code and details) is the one write that commits the submission; the children are
     made from it at once, and again from its event should this process die first."""
@@ -103,7 +119,8 @@ def submit_group(requests: RequestRepository, groups: RequestGroupRepository, su
         code = requests.next_code(station, day)
         children = [(requests.next_code(station, day), item) for item in submission.items]
         group = RequestGroup.submit(
-            code, children, station, submission.enterprise, submission.contact, submission.details, now
+            code, children, station, submission.enterprise, submission.contact, submission.details, now,
+            not_from_account,
         )
         try:
             groups.add(group)
@@ -132,6 +149,7 @@ def create_children(requests: RequestRepository, group: RequestGroup, catalogue:
                     submitted_at,
                     code=child["code"],
                     parent=group.code,
+                    not_from_account=group.not_from_account,
                 )
             )
     return created
@@ -149,13 +167,19 @@ def track(requests: RequestRepository, groups: RequestGroupRepository, notices: 
           phone: str | None, principal: Principal | None = None) -> Tracked:
     """The request or group with this code (and a group's children) with the notices to
     its enterprise; for whoever gives its contact phone, or is signed in and may see it
-    (DESIGN §6).
+    (DESIGN §6). The enterprise's notices are all shown only to those who may read the
+    enterprise (its verified account, managers, admins); anyone else reads the notices
+    that came of this request (or its group's children) alone.
 
     Raises MalformedCode / WrongCheckCharacter for a mistyped code, RequestNotFound
     for an unknown code or a wrong phone (the same answer, so codes cannot be probed).
     """
     found, children = track_request(requests, groups, code_text, phone, principal)
-    return Tracked(found, children, notices.for_enterprise(found.enterprise["uscc"]))
+    uscc = found.enterprise["uscc"]
+    if principal is not None and may_read_enterprise(principal, uscc):
+        return Tracked(found, children, notices.for_enterprise(uscc))
+    codes = [found.code, *(child.code for child in children)]
+    return Tracked(found, children, notices.of_requests(uscc, codes))
 
 
 def track_request(requests: RequestRepository, groups: RequestGroupRepository, code_text: str,

@@ -19,16 +19,21 @@ from werkzeug.wrappers import Response
 from ...common.domain import InvalidTransition, RuleViolated
 from ..adapters.probes import STORE_DOWN
 from ..domain.access import Forbidden
+from ..domain.account import InvalidAccount
 from ..domain.model import InvalidRating, MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
 from ..domain.throttle import TooManyRequests
 from ..exceptions import (
     DocumentNotFound,
+    EnterpriseAccountNotFound,
     EnterpriseNotFound,
     RequestNotFound,
     ServiceUnavailable,
+    StaleAccount,
     StaleRequest,
 )
+from ..handlers.accounts import AccountNotVerified, SessionExpired
+from ..handlers.enterprise_accounts import AccountExists
 from ..handlers.operators import UnknownStep
 from ..handlers.station import UnknownStation
 from .auth import Unauthenticated
@@ -78,7 +83,11 @@ MAPPED_ERRORS = {
     WerkzeugNotFound: (404, "not_found"),
     InvalidTransition: (409, "invalid_transition"),
     EnterpriseNotFound: (404, "enterprise_not_found"),
+    EnterpriseAccountNotFound: (404, "enterprise_account_not_found"),
     InvalidRating: (422, "validation_failed"),
+    AccountExists: (409, "account_exists"),
+    AccountNotVerified: (403, "account_not_verified"),
+    StaleAccount: (409, "concurrent_change"),
 }
 
 # exception class name raised in a domain service → (HTTP status, error code)
@@ -171,13 +180,13 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields=exc.messages)
     if isinstance(exc, InvalidTransition):
         return ApiError(409, "invalid_transition", current=exc.current)
-    if isinstance(exc, Unauthenticated):
+    if isinstance(exc, Unauthenticated | SessionExpired):
         return ApiError(401, "unauthorized")
     if isinstance(exc, Forbidden):
         return ApiError(403, "forbidden")
     if isinstance(exc, StaleRequest):
         return stale_request_error(exc)
-    if isinstance(exc, UnknownStation):
+    if isinstance(exc, UnknownStation | InvalidAccount):
         return ApiError(422, "validation_failed", fields={exc.field: [exc.reason]})
     if isinstance(exc, ServiceUnavailable):
         return service_unavailable(exc.service)

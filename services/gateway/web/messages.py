@@ -205,9 +205,44 @@ MESSAGES = {
     "reference_standard_not_found": ("没有这个计量标准", "There is no such reference standard."),
     "instrument_not_found": ("器具档案中没有这台器具", "This instrument is not in the instrument file."),
     "enterprise_not_found": (
-        "没有找到与此信用代码和手机号对应的办件",
-        "No request matches this credit code and phone number.",
+        "没有找到该企业在本平台办理的、出具这份证书的办件",
+        "The request of this enterprise that led to this certificate is not on the platform.",
     ),
+    # enterprise accounts (issue 26 §1)
+    "account_exists": (
+        "该统一社会信用代码已有企业账户（待核验或已核验），请直接登录或到服务站咨询",
+        "This credit code has an enterprise account already (pending or verified): sign in, or ask at the station.",
+    ),
+    "enterprise_account_not_found": ("没有这个统一社会信用代码的企业账户", "No enterprise account has this credit code."),
+    "account_not_verified": (
+        "企业账户尚未通过核验，暂不能登录：请携营业执照到注册时选择的服务站核验",
+        "This enterprise account has not been verified and cannot sign in yet: show the business licence at "
+        "the station chosen when registering.",
+    ),
+    "password_too_short": ("密码至少{min}位", "At least {min} {min:plural:character|characters}."),
+    "passwords_differ": ("两次输入的密码不一致", "The two passwords differ."),
+    "licence_not_checked_field": (
+        "核验通过前，须核对营业执照上的统一社会信用代码和企业名称（两项都勾选）",
+        "Before verifying, check both the credit code and the name on the business licence (tick both).",
+    ),
+    "licence_not_checked": (
+        "核验通过前须核对营业执照：{checks}", "Check the business licence before verifying: {checks}.",
+    ),
+    "refusal_needs_note": ("不予通过须写明理由", "A refusal needs a note saying why."),
+    "registration.next_step": (
+        "账户待核验：请携营业执照原件到{station}核验，核验通过后即可用统一社会信用代码和密码登录。",
+        "Your account is pending: show the original business licence at {station}. Once it is verified, sign "
+        "in with the credit code and your password.",
+    ),
+    "account_state.pending": ("待核验", "pending verification"),
+    "account_state.verified": ("已核验", "verified"),
+    "account_state.refused": ("核验未通过", "refused"),
+    "account_decision.verify": ("核验通过", "verified"),
+    "account_decision.refuse": ("不予通过", "refused"),
+    "licence_check.licence_uscc": (
+        "营业执照上的统一社会信用代码与申请一致", "The credit code on the business licence is this one",
+    ),
+    "licence_check.licence_name": ("营业执照上的企业名称与申请一致", "The name on the business licence is this one"),
     "no_due_reminder": (
         "这台器具目前没有到期提醒，无需申请周期检定",
         "This instrument has no due reminder; no renewal is needed yet.",
@@ -377,6 +412,7 @@ MESSAGES = {
     ),
     # who acted
     "role.enterprise": ("企业", "Enterprise"),
+    "flag.not_from_account": ("非企业账户提交", "not from the enterprise's account"),
     "role.system": ("系统自动", "Automatic"),
     "role.staff": ("服务站", "Station"),
     "role.operator": ("业务部门", "Service"),
@@ -644,6 +680,47 @@ MESSAGES.update({
     "page.dashboard.none_overdue": ("当前没有超期办件", "No request is overdue."),
     "page.dashboard.nothing": ("本期间没有数据", "Nothing in this period."),
     "page.staff.queue_link": ("办件队列", "Queue"),
+    "page.staff.accounts_link": ("待核验企业账户", "Enterprise accounts to verify"),
+    "page.accounts.heading": ("{station} 待核验企业账户", "{station}: enterprise accounts to verify"),
+    "page.accounts.heading_all": ("待核验企业账户", "Enterprise accounts to verify"),
+    "page.accounts.state": ("状态", "State"),
+    "page.accounts.empty": ("没有待核验的企业账户", "No enterprise account is waiting."),
+    "page.accounts.registered_at": ("注册时间", "Registered"),
+    "page.accounts.uscc": ("统一社会信用代码", "Credit code"),
+    "page.accounts.name": ("企业名称", "Enterprise"),
+    "page.accounts.contact": ("联系人及手机", "Contact and phone"),
+    "page.accounts.station": ("核验服务站", "Station that verifies"),
+    "page.accounts.back": ("返回待核验列表", "Back to the list"),
+    "page.accounts.instructions": (
+        "请当面查验营业执照原件（或加盖公章的复印件），逐项核对后勾选；不一致的，不予通过并写明理由。",
+        "Look at the original business licence (or a stamped copy), tick each item you checked; if anything "
+        "differs, refuse and say why.",
+    ),
+    "page.accounts.checks": ("核对营业执照", "Checked on the business licence"),
+    "page.accounts.note": ("备注（不予通过时必填）", "Note (required to refuse)"),
+    "page.accounts.verify": ("核验通过", "Verify"),
+    "page.accounts.refuse": ("不予通过", "Refuse"),
+    "page.accounts.decided": ("已记录：{decision}", "Recorded: {decision}"),
+    "page.accounts.audit": ("核验记录（不可修改）", "Verification record (cannot be edited)"),
+    "page.accounts.audit_entry": ("{at} {by}：{decision}", "{at} {by}: {decision}"),
+    "page.accounts.no_decision": ("已核验或已不予通过，无需再办理", "Decided already: nothing more to do."),
+    "page.register.heading": ("企业账户注册", "Register an enterprise account"),
+    "page.register.intro": (
+        "注册后，请携营业执照到所选服务站核验；核验通过后，凭统一社会信用代码和密码登录，即可查看本企业的全部办件、器具档案和提醒。",
+        "After registering, show your business licence at the station you choose. Once it is verified, sign in "
+        "with the credit code and your password to see all of your enterprise's requests, instrument file and "
+        "notices.",
+    ),
+    "page.register.uscc": ("统一社会信用代码", "Unified social credit code"),
+    "page.register.name": ("企业名称（与营业执照一致）", "Enterprise name (as on the business licence)"),
+    "page.register.contact_name": ("联系人", "Contact person"),
+    "page.register.phone": ("联系人手机", "Contact's mobile phone"),
+    "page.register.station": ("核验服务站", "Station to show the licence at"),
+    "page.register.password": ("密码（至少10位）", "Password (at least 10 characters)"),
+    "page.register.password_confirm": ("再次输入密码", "Password again"),
+    "page.register.submit": ("注册", "Register"),
+    "page.register.done_heading": ("注册已提交", "Registration received"),
+    "page.nav.register": ("企业注册", "Register"),
     "page.staff.rating": ("企业评价", "The enterprise's rating"),
     "page.staff.rectifications": ("待整改的差评（{count}件）", "Poor ratings to answer ({count})"),
     "page.staff.rectification_answer": ("整改情况", "What was found and changed"),

@@ -139,6 +139,13 @@ def _client_address(environ):
     return forwarded[-hops]
 
 
+def lookup_asker(request, principal=None):
+    """Who a public lookup is counted against (handlers/throttling.py): a signed-in
+    account by its username, so that nobody sharing its address spends its budget;
+    anyone else by address."""
+    return f"account:{principal.username}" if principal is not None else client_address(request)
+
+
 def is_https(request):
     return _came_over_https(request.environ)
 

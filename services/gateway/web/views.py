@@ -59,6 +59,14 @@ def status_summary(status, lang):
     return {"status": status, "status_label": message(f"status.{status}", lang)}
 
 
+def origin_summary(found, lang):
+    """Whether a request or group came from someone other than the enterprise's verified
+    account (issue 26 §1), with the words the station and the enterprise read."""
+    flagged = bool(getattr(found, "not_from_account", False))
+    return {"not_from_account": flagged,
+            "not_from_account_label": message("flag.not_from_account", lang) if flagged else None}
+
+
 def request_view(request, reader, notices=()):
     """A single request as its enterprise sees it: status, holder, due date, timeline."""
     lang = reader.lang
@@ -73,6 +81,7 @@ def request_view(request, reader, notices=()):
         "station": station_summary(station, lang),
         "enterprise": {"name": request.enterprise["name"]},
         "submitted_at": request.submitted_at,
+        **origin_summary(request, lang),
         "parent": request.parent,
         "holder": holder(request.status, station, request.domain, lang),
         **due_date(request, item.committed_days, reader),
@@ -132,6 +141,7 @@ def group_view(group, children, reader, notices=()):
         "station": station_summary(station, lang),
         "enterprise": {"name": group.enterprise["name"]},
         "submitted_at": group.submitted_at,
+        **origin_summary(group, lang),
         "children": [
             {
                 "code": child.code,
@@ -267,6 +277,7 @@ def queue_row(row, reader):
         "overdue": row.overdue,
         "due_soon": row.due_soon,
         "version": request.version,
+        **origin_summary(request, reader.lang),
     }
 
 
@@ -339,4 +350,43 @@ def calendar_year_view(schedule, lang):
         "make_up_workdays": [{"date": day, "weekday": day.isoweekday(), "source": schedule.source}
                              for day in schedule.make_up_workdays],
         "working_days": last_day.timetuple().tm_yday - len(days_off),
+    }
+
+
+def enterprise_account_view(account, reader):
+    """An enterprise account as the station sees it: its registration, its state and the
+    audit of its verification (who, when, what was checked on the licence, the note)."""
+    lang = reader.lang
+    registration = account.registration or {}
+    station = reader.stations.get(registration["station"]) if registration.get("station") else None
+    return {
+        "uscc": account.uscc or account.username,
+        "name": account.name,
+        "state": account.state,
+        "state_label": message(f"account_state.{account.state}", lang),
+        "station": station_summary(station, lang) if station else None,
+        "contact": registration.get("contact"),
+        "registered_at": registration.get("registered_at"),
+        "verifications": [verification_entry(entry, lang) for entry in account.verifications],
+    }
+
+
+def verification_entry(entry, lang):
+    return {
+        **{key: entry.get(key) for key in ("at", "decision", "by", "checked", "note")},
+        "decision_label": message(f"account_decision.{entry['decision']}", lang),
+        "checked_labels": [message(f"licence_check.{check}", lang) for check in entry.get("checked") or []],
+    }
+
+
+def registered_view(account, reader):
+    """What a registering enterprise is told: pending, and where to show its licence."""
+    station = reader.stations.get(account.verifying_station)
+    return {
+        "uscc": account.uscc or account.username,
+        "name": account.name,
+        "state": account.state,
+        "state_label": message(f"account_state.{account.state}", reader.lang),
+        "station": station_summary(station, reader.lang),
+        "next_step": message("registration.next_step", reader.lang, station=station["name"][reader.lang]),
     }

@@ -1,8 +1,10 @@
-"""Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``GET /api/v1/auth/me``."""
+"""Sign-in: ``POST /api/v1/auth/login`` → tokens; ``/refresh``; ``/logout``; ``GET /api/v1/auth/me``."""
+
+from werkzeug.wrappers import Response
 
 from ...handlers import accounts
 from ..apidoc import BODY, documented
-from ..auth import refresh_claims, require_principal, session_tokens
+from ..auth import refresh_claims, refresh_lifetime, require_principal, session_tokens
 from ..errors import ApiError, json_endpoint, read_json_object
 from ..schemas.intake import LoginSchema, RefreshSchema, TokensSchema
 from ..schemas.responses import MeSchema
@@ -12,10 +14,12 @@ from ..server import client_address, http
 class AuthApi:
     @http("POST", "/api/v1/auth/login")
     @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
-                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 422, 429],
-                description="After 5 failed attempts for a username (20 from one client) every further "
-                "attempt waits twice as long as the one before (429 with Retry-After), even with the "
-                "right password.")
+                body=LoginSchema, responses={200: TokensSchema}, errors=[*BODY, 401, 403, 422, 429],
+                description="Failures are counted for the account at the caller's address: after 5 every "
+                "further attempt there waits twice as long as the one before (429 with Retry-After), even "
+                "with the right password. From an address the account never signed in from, 10 failures of "
+                "the account from anywhere, or 20 of the address towards any account, do the same. An enterprise "
+                "account signs in once its station has verified it (403 `account_not_verified` before).")
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
@@ -24,15 +28,30 @@ class AuthApi:
                                    credentials["password"], client_address(request))
         if account is None:
             raise ApiError(401, "bad_credentials")
-        return session_tokens(account)
+        return session_tokens(accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime()))
 
     @http("POST", "/api/v1/auth/refresh")
-    @documented("A new pair of tokens for a refresh token", tags=["auth"], body=RefreshSchema,
-                responses={200: TokensSchema}, errors=[*BODY, 401, 422])
+    @documented("A new pair of tokens for a refresh token, which is then spent", tags=["auth"], body=RefreshSchema,
+                responses={200: TokensSchema}, errors=[*BODY, 401, 422],
+                description="Each refresh token buys one new pair. Presenting one that was already spent "
+                "ends its whole session (every token of it is refused from then on): someone else holds a copy.")
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
-        return session_tokens(accounts.resume_session(self.gateway.accounts, claims))
+        gateway = self.gateway
+        return session_tokens(accounts.refresh_session(gateway.accounts, gateway.sessions, claims, gateway.now(),
+                                                       refresh_lifetime()))
+
+    @http("POST", "/api/v1/auth/logout")
+    @documented("Sign out: the session of this refresh token ends", tags=["auth"], body=RefreshSchema,
+                responses={204: None}, errors=[*BODY, 401, 422],
+                description="None of the session's refresh tokens buys another pair; its access tokens "
+                "run out within ACCESS_TOKEN_SECONDS.")
+    @json_endpoint
+    def logout(self, request):
+        accounts.sign_out(self.gateway.sessions, refresh_claims(RefreshSchema().load(read_json_object(request))[
+            "refresh_token"]))
+        return Response(status=204)
 
     @http("GET", "/api/v1/auth/me")
     @documented("Who am I signed in as", tags=["auth"], auth="bearer", responses={200: MeSchema}, errors=[401])

@@ -3,7 +3,7 @@
 from ...handlers import enterprise, intake
 from ...handlers.throttling import code_subject
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
-from ..auth import principal_of, require_principal
+from ..auth import principal_if_valid, principal_of, require_principal
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
 from ..schemas.intake import (
     REQUEST_VIEW,
@@ -16,21 +16,23 @@ from ..schemas.intake import (
     load_submission,
 )
 from ..schemas.responses import MyRequestsSchema
-from ..server import client_address, http
+from ..server import http, lookup_asker
 from ..views import Reader, request_view, tracked_view
 
 
-def submit_body(gateway, body):
+def submit_body(gateway, body, submitter=None):
     """The path of every submission (the API, the form page, a renewal): the body is
-    validated by the one form's schema and stored with its event in one write.
+    validated by the one form's schema and stored with its event in one write, marked
+    when its credit code has a verified account that is not ``submitter``.
     (request or group, children)."""
     submission = load_submission(body, gateway.catalogue, gateway.stations)
-    return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now())
+    return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now(),
+                         submitter=submitter, identities=gateway.identities)
 
 
 def track_code(gateway, request, code, phone, principal=None):
     """The tracking of a code (request or group) for a lookup the throttle counts."""
-    with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
         return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
@@ -58,12 +60,16 @@ class IntakeApi:
         body=SubmissionSchema,
         responses={201: RequestViewSchema},
         errors=[*BODY, 422],
+        auth="optional",
         description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
-        "or several (`items`, `details` keyed by item code: one parent code, one child request each).",
+        "or several (`items`, `details` keyed by item code: one parent code, one child request each). "
+        "A submission for a credit code that has a verified enterprise account, not signed in as that "
+        "account (a missing, expired or bad token counts as not signed in), is marked `not_from_account` "
+        "for the station.",
     )
     @json_endpoint
     def submit(self, request):
-        found, children = submit_body(self.gateway, read_json_object(request))
+        found, children = submit_body(self.gateway, read_json_object(request), principal_if_valid(request))
         view = tracked_view(intake.Tracked(found, children, []), Reader.of(self.gateway, request_language(request)))
         return 201, REQUEST_VIEW.dump(view)
 
@@ -97,9 +103,9 @@ class IntakeApi:
     @json_endpoint
     def cancel(self, request, code):
         command = CancelSchema().load(read_json_object(request))
-        gateway, phone = self.gateway, command.get("phone")
-        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-            found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal_of(request),
+        gateway, phone, principal = self.gateway, command.get("phone"), principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+            found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal,
                                                   phone, gateway.now(), command.get("reason"))
         return REQUEST_VIEW.dump(tracked_view(intake.Tracked(found, children, []),
                                               Reader.of(gateway, request_language(request))))
@@ -128,7 +134,7 @@ class IntakeApi:
 
     def _enterprise_step(self, request, code, step, phone, text):
         gateway = self.gateway
-        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-            found = enterprise.enterprise_step(gateway.requests, code, principal_of(request), phone, step,
-                                               gateway.now(), text)
+        principal = principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+            found = enterprise.enterprise_step(gateway.requests, code, principal, phone, step, gateway.now(), text)
         return REQUEST_VIEW.dump(request_view(found, Reader.of(gateway, request_language(request))))

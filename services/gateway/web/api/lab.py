@@ -25,7 +25,7 @@ from ..schemas.responses import (
     ReferenceStandardsSchema,
     TestingJobSchema,
 )
-from ..server import client_address, http
+from ..server import http, lookup_asker
 from .operators import require_admin, require_operator, signed_body
 
 JOB_STEPS = operators.JOB_STEPS
@@ -296,9 +296,10 @@ class LabApi:
         """The enterprise's own certificate or report, in full (it needs the contact phone)."""
         phone = request.args.get("phone", "")
         gateway = self.gateway
-        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-            return operators.own_document(self.services, gateway.requests, gateway.groups, code, phone,
-                                          principal_of(request), number)
+        principal = principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+            return operators.own_document(self.services, gateway.requests, gateway.groups, code, phone, principal,
+                                          number)
 
     # -- metrology's registers ---------------------------------------------------------------------
     @http("GET", "/api/v1/metrology/instrument-types")

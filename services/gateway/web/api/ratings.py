@@ -14,7 +14,7 @@ from ..schemas.service_levels import (
     RatingSchema,
     RectificationFiltersSchema,
 )
-from ..server import client_address, http
+from ..server import http, lookup_asker
 from ..views import Reader, rectification_row, request_view
 
 
@@ -29,8 +29,9 @@ class RatingsApi:
     def rate(self, request, code):
         command = RatingSchema().load(read_json_object(request))
         gateway = self.gateway
-        with gateway.throttle.lookup(client_address(request), code_subject(code, command.get("phone"))):
-            rated = enterprise.rate_request(gateway.requests, code, principal_of(request), command.get("phone"),
+        principal = principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, command.get("phone"))):
+            rated = enterprise.rate_request(gateway.requests, code, principal, command.get("phone"),
                                             command["level"], command.get("comment"), gateway.now())
         return REQUEST_VIEW.dump(request_view(rated, Reader.of(gateway, request_language(request))))
 

@@ -19,11 +19,10 @@ from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
 from ...handlers import accounts, station
 from ..api.station import STEPS
-from ..auth import csrf_matches, session_tokens
-from ..errors import MAX_BODY_BYTES
+from ..auth import refresh_lifetime, session_tokens
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
-from ..server import client_address, http
+from ..server import client_address, http, is_https
 from ..templating import form_token_matches, page_endpoint, page_language, render
 from ..views import Reader, queue_view, rectification_row, staff_view
 from .session import (
@@ -32,7 +31,9 @@ from .session import (
     console_session,
     end_session,
     lang_param,
+    refused_console_post,
     set_session,
+    sign_out_of_console,
     with_lang,
 )
 
@@ -64,7 +65,8 @@ class Console:
             return response
         if account is not None:
             response = redirect(with_lang(after_login(request), request), code=303)
-            set_session(response, session_tokens(account))
+            opened = accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime())
+            set_session(response, session_tokens(opened), is_https(request))
             return response
         return render(request, "staff_login.html", status=401, problem="bad_credentials", problem_params={},
                       username=username, after=after_login(request))
@@ -74,12 +76,13 @@ class Console:
     def console_logout(self, request):
         if not form_token_matches(request):  # another site may not sign staff out either
             return render(request, "message.html", status=403, key="form_expired", params={})
-        return end_session(redirect(with_lang("/staff/login", request), code=303))
+        sign_out_of_console(self.gateway, request)
+        return end_session(redirect(with_lang("/staff/login", request), code=303), is_https(request))
 
     @http("GET", "/staff")
     @page_endpoint
     def console_queue(self, request):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request)
         reader = Reader.of(self.gateway, page_language(request))
@@ -103,7 +106,7 @@ class Console:
     @http("GET", "/staff/requests/<string:code>")
     @page_endpoint
     def console_request(self, request, code):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request)
         return staff_request_page(self.gateway, request, session, code, done=request.args.get("done"))
@@ -112,13 +115,11 @@ class Console:
     @page_endpoint
     def console_step(self, request, code, step):
         gateway = self.gateway
-        session = console_session(gateway.accounts, request)
-        if session.principal is None:
-            return session.to_login(request)
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
-            return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
-        if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
-            return staff_request_page(gateway, request, session, code, problem="csrf_failed", status=403)
+        session = console_session(gateway, request)
+        refused = refused_console_post(request, session, lambda problem, status: staff_request_page(
+            gateway, request, session, code, problem=problem, status=status))
+        if refused is not None:
+            return refused
         if step not in STATION_STEP_SCHEMAS:
             return render(request, "message.html", status=404, key="page.not_found", params={})
         lang = page_language(request)

@@ -28,7 +28,7 @@ class Dashboard:
     @http("GET", "/dashboard")
     @page_endpoint
     def dashboard_page(self, request):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request, after="/dashboard")
         if session.principal.role not in DASHBOARD_ROLES:
@@ -62,7 +62,7 @@ class Dashboard:
         return self._export(request, "xlsx")
 
     def _export(self, request, fmt):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None or session.principal.role not in DASHBOARD_ROLES:
             return render(request, "message.html", status=403, key="forbidden", params={})
         lang = page_language(request)

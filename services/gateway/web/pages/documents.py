@@ -33,7 +33,7 @@ class DocumentPages:
         return self._console_download(request, code, number, SIGNED_DCC)
 
     def _console_download(self, request, code, number, fmt):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return render(request, "message.html", status=401, key="unauthorized", params={})
         gateway = self.gateway

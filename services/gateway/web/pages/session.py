@@ -1,24 +1,30 @@
 """Who is signed in to the console and the dashboard: the tokens kept as HttpOnly,
-SameSite=Strict cookies, an expired access token renewed from the refresh token, and
-the CSRF token every console form carries (bound to the session)."""
+SameSite=Strict cookies (``Secure`` whenever the browser reached us over HTTPS, directly
+or through the trusted proxy), an expired access token renewed from the refresh token,
+and the CSRF token every console form carries (bound to the session)."""
 
 from urllib.parse import urlencode
 
 from werkzeug.utils import redirect
 
 from ...domain.access import ADMIN, MANAGER, STAFF
-from ...handlers.accounts import SessionExpired, resume_session
+from ...handlers.accounts import SessionExpired, refresh_session, sign_out
 from ..auth import (
     ACCESS_COOKIE,
     REFRESH_COOKIE,
     Unauthenticated,
+    csrf_matches,
     csrf_token,
     principal_from_token,
     refresh_claims,
+    refresh_lifetime,
     session_tokens,
+    signed_in_principal,
 )
+from ..errors import MAX_BODY_BYTES
 from ..messages import message
-from ..templating import page_language
+from ..server import is_https
+from ..templating import page_language, render
 
 CONSOLE_ROLES = (STAFF, MANAGER, ADMIN)
 # Where a sign-in may lead: the console's own pages only (never a URL from elsewhere).
@@ -26,10 +32,11 @@ AFTER_LOGIN = ("/staff", "/dashboard")
 
 
 class ConsoleSession:
-    def __init__(self, principal, refresh_token, renewed=None):
+    def __init__(self, principal, family, renewed=None, secure=False):
         self.principal = principal
-        self.csrf_basis = refresh_token
+        self.csrf_basis = family  # the session's family id: a rotation keeps it
         self.renewed = renewed  # new tokens to set as cookies with the response
+        self.secure = secure  # the browser came over HTTPS: cookies only go back that way
 
     @property
     def csrf(self):
@@ -40,7 +47,7 @@ class ConsoleSession:
 
     def finish(self, response):
         if self.renewed:
-            set_session(response, self.renewed)
+            set_session(response, self.renewed, self.secure)
         return response
 
     def to_login(self, request, after=None):
@@ -48,34 +55,70 @@ class ConsoleSession:
         return redirect(with_lang(target, request), code=303)
 
 
-def console_session(accounts, request):
-    """The signed-in console user from the cookies, refreshing an expired access token."""
+def console_session(gateway, request):
+    """The signed-in console user from the cookies (the access token checked against its
+    account), carrying the session on with its refresh token once the access token ran out."""
     access = request.cookies.get(ACCESS_COOKIE)
-    refresh = request.cookies.get(REFRESH_COOKIE)
+    family = _family_of(request.cookies.get(REFRESH_COOKIE))
     try:
-        principal = principal_from_token(access) if access else None
+        principal = signed_in_principal(request, access) if access and family else None
         if principal is not None and principal.role in CONSOLE_ROLES:
-            return ConsoleSession(principal, refresh)
+            return ConsoleSession(principal, family)
     except Unauthenticated:
         pass
-    if refresh:
-        try:
-            account = resume_session(accounts, refresh_claims(refresh), CONSOLE_ROLES)
-        except (Unauthenticated, SessionExpired):
-            return ConsoleSession(None, None)
-        tokens = session_tokens(account)
-        return ConsoleSession(principal_from_token(tokens["access_token"]), tokens["refresh_token"], tokens)
-    return ConsoleSession(None, None)
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    if not refresh:
+        return ConsoleSession(None, None)
+    try:
+        opened = refresh_session(gateway.accounts, gateway.sessions, refresh_claims(refresh), gateway.now(),
+                                 refresh_lifetime(), CONSOLE_ROLES)
+    except (Unauthenticated, SessionExpired):
+        return ConsoleSession(None, None)
+    tokens = session_tokens(opened)
+    return ConsoleSession(principal_from_token(tokens["access_token"]), opened.family, tokens,
+                          secure=is_https(request))
 
 
-def set_session(response, tokens):
+def refused_console_post(request, session, page_with_problem):
+    """Why a console form post is not taken, as the answer to give: not signed in (to the
+    sign-in page), a body over the limit (413), or a CSRF token not of this session (the
+    page again, ``page_with_problem(problem, status)``); None to go on."""
+    if session.principal is None:
+        return session.to_login(request)
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+    if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
+        return page_with_problem("csrf_failed", 403)
+    return None
+
+
+def sign_out_of_console(gateway, request):
+    """End the session the console's refresh cookie belongs to (if it is a valid one)."""
+    refresh = request.cookies.get(REFRESH_COOKIE)
+    try:
+        if refresh:
+            sign_out(gateway.sessions, refresh_claims(refresh))
+    except Unauthenticated:
+        pass
+
+
+def _family_of(refresh_token):
+    try:
+        return refresh_claims(refresh_token).get("fam") if refresh_token else None
+    except Unauthenticated:
+        return None
+
+
+def set_session(response, tokens, secure):
+    """The session's cookies: never readable by a script, never sent by another site's
+    page, and over HTTPS never sent in the clear."""
     for name, value in ((ACCESS_COOKIE, tokens["access_token"]), (REFRESH_COOKIE, tokens["refresh_token"])):
-        response.set_cookie(name, value, httponly=True, samesite="Strict", path="/")
+        response.set_cookie(name, value, httponly=True, samesite="Strict", secure=secure, path="/")
 
 
-def end_session(response):
-    response.delete_cookie(ACCESS_COOKIE, path="/")
-    response.delete_cookie(REFRESH_COOKIE, path="/")
+def end_session(response, secure):
+    for name in (ACCESS_COOKIE, REFRESH_COOKIE):
+        response.delete_cookie(name, path="/", httponly=True, samesite="Strict", secure=secure)
     return response
 
 

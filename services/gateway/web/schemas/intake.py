@@ -320,6 +320,10 @@ class RequestViewSchema(Schema):
     enterprise = fields.Dict(required=True)
     submitted_at = fields.String(required=True)
     tracking_url = fields.String(required=True)
+    not_from_account = fields.Boolean(required=True, metadata={
+        "description": "submitted for a credit code that has a verified enterprise account, not by that account"})
+    not_from_account_label = fields.String(required=True, allow_none=True, metadata={
+        "description": "非企业账户提交 / not from the enterprise's account, when not_from_account"})
     # a single request
     item = fields.Nested(ItemSummarySchema)
     domain = fields.String()
@@ -465,6 +469,9 @@ class QueueRowSchema(Schema):
     overdue = fields.Boolean(required=True)
     due_soon = fields.Boolean(required=True)
     version = fields.Integer(required=True)
+    not_from_account = fields.Boolean(required=True, metadata={
+        "description": "submitted for a credit code that has a verified enterprise account, not by that account"})
+    not_from_account_label = fields.String(required=True, allow_none=True)
 
 
 class QueueSchema(Schema):
