@@ -31,6 +31,7 @@ from .test_catalogue_walk import submitted as catalogue_item_submitted
 from .test_certification import certificate_step
 from .test_certification import step as certification_step
 from .test_certification import submitted as certification_submitted
+from .test_enterprise_accounts import browser, signed_in_console
 from .test_lab_work import (
     jl01_for,
     new_standard,
@@ -348,9 +349,11 @@ class TestWhoGetsTheFiles:
         page = api.post("/track", data={"code": code, "phone": PHONE, "form_token": _form_token(api, "/track")})
         assert f"/api/v1/requests/{code}/documents/{number}.pdf?phone={PHONE}" in page.text
         assert f"/api/v1/requests/{code}/documents/{number}.signed.xml?phone={PHONE}" in page.text
-        console_page = api.get(f"/staff/requests/{code}", cookies=_console_cookies(api))
-        assert f"/staff/documents/{code}/documents/{number}.pdf" in console_page.text
-        pdf = api.get(f"/staff/documents/{code}/documents/{number}.pdf", cookies=_console_cookies(api))
+        with browser(stack) as clerk:
+            signed_in_console(clerk)
+            console_page = clerk.get(f"/staff/requests/{code}")
+            assert f"/staff/documents/{code}/documents/{number}.pdf" in console_page.text
+            pdf = clerk.get(f"/staff/documents/{code}/documents/{number}.pdf")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert api.get(f"/staff/documents/{code}/documents/{number}.pdf").status_code == 401
 
@@ -359,10 +362,3 @@ def _form_token(api, page):
     from ..conftest import form_token
 
     return form_token(api, page)
-
-
-def _console_cookies(api):
-    from services.gateway.web.auth import ACCESS_COOKIE
-
-    token = staff_of("321322")["Authorization"].removeprefix("Bearer ")
-    return {ACCESS_COOKIE: token}
