@@ -43,7 +43,7 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import console, dashboard, docs, pages
+from .web.pages import console, dashboard, docs, pages, registers, workbench
 
 
 def _replayed_confirmed(database, envelope):
@@ -65,6 +65,8 @@ class GatewayService(
     verify.VerifyApi,
     pages.Pages,
     console.Console,
+    workbench.Workbench,
+    registers.Registers,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

@@ -125,13 +125,17 @@ def json_response(status, payload, headers=None):
     )
 
 
-def error_response(error, lang):
-    # a status named in a message reads as its label ("已受理", not "accepted")
+def error_message(error, lang):
+    """An error in words; a status named in it reads as its label ("已受理", not "accepted")."""
     params = {key: message(f"status.{value}", lang) if key == "current" and f"status.{value}" in MESSAGES else value
               for key, value in error.params.items()}
+    return message(error.code, lang, **params)
+
+
+def error_response(error, lang):
     body = {
         "error": error.code,
-        "message": message(error.code, lang, **params),
+        "message": error_message(error, lang),
         "fields": localize(error.fields, lang),
         **error.extra,
     }

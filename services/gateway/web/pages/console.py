@@ -13,7 +13,7 @@ from werkzeug.utils import redirect
 
 from ....common.domain import InvalidTransition
 from ....common.repository import NotFound
-from ...domain.access import Forbidden, may_work_station
+from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
@@ -82,6 +82,8 @@ class Console:
         session = console_session(self.gateway.accounts, request)
         if session.principal is None:
             return session.to_login(request)
+        if session.principal.role == OPERATOR:  # operators work their domain's jobs
+            return session.finish(redirect(with_lang("/staff/jobs", request), code=303))
         reader = Reader.of(self.gateway, page_language(request))
         try:
             filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v})
@@ -92,12 +94,13 @@ class Console:
             filters, queue = {}, None
             problem = "forbidden" if isinstance(exc, Forbidden) else "validation_failed"
         rectifications = [rectification_row(found, reader) for found in station.rectifications(
-            self.gateway.requests, session.principal, queue.station["division"])] if queue else []
+            self.gateway.requests, session.principal, queue.station["division"] if queue.station else None)
+        ] if queue else []
         return session.finish(render(
             request, "staff_queue.html", status=200 if problem is None else 400, session=session,
             queue=QUEUE_VIEW.dump(queue_view(queue, reader)) if queue else None, filters=filters, problem=problem,
             catalogue=reader.catalogue, stations=list(reader.stations.by_division.values()),
-            rectifications=rectifications,
+            rectifications=rectifications, reassigned=reassigned(request, reader),
         ))
 
     @http("GET", "/staff/requests/<string:code>")
@@ -138,8 +141,20 @@ class Console:
             return staff_request_page(gateway, request, session, code, problem="forbidden", status=403)
         except InvalidTransition:
             return staff_request_page(gateway, request, session, code, problem="invalid_transition", status=409)
+        if step == "reassign" and not may_work_station(session.principal, command["station"]):
+            # the request is the other station's now: the clerk is told so on their queue
+            moved = {"reassigned": code, "to": command["station"], **lang_param(request)}
+            return session.finish(redirect(f"/staff?{urlencode(moved)}", code=303))
         target = f"/staff/requests/{code}?{urlencode({'done': step, **lang_param(request)})}"
         return session.finish(redirect(target, code=303))
+
+
+def reassigned(request, reader):
+    """The confirmation a clerk lands on after moving a request to another station."""
+    code, to = request.args.get("reassigned", ""), reader.stations.get(request.args.get("to", ""))
+    if not code or to is None:
+        return None
+    return {"code": code[:40], "station": to["name"][reader.lang]}
 
 
 def staff_request_page(gateway, request, session, code, done=None, problem=None, status=200, errors=None):
