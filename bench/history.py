@@ -67,6 +67,10 @@ class History:
     def dispatch(self, code, moment):
         return self._step(code, moment, lambda request: request.dispatch(STAFF, moment))
 
+    def terminate(self, code, moment, reason="企业不再需要"):
+        """The station ends the dispatched request (终止)."""
+        return self._step(code, moment, lambda request: request.terminate(STAFF, moment, reason))
+
     def complete(self, code, moment):
         """The domain service finishes the job; the gateway stops the clock."""
         def completed(request):

@@ -11,8 +11,8 @@ from typing import Any
 
 from ..common.clock import china_date
 from ..common.commands import Command, decline_work
-from ..common.contracts import DispatchedWork, StandardEnded
-from ..common.idempotency import open_once
+from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
+from ..common.idempotency import cancel_once, open_once
 from ..common.repository import retry_on_conflict
 from ..common.standard_number import normalize_text
 from .adapters.repository import CertificationRepository, VerificationRepository
@@ -50,6 +50,15 @@ def receive_dispatched_request(
         verifications, answer, work, now
     )
     return answered
+
+
+def stop_terminated_work(certifications: CertificationRepository, work: TerminatedWork, now: datetime) -> bool:
+    """The station ended the request after dispatch: stop the application unless it is
+    decided (``domain.Cancellable``); once per termination. An RZ03 verification is
+    answered the moment it arrives: there is nothing left to stop."""
+    if work.item not in (PRODUCT, MANAGEMENT_SYSTEM):
+        return False
+    return cancel_once(certifications, work, now)
 
 
 def decline_job(

@@ -10,7 +10,7 @@ from ..common import domain_service
 from ..common.commands import DeclineSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from ..common.contracts.schemas import read
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -50,6 +50,12 @@ class CertificationService(domain_service.DomainService):
         handlers.receive_dispatched_request(
             ports.certifications, ports.verifications, read(DispatchedWork, envelope), ports.clock()
         )
+
+    @consume_event("gateway", "request_terminated", route="certification")
+    def on_request_terminated(self, envelope):
+        """The station ended the request: stop the work unless its documents are out."""
+        ports = self.certification
+        handlers.stop_terminated_work(ports.certifications, read(TerminatedWork, envelope), ports.clock())
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):

@@ -12,7 +12,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates_schema,
+)
 
 from .repository import AggregateRepository
 
@@ -166,11 +174,18 @@ def _decimal_range(minimum: float | None, maximum: float | None) -> Callable[[st
         if (minimum is not None and number < Decimal(str(minimum))) or (
             maximum is not None and number > Decimal(str(maximum))
         ):
-            low = "" if minimum is None else minimum
-            high = "" if maximum is None else maximum
-            raise ValidationError(f"range|min={low};max={high}")
+            raise ValidationError(_range_message(minimum, maximum))
 
     return check
+
+
+def _range_message(minimum: float | None, maximum: float | None) -> str:
+    """The message key for a bound (or two) a number broke: an open side is not named."""
+    if minimum is None:
+        return f"at_most|max={maximum}"
+    if maximum is None:
+        return f"at_least|min={minimum}"
+    return f"range|min={minimum};max={maximum}"
 
 
 class DeclineSchema(CommandSchema):
@@ -198,6 +213,36 @@ class DocumentChangesSchema(CommandSchema):
     def _something_changes(self, data: dict[str, Any], **kwargs: Any) -> None:
         if not any(data.values()):
             raise ValidationError("nothing_to_change")
+
+
+class AttachmentSchema(CommandSchema):
+    """What is known of an attached file until files themselves are kept: its name, size
+    and SHA-256 digest (so the file the enterprise is handed can be checked against it)."""
+
+    name = text(200)
+    size = integer(0, 2 * 1024**3)
+    sha256 = Text(required=True, validate=[validate.Regexp(r"^[0-9a-fA-F]{64}$", error="not_a_sha256")])
+    content_type = text(100, required=False)
+
+    @post_load
+    def _lower_case_digest(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {**data, "sha256": data["sha256"].lower()}
+
+
+def attachments() -> fields.List[dict[str, Any]]:
+    return fields.List(
+        nested(AttachmentSchema), load_default=list,
+        validate=validate.Length(max=20, error="count|min=0;max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
+    )
+
+
+class ConsultingAnswerSchema(CommandSchema):
+    """The written answer to a consulting request (JL04, JC03)."""
+
+    operator = operator()
+    answer = text(4000)
+    attachments = attachments()
 
 
 class WithdrawalSchema(CommandSchema):

@@ -83,3 +83,43 @@ class Declinable:
             DomainEvent("job_declined", {"operator": operator, "reason": reason,
                                          "declined_at": now.isoformat(), "dispatch": self.dispatch})
         )
+
+
+# The work the station ended after dispatch: as the request itself, terminated (已终止).
+TERMINATED = "terminated"
+
+
+class Cancellable:
+    """For an aggregate opened by a dispatch: the station may end the request after
+    dispatch (terminate) and its service then stops the work, unless it has already
+    issued what the work produces, and says which it did. Told once: a redelivered
+    termination changes nothing.
+
+    The aggregate has the fields ``request_code``, ``status``, ``dispatch``,
+    ``cancellation`` (None until told) and ``new_events``, and names the statuses its
+    work may be stopped in (``CANCELLABLE_FROM``); ``can_stop`` may say more."""
+
+    CANCELLABLE_FROM: tuple[str, ...] = ()
+    request_code: str
+    status: str
+    dispatch: int
+    cancellation: dict[str, Any] | None
+    new_events: list[DomainEvent]
+
+    def can_stop(self) -> bool:
+        return self.status in self.CANCELLABLE_FROM
+
+    def cancel(self, reason: str, now: datetime) -> bool:
+        """Stop the work (``job_cancelled``), or say it was finished already
+        (``job_not_cancelled``); False if told already, or if it was handed back to the
+        station (declined) and so is not this service's any more."""
+        if self.cancellation is not None or self.status == DECLINED:
+            return False
+        stopped = self.can_stop()
+        self.cancellation = {"at": now.isoformat(), "reason": reason, "stopped": stopped, "status_then": self.status}
+        if stopped:
+            self.status = TERMINATED
+            self.new_events.append(DomainEvent("job_cancelled", {"reason": reason, "status": TERMINATED}))
+        else:
+            self.new_events.append(DomainEvent("job_not_cancelled", {"reason": reason, "status": self.status}))
+        return True

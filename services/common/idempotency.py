@@ -16,9 +16,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from .contracts import DispatchedWork
+from .contracts import DispatchedWork, TerminatedWork
 from .domain import DECLINED
-from .repository import AggregateRepository, AlreadyExists, VersionConflict
+from .repository import AggregateRepository, AlreadyExists, VersionConflict, retry_on_conflict
 
 
 class Opened(Protocol):
@@ -71,3 +71,21 @@ def _opened(open_aggregate: Callable[[DispatchedWork, datetime], A], work: Dispa
     if hasattr(aggregate, "dispatch"):
         aggregate.dispatch = dispatch
     return aggregate
+
+
+def cancel_once(repository: AggregateRepository, work: TerminatedWork, now: datetime) -> bool:
+    """Stop the work the station ended (``work`` a
+    :class:`~services.common.contracts.TerminatedWork`), once; True if this told it.
+
+    The termination may arrive before the dispatch it ends has opened the work (they
+    travel on queues of their own): that is the repository's NotFound, and the event is
+    delivered again a moment later. One about an earlier dispatch of work declined and
+    dispatched again changes nothing."""
+
+    def stop(aggregate: Any) -> bool:
+        opened = getattr(aggregate, "dispatch", 1)
+        if opened < work.dispatch:
+            raise repository.not_found(work.code)  # the dispatch it ends is still on its way
+        return opened == work.dispatch and bool(aggregate.cancel(work.reason, now))
+
+    return retry_on_conflict(repository, work.code, stop)

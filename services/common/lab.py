@@ -2,11 +2,14 @@
 
 ``received → in_progress → results_recorded → reviewed → completed``; a review may
 send the results back (``results_recorded → in_progress``). Testing puts sample intake
-before the start (``received → samples_received → in_progress``).
+before the start (``received → samples_received → in_progress``). A consulting item
+(JL04, JC03) takes none of that: an operator answers it in writing, with the metadata of
+its attachments (``received → completed``), and the enterprise reads the answer.
 
 :class:`LabWorkflow` is a mixin for a job dataclass with the fields ``request_code``,
-``item``, ``status``, ``steps``, ``recorded_by``, ``new_events``. Every step checks the
-state (:class:`InvalidTransition`), records who did it and when, and announces itself.
+``item``, ``status``, ``steps``, ``recorded_by``, ``answer``, ``completed_at``,
+``new_events``. Every step checks the state (:class:`InvalidTransition`), records who did
+it and when, and announces itself.
 """
 
 from datetime import datetime
@@ -25,6 +28,8 @@ COMPLETED = "completed"
 class LabWorkflow:
     # Items whose jobs take the laboratory path (others, e.g. consulting, do not).
     LAB_ITEMS: tuple[str, ...] = ()
+    # Items answered in writing (咨询).
+    CONSULTING_ITEMS: tuple[str, ...] = ()
     # The states a job may be started from.
     STARTS_FROM: tuple[str, ...] = (RECEIVED,)
     # The fields of the job dataclass the steps read and write.
@@ -33,6 +38,8 @@ class LabWorkflow:
     status: str
     steps: list[dict[str, Any]]
     recorded_by: str | None
+    answer: dict[str, Any] | None
+    completed_at: str | None
     new_events: list[DomainEvent]
 
     def start(self, operator: str, now: datetime) -> None:
@@ -48,6 +55,28 @@ class LabWorkflow:
             if not comment:
                 raise RuleViolated("return_needs_reason")
             self._advance((RESULTS_RECORDED,), IN_PROGRESS, "results_returned", operator, now, {"comment": comment})
+
+    def ensure_can_answer(self) -> None:
+        """Only a consulting item is answered in writing, once, before anything else."""
+        if self.item not in self.CONSULTING_ITEMS:
+            raise RuleViolated("not_a_consulting_item", {"item": self.item})
+        if self.status != RECEIVED:
+            raise InvalidTransition(self.request_code, self.status, COMPLETED)
+
+    def answer_question(self, text: str, attachments: list[dict[str, Any]], operator: str, now: datetime) -> None:
+        """The written answer to a consulting request; the request is completed with it
+        and the enterprise reads it (and its attachments' names) on its tracking page."""
+        self.ensure_can_answer()
+        self.answer = {"text": text, "attachments": list(attachments), "answered_by": operator,
+                       "answered_at": now.isoformat()}
+        self.status = COMPLETED
+        self.completed_at = now.isoformat()
+        self.steps.append({"at": self.completed_at, "step": "question_answered", "operator": operator,
+                           "status": COMPLETED})
+        self.new_events.append(DomainEvent("question_answered", {
+            "operator": operator, "status": COMPLETED,
+            "result": {"answer": text, "attachments": list(attachments), "answered_at": self.completed_at},
+        }))
 
     # -- for the job classes -----------------------------------------------------------
     def _require_lab_item(self, wanted: str) -> str:

@@ -1,6 +1,7 @@
 """What the two laboratories' nameko services (metrology, testing) share, as their base
-class: the entrypoints of the job steps every laboratory takes alike (``lab_work``), and
-the views they answer with. Each laboratory adds its own: opening a job, results,
+class: the entrypoints of the job steps every laboratory takes alike (``lab_work``:
+get, decline, start, review, and the written answer to a consulting item), and the views
+they answer with. Each laboratory adds its own: opening a job, results,
 issuing, its documents.
 
 A laboratory's ports are its ``Composition`` declared under the service's own name
@@ -11,7 +12,7 @@ import dataclasses
 from typing import Any
 
 from . import domain_service, lab_work
-from .commands import DeclineSchema, LabReviewSchema, OperatorSchema
+from .commands import ConsultingAnswerSchema, DeclineSchema, LabReviewSchema, OperatorSchema
 from .issued_documents import Standing
 from .refusals import REFUSALS
 from .rpc import rpc as rpc_entrypoint
@@ -49,6 +50,13 @@ class LabService(domain_service.DomainService):
     def start_job(self, request_code, payload):
         ports = self.ports
         return as_dict(lab_work.start_job(ports.jobs, request_code, OperatorSchema().load(payload), ports.clock()))
+
+    @rpc
+    def answer_question(self, request_code, payload):
+        """A consulting item (JL04, JC03) answered in writing: the request completes."""
+        ports = self.ports
+        return as_dict(lab_work.answer_question(ports.jobs, request_code, lambda: ConsultingAnswerSchema().load(payload),
+                                                ports.clock()))
 
     @rpc
     def review_results(self, request_code, payload):

@@ -18,10 +18,15 @@ _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣"), "-")
 # "GBT" is a common way of typing "GB/T" without the slash.
 _SLASHLESS = {"GBT": "GB/T", "RBT": "RB/T"}  # not GBZ: that is a prefix of its own
 
-_ORG = r"(?P<org>[A-Z]{1,5}\d{0,2})(?:\s*/\s*(?P<sub>[TZ]))?"
+# The code of the issuer: letters, or a province's DB with its two digits (DB32/T); so
+# "gbt19001" is GB/T 19001 and "JJG49" JJG 49, not "GBT19 001". "GB T 19001" (a space
+# for the slash) is GB/T too.
+_ORG = r"(?P<org>DB\d{2}|[A-Z]{1,5})(?:\s*/\s*(?P<sub>[TZ])|\s+(?P<spaced_sub>[TZ])(?=\s*\d))?"
 _NUMBER = r"(?P<number>\d+(?:\.\d+)*)"
 _YEAR = r"(?:\s*-\s*(?P<year>\d{4}))?"
-_WHOLE = re.compile(rf"^{_ORG}\s*{_NUMBER}{_YEAR}$")
+# A whole number may give its year after a space too ("GB/T 19001 2016").
+_WHOLE_YEAR = r"(?:(?:\s*-\s*|\s+)(?P<year>(?:19|20)\d{2}))?"
+_WHOLE = re.compile(rf"^{_ORG}\s*{_NUMBER}{_WHOLE_YEAR}$")
 # In running text only well-known codes count, so "ISO 9001" or "型号 AB 12" do not.
 _IN_TEXT = re.compile(
     r"(?<![A-Z0-9/])(?P<org>GBT|GBZ|GB|JJG|JJF|RBT|RB|DB\d{2}|[A-Z]{2})(?:\s*/\s*(?P<sub>[TZ]))?"
@@ -52,8 +57,9 @@ def normalize_text(text: str | None) -> str:
 
 def _from_match(match: re.Match[str]) -> StandardNumber:
     org = match["org"]
-    if match["sub"]:
-        prefix = f"{org}/{match['sub']}"
+    sub = match["sub"] or match.groupdict().get("spaced_sub")
+    if sub:
+        prefix = f"{org}/{sub}"
     else:
         prefix = _SLASHLESS.get(org, org)
     year = int(match["year"]) if match["year"] else None

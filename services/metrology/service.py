@@ -11,7 +11,7 @@ from ..common import lab_service
 from ..common.commands import OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork
+from ..common.contracts import DispatchedWork, TerminatedWork
 from ..common.contracts.schemas import read
 from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
@@ -46,6 +46,12 @@ class MetrologyService(lab_service.LabService):
     def on_request_dispatched(self, envelope):
         ports = self.metrology
         handlers.receive_dispatched_request(ports.jobs, read(DispatchedWork, envelope), ports.clock())
+
+    @consume_event("gateway", "request_terminated", route="metrology")
+    def on_request_terminated(self, envelope):
+        """The station ended the request: stop the work unless its documents are out."""
+        ports = self.metrology
+        handlers.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
 
     @consume_event("metrology", "#")
     def keep_instrument_file(self, envelope):

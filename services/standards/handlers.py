@@ -10,15 +10,15 @@ from typing import Any
 
 from ..common.clock import china_date, parse_date
 from ..common.commands import decline_work
-from ..common.contracts import DispatchedWork
-from ..common.idempotency import already_received, open_once
+from ..common.contracts import DispatchedWork, TerminatedWork
+from ..common.idempotency import already_received, cancel_once, open_once
 from ..common.repository import VersionConflict
 from ..common.standard_number import find_numbers, normalize_text, parse_number
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
 from .domain import search as catalogue_search
 from .domain.catalogue import CURRENT, SUPERSEDED, Standard
-from .domain.model import DECLARATION, LOOKUP, Case
+from .domain.model import DECLARATION, LOOKUP, UNVERIFIED, Case
 from .exceptions import StandardExists, StandardNotFound, UnknownReplacement
 
 log = logging.getLogger(__name__)
@@ -30,12 +30,21 @@ LOOKUP_ANSWER_LIMIT = 10
 # -- the catalogue ---------------------------------------------------------------------------
 def seed_catalogue(standards: StandardRepository, entries: Iterable[dict[str, Any]]) -> int:
     """Add the shipped standards that are not catalogued yet; returns how many were added.
-    Standards already stored keep their state (an administrator may have changed it)."""
-    present = {standard.number for standard in standards.all()}
+    Standards already stored keep their state (an administrator may have changed it);
+    what the seed has learnt since they were stored and no one sets (the international
+    standard one adopts) is added to them."""
+    present = {standard.number: standard for standard in standards.all()}
     added = 0
     for entry in entries:
-        if entry["number"] not in present:
+        stored = present.get(entry["number"])
+        if stored is None:
             added += standards.add_if_absent(Standard.from_seed(entry))
+        elif entry.get("adopts") and not stored.adopts:
+            stored.adopts = entry["adopts"]
+            try:
+                standards.save(stored)
+            except VersionConflict:
+                log.info("%s changed meanwhile; the next start adds what it adopts", stored.number)
     return added
 
 
@@ -116,8 +125,9 @@ def end_standard(
 
 
 def _resolved(catalogue: Sequence[Standard], number: str) -> Standard:
-    """The catalogue entry ``number`` means (an undated one: the latest edition)."""
-    standard = catalogue_search.resolve(catalogue, number)
+    """The catalogue entry ``number`` means (an undated one: the current edition; an
+    international one: the current national standard adopting it)."""
+    standard = catalogue_search.resolve(catalogue, number) or catalogue_search.adopting(catalogue, number)
     if standard is None:
         raise StandardNotFound(number)
     return standard
@@ -172,6 +182,12 @@ def receive_dispatched_request(
     return received
 
 
+def stop_terminated_work(cases: CaseRepository, work: TerminatedWork, now: datetime) -> bool:
+    """The station ended the request after dispatch: stop the case unless it is
+    answered or decided (``domain.Cancellable``); once per termination."""
+    return cancel_once(cases, work, now)
+
+
 def decline_job(
     cases: CaseRepository, request_code: str, command: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
@@ -223,7 +239,9 @@ def check_references(
                 "cited": str(cited),
                 "number": standard.number if standard else None,
                 "title_zh": standard.title_zh if standard else None,
-                "state": standard.state_on(today) if standard else "unknown",
+                "state": standard.state_on(today) if standard else UNVERIFIED,
+                # not in the catalogue: nothing here says it exists or is in force
+                "verified": standard is not None,
                 "replaced_by": standard.replaced_by if standard else None,
             }
         )
@@ -240,6 +258,17 @@ def get_case(cases: CaseRepository, request_code: str) -> Case:
     return case
 
 
+def case_as_of(cases: CaseRepository, standards: StandardRepository, request_code: str, now: datetime) -> Case:
+    """A case as its reviewer reads it: a declaration still to be decided has its
+    references checked against the catalogue as it is now, so a standard superseded
+    since it arrived shows at once (the decision checks them again). Nothing is saved."""
+    case = get_case(cases, request_code)
+    if case.awaits_review():
+        references, unrecognised = check_references(standards.all(), case.details, china_date(now))
+        case.references, case.unrecognised = references, unrecognised
+    return case
+
+
 def review_declaration(
     cases: CaseRepository,
     standards: StandardRepository,
@@ -249,7 +278,8 @@ def review_declaration(
 ) -> Case:
     case = get_case(cases, request_code)
     references, unrecognised = check_references(standards.all(), case.details, china_date(now))
-    case.review_declaration(command["decision"], command["comments"], references, unrecognised, now)
+    case.review_declaration(command["decision"], command["comments"], references, unrecognised, now,
+                            acknowledge_unverified=command.get("acknowledge_unverified", False))
     cases.save(case)
     return case
 

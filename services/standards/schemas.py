@@ -15,11 +15,10 @@ from marshmallow import (
     validates_schema,
 )
 
+from ..common.commands import attachments
 from ..common.standard_number import parse_number
 from .domain.catalogue import SUPERSEDED, WITHDRAWN
 from .domain.model import APPROVED, CHANGES_REQUESTED
-
-SHA256 = validate.Regexp(r"^[0-9a-f]{64}$")
 
 
 class Command(Schema):
@@ -66,6 +65,8 @@ class ReviewSchema(Command):
     comments = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=4000)
     )
+    # the reviewer checked the cited standards the catalogue does not have
+    acknowledge_unverified = fields.Boolean(load_default=False)
 
     @validates_schema
     def _changes_are_named(self, data, **kwargs):
@@ -73,22 +74,9 @@ class ReviewSchema(Command):
             raise ValidationError("required", "comments")
 
 
-class AttachmentSchema(Command):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    size = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=0, max=2 * 1024**3)
-    )
-    sha256 = fields.String(required=True, validate=SHA256)
-    content_type = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=100)
-    )
-
-
 class AnswerSchema(Command):
     answer = fields.String(required=True, validate=validate.Length(min=1, max=10000))
-    attachments = fields.List(
-        fields.Nested(AttachmentSchema), load_default=list, validate=validate.Length(max=20)
-    )
+    attachments = attachments()  # the metadata every written answer carries (common/commands.py)
 
 
 class SearchSchema(Command):

@@ -10,7 +10,7 @@ from ..common import domain_service
 from ..common.commands import DeclineSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork
+from ..common.contracts import DispatchedWork, TerminatedWork
 from ..common.contracts.schemas import read
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -52,6 +52,12 @@ class StandardsService(domain_service.DomainService):
             ports.cases, ports.catalogue, ports.follows, read(DispatchedWork, envelope), ports.clock()
         )
 
+    @consume_event("gateway", "request_terminated", route="standards")
+    def on_request_terminated(self, envelope):
+        """The station ended the request: stop the work unless its documents are out."""
+        ports = self.standards
+        handlers.stop_terminated_work(ports.cases, read(TerminatedWork, envelope), ports.clock())
+
     @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)
     def supersede_replaced_in_force(self):
         ports = self.standards
@@ -92,7 +98,8 @@ class StandardsService(domain_service.DomainService):
     # -- cases -----------------------------------------------------------------------------------
     @rpc
     def get_case(self, request_code):
-        return _case_view(handlers.get_case(self.standards.cases, request_code))
+        ports = self.standards
+        return _case_view(handlers.case_as_of(ports.cases, ports.catalogue, request_code, ports.clock()))
 
     @rpc
     def review_declaration(self, request_code, payload=None):

@@ -8,7 +8,7 @@ from ..common import lab_service
 from ..common.commands import OperatorSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, StandardEnded
+from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from ..common.contracts.schemas import read
 from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
@@ -40,6 +40,12 @@ class TestingService(lab_service.LabService):
     def on_request_dispatched(self, envelope):
         ports = self.testing
         handlers.receive_dispatched_request(ports.jobs, read(DispatchedWork, envelope), ports.clock())
+
+    @consume_event("gateway", "request_terminated", route="testing")
+    def on_request_terminated(self, envelope):
+        """The station ended the request: stop the work unless its documents are out."""
+        ports = self.testing
+        handlers.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):

@@ -126,7 +126,8 @@ class TestAVerificationRequest:
         standard = new_standard(api)
         code = submitted_and_received(api, jl01_for(serial))
         early = step(api, "metrology", code, "issue", {}, expect=409)
-        assert early["error"] == "invalid_transition" and "received" in early["message"]
+        assert early["error"] == "invalid_transition" and "已接收，尚未开始" in early["message"]
+        assert "received" not in early["message"]  # the state in words, never its internal name
         step(api, "metrology", code, "start", {})
         step(api, "metrology", code, "results", verification_results(serial=serial, standard=standard))
         # The recorder cannot pass as someone else by naming them: the sign-in says who reviews.

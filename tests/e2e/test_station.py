@@ -148,6 +148,54 @@ class TestTheStationsDay:
         through_the_station(api, other)
         assert api.post(f"/api/v1/requests/{other}/cancel", json={"phone": PHONE}).status_code == 409
 
+    def test_an_accepted_request_is_refused_after_review_before_dispatch(self, api):
+        code = submitted(api)
+        act(api, code, "accept")
+        assert act(api, code, "reject").status_code == 422  # a reason is needed
+        refused = act(api, code, "reject", reason="材料审查后发现不属于校准范围，请申请强制检定")
+        assert refused.status_code == 200 and refused.json()["status_label"] == "不予受理"
+        seen = tracked(api, code)
+        assert seen["status"] == "rejected" and seen["timeline"][-1]["reason"].startswith("材料审查后")
+
+
+def metrics_of(api, item):
+    return api.get("/api/v1/metrics", params={"station": "321322", "item": item}, headers=MANAGER).json()["totals"]
+
+
+class TestEndingADispatchedRequest:
+    def test_the_station_ends_it_the_service_stops_its_job_and_the_metrics_count_it_as_ended(self, api):
+        before = metrics_of(api, "JL02")
+        code = submitted(api)
+        through_the_station(api, code)
+        eventually(lambda: tracked(api, code), lambda seen: seen["status"] == "in_progress")
+        assert act(api, code, "terminate").status_code == 422  # a reason is needed
+        ended = act(api, code, "terminate", reason="企业来电：仪器已报废，不再校准")
+        assert ended.status_code == 200, ended.text
+        assert (ended.json()["status"], ended.json()["status_label"]) == ("terminated", "已终止")
+        english = api.get(f"/api/v1/requests/{code}", params={"phone": PHONE, "lang": "en"}).json()
+        assert english["status_label"] == "Terminated" and english["holder"] is None
+        told = eventually(lambda: tracked(api, code),
+                          lambda seen: "job_cancelled" in [entry["event"] for entry in seen["timeline"]])
+        assert told["status"] == "terminated"
+        assert next(e for e in told["timeline"] if e["event"] == "job_cancelled")["label"] == "业务部门已停止办理"
+        job = api.get(f"/api/v1/metrology/jobs/{code}", headers=OPERATOR).json()
+        assert job["status"] == "terminated" and job["cancellation"]["reason"] == "企业来电：仪器已报废，不再校准"
+        refused = api.post(f"/api/v1/metrology/jobs/{code}/start", json={}, headers=OPERATOR)
+        assert refused.status_code == 409 and refused.json()["message"] == "当前状态（已终止）下不能执行此操作"
+        after = eventually(lambda: metrics_of(api, "JL02"), lambda now: now["terminated"] == before["terminated"] + 1)
+        assert (after["completed"], after["sla_breached"]) == (before["completed"], before["sla_breached"])
+
+    def test_a_request_not_yet_dispatched_or_already_completed_cannot_be_ended(self, api):
+        code = submitted(api)
+        act(api, code, "accept")
+        early = act(api, code, "terminate", reason="企业不再需要")
+        assert early.status_code == 409 and early.json()["message"] == "当前状态（已受理）下不能执行此操作"
+        lookup = submitted(api, {**JL02_BODY, "item": "BZ01", "details": {"query": "GB/T 19001-2016"}})
+        through_the_station(api, lookup)
+        eventually(lambda: tracked(api, lookup), lambda seen: seen["status"] == "completed")
+        late = act(api, lookup, "terminate", reason="企业不再需要")
+        assert late.status_code == 409 and late.json()["error"] == "invalid_transition"
+
 
 class TestTwoPeopleAtOnce:
     def test_of_two_staff_acting_on_the_same_version_one_wins_and_the_other_gets_409_with_the_state(

@@ -8,7 +8,7 @@ from services.certification.adapters.repository import (
     CertificationRepository,
     VerificationRepository,
 )
-from services.common.contracts import DispatchedWork, StandardEnded
+from services.common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from services.common.contracts.schemas import BrokenContract, read
 from services.common.envelope import new_envelope
 from services.gateway.adapters.notices import NoticeBoard
@@ -129,3 +129,84 @@ class TestStandardEnded:
             dispatched_work("321322-20261126-00001-6", "RZ02", "certification", details), NOW)
         ended = read(StandardEnded, standard_ended_by_the_standards_service("GB/T 19001-2016"))
         assert certification.flag_standard(certifications, ended, NOW) == 1
+
+
+def terminated_by_the_gateway(item, details):
+    """What the gateway announces when the station ends a dispatched request for ``item``."""
+    from services.gateway.handlers import station as gateway_station
+
+    from ..support.data import staff_of
+
+    requests = RequestRepository(InMemoryDocumentStore())
+    body = {**JL02_BODY, "item": item, "details": details}
+    request, _ = gateway.submit(requests, None, load_submission(body, CATALOGUE, STATIONS), CATALOGUE, NOW)
+    through_the_station(requests, request.code)
+    gateway_station.station_step(requests, request.code, staff_of(), "terminate", requests.get(request.code).version,
+                                 NOW, reason="企业不再需要")
+    return announced(requests.store, DispatchedWork.TYPE), announced(requests.store, TerminatedWork.TYPE)
+
+
+class TestTerminatedWork:
+    """The station ends a dispatched request: each domain service stops the work it opened."""
+
+    SERVICES = {
+        "metrology": ("JL02", JL02_BODY["details"], lambda: JobRepository(InMemoryDocumentStore()),
+                      lambda repository, work: metrology.receive_dispatched_request(repository, work, NOW),
+                      metrology.stop_terminated_work),
+        "testing": ("JC01", JC01_BODY["details"], lambda: TestJobRepository(InMemoryDocumentStore()),
+                    lambda repository, work: testing.receive_dispatched_request(repository, work, NOW),
+                    testing.stop_terminated_work),
+        "standards": ("BZ03", {"topic": "selection", "question": "企业标准如何自我声明？"},
+                      lambda: CaseRepository(InMemoryDocumentStore()),
+                      lambda repository, work: standards.receive_dispatched_request(
+                          repository, StandardRepository(InMemoryDocumentStore()),
+                          FollowRegistry(InMemoryDocumentStore()), work, NOW),
+                      standards.stop_terminated_work),
+        "certification": ("RZ02", RZ02_DETAILS, lambda: CertificationRepository(InMemoryDocumentStore()),
+                          lambda repository, work: certification.receive_dispatched_request(
+                              repository, VerificationRepository(InMemoryDocumentStore()), work, NOW),
+                          certification.stop_terminated_work),
+    }
+
+    @pytest.mark.parametrize("domain", sorted(SERVICES))
+    def test_every_domain_service_stops_the_work_once(self, domain):
+        item, details, repository_of, receive, stop = self.SERVICES[domain]
+        dispatched, terminated = terminated_by_the_gateway(item, details)
+        assert terminated["route"] == domain
+        repository = repository_of()
+        receive(repository, read(DispatchedWork, dispatched))
+        ended = read(TerminatedWork, terminated)
+        assert stop(repository, ended, NOW) is True
+        stopped = repository.get(ended.code)
+        assert stopped.status == "terminated" and stopped.cancellation["reason"] == "企业不再需要"
+        assert announced(repository.store, "job_cancelled")["data"]["reason"] == "企业不再需要"
+        assert stop(repository, ended, NOW) is False  # delivered again: told already
+
+    def test_a_termination_arriving_before_its_dispatch_is_delivered_again_later(self):
+        from services.metrology.exceptions import JobNotFound
+
+        dispatched, terminated = terminated_by_the_gateway("JL02", JL02_BODY["details"])
+        jobs = JobRepository(InMemoryDocumentStore())
+        with pytest.raises(JobNotFound):
+            metrology.stop_terminated_work(jobs, read(TerminatedWork, terminated), NOW)
+        metrology.receive_dispatched_request(jobs, read(DispatchedWork, dispatched), NOW)
+        assert metrology.stop_terminated_work(jobs, read(TerminatedWork, terminated), NOW) is True
+
+    def test_work_whose_documents_are_being_issued_is_not_stopped_and_says_so(self):
+        dispatched, terminated = terminated_by_the_gateway("JC01", JC01_BODY["details"])
+        jobs = TestJobRepository(InMemoryDocumentStore())
+        testing.receive_dispatched_request(jobs, read(DispatchedWork, dispatched), NOW)
+        job = jobs.get(dispatched["request_code"])
+        job.status, job.report_number = "reviewed", "SQJC-2026-000001"
+        jobs.save(job)
+        assert testing.stop_terminated_work(jobs, read(TerminatedWork, terminated), NOW) is True
+        assert jobs.get(job.request_code).status == "reviewed"
+        assert announced(jobs.store, "job_not_cancelled")["data"]["status"] == "reviewed"
+
+    def test_the_gateway_cannot_announce_a_termination_without_its_reason(self):
+        from services.common.domain import DomainEvent
+        from services.common.envelope import envelopes_for
+
+        with pytest.raises(BrokenContract):
+            envelopes_for("gateway", "X", [DomainEvent(TerminatedWork.TYPE, {"code": "X", "item": "JL02"},
+                                                       route="metrology")])

@@ -180,3 +180,18 @@ def test_a_month_is_rolled_up_an_hour_after_it_ends_in_china():
     assert metrics.last_month_to_roll_up(october_ends_in_china + timedelta(minutes=61)) == 202610
     assert metrics.last_month_to_roll_up(datetime(2027, 1, 1, 2, 0, tzinfo=UTC)) == 202612
     assert metrics.month_has_ended(202610, date(2026, 11, 1)) and not metrics.month_has_ended(202611, date(2026, 11, 30))
+
+
+def test_a_request_the_station_ends_counts_like_a_withdrawal_and_is_never_late():
+    from bench.history import History, at
+
+    history = History(CATALOGUE, shipped_calendar())
+    code = history.submit("JL02", STATION, at("2026-09-01 09:00"))
+    history.accept(code, at("2026-09-01 10:00"))
+    history.dispatch(code, at("2026-09-01 11:00"))
+    history.terminate(code, at("2026-09-02 11:00"))
+    history.check_clock(code, at("2026-10-20 00:05"))  # long after its due day: no alert, it has ended
+    query = project(history.envelopes)
+    totals = service_levels.report(query, SEPTEMBER, TODAY)["totals"]
+    assert (totals["terminated"], totals["completed"], totals["sla_breached"], totals["backlog"]) == (1, 0, 0, 0)
+    assert service_levels.overdue(query, {}, TODAY, shipped_calendar())[1] == 0

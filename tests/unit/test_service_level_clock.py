@@ -52,14 +52,15 @@ class TestStoppingTheClock:
         assert request.status == "completed"
         assert request.completed_at == "2026-09-07T07:00:00+00:00"  # 15:00 in Suqian
         assert request.service_level == {"committed_days": 5, "due_date": "2026-09-08", "turnaround_days": 4,
-                                         "on_time": 1}
+                                         "on_time": True}
+        assert request.service_level["on_time"] is True  # a yes or no, not 1
 
     def test_the_completion_is_announced_with_the_clock_reading(self, history):
         code = dispatched(history)
         history.complete(code, at("2026-09-09 10:00"))  # the day after the due day
         completed = [e for e in history.envelopes if e["type"] == "request_completed"][0]
         assert completed["data"]["due_date"] == "2026-09-08"
-        assert (completed["data"]["turnaround_days"], completed["data"]["on_time"]) == (6, 0)
+        assert completed["data"]["turnaround_days"] == 6 and completed["data"]["on_time"] is False
         assert (completed["data"]["station"], completed["data"]["item"]) == ("321322", "JL01")
 
     def test_paused_days_are_not_counted_in_the_turnaround(self, history):
@@ -71,7 +72,7 @@ class TestStoppingTheClock:
         request = history.complete(code, at("2026-09-10 16:00"))
         assert request.service_level["due_date"] == "2026-09-10"
         assert request.service_level["turnaround_days"] == 5
-        assert request.service_level["on_time"] == 1
+        assert request.service_level["on_time"] is True
 
     def test_work_done_on_the_day_of_acceptance_took_no_working_day(self):
         assert sla.turnaround_days("2026-09-01T01:00:00+00:00", "2026-09-01T08:00:00+00:00", CALENDAR) == 0
@@ -81,7 +82,7 @@ class TestStoppingTheClock:
         history.complete(code, at("2026-09-07 15:00"))
         history.complete(code, at("2026-09-09 15:00"))
         assert events_of(history, code).count("request_completed") == 1
-        assert history.requests[code].service_level["on_time"] == 1
+        assert history.requests[code].service_level["on_time"] is True
 
 
 class TestTheTimersAlerts:

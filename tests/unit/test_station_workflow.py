@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from services.common.domain import InvalidTransition
+from services.common.domain import InvalidTransition, RuleViolated
 from services.common.envelope import new_envelope
 from services.gateway.adapters.repository import RequestRepository
 from services.gateway.bootstrap import reference_data
@@ -134,3 +134,66 @@ class TestDeclinedByTheService:
         assert request.status == "accepted" and request.timeline[-1]["reason"] == "本实验室无此项目"
         again = step(requests, code, "dispatch")
         assert again.status == "dispatched" and requests.store.pending_envelopes()[-1]["data"]["dispatch"] == 2
+
+
+class TestRejectingAfterReview:
+    def test_an_accepted_request_is_rejected_before_dispatch_with_a_reason_and_its_clock_stops(self, requests, code):
+        step(requests, code, "accept")
+        with pytest.raises(MissingReason):
+            step(requests, code, "reject")
+        rejected = step(requests, code, "reject", reason="材料审查后发现计量标准未经溯源")
+        assert rejected.status == "rejected"
+        assert (rejected.timeline[-1]["from"], rejected.timeline[-1]["event"]) == ("accepted", "rejected")
+        assert "request_rejected" in events(requests)
+
+    def test_a_dispatched_request_is_not_rejected(self, requests, code):
+        step(requests, code, "accept")
+        step(requests, code, "dispatch")
+        with pytest.raises(InvalidTransition):
+            step(requests, code, "reject", reason="太晚了")
+
+
+class TestTerminating:
+    REASON = "企业来电不再需要校准"
+
+    @pytest.fixture
+    def dispatched(self, requests, code):
+        step(requests, code, "accept")
+        step(requests, code, "dispatch")
+        return code
+
+    def test_a_dispatched_request_is_ended_with_a_reason_and_its_service_is_told(self, requests, dispatched):
+        with pytest.raises(MissingReason):
+            step(requests, dispatched, "terminate", reason=" ")
+        ended = step(requests, dispatched, "terminate", reason=self.REASON)
+        assert ended.status == "terminated"
+        assert (ended.timeline[-1]["from"], ended.timeline[-1]["reason"]) == ("dispatched", self.REASON)
+        told = requests.store.pending_envelopes()[-1]
+        assert (told["type"], told["route"]) == ("request_terminated", "metrology")
+        assert (told["data"]["reason"], told["data"]["dispatch"], told["data"]["item"]) == (self.REASON, 1, "JL02")
+
+    def test_a_request_not_yet_dispatched_or_already_completed_is_not_ended(self, requests, code):
+        with pytest.raises(InvalidTransition):
+            step(requests, code, "terminate", reason=self.REASON)
+        step(requests, code, "accept")
+        step(requests, code, "dispatch")
+        project(requests, new_envelope("metrology", "job_completed", {"result": {"certificate_number": "X"}},
+                                       request_code=code))
+        with pytest.raises(InvalidTransition):
+            step(requests, code, "terminate", reason=self.REASON)
+
+    def test_once_a_document_is_issued_it_is_refused_naming_the_document(self, requests, dispatched):
+        project(requests, new_envelope("metrology", "certificate_issued", {"certificate_number": "SQJL-2026-000007"},
+                                       request_code=dispatched))
+        with pytest.raises(RuleViolated) as refused:
+            step(requests, dispatched, "terminate", reason=self.REASON)
+        assert (refused.value.code, refused.value.params) == ("document_issued", {"numbers": "SQJL-2026-000007"})
+
+    def test_what_the_service_says_afterwards_is_shown_and_changes_nothing(self, requests, dispatched):
+        step(requests, dispatched, "terminate", reason=self.REASON)
+        for event_type in ("job_cancelled", "job_completed"):
+            project(requests, new_envelope("metrology", event_type, {"reason": self.REASON}, request_code=dispatched))
+        request = requests.get(dispatched)
+        assert request.status == "terminated" and request.completed_at is None
+        assert [entry["event"] for entry in request.timeline][-2:] == ["job_cancelled", "job_completed"]
+        assert "request_completed" not in events(requests)

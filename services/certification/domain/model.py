@@ -25,7 +25,13 @@ from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
+from ...common.domain import (
+    Cancellable,
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+)
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -100,8 +106,9 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification(DispatchedWorkRecord, Declinable):
+class Certification(DispatchedWorkRecord, Declinable, Cancellable):
     DECLINABLE_FROM = (APPLIED,)
+    CANCELLABLE_FROM = OPEN  # not once decided
     applied_at: str
     standards: list[str]
     scope: str
@@ -116,6 +123,7 @@ class Certification(DispatchedWorkRecord, Declinable):
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     next_check_at: float | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 

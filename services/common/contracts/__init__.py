@@ -11,6 +11,6 @@ tests/unit/test_contracts.py runs each contract from its producer's domain model
 through every consumer's use case.
 """
 
-from .events import DispatchedWork, Enterprise, Follower, StandardEnded
+from .events import DispatchedWork, Enterprise, Follower, StandardEnded, TerminatedWork
 
-__all__ = ["DispatchedWork", "Enterprise", "Follower", "StandardEnded"]
+__all__ = ["DispatchedWork", "Enterprise", "Follower", "StandardEnded", "TerminatedWork"]

@@ -78,3 +78,25 @@ class StandardEnded:
         data = asdict(self)
         data["followers"] = [asdict(follower) for follower in self.followers]
         return data
+
+
+@dataclass(frozen=True)
+class TerminatedWork:
+    """``gateway.request_terminated``: the station ended a dispatched request before any
+    document was issued (routed ``request_terminated.<domain>``, like the dispatch). The
+    domain service stops the work of that ``dispatch`` unless it has issued what the work
+    produces, and says which it did (``job_cancelled`` or ``job_not_cancelled``)."""
+
+    TYPE: ClassVar[str] = "request_terminated"
+    SOURCE: ClassVar[str] = "gateway"
+
+    code: str
+    item: str
+    domain: str
+    station: str
+    reason: str
+    terminated_at: str
+    dispatch: int = 1
+
+    def as_data(self) -> dict[str, Any]:
+        return asdict(self)

@@ -5,7 +5,7 @@ from typing import Any, ClassVar, Protocol
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
-from .events import DispatchedWork, Enterprise, Follower, StandardEnded
+from .events import DispatchedWork, Enterprise, Follower, StandardEnded, TerminatedWork
 
 
 class Contract(Protocol):
@@ -75,9 +75,24 @@ class StandardEndedSchema(ContractSchema):
         return StandardEnded(**{**data, "followers": tuple(data["followers"])})
 
 
+class TerminatedWorkSchema(ContractSchema):
+    code = fields.String(required=True)
+    item = fields.String(required=True)
+    domain = fields.String(required=True)
+    station = fields.String(required=True)
+    reason = fields.String(required=True)
+    terminated_at = fields.String(required=True)
+    dispatch = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+    @post_load
+    def _value(self, data: dict[str, Any], **kwargs: Any) -> TerminatedWork:
+        return TerminatedWork(**data)
+
+
 SCHEMAS: dict[type[Contract], Schema] = {
     DispatchedWork: DispatchedWorkSchema(),
     StandardEnded: StandardEndedSchema(),
+    TerminatedWork: TerminatedWorkSchema(),
 }
 
 

@@ -3,8 +3,11 @@
 ``submitted → accepted | rejected``, ``accepted → dispatched → in_progress → completed → rated``;
 ``awaiting_enterprise`` (补正: the station asked for material; the clock pauses) from
 ``submitted`` or ``accepted`` and back again when the enterprise answers; ``cancelled``
-by the enterprise before dispatch; a domain service may decline a dispatched request,
-which returns it to the station (``accepted``).
+by the enterprise before dispatch; ``rejected`` by the station also after accepting it
+(不予受理 once the material was reviewed), before dispatch; ``terminated`` by the
+station after dispatch, before any document is issued (the domain service is told and
+stops its work); a domain service may decline a dispatched request, which returns it to
+the station (``accepted``).
 
 The service-level clock (``sla.py``) starts at acceptance and stops at completion, when
 its reading is kept and announced (``request_completed``); while it runs, the timer asks
@@ -27,8 +30,8 @@ from datetime import date, datetime
 from typing import Any, Self, TypedDict
 
 from ...common.clock import china_date
-from ...common.contracts import DispatchedWork, Enterprise
-from ...common.domain import DomainEvent, InvalidTransition
+from ...common.contracts import DispatchedWork, Enterprise, TerminatedWork
+from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
 from . import sla
 from .access import Actor
 from .catalogue import Item
@@ -41,18 +44,21 @@ IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
 RATED = "rated"  # 好差评: the enterprise rated the completed service
 CANCELLED = "cancelled"
+TERMINATED = "terminated"  # the station ended it after dispatch (终止)
 AWAITING_ENTERPRISE = "awaiting_enterprise"  # 补正: the station waits for material
 ALL_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, REJECTED, DISPATCHED, IN_PROGRESS, COMPLETED, RATED,
-                CANCELLED)
+                CANCELLED, TERMINATED)
 
 TRANSITIONS: dict[str, set[str]] = {
     SUBMITTED: {ACCEPTED, REJECTED, CANCELLED, AWAITING_ENTERPRISE},
-    ACCEPTED: {DISPATCHED, CANCELLED, AWAITING_ENTERPRISE},
+    ACCEPTED: {DISPATCHED, REJECTED, CANCELLED, AWAITING_ENTERPRISE},
     AWAITING_ENTERPRISE: {SUBMITTED, ACCEPTED, CANCELLED},
-    DISPATCHED: {IN_PROGRESS, COMPLETED},
-    IN_PROGRESS: {COMPLETED},
+    DISPATCHED: {IN_PROGRESS, COMPLETED, TERMINATED},
+    IN_PROGRESS: {COMPLETED, TERMINATED},
     COMPLETED: {RATED},
 }
+# Ended without being completed: nothing a domain service says afterwards changes that.
+ENDED_UNDONE = (REJECTED, CANCELLED, TERMINATED)
 
 # Where the station holds a request (it may still be reassigned to another station, and
 # the enterprise may still withdraw it).
@@ -122,7 +128,14 @@ PROJECTED_EVENTS: dict[str, str | None] = {
     "standard_flagged": None,
     # a domain service will not take the work: it goes back to the station
     "job_declined": None,
+    # the station ended the request: the service stopped its work, or had finished it
+    "job_cancelled": None,
+    "job_not_cancelled": None,
 }
+# The events that issue a document (a certificate, a notice, a report): once one is out,
+# the station can no longer end the request.
+ISSUING_EVENTS = ("certificate_issued", "failure_notice_issued", "report_issued", "certificate_granted",
+                  "standard_certificate_issued")
 
 # One step of the timeline, the audit trail: when (ISO), what (a status or the name of
 # the event), from which status to which (``status`` None: the step left it as it was),
@@ -162,6 +175,7 @@ class ServiceRequest:
     rating: dict[str, Any] | None = None  # {"level", "comment", "rated_at"}
     rectification: dict[str, Any] | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
     applied_events: list[str] = field(default_factory=list)  # ids of the domain events shown
+    documents_issued: list[str] = field(default_factory=list)  # numbers the domain service announced
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -218,6 +232,21 @@ class ServiceRequest:
                               contact=self.contact, details=self.details, dispatch=self.dispatches)
         self.new_events.append(DomainEvent(DispatchedWork.TYPE, work.as_data(), route=self.domain))
 
+    def terminate(self, actor: Actor, now: datetime, reason: str | None) -> None:
+        """The station ends a dispatched request (the enterprise no longer wants it, say)
+        before any document is issued; its domain service is told and stops the work.
+        The clock stops: a terminated request is never late."""
+        if self.status not in (DISPATCHED, IN_PROGRESS):
+            raise InvalidTransition(self.code, self.status, TERMINATED)
+        if self.documents_issued:
+            raise RuleViolated("document_issued", {"numbers": "、".join(self.documents_issued)})
+        self._move_to(TERMINATED, now, actor, reason=_required(reason))
+        ended = TerminatedWork(code=self.code, item=self.item, domain=self.domain, station=self.station,
+                               reason=reason or "", terminated_at=now.isoformat(), dispatch=self.dispatches or 1)
+        self.new_events.append(DomainEvent(TerminatedWork.TYPE, {**ended.as_data(), "enterprise": self.enterprise,
+                                                                 "accepted_at": self.accepted_at},
+                                           route=self.domain))
+
     def reassign(self, actor: Actor, now: datetime, station: str, reason: str | None) -> None:
         """Hand the request to another county's station (only while a station holds it)."""
         if self.status not in AT_STATION:
@@ -267,6 +296,13 @@ class ServiceRequest:
         entry: TimelineEntry = {"at": occurred_at, "event": event_type, "from": self.status, "status": None,
                                 "actor": _actor(source, data), "reason": None,
                                 "details": _public(data)}
+        if event_type in ISSUING_EVENTS and _document_number(data):
+            self.documents_issued = [*self.documents_issued, _document_number(data)]
+        if self.status in ENDED_UNDONE:
+            # ended at the station: what the service says afterwards is told, and changes nothing
+            self.timeline.append(entry)
+            self.timeline.sort(key=lambda each: each["at"])
+            return True
         target = PROJECTED_EVENTS[event_type]
         if target is not None and PROGRESS[target] > PROGRESS.get(self.status, -1):
             self.status = entry["status"] = target

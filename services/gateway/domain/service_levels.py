@@ -36,7 +36,7 @@ from .calendar import WorkingCalendar
 
 # -- day buckets ---------------------------------------------------------------------------
 COUNTERS = (
-    "submitted", "accepted", "waited", "wait_seconds", "rejected", "cancelled", "dispatched",
+    "submitted", "accepted", "waited", "wait_seconds", "rejected", "cancelled", "terminated", "dispatched",
     "material_requested", "completed", "timed", "on_time", "rated", "rect_opened", "rect_answered",
     "at_risk", "breached",
 )
@@ -131,6 +131,8 @@ CONTRIBUTIONS: dict[str, CountsOf] = {
     "request_accepted": _accepted,
     "request_rejected": _simple("rejected"),
     "request_cancelled": _simple("cancelled"),
+    # ended by the station after dispatch: finished like a withdrawal, never late
+    "request_terminated": _simple("terminated", "terminated_at"),
     "request_dispatched": _dispatched,
     "request_material_requested": _simple("material_requested"),
     "request_completed": _completed,
@@ -316,6 +318,7 @@ def figures(sums: Mapping[str, Any]) -> dict[str, Any]:
         "accepted": count["accepted"],
         "rejected": count["rejected"],
         "cancelled": count["cancelled"],
+        "terminated": count["terminated"],
         "dispatched": count["dispatched"],
         "material_requested": count["material_requested"],
         "completed": count["completed"],
@@ -350,7 +353,7 @@ def add_sums(total: dict[str, Any], sums: Mapping[str, Any]) -> dict[str, Any]:
 
 # -- the clock of each request ------------------------------------------------------------------
 NEVER = 4102444800.0  # 2100-01-01: the due "epoch" of a request that cannot be overdue now
-FINISHING = ("request_completed", "request_rejected", "request_cancelled")
+FINISHING = ("request_completed", "request_rejected", "request_cancelled", "request_terminated")
 OPENING = "request_submitted"  # the event that normally creates a request's clock
 # An official holiday schedule was loaded and moved the request's due date: the clock
 # derives it again, on the calendar that has that schedule.

@@ -111,7 +111,7 @@ def reading_at_completion(accepted_at: str | None, completed_at: str, committed_
         "committed_days": committed_days,
         "due_date": due.isoformat() if due else None,
         "turnaround_days": turnaround_days(accepted_at, completed_at, calendar, pauses),
-        "on_time": None if due is None else int(completed_day <= due),
+        "on_time": None if due is None else completed_day <= due,
     }
 
 

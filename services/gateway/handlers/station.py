@@ -1,5 +1,5 @@
 """The station's work (服务站, DESIGN §4): its queue, and accept / reject / 补正 /
-dispatch / reassign, and its answers to poor ratings.
+dispatch / reassign / terminate, and its answers to poor ratings.
 
 Staff act on their own station's requests only; managers read every station's; each
 step names the version the person saw, so of two people acting at once one wins and
@@ -41,6 +41,8 @@ STATION_STEPS: dict[str, Step] = {
     "reject": lambda request, actor, now, reason=None, **_: request.reject(actor, now, reason),
     "request_material": lambda request, actor, now, note=None, **_: request.request_material(actor, now, note),
     "dispatch": lambda request, actor, now, **_: request.dispatch(actor, now),
+    # after dispatch, before any document is issued: the domain service stops its work
+    "terminate": lambda request, actor, now, reason=None, **_: request.terminate(actor, now, reason),
     "reassign": lambda request, actor, now, station=None, reason=None, **_: request.reassign(
         actor, now, station, reason),
     "answer_rectification": lambda request, actor, now, answer=None, **_: request.answer_rectification(

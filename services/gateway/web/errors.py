@@ -125,10 +125,18 @@ def json_response(status, payload, headers=None):
     )
 
 
+def state_label(value, lang):
+    """A state named in a message, as its reader calls it ("已受理", not "accepted"):
+    a request's status, or the state of a service's work; never the internal name."""
+    for key in (f"status.{value}", f"state.{value}"):
+        if key in MESSAGES:
+            return message(key, lang)
+    return message("state.unknown", lang)
+
+
 def error_message(error, lang):
-    """An error in words; a status named in it reads as its label ("已受理", not "accepted")."""
-    params = {key: message(f"status.{value}", lang) if key == "current" and f"status.{value}" in MESSAGES else value
-              for key, value in error.params.items()}
+    """An error in words, any state it names as its reader calls it."""
+    params = {key: state_label(value, lang) if key == "current" else value for key, value in error.params.items()}
     return message(error.code, lang, **params)
 
 

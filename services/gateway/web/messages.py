@@ -5,6 +5,8 @@ parameters); :func:`localize` turns them into sentences in the user's language a
 edge, so the page and the API say exactly the same thing.
 """
 
+import string
+
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -19,9 +21,11 @@ MESSAGES = {
     "not_boolean": ("此项应为是或否", "This field must be yes or no."),
     "not_object": ("此项应为一组键值", "This field must be an object."),
     "not_list": ("此项应为列表", "This field must be a list."),
-    "too_long": ("不能超过{max}个字符", "At most {max} characters."),
+    "too_long": ("不能超过{max}个字符", "At most {max} {max:plural:character|characters}."),
     "range": ("应在{min}到{max}之间", "Must be between {min} and {max}."),
-    "count": ("应填写{min}到{max}项", "Give between {min} and {max} entries."),
+    "at_least": ("不能小于{min}", "Must be at least {min}."),
+    "at_most": ("不能大于{max}", "Must be at most {max}."),
+    "count": ("应填写{min}到{max}项", "Give between {min} and {max} {max:plural:entry|entries}."),
     "not_an_option": ("请从以下选项中选择：{choices}", "Choose one of: {choices}."),
     "uscc_length": (
         "统一社会信用代码应为18位",
@@ -58,11 +62,11 @@ MESSAGES = {
     ),
     "too_many_requests": (
         "尝试次数过多，请{retry_after}秒后再试",
-        "Too many attempts; please try again in {retry_after} seconds.",
+        "Too many attempts; please try again in {retry_after} {retry_after:plural:second|seconds}.",
     ),
     "too_many_failed_logins": (
         "登录失败次数过多，请{retry_after}秒后再试",
-        "Too many failed sign-ins; please try again in {retry_after} seconds.",
+        "Too many failed sign-ins; please try again in {retry_after} {retry_after:plural:second|seconds}.",
     ),
     "not_an_object": ("请求内容应为JSON对象", "The request body must be a JSON object."),
     "body_too_large": (
@@ -84,7 +88,7 @@ MESSAGES = {
     "job_not_found": ("没有找到这项业务", "There is no such job."),
     "invalid_transition": (
         "当前状态（{current}）下不能执行此操作",
-        "This cannot be done while the request is {current}.",
+        "This cannot be done in the current state ({current}).",
     ),
     "unauthorized": ("请先登录（登录已过期或无效）", "Please sign in (the sign-in is missing, invalid or expired)."),
     "forbidden": ("您的账号无权查看或办理此项", "Your account may not see or do this."),
@@ -177,7 +181,7 @@ MESSAGES = {
     # certification and standards (issue 5)
     "date_in_future": ("日期不能晚于今天", "The date cannot be later than today."),
     "date_not_after_today": ("日期应晚于今天", "The date must be later than today."),
-    "suspension_too_long": ("暂停期不能超过{months}个月", "A suspension lasts at most {months} months."),
+    "suspension_too_long": ("暂停期不能超过{months}个月", "A suspension lasts at most {months} {months:plural:month|months}."),
     "scope_or_sites_required": (
         "请给出缩小后的认证范围或保留的场所", "Give the narrowed scope or the sites that remain.",
     ),
@@ -311,7 +315,7 @@ MESSAGES = {
     ),
     "event.lookup_answered": ("已从标准目录答复（{count}项）", "Answered from the standards catalogue ({count} found)"),
     "event.lookup_unmatched": ("标准目录中未找到，转人工解答", "Not in the catalogue; passed to staff to answer"),
-    "event.references_checked": ("已核查引用标准{checked}项", "{checked} cited standards checked"),
+    "event.references_checked": ("已核查引用标准{checked}项", "{checked} cited {checked:plural:standard|standards} checked"),
     "event.declaration_reviewed": ("企业标准自我声明审查完成", "Self-declaration reviewed"),
     "event.question_answered": ("已书面答复", "Answered in writing"),
     # request statuses (DESIGN §4)
@@ -355,7 +359,7 @@ MESSAGES = {
     "event.calibration_due": (
         "器具 {serial_number} 检定有效期至 {valid_until}，请及时申请周期检定（还剩{days_left}天）",
         "Instrument {serial_number} is verified until {valid_until}; apply for its next verification "
-        "({days_left} days left)",
+        "({days_left} {days_left:plural:day|days} left)",
     ),
     # who acted
     "role.enterprise": ("企业", "Enterprise"),
@@ -394,14 +398,14 @@ MESSAGES.update({
         "可同时选择多个事项，一次填写、一次提交（一表申请）。每个事项都会生成自己的办件编码。",
         "You may choose several items and fill in one form for all of them. Each item gets its own request code.",
     ),
-    "page.index.committed": ("承诺时限：{days}个工作日", "Committed time: {days} working days"),
+    "page.index.committed": ("承诺时限：{days}个工作日", "Committed time: {days} working {days:plural:day|days}"),
     "page.index.materials": ("需携带材料（一次性告知）", "What to bring (told once, in full)"),
     "page.index.next": ("下一步：填写申请表", "Next: fill in the form"),
     "page.index.none_chosen": ("请至少选择一个服务事项", "Choose at least one service item"),
     "page.index.chosen": ("已选择 {count} 项", "{count} chosen"),
     "page.apply.heading": ("填写申请表", "Application form"),
     "page.apply.change_items": ("重新选择事项", "Change the items"),
-    "page.apply.errors": ("提交的内容有误，请按提示修改（共{count}处）", "{count} fields need correcting; see the messages beside them."),
+    "page.apply.errors": ("提交的内容有误，请按提示修改（共{count}处）", "{count} {count:plural:field needs|fields need} correcting; see the messages beside them."),
     "page.apply.enterprise": ("企业信息", "Enterprise"),
     "page.apply.contact": ("联系人", "Contact person"),
     "page.apply.enterprise.name": ("企业名称", "Enterprise name"),
@@ -418,7 +422,7 @@ MESSAGES.update({
     "page.apply.add_row": ("增加一行", "Add a row"),
     "page.apply.remove_row": ("删除此行", "Remove this row"),
     "page.apply.submit": ("提交申请", "Submit"),
-    "page.apply.committed": ("承诺时限{days}个工作日", "{days} working days"),
+    "page.apply.committed": ("承诺时限{days}个工作日", "{days} working {days:plural:day|days}"),
     "page.confirm.heading": ("申请已提交", "Your request has been submitted"),
     "page.confirm.code": ("办件编码", "Request code"),
     "page.confirm.children": ("各事项的办件编码", "The code of each item"),
@@ -541,7 +545,7 @@ MESSAGES.update({
 # Service levels (issue 7): the clock's alerts, 好差评 and the managers' dashboard.
 MESSAGES.update({
     "period_order": ("结束日期不能早于开始日期", "The end date cannot be before the start date."),
-    "period_too_long": ("查询期间不能超过{days}天", "A period is at most {days} days."),
+    "period_too_long": ("查询期间不能超过{days}天", "A period is at most {days} {days:plural:day|days}."),
     "event.sla_at_risk": ("今天是承诺办结日（{due}），即将超期", "Due today ({due}): at risk of running late"),
     "event.sla_breached": ("已超过承诺办结日期（{due}）", "Past the committed completion date ({due})"),
     "event.rated": ("企业评价：{level}分（满分5分）", "Rated {level} out of 5 by the enterprise"),
@@ -598,7 +602,7 @@ MESSAGES.update({
     "page.dashboard.by_station": ("分服务站", "By station"),
     "page.dashboard.overdue": ("超期办件（{count}件）", "Overdue requests ({count})"),
     "page.dashboard.late": ("超期", "Late by"),
-    "page.dashboard.working_days": ("{days}个工作日", "{days} working days"),
+    "page.dashboard.working_days": ("{days}个工作日", "{days} working {days:plural:day|days}"),
     "page.dashboard.none_overdue": ("当前没有超期办件", "No request is overdue."),
     "page.dashboard.nothing": ("本期间没有数据", "Nothing in this period."),
     "page.staff.queue_link": ("办件队列", "Queue"),
@@ -607,7 +611,7 @@ MESSAGES.update({
     "page.staff.rectification_answer": ("整改情况", "What was found and changed"),
     "page.staff.answer_rectification": ("提交整改答复", "Send the answer"),
     "page.track.completed_at": ("办结时间", "Completed"),
-    "page.track.turnaround": ("用时{days}个工作日", "took {days} working days"),
+    "page.track.turnaround": ("用时{days}个工作日", "took {days} working {days:plural:day|days}"),
     "page.track.on_time": ("按期", "on time"),
     "page.track.late": ("超期", "late"),
     "page.track.rate": ("评价本次服务（好差评）", "Rate this service"),
@@ -1040,6 +1044,90 @@ MESSAGES.update({
 })
 
 
+# Issue 27: every item completes, impartiality and four eyes, the station ends work,
+# and what people read is right (no internal state names, no empty placeholders).
+MESSAGES.update({
+    # the state of a domain service's work, as a refusal names it (never its internal name)
+    "state.received": ("已接收，尚未开始", "received, not started"),
+    "state.samples_received": ("已接收样品", "samples received"),
+    "state.in_progress": ("办理中", "in progress"),
+    "state.results_recorded": ("结果已记录，待复核", "results recorded, awaiting review"),
+    "state.reviewed": ("已复核", "reviewed"),
+    "state.completed": ("已办结", "completed"),
+    "state.declined": ("已退回服务站", "handed back to the station"),
+    "state.documents_reviewed": ("书面审查已通过，待考评", "documents reviewed, awaiting assessment"),
+    "state.documents_returned": ("书面审查未通过，待补正", "documents returned for correction"),
+    "state.assessed": ("已考评，待审批", "assessed, awaiting the decision"),
+    "state.applied": ("已申请，待评审", "applied, awaiting review"),
+    "state.under_audit": ("审核中", "under audit"),
+    "state.awaiting_decision": ("待认证决定", "awaiting the decision"),
+    "state.not_accepted": ("申请未予受理", "application not accepted"),
+    "state.refused": ("不予认证/不予发证", "refused"),
+    "state.certified": ("已发证", "certified"),
+    "state.valid": ("有效", "valid"),
+    "state.suspended": ("暂停", "suspended"),
+    "state.withdrawn": ("已撤销", "withdrawn"),
+    "state.expired": ("已过期", "expired"),
+    "state.superseded": ("已被替代", "superseded"),
+    "state.current": ("现行有效", "current"),
+    "state.answered": ("已答复", "answered"),
+    "state.awaiting_answer": ("待人工解答", "awaiting a written answer"),
+    "state.under_review": ("审查中", "under review"),
+    "state.unknown": ("当前", "current"),
+    # the standards catalogue (§6)
+    "unverified_references": (
+        "引用的标准 {numbers} 不在标准目录中，无法核实其是否现行有效；请以其他方式核实后确认"
+        "（acknowledge_unverified）再通过，或要求企业修改",
+        "It cites standards the catalogue does not have ({numbers}), so they could not be verified; check them "
+        "another way and confirm (acknowledge_unverified) to approve, or ask for changes.",
+    ),
+    "standard_state.unverified": ("未核实（标准目录中没有）", "Not verified (not in the catalogue)"),
+    # the station ends a dispatched request (§4)
+    "status.terminated": ("已终止", "Terminated"),
+    "event.terminated": ("服务站终止办理", "Ended by the station"),
+    "event.job_cancelled": ("业务部门已停止办理", "The service stopped its work"),
+    "event.job_not_cancelled": (
+        "终止通知送达时业务部门已出具文件，文件继续有效",
+        "The service had already issued its documents when the request was ended; they stand",
+    ),
+    "document_issued": (
+        "已出具证书或报告（{numbers}），不能再终止办理",
+        "A certificate or report has been issued ({numbers}); the request can no longer be ended.",
+    ),
+    "metric.terminated": ("终止", "Terminated"),
+    # every item completes (§2)
+    "not_a_consulting_item": (
+        "事项{item}不是咨询事项，不能以书面答复办结", "Item {item} is not a consulting item: it is not answered in writing.",
+    ),
+    "page.staff.terminate": ("终止办理", "End the request"),
+})
+
+
+class _Filled(dict):
+    """The parameters of a message; one not given reads as nothing rather than as its
+    ``{placeholder}`` (a reader must never see the template)."""
+
+    def __missing__(self, key):
+        return ""
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus English plurals: ``{days} working {days:plural:day|days}``
+    reads "1 working day", "2 working days"."""
+
+    def format_field(self, value, format_spec):
+        if format_spec.startswith("plural:"):
+            one, _, many = format_spec[len("plural:"):].partition("|")
+            return one if str(value).strip() == "1" else many
+        return super().format_field(value, format_spec)
+
+    def get_value(self, key, args, kwargs):
+        return kwargs[key] if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+
+_FORMATTER = _Formatter()
+
+
 def message(key, lang=DEFAULT_LANGUAGE, **params):
     """The sentence for ``key`` (optionally ``key|name=value;...``) in ``lang``."""
     name, _, encoded = key.partition("|")
@@ -1049,10 +1137,7 @@ def message(key, lang=DEFAULT_LANGUAGE, **params):
         param, _, value = pair.partition("=")
         params.setdefault(param, value)
     text = MESSAGES[name][LANGUAGES.index(lang) if lang in LANGUAGES else 0]
-    try:
-        return text.format(**params)
-    except KeyError:
-        return text
+    return _FORMATTER.vformat(text, (), _Filled(params))
 
 
 def localize(errors, lang):

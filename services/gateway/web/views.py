@@ -91,11 +91,20 @@ def service_level_view(request):
     """The stopped clock, and 好差评: the rating, and the station's answer to a poor one."""
     return {
         "completed_at": request.completed_at,
-        "service_level": request.service_level,
+        "service_level": _service_level(request.service_level),
         "can_rate": request.status == COMPLETED,
         "rating": request.rating,
         "rectification": _rectification(request.rectification),
     }
+
+
+def _service_level(reading):
+    """The stopped clock's reading; ``on_time`` a yes or no (readings stored before it
+    was one kept it as 1 or 0)."""
+    if not reading:
+        return None
+    on_time = reading.get("on_time")
+    return {**reading, "on_time": None if on_time is None else bool(on_time)}
 
 
 def _rectification(rectification):

@@ -13,6 +13,7 @@ from typing import Any
 
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -30,13 +31,16 @@ from ...common.lab import (
 
 VERIFICATION = "JL01"
 CALIBRATION = "JL02"
+STANDARD_ASSESSMENT = "JL03"  # 计量标准考核 (assessment.py)
+CONSULTING = "JL04"  # 计量咨询: answered in writing
 
 __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "COMPLETED"]
 
 
 @dataclass
-class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
+class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED,)
+    CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -46,11 +50,14 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
     document_numbers: list[str] = field(default_factory=list)  # reserved when issuing begins
     documents: list[dict[str, Any]] = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
+    answer: dict[str, Any] | None = None  # a consulting item's written answer
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (VERIFICATION, CALIBRATION)
+    CONSULTING_ITEMS = (CONSULTING,)
 
     @classmethod
     def open(cls, work: DispatchedWork, now: datetime) -> "Job":
@@ -62,6 +69,10 @@ class Job(DispatchedWorkRecord, Declinable, LabWorkflow):
             "enterprise": job.enterprise, "instruments": job.instruments,
         }))
         return job
+
+    def can_stop(self) -> bool:
+        # once issuing has begun (numbers reserved), documents may exist: too late to stop
+        return super().can_stop() and not self.document_numbers
 
     @property
     def instruments(self) -> list[dict[str, Any]]:

@@ -38,7 +38,9 @@ class Standard:
     replaces: list[str] = field(default_factory=list)
     replaced_by: str | None = None
     ics: str | None = None
-    source: str | None = None
+    source: str | None = None  # where the entry's data comes from
+    # the international standard it adopts: {"number": "ISO 9001:2015", "degree": "idt", "source": ...}
+    adopts: dict[str, Any] | None = None
     ended_on: str | None = None  # the day it was marked superseded or withdrawn here
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
@@ -100,6 +102,7 @@ class Standard:
             "issued": self.issued,
             "effective": self.effective,
             "replaced_by": self.replaced_by,
+            "adopts": self.adopts,
         }
 
 

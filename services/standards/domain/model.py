@@ -5,7 +5,9 @@
 * BZ02 self-declaration review: the standards it cites are checked against the
   catalogue on arrival (``under_review``); a reviewer then approves it or asks for
   changes (``reviewed``). It cannot be approved while it cites a superseded or
-  withdrawn standard.
+  withdrawn standard, nor silently while it cites one the catalogue does not have
+  (``unverified``): the reviewer must say they checked those by other means, and the
+  decision names them.
 * BZ03 / BZ04 consulting: a written answer with attachments' metadata (``answered``).
 """
 
@@ -14,7 +16,14 @@ from datetime import datetime
 from typing import Any, Self
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import Declinable, DispatchedWorkRecord, DomainEvent, InvalidTransition
+from ...common.domain import (
+    Cancellable,
+    Declinable,
+    DispatchedWorkRecord,
+    DomainEvent,
+    InvalidTransition,
+    RuleViolated,
+)
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -30,14 +39,19 @@ REVIEWED = "reviewed"
 APPROVED = "approved"
 CHANGES_REQUESTED = "changes_requested"
 
+# What a cited standard the catalogue does not have is: nothing here says it exists or
+# is in force.
+UNVERIFIED = "unverified"
+
 
 class FlaggedReferences(InvalidTransition):
     """A declaration citing superseded or withdrawn standards cannot be approved."""
 
 
 @dataclass
-class Case(DispatchedWorkRecord, Declinable):
+class Case(DispatchedWorkRecord, Declinable, Cancellable):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
+    CANCELLABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     received_at: str
     status: str = RECEIVED
     answer: dict[str, Any] | None = None
@@ -45,6 +59,7 @@ class Case(DispatchedWorkRecord, Declinable):
     unrecognised: list[str] = field(default_factory=list)  # reference lines naming no standard
     review: dict[str, Any] | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -82,11 +97,19 @@ class Case(DispatchedWorkRecord, Declinable):
             "references_checked",
             checked=len(self.references),
             flagged=self.flagged_references(),
+            unverified=self.unverified_references(),
             unrecognised=len(self.unrecognised),
         )
 
     def flagged_references(self) -> list[str]:
         return [reference["number"] for reference in self.references if reference["state"] in ENDED]
+
+    def unverified_references(self) -> list[str]:
+        """The cited numbers the catalogue does not have (as cited)."""
+        return [reference["cited"] for reference in self.references if reference["state"] == UNVERIFIED]
+
+    def awaits_review(self) -> bool:
+        return self.item == DECLARATION and self.status == UNDER_REVIEW
 
     def review_declaration(
         self,
@@ -95,19 +118,26 @@ class Case(DispatchedWorkRecord, Declinable):
         references: list[dict[str, Any]],
         unrecognised: list[str],
         now: datetime,
+        acknowledge_unverified: bool = False,
     ) -> None:
-        """Decide on the declaration, with its references checked again as of now."""
+        """Decide on the declaration, with its references checked again as of now.
+        Approving one that cites standards the catalogue does not have needs the
+        reviewer to say they checked them (``acknowledge_unverified``)."""
         self._require((DECLARATION,), (UNDER_REVIEW,), REVIEWED)
         self.references, self.unrecognised = list(references), list(unrecognised)
-        flagged = self.flagged_references()
+        flagged, unverified = self.flagged_references(), self.unverified_references()
         if decision == APPROVED and flagged:
             raise FlaggedReferences(self.request_code, self.status, APPROVED)
+        if decision == APPROVED and unverified and not acknowledge_unverified:
+            raise RuleViolated("unverified_references", {"numbers": "、".join(unverified)})
         self.status = REVIEWED
-        self.review = {"decision": decision, "comments": comments, "at": now.isoformat()}
+        self.review = {"decision": decision, "comments": comments, "at": now.isoformat(),
+                       "unverified_references": unverified}
         self._announce(
             "declaration_reviewed",
             decision=decision,
-            result={"decision": decision, "comments": comments, "flagged_references": flagged},
+            result={"decision": decision, "comments": comments, "flagged_references": flagged,
+                    "unverified_references": unverified},
         )
 
     # -- BZ03 / BZ04 (and a lookup the catalogue could not answer) --------------------------

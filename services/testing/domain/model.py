@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
+    TERMINATED,
+    Cancellable,
     Declinable,
     DispatchedWorkRecord,
     DomainEvent,
@@ -46,11 +48,12 @@ if TYPE_CHECKING:
 
 COMMISSIONED = "JC01"
 RAPID = "JC02"
+CONSULTING = "JC03"  # 检测能力咨询: answered in writing
 
 PASS, FAIL, NOT_ASSESSED = "pass", "fail", "not_assessed"
 
 # A completed job has reported: a standard ending after that changes nothing it must do.
-CLOSED_STATUSES = (COMPLETED,)
+CLOSED_STATUSES = (COMPLETED, TERMINATED)
 
 DECISION_RULES = {
     "simple_acceptance": "简单接受（测得值在限值内判为符合，不考虑测量不确定度）",
@@ -62,8 +65,9 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
+class TestJob(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
+    CANCELLABLE_FROM = (RECEIVED, SAMPLES_RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     __test__ = False  # not a pytest test class, whatever its name
 
     received_at: str
@@ -76,13 +80,16 @@ class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
     report_number: str | None = None
     documents: list[dict[str, Any]] = field(default_factory=list)
     completed_at: str | None = None
+    answer: dict[str, Any] | None = None  # a consulting item's written answer
     # Superseded or withdrawn standards the job cites (flag_standard adds them).
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (COMMISSIONED, RAPID)
+    CONSULTING_ITEMS = (CONSULTING,)
     STARTS_FROM = (SAMPLES_RECEIVED,)
 
     @classmethod
@@ -90,6 +97,10 @@ class TestJob(DispatchedWorkRecord, Declinable, LabWorkflow):
         job = cls(**work.job_fields(), received_at=now.isoformat())
         job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
         return job
+
+    def can_stop(self) -> bool:
+        # once issuing has begun (its number reserved), the report may exist: too late to stop
+        return super().can_stop() and self.report_number is None
 
     # -- the standards watch ----------------------------------------------------------
     @property

@@ -41,6 +41,22 @@ def command(description):
     return {"type": "object", "description": description}
 
 
+ATTACHMENTS = {"type": "array", "maxItems": 20, "description": "what is known of each attached file until files "
+               "themselves are kept (the same metadata a standards answer carries)",
+               "items": {"type": "object", "required": ["name", "size", "sha256"], "properties": {
+                   "name": {"type": "string", "maxLength": 200}, "size": {"type": "integer", "minimum": 0,
+                                                                           "maximum": 2 * 1024**3},
+                   "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                   "content_type": {"type": "string", "maxLength": 100}}}}
+ANSWER = {"type": "object", "required": ["answer"], "properties": {
+    "answer": {"type": "string", "maxLength": 4000, "description": "the written answer"},
+    "attachments": ATTACHMENTS}}
+ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting_item` for any other item; 409 "
+            "`invalid_transition` once answered, declined or ended). The request completes with it: the "
+            "enterprise reads `result.answer` and `result.attachments` on its tracking view (GET "
+            "/api/v1/requests/{code}), and the timeline says 已书面答复 (`question_answered`).")
+
+
 class LabApi:
     # -- jobs -----------------------------------------------------------------------------------
     @http("GET", "/api/v1/metrology/jobs/<string:code>")
@@ -86,6 +102,26 @@ class LabApi:
     @json_endpoint
     def testing_job_step(self, request, code, step):
         return self._job_step(request, "testing", code, step)
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/answer")
+    @documented("Answer a metrology consulting request (JL04 计量咨询) in writing", tags=["metrology"],
+                auth="bearer", path={"code": REQUEST_CODE}, body=ANSWER, responses={200: MetrologyJobSchema},
+                errors=STEP, description=ANSWERED)
+    @json_endpoint
+    def answer_metrology_question(self, request, code):
+        return self._job_command(request, "metrology", code, "answer_question")
+
+    @http("POST", "/api/v1/testing/jobs/<string:code>/answer")
+    @documented("Answer a testing consulting request (JC03 检测能力咨询) in writing", tags=["testing"],
+                auth="bearer", path={"code": REQUEST_CODE}, body=ANSWER, responses={200: TestingJobSchema},
+                errors=STEP, description=ANSWERED)
+    @json_endpoint
+    def answer_testing_question(self, request, code):
+        return self._job_command(request, "testing", code, "answer_question")
+
+    def _job_command(self, request, domain, code, method):
+        principal = require_operator(request, domain)
+        return operators.command(self.services, domain, method, code, signed_body(request, principal))
 
     def _job(self, request, domain, code):
         gateway = self.gateway

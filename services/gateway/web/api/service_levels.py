@@ -29,7 +29,7 @@ METRIC_FILTERS = [
 ]
 # The columns of the CSV export, in order (the figures' names; labels in messages.py).
 CSV_COLUMNS = (
-    "submitted", "accepted", "rejected", "cancelled", "dispatched", "completed", "completed_on_time",
+    "submitted", "accepted", "rejected", "cancelled", "terminated", "dispatched", "completed", "completed_on_time",
     "on_time_rate", "turnaround_p50", "turnaround_p90", "acceptance_wait_hours", "rated", "rated_share",
     "satisfaction_rate", "rectifications_opened", "rectifications_answered", "rectification_rate",
     "sla_at_risk", "sla_breached", "backlog", "overdue_now",

@@ -1,4 +1,5 @@
-"""The station's work (服务站): its queue, and accept / reject / 补正 / dispatch / reassign.
+"""The station's work (服务站): its queue, and accept / reject / 补正 / dispatch / reassign /
+terminate.
 
 Staff act on their own station's requests only; managers read every station's; each
 step names the version the person saw, so of two people acting at once one wins and
@@ -25,7 +26,8 @@ from ..views import Reader, queue_view, staff_view
 
 QUEUE = "/api/v1/station/requests"
 STEPS = {"accept": "accept", "reject": "reject", "request-material": "request_material",
-         "dispatch": "dispatch", "reassign": "reassign", "answer-rectification": "answer_rectification"}
+         "dispatch": "dispatch", "reassign": "reassign", "answer-rectification": "answer_rectification",
+         "terminate": "terminate"}
 
 
 class StationApi:
@@ -62,14 +64,21 @@ class StationApi:
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(
-        "A station's step: accept, reject, request-material (补正), dispatch, reassign, answer-rectification",
+        "A station's step: accept, reject, request-material (补正), dispatch, reassign, answer-rectification, "
+        "terminate",
         tags=["station"], auth="bearer", body={"type": "object", "properties": {
             "version": {"type": "integer"}, "reason": {"type": "string"}, "note": {"type": "string"},
             "station": {"type": "string"}, "answer": {"type": "string"}}, "required": ["version"]},
         path={"code": REQUEST_CODE, "step": one_of(*STEPS)},
         responses={200: StaffRequestViewSchema}, errors=[*BODY, *SIGNED_IN, 404, 409, 422],
         description="`version` is the version the person saw; 409 `stale_request` carries `current`. "
-        "`answer-rectification` answers a rating of 1-2 (整改) with `answer`; the enterprise reads it.",
+        "`reject` (不予受理, with `reason`) is allowed on a submitted request and on an accepted one before "
+        "dispatch. `terminate` (终止, with `reason`) ends a dispatched request before any document is issued "
+        "(409 `document_issued` after): the request becomes `terminated` (已终止), its clock stops (a "
+        "terminated request is never late), and its domain service is told (`gateway.request_terminated`, "
+        "routed to it) and stops its job, case or application, which its timeline then shows "
+        "(`job_cancelled`). `answer-rectification` answers a rating of 1-2 (整改) with `answer`; the "
+        "enterprise reads it.",
     )
     @json_endpoint
     def station_step(self, request, code, step):

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from marshmallow import ValidationError
 from werkzeug.utils import redirect
 
-from ....common.domain import InvalidTransition
+from ....common.domain import InvalidTransition, RuleViolated
 from ....common.repository import NotFound
 from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
@@ -141,6 +141,9 @@ class Console:
             return staff_request_page(gateway, request, session, code, problem="forbidden", status=403)
         except InvalidTransition:
             return staff_request_page(gateway, request, session, code, problem="invalid_transition", status=409)
+        except RuleViolated as exc:  # e.g. ending a request whose certificate is out
+            return staff_request_page(gateway, request, session, code, problem=exc.code, status=409,
+                                      problem_params=exc.params)
         if step == "reassign" and not may_work_station(session.principal, command["station"]):
             # the request is the other station's now: the clerk is told so on their queue
             moved = {"reassigned": code, "to": command["station"], **lang_param(request)}
@@ -157,7 +160,8 @@ def reassigned(request, reader):
     return {"code": code[:40], "station": to["name"][reader.lang]}
 
 
-def staff_request_page(gateway, request, session, code, done=None, problem=None, status=200, errors=None):
+def staff_request_page(gateway, request, session, code, done=None, problem=None, status=200, errors=None,
+                       problem_params=None):
     """One request in the console, with the steps the signed-in person may take on it."""
     reader = Reader.of(gateway, page_language(request))
     try:
@@ -168,7 +172,8 @@ def staff_request_page(gateway, request, session, code, done=None, problem=None,
         return render(request, "message.html", status=403, key="forbidden", params={})
     return session.finish(render(
         request, "staff_request.html", status=status, session=session,
-        view=staff_view(found, reader), done=done, problem=problem, errors=errors or {},
+        view=staff_view(found, reader), done=done, problem=problem, problem_params=problem_params or {},
+        errors=errors or {},
         can_act=may_work_station(session.principal, found.station),
         stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],
         current_label=message(f"status.{found.status}", reader.lang),

@@ -331,7 +331,7 @@ class RequestViewSchema(Schema):
     # the stopped clock and 好差评 (issue 7)
     completed_at = fields.String(allow_none=True)
     service_level = fields.Dict(allow_none=True, metadata={
-        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (1/0)"})
+        "description": "at completion: committed_days, due_date, turnaround_days (working days), on_time (true/false)"})
     can_rate = fields.Boolean(metadata={"description": "completed and not yet rated"})
     rating = fields.Dict(allow_none=True, metadata={"description": "level 1-5, comment, rated_at"})
     rectification = fields.Dict(allow_none=True, metadata={
@@ -379,7 +379,7 @@ class TokensSchema(Schema):
 
 QUEUE_DUE = ("soon", "overdue")
 QUEUE_STATUSES = ("submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress",
-                  "completed", "rated", "cancelled")
+                  "completed", "rated", "cancelled", "terminated")
 
 
 class QueueFiltersSchema(FormSchema):
@@ -416,6 +416,12 @@ class RejectSchema(StationStepSchema):
     reason = text(500)
 
 
+class TerminateSchema(StationStepSchema):
+    """Ending a dispatched request (终止): why, for the enterprise and the domain service."""
+
+    reason = text(500)
+
+
 class RequestMaterialSchema(StationStepSchema):
     note = text(1000)
 
@@ -440,6 +446,7 @@ STATION_STEP_SCHEMAS = {
     "dispatch": StationStepSchema(),
     "reassign": ReassignSchema(),
     "answer-rectification": AnswerRectificationSchema(),
+    "terminate": TerminateSchema(),
 }
 
 

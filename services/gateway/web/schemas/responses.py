@@ -72,6 +72,10 @@ class LabJobSchema(WithDueDate):
     reviewed_by = maybe_text()
     documents = objects()
     completed_at = maybe_text()
+    answer = fields.Dict(allow_none=True, metadata={
+        "description": "a consulting item's written answer: text, attachments, answered_by, answered_at"})
+    cancellation = fields.Dict(allow_none=True, metadata={
+        "description": "the station ended the request: at, reason, stopped (false: the documents were out)"})
     dispatch = fields.Integer(required=True, metadata={"description": "how many times it was dispatched"})
     version = fields.Integer(required=True)
 
@@ -162,6 +166,9 @@ class StandardSchema(OpenSchema):
     title_zh = text()
     state = text(metadata={"description": "current, upcoming, superseded or withdrawn"})
     state_label = text()
+    adopts = fields.Dict(allow_none=True, metadata={
+        "description": "the international standard it adopts: number (e.g. ISO 9001:2015), degree (idt, mod, "
+        "neq), source; a search for that number finds this standard"})
 
 
 class StandardSearchSchema(OpenSchema):
@@ -180,7 +187,10 @@ class StandardsCaseSchema(WithDueDate):
     received_at = text()
     status = text()
     answer = fields.Dict(required=True, allow_none=True)
-    references = objects(metadata={"description": "the standards a BZ02 cites, as checked"})
+    references = objects(metadata={"description": "the standards a BZ02 cites, checked against the catalogue as "
+                                                  "it is now until the decision: cited, number, state (current, "
+                                                  "upcoming, superseded, withdrawn, or unverified: not in the "
+                                                  "catalogue), verified, replaced_by"})
     unrecognised = fields.List(fields.String(), required=True)
     review = fields.Dict(required=True, allow_none=True)
 

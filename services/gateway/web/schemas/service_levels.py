@@ -84,7 +84,8 @@ class RatingSchema(FormSchema):
 # -- answers -------------------------------------------------------------------------------------
 FIGURES_DOC = {
     "type": "object",
-    "description": "Flows in the period: submitted, accepted, rejected, cancelled, dispatched (first time), "
+    "description": "Flows in the period: submitted, accepted, rejected, cancelled, terminated (ended by the station after "
+    "dispatch: like a withdrawal, never late), dispatched (first time), "
     "material_requested, completed, completed_on_time, on_time_rate (of completions), turnaround_p50 and "
     "turnaround_p90 (working days, nearest rank), turnaround_days (histogram), acceptance_wait_hours (mean), "
     "rated, rated_share (of completions), ratings (by level), satisfaction_rate (4-5 of ratings), "

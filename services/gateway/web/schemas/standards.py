@@ -5,7 +5,7 @@ import re
 from marshmallow import ValidationError, post_load, validates, validates_schema
 
 from ....common.standard_number import parse_number
-from .intake import FormSchema, integer, nested_list, text
+from .intake import FormSchema, boolean, integer, nested_list, text
 from .operators import day, needs_comments_when
 
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
@@ -60,6 +60,9 @@ class EndStandardForm(FormSchema):
 class ReviewDeclarationForm(FormSchema):
     decision = text(20, choices=["approved", "changes_requested"])
     comments = text(4000, required=False)
+    # approving a declaration that cites standards the catalogue does not have: the
+    # reviewer says they checked them by other means
+    acknowledge_unverified = boolean(required=False)
 
     @validates_schema(skip_on_field_errors=False)  # every problem at once
     def _changes_are_named(self, data, **kwargs):
