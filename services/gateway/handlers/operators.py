@@ -135,4 +135,23 @@ def verify(services: DomainServiceCalls, number: str) -> dict[str, Any]:
     if service is None:
         raise DocumentNotFound(number)
     answer: dict[str, Any] = services.call(service, "verify", normalized, not_found=DocumentNotFound)
+    if answer.get("status") == SUPERSEDED and answer.get("superseded_by"):
+        answer["latest_version"] = latest_version(services, service, answer["superseded_by"])
     return answer
+
+
+SUPERSEDED = "superseded"
+MAX_VERSIONS = 50  # a chain of corrections longer than this is not followed to its end
+
+
+def latest_version(services: DomainServiceCalls, service: str, successor: str) -> dict[str, Any]:
+    """The version a superseded document's chain of corrections ends in, and its status:
+    the one to rely on, unless it was itself withdrawn (then none is in force)."""
+    found: dict[str, Any] = {}
+    number: str | None = successor
+    for _ in range(MAX_VERSIONS):
+        found = services.call(service, "verify", number, not_found=DocumentNotFound)
+        number = found.get("superseded_by") if found.get("status") == SUPERSEDED else None
+        if not number:
+            break
+    return {"number": found["number"], "status": found["status"], "withdrawn_on": found.get("withdrawn_on")}

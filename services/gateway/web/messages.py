@@ -673,10 +673,36 @@ MESSAGES.update({
     "page.no": ("否", "No"),
     "page.staff.queue_all": ("全部服务站 办件队列", "All stations: queue"),
     "page.staff.all_stations": ("全部服务站", "All stations"),
+    "page.staff.terminate_reason": (
+        "终止原因（如企业申请撤回），出具证书报告前可终止", "Why (e.g. the enterprise withdrew); possible until a "
+        "certificate or report is issued",
+    ),
     "page.staff.reassigned": (
         "办件 {code} 已转至{station}，由该站继续办理",
         "Request {code} has been moved to {station}, which takes it from here.",
     ),
+    # the tracking page
+    "page.track.submitted": ("您提交的申请内容", "What you submitted"),
+    "page.track.standards_found": ("查到以下标准（{count}项）", "Standards found ({count})"),
+    "page.track.open_child": ("查看该办件的进度", "See this request's progress"),
+    # what a verification says
+    "certificate_status.failure_notice": ("检定不合格（检定结果通知书）", "Failed verification (notice of failure)"),
+    "conclusion.pass": ("合格", "Pass"),
+    "conclusion.fail": ("不合格", "Fail"),
+    "page.verify.failure_notice": (
+        "这是一份检定结果通知书：该器具检定不合格，不得用于贸易结算、安全防护、医疗卫生、环境监测。",
+        "This is a notice of verification failure: the instrument failed and may not be used for trade, safety, "
+        "health or environmental monitoring.",
+    ),
+    "page.verify.latest_withdrawn": (
+        "替代它的版本 {number} 已于 {day} 撤销，目前没有有效版本",
+        "The version that replaced it, {number}, was itself withdrawn on {day}: no version is in force.",
+    ),
+    "page.verify.latest_current": ("现行有效版本为 {number}", "The version in force is {number}."),
+    "page.verify.standards": ("认证依据", "Standards"),
+    "page.verify.scope": ("认证范围", "Scope"),
+    "page.verify.suspended_until": ("暂停至", "Suspended until"),
+    "page.verify.samples": ("样品", "Samples"),
     # what documents are
     "document_kind.verification_certificate": ("检定证书", "Verification certificate"),
     "document_kind.verification_failure_notice": ("检定结果通知书（不合格）", "Notice of verification failure"),
@@ -767,6 +793,13 @@ MESSAGES.update({
     ),
     "page.work.review_decision": ("复核结论", "Decision"),
     "page.work.approve": ("通过", "Approve"),
+    "page.work.review_by_another": (
+        "结果已记录，待其他人复核（复核人不能是记录结果的人）",
+        "The results are recorded and wait for someone else to review them (not who recorded them).",
+    ),
+    "page.work.record_again": ("修改已记录的结果（复核前）", "Change the recorded results (before the review)"),
+    "page.work.step.certification.review": ("申请评审", "Application review"),
+    "page.work.step.standards.review": ("审查自我声明", "Declaration review"),
     "page.work.send_back": ("退回重做", "Send back"),
     "page.work.review_comment": ("复核意见", "Comment"),
     "page.work.review_comment_help": ("退回重做时必填", "Needed when sending back"),
@@ -975,6 +1008,7 @@ MESSAGES.update({
     "page.work.answer": ("答复", "Answer"),
     "page.work.answer_note": ("书面答复将显示在企业的办件查询页", "The written answer shows on the enterprise's tracking page."),
     "page.work.send_answer": ("发送答复", "Send the answer"),
+    "page.work.answered_by": ("答复人：{name}", "Answered by {name}"),
     "page.work.attachments": ("附件", "Attachments"),
     "page.work.attachments_help": (
         "文件上传开通前，登记附件的名称、字节数和SHA-256摘要", "Until uploads exist, give each file's name, size in "
@@ -983,7 +1017,7 @@ MESSAGES.update({
     "page.work.file_name": ("文件名", "File name"),
     "page.work.file_size": ("字节数", "Size (bytes)"),
     "page.work.content_type": ("类型", "Type"),
-    "page.work.bytes": ("{size}字节", "{size} bytes"),
+    "page.work.bytes": ("{size}字节", "{size} {size:plural:byte|bytes}"),
     "standard_state.unknown": ("目录中未找到", "Not in the catalogue"),
     # reference standards and instrument types
     "page.work.instrument_types": ("强制检定器具类型", "Instrument types"),
@@ -999,7 +1033,7 @@ MESSAGES.update({
     "page.work.basis.administrator": ("管理员设定", "Set by an administrator"),
     "page.work.basis.secondary_source": ("二手资料，待确认", "Secondary source, unconfirmed"),
     "page.work.basis.unconfirmed_default": ("默认值，待确认", "Default, unconfirmed"),
-    "page.work.months": ("{months}个月", "{months} months"),
+    "page.work.months": ("{months}个月", "{months} {months:plural:month|months}"),
     "page.work.set_period": ("设定周期", "Set the period"),
     "page.work.period_note": ("依据（如规程条款）", "Basis (e.g. the regulation's clause)"),
     "page.work.set": ("设定", "Set"),

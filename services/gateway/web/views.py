@@ -400,11 +400,19 @@ def latest_step(request, reader):
     return timeline_entry(request.timeline[-1], reader)["label"]
 
 
-def job_status_label(domain, status, lang):
+def job_status_label(domain, job, lang):
     """A domain service's job, application or case status in words (a domain may call
-    a status what another calls it differently: ``job_status.<domain>.<status>`` first)."""
+    a status what another calls it differently: ``job_status.<domain>.<status>`` first;
+    a consultation completed was answered, not issued)."""
+    status = "answered" if job["status"] == "completed" and job.get("answer") else job["status"]
     own = f"job_status.{domain}.{status}"
     return message(own if own in MESSAGES else f"job_status.{status}", lang)
+
+
+def step_label(domain, step, lang):
+    """A step of a domain's work in words (``page.work.step.<domain>.<step>`` first)."""
+    own = f"page.work.step.{domain}.{step}"
+    return message(own if own in MESSAGES else f"page.work.step.{step}", lang)
 
 
 def reference_standard_choices(standards, today, lang):

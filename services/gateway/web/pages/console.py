@@ -86,7 +86,7 @@ class Console:
             return session.finish(redirect(with_lang("/staff/jobs", request), code=303))
         reader = Reader.of(self.gateway, page_language(request))
         try:
-            filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v})
+            filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v and k not in REASSIGNED})
             queue = station.queue(self.gateway.requests, reader.catalogue, reader.stations, reader.calendar,
                                   session.principal, filters, reader.today)
             problem = None
@@ -150,6 +150,9 @@ class Console:
             return session.finish(redirect(f"/staff?{urlencode(moved)}", code=303))
         target = f"/staff/requests/{code}?{urlencode({'done': step, **lang_param(request)})}"
         return session.finish(redirect(target, code=303))
+
+
+REASSIGNED = ("reassigned", "to")  # what the queue is told after a clerk moved a request away
 
 
 def reassigned(request, reader):

@@ -50,6 +50,7 @@ from ..views import (
     job_status_label,
     reference_standard_choices,
     staff_view,
+    step_label,
 )
 from .session import console_session, lang_param
 
@@ -63,8 +64,11 @@ class Step(NamedTuple):
     form: type | None = None
 
 
+# A consulting request (JL04, JC03) is answered in writing; the laboratory path's steps
+# are the API's (``operators.JOB_STEPS``).
+CONSULTING_ANSWER = Step("answer_question")
 JOB_STEPS = {
-    **{lab: {step: Step(method) for step, method in operators.JOB_STEPS[lab].items()}
+    **{lab: {**{step: Step(method) for step, method in operators.JOB_STEPS[lab].items()}, "answer": CONSULTING_ANSWER}
        for lab in ("metrology", "testing")},
     "certification": {
         "review": Step("review_application", ReviewForm), "stage1": Step("record_stage1", Stage1Form),
@@ -275,7 +279,8 @@ def job_page(gateway, services, request, session, code, forms=None, problem=None
         reader.today), lang)
     context = {
         "session": session, "view": staff_view(found, reader), "domain": domain, "job": job, "not_read": not_read,
-        "job_status": job_status_label(domain, job["status"], lang) if job else "",
+        "job_status": job_status_label(domain, job, lang) if job else "",
+        "step_label": lambda step: step_label(domain, step, lang),
         "can_act": may_operate(session.principal, domain), "forms": forms or {}, "problem": problem,
         "done": done, "item": reader.catalogue.item(found.item), "today": reader.today.isoformat(),
     }
@@ -319,9 +324,16 @@ def testing_offers(job):
     samples = [{"name": sample.get("name"), "description": sample.get("specification") or sample.get("origin"),
                 "quantity": str(sample["quantity"]) if sample.get("quantity") is not None else None}
                for sample in asked.get("samples") or []]
-    results = [{"sample_number": sample["sample_number"], "item": asked.get("test_items"),
-                "method": asked.get("method_standard")} for sample in job.get("samples") or []]
-    return {"samples": {"samples": samples}, "results": {"results": results},
+    recorded = job.get("results")
+    if recorded:  # recording again (until reviewed) starts from what is there
+        results = {"test_conditions": recorded.get("test_conditions"), "specification": recorded.get("specification"),
+                   "decision_rule": recorded["decision_rule"] if recorded.get("decision_rule") != "qualitative" else None,
+                   "results": [{key: value for key, value in result.items() if key != "conformity"}
+                               for result in recorded.get("results") or []]}
+    else:
+        results = {"results": [{"sample_number": sample["sample_number"], "item": asked.get("test_items"),
+                                "method": asked.get("method_standard")} for sample in job.get("samples") or []]}
+    return {"samples": {"samples": samples}, "results": results,
             "sample_options": [(sample["sample_number"], sample["sample_number"]) for sample in job.get("samples") or []]}
 
 
