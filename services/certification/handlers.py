@@ -80,7 +80,7 @@ def review_application(
     return _step(
         certifications,
         request_code,
-        lambda c: c.review_application(command["accepted"], command["comments"], now),
+        lambda c: c.review_application(command["accepted"], command["comments"], now, command["operator"]),
     )
 
 
@@ -91,7 +91,8 @@ def record_stage1(
         certifications,
         request_code,
         lambda c: c.record_stage1(
-            _day(command, now), command["ready_for_stage2"], command["findings"], now
+            _day(command, now), command["ready_for_stage2"], command["findings"], now, command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -109,6 +110,8 @@ def record_stage2(
             command["minor_nonconformities"],
             command["findings"],
             now,
+            command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -130,6 +133,8 @@ def record_product_check(
             command["reference"],
             command["findings"],
             now,
+            command["operator"],
+            command.get("auditors"),
         ),
     )
 
@@ -141,8 +146,9 @@ def decide(
     now: datetime,
     issuer: str,
 ) -> Certification:
-    """Grant or refuse; a grant draws the next certificate number and names ``issuer``
-    (the certification body) on the certificate."""
+    """Grant or refuse, by someone who took no part in reviewing or auditing the
+    application; a grant draws the next certificate number and names ``issuer`` (the
+    certification body) on the certificate."""
 
     def next_number() -> str:
         year = china_date(now).year
@@ -151,7 +157,7 @@ def decide(
     return _step(
         certifications,
         request_code,
-        lambda c: c.decide(command["decision"], command["comments"], now, next_number, issuer),
+        lambda c: c.decide(command["decision"], command["comments"], now, next_number, issuer, command["operator"]),
     )
 
 

@@ -18,7 +18,22 @@ class Command(Schema):
         unknown = RAISE
 
 
+OPERATOR = validate.Length(min=1, max=100)
+
+
+def operator():
+    """Who takes the step (the gateway names the signed-in person)."""
+    return fields.String(required=True, validate=OPERATOR)
+
+
+def auditors():
+    """Who audited (the audit team); the one who records it when none is named."""
+    return fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=None, allow_none=True,
+                       validate=validate.Length(min=1, max=10))
+
+
 class ReviewSchema(Command):
+    operator = operator()
     accepted = fields.Boolean(required=True)
     comments = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
@@ -29,12 +44,16 @@ class ReviewSchema(Command):
 
 
 class Stage1Schema(Command):
+    operator = operator()
+    auditors = auditors()
     conducted_on = fields.Date(load_default=None, allow_none=True)
     ready_for_stage2 = fields.Boolean(required=True)
     findings = fields.String(load_default=None, allow_none=True, validate=FINDINGS)
 
 
 class Stage2Schema(Command):
+    operator = operator()
+    auditors = auditors()
     conducted_on = fields.Date(load_default=None, allow_none=True)
     recommendation = fields.String(required=True, validate=validate.OneOf([GRANT, REFUSE]))
     major_nonconformities = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
@@ -43,6 +62,8 @@ class Stage2Schema(Command):
 
 
 class ProductCheckSchema(Command):
+    operator = operator()
+    auditors = auditors()
     conducted_on = fields.Date(load_default=None, allow_none=True)
     result = fields.String(required=True, validate=validate.OneOf([PASS, "fail"]))
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
@@ -50,6 +71,7 @@ class ProductCheckSchema(Command):
 
 
 class DecisionSchema(Command):
+    operator = operator()
     decision = fields.String(required=True, validate=validate.OneOf([GRANT, REFUSE]))
     comments = fields.String(load_default=None, allow_none=True, validate=TEXT)
 

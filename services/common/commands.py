@@ -245,6 +245,19 @@ class ConsultingAnswerSchema(CommandSchema):
     attachments = attachments()
 
 
+class ProposalDecisionSchema(CommandSchema):
+    """A second person's decision on a proposed correction or amendment; a refusal says why."""
+
+    operator = operator()
+    approved = boolean(required=True)
+    comment = text(500, required=False)
+
+    @validates_schema
+    def _refusal_says_why(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("approved") is False and not data.get("comment"):
+            raise ValidationError("required", "comment")
+
+
 class WithdrawalSchema(CommandSchema):
     """Withdrawing an issued certificate or report."""
 

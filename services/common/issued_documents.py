@@ -1,5 +1,6 @@
 """The life of an issued certificate or report, the same in metrology and testing:
-find one by number, tell where it stands, supersede it by a new version, withdraw it.
+find one by number, tell where it stands, propose a new version and have a second
+person approve (or refuse) it, supersede it by that version, withdraw it.
 
 Use cases over the service's :class:`IssuedDocumentRepository` and the document's own
 ``withdraw``; the numbering rules are in ``issued.py``.
@@ -12,17 +13,33 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from .domain import RuleViolated
 from .issued import parse_number, status_of, successor_number
-from .repository import AggregateRepository, AlreadyExists
+from .repository import AggregateRepository, AlreadyExists, NotFound
 
 
 class IssuedDocument(Protocol):
-    """A certificate or a report: numbered, never rewritten, possibly withdrawn."""
+    """A certificate or a report: numbered, never rewritten, possibly withdrawn, with the
+    new versions proposed for it (``issued.IssuedDocumentRecord``)."""
 
     number: str
     request_code: str
     withdrawal: dict[str, Any] | None
+    proposal_id: str | None
+    signatories: dict[str, str | None]
 
     def withdraw(self, reason: str, operator: str, now: datetime) -> None: ...
+
+    def propose(self, reason: str, changes: dict[str, Any], operator: str, now: datetime) -> dict[str, Any]: ...
+
+    def proposal(self, proposal_id: str) -> dict[str, Any] | None: ...
+
+    def check_decision(self, proposal: dict[str, Any], operator: str) -> None: ...
+
+    def close_proposal(self, proposal_id: str, approved: bool, comment: str | None, operator: str, now: datetime,
+                       new_number: str | None = None) -> dict[str, Any]: ...
+
+
+class ProposalNotFound(NotFound):
+    """No proposed new version with this id on this document."""
 
 
 D = TypeVar("D", bound=IssuedDocument)
@@ -94,6 +111,52 @@ def supersede(documents: IssuedDocumentRepository[D], document: D, new_version: 
     except AlreadyExists as exc:  # someone made the next version a moment ago
         raise RuleViolated("already_superseded", {"number": document.number,
                                                   "superseded_by": replacement.number}) from exc
+    return replacement
+
+
+def propose_new_version(documents: IssuedDocumentRepository[D], number: str, command: dict[str, Any],
+                        now: datetime) -> tuple[dict[str, Any], Standing[D]]:
+    """A correction or amendment proposed for the current version (``reason``,
+    ``changes``): kept on the document until a second person decides it."""
+    document = find_issued(documents, number)
+    require_current(documents, document)
+    proposal = document.propose(command["reason"], command["changes"], command["operator"], now)
+    documents.save(document)
+    return proposal, standing_of(documents, document)
+
+
+def decide_new_version(documents: IssuedDocumentRepository[D], number: str, proposal_id: str,
+                       command: dict[str, Any], now: datetime,
+                       new_version: Callable[[D, dict[str, Any], str], D]) -> tuple[dict[str, Any], Standing[D]]:
+    """A second person approves the proposal (the new version ``new_version(document,
+    proposal, approver)`` is issued) or refuses it (nothing is issued); the proposer may
+    not (``four_eyes``). (The decided proposal, where its document now stands: the new
+    version when approved.) Approving again after an interruption finds the version it
+    issued and completes the decision."""
+    document = find_issued(documents, number)
+    proposal = document.proposal(proposal_id)
+    if proposal is None:
+        raise ProposalNotFound(f"{number}/{proposal_id}")
+    operator = command["operator"]
+    document.check_decision(proposal, operator)
+    if not command["approved"]:
+        decided = document.close_proposal(proposal_id, False, command.get("comment"), operator, now)
+        documents.save(document)
+        return decided, standing_of(documents, document)
+    successor = documents.successor(document.number)
+    if successor is None or successor.proposal_id != proposal_id:
+        successor = supersede(documents, document, lambda current: _issued_from(current, proposal, operator,
+                                                                                new_version))
+    decided = document.close_proposal(proposal_id, True, command.get("comment"), operator, now, successor.number)
+    documents.save(document)
+    return decided, standing_of(documents, successor)
+
+
+def _issued_from(current: D, proposal: dict[str, Any], approver: str, new_version: Callable[[D, dict[str, Any], str], D]) -> D:
+    replacement = new_version(current, proposal, approver)
+    replacement.proposal_id = proposal["id"]
+    replacement.signatories = {**replacement.signatories, "proposed_by": proposal["proposed_by"],
+                               "approved_by": approver}
     return replacement
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import domain_service, lab_work
 from .commands import ConsultingAnswerSchema, DeclineSchema, LabReviewSchema, OperatorSchema
+from .issued import PROPOSED
 from .issued_documents import Standing
 from .refusals import REFUSALS
 from .rpc import rpc as rpc_entrypoint
@@ -27,8 +28,18 @@ def as_dict(aggregate: Any) -> dict[str, Any]:
 
 
 def standing_view(standing: Standing[Any]) -> dict[str, Any]:
-    """A certificate or report in full, with where it stands (current, superseded, withdrawn)."""
-    return {**as_dict(standing.document), "status": standing.status, "superseded_by": standing.superseded_by}
+    """A certificate or report in full, with where it stands (current, superseded, withdrawn)
+    and the new versions proposed for it (``open_proposals``: those awaiting a second person)."""
+    document = as_dict(standing.document)
+    return {**document, "status": standing.status, "superseded_by": standing.superseded_by,
+            "open_proposals": [proposal for proposal in document.get("proposals") or []
+                               if proposal["status"] == PROPOSED]}
+
+
+def proposal_view(decided: tuple[dict[str, Any], Standing[Any]]) -> dict[str, Any]:
+    """A proposal and where its document now stands (the new version, once approved)."""
+    proposal, standing = decided
+    return {"proposal": proposal, "document": standing_view(standing)}
 
 
 class LabService(domain_service.DomainService):

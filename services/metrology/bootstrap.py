@@ -28,10 +28,12 @@ from .adapters.repository import (
     InstrumentTypeRepository,
     JobRepository,
     ReferenceStandardRepository,
+    StandardCertificateRepository,
 )
 
 # The collections whose writes announce events: the outbox relay publishes them.
-COLLECTIONS = ("jobs", "certificates", "instrument_types", "reference_standards", "instruments")
+COLLECTIONS = ("jobs", "certificates", "standard_certificates", "instrument_types", "reference_standards",
+               "instruments")
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,12 @@ class Metrology:
 
     jobs: JobRepository
     certificates: CertificateRepository
+    standard_certificates: StandardCertificateRepository  # 计量标准考核证书 (JL03)
     instrument_types: InstrumentTypeRepository
     reference_standards: ReferenceStandardRepository
     instruments: InstrumentRepository
     laboratory: dict[str, Any]  # who issues the certificates (name, address, authorization)
+    assessment_authority: dict[str, Any]  # who assesses measurement standards and issues their certificates
     clock: Clock
 
 
@@ -52,10 +56,12 @@ def compose(store_for: StoreFor, clock: Clock = utc_now) -> Metrology:
     return Metrology(
         jobs=JobRepository(store_for("jobs")),
         certificates=CertificateRepository(store_for("certificates")),
+        standard_certificates=StandardCertificateRepository(store_for("standard_certificates")),
         instrument_types=InstrumentTypeRepository(store_for("instrument_types")),
         reference_standards=ReferenceStandardRepository(store_for("reference_standards")),
         instruments=InstrumentRepository(store_for("instruments")),
         laboratory=laboratory_of("services.metrology"),
+        assessment_authority=assessment_authority(),
         clock=clock,
     )
 
@@ -70,6 +76,12 @@ def prepare(database: Database[Any]) -> None:
     ensure_indexes(ports)
     handlers.seed_instrument_types(ports.instrument_types, verification_catalogue())
 
+
+
+def assessment_authority() -> dict[str, Any]:
+    """The authority named on the 计量标准考核证书 it issues (``data/laboratory.json``)."""
+    authority: dict[str, Any] = dict(shipped_data("services.metrology", "laboratory.json")["assessment_authority"])
+    return {key: authority.get(key) for key in ("name", "address", "authorization")}
 
 
 def verification_catalogue() -> list[dict[str, Any]]:

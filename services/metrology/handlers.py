@@ -6,6 +6,7 @@ resume: the job first reserves its document numbers, each document is inserted u
 its number (a second insert of the same number is recognised), the job completes last.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -17,10 +18,12 @@ from ..common.contracts import DispatchedWork
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
 from ..common.issued_documents import (
+    IssuedDocumentRepository,
     Standing,
+    decide_new_version,
     find_issued,
     find_standing,
-    supersede,
+    propose_new_version,
     withdraw_issued,
 )
 
@@ -37,12 +40,18 @@ from .adapters.repository import (
     InstrumentTypeRepository,
     JobRepository,
     ReferenceStandardRepository,
+    StandardCertificateRepository,
 )
+from .domain.assessment import REFUSE
 from .domain.certificates import Certificate, certificate_number, point_error
 from .domain.instrument_types import InstrumentType
 from .domain.instruments import Instrument, instrument_key
 from .domain.model import VERIFICATION, Job
 from .domain.reference_standards import OUT_OF_TOLERANCE, ReferenceStandard
+from .domain.standard_certificates import PREFIX as STANDARD_CERTIFICATE_PREFIX
+from .domain.standard_certificates import StandardCertificate, standard_certificate_number
+
+Reader = Callable[[], Command]  # reads a command once the job is known to take it
 
 
 # -- jobs ---------------------------------------------------------------------------------------
@@ -108,19 +117,99 @@ def issue_documents(jobs: JobRepository, certificates: CertificateRepository, ty
     return job
 
 
+# -- JL03 计量标准考核 (domain/assessment.py) -------------------------------------------------------
+def review_standard_documents(jobs: JobRepository, request_code: str, read_command: Reader,
+                              now: datetime) -> Job:
+    """The written review of the applicant's documents. ``read_command()`` reads the
+    command only once the job is known to be an assessment (else 409 first)."""
+    job = get_job(jobs, request_code)
+    job.ensure_is_assessment()
+    command = read_command()
+    job.review_documents(command["passed"], command.get("comments"), command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def record_standard_assessment(jobs: JobRepository, request_code: str, read_command: Reader,
+                               now: datetime) -> Job:
+    """The assessment (考评) by its assessors, with what they found."""
+    job = get_job(jobs, request_code)
+    job.ensure_is_assessment()
+    command = read_command()
+    job.record_assessment(date.fromisoformat(command["assessed_on"]), command["assessors"], command["findings"],
+                          command["conclusion"], command["operator"], now)
+    jobs.save(job)
+    return job
+
+
+def decide_standard_assessment(jobs: JobRepository, standard_certificates: StandardCertificateRepository,
+                               request_code: str, read_command: Reader, authority: dict[str, Any],
+                               now: datetime) -> Job:
+    """The decision (审批) by someone who took no part in the assessment: refused, or
+    granted with a 计量标准考核证书. A grant reserves the certificate's number first, so a
+    retry resumes with the same number; the job completes last."""
+    job = get_job(jobs, request_code)
+    job.ensure_is_assessment()
+    command = read_command()
+    operator = command["operator"]
+    if command["decision"] == REFUSE:
+        job.refuse(command["comments"], operator, now)
+        jobs.save(job)
+        return job
+    if not job.document_numbers:
+        year = china_date(now).year
+        job.reserve_certificate_number(standard_certificate_number(year, standard_certificates.next_sequence(year)),
+                                       operator)
+        jobs.save(job)
+    number = job.document_numbers[0]
+    certificate: StandardCertificate | None = standard_certificates.get_or_none(number)
+    if certificate is None:
+        certificate = StandardCertificate.issue(number, job, authority, operator, now)
+        try:
+            standard_certificates.add(certificate)
+        except AlreadyExists:  # a concurrent retry issued it meanwhile
+            certificate = standard_certificates.get(number)
+    job.grant(certificate.summary(), command.get("comments"), operator, now)
+    jobs.save(job)
+    return job
+
+
 # -- issued documents ---------------------------------------------------------------------------
+def documents_numbered(certificates: CertificateRepository, standard_certificates: StandardCertificateRepository,
+                       number: str) -> IssuedDocumentRepository[Any]:
+    """Where a number's document is kept: 计量标准考核证书 (SQBK-…) apart from the
+    laboratory's certificates (SQJL-…)."""
+    if number.strip().upper().startswith(f"{STANDARD_CERTIFICATE_PREFIX}-"):
+        return standard_certificates
+    return certificates
+
+
+def get_document(certificates: CertificateRepository, standard_certificates: StandardCertificateRepository,
+                 number: str) -> Standing[Any]:
+    """Any certificate metrology issued, any version, and where it stands."""
+    documents: IssuedDocumentRepository[Any] = documents_numbered(certificates, standard_certificates, number)
+    return find_standing(documents, number)
+
+
 def get_certificate(certificates: CertificateRepository, number: str) -> Standing[Certificate]:
     """A certificate, any version, and where it stands (current, superseded, withdrawn)."""
     return find_standing(certificates, number)
 
 
-def correct_certificate(certificates: CertificateRepository, number: str, command: Command,
-                        now: datetime) -> Standing[Certificate]:
-    """A new version of the current certificate (§7.8.8); the old one is never rewritten."""
-    replacement = supersede(
-        certificates, find_issued(certificates, number),
-        lambda current: current.correct(command["changes"], command["reason"], command["operator"], now))
-    return find_standing(certificates, replacement.number)
+def propose_correction(certificates: CertificateRepository, number: str, command: Command,
+                       now: datetime) -> tuple[dict[str, Any], Standing[Certificate]]:
+    """A correction proposed for the current certificate; issued once a second person
+    approves it (four eyes)."""
+    return propose_new_version(certificates, number, command, now)
+
+
+def decide_correction(certificates: CertificateRepository, number: str, proposal_id: str, command: Command,
+                      now: datetime) -> tuple[dict[str, Any], Standing[Certificate]]:
+    """A second person approves the proposed correction, issuing the new version …-R1
+    (§7.8.8; the old one is never rewritten), or refuses it."""
+    return decide_new_version(
+        certificates, number, proposal_id, command, now,
+        lambda current, proposal, approver: current.correct(proposal["changes"], proposal["reason"], approver, now))
 
 
 def withdraw_certificate(certificates: CertificateRepository, number: str, command: Command,
@@ -129,12 +218,15 @@ def withdraw_certificate(certificates: CertificateRepository, number: str, comma
     return find_standing(certificates, number)
 
 
-def verify_certificate(certificates: CertificateRepository, number: str, now: datetime) -> dict[str, Any]:
-    """The public answer for a number: genuine or not, current, superseded or withdrawn."""
-    standing = get_certificate(certificates, number)
+def verify_certificate(certificates: CertificateRepository, standard_certificates: StandardCertificateRepository,
+                       number: str, now: datetime) -> dict[str, Any]:
+    """The public answer for a number: genuine or not, current, superseded, withdrawn
+    (a 计量标准考核证书 past its validity: expired)."""
+    documents: IssuedDocumentRepository[Any] = documents_numbered(certificates, standard_certificates, number)
+    standing = find_standing(documents, number)
     certificate = standing.document
-    view = certificate.public_view(standing.status, standing.superseded_by, china_date(now))
-    view["current_version"] = certificates.latest_version(certificate).number
+    view: dict[str, Any] = certificate.public_view(standing.status, standing.superseded_by, china_date(now))
+    view["current_version"] = documents.latest_version(certificate).number
     return view
 
 

@@ -149,3 +149,40 @@ class ReferenceCheckSchema(CommandSchema):
     note = text(500, required=False)
 
 
+
+
+# -- JL03 计量标准考核 (domain/assessment.py) ------------------------------------------------------
+class DocumentReviewSchema(CommandSchema):
+    """The written review of the applicant's documents: passed, or returned with what to correct."""
+
+    operator = operator()
+    passed = boolean(required=True)
+    comments = text(2000, required=False)
+
+    @validates_schema
+    def _return_says_why(self, data, **kwargs):
+        if data.get("passed") is False and not data.get("comments"):
+            raise ValidationError("required", "comments")
+
+
+class AssessmentSchema(CommandSchema):
+    """The assessment (考评): when, by whom, what was found, pass or fail."""
+
+    operator = operator()
+    assessed_on = day()
+    assessors = text_list(50, 1, 10)
+    findings = text(4000)
+    conclusion = text(10, choices=CONCLUSIONS)
+
+
+class AssessmentDecisionSchema(CommandSchema):
+    """The decision (审批) by someone who took no part in the assessment; a refusal says why."""
+
+    operator = operator()
+    decision = text(10, choices=("grant", "refuse"))
+    comments = text(2000, required=False)
+
+    @validates_schema
+    def _refusal_says_why(self, data, **kwargs):
+        if data.get("decision") == "refuse" and not data.get("comments"):
+            raise ValidationError("required", "comments")

@@ -8,12 +8,12 @@ with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
 from ..common import lab_service
-from ..common.commands import OperatorSchema, WithdrawalSchema
+from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, TerminatedWork
 from ..common.contracts.schemas import read
-from ..common.lab_service import as_dict, standing_view
+from ..common.lab_service import as_dict, proposal_view, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -21,7 +21,10 @@ from ..common.timer import timer
 from . import bootstrap, handlers
 from .exceptions import REFUSALS
 from .schemas import (
+    AssessmentDecisionSchema,
+    AssessmentSchema,
     CorrectionSchema,
+    DocumentReviewSchema,
     ReferenceCheckSchema,
     ReferenceStandardSchema,
     VerificationPeriodSchema,
@@ -77,16 +80,46 @@ class MetrologyService(lab_service.LabService):
                                        OperatorSchema().load(payload), ports.laboratory, ports.clock())
         return as_dict(job)
 
+    # -- JL03 计量标准考核 ------------------------------------------------------------------------
+    @rpc
+    def review_standard_documents(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.review_standard_documents(ports.jobs, request_code,
+                                                          lambda: DocumentReviewSchema().load(payload), ports.clock()))
+
+    @rpc
+    def record_standard_assessment(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.record_standard_assessment(ports.jobs, request_code,
+                                                           lambda: AssessmentSchema().load(payload), ports.clock()))
+
+    @rpc
+    def decide_standard_assessment(self, request_code, payload):
+        ports = self.metrology
+        return as_dict(handlers.decide_standard_assessment(
+            ports.jobs, ports.standard_certificates, request_code, lambda: AssessmentDecisionSchema().load(payload),
+            ports.assessment_authority, ports.clock()))
+
     # -- certificates -------------------------------------------------------------------------
     @rpc
     def get_certificate(self, number):
-        return standing_view(handlers.get_certificate(self.metrology.certificates, number))
+        """Any certificate metrology issued (SQJL-…, and SQBK-… 计量标准考核证书)."""
+        ports = self.metrology
+        return standing_view(handlers.get_document(ports.certificates, ports.standard_certificates, number))
 
     @rpc
-    def correct_certificate(self, number, payload):
+    def propose_correction(self, number, payload):
+        """A correction proposed; it is issued (…-R1) once a second person approves it."""
         ports = self.metrology
-        return standing_view(handlers.correct_certificate(ports.certificates, number,
-                                                          CorrectionSchema().load(payload), ports.clock()))
+        proposal, _ = handlers.propose_correction(ports.certificates, number, CorrectionSchema().load(payload),
+                                                  ports.clock())
+        return proposal
+
+    @rpc
+    def decide_correction(self, number, proposal_id, payload):
+        ports = self.metrology
+        return proposal_view(handlers.decide_correction(ports.certificates, number, proposal_id,
+                                                        ProposalDecisionSchema().load(payload), ports.clock()))
 
     @rpc
     def withdraw_certificate(self, number, payload):
@@ -97,7 +130,7 @@ class MetrologyService(lab_service.LabService):
     @rpc
     def verify(self, number):
         ports = self.metrology
-        return handlers.verify_certificate(ports.certificates, number, ports.clock())
+        return handlers.verify_certificate(ports.certificates, ports.standard_certificates, number, ports.clock())
 
     # -- instrument types ---------------------------------------------------------------------
     @rpc

@@ -15,9 +15,10 @@ from ..common.idempotency import open_once
 from ..common.issued import document_number
 from ..common.issued_documents import (
     Standing,
+    decide_new_version,
     find_issued,
     find_standing,
-    supersede,
+    propose_new_version,
     withdraw_issued,
 )
 
@@ -105,12 +106,20 @@ def get_report(reports: ReportRepository, number: str) -> Standing[Report]:
     return find_standing(reports, number)
 
 
-def amend_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:
-    """A new version of the current report (§7.8.8); the old one is never rewritten."""
-    amended = supersede(
-        reports, find_issued(reports, number),
-        lambda current: current.amend(command["changes"], command["reason"], command["operator"], now))
-    return find_standing(reports, amended.number)
+def propose_amendment(reports: ReportRepository, number: str, command: Command,
+                      now: datetime) -> tuple[dict[str, Any], Standing[Report]]:
+    """An amendment proposed for the current report; issued once a second person
+    approves it (four eyes)."""
+    return propose_new_version(reports, number, command, now)
+
+
+def decide_amendment(reports: ReportRepository, number: str, proposal_id: str, command: Command,
+                     now: datetime) -> tuple[dict[str, Any], Standing[Report]]:
+    """A second person approves the proposed amendment, issuing the new version (§7.8.8;
+    the old one is never rewritten), or refuses it."""
+    return decide_new_version(
+        reports, number, proposal_id, command, now,
+        lambda current, proposal, approver: current.amend(proposal["changes"], proposal["reason"], approver, now))
 
 
 def withdraw_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:

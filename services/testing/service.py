@@ -5,12 +5,12 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 """
 
 from ..common import lab_service
-from ..common.commands import OperatorSchema, WithdrawalSchema
+from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from ..common.contracts.schemas import read
-from ..common.lab_service import as_dict, standing_view
+from ..common.lab_service import as_dict, proposal_view, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -77,10 +77,18 @@ class TestingService(lab_service.LabService):
         return standing_view(handlers.get_report(self.testing.reports, number))
 
     @rpc
-    def amend_report(self, number, payload):
+    def propose_amendment(self, number, payload):
+        """An amendment proposed; it is issued once a second person approves it."""
         ports = self.testing
-        return standing_view(handlers.amend_report(ports.reports, number, AmendmentSchema().load(payload),
-                                                   ports.clock()))
+        proposal, _ = handlers.propose_amendment(ports.reports, number, AmendmentSchema().load(payload),
+                                                 ports.clock())
+        return proposal
+
+    @rpc
+    def decide_amendment(self, number, proposal_id, payload):
+        ports = self.testing
+        return proposal_view(handlers.decide_amendment(ports.reports, number, proposal_id,
+                                                       ProposalDecisionSchema().load(payload), ports.clock()))
 
     @rpc
     def withdraw_report(self, number, payload):

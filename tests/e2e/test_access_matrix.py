@@ -57,9 +57,10 @@ CLASSES = {
     **{name: "operator:metrology" for name in (
         "metrology_job", "metrology_job_step", "certificate", "correct_certificate", "withdraw_metrology_certificate",
         "instrument_types", "reference_standards", "register_reference_standard", "reference_standard",
-        "check_reference_standard")},
+        "check_reference_standard", "answer_metrology_question", "review_standard_documents",
+        "record_standard_assessment", "decide_standard_assessment", "approve_certificate_correction")},
     **{name: "operator:testing" for name in (
-        "testing_job", "testing_job_step", "report", "amend_report", "withdraw_report")},
+        "testing_job", "testing_job_step", "report", "amend_report", "withdraw_report", "answer_testing_question", "approve_report_amendment")},
     **{name: "operator:certification" for name in (
         "certification_application", "review_certification_application", "record_stage1_audit",
         "record_stage2_audit", "record_type_test", "record_factory_inspection", "decide_certification",

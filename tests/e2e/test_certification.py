@@ -11,6 +11,8 @@ from .test_walking_skeleton import wait_for_status
 pytestmark = pytest.mark.e2e
 
 OPERATOR = signed_in("certification-1")
+# The decision is by someone who neither reviewed nor audited the application (ISO/IEC 17021-1 §9.5).
+DECIDER = signed_in("certification-2")
 PHONE = "13912345678"
 HOLDER = "宿迁市测试精密机械有限公司"
 
@@ -24,9 +26,10 @@ def submitted(api, item, details):
     return code
 
 
-def step(api, code, name, body=None, expected=200):
+def step(api, code, name, body=None, expected=200, by=None):
+    who = by or (DECIDER if name == "decision" else OPERATOR)
     response = api.post(
-        f"/api/v1/certification/applications/{code}/{name}", json=body or {}, headers=OPERATOR
+        f"/api/v1/certification/applications/{code}/{name}", json=body or {}, headers=who
     )
     assert response.status_code == expected, response.text
     return response.json()
@@ -235,3 +238,21 @@ def test_an_application_not_accepted_completes_the_request_with_the_reason(api):
         step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["message"]
         == "当前状态（not_accepted）下不能执行此操作"
     )
+
+
+def test_no_one_who_reviewed_or_audited_an_application_decides_it_and_each_step_says_who(api):
+    code = submitted(api, "RZ02", RZ02_DETAILS)
+    step(api, code, "review", {"accepted": True})
+    step(api, code, "stage1", {"ready_for_stage2": True})
+    step(api, code, "stage2", {"recommendation": "grant", "auditors": ["审核员甲", "技术专家乙"]})
+    refused = step(api, code, "decision", {"decision": "grant"}, expected=409, by=OPERATOR)
+    me = api.get("/api/v1/auth/me", headers=OPERATOR).json()["name"]
+    assert refused["error"] == "impartiality_conflict"
+    assert refused["message"].startswith(f"{me}参与过本项考核或审核（申请评审人）")
+    english = api.post(f"/api/v1/certification/applications/{code}/decision", params={"lang": "en"},
+                       json={"decision": "grant"}, headers=OPERATOR).json()
+    assert "took part in this assessment or audit (reviewer of the application)" in english["message"]
+    decided = step(api, code, "decision", {"decision": "grant"})
+    assert decided["status"] == "certified"
+    assert decided["review"]["by"] == me and decided["audits"]["stage2"]["auditors"] == ["审核员甲", "技术专家乙"]
+    assert decided["decision"]["by"] == api.get("/api/v1/auth/me", headers=DECIDER).json()["name"]

@@ -101,11 +101,26 @@ class TestAVerificationRequest:
         assert verified.json()["conclusion"] == "pass" and verified.json()["valid_until"]
         assert PHONE not in verified.text and "张伟" not in verified.text
 
-        corrected = api.post(f"/api/v1/metrology/certificates/{number}/corrections", headers=OPERATOR, json={
+        # four eyes: a correction is proposed, and issued only once a second operator approves it
+        proposed = api.post(f"/api/v1/metrology/certificates/{number}/corrections", headers=OPERATOR, json={
             "reason": "型号填写有误", "changes": {"instrument": {"model": "Y-150"}}})
-        assert corrected.status_code == 201
-        new_number = corrected.json()["number"]
-        assert new_number == f"{number}-R1" and corrected.json()["replaces"] == number
+        assert proposed.status_code == 201, proposed.text
+        proposal = proposed.json()
+        assert (proposal["status"], proposal["proposed_by"], proposal["number"]) == (
+            "proposed", name_of(api, OPERATOR), number)
+        waiting = api.get(f"/api/v1/metrology/certificates/{number}", headers=REVIEWERS["metrology"]).json()
+        assert waiting["status"] == "current" and [p["id"] for p in waiting["open_proposals"]] == [proposal["id"]]
+        assert api.get(f"/api/v1/verify/{number}").json()["status"] == "current"  # nothing issued yet
+        approval = f"/api/v1/metrology/certificates/{number}/corrections/{proposal['id']}/approval"
+        same = api.post(approval, json={"approved": True}, headers=OPERATOR)
+        assert same.status_code == 409 and same.json()["error"] == "four_eyes"
+        approved = api.post(approval, json={"approved": True, "comment": "已核对委托单"}, headers=REVIEWERS["metrology"])
+        assert approved.status_code == 200, approved.text
+        corrected = approved.json()["document"]
+        new_number = corrected["number"]
+        assert new_number == f"{number}-R1" and corrected["replaces"] == number
+        assert approved.json()["proposal"]["status"] == "approved"
+        assert approved.json()["proposal"]["decided_by"] == name_of(api, REVIEWERS["metrology"])
 
         old = api.get(f"/api/v1/verify/{number}", params={"lang": "en"}).json()
         assert old["status"] == "superseded" and old["superseded_by"] == new_number
@@ -232,11 +247,15 @@ class TestATestingRequest:
         assert verified["status"] == "current" and verified["conclusion"] == "pass"
         assert "0.08" not in str(verified)
 
-        amended = api.post(f"/api/v1/testing/reports/{number}/amendments", headers=OPERATORS["testing"], json={
+        proposed = api.post(f"/api/v1/testing/reports/{number}/amendments", headers=OPERATORS["testing"], json={
             "reason": "委托单位名称有误", "changes": {"customer_name": "宿迁市更正有限公司"}})
-        assert amended.status_code == 201
-        assert api.get(f"/api/v1/verify/{number}").json()["superseded_by"] == amended.json()["number"]
-        assert api.get(f"/api/v1/verify/{amended.json()['number']}").json()["status"] == "current"
+        assert proposed.status_code == 201 and proposed.json()["status"] == "proposed"
+        approval = f"/api/v1/testing/reports/{number}/amendments/{proposed.json()['id']}/approval"
+        refused = api.post(approval, json={"approved": False}, headers=REVIEWERS["testing"])
+        assert refused.status_code == 422 and "comment" in refused.json()["fields"]  # a refusal says why
+        amended = api.post(approval, json={"approved": True}, headers=REVIEWERS["testing"]).json()["document"]
+        assert api.get(f"/api/v1/verify/{number}").json()["superseded_by"] == amended["number"]
+        assert api.get(f"/api/v1/verify/{amended['number']}").json()["status"] == "current"
 
     def test_a_rapid_test_completes_quickly_with_a_qualitative_result(self, api):
         began = time.monotonic()

@@ -51,10 +51,10 @@ def certifications(mongo_client, db_prefix):
 def granted(amqp_uri, certifications):
     publish(amqp_uri, "gateway", dispatch_envelope(CODE, "RZ02", "certification", RZ02_DETAILS))
     assert wait_until(lambda: certifications.find_one({"_id": CODE}))
-    rpc(amqp_uri, "certification", "review_application", CODE, {"accepted": True})
-    rpc(amqp_uri, "certification", "record_stage1", CODE, {"ready_for_stage2": True})
-    rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant"})
-    return rpc(amqp_uri, "certification", "decide", CODE, {"decision": "grant"})
+    rpc(amqp_uri, "certification", "review_application", CODE, {"accepted": True, "operator": "评审员甲"})
+    rpc(amqp_uri, "certification", "record_stage1", CODE, {"ready_for_stage2": True, "operator": "审核员乙"})
+    rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant", "operator": "审核员乙"})
+    return rpc(amqp_uri, "certification", "decide", CODE, {"decision": "grant", "operator": "认证决定人丙"})
 
 
 def test_an_application_becomes_a_certificate_over_rpc_and_each_step_is_announced(
@@ -83,7 +83,7 @@ def test_a_refused_step_is_a_remote_invalid_transition_and_stores_nothing(
     publish(amqp_uri, "gateway", dispatch_envelope(CODE, "RZ02", "certification", RZ02_DETAILS))
     assert wait_until(lambda: certifications.find_one({"_id": CODE}))
     with pytest.raises(Exception) as caught:
-        rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant"})
+        rpc(amqp_uri, "certification", "record_stage2", CODE, {"recommendation": "grant", "operator": "审核员乙"})
     # a RemoteError naming it, or the exception itself where the gateway registered it
     assert getattr(caught.value, "exc_type", type(caught.value).__name__) == "InvalidTransition"
     assert certifications.find_one({"_id": CODE})["version"] == 1

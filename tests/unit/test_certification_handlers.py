@@ -26,7 +26,7 @@ from services.certification.exceptions import (
 )
 from services.common.clock import CHINA
 from services.common.contracts import StandardEnded
-from services.common.domain import InvalidTransition
+from services.common.domain import InvalidTransition, RuleViolated
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import NOW, RZ01_DETAILS, RZ02_DETAILS
@@ -75,19 +75,26 @@ def apply(
     return handlers.receive_dispatched_request(certifications, verifications, work, now)
 
 
-def review(certifications, code=RZ02_CODE, accepted=True, comments=None, now=NOW):
+# Three people: who reviews and who audits never decides (impartiality).
+REVIEWER, AUDITOR, DECIDER = "评审员甲", "审核员乙", "认证决定人丙"
+
+
+def review(certifications, code=RZ02_CODE, accepted=True, comments=None, now=NOW, by=REVIEWER):
     return handlers.review_application(
-        certifications, code, {"accepted": accepted, "comments": comments}, now
+        certifications, code, {"accepted": accepted, "comments": comments, "operator": by}, now
     )
 
 
-def stage1(certifications, ready=True, day=None, now=NOW):
-    command = {"conducted_on": day, "ready_for_stage2": ready, "findings": None}
+def stage1(certifications, ready=True, day=None, now=NOW, by=AUDITOR, auditors=None):
+    command = {"conducted_on": day, "ready_for_stage2": ready, "findings": None, "operator": by,
+               "auditors": auditors}
     return handlers.record_stage1(certifications, RZ02_CODE, command, now)
 
 
-def stage2(certifications, recommendation="grant", major=0, day=None, now=NOW):
+def stage2(certifications, recommendation="grant", major=0, day=None, now=NOW, by=AUDITOR, auditors=None):
     command = {
+        "operator": by,
+        "auditors": auditors,
         "conducted_on": day,
         "recommendation": recommendation,
         "major_nonconformities": major,
@@ -97,8 +104,9 @@ def stage2(certifications, recommendation="grant", major=0, day=None, now=NOW):
     return handlers.record_stage2(certifications, RZ02_CODE, command, now)
 
 
-def product_check(certifications, step, result="pass", now=NOW):
+def product_check(certifications, step, result="pass", now=NOW, by=AUDITOR):
     command = {
+        "operator": by,
         "conducted_on": None,
         "result": result,
         "reference": "SQJC-2026-000007",
@@ -107,9 +115,9 @@ def product_check(certifications, step, result="pass", now=NOW):
     return handlers.record_product_check(certifications, RZ01_CODE, step, command, now)
 
 
-def decide(certifications, decision="grant", comments=None, code=RZ02_CODE, now=NOW):
+def decide(certifications, decision="grant", comments=None, code=RZ02_CODE, now=NOW, by=DECIDER):
     return handlers.decide(
-        certifications, code, {"decision": decision, "comments": comments}, now, ISSUER
+        certifications, code, {"decision": decision, "comments": comments, "operator": by}, now, ISSUER
     )
 
 
@@ -228,7 +236,7 @@ class TestManagementSystemAudit:
                 certifications,
                 RZ02_CODE,
                 "type_test",
-                {"conducted_on": None, "result": "pass", "reference": None, "findings": None},
+                {"conducted_on": None, "result": "pass", "reference": None, "findings": None, "operator": AUDITOR},
                 NOW,
             )
 
@@ -283,7 +291,7 @@ class TestProductAudit:
             handlers.record_stage1(
                 certifications,
                 RZ01_CODE,
-                {"conducted_on": None, "ready_for_stage2": True, "findings": None},
+                {"conducted_on": None, "ready_for_stage2": True, "findings": None, "operator": AUDITOR},
                 NOW,
             )
 
@@ -695,3 +703,44 @@ class TestStandardsWatch:
         number = number_of(certified(certifications, verifications))
         handlers.withdraw(certifications, number, {"reason": "注销"}, NOW)
         assert handlers.flag_standard(certifications, self.superseded(), NOW) == 0
+
+
+class TestImpartiality:
+    """ISO/IEC 17021-1 §9.5: the decision is taken by someone who took no part in the audit."""
+
+    def test_each_step_records_who_took_it(self, certifications, verifications):
+        apply(certifications, verifications)
+        review(certifications)
+        stage1(certifications, auditors=["审核员乙", "技术专家丁"])
+        stage2(certifications, by="审核员戊")
+        decided = decide(certifications)
+        assert decided.review["by"] == REVIEWER
+        assert (decided.audits["stage1"]["recorded_by"], decided.audits["stage1"]["auditors"]) == (
+            AUDITOR, ["审核员乙", "技术专家丁"])
+        assert decided.audits["stage2"]["auditors"] == ["审核员戊"]  # the recorder when none are named
+        assert decided.decision["by"] == DECIDER
+
+    @pytest.mark.parametrize("decider, role", [
+        (REVIEWER, "role.application_reviewer"), (AUDITOR, "role.auditor"), ("技术专家丁", "role.auditor")])
+    def test_whoever_reviewed_or_audited_the_application_may_not_decide_it(self, certifications, verifications,
+                                                                             decider, role):
+        apply(certifications, verifications)
+        review(certifications)
+        stage1(certifications, auditors=[AUDITOR, "技术专家丁"])
+        stage2(certifications)
+        for decision in ("grant", "refuse"):
+            with pytest.raises(RuleViolated) as refused:
+                decide(certifications, decision, "理由", by=decider)
+            assert (refused.value.code, refused.value.params) == ("impartiality_conflict",
+                                                                  {"operator": decider, "role": role})
+        assert certifications.get(RZ02_CODE).status == "awaiting_decision"
+        assert certifications.get(RZ02_CODE).certificate_number is None  # no number drawn
+
+    def test_a_product_decision_is_impartial_too(self, certifications, verifications):
+        apply(certifications, verifications, code=RZ01_CODE, item="RZ01", details=RZ01_DETAILS)
+        review(certifications, code=RZ01_CODE)
+        product_check(certifications, "type_test", by="检验员庚")
+        product_check(certifications, "factory_inspection")
+        with pytest.raises(RuleViolated):
+            decide(certifications, code=RZ01_CODE, by="检验员庚")
+        assert decide(certifications, code=RZ01_CODE).status == "certified"

@@ -230,8 +230,14 @@ class TestRolledUpStatus:
     def test_the_parent_is_as_far_as_its_slowest_child(self):
         from services.gateway.domain.model import rolled_up_status
 
-        assert rolled_up_status(["completed", "in_progress"]) == "in_progress"
         assert rolled_up_status(["dispatched", "submitted"]) == "submitted"
+        assert rolled_up_status(["in_progress", "accepted", "cancelled"]) == "accepted"
+
+    def test_a_parent_some_of_whose_requests_are_done_is_partly_completed(self):
+        from services.gateway.domain.model import rolled_up_status
+
+        assert rolled_up_status(["completed", "in_progress"]) == "partially_completed"
+        assert rolled_up_status(["rated", "submitted", "terminated"]) == "partially_completed"
 
     def test_the_parent_is_completed_only_when_every_child_is(self):
         from services.gateway.domain.model import rolled_up_status
@@ -239,6 +245,8 @@ class TestRolledUpStatus:
         assert rolled_up_status(["completed", "completed"]) == "completed"
         assert rolled_up_status(["completed", "rejected"]) == "completed"
         assert rolled_up_status(["rejected", "rejected"]) == "rejected"
+        assert rolled_up_status(["completed", "terminated", "rated"]) == "completed"
+        assert rolled_up_status(["cancelled", "terminated"]) == "terminated"
 
 
 def test_only_a_completing_events_result_becomes_the_requests_result(requests, store):

@@ -48,7 +48,7 @@ def ports_of(bootstrap):
 
 def repositories(ports):
     return {field.name: getattr(ports, field.name) for field in dataclasses.fields(ports)
-            if field.name not in ("laboratory", "clock")}
+            if field.name not in ("laboratory", "assessment_authority", "clock")}
 
 
 @pytest.mark.parametrize("name", LAB_SERVICES)

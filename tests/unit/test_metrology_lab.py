@@ -39,6 +39,7 @@ class Lab:
         self.stores = {}
         ports = bootstrap.compose(lambda collection: self.stores.setdefault(collection, InMemoryDocumentStore()))
         self.jobs, self.certificates, self.instruments = ports.jobs, ports.certificates, ports.instruments
+        self.standard_certificates = ports.standard_certificates
         self.types, self.standards = ports.instrument_types, ports.reference_standards
         handlers.seed_instrument_types(self.types, CATALOGUE)
         handlers.register_reference_standard(self.standards, ReferenceStandardSchema().load(REFERENCE_STANDARD), NOW)
@@ -295,20 +296,88 @@ class TestACalibrationJob:
             "reference_standard_out_of_tolerance|id=RS-P01"]
 
 
+def approved_correction(lab, number, change, approver="孙主任"):
+    """A correction proposed (by who the change names) and approved by a second person:
+    where the new version stands."""
+    proposal, _ = handlers.propose_correction(lab.certificates, number, change, NOW)
+    _, standing = handlers.decide_correction(lab.certificates, number, proposal["id"],
+                                             {"operator": approver, "approved": True, "comment": None}, NOW)
+    return standing
+
+
+class TestFourEyes:
+    CHANGE = {"operator": "钱主任", "reason": "型号填写有误", "changes": {"instrument": {"model": "Y-150"}}}
+
+    def test_a_correction_is_a_proposal_until_a_second_person_approves_it(self, lab):
+        number = lab.work_through(JL01_BODY, verification_results()).documents[0]["number"]
+        proposal, standing = handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)
+        assert (proposal["id"], proposal["status"], proposal["proposed_by"]) == ("1", "proposed", "钱主任")
+        assert proposal["reason"] == "型号填写有误" and proposal["changes"] == self.CHANGE["changes"]
+        assert standing.status == "current" and lab.certificates.successor(number) is None  # nothing issued
+        with pytest.raises(RuleViolated) as refused:
+            handlers.decide_correction(lab.certificates, number, "1", {"operator": "钱主任", "approved": True}, NOW)
+        assert (refused.value.code, refused.value.params) == ("four_eyes", {"operator": "钱主任"})
+        decided, now_in_force = handlers.decide_correction(lab.certificates, number, "1",
+                                                           {"operator": "孙主任", "approved": True}, NOW)
+        assert (decided["status"], decided["decided_by"], decided["new_number"]) == (
+            "approved", "孙主任", f"{number}-R1")
+        assert now_in_force.document.number == f"{number}-R1"
+        assert now_in_force.document.signatories["proposed_by"] == "钱主任"
+        assert now_in_force.document.signatories["approved_by"] == "孙主任"
+        assert now_in_force.document.proposals == [] and now_in_force.document.proposal_id == "1"
+        with pytest.raises(InvalidTransition):  # decided once
+            handlers.decide_correction(lab.certificates, number, "1", {"operator": "李主任", "approved": True}, NOW)
+
+    def test_a_refused_proposal_is_closed_and_nothing_is_issued(self, lab):
+        number = lab.work_through(JL01_BODY, verification_results()).documents[0]["number"]
+        handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)
+        decided, standing = handlers.decide_correction(
+            lab.certificates, number, "1", {"operator": "孙主任", "approved": False, "comment": "型号无误"}, NOW)
+        assert (decided["status"], decided["comment"], decided["new_number"]) == ("refused", "型号无误", None)
+        assert standing.document.number == number and standing.status == "current"
+        assert lab.certificates.successor(number) is None
+        assert handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)[0]["id"] == "2"
+
+    def test_one_proposal_waits_at_a_time_and_an_unknown_one_is_not_found(self, lab):
+        from services.common.issued_documents import ProposalNotFound
+
+        number = lab.work_through(JL01_BODY, verification_results()).documents[0]["number"]
+        handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)
+        with pytest.raises(RuleViolated) as refused:
+            handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)
+        assert (refused.value.code, refused.value.params) == ("proposal_open", {"number": number, "id": "1"})
+        with pytest.raises(ProposalNotFound):
+            handlers.decide_correction(lab.certificates, number, "7", {"operator": "孙主任", "approved": True}, NOW)
+
+    def test_an_approval_interrupted_after_issuing_completes_when_asked_again(self, lab):
+        number = lab.work_through(JL01_BODY, verification_results()).documents[0]["number"]
+        proposal, _ = handlers.propose_correction(lab.certificates, number, self.CHANGE, NOW)
+        document = lab.certificates.get(number)
+        issued = document.correct(proposal["changes"], proposal["reason"], "孙主任", NOW)
+        issued.proposal_id = "1"
+        lab.certificates.add(issued)  # issued, then the process stopped before the proposal was closed
+        decided, standing = handlers.decide_correction(lab.certificates, number, "1",
+                                                       {"operator": "孙主任", "approved": True}, NOW)
+        assert decided["new_number"] == standing.document.number == f"{number}-R1"
+
+
 class TestIssuedCertificates:
     def test_a_correction_is_a_new_version_naming_the_one_it_replaces(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
         original = lab.stores["certificates"].load(number)
-        answer = handlers.correct_certificate(lab.certificates, number, {
-            "operator": "钱主任", "reason": "型号填写有误", "changes": {"instrument": {"model": "Y-150"}}}, NOW)
+        answer = approved_correction(lab, number, {
+            "operator": "钱主任", "reason": "型号填写有误", "changes": {"instrument": {"model": "Y-150"}}})
         assert (answer.status, answer.superseded_by) == ("current", None)
         corrected = answer.document
         assert corrected.number == f"{number}-R1" and corrected.replaces == number
         assert corrected.instrument["model"] == "Y-150"
         assert corrected.valid_until == lab.certificates.get(number).valid_until
         assert any(number in statement for statement in corrected.statements)
-        assert lab.stores["certificates"].load(number) == original  # the old one is untouched
+        # the old one's content is untouched: only the decided proposal is added to it
+        assert {key: value for key, value in lab.stores["certificates"].load(number).items()
+                if key not in ("proposals", "version", "_outbox")} == \
+            {key: value for key, value in original.items() if key not in ("proposals", "version", "_outbox")}
         original_now = handlers.get_certificate(lab.certificates, number)
         assert (original_now.status, original_now.superseded_by) == ("superseded", corrected.number)
 
@@ -316,17 +385,16 @@ class TestIssuedCertificates:
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
         change = {"operator": "钱主任", "reason": "更正", "changes": {"remarks": "补充说明"}}
-        handlers.correct_certificate(lab.certificates, number, change, NOW)
+        approved_correction(lab, number, change)
         with pytest.raises(RuleViolated) as refused:
-            handlers.correct_certificate(lab.certificates, number, change, NOW)
+            handlers.propose_correction(lab.certificates, number, change, NOW)
         assert refused.value.code == "already_superseded"
-        assert handlers.correct_certificate(lab.certificates, f"{number}-R1", change, NOW).document.number == (
-            f"{number}-R2")
+        assert approved_correction(lab, f"{number}-R1", change).document.number == f"{number}-R2"
 
     def test_verification_shows_status_and_never_private_data(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
-        view = handlers.verify_certificate(lab.certificates, number, NOW)
+        view = handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)
         assert view["status"] == "current" and view["genuine"] is True
         assert view["valid_until"] == "2027-05-25" and view["conclusion"] == "pass"
         text = json.dumps(view, ensure_ascii=False)
@@ -337,18 +405,17 @@ class TestIssuedCertificates:
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
         handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "客户退回"}, NOW)
-        assert handlers.verify_certificate(lab.certificates, number, NOW)["status"] == "withdrawn"
+        assert handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)["status"] == "withdrawn"
         with pytest.raises(InvalidTransition):
             handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "再次"}, NOW)
         with pytest.raises(InvalidTransition):
-            handlers.correct_certificate(lab.certificates, number, {
+            handlers.propose_correction(lab.certificates, number, {
                 "operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}}, NOW)
 
     def test_a_superseded_version_cannot_be_withdrawn(self, lab):
         job = lab.work_through(JL01_BODY, verification_results())
         number = job.documents[0]["number"]
-        handlers.correct_certificate(lab.certificates, number, {
-            "operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}}, NOW)
+        approved_correction(lab, number, {"operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}})
         with pytest.raises(RuleViolated) as refused:
             handlers.withdraw_certificate(lab.certificates, number, {"operator": "钱主任", "reason": "撤销"}, NOW)
         assert refused.value.params == {"number": number, "superseded_by": f"{number}-R1"}
@@ -356,7 +423,7 @@ class TestIssuedCertificates:
     def test_an_unknown_or_malformed_number_is_not_found(self, lab):
         for number in ("SQJL-2026-999999", "not a number"):
             with pytest.raises(CertificateNotFound):
-                handlers.verify_certificate(lab.certificates, number, NOW)
+                handlers.verify_certificate(lab.certificates, lab.standard_certificates, number, NOW)
 
 
 class TestVerificationPeriods:
@@ -488,8 +555,7 @@ class TestTheInstrumentFileAndRecall:
 
     def test_a_correction_becomes_the_current_certificate_and_recall_goes_on(self, lab):
         self.issue_verification(lab)
-        handlers.correct_certificate(lab.certificates, "SQJL-2026-000001", {
-            "operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}}, NOW)
+        approved_correction(lab, "SQJL-2026-000001", {"operator": "钱主任", "reason": "更正", "changes": {"remarks": "x"}})
         lab.file_everything()
         instrument = handlers.get_instrument(lab.instruments, "91321322MA1ABC123P", "PG-0001")
         assert instrument.current["number"] == "SQJL-2026-000001-R1"

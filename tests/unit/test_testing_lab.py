@@ -199,17 +199,25 @@ class TestIssuedReports:
     def test_an_amendment_is_a_new_report_naming_the_one_it_replaces(self, lab):
         number = self.issue(lab)
         original = lab.report_store.load(number)
-        answer = handlers.amend_report(lab.reports, number, {
+        proposal, unchanged = handlers.propose_amendment(lab.reports, number, {
             "operator": "郑主任", "reason": "委托单位名称有误", "changes": {"customer_name": "宿迁市更正后有限公司"}}, NOW)
-        assert (answer.status, answer.superseded_by) == ("current", None)
+        assert (proposal["kind"], proposal["status"], unchanged.status) == ("amendment", "proposed", "current")
+        assert handlers.verify_report(lab.reports, number)["status"] == "current"  # nothing issued yet
+        with pytest.raises(RuleViolated) as refused:
+            handlers.decide_amendment(lab.reports, number, "1", {"operator": "郑主任", "approved": True}, NOW)
+        assert refused.value.code == "four_eyes"
+        decided, answer = handlers.decide_amendment(lab.reports, number, "1", {"operator": "冯主任", "approved": True},
+                                                    NOW)
+        assert (answer.status, answer.superseded_by, decided["status"]) == ("current", None, "approved")
         amended = answer.document
         assert amended.number == f"{number}-R1" and amended.replaces == number
         assert amended.customer["name"] == "宿迁市更正后有限公司"
-        assert lab.report_store.load(number) == original
+        assert amended.signatories["issued_by"] == "冯主任" and amended.signatories["proposed_by"] == "郑主任"
+        assert lab.report_store.load(number)["customer"] == original["customer"]
         assert handlers.verify_report(lab.reports, number)["status"] == "superseded"
         assert handlers.verify_report(lab.reports, number)["superseded_by"] == amended.number
         with pytest.raises(RuleViolated):
-            handlers.amend_report(lab.reports, number, {
+            handlers.propose_amendment(lab.reports, number, {
                 "operator": "郑主任", "reason": "again", "changes": {"remarks": "x"}}, NOW)
 
     def test_verification_shows_no_private_data_or_results(self, lab):

@@ -12,10 +12,11 @@ from services.certification.domain import certificate as certification_certifica
 from services.certification.domain import model as certification
 from services.common import issued, lab
 from services.common.commands import CommandSchema, number
-from services.common.domain import DECLINED, InvalidTransition
+from services.common.domain import DECLINED, TERMINATED, InvalidTransition, RuleViolated
 from services.gateway.domain import model as requests
 from services.gateway.web.errors import as_api_error, error_response
 from services.gateway.web.messages import MESSAGES, localize, message
+from services.metrology.domain import assessment
 from services.standards.domain import catalogue
 from services.standards.domain import model as standards
 
@@ -72,19 +73,24 @@ class TestRefusalsNameStatesAsPeopleDo:
         english = refusal_of(InvalidTransition("321322-20261126-00001-6", "under_audit", "decision"), "en")
         assert english["message"] == "This cannot be done in the current state (under audit)."
 
+    def test_a_part_someone_took_is_named_in_the_readers_language(self):
+        conflict = RuleViolated("impartiality_conflict", {"operator": "王工", "role": "role.auditor"})
+        assert refusal_of(conflict)["message"].startswith("王工参与过本项考核或审核（审核员）")
+        assert "(auditor)" in refusal_of(conflict, "en")["message"]
+
     def test_a_state_without_a_label_is_still_not_shown_by_its_internal_name(self):
         refused = refusal_of(InvalidTransition("X", "some_new_state", "completed"))
         assert "some_new_state" not in refused["message"]
 
     STATES = sorted({
         lab.RECEIVED, lab.SAMPLES_RECEIVED, lab.IN_PROGRESS, lab.RESULTS_RECORDED, lab.REVIEWED, lab.COMPLETED,
-        DECLINED, issued.CURRENT, issued.SUPERSEDED, issued.WITHDRAWN,
+        DECLINED, TERMINATED, issued.CURRENT, issued.SUPERSEDED, issued.WITHDRAWN,
         certification.APPLIED, certification.UNDER_AUDIT, certification.AWAITING_DECISION,
         certification.NOT_ACCEPTED, certification.REFUSED, certification.CERTIFIED,
         certification_certificate.VALID, certification_certificate.SUSPENDED, certification_certificate.WITHDRAWN,
         certification_certificate.EXPIRED, standards.RECEIVED, standards.ANSWERED, standards.AWAITING_ANSWER,
         standards.UNDER_REVIEW, standards.REVIEWED, catalogue.CURRENT, catalogue.SUPERSEDED,
-        catalogue.WITHDRAWN, *requests.ALL_STATUSES,
+        catalogue.WITHDRAWN, *assessment.STATES, *requests.ALL_STATUSES,
     })
 
     @pytest.mark.parametrize("state", STATES)

@@ -6,7 +6,10 @@ ISO/IEC 17065 (products) and 17021-1 (management systems), in plain Python::
        └─> not_accepted                                         └─> refused
 
 Audits are stage 1 then stage 2 for a management system, a type test and a factory
-inspection (either order) for a product. A granted certificate (:mod:`.certificate`)
+inspection (either order) for a product. Each step records who took it (the audits,
+their auditors too), and the decision is taken by someone who did not review the
+application nor record or take part in any of its audits (ISO/IEC 17021-1 §9.5.1.2,
+ISO/IEC 17065 §7.5.1: 409 ``impartiality_conflict``). A granted certificate (:mod:`.certificate`)
 then lives on inside the same document, so each step and its event is one write::
 
     valid ⇄ suspended (≤ 6 months, then restored or withdrawn) ─> withdrawn
@@ -31,6 +34,7 @@ from ...common.domain import (
     DispatchedWorkRecord,
     DomainEvent,
     InvalidTransition,
+    RuleViolated,
 )
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
@@ -160,9 +164,9 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         return certification
 
     # -- application review -------------------------------------------------------------
-    def review_application(self, accepted: bool, comments: str | None, now: datetime) -> None:
+    def review_application(self, accepted: bool, comments: str | None, now: datetime, operator: str) -> None:
         self._require((APPLIED,), UNDER_AUDIT if accepted else NOT_ACCEPTED)
-        self.review = {"accepted": accepted, "comments": comments, "at": now.isoformat()}
+        self.review = {"accepted": accepted, "comments": comments, "at": now.isoformat(), "by": operator}
         if accepted:
             self.status = UNDER_AUDIT
             self._announce("application_accepted", comments=comments)
@@ -176,7 +180,8 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
 
     # -- audits ---------------------------------------------------------------------------
     def record_stage1(
-        self, conducted_on: date, ready_for_stage2: bool, findings: str | None, now: datetime
+        self, conducted_on: date, ready_for_stage2: bool, findings: str | None, now: datetime,
+        operator: str, auditors: list[str] | None = None,
     ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage1")
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
@@ -187,6 +192,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             "ready_for_stage2": ready_for_stage2,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         self._announce(
             "stage1_audit_recorded",
@@ -202,6 +208,8 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         minor: int,
         findings: str | None,
         now: datetime,
+        operator: str,
+        auditors: list[str] | None = None,
     ) -> None:
         self._require_scheme(MANAGEMENT_SYSTEM, "stage2")
         self._require((UNDER_AUDIT, AWAITING_DECISION), "stage2")
@@ -216,6 +224,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             "minor_nonconformities": minor,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         self.status = AWAITING_DECISION
         self._announce(
@@ -232,6 +241,8 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         reference: str | None,
         findings: str | None,
         now: datetime,
+        operator: str,
+        auditors: list[str] | None = None,
     ) -> None:
         """``step`` is ``type_test`` or ``factory_inspection``; a failed one may be redone."""
         self._require_scheme(PRODUCT, step)
@@ -243,6 +254,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             "reference": reference,
             "findings": findings,
             "recorded_at": now.isoformat(),
+            **_who(operator, auditors),
         }
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
@@ -261,15 +273,20 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         now: datetime,
         next_number: Callable[[], str],
         issuer: str,
+        operator: str,
     ) -> None:
-        """Grant (drawing a number from ``next_number()`` only then) or refuse.
+        """Grant (drawing a number from ``next_number()`` only then) or refuse, by
+        ``operator``, who took no part in reviewing or auditing the application.
         ``issuer`` is the certification body's name, printed on the certificate."""
         if self.status == UNDER_AUDIT:
             raise AuditIncomplete(self.request_code, self.status, decision)
         self._require((AWAITING_DECISION,), decision)
+        role = self.part_taken_by(operator)
+        if role is not None:
+            raise RuleViolated("impartiality_conflict", {"operator": operator, "role": role})
         if decision == REFUSE:
             self.status = REFUSED
-            self.decision = {"decision": REFUSE, "comments": comments, "at": now.isoformat()}
+            self.decision = {"decision": REFUSE, "comments": comments, "at": now.isoformat(), "by": operator}
             self._announce(
                 "certification_refused",
                 reason=comments,
@@ -278,8 +295,18 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             return
         if not self.audits_support_grant():
             raise GrantNotSupported(self.request_code, self.status, GRANT)
-        self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat()}
+        self.decision = {"decision": GRANT, "comments": comments, "at": now.isoformat(), "by": operator}
         self._grant(next_number(), china_date(now), issuer)
+
+    def part_taken_by(self, person: str) -> str | None:
+        """The part ``person`` took in this application before its decision (a message
+        key), or None: whoever reviewed it, recorded an audit or was among its auditors."""
+        if self.review and self.review.get("by") == person:
+            return "role.application_reviewer"
+        for audit in self.audits.values():
+            if person == audit.get("recorded_by") or person in (audit.get("auditors") or ()):
+                return "role.auditor"
+        return None
 
     def audits_support_grant(self) -> bool:
         if self.item == MANAGEMENT_SYSTEM:
@@ -568,6 +595,11 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
 
     def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))
+
+
+def _who(operator: str, auditors: list[str] | None) -> dict[str, Any]:
+    """Who recorded an audit and who audited (the recorder alone unless named)."""
+    return {"recorded_by": operator, "auditors": list(auditors) if auditors else [operator]}
 
 
 def _comparable(name: str | None) -> str:

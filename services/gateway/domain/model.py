@@ -95,6 +95,14 @@ PROJECTED_EVENTS: dict[str, str | None] = {
     "failure_notice_issued": IN_PROGRESS,
     "report_issued": IN_PROGRESS,
     "job_completed": COMPLETED,
+    # JL03 计量标准考核: the documents reviewed (or returned), the assessment, the decision
+    "documents_reviewed": IN_PROGRESS,
+    "documents_returned": IN_PROGRESS,
+    "standard_assessed": IN_PROGRESS,
+    "standard_certificate_issued": IN_PROGRESS,
+    "assessment_refused": COMPLETED,
+    # a consulting item answered in writing (JL04, JC03; BZ03, BZ04 below)
+
     "certificate_corrected": None,
     "report_amended": None,
     "report_withdrawn": None,
@@ -451,14 +459,23 @@ def phone_matches(contact: dict[str, Any], phone: str | None) -> bool:
     return bool(phone and phone.strip() == contact.get("phone"))
 
 
+# A multi-item submission some of whose requests are done while others are still going.
+PARTIALLY_COMPLETED = "partially_completed"
+FINISHED = (COMPLETED, RATED)
+
+
 def rolled_up_status(statuses: Sequence[str]) -> str:
     """A multi-item submission is as far along as its slowest child that is still
-    going; it is completed only when every child that was taken on is completed."""
-    ended = {REJECTED, CANCELLED}
-    active = [status for status in statuses if status not in ended]
+    going (部分办结 once some are done); it is completed only when every child that was
+    taken on is completed. Children that ended undone (rejected, withdrawn, terminated)
+    do not hold it back."""
+    active = [status for status in statuses if status not in ENDED_UNDONE]
     if not active:
-        return REJECTED if REJECTED in statuses else CANCELLED
-    return min(active, key=lambda status: PROGRESS.get(status, -1))
+        return next((status for status in (REJECTED, TERMINATED) if status in statuses), CANCELLED)
+    slowest = min(active, key=lambda status: PROGRESS.get(status, -1))
+    if slowest not in FINISHED and any(status in FINISHED for status in active):
+        return PARTIALLY_COMPLETED
+    return slowest
 
 
 def _public(data: dict[str, Any]) -> dict[str, Any]:
@@ -468,7 +485,9 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
              # certification and standards: what their timeline labels name
              "conducted_on", "visit", "due", "next_due", "until", "number", "replaced_by", "count",
              "checked", "flagged", "decision", "recommendation", "result", "ready_for_stage2", "scope",
-             "sites", "cause", "certificate_status")
+             "sites", "cause", "certificate_status",
+             # JL03: what the applicant is to correct, when the standard was assessed
+             "to_correct", "assessed_on", "conclusion")
     return {key: data[key] for key in shown if data.get(key) is not None}
 
 

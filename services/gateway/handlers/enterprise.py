@@ -9,12 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from ...common.contracts import StandardEnded
+from ...common.domain import InvalidTransition
+from ...common.repository import retry_on_conflict
 from ..adapters.notices import NoticeBoard
-from ..adapters.repository import RequestRepository
+from ..adapters.repository import RequestGroupRepository, RequestRepository
 from ..domain.access import ENTERPRISE, Actor, Principal, require
-from ..domain.model import ServiceRequest
+from ..domain.group import RequestGroup
+from ..domain.model import CANCELLABLE, CANCELLED, ServiceRequest, rolled_up_status
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound
+from .intake import Found
 from .station import save_or_stale
 
 
@@ -28,6 +32,32 @@ def enterprise_step(requests: RequestRepository, code: str, principal: Principal
     else:
         request.cancel(actor, now, text)
     return save_or_stale(requests, request)
+
+
+def withdraw(requests: RequestRepository, groups: RequestGroupRepository, code: str, principal: Principal | None,
+             phone: str | None, now: datetime, reason: str | None = None) -> tuple[Found, list[ServiceRequest]]:
+    """The enterprise withdraws a request; or, given a multi-item submission's code,
+    every one of its requests not yet dispatched (the others carry on). (What was
+    withdrawn, and a submission's requests as they now are.)"""
+    group: RequestGroup | None = groups.get_or_none(str(parse_code(code)))
+    if group is None:
+        return enterprise_step(requests, code, principal, phone, "cancel", now, reason), []
+    if not (_signed_in_as(principal, group.enterprise["uscc"]) or group.phone_matches(phone)):
+        raise RequestNotFound(code)
+    children = [requests.get(child) for child in group.child_codes]
+    if not any(child.status in CANCELLABLE for child in children):
+        raise InvalidTransition(group.code, rolled_up_status([child.status for child in children]), CANCELLED)
+    actor: Actor = {"role": "enterprise", "name": group.enterprise["name"]}
+
+    def cancel(child: ServiceRequest) -> bool:
+        if child.status not in CANCELLABLE:  # dispatched meanwhile: it carries on
+            return False
+        child.cancel(actor, now, reason)
+        return True
+
+    for child in children:
+        retry_on_conflict(requests, child.code, cancel)
+    return group, [requests.get(child) for child in group.child_codes]
 
 
 def rate_request(requests: RequestRepository, code: str, principal: Principal | None, phone: str | None,
@@ -46,8 +76,11 @@ def my_requests(requests: RequestRepository, principal: Principal) -> list[Servi
 
 
 def is_the_enterprise(found: ServiceRequest, principal: Principal | None, phone: str | None) -> bool:
-    signed_in = principal is not None and principal.role == ENTERPRISE and principal.uscc == found.enterprise["uscc"]
-    return signed_in or found.phone_matches(phone)
+    return _signed_in_as(principal, found.enterprise["uscc"]) or found.phone_matches(phone)
+
+
+def _signed_in_as(principal: Principal | None, uscc: str) -> bool:
+    return principal is not None and principal.role == ENTERPRISE and principal.uscc == uscc
 
 
 def _the_enterprises(requests: RequestRepository, code: str, principal: Principal | None,

@@ -32,6 +32,7 @@ JOB_STEPS = {
 # Number prefix (before the first "-") → the service whose ``verify`` RPC answers for it.
 VERIFYING_SERVICES = {
     "SQJL": "metrology",  # verification and calibration certificates, notices of failure (检定/校准证书)
+    "SQBK": "metrology",  # measurement-standard certificates (计量标准考核证书, JL03)
     "SQJC": "testing",  # test reports and rapid-test reports (检验检测报告)
     "SQRZ": "certification",  # certification certificates: valid, suspended, withdrawn, expired (认证证书)
 }

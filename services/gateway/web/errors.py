@@ -89,6 +89,7 @@ REMOTE_ERRORS = {
     "ValidationError": (422, "validation_failed"),
     "CertificateNotFound": (404, "document_not_found"),
     "ReportNotFound": (404, "document_not_found"),
+    "ProposalNotFound": (404, "proposal_not_found"),
     "InstrumentTypeNotFound": (404, "instrument_type_not_found"),
     "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
     "InstrumentNotFound": (404, "instrument_not_found"),
@@ -134,9 +135,19 @@ def state_label(value, lang):
     return message("state.unknown", lang)
 
 
+def _param(key, value, lang):
+    """A refusal's detail as its reader reads it: a state in words, a part someone took
+    (``role.assessor``) in their language."""
+    if key == "current":
+        return state_label(value, lang)
+    if key == "role" and isinstance(value, str) and value in MESSAGES:
+        return message(value, lang)
+    return value
+
+
 def error_message(error, lang):
-    """An error in words, any state it names as its reader calls it."""
-    params = {key: state_label(value, lang) if key == "current" else value for key, value in error.params.items()}
+    """An error in words, in its reader's language."""
+    params = {key: _param(key, value, lang) for key, value in error.params.items()}
     return message(error.code, lang, **params)
 
 

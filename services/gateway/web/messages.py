@@ -1118,6 +1118,7 @@ MESSAGES.update({
     "standard_state.unverified": ("未核实（标准目录中没有）", "Not verified (not in the catalogue)"),
     # the station ends a dispatched request (§4)
     "status.terminated": ("已终止", "Terminated"),
+    "status.partially_completed": ("部分办结", "Partly completed"),
     "event.terminated": ("服务站终止办理", "Ended by the station"),
     "event.job_cancelled": ("业务部门已停止办理", "The service stopped its work"),
     "event.job_not_cancelled": (
@@ -1130,6 +1131,47 @@ MESSAGES.update({
     ),
     "metric.terminated": ("终止", "Terminated"),
     # every item completes (§2)
+    # four eyes (§3)
+    "four_eyes": (
+        "提出更正的人（{operator}）不能自行批准，须由另一名业务人员复核",
+        "Whoever proposed it ({operator}) cannot approve it: a second operator must.",
+    ),
+    "proposal_open": (
+        "{number} 已有待批准的更正（第{id}号），请先批准或退回",
+        "{number} already has a proposal awaiting approval (no. {id}); decide it first.",
+    ),
+    "proposal_not_found": ("没有这一更正申请", "There is no such proposal."),
+    "not_a_standard_assessment": (
+        "事项{item}不是计量标准考核，没有这一步", "Item {item} is not a measurement-standard assessment.",
+    ),
+    "impartiality_conflict": (
+        "{operator}参与过本项考核或审核（{role}），不能作出决定：决定应由未参与的人员作出",
+        "{operator} took part in this assessment or audit ({role}); the decision must be taken by someone who "
+        "did not.",
+    ),
+    "assessment_not_passed": (
+        "考评结论为不合格，不能发证；可作出不予发证的决定",
+        "The assessment did not pass, so no certificate can be granted; the decision may refuse it.",
+    ),
+    "assessment_date_out_of_range": (
+        "考评日期（{assessed_on}）应在收到申请之日至今天之间",
+        "The assessment date ({assessed_on}) must fall between the day the request arrived and today.",
+    ),
+    "role.document_reviewer": ("书面审查人", "reviewer of the documents"),
+    "role.application_reviewer": ("申请评审人", "reviewer of the application"),
+    "role.auditor": ("审核员", "auditor"),
+    "role.assessor": ("考评员", "assessor"),
+    "event.documents_reviewed": ("计量标准考核：书面审查通过", "Measurement-standard assessment: documents reviewed"),
+    "event.documents_returned": (
+        "计量标准考核：书面审查未通过，请按意见补正（{to_correct}）",
+        "Measurement-standard assessment: documents returned for correction ({to_correct})",
+    ),
+    "event.standard_assessed": ("完成计量标准考评（{assessed_on}）", "Measurement standard assessed ({assessed_on})"),
+    "event.standard_certificate_issued": (
+        "颁发计量标准考核证书 {certificate_number}，有效期至 {valid_until}",
+        "Measurement-standard certificate {certificate_number} issued, valid until {valid_until}",
+    ),
+    "event.assessment_refused": ("计量标准考核：不予发证（{reason}）", "Measurement-standard assessment refused ({reason})"),
     "not_a_consulting_item": (
         "事项{item}不是咨询事项，不能以书面答复办结", "Item {item} is not a consulting item: it is not answered in writing.",
     ),

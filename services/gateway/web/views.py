@@ -141,6 +141,8 @@ def group_view(group, children, reader, notices=()):
                 **status_summary(child.status, lang),
                 "holder": holder(child.status, station, child.domain, lang),
                 **due_date(child, catalogue.item(child.item).committed_days, reader),
+                "result": child.result,
+                "tracking_url": f"/api/v1/requests/{child.code}",
             }
             for child in children
         ],

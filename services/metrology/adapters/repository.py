@@ -11,6 +11,7 @@ from ..domain.instrument_types import InstrumentType
 from ..domain.instruments import Instrument
 from ..domain.model import Job
 from ..domain.reference_standards import ReferenceStandard
+from ..domain.standard_certificates import StandardCertificate
 from ..exceptions import (
     CertificateNotFound,
     InstrumentNotFound,
@@ -40,6 +41,15 @@ class CertificateRepository(IssuedDocumentRepository[Certificate]):
 
     def issued_since(self, epoch_seconds: float) -> list[Certificate]:
         return self._find({"issued_epoch": {"$gte": epoch_seconds}})
+
+
+class StandardCertificateRepository(IssuedDocumentRepository[StandardCertificate]):
+    """计量标准考核证书 (collection ``standard_certificates``), keyed by number (SQBK-…)."""
+
+    aggregate = StandardCertificate
+    source = "metrology"
+    sequence = "standard_certificate"
+    not_found = CertificateNotFound
 
 
 class InstrumentTypeRepository(RegistryRepository[InstrumentType]):

@@ -5,6 +5,8 @@ JL01 (compulsory verification) and JL02 (calibration) take the laboratory path o
 issued. Issuing gives every instrument of the request its own document: a verification
 certificate or a notice of failure (JL01), a calibration certificate (JL02). The
 documents are separate aggregates (``certificates.py``); the job keeps their numbers.
+JL03 (计量标准考核) takes the path of ``assessment.py`` and ends in a 计量标准考核证书
+(``standard_certificates.py``); JL04 (计量咨询) is answered in writing (``common/lab.py``).
 """
 
 from dataclasses import dataclass, field
@@ -28,6 +30,12 @@ from ...common.lab import (
     REVIEWED,
     LabWorkflow,
 )
+from .assessment import (
+    ASSESSED,
+    DOCUMENTS_RETURNED,
+    DOCUMENTS_REVIEWED,
+    MeasurementStandardAssessment,
+)
 
 VERIFICATION = "JL01"
 CALIBRATION = "JL02"
@@ -38,9 +46,10 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
+class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow, MeasurementStandardAssessment):
     DECLINABLE_FROM = (RECEIVED,)
-    CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
+    CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED, DOCUMENTS_REVIEWED, DOCUMENTS_RETURNED,
+                        ASSESSED)
     received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -51,6 +60,10 @@ class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
     documents: list[dict[str, Any]] = field(default_factory=list)  # [{"number", "kind", "serial_number"}]
     completed_at: str | None = None
     answer: dict[str, Any] | None = None  # a consulting item's written answer
+    # JL03: the written review of the documents, the assessment, the decision (assessment.py)
+    document_review: dict[str, Any] | None = None
+    assessment: dict[str, Any] | None = None
+    decision: dict[str, Any] | None = None
     dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
     cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
     version: int = 0
@@ -58,6 +71,7 @@ class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
 
     LAB_ITEMS = (VERIFICATION, CALIBRATION)
     CONSULTING_ITEMS = (CONSULTING,)
+    ASSESSMENT_ITEMS = (STANDARD_ASSESSMENT,)
 
     @classmethod
     def open(cls, work: DispatchedWork, now: datetime) -> "Job":

@@ -90,6 +90,7 @@ class Report(IssuedDocumentRecord):
         return amended
 
     withdrawn_event = "report_withdrawn"
+    proposal_kind = "amendment"
 
     def withdrawal_announcement(self) -> dict[str, Any]:
         return {"report_number": self.number}

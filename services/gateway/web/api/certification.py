@@ -36,9 +36,14 @@ STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
 CERTIFICATE_NUMBER = {"type": "string", "description": "e.g. SQRZ-2026-000001"}
 
 
-def application_step(summary, form):
+AUDITORS = ("`auditors`: the audit team's names (the person recording it when none are given); none of them, "
+            "nor whoever records the audit, may take the decision.")
+
+
+def application_step(summary, form, description=""):
     return documented(summary, tags=["certification"], auth="bearer", path={"code": REQUEST_CODE}, body=form,
-                      body_required=False, responses={200: CertificationSchema}, errors=[CODE, *STEP])
+                      body_required=False, responses={200: CertificationSchema}, errors=[CODE, *STEP],
+                      description=description or summary)
 
 
 def certificate_step(summary, form):
@@ -66,31 +71,35 @@ class CertificationApi:
         return self._application_step(request, code, "review_application", ReviewForm)
 
     @http("POST", f"{APPLICATIONS}/stage1")
-    @application_step("Stage 1 audit of a management system", Stage1Form)
+    @application_step("Stage 1 audit of a management system", Stage1Form, AUDITORS)
     @json_endpoint
     def record_stage1_audit(self, request, code):
         return self._application_step(request, code, "record_stage1", Stage1Form)
 
     @http("POST", f"{APPLICATIONS}/stage2")
-    @application_step("Stage 2 audit of a management system, with its recommendation", Stage2Form)
+    @application_step("Stage 2 audit of a management system, with its recommendation", Stage2Form, AUDITORS)
     @json_endpoint
     def record_stage2_audit(self, request, code):
         return self._application_step(request, code, "record_stage2", Stage2Form)
 
     @http("POST", f"{APPLICATIONS}/type-test")
-    @application_step("Type test of a product", ProductCheckForm)
+    @application_step("Type test of a product", ProductCheckForm, AUDITORS)
     @json_endpoint
     def record_type_test(self, request, code):
         return self._application_step(request, code, "record_type_test", ProductCheckForm)
 
     @http("POST", f"{APPLICATIONS}/factory-inspection")
-    @application_step("Factory inspection for a product", ProductCheckForm)
+    @application_step("Factory inspection for a product", ProductCheckForm, AUDITORS)
     @json_endpoint
     def record_factory_inspection(self, request, code):
         return self._application_step(request, code, "record_factory_inspection", ProductCheckForm)
 
     @http("POST", f"{APPLICATIONS}/decision")
-    @application_step("Decide: grant (issues SQRZ-YYYY-NNNNNN) or refuse", DecisionForm)
+    @application_step("Decide: grant (issues SQRZ-YYYY-NNNNNN) or refuse, by someone who took no part", DecisionForm,
+                      "The decision is taken by someone who did not review the application and did not record "
+                      "or take part in any of its audits (ISO/IEC 17021-1 §9.5, ISO/IEC 17065 §7.5): 409 "
+                      "`impartiality_conflict` otherwise. Every step records who took it (`review.by`, each "
+                      "audit's `recorded_by` and `auditors`, `decision.by`), taken from the sign-in.")
     @json_endpoint
     def decide_certification(self, request, code):
         return self._application_step(request, code, "decide", DecisionForm)
@@ -156,10 +165,11 @@ class CertificationApi:
 
     # -- internals --------------------------------------------------------------------
     def _application_step(self, request, code, method, form):
-        require_operator(request, "certification")
+        principal = require_operator(request, "certification")
         code = str(parse_code(code))  # a mistyped address is told before the body is read
         command = command_from(request, form, china_date(self.gateway.now()))
-        return operators.command(self.services, "certification", method, code, command)
+        # who takes the step is the signed-in person, never what a body says (impartiality)
+        return operators.command(self.services, "certification", method, code, {**command, "operator": principal.name})
 
     def _certificate_step(self, request, number, method, form):
         require_operator(request, "certification")

@@ -91,11 +91,18 @@ class IntakeApi:
     @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
                 body=CancelSchema, responses={200: RequestViewSchema},
                 errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
-                description="Proven by `phone` (the contact phone) or by signing in as the enterprise.")
+                description="Proven by `phone` (the contact phone) or by signing in as the enterprise. A "
+                "multi-item submission's code withdraws every one of its requests not yet dispatched (the "
+                "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn.")
     @json_endpoint
     def cancel(self, request, code):
         command = CancelSchema().load(read_json_object(request))
-        return self._enterprise_step(request, code, "cancel", command.get("phone"), command.get("reason"))
+        gateway, phone = self.gateway, command.get("phone")
+        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+            found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal_of(request),
+                                                  phone, gateway.now(), command.get("reason"))
+        return REQUEST_VIEW.dump(tracked_view(intake.Tracked(found, children, []),
+                                              Reader.of(gateway, request_language(request))))
 
     @http("GET", "/api/v1/requests/<string:code>")
     @documented(

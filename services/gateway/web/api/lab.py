@@ -19,6 +19,8 @@ from ..schemas.responses import (
     InstrumentTypesSchema,
     IssuedDocumentSchema,
     MetrologyJobSchema,
+    ProposalDecidedSchema,
+    ProposalSchema,
     ReferenceStandardSchema,
     ReferenceStandardsSchema,
     TestingJobSchema,
@@ -51,6 +53,41 @@ ATTACHMENTS = {"type": "array", "maxItems": 20, "description": "what is known of
 ANSWER = {"type": "object", "required": ["answer"], "properties": {
     "answer": {"type": "string", "maxLength": 4000, "description": "the written answer"},
     "attachments": ATTACHMENTS}}
+PROPOSAL_ID = {"type": "string", "maxLength": 10, "description": "the proposal's `id` (1, 2, …)"}
+CORRECTION = {"type": "object", "required": ["reason", "changes"], "properties": {
+    "reason": {"type": "string", "maxLength": 500},
+    "changes": {"type": "object", "description": "customer_name, instrument {name, model, manufacturer, "
+                                                 "measuring_range, accuracy_class}, remarks: at least one"}}}
+AMENDMENT = {"type": "object", "required": ["reason", "changes"], "properties": {
+    "reason": {"type": "string", "maxLength": 500},
+    "changes": {"type": "object", "description": "customer_name, remarks: at least one"}}}
+APPROVAL = {"type": "object", "required": ["approved"], "properties": {
+    "approved": {"type": "boolean"},
+    "comment": {"type": "string", "maxLength": 500, "description": "required when refused"}}}
+PROPOSED = ("Issued documents never change (ISO/IEC 17025 §7.8.8) and a new version is checked by a second "
+            "person: this records a proposal (201: `id`, `status` proposed, `proposed_by`, `reason`, `changes`) "
+            "on the current {document}, where GET shows it (`open_proposals`, and `proposals` with every "
+            "decision). Nothing is issued until another operator of the laboratory approves it at POST "
+            "{approval}, which issues the new version {version}. One proposal at a time (409 `proposal_open`); "
+            "a superseded or withdrawn {document} takes none (409).")
+APPROVED = ("By an operator other than who proposed it (409 `four_eyes`). Approved: the new version {version} "
+            "naming the one it replaces is issued (its signatories name `proposed_by` and `approved_by`); the "
+            "answer is the decided `proposal` (`status` approved, `new_number`) and the `document` now in force. "
+            "Refused (`comment` required): the proposal is closed (`status` refused) and nothing is issued. A "
+            "proposal is decided once (409); an unknown id is 404 `proposal_not_found`.")
+ASSESSMENT_ONLY = "Only a JL03 job takes it (409 `not_a_standard_assessment` for any other item)."
+DOCUMENT_REVIEW = {"type": "object", "required": ["passed"], "properties": {
+    "passed": {"type": "boolean"},
+    "comments": {"type": "string", "maxLength": 2000, "description": "what to correct (required when not passed)"}}}
+ASSESSMENT = {"type": "object", "required": ["assessed_on", "assessors", "findings", "conclusion"], "properties": {
+    "assessed_on": {"type": "string", "format": "date"},
+    "assessors": {"type": "array", "minItems": 1, "maxItems": 10, "items": {"type": "string", "maxLength": 50},
+                  "description": "the assessors' names (考评员)"},
+    "findings": {"type": "string", "maxLength": 4000},
+    "conclusion": {"type": "string", "enum": ["pass", "fail"]}}}
+ASSESSMENT_DECISION = {"type": "object", "required": ["decision"], "properties": {
+    "decision": {"type": "string", "enum": ["grant", "refuse"]},
+    "comments": {"type": "string", "maxLength": 2000, "description": "required for a refusal"}}}
 ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting_item` for any other item; 409 "
             "`invalid_transition` once answered, declined or ended). The request completes with it: the "
             "enterprise reads `result.answer` and `result.attachments` on its tracking view (GET "
@@ -119,6 +156,41 @@ class LabApi:
     def answer_testing_question(self, request, code):
         return self._job_command(request, "testing", code, "answer_question")
 
+    # -- JL03 计量标准考核 (JJF 1033-2023) ----------------------------------------------------------
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/document-review")
+    @documented("JL03: the written review of the applicant's documents", tags=["metrology"], auth="bearer",
+                path={"code": REQUEST_CODE}, body=DOCUMENT_REVIEW, responses={200: MetrologyJobSchema},
+                errors=STEP, description="Not passed returns the documents to be corrected (`comments` say "
+                "what; 422 without them) and they are reviewed again. " + ASSESSMENT_ONLY)
+    @json_endpoint
+    def review_standard_documents(self, request, code):
+        return self._job_command(request, "metrology", code, "review_standard_documents")
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/assessment")
+    @documented("JL03: the assessment (考评), with its assessors and findings", tags=["metrology"], auth="bearer",
+                path={"code": REQUEST_CODE}, body=ASSESSMENT, responses={200: MetrologyJobSchema}, errors=STEP,
+                description="After the documents passed review; recorded again until the decision. `assessed_on` "
+                "lies between the request's receipt and today (409 `assessment_date_out_of_range`). "
+                + ASSESSMENT_ONLY)
+    @json_endpoint
+    def record_standard_assessment(self, request, code):
+        return self._job_command(request, "metrology", code, "record_standard_assessment")
+
+    @http("POST", "/api/v1/metrology/jobs/<string:code>/decision")
+    @documented("JL03: the decision (审批): grant a 计量标准考核证书 (SQBK-…) or refuse", tags=["metrology"],
+                auth="bearer", path={"code": REQUEST_CODE}, body=ASSESSMENT_DECISION,
+                responses={200: MetrologyJobSchema}, errors=STEP,
+                description="By someone who took no part in the assessment: not an assessor, not whoever "
+                "recorded the assessment or reviewed the documents (409 `impartiality_conflict`). A grant needs "
+                "a passed assessment (409 `assessment_not_passed`) and issues a 计量标准考核证书 numbered "
+                "SQBK-YYYY-NNNNNN, valid five years (JJF 1033-2023) through the day before the anniversary, "
+                "verifiable at GET /api/v1/verify/{number}; the request completes with `result."
+                "certificate_number` and `valid_until`. A refusal (`comments` required) completes it with "
+                "`result.decision` = refused. " + ASSESSMENT_ONLY)
+    @json_endpoint
+    def decide_standard_assessment(self, request, code):
+        return self._job_command(request, "metrology", code, "decide_standard_assessment")
+
     def _job_command(self, request, domain, code, method):
         principal = require_operator(request, domain)
         return operators.command(self.services, domain, method, code, signed_body(request, principal))
@@ -144,13 +216,26 @@ class LabApi:
         return operators.command(self.services, "metrology", "get_certificate", number)
 
     @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections")
-    @documented("Correct a certificate: a new version …-R1 naming the one it replaces", tags=["metrology"],
-                auth="bearer", path={"number": DOCUMENT_NUMBER}, body=command("`reason` and `changes`"),
-                responses={201: IssuedDocumentSchema}, errors=STEP)
+    @documented("Propose a correction of a certificate (four eyes: a second operator approves it)",
+                tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER}, body=CORRECTION,
+                responses={201: ProposalSchema}, errors=STEP, description=PROPOSED.format(
+                    document="certificate", approval="/api/v1/metrology/certificates/{number}/corrections/{id}/approval",
+                    version="…-R1"))
     @json_endpoint
     def correct_certificate(self, request, number):
         principal = require_operator(request, "metrology")
-        return 201, operators.command(self.services, "metrology", "correct_certificate", number, signed_body(request, principal))
+        return 201, operators.command(self.services, "metrology", "propose_correction", number,
+                                      signed_body(request, principal))
+
+    @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections/<string:proposal_id>/approval")
+    @documented("Approve or refuse a proposed correction (by a second operator)", tags=["metrology"],
+                auth="bearer", path={"number": DOCUMENT_NUMBER, "proposal_id": PROPOSAL_ID}, body=APPROVAL,
+                responses={200: ProposalDecidedSchema}, errors=STEP, description=APPROVED.format(version="…-R1"))
+    @json_endpoint
+    def approve_certificate_correction(self, request, number, proposal_id):
+        principal = require_operator(request, "metrology")
+        return operators.command(self.services, "metrology", "decide_correction", number, proposal_id,
+                                 signed_body(request, principal))
 
     @http("POST", "/api/v1/metrology/certificates/<string:number>/withdrawal")
     @documented("Withdraw a certificate", tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER},
@@ -169,13 +254,26 @@ class LabApi:
         return operators.command(self.services, "testing", "get_report", number)
 
     @http("POST", "/api/v1/testing/reports/<string:number>/amendments")
-    @documented("Amend a report: a new version naming the one it replaces", tags=["testing"], auth="bearer",
-                path={"number": DOCUMENT_NUMBER}, body=command("`reason` and `changes`"),
-                responses={201: IssuedDocumentSchema}, errors=STEP)
+    @documented("Propose an amendment of a report (four eyes: a second operator approves it)", tags=["testing"],
+                auth="bearer", path={"number": DOCUMENT_NUMBER}, body=AMENDMENT, responses={201: ProposalSchema},
+                errors=STEP, description=PROPOSED.format(
+                    document="report", approval="/api/v1/testing/reports/{number}/amendments/{id}/approval",
+                    version="…-R1"))
     @json_endpoint
     def amend_report(self, request, number):
         principal = require_operator(request, "testing")
-        return 201, operators.command(self.services, "testing", "amend_report", number, signed_body(request, principal))
+        return 201, operators.command(self.services, "testing", "propose_amendment", number,
+                                      signed_body(request, principal))
+
+    @http("POST", "/api/v1/testing/reports/<string:number>/amendments/<string:proposal_id>/approval")
+    @documented("Approve or refuse a proposed amendment (by a second operator)", tags=["testing"], auth="bearer",
+                path={"number": DOCUMENT_NUMBER, "proposal_id": PROPOSAL_ID}, body=APPROVAL,
+                responses={200: ProposalDecidedSchema}, errors=STEP, description=APPROVED.format(version="…-R1"))
+    @json_endpoint
+    def approve_report_amendment(self, request, number, proposal_id):
+        principal = require_operator(request, "testing")
+        return operators.command(self.services, "testing", "decide_amendment", number, proposal_id,
+                                 signed_body(request, principal))
 
     @http("POST", "/api/v1/testing/reports/<string:number>/withdrawal")
     @documented("Withdraw a report", tags=["testing"], auth="bearer", path={"number": DOCUMENT_NUMBER},

@@ -152,7 +152,10 @@ class Pages:
         gateway = self.gateway
         try:
             with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-                enterprise.enterprise_step(gateway.requests, code, None, phone, step, gateway.now(), text)
+                if step == "cancel":  # a multi-item submission's code withdraws what is not yet dispatched
+                    enterprise.withdraw(gateway.requests, gateway.groups, code, None, phone, gateway.now(), text)
+                else:
+                    enterprise.enterprise_step(gateway.requests, code, None, phone, step, gateway.now(), text)
             done = "answered" if step == "supplement" else "cancelled"
         except TooManyRequests as refused:
             return too_many_requests_page(request, refused)

@@ -17,6 +17,15 @@ def audit_day():
     return day()
 
 
+def auditors():
+    """The audit team, by name (the person recording the audit when none are given)."""
+    return fields.List(
+        text(50), required=False, allow_none=True,
+        validate=validate.Length(min=1, max=10, error="count|min={min};max={max}"),
+        error_messages={**FIELD_ERRORS, "invalid": "not_list"},
+    )
+
+
 class DatedForm(FormSchema):
     """A step dated by the operator: an audit day (``conducted_on``) is not after today,
     a suspension's end (``until``) is after today and within the longest suspension."""
@@ -46,12 +55,14 @@ class ReviewForm(FormSchema):
 
 class Stage1Form(DatedForm):
     conducted_on = audit_day()
+    auditors = auditors()
     ready_for_stage2 = boolean(required=True)
     findings = text(4000, required=False)
 
 
 class Stage2Form(DatedForm):
     conducted_on = audit_day()
+    auditors = auditors()
     recommendation = text(10, choices=["grant", "refuse"])
     major_nonconformities = integer(0, 1000, required=False)
     minor_nonconformities = integer(0, 1000, required=False)
@@ -60,6 +71,7 @@ class Stage2Form(DatedForm):
 
 class ProductCheckForm(DatedForm):
     conducted_on = audit_day()
+    auditors = auditors()
     result = text(10, choices=["pass", "fail"])
     reference = text(100, required=False)
     findings = text(4000, required=False)

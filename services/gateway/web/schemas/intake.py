@@ -294,6 +294,8 @@ class TimelineEntrySchema(Schema):
 
 class ChildSummarySchema(Schema):
     code = fields.String(required=True)
+    tracking_url = fields.String(required=True, metadata={"description": "this request on its own"})
+    result = fields.Dict(allow_none=True, metadata={"description": "its result once completed"})
     item = fields.Nested(ItemSummarySchema, required=True)
     domain = fields.String(required=True)
     status = fields.String(required=True)
@@ -310,7 +312,9 @@ class RequestViewSchema(Schema):
 
     kind = fields.String(required=True, validate=validate.OneOf(["request", "group"]))
     code = fields.String(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={
+        "description": "a request's status; a submission's rolled up from its requests: the slowest still going, "
+        "partially_completed (部分办结) once some are completed, completed when all taken on are"})
     status_label = fields.String(required=True)
     station = fields.Nested(StationSummarySchema, required=True)
     enterprise = fields.Dict(required=True)

@@ -90,13 +90,41 @@ class TestingJobSchema(LabJobSchema):
     standard_alerts = objects()
 
 
+class ProposalSchema(OpenSchema):
+    """A proposed new version of an issued certificate or report (four eyes)."""
+
+    id = text()
+    number = text(metadata={"description": "the document it would replace"})
+    kind = text(metadata={"description": "correction (certificates) or amendment (reports)"})
+    status = text(metadata={"description": "proposed, approved or refused"})
+    reason = text()
+    changes = fields.Dict(required=True)
+    proposed_by = text()
+    proposed_at = text()
+    decided_by = maybe_text()
+    decided_at = maybe_text()
+    comment = maybe_text()
+    new_number = maybe_text(metadata={"description": "the version issued when approved"})
+
+
 class IssuedDocumentSchema(OpenSchema):
     """An issued certificate or report in full, with its status today."""
 
     number = text()
     request_code = text()
-    status = text(metadata={"description": "current, superseded or withdrawn"})
+    status = text(metadata={"description": "current, superseded or withdrawn (a 计量标准考核证书 past its "
+                                           "validity: expired)"})
     superseded_by = maybe_text()
+    proposals = fields.List(fields.Nested(ProposalSchema), metadata={
+        "description": "every new version proposed for it, with its decision"})
+    open_proposals = fields.List(fields.Nested(ProposalSchema), metadata={
+        "description": "those awaiting a second operator's approval"})
+
+
+class ProposalDecidedSchema(Schema):
+    proposal = fields.Nested(ProposalSchema, required=True)
+    document = fields.Nested(IssuedDocumentSchema, required=True, metadata={
+        "description": "the document now in force: the new version when approved, else the one proposed for"})
 
 
 class InstrumentTypeSchema(OpenSchema):
