@@ -297,3 +297,73 @@ def test_a_manager_opens_on_every_station_and_picks_one(page, api):
     page.click("#queue-filters button")
     assert "宿迁经济技术开发区" in page.inner_text("h1")
     readable(page)
+
+
+def test_metrology_assesses_a_measurement_standard_and_another_person_decides_on_screen(page, browser, stack, api):
+    from ..support.data import JL02_BODY
+
+    code = dispatched(api, {**JL02_BODY, "item": "JL03", "details": {
+        "standard_name": "精密压力表标准装置", "assessment_type": "new", "measuring_range": "(0-60) MPa",
+        "uncertainty": "0.05级", "main_equipment": "活塞式压力计 2 台"}})
+    sign_in(page, "metrology-1")
+    open_job(page, code)
+    page.check("#document-review-passed-true")
+    take(page, "document-review")
+    by_id(page, "assessment-assessors-0").fill("王考评")
+    by_id(page, "assessment-assessors-1").fill("李考评")
+    page.select_option('[id="assessment-conclusion"]', "pass")
+    by_id(page, "assessment-findings").fill("技术报告完整，重复性和稳定性考核符合要求")
+    take(page, "assessment")
+    assert page.inner_text("#job-status") == "已考评，待审批"
+    assert "王考评、李考评" in page.inner_text("#assessment-steps")
+    readable(page)
+    shot(page, "metrology-standard-assessed")
+
+    approver = another(browser, stack, "metrology-2")
+    open_job(approver, code)
+    approver.check("#decision-decision-grant")
+    take(approver, "decision")
+    approver.click("#documents a")
+    assert "计量标准考核证书" in approver.inner_text("h1")
+    assert "精密压力表标准装置" in approver.inner_text("#certificate-standard")
+    readable(approver)
+    shot(approver, "metrology-standard-certificate")
+    approver.context.close()
+    assert completed(api, code)["result"]["certificate_number"].startswith("SQBK-")
+
+
+def test_a_correction_waits_for_a_second_person_on_screen(page, browser, stack, api):
+    from ..conftest import signed_in
+    from ..support.data import JL02_BODY, REFERENCE_STANDARD, calibration_results
+
+    standard = {**{k: v for k, v in REFERENCE_STANDARD.items() if k != "operator"},
+                "id": f"RS-{uuid.uuid4().hex[:5].upper()}"}
+    first, second = signed_in("metrology-1"), signed_in("metrology-2")  # the certificate issued as setup
+    assert api.post("/api/v1/metrology/reference-standards", json=standard, headers=first).status_code == 201
+    code = dispatched(api, JL02_BODY)
+    job = f"/api/v1/metrology/jobs/{code}"
+    api.post(f"{job}/start", json={}, headers=first)
+    api.post(f"{job}/results", json=calibration_results(standard=standard["id"]), headers=first)
+    api.post(f"{job}/review", json={"approved": True}, headers=second)
+    number = api.post(f"{job}/issue", json={}, headers=second).json()["documents"][0]["number"]
+
+    sign_in(page, "metrology-1")
+    page.goto(f"/staff/documents/{number}")
+    by_id(page, "correction-reason").fill("委托方名称有误")
+    by_id(page, "correction-changes.customer_name").fill("宿迁市测试精密机械股份有限公司")
+    take(page, "correction")
+    assert "待其他人审核" in page.inner_text("#proposal-waits")
+    assert page.locator("#step-approval-1").count() == 0  # the proposer does not approve
+    readable(page)
+    shot(page, "correction-proposed")
+
+    approver = another(browser, stack, "metrology-2")
+    approver.goto(f"/staff/documents/{number}")
+    approver.check("#approval-1-approved-true")
+    take(approver, "approval-1")
+    approver.wait_for_url(re.compile(rf"/staff/documents/{number}-R1"))
+    assert "宿迁市测试精密机械股份有限公司" in approver.inner_text("#document")
+    assert "更正审核人" in approver.inner_text("#document")
+    readable(approver)
+    shot(approver, "correction-issued")
+    approver.context.close()

@@ -15,6 +15,7 @@ from ..support.data import (
     JL02_BODY,
     REFERENCE_STANDARD,
     RZ02_DETAILS,
+    calibration_results,
     verification_results,
 )
 from ..support.waiting import eventually
@@ -254,6 +255,57 @@ class TestStepsOnScreen:
         assert RZ02_DETAILS["sites"][1]["address"] not in text_of(auditor.get(certificate).text).split("场所")[1][:80]
 
 
+    def test_a_correction_is_proposed_on_screen_and_issued_once_a_second_person_approves(self, api, console):
+        standard = new_standard(api)
+        code = dispatched(api)
+        job = f"/api/v1/metrology/jobs/{code}"
+        api.post(f"{job}/start", json={}, headers=METROLOGY)
+        api.post(f"{job}/results", json=calibration_results(standard=standard), headers=METROLOGY)
+        api.post(f"{job}/review", json={"approved": True}, headers=REVIEWER)
+        number = api.post(f"{job}/issue", json={}, headers=REVIEWER).json()["documents"][0]["number"]
+        proposer, approver = console("metrology-1"), console("metrology-2")
+        page = f"/staff/documents/{number}"
+        empty = proposer.post(f"{page}/correction", {"reason": "委托方名称有误"})
+        assert empty.status_code == 422 and messages_beside(empty.text, "changes") == ["此项为必填项"]
+        proposed = proposer.post(f"{page}/correction", {"reason": "委托方名称有误",
+                                                          "changes.customer_name": "宿迁市测试精密机械股份有限公司"})
+        assert proposed.status_code == 303 and proposed.headers["location"].startswith(page)
+        waiting = proposer.get(page).text
+        assert 'id="proposal-waits"' in waiting and 'id="step-approval-1"' not in waiting  # not by who proposed it
+        assert api.get(f"/api/v1/verify/{number}").json()["status"] == "current"  # nothing issued yet
+        refused = approver.post(f"{page}/proposals/1/approval", {"approved": "false"}, page=page)
+        assert messages_beside(refused.text, "comment") == ["此项为必填项"]
+        approved = approver.post(f"{page}/proposals/1/approval", {"approved": "true"}, page=page)
+        assert approved.status_code == 303 and f"/staff/documents/{number}-R1" in approved.headers["location"]
+        new_version = approver.http.get(approved.headers["location"]).text
+        assert "更正经审核通过，已出具新版本" in text_of(new_version)
+        assert "宿迁市测试精密机械股份有限公司" in text_of(new_version)
+        assert api.get(f"/api/v1/verify/{number}").json()["superseded_by"] == f"{number}-R1"
+
+    def test_a_measurement_standard_is_assessed_and_someone_else_decides_on_screen(self, api, console):
+        code = dispatched(api, {**JL02_BODY, "item": "JL03", "details": {
+            "standard_name": "精密压力表标准装置", "assessment_type": "new", "measuring_range": "(0-60) MPa",
+            "uncertainty": "0.05级"}})
+        assessor, approver = console("metrology-1"), console("metrology-2")
+        job = f"/staff/jobs/{code}"
+        returned = assessor.post(f"{job}/document-review", {"passed": "false"})
+        assert messages_beside(returned.text, "comments") == ["此项为必填项"]
+        assert assessor.post(f"{job}/document-review", {"passed": "true"}).status_code == 303
+        today = re.search(r'name="assessed_on" value="([0-9-]+)"', assessor.get(job).text).group(1)
+        no_one = assessor.post(f"{job}/assessment", {"assessed_on": today, "findings": "符合要求", "conclusion": "pass"})
+        assert messages_beside(no_one.text, "assessors") == ["此项为必填项"]
+        assert assessor.post(f"{job}/assessment", {  # three inputs of one name: the assessors
+            "assessed_on": today, "assessors": ["王考评", "metrology 业务员1", ""],
+            "findings": "技术报告完整，重复性和稳定性符合要求", "conclusion": "pass"}).status_code == 303
+        assert 'id="decision-by-another"' in assessor.get(job).text  # an assessor does not decide
+        assert approver.post(f"{job}/decision", {"decision": "grant"}).status_code == 303
+        result = eventually(lambda: tracked(api, code), lambda seen: seen["status"] == "completed")["result"]
+        assert result["certificate_number"].startswith("SQBK-")
+        certificate = approver.get(f"/staff/documents/{result['certificate_number']}")
+        assert certificate.status_code == 200 and "精密压力表标准装置" in text_of(certificate.text)
+        assert "王考评" in text_of(certificate.text)
+
+
 class TestTheRegisters:
     def test_a_reference_standard_is_registered_and_checked_on_screen(self, console):
         person = console("metrology-1")
@@ -310,10 +362,12 @@ class TestWhatPeopleRead:
         assert re.search(r'status-failure" id="verify-status">([^<]+)<', page.text).group(1) == "检定不合格（检定结果通知书）"
         english = text_of(api.get("/verify", params={"number": number, "lang": "en"}).text)
         assert "Notice of verification failure" in english and "Fail" in english and "检定" not in english
-        corrected = api.post(f"/api/v1/metrology/certificates/{number}/corrections", headers=REVIEWER,
-                             json={"reason": "委托方名称有误", "changes": {"customer_name": "宿迁市测试精密机械股份有限公司"}})
-        assert corrected.status_code == 201, corrected.text
-        successor = corrected.json()["number"]
+        proposed = api.post(f"/api/v1/metrology/certificates/{number}/corrections", headers=REVIEWER,
+                            json={"reason": "委托方名称有误", "changes": {"customer_name": "宿迁市测试精密机械股份有限公司"}})
+        assert proposed.status_code == 201, proposed.text
+        approved = api.post(f"/api/v1/metrology/certificates/{number}/corrections/{proposed.json()['id']}/approval",
+                            headers=METROLOGY, json={"approved": True})
+        successor = approved.json()["proposal"]["new_number"]
         api.post(f"/api/v1/metrology/certificates/{successor}/withdrawal", headers=REVIEWER, json={"reason": "重复出具"})
         superseded = text_of(api.get("/verify", params={"number": number}).text)
         assert f"替代它的版本 {successor} 已于" in superseded and "撤销，目前没有有效版本" in superseded

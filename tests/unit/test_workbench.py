@@ -203,16 +203,18 @@ def test_every_text_a_template_names_is_in_both_languages():
 
 STEPS_ON_SCREEN = sorted({step for steps in (*workbench.JOB_STEPS.values(), *workbench.DOCUMENT_STEPS.values())
                           for step in steps} | {registers.REGISTER_STANDARD.method, registers.CHECK_STANDARD.method,
-                                                registers.SET_PERIOD.method})
+                                                registers.SET_PERIOD.method, "approved", "refused"})
 
 
 @pytest.mark.parametrize("prefix, names", [
     ("page.work.step.", STEPS_ON_SCREEN),
     ("job_status.", ["received", "samples_received", "in_progress", "results_recorded", "reviewed", "completed",
                      "declined", "applied", "under_audit", "awaiting_decision", "not_accepted", "refused", "certified",
-                     "awaiting_answer", "under_review", "answered"]),
+                     "awaiting_answer", "under_review", "answered", "documents_reviewed", "documents_returned",
+                     "assessed", "terminated"]),
     ("document_kind.", ["verification_certificate", "verification_failure_notice", "calibration_certificate",
-                        "test_report", "rapid_test_report", "product_certificate", "management_system_certificate"]),
+                        "test_report", "rapid_test_report", "product_certificate", "management_system_certificate",
+                        "measurement_standard_certificate"]),
 ])
 def test_every_step_state_and_kind_the_pages_name_has_words(prefix, names):
     assert [name for name in names if f"{prefix}{name}" not in MESSAGES] == []

@@ -710,6 +710,7 @@ MESSAGES.update({
     "document_kind.test_report": ("检验检测报告", "Test report"),
     "document_kind.rapid_test_report": ("快速检测报告", "Rapid test report"),
     "document_kind.product_certificate": ("产品认证证书", "Product certificate"),
+    "document_kind.measurement_standard_certificate": ("计量标准考核证书", "Measurement-standard certificate"),
     "document_kind.management_system_certificate": ("管理体系认证证书", "Management-system certificate"),
     # a domain service's job, application or case
     "job_status.received": ("待接收办理", "Received, not started"),
@@ -729,6 +730,11 @@ MESSAGES.update({
     "job_status.under_review": ("待审查", "Under review"),
     "job_status.answered": ("已答复", "Answered"),
     "job_status.standards.reviewed": ("已审查", "Reviewed"),
+    "job_status.documents_reviewed": ("书面审查通过，待考评", "Documents reviewed, to be assessed"),
+    "job_status.documents_returned": ("书面审查退回补正", "Documents returned for correction"),
+    "job_status.assessed": ("已考评，待审批", "Assessed, awaiting the decision"),
+    "job_status.terminated": ("已终止", "Ended by the station"),
+    "job_status.metrology.refused": ("不予发证", "Refused"),
     # the job list
     "page.work.jobs_link": ("业务办理", "Jobs"),
     "page.work.jobs": ("{domain} 业务办理", "{domain}: jobs"),
@@ -746,6 +752,12 @@ MESSAGES.update({
     "page.work.job_status": ("业务状态", "Job status"),
     "page.work.request_status": ("办件：", "Request:"),
     "page.work.steps": ("办理步骤", "Steps taken"),
+    # a laboratory job's steps, as its own list names them (the timeline's labels take details)
+    "page.work.did.documents_reviewed": ("书面审查通过", "Documents reviewed"),
+    "page.work.did.documents_returned": ("书面审查退回补正", "Documents returned for correction"),
+    "page.work.did.standard_assessed": ("完成考评", "Assessed"),
+    "page.work.did.assessment_refused": ("不予发证", "Refused"),
+    "page.work.did.job_completed": ("办结", "Completed"),
     "page.work.step": ("步骤", "Step"),
     "page.work.by": ("办理人", "By"),
     "page.work.comment": ("意见", "Comment"),
@@ -767,8 +779,13 @@ MESSAGES.update({
     "page.work.step.factory-inspection": ("工厂检查", "Factory inspection"),
     "page.work.step.decision": ("认证决定", "Certification decision"),
     "page.work.step.answer": ("书面答复", "Written answer"),
-    "page.work.step.correction": ("更正证书", "Correct the certificate"),
-    "page.work.step.amendment": ("更正报告", "Amend the report"),
+    "page.work.step.correction": ("提出更正", "Propose a correction"),
+    "page.work.step.amendment": ("提出更正", "Propose an amendment"),
+    "page.work.step.approved": ("更正经审核通过，已出具新版本", "Approved: the new version is issued"),
+    "page.work.step.refused": ("更正提议未通过，未出具新版本", "Refused: no new version is issued"),
+    "page.work.step.document-review": ("书面审查", "Review of the documents"),
+    "page.work.step.assessment": ("考评", "Assessment"),
+    "page.work.step.metrology.decision": ("审批", "Decision"),
     "page.work.step.withdrawal": ("撤销", "Withdraw"),
     "page.work.step.surveillance": ("监督审核", "Surveillance audit"),
     "page.work.step.suspend": ("暂停证书", "Suspend the certificate"),
@@ -879,25 +896,47 @@ MESSAGES.update({
     "page.work.signatory.tested_by": ("检验员", "Tested by"),
     "page.work.signatory.reviewed_by": ("核验员", "Reviewed by"),
     "page.work.signatory.issued_by": ("批准人", "Issued by"),
+    "page.work.signatory.proposed_by": ("更正提议人", "Correction proposed by"),
+    "page.work.signatory.approved_by": ("更正审核人", "Correction approved by"),
+    "page.work.signatory.assessed_by": ("考评员", "Assessed by"),
     # corrections and withdrawals
     "page.work.correction_note": (
-        "更正出具新版本（编号加 -R1 等），注明所替代的版本；原版本保留，核验时显示已被替代",
-        "A correction is a new version (-R1…) naming the one it replaces; the old one stays and verifies as "
-        "superseded.",
+        "更正经另一人审核通过后出具新版本（编号加 -R1 等），注明所替代的版本；原版本保留，核验时显示已被替代",
+        "Once someone else approves it, a correction is a new version (-R1…) naming the one it replaces; the old "
+        "one stays and verifies as superseded.",
     ),
     "page.work.amendment_note": (
-        "更正出具新版本，注明所替代的版本；原版本保留，核验时显示已被替代",
-        "An amendment is a new version naming the one it replaces; the old one stays and verifies as superseded.",
+        "更正经另一人审核通过后出具新版本，注明所替代的版本；原版本保留，核验时显示已被替代",
+        "Once someone else approves it, an amendment is a new version naming the one it replaces; the old one "
+        "stays and verifies as superseded.",
     ),
     "page.work.correction_reason": ("更正原因", "Why"),
-    "page.work.correct": ("出具更正版本", "Issue the corrected version"),
-    "page.work.amend": ("出具更正版本", "Issue the amended version"),
+    "page.work.correct": ("提交更正提议", "Propose the correction"),
+    "page.work.amend": ("提交更正提议", "Propose the amendment"),
+    "page.work.proposals": ("更正提议（双人审核）", "Proposed new versions (four eyes)"),
+    "page.work.changes": ("更正内容", "Changes"),
+    "page.work.proposed_by": ("提议人", "Proposed by"),
+    "page.work.proposal.proposed": ("待审核", "Awaiting a second person"),
+    "page.work.proposal.approved": ("已通过", "Approved"),
+    "page.work.proposal.refused": ("未通过", "Refused"),
+    "page.work.proposal_waits": (
+        "您提出的更正待其他人审核通过后出具新版本", "Your proposal waits for someone else to approve it before the new "
+        "version is issued.",
+    ),
+    "page.work.decide_proposal": ("审核更正提议 {id}", "Decide on proposal {id}"),
+    "page.work.four_eyes_note": (
+        "由提议人以外的人审核；通过即出具新版本，注明所替代的版本",
+        "Decided by someone other than who proposed it; approved, the new version naming the one it replaces is issued.",
+    ),
+    "page.work.approve_proposal": ("通过，出具新版本", "Approve and issue the new version"),
+    "page.work.refuse_proposal": ("不通过", "Refuse"),
+    "page.work.refusal_needs_comment": ("不通过时必填", "Needed when refusing"),
     "page.work.change.customer_name": ("委托方名称改为", "Customer name becomes"),
     "page.work.change.instrument_name": ("器具名称改为", "Instrument name becomes"),
     "page.work.change.instrument_model": ("型号规格改为", "Model becomes"),
-    "page.work.change.manufacturer": ("制造单位改为", "Manufacturer becomes"),
-    "page.work.change.measuring_range": ("测量范围改为", "Measuring range becomes"),
-    "page.work.change.accuracy_class": ("准确度等级改为", "Accuracy class becomes"),
+    "page.work.change.instrument_manufacturer": ("制造单位改为", "Manufacturer becomes"),
+    "page.work.change.instrument_measuring_range": ("测量范围改为", "Measuring range becomes"),
+    "page.work.change.instrument_accuracy_class": ("准确度等级改为", "Accuracy class becomes"),
     "page.work.change.remarks": ("备注改为", "Remarks become"),
     "page.work.withdraw": ("撤销", "Withdraw"),
     "page.work.withdrawal_note": (
@@ -936,6 +975,40 @@ MESSAGES.update({
     "page.work.tested_on": ("检测日期", "Tested on"),
     # certification
     "page.work.application": ("认证申请", "The application"),
+    "page.work.auditors": ("审核组成员", "Audit team"),
+    "page.work.auditors_help": ("不填时记为录入人本人；参与审核的人不能作认证决定", "Blank: the person recording it. "
+                                "No one of the team may take the decision."),
+    "page.work.decision_by_another": (
+        "您参与了评审、审核或考评，决定须由未参与的人作出", "You took part in the review, audit or assessment: "
+        "the decision is someone else's to take.",
+    ),
+    # JL03 计量标准考核
+    "page.work.assessment_record": ("考核过程", "The assessment so far"),
+    "page.work.document_review_note": (
+        "审查申请书、技术报告及计量标准和配套设备的证书；不通过的写明需补正的内容",
+        "Review the application, the technical report and the certificates of the standard and its equipment; "
+        "say what to correct when they do not pass.",
+    ),
+    "page.work.documents_passed": ("书面审查通过", "The documents pass"),
+    "page.work.documents_returned": ("退回补正", "Return for correction"),
+    "page.work.to_correct": ("需补正的内容", "What to correct"),
+    "page.work.to_correct_help": ("退回补正时必填", "Needed when returning them"),
+    "page.work.assessment_note": (
+        "考评员现场考评后记录；审批前可重新记录", "Recorded after the assessors' visit; may be recorded again until "
+        "the decision.",
+    ),
+    "page.work.assessed_on": ("考评日期", "Assessed on"),
+    "page.work.assessors": ("考评员", "Assessors"),
+    "page.work.assessors_help": ("考评员不能参与审批", "No assessor may take the decision"),
+    "page.work.assessment_conclusion": ("考评结论", "Conclusion"),
+    "page.work.assessment_decision_note": (
+        "审批由未参与书面审查和考评的人作出；通过即颁发计量标准考核证书（JJF 1033-2023，有效期5年）",
+        "Decided by someone who took no part in the review or the assessment; a grant issues the certificate "
+        "(JJF 1033-2023, valid five years).",
+    ),
+    "page.work.grant_standard_certificate": ("颁发计量标准考核证书", "Grant the certificate"),
+    "page.work.main_equipment": ("主要配套设备", "Main equipment"),
+    "page.work.measurement_standard": ("计量标准", "Measurement standard"),
     "page.work.standards": ("认证依据", "Standards"),
     "page.work.scope": ("认证范围", "Scope"),
     "page.work.sites": ("场所", "Sites"),

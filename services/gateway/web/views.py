@@ -378,7 +378,7 @@ def calendar_year_view(schedule, lang):
 
 # -- the operators' workbench -------------------------------------------------------------------
 # The statuses a domain's job list counts: from dispatch on.
-JOB_LIST_STATUSES = ("dispatched", "in_progress", "completed", "rated")
+JOB_LIST_STATUSES = ("dispatched", "in_progress", "completed", "rated", "terminated")
 
 
 def job_list_view(jobs, reader):
@@ -431,3 +431,24 @@ def reference_standard_choices(standards, today, lang):
         choices.append({**standard, "state": state, "state_label": message(f"reference_standard_state.{state}", lang),
                         "unusable": message(reason, lang, id=standard["id"]) if reason else None})
     return choices
+
+
+def took_part(job, person):
+    """Whether ``person`` reviewed, audited or assessed the work a decision is about (a
+    certification, a JL03 assessment): the decision is then someone else's, so the page
+    offers them none (the service refuses it anyway: 409 impartiality_conflict)."""
+    reviews = [job.get("review") or {}, job.get("document_review") or {}]
+    records = [*(job.get("audits") or {}).values(), job.get("assessment") or {}]
+    return any(review.get("by") == person for review in reviews) or any(
+        person == record.get("recorded_by") or person in (record.get("auditors") or record.get("assessors") or ())
+        for record in records)
+
+
+def job_steps(job, lang):
+    """The steps a laboratory job records (who, when), each named in words: a step's own
+    label (``page.work.did.<step>``), else its timeline label when that takes no detail."""
+    shown = []
+    for step in job.get("steps") or []:
+        own = f"page.work.did.{step['step']}"
+        shown.append({**step, "label": message(own if own in MESSAGES else f"event.{step['step']}", lang)})
+    return shown

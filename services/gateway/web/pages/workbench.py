@@ -48,48 +48,66 @@ from ..views import (
     Reader,
     job_list_view,
     job_status_label,
+    job_steps,
     reference_standard_choices,
     staff_view,
     step_label,
+    took_part,
 )
 from .session import console_session, lang_param
 
 
 class Step(NamedTuple):
-    """How the console takes a step: the domain service's RPC, and the gateway's form
-    schema that reads the command first (certification, standards), or None: the
-    command goes as posted, signed with the operator's name (the laboratories)."""
+    """How the console takes a step: the domain service's RPC; the gateway's form schema
+    that reads the command first (certification, standards), or None: the service's own
+    schema judges it as posted (the laboratories); and whether the command is signed
+    with the operator's name (who took it comes from their sign-in, never the form)."""
 
     method: str
     form: type | None = None
+    signed: bool = True
 
 
-# A consulting request (JL04, JC03) is answered in writing; the laboratory path's steps
-# are the API's (``operators.JOB_STEPS``).
+def read_by(method, form, signed=False):
+    """A step whose command the gateway's form schema reads first."""
+    return Step(method, form, signed)
+
+
+# A consulting request (JL04, JC03) is answered in writing; a JL03 assessment has steps of
+# its own; the laboratory path's steps are the API's (``operators.JOB_STEPS``).
 CONSULTING_ANSWER = Step("answer_question")
+STANDARD_ASSESSMENT = {"document-review": Step("review_standard_documents"),
+                       "assessment": Step("record_standard_assessment"),
+                       "decision": Step("decide_standard_assessment")}
 JOB_STEPS = {
-    **{lab: {**{step: Step(method) for step, method in operators.JOB_STEPS[lab].items()}, "answer": CONSULTING_ANSWER}
+    **{lab: {**{step: Step(method) for step, method in operators.JOB_STEPS[lab].items()}, "answer": CONSULTING_ANSWER,
+             **(STANDARD_ASSESSMENT if lab == "metrology" else {})}
        for lab in ("metrology", "testing")},
-    "certification": {
-        "review": Step("review_application", ReviewForm), "stage1": Step("record_stage1", Stage1Form),
-        "stage2": Step("record_stage2", Stage2Form), "type-test": Step("record_type_test", ProductCheckForm),
-        "factory-inspection": Step("record_factory_inspection", ProductCheckForm),
-        "decision": Step("decide", DecisionForm), "decline": Step("decline_job"),
+    "certification": {  # who reviews, audits and decides is recorded: each step is signed
+        "review": read_by("review_application", ReviewForm, signed=True),
+        "stage1": read_by("record_stage1", Stage1Form, signed=True),
+        "stage2": read_by("record_stage2", Stage2Form, signed=True),
+        "type-test": read_by("record_type_test", ProductCheckForm, signed=True),
+        "factory-inspection": read_by("record_factory_inspection", ProductCheckForm, signed=True),
+        "decision": read_by("decide", DecisionForm, signed=True), "decline": Step("decline_job"),
     },
     "standards": {
-        "review": Step("review_declaration", ReviewDeclarationForm), "answer": Step("answer_question", AnswerForm),
-        "decline": Step("decline_job"),
+        "review": read_by("review_declaration", ReviewDeclarationForm),
+        "answer": read_by("answer_question", AnswerForm), "decline": Step("decline_job"),
     },
 }
+# Four eyes: a correction or amendment is proposed, and a second operator approves it.
 DOCUMENT_STEPS = {
-    "metrology": {"correction": Step("correct_certificate"), "withdrawal": Step("withdraw_certificate")},
-    "testing": {"amendment": Step("amend_report"), "withdrawal": Step("withdraw_report")},
+    "metrology": {"correction": Step("propose_correction"), "withdrawal": Step("withdraw_certificate")},
+    "testing": {"amendment": Step("propose_amendment"), "withdrawal": Step("withdraw_report")},
     "certification": {
-        "surveillance": Step("record_surveillance", SurveillanceForm), "suspend": Step("suspend", SuspendForm),
-        "restore": Step("restore", RestoreForm), "withdraw": Step("withdraw", WithdrawForm),
-        "reduce-scope": Step("reduce_scope", ReduceScopeForm), "recertify": Step("recertify", RecertifyForm),
+        "surveillance": read_by("record_surveillance", SurveillanceForm), "suspend": read_by("suspend", SuspendForm),
+        "restore": read_by("restore", RestoreForm), "withdraw": read_by("withdraw", WithdrawForm),
+        "reduce-scope": read_by("reduce_scope", ReduceScopeForm),
+        "recertify": read_by("recertify", RecertifyForm),
     },
 }
+PROPOSAL_DECISIONS = {"metrology": Step("decide_correction"), "testing": Step("decide_amendment")}
 DOCUMENT_READS = {"metrology": "get_certificate", "testing": "get_report", "certification": "get_certificate"}
 # Refusals of a rule that one input of the form answers: shown next to that input.
 RULE_INPUTS = {"return_needs_reason": "comment", "reference_standard_exists": "id",
@@ -176,6 +194,26 @@ class Workbench:
             then=lambda answer: done_at(f"/staff/documents/{answer.get('number', number)}", step, request)))
 
 
+    @http("POST", "/staff/documents/<string:number>/proposals/<string:proposal_id>/approval")
+    @page_endpoint
+    def workbench_proposal_approval(self, request, number, proposal_id):
+        """A second operator approves (the new version is issued) or refuses a proposal."""
+        gateway, services = self.gateway, self.services
+        session = console_session(gateway.accounts, request)
+        if session.principal is None:
+            return session.to_login(request, after="/staff/jobs")
+        domain = operators.verifying_service(number)
+        taking = PROPOSAL_DECISIONS.get(domain or "")
+        if domain is None or taking is None:
+            return render(request, "message.html", status=404, key="page.not_found", params={})
+        return take_posted(gateway, services, request, session, Posting(
+            domain, taking, (number, proposal_id[:10]), f"approval-{proposal_id[:10]}",
+            show=lambda **shown: document_page(gateway, services, request, session, number, **shown),
+            then=lambda answer: done_at(f"/staff/documents/{(answer.get('document') or {}).get('number', number)}",
+                                        "approved" if (answer.get("proposal") or {}).get("status") == "approved"
+                                        else "refused", request)))
+
+
 class Posting(NamedTuple):
     """A step posted from a console page: the domain it is taken in, how, on what
     (``targets``) and by which form of the page (``form``); the page again with the form
@@ -232,11 +270,11 @@ def take_step(services, gateway, request, session, domain, taking, targets, allo
     if not (may_operate(session.principal, domain) if allowed is None else allowed):
         return Attempt(FormState.of(command), message("forbidden", lang), 403)
     try:
-        if taking.form is None:
-            return operators.command(services, domain, taking.method, *targets,
-                                     operators.signed(command, session.principal))
-        loaded = load_command(taking.form, command, china_date(gateway.now()))
-        return operators.command(services, domain, taking.method, *targets, loaded)
+        if taking.form is not None:
+            command = load_command(taking.form, command, china_date(gateway.now()))
+        if taking.signed:
+            command = operators.signed(command, session.principal)
+        return operators.command(services, domain, taking.method, *targets, command)
     except Exception as exc:  # noqa: BLE001 - mapped as the API maps it; anything else is a bug
         error = as_api_error(exc)
         if error is None:
@@ -281,6 +319,8 @@ def job_page(gateway, services, request, session, code, forms=None, problem=None
         "session": session, "view": staff_view(found, reader), "domain": domain, "job": job, "not_read": not_read,
         "job_status": job_status_label(domain, job, lang) if job else "",
         "step_label": lambda step: step_label(domain, step, lang),
+        "took_part": bool(job) and took_part(job, session.principal.name),
+        "steps": job_steps(job, lang) if job else [],
         "can_act": may_operate(session.principal, domain), "forms": forms or {}, "problem": problem,
         "done": done, "item": reader.catalogue.item(found.item), "today": reader.today.isoformat(),
     }
