@@ -367,3 +367,49 @@ def test_a_correction_waits_for_a_second_person_on_screen(page, browser, stack, 
     readable(approver)
     shot(approver, "correction-issued")
     approver.context.close()
+
+
+def test_what_the_enterprise_and_a_verifier_read(page, api):
+    """The tracking page of a multi-item submission and of a lookup, and a notice of
+    failure verified: statuses and labels in words, in both languages."""
+    from ..conftest import signed_in, through_the_station
+    from ..support.data import JL01_BODY, JL02_BODY, REFERENCE_STANDARD, verification_results
+
+    group = api.post("/api/v1/requests", json={
+        "items": ["BZ01", "JC03"], "enterprise": JL02_BODY["enterprise"], "contact": JL02_BODY["contact"],
+        "details": {"BZ01": {"query": "GB/T 19001-2016"}, "JC03": {"question": "能否检测食品中的铅？"}}}).json()
+    lookup = next(child["code"] for child in group["children"] if child["item"]["code"] == "BZ01")
+    through_the_station(api, lookup)
+    completed(api, lookup)
+    page.goto(f"/track?code={group['code']}")
+    page.fill("#phone", PHONE)
+    page.click("#track-form button[type=submit]")
+    assert page.inner_text("#status") == "部分办结"
+    assert re.search(r"查到标准\d+项", page.inner_text("#children"))  # what was found, beside the child
+    shot(page, "tracking-parent")
+    page.click(f'#children button:has-text("{lookup}")')  # each child opens from its parent
+    assert "质量管理体系 要求" in page.inner_text("#result-standards")
+    page.click("#submitted-details summary")
+    assert "GB/T 19001-2016" in page.inner_text("#submitted-details")
+    shot(page, "tracking-lookup")
+
+    operator, reviewer = signed_in("metrology-1"), signed_in("metrology-2")
+    standard = {**{k: v for k, v in REFERENCE_STANDARD.items() if k != "operator"},
+                "id": f"RS-{uuid.uuid4().hex[:5].upper()}"}
+    api.post("/api/v1/metrology/reference-standards", json=standard, headers=operator)
+    row = {**JL01_BODY["details"]["instruments"][0], "serial_number": f"PG-{uuid.uuid4().hex[:6]}"}
+    code = dispatched(api, {**JL01_BODY, "details": {"instruments": [row]}})
+    job = f"/api/v1/metrology/jobs/{code}"
+    api.post(f"{job}/start", json={}, headers=operator)
+    api.post(f"{job}/results", headers=operator, json=verification_results(
+        conclusion="fail", serial=row["serial_number"], standard=standard["id"]))
+    api.post(f"{job}/review", json={"approved": True}, headers=reviewer)
+    number = api.post(f"{job}/issue", json={}, headers=reviewer).json()["documents"][0]["number"]
+    page.goto(f"/verify?number={number}")
+    assert page.inner_text("#verify-status") == "检定不合格（检定结果通知书）"
+    shot(page, "verify-failure-notice")
+    page.click("#switch-language")
+    assert page.inner_text("#verify-status") == "Failed verification (notice of failure)"
+    assert page.inner_text("#verify-kind") == "Notice of verification failure"
+    assert page.inner_text("#verify-conclusion") == "Fail"
+    shot(page, "verify-failure-notice-english")

@@ -684,6 +684,7 @@ MESSAGES.update({
     # the tracking page
     "page.track.submitted": ("您提交的申请内容", "What you submitted"),
     "page.track.standards_found": ("查到以下标准（{count}项）", "Standards found ({count})"),
+    "page.track.standards_count": ("查到标准{count}项", "{count} {count:plural:standard|standards} found"),
     "page.track.open_child": ("查看该办件的进度", "See this request's progress"),
     # what a verification says
     "certificate_status.failure_notice": ("检定不合格（检定结果通知书）", "Failed verification (notice of failure)"),
