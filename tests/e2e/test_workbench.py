@@ -306,6 +306,46 @@ class TestStepsOnScreen:
         assert "王考评" in text_of(certificate.text)
 
 
+    def test_a_declaration_citing_a_standard_the_catalogue_lacks_is_approved_only_once_checked(self, api, console):
+        code = dispatched(api, {**JL02_BODY, "item": "BZ02", "details": {
+            "product_name": "不锈钢保温杯", "standard_number": "Q/321322ABC 002-2026",
+            "referenced_standards": "GB/T 29606-2013", "standard_text": "本标准规定了保温杯的要求。"}})
+        reviewer = console("standards-1")
+        job = f"/staff/jobs/{code}"
+        assert 'name="acknowledge_unverified"' in reviewer.get(job).text
+        unchecked = reviewer.post(f"{job}/review", {"decision": "approved"})
+        assert unchecked.status_code == 409
+        assert "请以其他方式核实后勾选确认再通过" in messages_beside(unchecked.text, "acknowledge_unverified")[0]
+        assert "acknowledge_unverified" not in text_of(unchecked.text)  # no field name of the JSON body
+        assert reviewer.post(f"{job}/review", {"decision": "approved", "acknowledge_unverified": "true"}
+                             ).status_code == 303
+
+
+class TestTheStationEndsWork:
+    def test_the_station_refuses_an_accepted_request_on_screen(self, api, console):
+        code = submitted(api)
+        clerk = console("staff-321322")
+        assert clerk.post(f"/staff/requests/{code}/accept", {"version": "1"}).status_code == 303
+        page = clerk.get(f"/staff/requests/{code}").text
+        assert 'id="step-reject"' in page and 'id="step-dispatch"' in page
+        refused = clerk.post(f"/staff/requests/{code}/reject", {"version": "2", "reason": "材料审核不符合受理条件"})
+        assert refused.status_code == 303
+        assert tracked(api, code)["status"] == "rejected"
+
+    def test_the_station_ends_a_dispatched_request_on_screen_and_its_service_stops(self, api, console):
+        code = dispatched(api)
+        clerk = console("staff-321322")
+        page = clerk.get(f"/staff/requests/{code}").text
+        assert 'id="step-terminate"' in page and 'id="step-accept"' not in page
+        version = re.search(r"<small>v(\d+)</small>", page).group(1)
+        ended = clerk.post(f"/staff/requests/{code}/terminate", {"version": version, "reason": "企业申请撤回"})
+        assert ended.status_code == 303
+        assert "已终止" in text_of(clerk.http.get(ended.headers["location"]).text)
+        eventually(lambda: api.get(f"/api/v1/metrology/jobs/{code}", headers=METROLOGY).json(),
+                   lambda job: job["status"] == "terminated")
+        assert 'id="step-start"' not in console("metrology-1").get(f"/staff/jobs/{code}").text
+
+
 class TestTheRegisters:
     def test_a_reference_standard_is_registered_and_checked_on_screen(self, console):
         person = console("metrology-1")

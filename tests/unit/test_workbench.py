@@ -218,3 +218,16 @@ STEPS_ON_SCREEN = sorted({step for steps in (*workbench.JOB_STEPS.values(), *wor
 ])
 def test_every_step_state_and_kind_the_pages_name_has_words(prefix, names):
     assert [name for name in names if f"{prefix}{name}" not in MESSAGES] == []
+
+
+@pytest.mark.parametrize("state", [
+    # what a verification says
+    "current", "superseded", "withdrawn", "failure", "valid", "suspended", "expired",
+    # a request's status
+    "submitted", "awaiting_enterprise", "accepted", "rejected", "dispatched", "in_progress", "completed", "rated",
+    "cancelled", "terminated", "partially_completed",
+])
+def test_every_state_a_badge_shows_has_a_colour_of_its_own(state):
+    css = (TEMPLATES.parent / "static" / "style.css").read_text(encoding="utf-8")
+    assert re.search(rf"\.status-{state}\b[^{{]*{{[^}}]*background", css) or re.search(
+        rf"\.status-{state}\b\s*,", css), f"no colour for .status-{state}"

@@ -1079,6 +1079,15 @@ MESSAGES.update({
     "page.work.declaration.approved": ("审查通过", "Approved"),
     "page.work.declaration.changes_requested": ("需修改", "Changes requested"),
     "page.work.changes_need_comments": ("要求修改时必填", "Needed when asking for changes"),
+    "page.work.unverified_references": (
+        "引用的标准 {numbers} 不在标准目录中，无法核实；请以其他方式核实后勾选确认再通过，或要求企业修改",
+        "It cites standards the catalogue does not have ({numbers}); check them another way and tick the box to "
+        "approve, or ask for changes.",
+    ),
+    "page.work.acknowledge_unverified": (
+        "目录中没有的引用标准已另行核实为现行有效", "I checked the cited standards the catalogue lacks another way: "
+        "they are in force",
+    ),
     "page.work.answer": ("答复", "Answer"),
     "page.work.answer_note": ("书面答复将显示在企业的办件查询页", "The written answer shows on the enterprise's tracking page."),
     "page.work.send_answer": ("发送答复", "Send the answer"),

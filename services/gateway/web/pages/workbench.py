@@ -109,9 +109,11 @@ DOCUMENT_STEPS = {
 }
 PROPOSAL_DECISIONS = {"metrology": Step("decide_correction"), "testing": Step("decide_amendment")}
 DOCUMENT_READS = {"metrology": "get_certificate", "testing": "get_report", "certification": "get_certificate"}
-# Refusals of a rule that one input of the form answers: shown next to that input.
-RULE_INPUTS = {"return_needs_reason": "comment", "reference_standard_exists": "id",
-               "check_before_last_good_check": "checked_on", "scope_not_reduced": "scope"}
+# Refusals of a rule that one input of the form answers: shown next to that input (in the
+# page's own words where the API's name a field of the JSON body).
+RULE_INPUTS = {"return_needs_reason": ("comment", None), "reference_standard_exists": ("id", None),
+               "check_before_last_good_check": ("checked_on", None), "scope_not_reduced": ("scope", None),
+               "unverified_references": ("acknowledge_unverified", "page.work.unverified_references")}
 
 
 class Workbench:
@@ -283,8 +285,9 @@ def take_step(services, gateway, request, session, domain, taking, targets, allo
             return Attempt(FormState.of(command, localize(error.fields, lang)),
                            message("validation_failed", lang), 422)
         if error.code in RULE_INPUTS:
-            return Attempt(FormState.of(command, {RULE_INPUTS[error.code]: [error_message(error, lang)]}),
-                           message("validation_failed", lang), error.status)
+            name, words = RULE_INPUTS[error.code]
+            said = message(words, lang, **error.params) if words else error_message(error, lang)
+            return Attempt(FormState.of(command, {name: [said]}), message("validation_failed", lang), error.status)
         return Attempt(FormState.of(command), error_message(error, lang), error.status)
 
 
