@@ -226,7 +226,7 @@ class AttachmentSchema(CommandSchema):
 
     @post_load
     def _lower_case_digest(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        return {**data, "sha256": data["sha256"].lower()}
+        return {"content_type": None, **data, "sha256": data["sha256"].lower()}
 
 
 def attachments() -> fields.List[dict[str, Any]]:

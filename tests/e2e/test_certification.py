@@ -114,7 +114,7 @@ def test_a_suspended_certificate_is_restored_or_withdrawn_and_a_withdrawal_is_fi
     assert withdrawn["status"] == "withdrawn" and withdrawn["withdrawn_on"]
     refused = certificate_step(api, number, "suspend", {"reason": "再暂停"}, expected=409)
     assert refused["error"] == "invalid_transition"
-    assert refused["message"] == "当前状态（withdrawn）下不能执行此操作"
+    assert refused["message"] == "当前状态（已撤销）下不能执行此操作"  # in words, not "withdrawn"
 
 
 def test_surveillance_scope_reduction_and_an_early_recertification_through_the_api(api):
@@ -150,7 +150,7 @@ def test_steps_out_of_order_are_refused_and_nothing_changes(api):
     step(api, code, "review", {"accepted": True})
     assert (
         step(api, code, "review", {"accepted": True}, expected=409)["message"]
-        == "当前状态（under_audit）下不能执行此操作"
+        == "当前状态（审核中）下不能执行此操作"
     )
     assert (
         step(api, code, "stage2", {"recommendation": "grant"}, expected=409)["error"]
@@ -236,7 +236,7 @@ def test_an_application_not_accepted_completes_the_request_with_the_reason(api):
     assert completed["timeline"][-1]["label"] == "认证申请未予受理：管理体系运行不足三个月"
     assert (
         step(api, code, "stage1", {"ready_for_stage2": True}, expected=409)["message"]
-        == "当前状态（not_accepted）下不能执行此操作"
+        == "当前状态（申请未予受理）下不能执行此操作"
     )
 
 

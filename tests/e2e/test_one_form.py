@@ -53,7 +53,9 @@ def test_several_items_get_one_parent_code_and_a_child_each_routed_to_its_domain
         time.sleep(0.1)
     assert [child["status"] for child in children] == ["in_progress", "completed"]
     assert children[0]["holder"]["role"] == "metrology" and children[1]["holder"] is None
-    assert tracked(api, group["code"])["status"] == "in_progress"  # the slowest child
+    parent = tracked(api, group["code"])
+    assert (parent["status"], parent["status_label"]) == ("partially_completed", "部分办结")  # one done, one not
+    assert [each["tracking_url"] for each in parent["children"]] == [f"/api/v1/requests/{code}" for code in child_codes]
     child = tracked(api, child_codes[1])
     assert child["parent"] == group["code"] and child["domain"] == "standards"
     assert child["due_date"] is not None and child["result"]
@@ -73,7 +75,7 @@ def test_the_parent_completes_only_when_every_child_has(api):
     deadline = time.monotonic() + 15
     while tracked(api, first)["status"] != "completed" and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert tracked(api, group["code"])["status"] == "in_progress"
+    assert tracked(api, group["code"])["status"] == "partially_completed"
     standard = new_standard(api)
     step(api, "metrology", second, "start", {})
     step(api, "metrology", second, "results", verification_results(serial=serial, standard=standard))
@@ -95,3 +97,19 @@ def test_two_hundred_parallel_submissions_get_two_hundred_distinct_codes(stack):
     with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
         codes = list(pool.map(submit, range(200)))
     assert len(set(codes)) == 200
+
+
+def test_withdrawing_the_parent_code_withdraws_every_request_not_yet_dispatched(api):
+    group = api.post("/api/v1/requests", json={**MULTI, "items": ["JL02", "BZ01"], "details": {
+        "JL02": JL02_BODY["details"], "BZ01": {"query": "GB/T 19001-2016"}}}).json()
+    calibration, lookup = (child["code"] for child in group["children"])
+    through_the_station(api, calibration)
+    withdrawn = api.post(f"/api/v1/requests/{group['code']}/cancel", json={"phone": PHONE, "reason": "改期申请"})
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert withdrawn.json()["kind"] == "group"
+    going, cancelled = (child["status"] for child in withdrawn.json()["children"])
+    assert going in ("dispatched", "in_progress") and cancelled == "cancelled"  # the lab's job carries on
+    assert tracked(api, lookup)["timeline"][-1]["reason"] == "改期申请"
+    again = api.post(f"/api/v1/requests/{group['code']}/cancel", json={"phone": PHONE})
+    assert again.status_code == 409
+    assert api.post(f"/api/v1/requests/{group['code']}/cancel", json={"phone": "13800000000"}).status_code == 404

@@ -50,7 +50,7 @@ class TestAConsultingJob:
         job = handlers.answer_question(jobs, CODE, answer(attachments=[attachment]), NOW)
         assert job.status == "completed" and job.completed_at == NOW.isoformat()
         assert job.answer["text"] == "建议选用0.4级精密压力表。" and job.answer["answered_by"] == "王工"
-        assert job.answer["attachments"] == [{**attachment, "sha256": DIGEST}]  # the digest as text is kept
+        assert job.answer["attachments"] == [{**attachment, "sha256": DIGEST, "content_type": None}]
         announced = [e for e in jobs.store.pending_envelopes() if e["type"] == "question_answered"][-1]
         assert announced["data"]["result"]["answer"] == "建议选用0.4级精密压力表。"
         assert announced["data"]["result"]["attachments"][0]["name"] == "选型说明.pdf"
