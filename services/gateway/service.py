@@ -45,7 +45,7 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import accounts, console, dashboard, docs, pages, registration
+from .web.pages import accounts, console, dashboard, docs, pages, registers, registration, workbench
 from .web.pages import documents as document_pages
 
 
@@ -73,6 +73,8 @@ class GatewayService(
     document_pages.DocumentPages,
     accounts.AccountsConsole,
     registration.RegistrationPages,
+    workbench.Workbench,
+    registers.Registers,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

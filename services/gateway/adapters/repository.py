@@ -33,19 +33,28 @@ class RequestRepository(AggregateRepository):
         sequence = self.codes.draw(self.store, name) if self.codes else self.store.next_sequence(name)
         return str(new_code(station, day, sequence))
 
-    def at_station(self, station: str, statuses: tuple[str, ...], item: str | None = None,
+    def at_station(self, station: str | None, statuses: tuple[str, ...], item: str | None = None,
                    domain: str | None = None) -> list[ServiceRequest]:
-        """A station's requests in these statuses, oldest first, optionally of one item or domain."""
-        query: dict[str, Any] = {"station": station, "status": {"$in": list(statuses)}}
+        """A station's requests (every station's with None) in these statuses, oldest
+        first, optionally of one item or domain."""
+        query: dict[str, Any] = {"status": {"$in": list(statuses)}}
+        if station:
+            query["station"] = station
         if item:
             query["item"] = item
         if domain:
             query["domain"] = domain
         return self._find(query, sort=[("submitted_at", 1)])
 
-    def count_by_status(self, station: str) -> dict[str, int]:
-        """How many of a station's requests are in each status."""
-        return {status: self._count({"station": station, "status": status}) for status in ALL_STATUSES}
+    def count_by_status(self, station: str | None, domain: str | None = None) -> dict[str, int]:
+        """How many of a station's requests (every station's with None), optionally of one
+        domain, are in each status."""
+        query: dict[str, Any] = {}
+        if station:
+            query["station"] = station
+        if domain:
+            query["domain"] = domain
+        return {status: self._count({**query, "status": status}) for status in ALL_STATUSES}
 
     def of_enterprise(self, uscc: str, limit: int = 500) -> list[ServiceRequest]:
         """An enterprise's requests, newest first."""

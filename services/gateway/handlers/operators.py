@@ -7,17 +7,20 @@ document asked for under a request code belongs to that request, and sends a pub
 verification to the service whose number prefix it carries.
 """
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..adapters.domain_services import DomainServiceCalls
 from ..adapters.repository import RequestGroupRepository, RequestRepository
-from ..domain.access import Principal
+from ..domain.access import Principal, may_operate, require
 from ..domain.calendar import WorkingCalendar
 from ..domain.catalogue import Catalogue
+from ..domain.model import DISPATCHED, IN_PROGRESS, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import DocumentNotFound
 from .intake import due_date_of, track_request
+from .station import QueueRow, matching_requests
 
 # URL step → the domain service's RPC method, per laboratory.
 JOB_STEPS = {
@@ -38,8 +41,51 @@ JOB_READS = {"metrology": "get_job", "testing": "get_job", "certification": "get
              "standards": "get_case"}
 
 
+# A domain's open work: dispatched to it and not yet finished.
+OPEN_JOBS = (DISPATCHED, IN_PROGRESS)
+JOB_LIST_PAGE = 100
+
+
 class UnknownStep(LookupError):
     """A step a domain's jobs do not have."""
+
+
+@dataclass(frozen=True)
+class JobList:
+    domain: str
+    rows: list[QueueRow]
+    total: int
+    counts: dict[str, int]  # the domain's requests in every status
+    offset: int
+    limit: int
+
+
+def job_list(requests: RequestRepository, catalogue: Catalogue, calendar: WorkingCalendar, principal: Principal,
+             domain: str, filters: dict[str, Any], today: date) -> JobList:
+    """A page of a domain's work for its operators (managers and admins read any
+    domain's): the requests dispatched to it from every station, oldest first, each with
+    its due date, whether it is due soon or overdue and whether a standard it cites was
+    superseded since; by default those still open."""
+    require(may_operate(principal, domain, read_only=True))
+    limit, offset = filters.get("limit") or JOB_LIST_PAGE, filters.get("offset") or 0
+    rows, total = matching_requests(
+        requests, None, catalogue, calendar, today, status=filters.get("status"), item=filters.get("item"),
+        domain=domain, due=filters.get("due"), limit=limit, offset=offset, open_statuses=OPEN_JOBS,
+        flagged=bool(filters.get("flagged")))
+    return JobList(domain, rows, total, requests.count_by_status(None, domain), offset, limit)
+
+
+def request_for_operator(requests: RequestRepository, principal: Principal, code_text: str) -> ServiceRequest:
+    """The request behind a job, as the operators of its domain (and managers) see it."""
+    found: ServiceRequest = requests.get(str(parse_code(code_text)))
+    require(may_operate(principal, found.domain, read_only=True))
+    return found
+
+
+def signed(body: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    """A command signed with the operator's own name: who recorded and who reviewed
+    results comes from their sign-in, never from what a client claims."""
+    return {**body, "operator": principal.name}
 
 
 def command(services: DomainServiceCalls, service: str, method: str, *args: Any) -> Any:
@@ -90,4 +136,23 @@ def verify(services: DomainServiceCalls, number: str) -> dict[str, Any]:
     if service is None:
         raise DocumentNotFound(number)
     answer: dict[str, Any] = services.call(service, "verify", normalized, not_found=DocumentNotFound)
+    if answer.get("status") == SUPERSEDED and answer.get("superseded_by"):
+        answer["latest_version"] = latest_version(services, service, answer["superseded_by"])
     return answer
+
+
+SUPERSEDED = "superseded"
+MAX_VERSIONS = 50  # a chain of corrections longer than this is not followed to its end
+
+
+def latest_version(services: DomainServiceCalls, service: str, successor: str) -> dict[str, Any]:
+    """The version a superseded document's chain of corrections ends in, and its status:
+    the one to rely on, unless it was itself withdrawn (then none is in force)."""
+    found: dict[str, Any] = {}
+    number: str | None = successor
+    for _ in range(MAX_VERSIONS):
+        found = services.call(service, "verify", number, not_found=DocumentNotFound)
+        number = found.get("superseded_by") if found.get("status") == SUPERSEDED else None
+        if not number:
+            break
+    return {"number": found["number"], "status": found["status"], "withdrawn_on": found.get("withdrawn_on")}

@@ -30,6 +30,8 @@ from ..exceptions import StaleRequest
 
 # What a station still has to do or watch; finished requests are found by status.
 OPEN_STATUSES = (SUBMITTED, AWAITING_ENTERPRISE, ACCEPTED, DISPATCHED, IN_PROGRESS)
+# The timeline entry of work that cites a standard that was superseded or withdrawn.
+STANDARD_FLAGGED = "standard_flagged"
 RECTIFICATION_STATES = ("open", "answered")
 QUEUE_PAGE = 100
 
@@ -64,11 +66,12 @@ class QueueRow:
     provisional: bool
     overdue: bool
     due_soon: bool
+    flagged: bool  # a standard the work cites was superseded or withdrawn (the standards watch)
 
 
 @dataclass(frozen=True)
 class Queue:
-    station: dict[str, Any]
+    station: dict[str, Any] | None  # None: every station (managers and admins)
     rows: list[QueueRow]
     total: int
     counts: dict[str, int]
@@ -109,42 +112,46 @@ def request_for_staff(requests: RequestRepository, principal: Principal, code_te
 
 def queue(requests: RequestRepository, catalogue: Catalogue, stations: Stations, calendar: WorkingCalendar,
           principal: Principal, filters: dict[str, Any], today: date) -> Queue:
-    """A page of a station's queue for this person: their own station's (staff) or the
-    one they name (managers, admins)."""
+    """A page of a station's queue for this person: their own station's (staff), or the
+    one they name (managers, admins), or, when they name none, every station's."""
     require(principal.role in (STAFF, MANAGER, ADMIN))  # operators work jobs, not queues
     station = filters.get("station") or principal.station
     found = stations.get(station) if station else None
-    if station is None or found is None:
-        raise UnknownStation("station", "unknown_station" if station else "required")
-    require(may_work_station(principal, station, read_only=True))
+    if station is not None and found is None:
+        raise UnknownStation("station", "unknown_station")
+    if station is not None:
+        require(may_work_station(principal, station, read_only=True))
     limit, offset = filters.get("limit") or QUEUE_PAGE, filters.get("offset") or 0
-    rows, total, counts = station_queue(
+    rows, total = matching_requests(
         requests, station, catalogue, calendar, today, status=filters.get("status"), item=filters.get("item"),
         domain=filters.get("domain"), due=filters.get("due"), limit=limit, offset=offset)
-    return Queue(found, rows, total, counts, offset, limit)
+    return Queue(found, rows, total, requests.count_by_status(station), offset, limit)
 
 
-def station_queue(requests: RequestRepository, station: str, catalogue: Catalogue, calendar: WorkingCalendar,
-                  today: date, status: str | None = None, item: str | None = None, domain: str | None = None,
-                  due: str | None = None, limit: int = 200, offset: int = 0) -> tuple[list[QueueRow], int,
-                                                                                    dict[str, int]]:
-    """A page of the station's requests, oldest first, each with its due date (and
-    whether it is provisional); how many match in all; and the count of the station's
-    requests in every status."""
+def matching_requests(requests: RequestRepository, station: str | None, catalogue: Catalogue,
+                      calendar: WorkingCalendar, today: date, status: str | None = None, item: str | None = None,
+                      domain: str | None = None, due: str | None = None, limit: int = 200, offset: int = 0,
+                      open_statuses: tuple[str, ...] = OPEN_STATUSES,
+                      flagged: bool = False) -> tuple[list[QueueRow], int]:
+    """A page of a station's requests (every station's with None), oldest first, each
+    with its due date (and whether it is provisional), and how many match in all.
+    Without a status, those in ``open_statuses``; with ``flagged``, only those a
+    standard supersession flagged."""
     rows, matched = [], 0
-    for request in requests.at_station(station, (status,) if status else OPEN_STATUSES, item, domain):
+    for request in requests.at_station(station, (status,) if status else open_statuses, item, domain):
         due_on = sla.due_date(request.accepted_at, catalogue.committed_days(request.item), calendar,
                               request.pauses, today)
         finished = request.status not in OPEN_STATUSES
         overdue = not finished and sla.is_overdue(due_on, today)
         soon = not finished and sla.is_due_soon(due_on, today, calendar)
-        if (due == "overdue" and not overdue) or (due == "soon" and not soon):
+        is_flagged = any(entry.get("event") == STANDARD_FLAGGED for entry in request.timeline)
+        if (due == "overdue" and not overdue) or (due == "soon" and not soon) or (flagged and not is_flagged):
             continue
         matched += 1
         if offset < matched <= offset + limit:
             rows.append(QueueRow(request, due_on, sla.is_provisional(request.accepted_at, due_on, calendar),
-                                 overdue, soon))
-    return rows, matched, requests.count_by_status(station)
+                                 overdue, soon, is_flagged))
+    return rows, matched
 
 
 def rectifications(requests: RequestRepository, principal: Principal, station: str | None,

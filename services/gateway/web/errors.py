@@ -154,11 +154,16 @@ def _param(key, value, lang):
     return value
 
 
-def error_response(error, lang):
+def error_message(error, lang):
+    """An error in words, in its reader's language."""
     params = {key: _param(key, value, lang) for key, value in error.params.items()}
+    return message(error.code, lang, **params)
+
+
+def error_response(error, lang):
     body = {
         "error": error.code,
-        "message": message(error.code, lang, **params),
+        "message": error_message(error, lang),
         "fields": localize(error.fields, lang),
         **error.extra,
     }

@@ -85,3 +85,107 @@ def _flatten(errors, path, flat):
             _flatten(value, f"{path}.{key}" if path else str(key), flat)
     else:
         flat[path] = errors if isinstance(errors, list) else [errors]
+
+
+# -- the console's step forms ------------------------------------------------------------------
+# A step of an operator's work is posted as a form whose inputs are named by their path
+# in the command the domain service takes (``instruments.0.points.2.nominal``), so the
+# service's own field errors come back under the names of the inputs they are about.
+LIST_FIELDS = frozenset({"reference_standards", "sites", "assessors"})  # checkboxes or multi-selects
+INTEGER_FIELDS = frozenset({"period_months", "size", "major_nonconformities", "minor_nonconformities"})
+NOT_PART_OF_THE_COMMAND = frozenset({"csrf", "lang", "action", "form_token"})
+
+
+def posted_command(form):
+    """The command a console form posts (a werkzeug MultiDict): rows become lists of the
+    rows that have anything in them, blank inputs are left out (they mean "not given"),
+    empty groups with them, and whole numbers are numbers."""
+    grouped = {}
+    for name, value in form.items(multi=True):
+        if name not in NOT_PART_OF_THE_COMMAND:
+            grouped.setdefault(name, []).append(value)
+    pairs = [(name, values if name.rpartition(".")[2] in LIST_FIELDS else values[0])
+             for name, values in grouped.items()]
+    return _compact(unflatten(pairs), "") or {}
+
+
+def _compact(node, name):
+    if isinstance(node, dict):
+        if node and all(key.isdigit() for key in node):
+            rows = [_compact(node[key], "") for key in sorted(node, key=int)]
+            return [row for row in rows if row is not None] or None
+        kept = {key: _compact(value, key) for key, value in node.items()}
+        return {key: value for key, value in kept.items() if value is not None} or None
+    if isinstance(node, list):
+        return [value.strip() for value in node if isinstance(value, str) and value.strip()] or None
+    text = node.strip() if isinstance(node, str) else node
+    if text in ("", None):
+        return None
+    return int(text) if name in INTEGER_FIELDS and isinstance(text, str) and text.isdigit() else text
+
+
+def flat_values(command, path="", flat=None):
+    """A command back as the inputs it was posted from: {input name: value}."""
+    flat = {} if flat is None else flat
+    if isinstance(command, dict):
+        for key, value in command.items():
+            flat_values(value, f"{path}.{key}" if path else str(key), flat)
+    elif isinstance(command, list) and path.rpartition(".")[2] not in LIST_FIELDS:
+        for index, value in enumerate(command):
+            flat_values(value, f"{path}.{index}", flat)
+    else:
+        flat[path] = command
+    return flat
+
+
+def flat_errors(errors):
+    """Nested field errors (already in words) → {input name: [messages]}."""
+    flat = {}
+    _flatten(errors, "", flat)
+    return flat
+
+
+class FormState:
+    """What a step's form shows: the values it was posted with (or starts with) and the
+    messages for its inputs. Each input asks for its own messages (``error``); whatever
+    no input asked for (a rule about the whole form) is shown by the form at its end
+    (``unshown``)."""
+
+    def __init__(self, values=None, errors=None, extra_rows=None):
+        self.values = values or {}
+        self.errors = errors or {}
+        self.extra_rows = extra_rows or {}
+        self._shown = set()
+
+    @classmethod
+    def of(cls, command, errors=None, extra_rows=None):
+        return cls(flat_values(command or {}), flat_errors(errors or {}), extra_rows)
+
+    def value(self, name, default=""):
+        found = self.values.get(name)
+        return default if found is None else found
+
+    def chosen(self, name):
+        found = self.values.get(name)
+        return [str(each) for each in found] if isinstance(found, list) else ([str(found)] if found else [])
+
+    def rows(self, prefix, minimum=1):
+        """How many rows a group shows: those posted, more when asked, at least ``minimum``."""
+        start = f"{prefix}."
+        indexes = [int(name[len(start):].split(".")[0]) for name in [*self.values, *self.errors]
+                   if name.startswith(start) and name[len(start):].split(".")[0].isdigit()]
+        return max(minimum, (max(indexes) + 1 if indexes else 0) + self.extra_rows.get(prefix, 0))
+
+    def error(self, name):
+        self._shown.add(name)
+        return self.errors.get(name, [])
+
+    def invalid(self, name):
+        return name in self.errors
+
+    def unshown(self):
+        return [message for name, messages in self.errors.items() if name not in self._shown for message in messages]
+
+    @property
+    def has_errors(self):
+        return bool(self.errors)

@@ -22,7 +22,7 @@ from ..domain.model import (
     SUBMITTED,
     rolled_up_status,
 )
-from .messages import message
+from .messages import MESSAGES, message
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def request_view(request, reader, notices=()):
         "timeline": [timeline_entry(entry, reader) for entry in request.timeline],
         "notices": [notice_view(notice, lang) for notice in notices],
         "tracking_url": f"/api/v1/requests/{request.code}",
+        "submitted": submitted_view(item, request.details, lang),
     }
 
 
@@ -235,6 +236,37 @@ def timeline_entry(entry, reader, audit=False):
     return shown
 
 
+def submitted_view(item, details, lang):
+    """What was submitted for an item, each field under its label on the form: a list of
+    {label, value} or, for a group of rows, {label, rows: [[{label, value}]]}."""
+    return _labelled(item.fields if item else (), details or {}, lang)
+
+
+def _labelled(specs, values, lang):
+    shown = []
+    for spec in specs:
+        value = values.get(spec["name"]) if isinstance(values, dict) else None
+        if value in (None, "", []):
+            continue
+        label = spec["label"][lang]
+        if spec["type"] == "group" and isinstance(value, list):
+            shown.append({"label": label, "rows": [
+                [{"label": part["label"], "value": part["value"]} for part in _labelled(spec["fields"], row, lang)]
+                for row in value]})
+        else:
+            shown.append({"label": label, "value": _field_value(spec, value, lang)})
+    return shown
+
+
+def _field_value(spec, value, lang):
+    if spec["type"] == "choice":
+        option = next((each for each in spec.get("options", []) if each["value"] == value), None)
+        return option["label"][lang] if option else value
+    if spec["type"] == "boolean":
+        return message("page.yes" if value else "page.no", lang)
+    return value
+
+
 def staff_view(request, reader):
     """A request as station staff, operators and managers see it: everything the
     enterprise sees, the contact and the form, the version to act on, the audit trail."""
@@ -254,7 +286,7 @@ def staff_view(request, reader):
 def queue_view(queue, reader):
     """A page of a station's queue (a ``handlers.station.Queue``)."""
     return {
-        "station": station_summary(queue.station, reader.lang),
+        "station": station_summary(queue.station, reader.lang) if queue.station else None,
         "counts": queue.counts,
         "total": queue.total,
         "offset": queue.offset,
@@ -267,6 +299,7 @@ def queue_row(row, reader):
     request = row.request
     return {
         "code": request.code,
+        "station": station_summary(reader.stations.get(request.station), reader.lang),
         "item": item_summary(reader.catalogue.item(request.item), reader.lang),
         "domain": request.domain,
         **status_summary(request.status, reader.lang),
@@ -276,6 +309,7 @@ def queue_row(row, reader):
         "due_date_provisional": row.provisional,
         "overdue": row.overdue,
         "due_soon": row.due_soon,
+        "flagged": row.flagged,
         "version": request.version,
         **origin_summary(request, reader.lang),
     }
@@ -390,3 +424,81 @@ def registered_view(account, reader):
         "station": station_summary(station, reader.lang),
         "next_step": message("registration.next_step", reader.lang, station=station["name"][reader.lang]),
     }
+
+
+# -- the operators' workbench -------------------------------------------------------------------
+# The statuses a domain's job list counts: from dispatch on.
+JOB_LIST_STATUSES = ("dispatched", "in_progress", "completed", "rated", "terminated")
+
+
+def job_list_view(jobs, reader):
+    """A page of a domain's job list (a ``handlers.operators.JobList``): each row as the
+    station's queue shows it, with the latest step taken on it."""
+    return {
+        "domain": jobs.domain,
+        "domain_label": message(f"role.{jobs.domain}", reader.lang),
+        "counts": {status: jobs.counts.get(status, 0) for status in JOB_LIST_STATUSES},
+        "total": jobs.total,
+        "offset": jobs.offset,
+        "limit": jobs.limit,
+        "jobs": [{**queue_row(row, reader), "latest": latest_step(row.request, reader)} for row in jobs.rows],
+    }
+
+
+def latest_step(request, reader):
+    """The last step on a request's timeline, in words (where the work stands)."""
+    if not request.timeline:
+        return ""
+    return timeline_entry(request.timeline[-1], reader)["label"]
+
+
+def job_status_label(domain, job, lang):
+    """A domain service's job, application or case status in words (a domain may call
+    a status what another calls it differently: ``job_status.<domain>.<status>`` first;
+    a consultation completed was answered, not issued)."""
+    status = "answered" if job["status"] == "completed" and job.get("answer") else job["status"]
+    own = f"job_status.{domain}.{status}"
+    return message(own if own in MESSAGES else f"job_status.{status}", lang)
+
+
+def step_label(domain, step, lang):
+    """A step of a domain's work in words (``page.work.step.<domain>.<step>`` first)."""
+    own = f"page.work.step.{domain}.{step}"
+    return message(own if own in MESSAGES else f"page.work.step.{step}", lang)
+
+
+def reference_standard_choices(standards, today, lang):
+    """The reference standards a measurement may name, each with why it may not be used
+    now (out of tolerance, its own calibration expired) or None."""
+    choices = []
+    for standard in standards:
+        if standard.get("status") == "out_of_tolerance":
+            state, reason = "out_of_tolerance", "reference_standard_out_of_tolerance"
+        elif standard["calibration_valid_until"] < today.isoformat():
+            state, reason = "calibration_expired", "reference_standard_calibration_expired"
+        else:
+            state, reason = "in_service", None
+        choices.append({**standard, "state": state, "state_label": message(f"reference_standard_state.{state}", lang),
+                        "unusable": message(reason, lang, id=standard["id"]) if reason else None})
+    return choices
+
+
+def took_part(job, person):
+    """Whether ``person`` reviewed, audited or assessed the work a decision is about (a
+    certification, a JL03 assessment): the decision is then someone else's, so the page
+    offers them none (the service refuses it anyway: 409 impartiality_conflict)."""
+    reviews = [job.get("review") or {}, job.get("document_review") or {}]
+    records = [*(job.get("audits") or {}).values(), job.get("assessment") or {}]
+    return any(review.get("by") == person for review in reviews) or any(
+        person == record.get("recorded_by") or person in (record.get("auditors") or record.get("assessors") or ())
+        for record in records)
+
+
+def job_steps(job, lang):
+    """The steps a laboratory job records (who, when), each named in words: a step's own
+    label (``page.work.did.<step>``), else its timeline label when that takes no detail."""
+    shown = []
+    for step in job.get("steps") or []:
+        own = f"page.work.did.{step['step']}"
+        shown.append({**step, "label": message(own if own in MESSAGES else f"event.{step['step']}", lang)})
+    return shown

@@ -6,6 +6,7 @@ operator acts for the one domain service their account is bound to; managers may
 """
 
 from ...domain.access import may_administer, may_operate, require
+from ...handlers.operators import signed
 from ..auth import require_principal
 from ..errors import read_json_object
 
@@ -26,6 +27,5 @@ def require_admin(request):
 
 
 def signed_body(request, principal):
-    """The command as posted, signed with the operator's own name: who recorded and who
-    reviewed results comes from their sign-in, never from what a client claims."""
-    return {**read_json_object(request), "operator": principal.name}
+    """The command as posted, signed with the operator's own name (``operators.signed``)."""
+    return signed(read_json_object(request), principal)

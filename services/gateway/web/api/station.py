@@ -34,7 +34,8 @@ class StationApi:
     @http("GET", QUEUE)
     @documented(
         "A station's queue with filters and counts", tags=["station"], auth="bearer",
-        query=[("station", "staff: their own (default); managers: any", False, {"type": "string", "maxLength": 6}),
+        query=[("station", "staff: their own (default); managers and admins: any, or every station when none "
+                "is named", False, {"type": "string", "maxLength": 6}),
                ("status", "one status (default: every open status)", False, one_of(*QUEUE_STATUSES)),
                ("item", "catalogue code", False, {"type": "string", "maxLength": 10}),
                ("domain", "domain service", False, one_of(*DOMAINS)),

@@ -101,8 +101,26 @@ def verify_page_render(request, status=200, **context):
     return render(request, "verify.html", status=status, **shown)
 
 
+FAILURE_NOTICE = "verification_failure_notice"
+
+
 def verification_view(answer, lang):
-    return {**answer, "status_label": status_label(answer["status"], lang)}
+    """What a verifier reads: the status in words (a notice of failure in force says it
+    is one: the instrument failed, not "current"), the kind of document and the
+    conclusion in the reader's language, and the latest version of a superseded one."""
+    failure = answer.get("kind") == FAILURE_NOTICE and answer["status"] == "current"
+    view = {
+        **answer,
+        "status_label": status_label("failure_notice" if failure else answer["status"], lang),
+        "kind_label": message(f"document_kind.{answer.get('kind')}", lang) if answer.get("kind") else "",
+        "badge": "failure" if failure else answer["status"],
+    }
+    if answer.get("conclusion"):
+        view["conclusion_label"] = message(f"conclusion.{answer['conclusion']}", lang)
+    if answer.get("latest_version"):
+        latest = answer["latest_version"]
+        view["latest_version"] = {**latest, "status_label": status_label(latest["status"], lang)}
+    return view
 
 
 def status_label(status, lang):

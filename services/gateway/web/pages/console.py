@@ -13,7 +13,7 @@ from werkzeug.utils import redirect
 
 from ....common.domain import InvalidTransition, RuleViolated
 from ....common.repository import NotFound
-from ...domain.access import Forbidden, may_work_station
+from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
@@ -85,9 +85,11 @@ class Console:
         session = console_session(self.gateway, request)
         if session.principal is None:
             return session.to_login(request)
+        if session.principal.role == OPERATOR:  # operators work their domain's jobs
+            return session.finish(redirect(with_lang("/staff/jobs", request), code=303))
         reader = Reader.of(self.gateway, page_language(request))
         try:
-            filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v})
+            filters = QUEUE_FILTERS.load({k: v for k, v in request.args.items() if v and k not in REASSIGNED})
             queue = station.queue(self.gateway.requests, reader.catalogue, reader.stations, reader.calendar,
                                   session.principal, filters, reader.today)
             problem = None
@@ -95,12 +97,13 @@ class Console:
             filters, queue = {}, None
             problem = "forbidden" if isinstance(exc, Forbidden) else "validation_failed"
         rectifications = [rectification_row(found, reader) for found in station.rectifications(
-            self.gateway.requests, session.principal, queue.station["division"])] if queue else []
+            self.gateway.requests, session.principal, queue.station["division"] if queue.station else None)
+        ] if queue else []
         return session.finish(render(
             request, "staff_queue.html", status=200 if problem is None else 400, session=session,
             queue=QUEUE_VIEW.dump(queue_view(queue, reader)) if queue else None, filters=filters, problem=problem,
             catalogue=reader.catalogue, stations=list(reader.stations.by_division.values()),
-            rectifications=rectifications,
+            rectifications=rectifications, reassigned=reassigned(request, reader),
         ))
 
     @http("GET", "/staff/requests/<string:code>")
@@ -142,8 +145,23 @@ class Console:
         except RuleViolated as exc:  # e.g. ending a request whose certificate is out
             return staff_request_page(gateway, request, session, code, problem=exc.code, status=409,
                                       problem_params=exc.params)
+        if step == "reassign" and not may_work_station(session.principal, command["station"]):
+            # the request is the other station's now: the clerk is told so on their queue
+            moved = {"reassigned": code, "to": command["station"], **lang_param(request)}
+            return session.finish(redirect(f"/staff?{urlencode(moved)}", code=303))
         target = f"/staff/requests/{code}?{urlencode({'done': step, **lang_param(request)})}"
         return session.finish(redirect(target, code=303))
+
+
+REASSIGNED = ("reassigned", "to")  # what the queue is told after a clerk moved a request away
+
+
+def reassigned(request, reader):
+    """The confirmation a clerk lands on after moving a request to another station."""
+    code, to = request.args.get("reassigned", ""), reader.stations.get(request.args.get("to", ""))
+    if not code or to is None:
+        return None
+    return {"code": code[:40], "station": to["name"][reader.lang]}
 
 
 def staff_request_page(gateway, request, session, code, done=None, problem=None, status=200, errors=None,

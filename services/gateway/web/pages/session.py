@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from werkzeug.utils import redirect
 
-from ...domain.access import ADMIN, MANAGER, STAFF
+from ...domain.access import ADMIN, MANAGER, OPERATOR, STAFF
 from ...handlers.accounts import SessionExpired, refresh_session, sign_out
 from ..auth import (
     ACCESS_COOKIE,
@@ -26,9 +26,11 @@ from ..messages import message
 from ..server import is_https
 from ..templating import page_language, render
 
-CONSOLE_ROLES = (STAFF, MANAGER, ADMIN)
+# Every staff account signs in to the one console: station staff, the domain services'
+# operators (who land on their job list), managers and admins.
+CONSOLE_ROLES = (STAFF, OPERATOR, MANAGER, ADMIN)
 # Where a sign-in may lead: the console's own pages only (never a URL from elsewhere).
-AFTER_LOGIN = ("/staff", "/dashboard")
+AFTER_LOGIN = ("/staff", "/staff/jobs", "/dashboard")
 
 
 class ConsoleSession:
@@ -43,7 +45,8 @@ class ConsoleSession:
         return csrf_token(self.csrf_basis) if self.csrf_basis else ""
 
     def role_label(self, lang):
-        return message(f"role.{self.principal.role}", lang)
+        """Operators are known by their domain service (计量部门); the rest by their role."""
+        return message(f"role.{self.principal.domain or self.principal.role}", lang)
 
     def finish(self, response):
         if self.renewed:

@@ -401,6 +401,19 @@ class QueueFiltersSchema(FormSchema):
     lang = fields.String(required=False, validate=validate.Length(max=10))
 
 
+class JobFiltersSchema(FormSchema):
+    """The operators' job list: their own domain's (managers and admins name one)."""
+
+    domain = text(20, required=False, choices=["metrology", "standards", "certification", "testing"])
+    status = text(30, required=False, choices=list(QUEUE_STATUSES))
+    item = text(10, required=False)
+    due = text(10, required=False, choices=list(QUEUE_DUE))
+    flagged = boolean()
+    limit = integer(1, 500, required=False)
+    offset = integer(0, 10**6, required=False)
+    lang = fields.String(required=False, validate=validate.Length(max=10))
+
+
 class StationStepSchema(FormSchema):
     """Every step names the version the person saw (optimistic concurrency)."""
 
@@ -457,6 +470,7 @@ class CancelSchema(FormSchema):
 
 class QueueRowSchema(Schema):
     code = fields.String(required=True)
+    station = fields.Nested(StationSummarySchema, required=True, metadata={"description": "the station holding it"})
     item = fields.Nested(ItemSummarySchema, required=True)
     domain = fields.String(required=True)
     status = fields.String(required=True)
@@ -468,6 +482,8 @@ class QueueRowSchema(Schema):
         "description": "a year whose official holiday schedule is not loaded yet counts in the due date"})
     overdue = fields.Boolean(required=True)
     due_soon = fields.Boolean(required=True)
+    flagged = fields.Boolean(required=True, metadata={
+        "description": "a standard the work cites was superseded or withdrawn since (standard_flagged)"})
     version = fields.Integer(required=True)
     not_from_account = fields.Boolean(required=True, metadata={
         "description": "submitted for a credit code that has a verified enterprise account, not by that account"})
@@ -475,7 +491,8 @@ class QueueRowSchema(Schema):
 
 
 class QueueSchema(Schema):
-    station = fields.Nested(StationSummarySchema, required=True)
+    station = fields.Nested(StationSummarySchema, required=True, allow_none=True, metadata={
+        "description": "null: every station (a manager or admin who named none)"})
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
     total = fields.Integer(required=True, metadata={"description": "requests matching the filters"})
     offset = fields.Integer(required=True)
@@ -497,3 +514,4 @@ REQUEST_VIEW = RequestViewSchema()
 STAFF_REQUEST_VIEW = StaffRequestViewSchema()
 QUEUE_VIEW = QueueSchema()
 QUEUE_FILTERS = QueueFiltersSchema()
+JOB_FILTERS = JobFiltersSchema()

@@ -173,7 +173,12 @@ class VerificationSchema(OpenSchema):
     genuine = fields.Boolean(required=True)
     status = text(metadata={"description": "current, superseded, withdrawn (laboratories); valid, suspended, "
                                            "withdrawn, expired (certification)"})
-    status_label = text(metadata={"description": "the status in the reader's language"})
+    status_label = text(metadata={"description": "the status in the reader's language (a notice of verification "
+                                                 "failure in force says it is one)"})
+    kind_label = fields.String(metadata={"description": "the kind of document in the reader's language"})
+    latest_version = fields.Dict(metadata={
+        "description": "a superseded document: the version its corrections end in, with its status (withdrawn: "
+                       "no version is in force)"})
 
 
 class FileVerificationSchema(OpenSchema):
