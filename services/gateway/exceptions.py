@@ -20,6 +20,10 @@ class DocumentNotFound(NotFound):
     """No certificate or report with this number, or none the asker may see."""
 
 
+class FileNotFound(NotFound):
+    """No attachment with this id held by this request, or none the asker may see."""
+
+
 class StaleRequest(Exception):
     """Someone acted on the request since it was read: ``current`` is what it is now."""
 
@@ -38,4 +42,4 @@ class ServiceUnavailable(Exception):
 
 # What a public lookup raises when nothing matched: a guess that missed, which the
 # throttle charges more for than a find.
-LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
+LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound, FileNotFound)

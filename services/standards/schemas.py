@@ -74,6 +74,8 @@ class ReviewSchema(Command):
 
 
 class AttachmentSchema(Command):
+    # the gateway's file (issue 28 §4): it keeps the bytes; the answer records what they are
+    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     size = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=0, max=2 * 1024**3)

@@ -25,12 +25,16 @@ class RequestGroup:
     children: list[dict[str, str]]  # [{"code": ..., "item": ..., "domain": ...}] in the order chosen
     details: dict[str, dict[str, Any]]  # item code -> that item's details
     submitted_at: str
+    # item code -> its application materials' files (references with the material's
+    # index), handed to the child request of that item
+    attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def submit(cls, code: str, children: Iterable[tuple[str, Item]], station: str, enterprise: dict[str, Any],
-               contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime) -> Self:
+               contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime,
+               attachments: dict[str, list[dict[str, Any]]] | None = None) -> Self:
         """``children`` is a list of (child code, catalogue Item)."""
         group = cls(
             code=code,
@@ -40,6 +44,7 @@ class RequestGroup:
             children=[{"code": child, "item": item.code, "domain": item.domain} for child, item in children],
             details=details,
             submitted_at=now.isoformat(),
+            attachments={code: list(files) for code, files in (attachments or {}).items() if files},
         )
         group.new_events.append(
             DomainEvent(
@@ -53,6 +58,9 @@ class RequestGroup:
     @property
     def child_codes(self) -> list[str]:
         return [child["code"] for child in self.children]
+
+    def child_code(self, item: str) -> str:
+        return next(child["code"] for child in self.children if child["item"] == item)
 
     def phone_matches(self, phone: str | None) -> bool:
         return phone_matches(self.contact, phone)

@@ -48,6 +48,7 @@ FAILED_LOOKUP_COST = 10
 LOOKUPS_PER_CLIENT = Budget("lookup-client", limit=300, window=600)
 FAILED_LOOKUPS_PER_SUBJECT = Budget("lookup-subject", limit=10, window=3600)
 VERIFICATIONS_PER_CLIENT = Budget("verify-client", limit=300, window=600)
+UPLOADS_PER_CLIENT = Budget("upload-client", limit=120, window=600)
 FAILED_LOGINS_PER_USERNAME = Backoff("login-user", threshold=5, base=30, cap=900, window=3600)
 FAILED_LOGINS_PER_CLIENT = Backoff("login-client", threshold=20, base=30, cap=900, window=3600)
 
