@@ -13,7 +13,13 @@ from services.gateway.adapters.repository import RequestGroupRepository, Request
 from services.gateway.bootstrap import reference_data
 from services.gateway.domain import files as kinds
 from services.gateway.domain.access import Principal
-from services.gateway.domain.files import AttachmentUnavailable, FileRefused, accepted_type, clean_name, sniff
+from services.gateway.domain.files import (
+    AttachmentUnavailable,
+    FileRefused,
+    accepted_type,
+    clean_name,
+    sniff,
+)
 from services.gateway.domain.model import MissingReason
 from services.gateway.exceptions import FileNotFound, RequestNotFound
 from services.gateway.handlers import documents, enterprise, files, intake, station
