@@ -28,20 +28,30 @@ def posted_files(request, field, max_bytes, max_files):
     """The files posted under ``field`` (a file input left empty is no file): 413 for a
     body over :func:`body_limit` or more than ``max_files`` files, 400 for a body that is
     not a form. Each file's bytes stop one past ``max_bytes`` (its check refuses it)."""
-    limit = body_limit(max_bytes, max_files)
-    if request.content_length is not None and request.content_length > limit:
-        raise ApiError(413, "file_too_large", limit=max_bytes)
-    request.max_content_length = limit
+    return [upload for name, upload in posted_file_fields(request, max_bytes, max_files) if name == field]
+
+
+def posted_file_fields(request, max_bytes, max_files):
+    """[(input name, Upload)] of every file posted (see :func:`posted_files`)."""
+    limit_body(request, max_bytes, max_files)
     try:
-        parts = request.files.getlist(field)
+        parts = [(name, part) for name, part in request.files.items(multi=True) if part.filename]
     except RequestEntityTooLarge as exc:
         raise ApiError(413, "file_too_large", limit=max_bytes) from exc
     except ValueError as exc:  # a body werkzeug cannot parse as a form
         raise ApiError(400, "malformed_form") from exc
-    parts = [part for part in parts if part.filename]
     if len(parts) > max_files:
         raise ApiError(413, "too_many_files", max=max_files)
-    return [Upload(part.filename, part.stream.read(max_bytes + 1)) for part in parts]
+    return [(name, Upload(part.filename, part.stream.read(max_bytes + 1))) for name, part in parts]
+
+
+def limit_body(request, max_bytes, max_files):
+    """Refuse (413) a form larger than its files and fields may be, before it is read,
+    and let werkzeug read one that large (its own default is unbounded)."""
+    limit = body_limit(max_bytes, max_files)
+    if request.content_length is not None and request.content_length > limit:
+        raise ApiError(413, "file_too_large", limit=max_bytes)
+    request.max_content_length = limit
 
 
 def file_response(record, data):
@@ -60,6 +70,7 @@ def content_disposition(name):
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     ascii_name = "".join(char if char.isprintable() and char not in '"\\;' else "_" for char in ascii_name).strip()
     extension = name[name.rfind("."):] if "." in name else ""
-    if not ascii_name.strip("._ ") or ascii_name == extension:
+    stem = ascii_name.removesuffix(extension)
+    if not any(char.isalnum() for char in stem):  # a Chinese name keeps nothing of itself in ASCII
         ascii_name = f"file{extension}" if extension.isascii() else "file"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

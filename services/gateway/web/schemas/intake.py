@@ -273,6 +273,7 @@ class ErrorSchema(Schema):
         data_key="fields", required=True, metadata={"description": "per-field messages, shaped like the body"}
     )
     current = fields.Dict(metadata={"description": "409 stale_request: the request as it is now"})
+    file = fields.Dict(metadata={"description": "a refused upload: which of the files posted (index) and its name"})
 
 
 class LocalizedTextSchema(Schema):
@@ -487,7 +488,7 @@ class SupplementSchema(FormSchema):
     answer = text(2000, required=False)
     attachments = nested_list(FileReferenceSchema, 0, 10, required=False)
 
-    @validates_schema(skip_on_field_errors=False)
+    @validates_schema
     def _words_or_files(self, data, **kwargs):
         if not (data.get("answer") or "").strip() and not data.get("attachments"):
             raise ValidationError({"answer": ["required"]})
