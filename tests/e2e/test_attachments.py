@@ -64,8 +64,8 @@ def test_the_forms_materials_are_the_requests_files_for_its_readers_only(api):
     (licence,) = upload(api, ("营业执照（副本）.pdf", PDF))["files"]
     submitted = api.post("/api/v1/requests", json=jl02_body(attachments=[{"id": licence["id"], "material": 0}]))
     assert submitted.status_code == 201, submitted.text
-    code = submitted.json()["code"]
     (held,) = submitted.json()["files"]
+    assert held["url"] == f"/api/v1/requests/{submitted.json()['code']}/files/{licence['id']}"
     assert (held["id"], held["purpose"], held["label"]) == (licence["id"], "material", "营业执照（或统一社会信用代码证明）复印件")
 
     download = api.get(held["url"], params={"phone": PHONE})
