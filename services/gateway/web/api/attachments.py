@@ -14,7 +14,7 @@ from ...domain.throttle import UPLOADS_PER_CLIENT
 from ...handlers import documents, files
 from ...handlers.throttling import code_subject
 from ..apidoc import CODE, REQUEST_CODE, SERVICE, Binary, documented
-from ..auth import principal_of
+from ..auth import Unauthenticated, principal_of
 from ..errors import ApiError, json_endpoint
 from ..schemas.responses import UploadedFilesSchema
 from ..server import client_address, http
@@ -31,7 +31,7 @@ class AttachmentsApi:
     @http("POST", "/api/v1/files")
     @documented("Upload files to attach to a request", tags=["files"], auth="optional",
                 body=UPLOAD_BODY, body_media_type="multipart/form-data",
-                responses={201: UploadedFilesSchema}, errors=[400, 401, 413, 415, 422, 429, *SERVICE],
+                responses={201: UploadedFilesSchema}, errors=[400, 413, 415, 422, 429, *SERVICE],
                 description="Multipart, one to five parts named `file`, each at most UPLOAD_MAX_BYTES (20 MiB by "
                 f"default). The type is read from the bytes, never from the name: {ALLOWED_TYPES}. Another type, or a "
                 "name whose extension says another type, is 415; a file over the limit 413; an empty one 422; "
@@ -43,7 +43,7 @@ class AttachmentsApi:
         gateway = self.gateway
         limits = gateway.uploads
         client = client_address(request)
-        uploader = files.uploader_of(principal_of(request), client)
+        uploader = files.uploader_of(signed_in_or_none(request), client)
         with gateway.throttle.lookup(client, budget=UPLOADS_PER_CLIENT):
             posted = posted_files(request, "file", limits.max_bytes, limits.max_files)
             if not posted:
@@ -68,3 +68,12 @@ class AttachmentsApi:
             record, data = documents.request_file(gateway.files, gateway.requests, gateway.groups, code, phone,
                                                   principal_of(request), file_id)
         return file_response(record, data)
+
+
+def signed_in_or_none(request):
+    """Who uploads, if signed in: anyone may upload, so a token that no longer holds
+    makes the upload anonymous rather than refused."""
+    try:
+        return principal_of(request)
+    except Unauthenticated:
+        return None
