@@ -26,7 +26,7 @@ def body_limit(max_bytes, max_files):
 
 def posted_files(request, field, max_bytes, max_files):
     """The files posted under ``field`` (a file input left empty is no file): 413 for a
-    body over :func:`body_limit` or more than ``max_files`` files, 400 for a body that is
+    body over :func:`body_limit`, 422 for more than ``max_files`` files, 400 for a body that is
     not a form. Each file's bytes stop one past ``max_bytes`` (its check refuses it)."""
     return [upload for name, upload in posted_file_fields(request, max_bytes, max_files) if name == field]
 
@@ -41,7 +41,7 @@ def posted_file_fields(request, max_bytes, max_files):
     except ValueError as exc:  # a body werkzeug cannot parse as a form
         raise ApiError(400, "malformed_form") from exc
     if len(parts) > max_files:
-        raise ApiError(413, "too_many_files", max=max_files)
+        raise ApiError(422, "too_many_files", max=max_files)
     return [(name, Upload(part.filename, part.stream.read(max_bytes + 1))) for name, part in parts]
 
 
