@@ -281,3 +281,16 @@ class TestExpiry:
         assert files.remove_expired(store, requests, NOW) == 1
         assert store.get(unused.id) is None
         assert store.get(used.id).expires_at is None and store.get(used.id).request_code == request.code
+
+
+class TestDownloadName:
+    @pytest.mark.parametrize(("name", "ascii_name"), [
+        ("营业执照.pdf", "file.pdf"), ("Zertifikat Müller.pdf", "Zertifikat Muller.pdf"),
+        ('a"b;c.txt', "a_b_c.txt"), ("报告", "file"),
+    ])
+    def test_the_name_goes_in_utf8_with_an_ascii_stand_in(self, name, ascii_name):
+        from urllib.parse import quote
+
+        from services.gateway.web.uploads import content_disposition
+
+        assert content_disposition(name) == f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
