@@ -79,7 +79,7 @@ def test_an_executable_renamed_pdf_is_refused_on_the_form_and_the_rest_is_kept(p
     fill_applicant(page)
     by_id(page, "attachments.JL02.0").set_input_files(str(fake))
     page.click("#apply-form button[value=submit]")
-    problem = page.inner_text("#attachments-problem")
+    problem = page.inner_text("#error-summary")
     assert "营业执照.pdf" in problem and "application/x-msdownload" in problem
     assert by_id(page, "contact.name").input_value() == "张伟"  # what was typed stays
     page.screenshot(path=str(ARTIFACTS / "attachments-form-refused.png"), full_page=True)

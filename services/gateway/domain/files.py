@@ -52,7 +52,7 @@ ALLOWED: dict[str, FileType] = {kind.media_type: kind for kind in (
     FileType(JPEG, (".jpg", ".jpeg", ".jpe"), "JPEG"),
     FileType(DOCX, (".docx",), "Word (.docx)"),
     FileType(XLSX, (".xlsx",), "Excel (.xlsx)"),
-    FileType(TEXT, (".txt", ".csv", ".text"), "UTF-8 text"),
+    FileType(TEXT, (".txt", ".csv", ".text"), "TXT/CSV (UTF-8)"),
 )}
 ALLOWED_EXTENSIONS = tuple(extension for kind in ALLOWED.values() for extension in kind.extensions)
 
