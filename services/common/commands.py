@@ -216,9 +216,11 @@ class DocumentChangesSchema(CommandSchema):
 
 
 class AttachmentSchema(CommandSchema):
-    """What is known of an attached file until files themselves are kept: its name, size
-    and SHA-256 digest (so the file the enterprise is handed can be checked against it)."""
+    """What an answer records of an attached file: the gateway's file ``id`` (it keeps the
+    bytes, issue 28 §4), its name, size and SHA-256 digest (so the file the enterprise is
+    handed can be checked against it)."""
 
+    id = text(64, required=False)
     name = text(200)
     size = integer(0, 2 * 1024**3)
     sha256 = Text(required=True, validate=[validate.Regexp(r"^[0-9a-fA-F]{64}$", error="not_a_sha256")])

@@ -61,6 +61,12 @@ DEFAULTS = {
     # The public address of the platform, as printed in the documents' QR codes
     # (<PUBLIC_BASE_URL>/verify/<number>); a loopback address is refused outside dev mode.
     "PUBLIC_BASE_URL": "http://127.0.0.1:8000",
+    # Attachments (POST /api/v1/files): the largest file taken (bytes; JSON bodies keep
+    # their own 1 MiB), how long an upload no request took is kept (seconds), and how
+    # often the gateway deletes those whose time ran out.
+    "UPLOAD_MAX_BYTES": str(20 * 1024 * 1024),
+    "UPLOAD_KEEP_SECONDS": "86400",
+    "UPLOAD_CLEANUP_SECONDS": "3600",
 }
 
 ENV_NAMES = tuple(DEFAULTS)

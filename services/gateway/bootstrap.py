@@ -18,7 +18,7 @@ Nothing else in the gateway reads the data files, the clock or the store's wirin
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from ..common.store import MongoDocumentStore
 from .adapters.calendars import CalendarRepository
 from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
+from .adapters.files import GridFsFiles
 from .adapters.identities import VerifiedEnterpriseDirectory
 from .adapters.notices import NoticeBoard
 from .adapters.passwords import PASSWORDS, Passwords
@@ -50,6 +51,7 @@ from .domain.calendar import WorkingCalendar, YearSchedule, schedules_from_file
 from .domain.catalogue import Catalogue, Stations
 from .exceptions import LOOKUP_MISSES
 from .handlers.calendar import CalendarBook
+from .handlers.files import UploadLimits
 from .handlers.service_levels import keep_confirmed
 from .handlers.throttling import Throttle
 
@@ -59,6 +61,8 @@ COLLECTIONS = ("requests", "request_groups")
 # a view computes its due date on every read, a clock keeps it until the request's next event.
 CLOCK_CALENDAR_SECONDS = 1.0
 SHIPPED_CALENDAR = "builtin"
+# Files one upload call may carry (each within UPLOAD_MAX_BYTES).
+FILES_PER_UPLOAD = 5
 
 
 # -- reference data -------------------------------------------------------------------------
@@ -120,10 +124,18 @@ class Gateway:
     calendar: CalendarBook
     catalogue: Catalogue
     stations: Stations
+    files: GridFsFiles
+    uploads: UploadLimits
     clock: Callable[[], datetime]
 
     def now(self) -> datetime:
         return self.clock()
+
+
+def upload_limits() -> UploadLimits:
+    """How large a file may be, how many one call may carry, how long an unused one stays."""
+    return UploadLimits(max_bytes=int(setting("UPLOAD_MAX_BYTES")), max_files=FILES_PER_UPLOAD,
+                        keep_unattached=timedelta(seconds=float(setting("UPLOAD_KEEP_SECONDS"))))
 
 
 def process(database: Any) -> GatewayProcess:
@@ -159,6 +171,8 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         calendar=shared.calendar,
         catalogue=catalogue,
         stations=stations,
+        files=GridFsFiles(database),
+        uploads=upload_limits(),
         clock=clock,
     )
 
@@ -188,6 +202,7 @@ def prepare(database: Any) -> None:
     create_indexes(database)
     MongoCounters(database.throttle).ensure_indexes()
     MongoSessions(database.sessions).ensure_indexes()
+    GridFsFiles(database).ensure_indexes()
 
 
 # -- the relay's confirmed events -----------------------------------------------------------

@@ -28,6 +28,10 @@ class StaleAccount(Exception):
     """Someone decided on the enterprise account since it was read."""
 
 
+class FileNotFound(NotFound):
+    """No attachment with this id held by this request, or none the asker may see."""
+
+
 class StaleRequest(Exception):
     """Someone acted on the request since it was read: ``current`` is what it is now."""
 
@@ -46,4 +50,4 @@ class ServiceUnavailable(Exception):
 
 # What a public lookup raises when nothing matched: a guess that missed, which the
 # throttle charges more for than a find.
-LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound)
+LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound, FileNotFound)

@@ -24,11 +24,12 @@ from . import bootstrap
 from .adapters.actor import SignedInActor
 from .adapters.domain_services import DomainServices
 from .exceptions import RequestNotFound, UnknownRequest
-from .handlers import enterprise, intake, service_levels
+from .handlers import enterprise, files, intake, service_levels
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
 from .web.api import (
+    attachments,
     auth,
     calendars,
     certification,
@@ -68,6 +69,7 @@ class GatewayService(
     standards.StandardsApi,
     verify.VerifyApi,
     documents.DocumentsApi,
+    attachments.AttachmentsApi,
     pages.Pages,
     console.Console,
     document_pages.DocumentPages,
@@ -111,7 +113,7 @@ class GatewayService(
         right after the parent was stored); normally they all exist already."""
         try:
             intake.complete_group(self.gateway.requests, self.gateway.groups, envelope["request_code"],
-                                  self.gateway.catalogue)
+                                  self.gateway.catalogue, self.gateway.files)
         except RequestNotFound as exc:
             raise PermanentFailure(f"event {envelope['event_id']} names unknown group") from exc
 
@@ -160,3 +162,8 @@ class GatewayService(
         """Once a month has ended, write its rollups of the read model: from then on
         queries read the month from one document per station × domain × item."""
         service_levels.roll_up_ended_months(self.gateway.service_levels)
+
+    @timer("UPLOAD_CLEANUP_SECONDS")
+    def remove_expired_uploads(self):
+        """Delete the uploads no request took within UPLOAD_KEEP_SECONDS (24 h)."""
+        files.remove_expired(self.gateway.files, self.gateway.requests, self.gateway.now())

@@ -53,6 +53,8 @@ CLASSES = {
     "track": TRACKING, "own_document": TRACKING,
     # a document's files: the same rule as tracking; anyone checks an uploaded file
     "document_pdf": TRACKING, "document_dcc": TRACKING, "document_signed_dcc": TRACKING, "verify_file": PUBLIC,
+    # attachments: anyone uploads; a request's files follow the tracking rule
+    "upload_files": PUBLIC, "request_file": TRACKING,
     "supplement": ENTERPRISE_ACTION, "cancel": ENTERPRISE_ACTION, "rate": ENTERPRISE_ACTION,
     "station_queue": STATION_READ, "station_request": STATION_READ,
     # service levels: managers city-wide, staff their own station (asked here for 321322's)
@@ -180,7 +182,7 @@ def _world(api, stack):
 
 
 PARAMS = {"code": None, "number": "SQJL-2026-999999", "type_id": "no-such-type", "standard_id": "RS-NONE",
-          "step": "start", "uscc": PENDING_USCC}
+          "step": "start", "uscc": PENDING_USCC, "file_id": "0" * 32}
 BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "cancel": {"reason": "不办了"},
           "rate": {"level": 5},
           "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"},

@@ -15,7 +15,7 @@ from .test_walking_skeleton import wait_for_status
 pytestmark = pytest.mark.e2e
 
 OPERATOR = signed_in("standards-1")
-ATTACHMENT = {"name": "标准体系表.xlsx", "size": 20480, "sha256": "9f" * 32}
+TABLE = "标准清单：GB 4706.1-2005, GB 4706.19-2008\n".encode()
 
 
 def search(api, q, **params):
@@ -123,23 +123,22 @@ def test_a_declaration_citing_a_superseded_standard_is_sent_back_with_comments(a
 def test_a_consulting_question_is_answered_in_writing_with_attachments(api):
     code = submit(api, "BZ03", {"topic": "selection", "question": "出口电热水壶应执行哪些标准？"})
     wait_for_status(api, code, "in_progress")
-    bad = case_step(
-        api,
-        code,
-        "answer",
-        {"answer": "见附件", "attachments": [{**ATTACHMENT, "sha256": "abc"}]},
-        expected=422,
-    )
-    assert bad["fields"] == {"attachments": {"0": {"sha256": ["应为64位十六进制SHA-256摘要"]}}}
-    case_step(
-        api,
-        code,
-        "answer",
-        {"answer": "建议执行 GB 4706.1-2005 与 GB 4706.19-2008。", "attachments": [ATTACHMENT]},
-    )
-    assert wait_for_status(api, code, "completed")["result"]["attachments"] == [
-        {**ATTACHMENT, "content_type": None}
-    ]
+    bad = case_step(api, code, "answer", {"answer": "见附件", "attachments": [{"id": "abc"}]}, expected=422)
+    assert bad["fields"] == {"attachments": {"0": {"id": ["应为上传文件得到的编号（32位十六进制）"]}}}
+    unknown = case_step(api, code, "answer", {"answer": "见附件", "attachments": [{"id": "0" * 32}]}, expected=422)
+    assert unknown["fields"]["attachments"]["0"][0].startswith("没有这个上传文件")
+    uploaded = api.post("/api/v1/files", files={"file": ("标准清单.txt", TABLE)}, headers=OPERATOR)
+    assert uploaded.status_code == 201, uploaded.text
+    (table,) = uploaded.json()["files"]
+    case_step(api, code, "answer",
+              {"answer": "建议执行 GB 4706.1-2005 与 GB 4706.19-2008。", "attachments": [{"id": table["id"]}]})
+    completed = wait_for_status(api, code, "completed")
+    assert completed["result"]["attachments"] == [
+        {"id": table["id"], "name": "标准清单.txt", "size": len(TABLE), "sha256": table["sha256"],
+         "content_type": "text/plain"}]
+    assert [(each["purpose"], each["name"]) for each in completed["files"]] == [("answer", "标准清单.txt")]
+    download = api.get(f"/api/v1/requests/{code}/files/{table['id']}", params={"phone": "13912345678"})
+    assert download.status_code == 200 and download.content == TABLE
     assert (
         case_step(api, code, "answer", {"answer": "再答"}, expected=409)["error"]
         == "invalid_transition"

@@ -217,24 +217,19 @@ class TestForms:
             "replaced_by": ["This field is required."],
         }
 
-    def test_an_attachment_is_described_by_name_size_and_sha256(self):
+    def test_an_attachment_is_an_upload_named_by_its_id_not_a_description(self):
+        """The gateway keeps the file (issue 28 §4): an answer names the upload, and what
+        it is (name, size, sha256, type) is read from the stored file, not taken from the client."""
         errors = self.errors(
             AnswerForm,
-            {"answer": "见附件", "attachments": [{"name": "a.pdf", "size": -1, "sha256": "xyz"}]},
+            {"answer": "见附件", "attachments": [{"name": "a.pdf", "size": 10, "sha256": "ab" * 32}, {"id": "xyz"}]},
         )
         assert errors == {
             "attachments": {
-                "0": {
-                    "size": ["Must be between 0 and 2147483648."],
-                    "sha256": ["Must be a SHA-256 digest: 64 hexadecimal characters."],
-                }
+                "0": {"id": ["This field is required."], "name": ["This field is not part of the form."],
+                      "size": ["This field is not part of the form."], "sha256": ["This field is not part of the form."]},
+                "1": {"id": ["Must be the id an upload answered (32 hexadecimal characters)."]},
             }
         }
-        loaded = load_command(
-            AnswerForm,
-            {
-                "answer": "见附件",
-                "attachments": [{"name": "a.pdf", "size": 10, "sha256": "AB" * 32}],
-            },
-        )
-        assert loaded["attachments"] == [{"name": "a.pdf", "size": 10, "sha256": "ab" * 32}]
+        loaded = load_command(AnswerForm, {"answer": "见附件", "attachments": [{"id": "ab" * 16}]})
+        assert loaded["attachments"] == [{"id": "ab" * 16}]

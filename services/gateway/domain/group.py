@@ -26,13 +26,17 @@ class RequestGroup:
     details: dict[str, dict[str, Any]]  # item code -> that item's details
     submitted_at: str
     not_from_account: bool = False  # see ServiceRequest.not_from_account; its children carry it
+    # item code -> its application materials' files (references with the material's
+    # index), handed to the child request of that item
+    attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def submit(cls, code: str, children: Iterable[tuple[str, Item]], station: str, enterprise: dict[str, Any],
                contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime,
-               not_from_account: bool = False) -> Self:
+               not_from_account: bool = False,
+               attachments: dict[str, list[dict[str, Any]]] | None = None) -> Self:
         """``children`` is a list of (child code, catalogue Item)."""
         group = cls(
             code=code,
@@ -43,6 +47,7 @@ class RequestGroup:
             details=details,
             submitted_at=now.isoformat(),
             not_from_account=not_from_account,
+            attachments={code: list(files) for code, files in (attachments or {}).items() if files},
         )
         group.new_events.append(
             DomainEvent(
@@ -56,6 +61,9 @@ class RequestGroup:
     @property
     def child_codes(self) -> list[str]:
         return [child["code"] for child in self.children]
+
+    def child_code(self, item: str) -> str:
+        return next(child["code"] for child in self.children if child["item"] == item)
 
     def phone_matches(self, phone: str | None) -> bool:
         return phone_matches(self.contact, phone)

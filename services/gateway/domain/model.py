@@ -187,6 +187,9 @@ class ServiceRequest:
     # Submitted for a credit code that has a verified enterprise account, but not by that
     # account (anonymously, or by someone else): the station is told (issue 26 §1).
     not_from_account: bool = False
+    # the files it holds: application materials and 补正 answers (id, name, size, sha256,
+    # content_type, purpose, attached_at; a material also its index and label)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -194,7 +197,9 @@ class ServiceRequest:
     @classmethod
     def submit(cls, code: str, item: Item, station: str, enterprise: dict[str, Any], contact: dict[str, Any],
                details: dict[str, Any], now: datetime, parent: str | None = None,
-               not_from_account: bool = False) -> Self:
+               not_from_account: bool = False, materials: Sequence[dict[str, Any]] = ()) -> Self:
+        """``materials``: the application materials' files (their references, each with
+        the ``material`` it is, an index into the item's list, or None for another)."""
         request = cls(
             code=code,
             item=item.code,
@@ -206,6 +211,7 @@ class ServiceRequest:
             submitted_at=now.isoformat(),
             parent=parent,
             not_from_account=not_from_account,
+            attachments=[material_entry(item, reference, now) for reference in materials],
         )
         actor: Actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)
@@ -275,17 +281,24 @@ class ServiceRequest:
         )
 
     # -- the enterprise's part ---------------------------------------------------------
-    def supplement(self, actor: Actor, now: datetime, answer: str | None) -> None:
-        """The enterprise answers a 补正 request; the request goes back where it was."""
+    def supplement(self, actor: Actor, now: datetime, answer: str | None,
+                   files: Sequence[dict[str, Any]] = ()) -> None:
+        """The enterprise answers a 补正 request, in words or with files (the references
+        of uploads) or both; the request goes back where it was."""
         if self.status != AWAITING_ENTERPRISE:
             raise InvalidTransition(self.code, self.status, "supplemented")
-        self._move_to(self.resume_status or SUBMITTED, now, actor, reason=_required(answer),
-                      event="supplemented")
-        self.material_request = {**(self.material_request or {}), "answer": answer, "answered_at": now.isoformat()}
+        answer = answer.strip() if isinstance(answer, str) and answer.strip() else None
+        self._move_to(self.resume_status or SUBMITTED, now, actor, reason=answer if files else _required(answer),
+                      event="supplemented", details={"files": len(files)} if files else None)
+        self.attachments = [*self.attachments, *({**reference, "purpose": "supplement", "attached_at": now.isoformat()}
+                                                 for reference in files)]
+        self.material_request = {**(self.material_request or {}), "answer": answer, "answered_at": now.isoformat(),
+                                 "files": [reference["id"] for reference in files]}
         self.resume_status = None
         if self.pauses and self.pauses[-1]["to"] is None:
             self.pauses[-1]["to"] = now.isoformat()
-        self.new_events.append(DomainEvent("request_supplemented", {**self.summary(), "answer": answer}))
+        self.new_events.append(DomainEvent("request_supplemented", {**self.summary(), "answer": answer,
+                                                                    "files": len(files)}))
 
     def cancel(self, actor: Actor, now: datetime, reason: str | None = None) -> None:
         """Withdrawn by the enterprise, possible until the station dispatches it."""
@@ -422,6 +435,14 @@ class ServiceRequest:
     def phone_matches(self, phone: str | None) -> bool:
         return phone_matches(self.contact, phone)
 
+    def file_ids(self) -> set[str]:
+        """The files this request refers to: its own, and those of the answer it was
+        completed with (a consulting answer's attachments)."""
+        answered = (self.result or {}).get("attachments")
+        answer_files = [each.get("id") for each in answered if isinstance(each, dict)] if isinstance(
+            answered, list) else []
+        return {each["id"] for each in self.attachments} | {each for each in answer_files if each}
+
     # -- internals --------------------------------------------------------------------
     def _move_to(self, status: str, now: datetime, actor: Actor, reason: str | None = None,
                  details: dict[str, Any] | None = None, event: str | None = None) -> None:
@@ -458,6 +479,17 @@ def _actor(source: str, data: dict[str, Any]) -> Actor:
     if data.get("operator_username"):
         actor["username"] = data["operator_username"]
     return actor
+
+
+def material_entry(item: Item, reference: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """An application material's file as the request keeps it: which of the item's
+    materials it is (its index and words, kept as they were on the day), or another."""
+    index = reference.get("material")
+    listed = isinstance(index, int) and 0 <= index < len(item.materials)
+    return {key: value for key, value in reference.items() if key != "material"} | {
+        "purpose": "material", "material": index if listed else None,
+        "material_label": dict(item.materials[index]) if listed and isinstance(index, int) else None,
+        "attached_at": now.isoformat()}
 
 
 def phone_matches(contact: dict[str, Any], phone: str | None) -> bool:

@@ -61,6 +61,7 @@ REGISTRATIONS_PER_CLIENT = Budget("register-client", limit=10, window=3600)
 # to it; one address towards accounts that never signed in from it
 FAILED_LOGINS_PER_ACCOUNT_AND_CLIENT = Backoff("login-pair", threshold=5, base=30, cap=900, window=3600)
 FAILED_LOGINS_PER_ACCOUNT = Backoff("login-account", threshold=10, base=30, cap=900, window=3600)
+UPLOADS_PER_CLIENT = Budget("upload-client", limit=120, window=600)
 FAILED_LOGINS_PER_CLIENT = Backoff("login-client", threshold=20, base=30, cap=900, window=3600)
 
 

@@ -1,6 +1,7 @@
 """The files of issued documents, through the gateway: a certificate's or report's signed
 PDF (and a calibration certificate's DCC and signed DCC) for whoever may read the
-request it was issued for, and the check of an uploaded file.
+request it was issued for, and the check of an uploaded file; and the files a request
+holds (its attachments, ``handlers/files``) for the same readers.
 
 The issuing service renders, signs and keeps the file (DESIGN §6: documents have one
 owner); the gateway decides who may have it, with the same rule as tracking
@@ -21,7 +22,9 @@ from ...common.documents.signing import check_file
 from ..adapters.domain_services import DomainServiceCalls
 from ..adapters.repository import RequestGroupRepository, RequestRepository
 from ..domain.access import Principal
-from ..exceptions import DocumentNotFound
+from ..domain.files import StoredFile
+from ..exceptions import DocumentNotFound, FileNotFound
+from .files import FILE_ID, FileStore
 from .intake import track_request
 from .operators import verify
 
@@ -74,3 +77,17 @@ def check_uploaded(services: DomainServiceCalls, trusted: Sequence[Generation], 
         "signed_by": verdict.signed_by, "signed_at": verdict.signed_at, "file_edition": file_edition,
         "edition_current": current_edition is None or current_edition == file_edition,
     }
+
+
+def request_file(files: FileStore, requests: RequestRepository, groups: RequestGroupRepository, code: str,
+                 phone: str | None, principal: Principal | None, file_id: str) -> tuple[StoredFile, bytes]:
+    """A file the request holds, for whoever may read the request (the tracking rule,
+    ``intake.track_request``: the contact phone, or a sign-in that may see it)."""
+    found, _ = track_request(requests, groups, code, phone, principal)
+    record = files.get(file_id) if FILE_ID.match(file_id) else None
+    if record is None or record.request_code != found.code:
+        raise FileNotFound(file_id)
+    data = files.content(file_id)
+    if data is None:
+        raise FileNotFound(file_id)
+    return record, data

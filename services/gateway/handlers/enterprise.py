@@ -5,6 +5,7 @@ The enterprise proves who it is by the contact phone given at submission or by s
 in as the enterprise; anything else is the same answer as an unknown code.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,20 +19,31 @@ from ..domain.group import RequestGroup
 from ..domain.model import CANCELLABLE, CANCELLED, ServiceRequest, rolled_up_status
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound
+from .files import FileStore, attachable, claim, keep
 from .intake import Found
 from .station import save_or_stale
 
 
 def enterprise_step(requests: RequestRepository, code: str, principal: Principal | None, phone: str | None,
-                    step: str, now: datetime, text: str | None = None) -> ServiceRequest:
-    """The enterprise answers a 补正 request (``supplement``) or withdraws (``cancel``)."""
+                    step: str, now: datetime, text: str | None = None, files: FileStore | None = None,
+                    file_ids: Sequence[str] = ()) -> ServiceRequest:
+    """The enterprise answers a 补正 request (``supplement``, in words and/or with the
+    uploads ``file_ids``) or withdraws (``cancel``)."""
     request = _the_enterprises(requests, code, principal, phone)
     actor: Actor = {"role": "enterprise", "name": request.enterprise["name"]}
-    if step == "supplement":
-        request.supplement(actor, now, text)
-    else:
+    if step != "supplement":
         request.cancel(actor, now, text)
-    return save_or_stale(requests, request)
+        return save_or_stale(requests, request)
+    if file_ids and files is None:
+        raise ValueError("an answer with files needs the file store")
+    records = attachable(files, file_ids, request.code, now) if files is not None and file_ids else []
+    request.supplement(actor, now, text, [record.reference() for record in records])
+    if files is not None and records:
+        claim(files, file_ids, request.code, now)
+    saved = save_or_stale(requests, request)
+    if files is not None and records:
+        keep(files, file_ids, request.code)
+    return saved
 
 
 def withdraw(requests: RequestRepository, groups: RequestGroupRepository, code: str, principal: Principal | None,

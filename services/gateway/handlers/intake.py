@@ -5,7 +5,7 @@ progress is shown on it. Plain functions over the ports the composition root bui
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from ..domain.model import CLOCK_RUNNING, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound, UnknownRequest
 from .enterprise_accounts import EnterpriseIdentities
+from .files import FileStore, check_free, claim, keep
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class Submission:
     enterprise: dict[str, Any]  # name, uscc and the chosen station
     contact: dict[str, Any]
     grouped: bool  # sent as "items": one parent request, a child per item
+    # the application materials' files: [{"id", "item", "material"}] in the order given
+    attachments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,21 @@ class Tracked:
 # -- submitting -------------------------------------------------------------------------------
 def submit(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
            catalogue: Catalogue, now: datetime, submitter: Principal | None = None,
-           identities: EnterpriseIdentities | None = None) -> tuple[Found, list[ServiceRequest]]:
+           identities: EnterpriseIdentities | None = None,
+           files: FileStore | None = None) -> tuple[Found, list[ServiceRequest]]:
     """Store a submission. Returns (request, []) or, for several items, (group, children).
     With ``identities``, a submission for a credit code that has a verified account, not
-    made by that account (``submitter``), is marked ``not_from_account``."""
+    made by that account (``submitter``), is marked ``not_from_account``. Its application
+    materials (uploads named by id, ``files``) are checked first: an unknown, expired or
+    taken upload is refused (AttachmentUnavailable) and nothing is stored."""
     flagged = identities is not None and not_from_account(submission.enterprise["uscc"], submitter, identities)
+    materials = materials_by_item(files, submission.attachments, now)
     if submission.grouped:
-        return submit_group(requests, groups, submission, catalogue, now, flagged)
+        return submit_group(requests, groups, submission, catalogue, now, flagged, files, materials)
     (item,) = submission.items
     request = submit_request(
         requests, item, submission.enterprise, submission.contact, submission.details[item.code], now,
-        not_from_account=flagged,
+        not_from_account=flagged, materials=materials.get(item.code, []), files=files,
     )
     return request, []
 
@@ -76,13 +83,32 @@ def not_from_account(uscc: str, submitter: Principal | None, identities: Enterpr
     return identities.has_verified_account(uscc)
 
 
+def materials_by_item(files: FileStore | None, attachments: list[dict[str, Any]],
+                      now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """item code -> the references of its materials' files (each with its ``material``)."""
+    if not attachments:
+        return {}
+    if files is None:
+        raise ValueError("a submission with attachments needs the file store")
+    records = check_free(files, [each["id"] for each in attachments], now)
+    materials: dict[str, list[dict[str, Any]]] = {}
+    for each, record in zip(attachments, records, strict=True):
+        materials.setdefault(each["item"], []).append({**record.reference(), "material": each.get("material")})
+    return materials
+
+
 def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str, Any], contact: dict[str, Any],
                    details: dict[str, Any], now: datetime, code: str | None = None,
-                   parent: str | None = None, not_from_account: bool = False) -> ServiceRequest:
+                   parent: str | None = None, not_from_account: bool = False,
+                   materials: list[dict[str, Any]] | None = None, files: FileStore | None = None) -> ServiceRequest:
     """Store one request and the event announcing it, in one write. ``enterprise``
     carries the chosen station. With ``code`` given (a group's child), creating the
-    same request twice is harmless."""
+    same request twice is harmless. Its ``materials``' files are claimed for its code
+    before the write (a group's child's, by its group) and kept after it (see
+    ``handlers/files``)."""
     station = enterprise["station"]
+    file_ids = [each["id"] for each in materials or []]
+    tried: tuple[str, ...] = ()
     for _ in range(5):
         request = ServiceRequest.submit(
             code or requests.next_code(station, china_date(now)),
@@ -94,46 +120,68 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
             now=now,
             parent=parent,
             not_from_account=not_from_account,
+            materials=materials or [],
         )
+        if file_ids and files is not None and code is None:
+            claim(files, file_ids, request.code, now, replacing=tried)
         try:
             requests.add(request)
-            return request
         except AlreadyExists:
             if code is not None:
                 found: ServiceRequest = requests.get(code)  # a child already created: creation is idempotent
+                _keep(files, found)
                 return found
             # Only if the sequence was reset under existing codes; draw the next one.
             log.warning("request code %s already taken; drawing another", request.code)
+            tried += (request.code,)
+            continue
+        _keep(files, request)
+        return request
     raise RuntimeError(f"could not allocate a request code for station {station}")
 
 
+def _keep(files: FileStore | None, request: ServiceRequest) -> None:
+    if files is not None and request.attachments:
+        keep(files, [each["id"] for each in request.attachments], request.code)
+
+
 def submit_group(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
-                 catalogue: Catalogue, now: datetime,
-                 not_from_account: bool = False) -> tuple[RequestGroup, list[ServiceRequest]]:
+                 catalogue: Catalogue, now: datetime, not_from_account: bool = False,
+                 files: FileStore | None = None,
+                 materials: dict[str, list[dict[str, Any]]] | None = None) -> tuple[RequestGroup, list[ServiceRequest]]:
     """One parent code and one child request per item. The parent (with every child's
-    code and details) is the one write that commits the submission; the children are
-    made from it at once, and again from its event should this process die first."""
+    code, details and materials) is the one write that commits the submission; the
+    children are made from it at once, and again from its event should this process die
+    first. Each child's files are claimed for its code before that write."""
     station = submission.enterprise["station"]
     day = china_date(now)
+    materials = materials or {}
+    tried: tuple[str, ...] = ()
     for _ in range(5):
         code = requests.next_code(station, day)
         children = [(requests.next_code(station, day), item) for item in submission.items]
         group = RequestGroup.submit(
             code, children, station, submission.enterprise, submission.contact, submission.details, now,
             not_from_account,
+            attachments=materials,
         )
+        for item_code, references in materials.items():
+            if files is not None:
+                claim(files, [each["id"] for each in references], group.child_code(item_code), now, replacing=tried)
         try:
             groups.add(group)
             break
         except AlreadyExists:
             log.warning("request code %s already taken; drawing another", code)
+            tried += tuple(group.child_codes)
     else:
         raise RuntimeError(f"could not allocate a request code for station {station}")
-    create_children(requests, group, catalogue)
+    create_children(requests, group, catalogue, files)
     return group, [requests.get(child) for child in group.child_codes]
 
 
-def create_children(requests: RequestRepository, group: RequestGroup, catalogue: Catalogue) -> list[ServiceRequest]:
+def create_children(requests: RequestRepository, group: RequestGroup, catalogue: Catalogue,
+                    files: FileStore | None = None) -> list[ServiceRequest]:
     """Create the group's child requests that do not exist yet (idempotent)."""
     submitted_at = datetime.fromisoformat(group.submitted_at)
     created = []
@@ -150,16 +198,18 @@ def create_children(requests: RequestRepository, group: RequestGroup, catalogue:
                     code=child["code"],
                     parent=group.code,
                     not_from_account=group.not_from_account,
+                    materials=group.attachments.get(child["item"], []),
+                    files=files,
                 )
             )
     return created
 
 
 def complete_group(requests: RequestRepository, groups: RequestGroupRepository, group_code: str,
-                   catalogue: Catalogue) -> list[ServiceRequest]:
+                   catalogue: Catalogue, files: FileStore | None = None) -> list[ServiceRequest]:
     """Finish a multi-item submission whose children were not all written (a crash right
     after the parent was stored); normally they all exist already."""
-    return create_children(requests, groups.get(group_code), catalogue)
+    return create_children(requests, groups.get(group_code), catalogue, files)
 
 
 # -- tracking ---------------------------------------------------------------------------------

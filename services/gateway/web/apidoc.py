@@ -29,11 +29,11 @@ class ApiDoc:
     body_media_type: str = "application/json"  # or multipart/form-data for an upload
 
 
-@dataclass(frozen=True)
 class Binary:
-    """A response that is a file of this media type (a PDF, an XML document)."""
+    """A response that is a file of one of these media types (a PDF, an XML document)."""
 
-    media_type: str
+    def __init__(self, *media_types):
+        self.media_types = media_types
 
 
 def documented(summary, tags=(), body=None, query=(), responses=None, errors=(), auth=None, description="",

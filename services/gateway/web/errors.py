@@ -20,6 +20,7 @@ from ...common.domain import InvalidTransition, RuleViolated
 from ..adapters.probes import STORE_DOWN
 from ..domain.access import Forbidden
 from ..domain.account import InvalidAccount
+from ..domain.files import AttachmentUnavailable, FileRefused
 from ..domain.model import InvalidRating, MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
 from ..domain.throttle import TooManyRequests
@@ -27,6 +28,7 @@ from ..exceptions import (
     DocumentNotFound,
     EnterpriseAccountNotFound,
     EnterpriseNotFound,
+    FileNotFound,
     RequestNotFound,
     ServiceUnavailable,
     StaleAccount,
@@ -69,6 +71,16 @@ def stale_request_error(exc):
     }})
 
 
+# A file the platform does not take: too large, not an allowed type (or named as another); else empty.
+FILE_REFUSALS = {"file_too_large": 413, "file_type_not_allowed": 415, "file_type_mismatch": 415}
+
+
+def refused_file(refused):
+    """The message names the file; ``file`` says which of the files posted it was."""
+    return ApiError(FILE_REFUSALS.get(refused.code, 422), refused.code, **refused.params,
+                    extra={"file": {"index": refused.params.get("index", 0), "name": refused.params.get("name")}})
+
+
 def service_unavailable(service):
     return ApiError(503, "service_unavailable", service=service)
 
@@ -79,6 +91,7 @@ MAPPED_ERRORS = {
     WrongCheckCharacter: (400, "wrong_check_character"),
     RequestNotFound: (404, "request_not_found"),
     DocumentNotFound: (404, "document_not_found"),
+    FileNotFound: (404, "file_not_found"),
     UnknownStep: (404, "not_found"),
     WerkzeugNotFound: (404, "not_found"),
     InvalidTransition: (409, "invalid_transition"),
@@ -199,6 +212,10 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields={"reason": ["required"]})
     if isinstance(exc, RuleViolated):
         return ApiError(409, exc.code, **exc.params)
+    if isinstance(exc, FileRefused):
+        return refused_file(exc)
+    if isinstance(exc, AttachmentUnavailable):  # a reference to an upload, as the field error of its place
+        return ApiError(422, "validation_failed", fields={"attachments": {str(exc.index): [exc.reason]}})
     if isinstance(exc, TooManyRequests):
         return ApiError(429, exc.code, retry_after=exc.retry_after)
     for cls, (status, code) in MAPPED_ERRORS.items():

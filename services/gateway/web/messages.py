@@ -1402,6 +1402,44 @@ class _Formatter(string.Formatter):
 _FORMATTER = _Formatter()
 
 
+# Attachments (issue 28 §4)
+MESSAGES.update({
+    "file_empty": ("文件“{name}”是空的", "The file “{name}” is empty."),
+    "file_type_not_allowed": (
+        "不接受文件“{name}”：按内容识别为 {detected}；只接受 {allowed}",
+        "“{name}” is not taken: its content is {detected}; only {allowed} are.",
+    ),
+    "file_type_mismatch": (
+        "文件“{name}”的内容是 {detected}，与扩展名 {extension} 不符，请检查是否选错了文件",
+        "The content of “{name}” is {detected}, not what its extension {extension} says: was it the right file?",
+    ),
+    "too_many_files": ("一次最多上传{max}个文件", "At most {max} files per upload."),
+    "file_not_found": ("没有找到这个文件", "No such file for this request."),
+    "not_a_file_id": ("应为上传文件得到的编号（32位十六进制）", "Must be the id an upload answered (32 hexadecimal characters)."),
+    "unknown_file": (
+        "没有这个上传文件，或已过期（上传后24小时内未使用即删除），请重新上传",
+        "No such upload, or it expired (uploads not used within 24 hours are deleted): upload it again.",
+    ),
+    "file_attached_elsewhere": ("这个文件已附在另一件申请上", "This file belongs to another request."),
+    "file_purpose.material": ("其他申请材料", "Other application material"),
+    "file_purpose.supplement": ("补正材料", "Material supplied (补正)"),
+    "file_purpose.answer": ("答复附件", "Attachment to the answer"),
+    "page.files.heading": ("附件", "Files"),
+    "page.files.help": (
+        "文件按内容识别类型；点击即下载。", "Each file's type is read from its content; click to download.",
+    ),
+    "page.files.size": ("{size} 字节", "{size} bytes"),
+    "page.files.choose": ("上传文件", "Upload a file"),
+    "page.files.allowed": (
+        "可上传 PDF、OFD、PNG、JPEG、Word（.docx）、Excel（.xlsx）或 UTF-8 文本，每个文件不超过 {mib} MiB",
+        "PDF, OFD, PNG, JPEG, Word (.docx), Excel (.xlsx) or UTF-8 text, each at most {mib} MiB",
+    ),
+    "page.files.materials": ("申请材料（一次性告知）", "Application materials"),
+    "page.files.other": ("其他材料", "Other material"),
+    "page.files.uploaded": ("已上传：{name}", "Uploaded: {name}"),
+    "page.track.answer_files": ("补正文件（可多选）", "Files (you may choose several)"),
+})
+
 def message(key, lang=DEFAULT_LANGUAGE, **params):
     """The sentence for ``key`` (optionally ``key|name=value;...``) in ``lang``."""
     name, _, encoded = key.partition("|")

@@ -18,7 +18,9 @@ from .schemas.intake import ErrorSchema, details_schema
 
 API_PREFIXES = ("/api/", "/health")
 ERROR_TEXT = {400: "Malformed request", 401: "Sign-in missing, expired or not valid", 403: "Not allowed",
-              404: "Not found", 409: "Not allowed in the current state", 413: "Body over 1 MiB",
+              404: "Not found", 409: "Not allowed in the current state",
+              413: "Body over 1 MiB (an uploaded file: over its own limit)",
+              415: "A file of a type the platform does not take (read from its bytes)",
               422: "Field errors", 429: "Too many attempts: wait as many seconds as Retry-After says",
               503: "A service is not answering"}
 RETRY_AFTER = {"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer", "minimum": 1}}}
@@ -91,7 +93,8 @@ def operation(spec, rule, handler):
     for status, schema in (doc.responses if doc else {200: None}).items():
         response = {"description": "OK" if status < 300 else ERROR_TEXT.get(status, "")}
         if isinstance(schema, Binary):
-            response["content"] = {schema.media_type: {"schema": {"type": "string", "format": "binary"}}}
+            response["content"] = {media_type: {"schema": {"type": "string", "format": "binary"}}
+                                   for media_type in schema.media_types}
         elif schema is not None:
             response["content"] = {"application/json": {"schema": schema}}
         result["responses"][str(status)] = response

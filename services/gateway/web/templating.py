@@ -29,7 +29,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ...common.clock import CHINA
-from ...common.config import secret
+from ...common.config import secret, setting
+from ..domain.files import ALLOWED_EXTENSIONS
 from .errors import MAX_BODY_BYTES
 from .messages import DEFAULT_LANGUAGE, MESSAGES, message
 from .server import is_https
@@ -100,6 +101,9 @@ def render(request, template, status=200, **context):
         with_lang=lambda path: f"{path}{'&' if '?' in path else '?'}lang={lang}" if lang != DEFAULT_LANGUAGE else path,
         page_messages=messages_for(lang),
         form_token=form_token(new_nonce or nonce),
+        # what a file input takes (the server reads the type from the bytes anyway)
+        accept=",".join(ALLOWED_EXTENSIONS),
+        upload_mib=int(setting("UPLOAD_MAX_BYTES")) // (1024 * 1024),
         **context,
     )
     response = Response(html, status=status, mimetype="text/html")

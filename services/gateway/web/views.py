@@ -87,6 +87,7 @@ def request_view(request, reader, notices=()):
         **due_date(request, item.committed_days, reader),
         "result": request.result,
         "material_request": _material_request(request),
+        "files": files_view(request, lang),
         "cancellable": request.status in CANCELLABLE,
         **service_level_view(request),
         "timeline": [timeline_entry(entry, reader) for entry in request.timeline],
@@ -123,11 +124,32 @@ def _rectification(rectification):
     return {key: rectification.get(key) for key in shown}
 
 
+def files_view(request, lang):
+    """The files a request holds, each with what it is and where to get it: its
+    application materials, its 补正 answers' and the written answer's it was completed with."""
+    answered = (request.result or {}).get("attachments")
+    answer_files = [{**each, "purpose": "answer", "attached_at": request.completed_at}
+                    for each in answered if isinstance(each, dict) and each.get("id")] if isinstance(
+        answered, list) else []
+    return [{
+        **{key: entry.get(key) for key in ("id", "name", "size", "sha256", "content_type", "purpose", "attached_at")},
+        "label": _file_label(entry, lang),
+        "url": f"/api/v1/requests/{request.code}/files/{entry['id']}",
+    } for entry in [*request.attachments, *answer_files]]
+
+
+def _file_label(entry, lang):
+    material = entry.get("material_label")
+    if entry.get("purpose") == "material" and isinstance(material, dict):
+        return material.get(lang) or material.get("zh-CN") or ""
+    return message(f"file_purpose.{entry.get('purpose')}", lang)
+
+
 def _material_request(request):
     """What the station asked for (补正), as the enterprise may read it."""
     if not request.material_request:
         return None
-    shown = ("note", "asked_at", "answer", "answered_at")
+    shown = ("note", "asked_at", "answer", "answered_at", "files")
     return {key: request.material_request[key] for key in shown if key in request.material_request}
 
 

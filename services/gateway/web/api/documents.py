@@ -9,7 +9,6 @@ as tracking. Uploads have a size limit of their own (10 MiB), apart from the 1 M
 JSON bodies, and count against the verification budget.
 """
 
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ....common.documents import wiring
@@ -23,6 +22,7 @@ from ..errors import ApiError, json_endpoint, request_language
 from ..messages import MESSAGES, message
 from ..schemas.responses import FileVerificationSchema
 from ..server import client_address, http
+from ..uploads import posted_files
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DOCUMENT_NUMBER = {"type": "string", "maxLength": 40,
@@ -93,18 +93,10 @@ class DocumentsApi:
 
 def _uploaded(request):
     """The uploaded file's bytes: 413 over the limit, 422 without a file."""
-    if request.content_length is not None and request.content_length > MAX_UPLOAD_BYTES + 64 * 1024:
-        raise ApiError(413, "file_too_large", limit=MAX_UPLOAD_BYTES)
-    request.max_content_length = MAX_UPLOAD_BYTES + 64 * 1024  # the file and the multipart framing
-    try:
-        upload = request.files.get("file")
-    except RequestEntityTooLarge as exc:
-        raise ApiError(413, "file_too_large", limit=MAX_UPLOAD_BYTES) from exc
-    except ValueError as exc:  # a body werkzeug cannot parse as a form
-        raise ApiError(400, "malformed_form") from exc
-    if upload is None:
+    posted = posted_files(request, "file", MAX_UPLOAD_BYTES, 1)
+    if not posted:
         raise ApiError(422, "validation_failed", fields={"file": ["required"]})
-    data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
+    data = posted[0].data
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApiError(413, "file_too_large", limit=MAX_UPLOAD_BYTES)
     if not data:

@@ -27,7 +27,7 @@ def submit_body(gateway, body, submitter=None):
     (request or group, children)."""
     submission = load_submission(body, gateway.catalogue, gateway.stations)
     return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now(),
-                         submitter=submitter, identities=gateway.identities)
+                         submitter=submitter, identities=gateway.identities, files=gateway.files)
 
 
 def track_code(gateway, request, code, phone, principal=None):
@@ -65,7 +65,11 @@ class IntakeApi:
         "or several (`items`, `details` keyed by item code: one parent code, one child request each). "
         "A submission for a credit code that has a verified enterprise account, not signed in as that "
         "account (a missing, expired or bad token counts as not signed in), is marked `not_from_account` "
-        "for the station.",
+        "for the station. "
+        "Application materials: upload the files first (POST /api/v1/files) and name them in `attachments`, "
+        "each with the index of the catalogue item's `materials` entry it is (`material`; none: another) and, "
+        "with `items`, the `item` it goes with. An unknown or expired upload, or one another request holds, "
+        "is a field error and nothing is stored.",
     )
     @json_endpoint
     def submit(self, request):
@@ -87,11 +91,14 @@ class IntakeApi:
                 body=SupplementSchema, responses={200: RequestViewSchema},
                 errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
                 description="Proven by `phone` (the contact phone) or by signing in as the enterprise. "
-                "Wrong phones count against the code (see tracking).")
+                "Wrong phones count against the code (see tracking). `answer` in words, `attachments` "
+                "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files.")
     @json_endpoint
     def supplement(self, request, code):
         command = SupplementSchema().load(read_json_object(request))
-        return self._enterprise_step(request, code, "supplement", command.get("phone"), command["answer"])
+        file_ids = [each["id"] for each in command.get("attachments") or []]
+        return self._enterprise_step(request, code, "supplement", command.get("phone"), command.get("answer"),
+                                     file_ids)
 
     @http("POST", "/api/v1/requests/<string:code>/cancel")
     @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
@@ -132,9 +139,10 @@ class IntakeApi:
         tracked = track_code(self.gateway, request, code, phone, principal)
         return REQUEST_VIEW.dump(tracked_view(tracked, Reader.of(self.gateway, request_language(request))))
 
-    def _enterprise_step(self, request, code, step, phone, text):
+    def _enterprise_step(self, request, code, step, phone, text, file_ids=()):
         gateway = self.gateway
         principal = principal_of(request)
         with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
-            found = enterprise.enterprise_step(gateway.requests, code, principal, phone, step, gateway.now(), text)
+            found = enterprise.enterprise_step(gateway.requests, code, principal, phone, step, gateway.now(), text,
+                                               gateway.files, file_ids)
         return REQUEST_VIEW.dump(request_view(found, Reader.of(gateway, request_language(request))))

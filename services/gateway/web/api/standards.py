@@ -6,7 +6,7 @@ Search and a standard's page need no sign-in; everything else is an operator's.
 
 from ....common.clock import china_date
 from ...domain.request_code import parse_code
-from ...handlers import operators
+from ...handlers import files, operators
 from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..errors import json_endpoint, read_json_object, request_language
 from ..schemas.operators import command_from, load_command
@@ -110,10 +110,19 @@ class StandardsApi:
     @http("POST", f"{CASES}/answer")
     @documented("A written answer with attachments (BZ03/BZ04, or a BZ01 the catalogue could not answer)",
                 tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=AnswerForm,
-                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP])
+                body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP],
+                description="`attachments` names uploads (POST /api/v1/files) by `id`: they become the request's "
+                "files, and the answer records each one's name, size, sha256 and type; the enterprise reads "
+                "`result.attachments` and downloads them (GET /api/v1/requests/{code}/files/{id}).")
     @json_endpoint
     def answer_standards_question(self, request, code):
-        return self._case_step(request, code, "answer_question", AnswerForm)
+        require_operator(request, "standards")
+        code = str(parse_code(code))
+        gateway = self.gateway
+        command = command_from(request, AnswerForm, china_date(gateway.now()))
+        return files.answer_with_files(
+            gateway.files, gateway.requests, code, command, gateway.now(),
+            lambda answer: operators.command(self.services, "standards", "answer_question", code, answer))
 
     @http("POST", f"{CASES}/decline")
     @documented("Decline a dispatched case before answering it: back to the station", tags=["standards"],

@@ -1,16 +1,18 @@
 """The console's links to a request's documents (``/staff/documents/{code}/documents/{number}.pdf``,
-``.xml``, ``.signed.xml``): the same files as the API, for a console session (its
-cookies), with the same rule (``handlers/intake.track_request``: staff of the request's
-station, managers and admins)."""
+``.xml``, ``.signed.xml``) and to the files it holds (``/staff/files/{code}/{id}``: its
+application materials, the enterprise's 补正 answers): the same files as the API, for
+a console session (its cookies), with the same rule (``handlers/intake.track_request``:
+staff of the request's station, managers and admins)."""
 
 from werkzeug.wrappers import Response
 
 from ....common.documents.kinds import DCC, PDF, SIGNED_DCC
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
-from ...exceptions import DocumentNotFound, RequestNotFound, ServiceUnavailable
+from ...exceptions import DocumentNotFound, FileNotFound, RequestNotFound, ServiceUnavailable
 from ...handlers import documents
 from ..server import http
 from ..templating import page_endpoint, render
+from ..uploads import file_response
 from .session import console_session
 
 BASE = "/staff/documents/<string:code>/documents/<string:number>"
@@ -31,6 +33,20 @@ class DocumentPages:
     @page_endpoint
     def console_document_signed_dcc(self, request, code, number):
         return self._console_download(request, code, number, SIGNED_DCC)
+
+    @http("GET", "/staff/files/<string:code>/<string:file_id>")
+    @page_endpoint
+    def console_request_file(self, request, code, file_id):
+        session = console_session(self.gateway.accounts, request)
+        if session.principal is None:
+            return render(request, "message.html", status=401, key="unauthorized", params={})
+        gateway = self.gateway
+        try:
+            record, data = documents.request_file(gateway.files, gateway.requests, gateway.groups, code, None,
+                                                  session.principal, file_id)
+        except (MalformedCode, WrongCheckCharacter, RequestNotFound, FileNotFound):
+            return render(request, "message.html", status=404, key="file_not_found", params={})
+        return session.finish(file_response(record, data))
 
     def _console_download(self, request, code, number, fmt):
         session = console_session(self.gateway, request)

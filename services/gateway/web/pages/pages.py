@@ -13,14 +13,15 @@ from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
 from ....common.domain import InvalidTransition
+from ...domain.files import AttachmentUnavailable, FileRefused
 from ...domain.model import MissingReason
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
-from ...domain.throttle import TooManyRequests
+from ...domain.throttle import UPLOADS_PER_CLIENT, TooManyRequests
 from ...exceptions import RequestNotFound
-from ...handlers import enterprise, intake
+from ...handlers import enterprise, files, intake
 from ...handlers.throttling import code_subject
 from ..api.intake import submit_body, track_code
-from ..errors import MAX_BODY_BYTES
+from ..errors import ApiError, as_api_error
 from ..forms import error_fields, submission_body, unflatten
 from ..messages import LANGUAGES, localize, message
 from ..schemas.service_levels import RatingSchema
@@ -35,6 +36,7 @@ from ..templating import (
     token_matches,
     too_many_requests_page,
 )
+from ..uploads import limit_body, posted_file_fields
 from ..views import Reader, tracked_view
 
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -58,23 +60,47 @@ class Pages:
     @http("POST", "/apply")
     @page_endpoint
     def apply_post(self, request):
-        if request.content_length and request.content_length > MAX_BODY_BYTES:
-            return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
-        items = chosen_items(self.gateway.catalogue, request)
+        """The one form, posted with its application materials' files (multipart): the
+        files are uploaded first, then named in the submission; a form sent back with
+        errors keeps the files already uploaded, so they are not chosen again."""
+        gateway = self.gateway
+        try:
+            limit_body(request, gateway.uploads.max_bytes, gateway.uploads.max_files)
+        except ApiError as refused:
+            return render(request, "message.html", status=413, key=refused.code, params=refused.params)
+        lang = page_language(request)
+        items = chosen_items(gateway.catalogue, request)
         if not items:
-            return redirect(with_query("/", lang=page_language(request), problem="none_chosen"), code=303)
+            return redirect(with_query("/", lang=lang, problem="none_chosen"), code=303)
         body = submission_body(unflatten(request.form.items()), items)
+        kept = kept_materials(request, items)
         if not form_token_matches(request):
-            errors = {FORM_FIELD: [message("form_expired", page_language(request))]}
-            return form_page(self.gateway, request, items, body, errors, extra_rows={}, status=403)
+            errors = {FORM_FIELD: [message("form_expired", lang)]}
+            return form_page(gateway, request, items, body, errors, extra_rows={}, status=403, kept=kept)
+        try:
+            kept = {**kept, **upload_materials(gateway, request, items)}
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
+        except (FileRefused, ApiError) as exc:
+            error = as_api_error(exc)
+            errors = {"attachments": [message(error.code, lang, **error.params)]}
+            return form_page(gateway, request, items, body, errors, extra_rows={}, status=error.status, kept=kept)
         action = request.form.get("action", "submit")
         if action.startswith("add:"):
-            return form_page(self.gateway, request, items, body, errors={}, extra_rows={action[4:]: 1})
+            return form_page(gateway, request, items, body, errors={}, extra_rows={action[4:]: 1}, kept=kept)
+        body["attachments"] = [{"id": each["id"], "item": each["item"],
+                                **({"material": each["material"]} if each["material"] is not None else {})}
+                               for each in kept.values()]
         try:
-            found, _ = submit_body(self.gateway, body)
+            found, _ = submit_body(gateway, body)
         except ValidationError as exc:
-            errors = error_fields(localize(exc.messages, page_language(request)), items)
-            return form_page(self.gateway, request, items, body, errors, extra_rows={}, status=422)
+            errors = error_fields(localize(exc.messages, lang), items)
+            return form_page(gateway, request, items, body, errors, extra_rows={}, status=422, kept=kept)
+        except AttachmentUnavailable as exc:  # an upload kept on the page expired meanwhile
+            slot = list(kept)[exc.index]
+            kept.pop(slot)
+            errors = {"attachments": [message(exc.reason, lang)]}
+            return form_page(gateway, request, items, body, errors, extra_rows={}, status=422, kept=kept)
         target = with_query(f"/confirmation/{found.code}", t=confirmation_token(found.code),
                             lang=page_language(request))
         return redirect(target, code=303)  # post/redirect/get: a reload does not submit twice
@@ -138,9 +164,15 @@ class Pages:
     @http("POST", "/track/<string:step>")
     @page_endpoint
     def track_step(self, request, step):
-        """The enterprise answers a 补正 request or withdraws, from the tracking page."""
+        """The enterprise answers a 补正 request (in words, with files, or both) or
+        withdraws, from the tracking page."""
         if step not in ("supplement", "cancel"):
             return render(request, "message.html", status=404, key="page.not_found", params={})
+        gateway = self.gateway
+        try:
+            limit_body(request, gateway.uploads.max_bytes, gateway.uploads.max_files)
+        except ApiError as refused:
+            return render(request, "message.html", status=413, key=refused.code, params=refused.params)
         code = request.form.get("code", "").strip()
         phone = request.form.get("phone", "").strip()
         text = request.form.get("answer" if step == "supplement" else "reason", "").strip() or None
@@ -149,16 +181,20 @@ class Pages:
         if not form_token_matches(request):
             return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
                           done=None)
-        gateway = self.gateway
         try:
+            file_ids = [record.id for record in upload_posted(gateway, request, "files")] if step == "supplement" else []
             with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
                 if step == "cancel":  # a multi-item submission's code withdraws what is not yet dispatched
                     enterprise.withdraw(gateway.requests, gateway.groups, code, None, phone, gateway.now(), text)
                 else:
-                    enterprise.enterprise_step(gateway.requests, code, None, phone, step, gateway.now(), text)
+                    enterprise.enterprise_step(gateway.requests, code, None, phone, step, gateway.now(), text,
+                                               gateway.files, file_ids)
             done = "answered" if step == "supplement" else "cancelled"
         except TooManyRequests as refused:
             return too_many_requests_page(request, refused)
+        except (FileRefused, ApiError, AttachmentUnavailable) as exc:
+            error = as_api_error(exc)
+            status, problem = error.status, message(error.code, lang, **error.params)
         except (MalformedCode, WrongCheckCharacter, RequestNotFound):
             status, problem = 404, "request_not_found"
         except MissingReason:
@@ -217,8 +253,9 @@ def tracking_after(gateway, code, phone, lang):
     return tracked_view(tracked, Reader.of(gateway, lang))
 
 
-def form_page(gateway, request, items, body, errors, extra_rows, status=200):
-    """The one form for the chosen items, with what was posted and what is wrong with it."""
+def form_page(gateway, request, items, body, errors, extra_rows, status=200, kept=None):
+    """The one form for the chosen items, with what was posted and what is wrong with it,
+    and the materials' files uploaded already (``kept``: slot -> id, name)."""
     return render(
         request,
         "apply.html",
@@ -228,8 +265,60 @@ def form_page(gateway, request, items, body, errors, extra_rows, status=200):
         values=form_values(body, items),
         errors=errors,
         extra_rows=extra_rows,
+        kept=kept or {},
         action=with_query("/apply", items=[item.code for item in items], lang=page_language(request)),
     )
+
+
+# -- the materials' files on the pages ----------------------------------------------------------
+# A file input of the form is named "attachments.<item>.<material index>" (or
+# "attachments.<item>.other"); an upload kept from an earlier post of the same form comes
+# back as "kept.<slot>" = "<id>:<name>".
+def upload_posted(gateway, request, field=None):
+    """Upload the files posted (under ``field``, or all) for an anonymous page visitor:
+    [(input name, StoredFile)] or, with ``field``, [StoredFile]."""
+    limits = gateway.uploads
+    posted = posted_file_fields(request, limits.max_bytes, limits.max_files)
+    posted = [(name, upload) for name, upload in posted if field is None or name == field]
+    if not posted:
+        return []
+    client = client_address(request)
+    with gateway.throttle.lookup(client, budget=UPLOADS_PER_CLIENT):
+        stored = files.upload(gateway.files, [upload for _, upload in posted], files.uploader_of(None, client), limits,
+                              gateway.now())
+    return stored if field is not None else list(zip([name for name, _ in posted], stored, strict=True))
+
+
+def material_slot(items, slot):
+    """(item code, material index or None) of a slot the chosen items have, else None."""
+    code, _, which = slot.partition(".")
+    item = next((each for each in items if each.code == code), None)
+    if item is None or not (which == "other" or (which.isdigit() and int(which) < len(item.materials))):
+        return None
+    return code, int(which) if which.isdigit() else None
+
+
+def kept_materials(request, items):
+    """The uploads an earlier post of this form made, as the page carried them back."""
+    kept = {}
+    for name, value in request.form.items():
+        slot = name.removeprefix("kept.")
+        file_id, _, file_name = value.partition(":")
+        place = material_slot(items, slot) if name.startswith("kept.") else None
+        if place and files.FILE_ID.match(file_id):
+            kept[slot] = {"id": file_id, "name": file_name, "item": place[0], "material": place[1]}
+    return kept
+
+
+def upload_materials(gateway, request, items):
+    """The materials' files posted now, uploaded: slot -> id, name, item, material."""
+    uploaded = {}
+    for name, record in upload_posted(gateway, request):
+        slot = name.removeprefix("attachments.")
+        place = material_slot(items, slot) if name.startswith("attachments.") else None
+        if place:
+            uploaded[slot] = {"id": record.id, "name": record.name, "item": place[0], "material": place[1]}
+    return uploaded
 
 
 def both(key):

@@ -7,13 +7,14 @@ Error messages are message keys (see ``messages.py``), translated at the edge.
 """
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ....common.commands import FIELD_ERRORS, CommandSchema, Text, nested, nested_list, text
 from ...domain.uscc import InvalidCreditCode, normalize_credit_code
+from ...handlers.files import FILE_ID
+from ...handlers.intake import Submission
 
 MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -75,6 +76,27 @@ class ContactSchema(FormSchema):
 
 
 MAX_ITEMS_PER_SUBMISSION = 10
+MAX_MATERIAL_FILES = 30
+
+
+class FileReferenceSchema(FormSchema):
+    """An upload (``POST /api/v1/files``) named where it is used, by the id it was given."""
+
+    id = text(32)
+
+    @validates("id")
+    def _file_id(self, value, **kwargs):
+        if not FILE_ID.match(value):
+            raise ValidationError("not_a_file_id")
+
+
+class MaterialFileSchema(FileReferenceSchema):
+    """An application material's file: which of the item's materials (一次性告知) it is
+    (an index into the catalogue's ``materials``; none: another), and with ``items``,
+    which item's request it goes with."""
+
+    material = integer(0, 99, required=False)
+    item = text(10, required=False)
 
 
 class SubmissionSchema(FormSchema):
@@ -95,6 +117,7 @@ class SubmissionSchema(FormSchema):
         required=True,
         error_messages={**FIELD_ERRORS, "invalid": "not_object"},
     )
+    attachments = nested_list(MaterialFileSchema, 0, MAX_MATERIAL_FILES, required=False)
 
 
 # -- item details, built from the catalogue -------------------------------------------
@@ -135,15 +158,6 @@ def details_schema(item):
 _SUBMISSION = SubmissionSchema()
 
 
-@dataclass
-class Submission:
-    items: list  # catalogue Items, in the order given
-    details: dict  # item code -> validated details
-    enterprise: dict
-    contact: dict
-    grouped: bool  # True when sent as "items": one parent request, a child per item
-
-
 def load_submission(body, catalogue, stations):
     """The validated submission, or ``ValidationError`` listing every field's problem
     at once (the same structure as the body)."""
@@ -160,10 +174,30 @@ def load_submission(body, catalogue, stations):
         grouped = False
     items = _resolve_items(body, catalogue, grouped, errors)
     details = _load_details(body.get("details"), items, grouped, errors)
+    attachments = _material_files(form.get("attachments") if form else None, items, grouped, errors)
     if errors:
         raise ValidationError(errors)
     enterprise = {**form["enterprise"], "uscc": normalize_credit_code(form["enterprise"]["uscc"])}
-    return Submission(list(items.values()), details, enterprise, form["contact"], grouped)
+    return Submission(list(items.values()), details, enterprise, form["contact"], grouped, attachments)
+
+
+def _material_files(loaded, items, grouped, errors):
+    """[{"id", "item", "material"}]: each file goes with one chosen item (named when
+    several are chosen) and is one of its listed materials, or another (no ``material``)."""
+    attachments = []
+    for index, each in enumerate(loaded or []):
+        code = (each.get("item") or "").strip().upper() or (None if grouped else next(iter(items), None))
+        item = items.get(code) if code else None
+        problems = {}
+        if item is None:
+            problems["item"] = ["required" if code is None else "unknown_item"]
+        elif each.get("material") is not None and each["material"] >= len(item.materials):
+            problems["material"] = [f"range|min=0;max={len(item.materials) - 1}"]
+        if problems:
+            errors.setdefault("attachments", {})[str(index)] = problems
+        elif item is not None:
+            attachments.append({"id": each["id"], "item": item.code, "material": each.get("material")})
+    return attachments
 
 
 def _check_station(body, stations, errors):
@@ -239,6 +273,7 @@ class ErrorSchema(Schema):
         data_key="fields", required=True, metadata={"description": "per-field messages, shaped like the body"}
     )
     current = fields.Dict(metadata={"description": "409 stale_request: the request as it is now"})
+    file = fields.Dict(metadata={"description": "a refused upload: which of the files posted (index) and its name"})
 
 
 class LocalizedTextSchema(Schema):
@@ -307,6 +342,20 @@ class ChildSummarySchema(Schema):
         "it may still move (GET /api/v1/calendar/{year})"})
 
 
+class RequestFileSchema(Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    sha256 = fields.String(required=True)
+    content_type = fields.String(required=True, metadata={"description": "read from the file's bytes"})
+    purpose = fields.String(required=True, metadata={"description": "material (an application material), "
+                                                                     "supplement (a 补正 answer's) or answer "
+                                                                     "(the written answer's)"})
+    label = fields.String(required=True, metadata={"description": "what it is, in the reader's language"})
+    attached_at = fields.String(allow_none=True)
+    url = fields.String(required=True, metadata={"description": "GET it with the phone or a sign-in"})
+
+
 class RequestViewSchema(Schema):
     """A request, or a multi-item submission (``kind`` says which)."""
 
@@ -335,6 +384,8 @@ class RequestViewSchema(Schema):
         "it may still move (GET /api/v1/calendar/{year})"})
     result = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
+    files = fields.List(fields.Nested(RequestFileSchema), metadata={
+        "description": "the files it holds: application materials, 补正 answers' and a written answer's"})
     cancellable = fields.Boolean()
     # the stopped clock and 好差评 (issue 7)
     completed_at = fields.String(allow_none=True)
@@ -459,8 +510,16 @@ STATION_STEP_SCHEMAS = {
 
 
 class SupplementSchema(FormSchema):
+    """A 补正 answer: words, files (uploads' ids), or both."""
+
     phone = text(20, required=False)
-    answer = text(2000)
+    answer = text(2000, required=False)
+    attachments = nested_list(FileReferenceSchema, 0, 10, required=False)
+
+    @validates_schema
+    def _words_or_files(self, data, **kwargs):
+        if not (data.get("answer") or "").strip() and not data.get("attachments"):
+            raise ValidationError({"answer": ["required"]})
 
 
 class CancelSchema(FormSchema):

@@ -192,6 +192,21 @@ class FileVerificationSchema(OpenSchema):
     reason_label = maybe_text(metadata={"description": "the reason in the reader's language"})
 
 
+# -- attachments ----------------------------------------------------------------------------
+class UploadedFileSchema(Schema):
+    id = text(metadata={"description": "name it in `attachments` (the form's materials, a 补正 answer, an "
+                                       "operator's answer) within UPLOAD_KEEP_SECONDS (24 h), or it is deleted"})
+    name = text(metadata={"description": "the file's name, without folders"})
+    size = fields.Integer(required=True, metadata={"description": "bytes"})
+    sha256 = text()
+    content_type = text(metadata={"description": "read from the file's bytes, not from its name"})
+    expires_at = maybe_text(metadata={"description": "when it is deleted unless a request takes it (UTC)"})
+
+
+class UploadedFilesSchema(Schema):
+    files = fields.List(fields.Nested(UploadedFileSchema), required=True)
+
+
 # -- certification --------------------------------------------------------------------------
 class CertificationSchema(WithDueDate):
     request_code = text()

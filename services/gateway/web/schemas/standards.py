@@ -1,14 +1,10 @@
 """Standards commands and queries as the gateway reads them (messages are keys)."""
 
-import re
-
-from marshmallow import ValidationError, post_load, validates, validates_schema
+from marshmallow import ValidationError, validates, validates_schema
 
 from ....common.standard_number import parse_number
-from .intake import FormSchema, boolean, integer, nested_list, text
+from .intake import FileReferenceSchema, FormSchema, boolean, integer, nested_list, text
 from .operators import day, needs_comments_when
-
-SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
 def check_number(value, dated=False):
@@ -69,22 +65,6 @@ class ReviewDeclarationForm(FormSchema):
         needs_comments_when(data, "decision", "changes_requested")
 
 
-class AttachmentForm(FormSchema):
-    name = text(200)
-    size = integer(0, 2 * 1024**3)
-    sha256 = text(64)
-    content_type = text(100, required=False)
-
-    @validates("sha256")
-    def _digest(self, value, **kwargs):
-        if not SHA256.match(value):
-            raise ValidationError("not_a_sha256")
-
-    @post_load
-    def _lower_case_digest(self, data, **kwargs):
-        return {**data, "sha256": data["sha256"].lower()}
-
-
 class AnswerForm(FormSchema):
     answer = text(10000)
-    attachments = nested_list(AttachmentForm, 0, 20, required=False)
+    attachments = nested_list(FileReferenceSchema, 0, 20, required=False)  # uploads, by id
