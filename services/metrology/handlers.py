@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..common.clock import china_date, start_of_day_epoch
-from ..common.commands import decline_work
+from ..common.commands import decline_work, not_after
 from ..common.contracts import DispatchedWork
 from ..common.domain import RuleViolated
 from ..common.idempotency import open_once
@@ -195,6 +195,7 @@ def list_reference_standards(standards: ReferenceStandardRepository) -> list[Ref
 
 def register_reference_standard(standards: ReferenceStandardRepository, command: Command,
                                 now: datetime) -> ReferenceStandard:
+    refuse_future_days(command, now, "last_good_check_on")
     details = {key: value for key, value in command.items() if key != "operator"}
     standard = ReferenceStandard.register(details, command["operator"], now)
     try:
@@ -213,6 +214,7 @@ def record_reference_check(standards: ReferenceStandardRepository, certificates:
                            standard_id: str, command: Command, now: datetime) -> ReferenceStandard:
     """A check of a standard. Out of tolerance: every certificate issued with it since its
     last good check is listed, and each affected enterprise is told (one event each)."""
+    refuse_future_days(command, now, "checked_on")
     standard = get_reference_standard(standards, standard_id)
     affected = []
     if command["result"] == OUT_OF_TOLERANCE:
@@ -283,6 +285,16 @@ def _file_instrument(instruments: InstrumentRepository, uscc: str, name: str, se
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def refuse_future_days(command: Command, now: datetime, *names: str) -> None:
+    """A check cannot have happened after today (in China): 422 on each such field."""
+    today = china_date(now)
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        errors.update(not_after(command.get(name), today, name))
+    if errors:
+        raise ValidationError(errors)
+
+
 def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandardRepository,
                    types: InstrumentTypeRepository, today: date) -> tuple[dict[str, Any], dict[str, list[str]]]:
     result = dict(entry)
@@ -307,6 +319,9 @@ def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandar
     else:
         result["points"] = [{**point, "error": point_error(point["nominal"], point["measured"])}
                             for point in entry["points"]]
+        recalibration = entry.get("recalibration_date")
+        if recalibration is not None and date.fromisoformat(recalibration) <= today:
+            problems["recalibration_date"] = [f"date_not_after_calibration|performed_on={today.isoformat()}"]
     return result, problems
 
 

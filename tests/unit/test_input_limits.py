@@ -8,7 +8,7 @@ import inspect
 import pytest
 from marshmallow import Schema, fields, validate
 
-from services.common.commands import DecimalText
+from services.common.commands import FiniteDecimal
 from services.gateway.bootstrap import reference_data
 from services.gateway.web.schemas.intake import details_schema
 
@@ -67,8 +67,8 @@ def unlimited_field(field, path):
         return unlimited(field.nested, f"{path}.")
     if isinstance(field, fields.Dict):
         return [f"{path}{{}}"]
-    if isinstance(field, DecimalText):
-        return []  # at most DecimalText.MAX_LENGTH characters
+    if isinstance(field, FiniteDecimal):
+        return []  # at most FiniteDecimal.MAX_LENGTH characters
     return []  # numbers, booleans and dates have no length
 
 
@@ -107,4 +107,4 @@ def test_a_number_written_as_a_megabyte_of_digits_is_refused():
     from marshmallow import ValidationError
 
     with pytest.raises(ValidationError, match="too_long"):
-        DecimalText().deserialize("1" * 1_000_000)
+        FiniteDecimal().deserialize("1" * 1_000_000)

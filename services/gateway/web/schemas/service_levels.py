@@ -3,17 +3,18 @@ the rectification answer, and what the metrics and overdue list answer."""
 
 from marshmallow import ValidationError, fields, validates, validates_schema
 
+from ....common.commands import PlausibleDay
 from ...domain.catalogue import DOMAINS
 from ...domain.model import RATING_LEVELS
 from ...domain.service_levels import DIMENSIONS, TIME_GRAINS
-from .intake import FIELD_ERRORS, FormSchema, integer, text
+from .intake import FormSchema, integer, text
 
 MAX_PERIOD_DAYS = 3 * 366
 
 
 def date_field(name):
-    return fields.Date(required=False, allow_none=True, data_key=name,
-                       error_messages={**FIELD_ERRORS, "invalid": "not_a_date"})
+    # within the platform's years: a period in the year 9999 has no day after it
+    return PlausibleDay(required=False, allow_none=True, data_key=name, as_text=False)
 
 
 class MetricsFiltersSchema(FormSchema):
