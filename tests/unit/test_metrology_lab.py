@@ -462,6 +462,47 @@ class TestImpossibleDates:
         assert lab.jobs.get(CODE).results is None
 
 
+class TestACommandSentAgain:
+    """Issue 26 §3: a command carries an idempotency key, recorded with what it writes."""
+
+    def test_a_check_delivered_twice_is_recorded_once(self, lab):
+        from services.common.applied_commands import CommandAlreadyApplied, running
+
+        check = {"operator": "王工", "checked_on": "2026-11-20", "result": "within_tolerance"}
+        with running("call-1"):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        with running("call-1"), pytest.raises(CommandAlreadyApplied):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        assert len(lab.standards.get("RS-P01").checks) == 1
+        with running("call-2"):  # another command is another check
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        assert len(lab.standards.get("RS-P01").checks) == 2
+
+    def test_an_issue_that_writes_the_job_twice_is_one_command(self, lab):
+        from services.common.applied_commands import CommandAlreadyApplied, running
+
+        lab.dispatch(JL01_BODY)
+        handlers.start_job(lab.jobs, CODE, {"operator": "李工"}, NOW)
+        lab.record(verification_results())
+        handlers.review_results(lab.jobs, CODE, {"operator": "赵工", "approved": True}, NOW)
+        with running("issue-1"):  # reserves numbers (a write), issues, completes (a second write)
+            job = handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB,
+                                           NOW)
+        assert job.status == "completed"
+        with running("issue-1"), pytest.raises(CommandAlreadyApplied):
+            handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB, NOW)
+
+    def test_without_a_command_nothing_is_recorded_and_later_writes_keep_what_was(self, lab):
+        from services.common.applied_commands import APPLIED_FIELD, running
+
+        with running("call-1"):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+                "operator": "王工", "checked_on": "2026-11-20", "result": "within_tolerance"}, NOW)
+        handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+            "operator": "王工", "checked_on": "2026-11-21", "result": "within_tolerance"}, NOW)
+        assert lab.stores["reference_standards"].load("RS-P01")[APPLIED_FIELD] == ["call-1"]
+
+
 class TestTheInstrumentFileAndRecall:
     def issue_verification(self, lab):
         lab.work_through(JL01_BODY, verification_results())
