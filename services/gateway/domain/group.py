@@ -25,12 +25,14 @@ class RequestGroup:
     children: list[dict[str, str]]  # [{"code": ..., "item": ..., "domain": ...}] in the order chosen
     details: dict[str, dict[str, Any]]  # item code -> that item's details
     submitted_at: str
+    submission_key: dict[str, str] | None = None  # as a single request's (model.ServiceRequest)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def submit(cls, code: str, children: Iterable[tuple[str, Item]], station: str, enterprise: dict[str, Any],
-               contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime) -> Self:
+               contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime,
+               submission_key: dict[str, str] | None = None) -> Self:
         """``children`` is a list of (child code, catalogue Item)."""
         group = cls(
             code=code,
@@ -40,6 +42,7 @@ class RequestGroup:
             children=[{"code": child, "item": item.code, "domain": item.domain} for child, item in children],
             details=details,
             submitted_at=now.isoformat(),
+            submission_key=submission_key,
         )
         group.new_events.append(
             DomainEvent(

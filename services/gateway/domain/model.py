@@ -162,13 +162,16 @@ class ServiceRequest:
     rating: dict[str, Any] | None = None  # {"level", "comment", "rated_at"}
     rectification: dict[str, Any] | None = None  # {"state": "open" | "answered", "opened_at", "answer", ...}
     applied_events: list[str] = field(default_factory=list)  # ids of the domain events shown
+    # the key its sender named the submission by (domain/idempotency.py): {"key", "fingerprint"}
+    submission_key: dict[str, str] | None = None
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
     # -- creation ---------------------------------------------------------------------
     @classmethod
     def submit(cls, code: str, item: Item, station: str, enterprise: dict[str, Any], contact: dict[str, Any],
-               details: dict[str, Any], now: datetime, parent: str | None = None) -> Self:
+               details: dict[str, Any], now: datetime, parent: str | None = None,
+               submission_key: dict[str, str] | None = None) -> Self:
         request = cls(
             code=code,
             item=item.code,
@@ -179,6 +182,7 @@ class ServiceRequest:
             details=details,
             submitted_at=now.isoformat(),
             parent=parent,
+            submission_key=submission_key,
         )
         actor: Actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)

@@ -19,6 +19,7 @@ from ..domain.access import Principal, may_see_request
 from ..domain.calendar import WorkingCalendar
 from ..domain.catalogue import Catalogue, Item
 from ..domain.group import RequestGroup
+from ..domain.idempotency import RequestKey
 from ..domain.model import CLOCK_RUNNING, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound, UnknownRequest
@@ -51,23 +52,55 @@ class Tracked:
 
 # -- submitting -------------------------------------------------------------------------------
 def submit(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
-           catalogue: Catalogue, now: datetime) -> tuple[Found, list[ServiceRequest]]:
-    """Store a submission. Returns (request, []) or, for several items, (group, children)."""
+           catalogue: Catalogue, now: datetime, key: RequestKey | None = None) -> tuple[Found, list[ServiceRequest]]:
+    """Store a submission. Returns (request, []) or, for several items, (group, children).
+
+    With ``key`` (the sender's ``Idempotency-Key``, or the form's token), the same
+    submission sent again within a day is the first one, stored once: the key is kept in
+    the request's document, where a unique index lets only one of two sent at once in
+    (no write of its own). The key with another body is IdempotencyKeyReused."""
+    if key is not None:
+        earlier = submitted_under(requests, groups, key, catalogue, now)
+        if earlier is not None:
+            return earlier
+    record = key.as_record() if key is not None else None
+    found: Found
+    children: list[ServiceRequest] = []
     if submission.grouped:
-        return submit_group(requests, groups, submission, catalogue, now)
-    (item,) = submission.items
-    request = submit_request(
-        requests, item, submission.enterprise, submission.contact, submission.details[item.code], now
-    )
-    return request, []
+        found, children = submit_group(requests, groups, submission, catalogue, now, record)
+    else:
+        (item,) = submission.items
+        found = submit_request(requests, item, submission.enterprise, submission.contact,
+                               submission.details[item.code], now, submission_key=record)
+    if key is not None and found.submission_key != record:  # another one with the key came first
+        key.replays(found.submission_key, datetime.fromisoformat(found.submitted_at), now)
+        return found, _children(requests, found, catalogue)
+    return found, children
+
+
+def submitted_under(requests: RequestRepository, groups: RequestGroupRepository, key: RequestKey,
+                    catalogue: Catalogue, now: datetime) -> tuple[Found, list[ServiceRequest]] | None:
+    """The submission stored under ``key`` if this is it again (see :func:`submit`)."""
+    found: Found | None = requests.with_submission_key(key.key) or groups.with_submission_key(key.key)
+    if found is None or not key.replays(found.submission_key, datetime.fromisoformat(found.submitted_at), now):
+        return None
+    return found, _children(requests, found, catalogue)
+
+
+def _children(requests: RequestRepository, found: Found, catalogue: Catalogue) -> list[ServiceRequest]:
+    if not isinstance(found, RequestGroup):
+        return []
+    create_children(requests, found, catalogue)  # its sender may be creating them this moment
+    return [requests.get(child) for child in found.child_codes]
 
 
 def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str, Any], contact: dict[str, Any],
                    details: dict[str, Any], now: datetime, code: str | None = None,
-                   parent: str | None = None) -> ServiceRequest:
+                   parent: str | None = None, submission_key: dict[str, str] | None = None) -> ServiceRequest:
     """Store one request and the event announcing it, in one write. ``enterprise``
     carries the chosen station. With ``code`` given (a group's child), creating the
-    same request twice is harmless."""
+    same request twice is harmless. With ``submission_key``, a request stored under the
+    same key meanwhile is returned instead."""
     station = enterprise["station"]
     for _ in range(5):
         request = ServiceRequest.submit(
@@ -79,6 +112,7 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
             details=details,
             now=now,
             parent=parent,
+            submission_key=submission_key,
         )
         try:
             requests.add(request)
@@ -87,13 +121,17 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
             if code is not None:
                 found: ServiceRequest = requests.get(code)  # a child already created: creation is idempotent
                 return found
+            keyed = requests.with_submission_key(submission_key["key"]) if submission_key else None
+            if keyed is not None:
+                return keyed
             # Only if the sequence was reset under existing codes; draw the next one.
             log.warning("request code %s already taken; drawing another", request.code)
     raise RuntimeError(f"could not allocate a request code for station {station}")
 
 
 def submit_group(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
-                 catalogue: Catalogue, now: datetime) -> tuple[RequestGroup, list[ServiceRequest]]:
+                 catalogue: Catalogue, now: datetime,
+                 submission_key: dict[str, str] | None = None) -> tuple[RequestGroup, list[ServiceRequest]]:
     """One parent code and one child request per item. The parent (with every child's
     code and details) is the one write that commits the submission; the children are
     made from it at once, and again from its event should this process die first."""
@@ -103,12 +141,17 @@ def submit_group(requests: RequestRepository, groups: RequestGroupRepository, su
         code = requests.next_code(station, day)
         children = [(requests.next_code(station, day), item) for item in submission.items]
         group = RequestGroup.submit(
-            code, children, station, submission.enterprise, submission.contact, submission.details, now
+            code, children, station, submission.enterprise, submission.contact, submission.details, now,
+            submission_key,
         )
         try:
             groups.add(group)
             break
         except AlreadyExists:
+            keyed = groups.with_submission_key(submission_key["key"]) if submission_key else None
+            if keyed is not None:
+                group = keyed
+                break
             log.warning("request code %s already taken; drawing another", code)
     else:
         raise RuntimeError(f"could not allocate a request code for station {station}")

@@ -4,6 +4,7 @@ from ...handlers import accounts
 from ..apidoc import BODY, documented
 from ..auth import refresh_claims, require_principal, session_tokens
 from ..errors import ApiError, json_endpoint, read_json_object
+from ..replays import never_replayed
 from ..schemas.intake import LoginSchema, RefreshSchema, TokensSchema
 from ..schemas.responses import MeSchema
 from ..server import client_address, http
@@ -16,6 +17,7 @@ class AuthApi:
                 description="After 5 failed attempts for a username (20 from one client) every further "
                 "attempt waits twice as long as the one before (429 with Retry-After), even with the "
                 "right password.")
+    @never_replayed  # its answer is a pair of tokens: never kept, never given again
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
@@ -29,6 +31,7 @@ class AuthApi:
     @http("POST", "/api/v1/auth/refresh")
     @documented("A new pair of tokens for a refresh token", tags=["auth"], body=RefreshSchema,
                 responses={200: TokensSchema}, errors=[*BODY, 401, 422])
+    @never_replayed
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
