@@ -31,9 +31,16 @@ from . import applied_commands
 
 DEADLINE_KEY = "qi_deadline"
 COMMAND_KEY = "qi_command"
-# Time the answer needs to travel back: a store operation that would end later than
-# this before the deadline is cut off, so the caller still hears why.
+# Time the answer needs to travel back, at least REPLY_MARGIN seconds or this share of
+# the time left (a loaded machine answers slowly): store operations end that long before
+# the deadline, so the caller still hears why the command failed.
 REPLY_MARGIN = 0.25
+REPLY_SHARE = 0.3
+
+
+def store_budget(left: float) -> float:
+    """Seconds the store operations of a call with ``left`` seconds to its deadline may take."""
+    return max(left - max(REPLY_MARGIN, left * REPLY_SHARE), 0.001)
 
 
 class CommandExpired(Exception):
@@ -65,7 +72,7 @@ class CallDeadline(DependencyProvider):
 
     def worker_setup(self, worker_ctx: Any) -> None:
         left = seconds_left(worker_ctx.data)
-        bounded = pymongo.timeout(max(left - REPLY_MARGIN, 0.001)) if left is not None else None
+        bounded = pymongo.timeout(store_budget(left)) if left is not None else None
         if bounded is not None:
             bounded.__enter__()
         token = applied_commands.start(worker_ctx.data.get(COMMAND_KEY))

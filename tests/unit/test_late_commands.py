@@ -121,7 +121,7 @@ def test_a_worker_runs_its_store_operations_within_its_callers_deadline():
     dependency, worker = CallDeadline(), Worker()
     dependency.worker_setup(worker)
     try:
-        assert 2 < _csot.remaining() <= 3
+        assert 1.9 < _csot.remaining() <= 2.1  # 3 s left, less what the answer needs to travel back
         with pytest.raises(applied_commands.CommandAlreadyApplied):
             applied_commands.refuse_if_applied("doc", ["k-1"])
     finally:

@@ -100,9 +100,10 @@ def test_a_flood_of_submissions_from_one_address_is_told_to_wait_and_others_are_
 def test_the_one_form_page_is_limited_the_same_way_in_both_languages(stack):
     limit = int(stack.extra_env["INTAKE_RATE_PER_MINUTE"])
     with client(stack) as flooder:
-        for _ in range(limit):
-            flooder.post("/api/v1/requests", json=JL02_BODY)
         token = form_token(flooder, "/apply?items=JL02")
+        for _ in range(limit + 30):  # until the bucket is empty (it refills while it is emptied)
+            if flooder.post("/api/v1/requests", json=JL02_BODY).status_code == 429:
+                break
         page = flooder.post("/apply", params={"items": "JL02"}, data={**form_fields(), "form_token": token})
     assert page.status_code == 429 and page.headers["retry-after"]
     assert "提交过于频繁" in page.text
@@ -429,6 +430,7 @@ def test_a_lone_surrogate_in_a_query_is_no_500(api):
 @pytest.mark.parametrize("period", [
     {"from": "9999-12-01", "to": "9999-12-31"}, {"from": "9999-12-31"}, {"to": "9999-12-31"},
     {"from": "0001-01-01", "to": "0001-01-02"}, {"from": "1999-12-31", "to": "2000-01-05"},
+    {"from": "2100-12-01"},  # a period from the future to today runs backwards
 ])
 @pytest.mark.parametrize("path", ["/api/v1/metrics", "/api/v1/metrics/export"])
 def test_metrics_for_an_impossible_period_are_422_naming_the_date(api, path, period):

@@ -4,7 +4,7 @@ from ...domain.idempotency import request_key
 from ...handlers import enterprise, intake
 from ...handlers.throttling import code_subject
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
-from ..auth import principal_of, require_principal
+from ..auth import Unauthenticated, principal_of, require_principal
 from ..errors import ApiError, json_endpoint, read_body, read_json_object, request_language
 from ..replays import IDEMPOTENCY_HEADER, keeps_own_key
 from ..schemas.intake import (
@@ -28,6 +28,15 @@ def submit_body(gateway, body, key=None):
     ``key`` if the sender named it (domain/idempotency.py). (request or group, children)."""
     submission = load_submission(body, gateway.catalogue, gateway.stations)
     return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now(), key)
+
+
+def signed_in_or_none(request):
+    """Who is signed in, if anyone: a sign-in that is not valid (expired, tampered) makes
+    a submission anonymous, as the one form needs no account."""
+    try:
+        return principal_of(request)
+    except Unauthenticated:
+        return None
 
 
 def admit_submission(gateway, request, principal=None):
@@ -65,7 +74,7 @@ class IntakeApi:
         auth="optional",
         body=SubmissionSchema,
         responses={201: RequestViewSchema},
-        errors=[*BODY, 401, 422, 429],
+        errors=[*BODY, 422, 429],
         description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
         "or several (`items`, `details` keyed by item code: one parent code, one child request each). "
         "Each client may submit `INTAKE_RATE_PER_MINUTE` a minute (by address; signed in, by account, "
@@ -76,7 +85,7 @@ class IntakeApi:
     @json_endpoint
     def submit(self, request):
         gateway = self.gateway
-        principal = principal_of(request)
+        principal = signed_in_or_none(request)
         admit_submission(gateway, request, principal)
         body = read_json_object(request)
         given = request.headers.get(IDEMPOTENCY_HEADER)

@@ -10,6 +10,7 @@ import io
 
 from werkzeug.wrappers import Response
 
+from ....common.clock import china_date
 from ...handlers import service_levels
 from ..apidoc import documented
 from ..auth import require_principal
@@ -46,7 +47,8 @@ class ServiceLevelsApi:
     @json_endpoint
     def service_metrics(self, request):
         principal = require_principal(request)
-        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations,
+                                      china_date(self.gateway.now()))
         return figures_for(self.gateway, principal, filters, request_language(request))
 
     @http("GET", "/api/v1/metrics/export")
@@ -55,7 +57,8 @@ class ServiceLevelsApi:
     @json_endpoint
     def service_metrics_csv(self, request):
         principal = require_principal(request)
-        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations,
+                                      china_date(self.gateway.now()))
         lang = request_language(request)
         report = figures_for(self.gateway, principal, filters, lang)
         name = f"metrics-{report['from']}-{report['to']}.csv"
