@@ -338,6 +338,27 @@ def test_an_audit_dated_before_the_platform_could_have_seen_it_is_refused(api, c
     assert "conducted_on" in field_errors(refused)
 
 
+@pytest.mark.hostile("impossible dates")
+@pytest.mark.parametrize("received_at", ["9999-12-31T08:00:00", "yesterday", "0001-01-01",
+                                         (TODAY + timedelta(days=2)).isoformat()])
+def test_a_sample_cannot_arrive_at_an_impossible_time_and_the_report_is_still_issued(api, received_at):
+    code = received(api, JC01_BODY)
+    sample = {"name": "大米", "description": "5 kg 袋装", "condition_on_receipt": "包装完好", "quantity": "2袋"}
+    refused = lab_step(api, "testing", code, "samples", {"samples": [{**sample, "received_at": received_at}]}, TESTING)
+    assert "received_at" in field_errors(refused)
+    job = lab_step(api, "testing", code, "samples", {"samples": [{**sample, "received_at": TODAY.isoformat()}]},
+                   TESTING).json()
+    assert lab_step(api, "testing", code, "start", {}, TESTING).status_code == 200
+    assert lab_step(api, "testing", code, "results", {
+        "specification": "GB 2762-2022", "decision_rule": "simple_acceptance",
+        "results": [{"sample_number": job["samples"][0]["sample_number"], "item": "镉（以Cd计）",
+                     "method": "GB 5009.15-2023", "value": "0.08", "unit": "mg/kg", "limit": {"max": "0.2"}}]},
+        TESTING).status_code == 200
+    assert lab_step(api, "testing", code, "review", {"approved": True}, signed_in("testing-2")).status_code == 200
+    issued = lab_step(api, "testing", code, "issue", {}, TESTING)
+    assert issued.status_code == 200, issued.text
+
+
 # -- deeply nested JSON (§5) --------------------------------------------------------------------------
 def nested(depth):
     return "[" * depth + "]" * depth
