@@ -8,12 +8,13 @@ measurements as decimal text (no binary rounding of a reading), dates as ISO tex
 """
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from .clock import CHINA
 from .repository import AggregateRepository
 
 FIELD_ERRORS = {"required": "required", "null": "null"}
@@ -109,6 +110,35 @@ class PlausibleDay(fields.Date):
         return day.isoformat() if self.as_text else day
 
 
+class PlausibleMoment(fields.Field[str]):
+    """A moment, ISO 8601 (``2026-12-07T09:30:00+08:00``, or a bare date for the start of
+    that day), within the platform's years; one without an offset is China time. Kept as
+    ISO text in UTC, as the platform keeps every moment, so moments compare as text."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_moment",
+                              "too_early": f"date_too_early|earliest={EARLIEST_DAY.isoformat()}",
+                              "too_late": f"date_too_late|latest={LATEST_DAY.isoformat()}"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or len(value) > 40:
+            raise self.make_error("invalid")
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=CHINA)
+        if moment.date() < EARLIEST_DAY:
+            raise self.make_error("too_early")
+        if moment.date() > LATEST_DAY:
+            raise self.make_error("too_late")
+        return moment.astimezone(UTC).isoformat()
+
+
+def moment(required: bool = True) -> PlausibleMoment:
+    return PlausibleMoment(required=required, allow_none=not required)
+
+
 def dates_in_order(data: dict[str, Any], earlier: str, later: str) -> None:
     """A ValidationError on ``later`` if it comes before ``earlier`` (both given, as dates
     or ISO text): a standard in force before it was issued, a period that ends first."""
@@ -118,11 +148,13 @@ def dates_in_order(data: dict[str, Any], earlier: str, later: str) -> None:
 
 
 def not_after(day_text: str | None, today: date, field: str) -> dict[str, list[str]]:
-    """A field error if the day ``day_text`` (ISO) lies after ``today``: a check, an audit
-    or a reading cannot have happened yet."""
-    if day_text is not None and date.fromisoformat(day_text) > today:
-        return {field: ["date_in_future"]}
-    return {}
+    """A field error if the day ``day_text`` (ISO, or a moment's ISO text: its day in
+    China) lies after ``today``: a check, an audit or a reading cannot have happened yet."""
+    if day_text is None:
+        return {}
+    day = date.fromisoformat(day_text) if len(day_text) == 10 else datetime.fromisoformat(day_text).astimezone(
+        CHINA).date()
+    return {field: ["date_in_future"]} if day > today else {}
 
 
 def text(max_length: int, required: bool = True, choices: Sequence[str] | None = None) -> Text:

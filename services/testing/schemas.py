@@ -10,6 +10,7 @@ from ..common.commands import (
     DocumentChangesSchema,
     FiniteDecimal,
     boolean,
+    moment,
     nested,
     nested_list,
     number,
@@ -30,7 +31,7 @@ class SampleSchema(CommandSchema):
     description = text(300)
     condition_on_receipt = text(300)
     quantity = text(50)
-    received_at = text(40, required=False)
+    received_at = moment(required=False)  # when the sample came in, if not now
 
 
 class SampleIntakeSchema(CommandSchema):

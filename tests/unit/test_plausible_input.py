@@ -146,3 +146,32 @@ def test_dates_in_order_and_not_in_the_future():
     assert not_after("2026-12-07", today, "checked_on") == {}
     assert not_after("2026-12-08", today, "checked_on") == {"checked_on": ["date_in_future"]}
     assert not_after(None, today, "checked_on") == {}
+
+
+# -- the shared moment ----------------------------------------------------------------------------
+@pytest.mark.parametrize(("given", "kept"), [
+    ("2026-12-07T09:30:00+08:00", "2026-12-07T01:30:00+00:00"),
+    ("2026-12-07T09:30:00", "2026-12-07T01:30:00+00:00"),  # China time unless it says otherwise
+    ("2026-12-07", "2026-12-06T16:00:00+00:00"),  # the start of that day in China
+])
+def test_a_moment_is_kept_in_utc(given, kept):
+    from services.common.commands import PlausibleMoment
+
+    assert PlausibleMoment().deserialize(given) == kept
+
+
+@pytest.mark.parametrize(("given", "key"), [("yesterday", "not_a_moment"), ("9999-12-31T00:00:00", "date_too_late"),
+                                            ("0001-01-01", "date_too_early"), (20261207, "not_a_moment"),
+                                            ("2026-12-07T09:30:00+08:00" + " " * 40, "not_a_moment")])
+def test_a_moment_that_is_none_or_impossible_is_refused(given, key):
+    from services.common.commands import PlausibleMoment
+
+    with pytest.raises(ValidationError) as refused:
+        PlausibleMoment().deserialize(given)
+    assert refused.value.messages[0].split("|")[0] == key
+
+
+def test_a_moment_in_the_future_is_after_today_in_china():
+    assert not_after("2026-12-07T15:59:00+00:00", date(2026, 12, 7), "received_at") == {}
+    assert not_after("2026-12-07T16:00:00+00:00", date(2026, 12, 7), "received_at") == {
+        "received_at": ["date_in_future"]}

@@ -157,6 +157,10 @@ MESSAGES = {
     # laboratory work (metrology, testing)
     "not_a_number": ("此项应为数值", "This field must be a number."),
     "not_a_date": ("此项应为日期（YYYY-MM-DD）", "This field must be a date (YYYY-MM-DD)."),
+    "not_a_moment": (
+        "此项应为日期或时间（如2026-12-07或2026-12-07T09:30:00+08:00）",
+        "This field must be a date or a time (e.g. 2026-12-07 or 2026-12-07T09:30:00+08:00).",
+    ),
     "date_too_early": ("日期不能早于{earliest}", "The date cannot be before {earliest}."),
     "date_too_late": ("日期不能晚于{latest}", "The date cannot be after {latest}."),
     "date_before": ("日期不能早于{other}", "The date cannot come before {other}."),
