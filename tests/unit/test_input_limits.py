@@ -28,9 +28,9 @@ INPUT_BASES = ("services.gateway.web.schemas.intake.FormSchema", "services.commo
                "services.standards.schemas.Command", "services.certification.schemas.Command")
 
 
-def input_schemas():
+def input_schemas(modules=SCHEMA_MODULES):
     found = {}
-    for module_name in SCHEMA_MODULES:
+    for module_name in modules:
         for _, cls in inspect.getmembers(importlib.import_module(module_name), inspect.isclass):
             bases = {f"{base.__module__}.{base.__qualname__}" for base in cls.__mro__[1:]}
             if issubclass(cls, Schema) and bases & set(INPUT_BASES) and cls._declared_fields:
