@@ -190,6 +190,23 @@ def test_a_replayed_form_shows_the_first_confirmation_and_makes_no_second_reques
 
 
 @pytest.mark.hostile("replayed form or request")
+def test_a_form_token_used_once_does_not_carry_other_details(stack, gateway_db):
+    first_serial, second_serial = f"SN-{uuid.uuid4().hex[:8]}", f"SN-{uuid.uuid4().hex[:8]}"
+    with client(stack) as browser:
+        token = form_token(browser, "/apply?items=JL02")
+        first = browser.post("/apply", params={"items": "JL02"}, data={**form_fields(first_serial), "form_token": token})
+        other = browser.post("/apply", params={"items": "JL02", "lang": "en"},
+                             data={**form_fields(second_serial), "form_token": token})
+        fresh = browser.post("/apply", params={"items": "JL02"},
+                             data={**form_fields(second_serial), "form_token": form_token(browser, "/apply?items=JL02")})
+    assert first.status_code == 303
+    assert other.status_code == 409 and "open the form again" in other.text
+    assert second_serial in other.text  # what was typed is shown again
+    assert fresh.status_code == 303 and fresh.headers["location"] != first.headers["location"]
+    assert requests_with_serial(gateway_db, first_serial) == requests_with_serial(gateway_db, second_serial) == 1
+
+
+@pytest.mark.hostile("replayed form or request")
 def test_a_replayed_operator_command_answers_the_first_answer_and_applies_once(api):
     standard, registered = new_standard(api)
     assert registered.status_code == 201, registered.text
