@@ -154,6 +154,9 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
                    # own by its X-Forwarded-For (the ``api`` fixture), so rate limits count
                    # each test apart, as they count real clients apart.
                    "TRUSTED_PROXY_HOPS": "1",
+                   # Intake is limited per client (issue 26 §2); each test is a client of its
+                   # own, and the hostile suite floods past this many to see the limit.
+                   "INTAKE_RATE_PER_MINUTE": "60", "INTAKE_RATE_PER_MINUTE_SIGNED_IN": "600",
                    # recall checks every second, so a due reminder shows up while a test waits
                    "RECALL_CHECK_SECONDS": "1",
                    # and the service-level clock's timer, so an overdue request is flagged at once

@@ -7,6 +7,7 @@ store nonsense.
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from ..common.commands import PlausibleDay
 from .domain.model import GRANT, PASS, REFUSE
 
 TEXT = validate.Length(min=1, max=2000)
@@ -46,7 +47,7 @@ class ReviewSchema(Command):
 class Stage1Schema(Command):
     operator = operator()
     auditors = auditors()
-    conducted_on = fields.Date(load_default=None, allow_none=True)
+    conducted_on = PlausibleDay(load_default=None, allow_none=True, as_text=False)
     ready_for_stage2 = fields.Boolean(required=True)
     findings = fields.String(load_default=None, allow_none=True, validate=FINDINGS)
 
@@ -54,7 +55,7 @@ class Stage1Schema(Command):
 class Stage2Schema(Command):
     operator = operator()
     auditors = auditors()
-    conducted_on = fields.Date(load_default=None, allow_none=True)
+    conducted_on = PlausibleDay(load_default=None, allow_none=True, as_text=False)
     recommendation = fields.String(required=True, validate=validate.OneOf([GRANT, REFUSE]))
     major_nonconformities = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
     minor_nonconformities = fields.Integer(load_default=0, validate=validate.Range(min=0, max=1000))
@@ -64,7 +65,7 @@ class Stage2Schema(Command):
 class ProductCheckSchema(Command):
     operator = operator()
     auditors = auditors()
-    conducted_on = fields.Date(load_default=None, allow_none=True)
+    conducted_on = PlausibleDay(load_default=None, allow_none=True, as_text=False)
     result = fields.String(required=True, validate=validate.OneOf([PASS, "fail"]))
     reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     findings = fields.String(load_default=None, allow_none=True, validate=FINDINGS)
@@ -82,13 +83,13 @@ class DecisionSchema(Command):
 
 
 class SurveillanceSchema(Command):
-    conducted_on = fields.Date(load_default=None, allow_none=True)
+    conducted_on = PlausibleDay(load_default=None, allow_none=True, as_text=False)
     findings = fields.String(load_default=None, allow_none=True, validate=FINDINGS)
 
 
 class SuspendSchema(Command):
     reason = fields.String(required=True, validate=TEXT)
-    until = fields.Date(load_default=None, allow_none=True)
+    until = PlausibleDay(load_default=None, allow_none=True, as_text=False)
 
 
 class RestoreSchema(Command):
@@ -118,7 +119,7 @@ class ReduceScopeSchema(Command):
 
 
 class RecertifySchema(Command):
-    conducted_on = fields.Date(load_default=None, allow_none=True)
+    conducted_on = PlausibleDay(load_default=None, allow_none=True, as_text=False)
     comments = fields.String(load_default=None, allow_none=True, validate=TEXT)
 
 

@@ -8,7 +8,7 @@ measurements as decimal text (no binary rounding of a reading), dates as ISO tex
 """
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from .clock import CHINA
 from .repository import AggregateRepository
 
 FIELD_ERRORS = {"required": "required", "null": "null"}
@@ -48,36 +49,122 @@ class Text(fields.String):
         return stripped
 
 
-class DecimalText(fields.Field[str]):
-    """A number written as JSON number or text, kept as normalised decimal text."""
+# The platform's years: its working-day calendar runs 2000-2100, and no date a person
+# types into it (a check, an audit, a period of figures, a calibration's validity) lies
+# outside them. A field that means history (a standard issued in 1987) says so itself.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+class FiniteDecimal(fields.Field[str]):
+    """A number (JSON number or text) kept as normalised decimal text: finite, at most
+    ``MAX_MAGNITUDE`` in size and ``MAX_PLACES`` decimal places. ``NaN``, ``sNaN``,
+    ``Infinity`` and exponents like ``1E+999999999`` are refused here, at the edge, so no
+    arithmetic on a stored reading can overflow or meet a value that is no number."""
 
     MAX_LENGTH = 40  # digits enough for any reading; a megabyte of them is not one
-    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_number", "too_long": f"too_long|max={MAX_LENGTH}"}
+    MAX_MAGNITUDE = Decimal("1E+12")
+    MAX_PLACES = 12
+    default_error_messages = {
+        **FIELD_ERRORS, "invalid": "not_a_number", "too_long": f"too_long|max={MAX_LENGTH}",
+        "not_finite": "not_finite", "too_large": f"magnitude|max={MAX_MAGNITUDE}",
+        "too_precise": f"too_precise|places={MAX_PLACES}",
+    }
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise self.make_error("invalid")
         if len(str(value)) > self.MAX_LENGTH:
             raise self.make_error("too_long")
+        return str(self.checked(str(value).strip()))
+
+    @classmethod
+    def checked(cls, text: str) -> Decimal:
+        """``text`` as a plausible Decimal, or a ValidationError with the message key."""
         try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation as exc:
-            raise self.make_error("invalid") from exc
+            number = Decimal(text)
+        except (InvalidOperation, ValueError) as exc:
+            raise ValidationError(cls.default_error_messages["invalid"]) from exc
         if not number.is_finite():
-            raise self.make_error("invalid")
-        return str(number)
+            raise ValidationError(cls.default_error_messages["not_finite"])
+        if number.copy_abs() > cls.MAX_MAGNITUDE:  # copy_abs: no context, which would overflow
+            raise ValidationError(cls.default_error_messages["too_large"])
+        exponent = number.as_tuple().exponent  # an int: the number is finite
+        if isinstance(exponent, int) and -exponent > cls.MAX_PLACES:  # places as written: "1.600" keeps its zeros
+            raise ValidationError(cls.default_error_messages["too_precise"])
+        return number
 
 
-class Day(fields.Date):
-    """A calendar date, ``YYYY-MM-DD``, kept as that text."""
+class PlausibleDay(fields.Date):
+    """A calendar date, ``YYYY-MM-DD``, between ``earliest`` and ``latest`` (by default
+    the platform's years), kept as ISO text (``as_text``) or as a ``date``."""
 
-    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"}
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date",
+                              "too_early": "date_too_early|earliest={earliest}",
+                              "too_late": "date_too_late|latest={latest}"}
+
+    def __init__(self, *, earliest: date = EARLIEST_DAY, latest: date = LATEST_DAY, as_text: bool = True,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.earliest, self.latest, self.as_text = earliest, latest, as_text
 
     # ISO text where marshmallow's Date gives a date: a document store keeps text as is.
     def _deserialize(  # type: ignore[override]
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
-    ) -> str:
-        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+    ) -> str | date:
+        day: date = super()._deserialize(value, attr, data, **kwargs)
+        if day < self.earliest:
+            raise self.make_error("too_early", earliest=self.earliest.isoformat())
+        if day > self.latest:
+            raise self.make_error("too_late", latest=self.latest.isoformat())
+        return day.isoformat() if self.as_text else day
+
+
+class PlausibleMoment(fields.Field[str]):
+    """A moment, ISO 8601 (``2026-12-07T09:30:00+08:00``, or a bare date for the start of
+    that day), within the platform's years; one without an offset is China time. Kept as
+    ISO text in UTC, as the platform keeps every moment, so moments compare as text."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": "not_a_moment",
+                              "too_early": f"date_too_early|earliest={EARLIEST_DAY.isoformat()}",
+                              "too_late": f"date_too_late|latest={LATEST_DAY.isoformat()}"}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        if not isinstance(value, str) or len(value) > 40:
+            raise self.make_error("invalid")
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise self.make_error("invalid") from exc
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=CHINA)
+        if moment.date() < EARLIEST_DAY:
+            raise self.make_error("too_early")
+        if moment.date() > LATEST_DAY:
+            raise self.make_error("too_late")
+        return moment.astimezone(UTC).isoformat()
+
+
+def moment(required: bool = True) -> PlausibleMoment:
+    return PlausibleMoment(required=required, allow_none=not required)
+
+
+def dates_in_order(data: dict[str, Any], earlier: str, later: str) -> None:
+    """A ValidationError on ``later`` if it comes before ``earlier`` (both given, as dates
+    or ISO text): a standard in force before it was issued, a period that ends first."""
+    first, last = data.get(earlier), data.get(later)
+    if first is not None and last is not None and str(last) < str(first):
+        raise ValidationError({later: [f"date_before|other={earlier}"]})
+
+
+def not_after(day_text: str | None, today: date, field: str) -> dict[str, list[str]]:
+    """A field error if the day ``day_text`` (ISO, or a moment's ISO text: its day in
+    China) lies after ``today``: a check, an audit or a reading cannot have happened yet."""
+    if day_text is None:
+        return {}
+    day = date.fromisoformat(day_text) if len(day_text) == 10 else datetime.fromisoformat(day_text).astimezone(
+        CHINA).date()
+    return {field: ["date_in_future"]} if day > today else {}
 
 
 def text(max_length: int, required: bool = True, choices: Sequence[str] | None = None) -> Text:
@@ -102,11 +189,11 @@ def integer(minimum: int, maximum: int, required: bool = True) -> fields.Integer
 
 def number(
     required: bool = True, minimum: float | None = None, maximum: float | None = None
-) -> DecimalText:
+) -> FiniteDecimal:
     validators: list[Callable[[str], None]] = []
     if minimum is not None or maximum is not None:
         validators.append(_decimal_range(minimum, maximum))
-    return DecimalText(required=required, allow_none=not required, validate=validators)
+    return FiniteDecimal(required=required, allow_none=not required, validate=validators)
 
 
 def boolean(required: bool = False, default: bool = False) -> fields.Boolean:
@@ -116,8 +203,8 @@ def boolean(required: bool = False, default: bool = False) -> fields.Boolean:
     )
 
 
-def day(required: bool = True) -> Day:
-    return Day(required=required, allow_none=not required)
+def day(required: bool = True, earliest: date = EARLIEST_DAY, latest: date = LATEST_DAY) -> PlausibleDay:
+    return PlausibleDay(required=required, allow_none=not required, earliest=earliest, latest=latest)
 
 
 def nested(schema: type[Schema], required: bool = True) -> fields.Nested:

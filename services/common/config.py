@@ -33,6 +33,11 @@ DEFAULTS = {
     # X-Forwarded-Proto. 0: none, those headers are ignored (a client could forge them);
     # the client's address then is the peer's, which rate limits count by.
     "TRUSTED_PROXY_HOPS": "0",
+    # Submissions of the one form a client may make a minute (and at once): per address
+    # anonymously, per account signed in. Counted in each gateway process's memory, so
+    # with N replicas a client gets up to N times this (gateway/handlers/intake_limits.py).
+    "INTAKE_RATE_PER_MINUTE": "10",
+    "INTAKE_RATE_PER_MINUTE_SIGNED_IN": "60",
     # Strict-Transport-Security max-age sent on answers that came over HTTPS; 0 sends none.
     "HSTS_SECONDS": "31536000",
     # Where a domain service process serves its Prometheus metrics (metrics_endpoint.py);

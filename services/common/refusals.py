@@ -11,7 +11,10 @@ at INFO without a traceback. ERROR with a traceback is left for faults.
 
 from marshmallow import ValidationError
 
+from .applied_commands import CommandAlreadyApplied
+from .deadlines import CommandExpired
 from .domain import InvalidTransition, RuleViolated
 from .repository import NotFound, VersionConflict
 
-REFUSALS = (NotFound, InvalidTransition, RuleViolated, ValidationError, VersionConflict)
+REFUSALS = (NotFound, InvalidTransition, RuleViolated, ValidationError, VersionConflict, CommandAlreadyApplied,
+            CommandExpired)

@@ -19,6 +19,13 @@ import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from .applied_commands import (
+    APPLIED_ATTRIBUTE,
+    APPLIED_FIELD,
+    note_written,
+    refuse_if_applied,
+    with_running_command,
+)
 from .envelope import envelopes_for
 
 log = logging.getLogger(__name__)
@@ -63,8 +70,10 @@ class AggregateRepository:
         self.store.ensure_indexes(*self.indexes)
 
     def add(self, aggregate: Any) -> None:
-        aggregate.version = self.store.insert(self.document_of(aggregate), self._envelopes(aggregate))
+        document = self.document_of(aggregate)
+        aggregate.version = self.store.insert(document, self._envelopes(aggregate))
         aggregate.new_events.clear()
+        note_written(document["_id"])
 
     def get(self, key: Any) -> Any:
         """The aggregate with this key; the repository's ``not_found`` if there is none."""
@@ -87,16 +96,28 @@ class AggregateRepository:
     def _from_document(self, document: Document | None) -> Any:
         if document is None:
             return None
-        return self.aggregate(**{name: document[name] for name in self._persisted if name in document})
+        aggregate = self.aggregate(**{name: document[name] for name in self._persisted if name in document})
+        applied = document.get(APPLIED_FIELD)
+        if applied:  # the commands that wrote it (applied_commands.py), kept until it is written back
+            refuse_if_applied(document["_id"], applied)
+            setattr(aggregate, APPLIED_ATTRIBUTE, applied)
+        return aggregate
 
     def save(self, aggregate: Any) -> None:
-        aggregate.version = self.store.replace(self.document_of(aggregate), self._envelopes(aggregate))
+        document = self.document_of(aggregate)
+        aggregate.version = self.store.replace(document, self._envelopes(aggregate))
         aggregate.new_events.clear()
+        note_written(document["_id"])
 
     def document_of(self, aggregate: Any) -> Document:
-        """The document an aggregate is stored as (without its outbox)."""
+        """The document an aggregate is stored as (without its outbox), with the key of
+        the command being run, if any, among those that wrote it."""
         document = {name: getattr(aggregate, name) for name in self._persisted}
         document["_id"] = getattr(aggregate, self.key)
+        applied = with_running_command(getattr(aggregate, APPLIED_ATTRIBUTE, None))
+        if applied:
+            document[APPLIED_FIELD] = applied
+            setattr(aggregate, APPLIED_ATTRIBUTE, applied)
         return document
 
     def request_code_of(self, aggregate: Any) -> str | None:

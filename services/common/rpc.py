@@ -11,25 +11,43 @@ fault suite saw metrology exit).
 
 Here such a failure costs only that one reply: the caller's bounded wait times out
 (RPC_TIMEOUT, DESIGN §6) and it may ask again. The request, unacked, goes back to its
-queue with the dead connection and may run again: a step of a job's state machine run a
-second time is refused as an invalid transition, not applied twice.
+queue with the dead connection and may run again: its idempotency key makes it apply
+once (``applied_commands.py``). A request taken after its caller's deadline is not run
+at all (``deadlines.py``).
 """
 
 import logging
+import sys
 
 from amqp.exceptions import NotFound
 from kombu import Connection
 from nameko import config
 from nameko import rpc as nameko_rpc
 from nameko.constants import AMQP_SSL_CONFIG_KEY, LOGIN_METHOD_CONFIG_KEY
+from nameko.messaging import decode_from_headers
 from nameko.rpc import Rpc
 
 from .consumer import BROKER_FAILURES
+from .deadlines import CommandExpired, seconds_left
 
 log = logging.getLogger(__name__)
 
 
 class ResilientRpc(Rpc):
+    def handle_message(self, body, message):
+        # A request whose caller stopped waiting is answered CommandExpired, never run
+        # (deadlines.py): RabbitMQ drops most of them by their expiration, this the rest.
+        left = seconds_left(decode_from_headers(message.headers or {}))
+        if left is not None and left <= 0:
+            log.info("%s.%s arrived %.1f s after its caller stopped waiting; not run",
+                     self.container.service_name, self.method_name, -left)
+            try:
+                raise CommandExpired(self.method_name)
+            except CommandExpired:
+                self.handle_result(message, None, None, sys.exc_info())
+            return
+        super().handle_message(body, message)
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         try:
             return super().handle_result(message, worker_ctx, result, exc_info)

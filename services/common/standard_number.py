@@ -12,6 +12,11 @@ Standards, certification and testing all compare numbers this way, so it lives h
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
+
+# No national standard was issued before the People's Republic's first ones (1950s): a
+# standard's dates go back further than the platform's own years, but not to year 1.
+FIRST_STANDARDS_DAY = date(1950, 1, 1)
 
 # Dashes people paste from documents (the standards themselves print "—").
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−－﹣"), "-")

@@ -7,7 +7,8 @@ and back; they never talk to pymongo themselves.
 
 Every write is to one document, so it is atomic on any MongoDB-wire server:
 
-* ``insert`` creates a document (``AlreadyExists`` if its ``_id`` is taken);
+* ``insert`` creates a document (``AlreadyExists`` if its ``_id``, or the value of a
+  field made unique with ``ensure_unique``, is taken);
 * ``replace`` writes a new state only if the stored version is the one that was read
   (``VersionConflict`` otherwise: optimistic concurrency);
 * both take the envelopes announcing the change and put them in the same document's
@@ -66,6 +67,11 @@ class MongoDocumentStore:
         self.collection.create_index(PENDING_FIELD)
         for keys in indexes:
             self.collection.create_index(keys)
+
+    def ensure_unique(self, field: str) -> None:
+        """No two documents with the same value of ``field`` (dotted names allowed); any
+        number without it. ``insert`` then raises AlreadyExists for a taken value too."""
+        self.collection.create_index(field, unique=True, sparse=True)
 
     def insert(self, document: Document, envelopes: Iterable[Document] = ()) -> int:
         # A shallow copy is enough: the document is serialised at once.

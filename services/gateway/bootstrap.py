@@ -38,6 +38,7 @@ from .adapters.files import GridFsFiles
 from .adapters.identities import VerifiedEnterpriseDirectory
 from .adapters.notices import NoticeBoard
 from .adapters.passwords import PASSWORDS, Passwords
+from .adapters.replays import MongoReplays
 from .adapters.repository import (
     AccountRepository,
     RenewalRepository,
@@ -52,6 +53,7 @@ from .domain.catalogue import Catalogue, Stations
 from .exceptions import LOOKUP_MISSES
 from .handlers.calendar import CalendarBook
 from .handlers.files import UploadLimits
+from .handlers.intake_limits import IntakeLimits
 from .handlers.service_levels import keep_confirmed
 from .handlers.throttling import Throttle
 
@@ -103,6 +105,7 @@ class GatewayProcess:
     calendar: CalendarBook
     codes: SequenceBlocks
     identities: VerifiedEnterpriseDirectory  # which credit codes have a verified account
+    intake_limits: IntakeLimits  # per process, in memory (handlers/intake_limits.py)
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class Gateway:
     service_levels: ServiceLevelRepository
     service_level_query: ServiceLevelQuery
     throttle: Throttle
+    intake_limits: IntakeLimits
+    replays: MongoReplays
     passwords: Passwords
     calendar: CalendarBook
     catalogue: Catalogue
@@ -141,8 +146,9 @@ def upload_limits() -> UploadLimits:
 def process(database: Any) -> GatewayProcess:
     """What a gateway process shares, made when it starts."""
     calendars = CalendarRepository(MongoDocumentStore(database.calendars, database.counters))
+    limits = IntakeLimits(float(setting("INTAKE_RATE_PER_MINUTE")), float(setting("INTAKE_RATE_PER_MINUTE_SIGNED_IN")))
     return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks(),
-                          VerifiedEnterpriseDirectory(database))
+                          VerifiedEnterpriseDirectory(database), limits)
 
 
 def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None,
@@ -167,6 +173,8 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         service_levels=service_level_repository(database, shared.calendar, catalogue, clock),
         service_level_query=ServiceLevelQuery(database),
         throttle=Throttle(MongoCounters(database.throttle), failures=LOOKUP_MISSES),
+        intake_limits=shared.intake_limits,
+        replays=MongoReplays(database.replayed_answers),
         passwords=PASSWORDS,
         calendar=shared.calendar,
         catalogue=catalogue,
@@ -195,6 +203,9 @@ def prepare(database: Any) -> None:
     store("requests").ensure_indexes([("station", 1), ("status", 1)], [("enterprise.uscc", 1)],
                                      [("rectification.state", 1)])
     store("request_groups").ensure_indexes()
+    RequestRepository(store("requests")).ensure_submission_keys_unique()
+    RequestGroupRepository(store("request_groups")).ensure_submission_keys_unique()
+    MongoReplays(database.replayed_answers).ensure_indexes()
     store("renewals").ensure_indexes([("uscc", 1)])
     store("accounts").ensure_indexes([("state", 1)])  # the stations' lists of accounts to verify
     EventLog(database.event_log, utc_now).ensure_indexes()

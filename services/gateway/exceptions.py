@@ -48,6 +48,10 @@ class ServiceUnavailable(Exception):
         self.service = service
 
 
+class StoreUnavailable(ServiceUnavailable):
+    """A domain service answered that its own store (its database) does not answer."""
+
+
 # What a public lookup raises when nothing matched: a guess that missed, which the
 # throttle charges more for than a find.
 LOOKUP_MISSES = (RequestNotFound, EnterpriseNotFound, DocumentNotFound, FileNotFound)

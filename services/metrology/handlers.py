@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from ..common.clock import china_date, start_of_day_epoch
-from ..common.commands import Command, ResultsReader
+from ..common.commands import Command, ResultsReader, not_after
 from ..common.contracts import DispatchedWork
 from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
 from ..common.domain import RuleViolated
@@ -295,6 +295,7 @@ def list_reference_standards(standards: ReferenceStandardRepository) -> list[Ref
 
 def register_reference_standard(standards: ReferenceStandardRepository, command: Command,
                                 now: datetime) -> ReferenceStandard:
+    refuse_future_days(command, now, "last_good_check_on")
     details = {key: value for key, value in command.items() if key != "operator"}
     standard = ReferenceStandard.register(details, command["operator"], now)
     try:
@@ -313,6 +314,7 @@ def record_reference_check(standards: ReferenceStandardRepository, certificates:
                            standard_id: str, command: Command, now: datetime) -> ReferenceStandard:
     """A check of a standard. Out of tolerance: every certificate issued with it since its
     last good check is listed, and each affected enterprise is told (one event each)."""
+    refuse_future_days(command, now, "checked_on")
     standard = get_reference_standard(standards, standard_id)
     affected = []
     if command["result"] == OUT_OF_TOLERANCE:
@@ -383,6 +385,16 @@ def _file_instrument(instruments: InstrumentRepository, uscc: str, name: str, se
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def refuse_future_days(command: Command, now: datetime, *names: str) -> None:
+    """A check cannot have happened after today (in China): 422 on each such field."""
+    today = china_date(now)
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        errors.update(not_after(command.get(name), today, name))
+    if errors:
+        raise ValidationError(errors)
+
+
 def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandardRepository,
                    types: InstrumentTypeRepository, today: date) -> tuple[dict[str, Any], dict[str, list[str]]]:
     result = dict(entry)
@@ -409,6 +421,9 @@ def _resolve_entry(item: str, entry: dict[str, Any], standards: ReferenceStandar
                              "coverage_probability": point.get("coverage_probability")
                              or DEFAULT_COVERAGE_PROBABILITY}
                             for point in entry["points"]]
+        recalibration = entry.get("recalibration_date")
+        if recalibration is not None and date.fromisoformat(recalibration) <= today:
+            problems["recalibration_date"] = [f"date_not_after_calibration|performed_on={today.isoformat()}"]
     return result, problems
 
 

@@ -9,14 +9,13 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    post_load,
     validate,
     validates,
     validates_schema,
 )
 
-from ..common.commands import attachments
-from ..common.standard_number import parse_number
+from ..common.commands import PlausibleDay, attachments, dates_in_order
+from ..common.standard_number import FIRST_STANDARDS_DAY, parse_number
 from .domain.catalogue import SUPERSEDED, WITHDRAWN
 from .domain.model import APPROVED, CHANGES_REQUESTED
 
@@ -30,9 +29,13 @@ class AddStandardSchema(Command):
     number = fields.String(required=True, validate=validate.Length(max=64))
     title_zh = fields.String(required=True, validate=validate.Length(min=1, max=300))
     title_en = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=300))
-    issued = fields.Date(load_default=None, allow_none=True)
-    effective = fields.Date(load_default=None, allow_none=True)
+    issued = PlausibleDay(load_default=None, allow_none=True, earliest=FIRST_STANDARDS_DAY)
+    effective = PlausibleDay(load_default=None, allow_none=True, earliest=FIRST_STANDARDS_DAY)
     ics = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
+
+    @validates_schema
+    def _in_force_after_issue(self, data, **kwargs):
+        dates_in_order(data, "issued", "effective")
 
     @validates("number")
     def _dated_number(self, value, **kwargs):
@@ -40,11 +43,6 @@ class AddStandardSchema(Command):
         if number is None or number.year is None:
             raise ValidationError("not a dated standard number")
 
-    @post_load
-    def _dates_as_text(self, command, **kwargs):
-        for name in ("issued", "effective"):
-            command[name] = command[name].isoformat() if command[name] else None
-        return command
 
 
 class EndStandardSchema(Command):

@@ -8,8 +8,10 @@ so an interrupted issue resumes without a second number.
 from datetime import datetime
 from typing import Any
 
+from marshmallow import ValidationError
+
 from ..common.clock import china_date
-from ..common.commands import Command, ResultsReader
+from ..common.commands import Command, ResultsReader, not_after
 from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.documents.issuing import DocumentFile, DocumentFileNotFound, Issuing, document_file
 from ..common.idempotency import open_once
@@ -59,6 +61,11 @@ def get_job(jobs: TestJobRepository, request_code: str) -> TestJob:
 
 def receive_samples(jobs: TestJobRepository, request_code: str, command: Command, now: datetime) -> TestJob:
     """Sample intake: each sample gets the laboratory's unique number (SQYP-2026-000001)."""
+    today = china_date(now)
+    arrived_later = {index: problems for index, sample in enumerate(command["samples"])
+                     if (problems := not_after(sample.get("received_at"), today, "received_at"))}
+    if arrived_later:
+        raise ValidationError({"samples": arrived_later})
     job = get_job(jobs, request_code)
     job.ensure_can_receive_samples()  # before numbers are drawn, so none is wasted
     year = china_date(now).year

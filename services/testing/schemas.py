@@ -7,6 +7,8 @@ from marshmallow import ValidationError, validates_schema
 from ..common.commands import (
     CommandSchema,
     DocumentChangesSchema,
+    FiniteDecimal,
+    moment,
     nested,
     nested_list,
     number,
@@ -23,7 +25,7 @@ class SampleSchema(CommandSchema):
     description = text(300)
     condition_on_receipt = text(300)
     quantity = text(50)
-    received_at = text(40, required=False)
+    received_at = moment(required=False)  # when the sample came in, if not now
 
 
 class SampleIntakeSchema(CommandSchema):
@@ -56,11 +58,23 @@ class TestResultSchema(CommandSchema):
 
     @validates_schema
     def _judged_values_are_numbers(self, data, **kwargs):
-        if data.get("limit") and "value" in data:
-            try:
-                Decimal(data["value"])
-            except ArithmeticError as exc:
-                raise ValidationError("not_a_number", "value") from exc
+        """A value judged against a limit is a plausible number; any value that reads as a
+        number at all (``-Infinity``, ``1E+999999999``) is one too, even unjudged."""
+        if "value" not in data:
+            return
+        try:
+            FiniteDecimal.checked(data["value"])
+        except ValidationError as exc:
+            if data.get("limit") or _reads_as_a_number(data["value"]):
+                raise ValidationError(exc.messages, "value") from exc
+
+
+def _reads_as_a_number(text):
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False  # text such as "未检出" (not detected)
+    return True
 
 
 class RapidResultSchema(CommandSchema):

@@ -22,7 +22,7 @@ from services.gateway.service import GatewayService
 from services.gateway.web.auth import ALGORITHM, ISSUER
 from services.gateway.web.openapi import http_routes
 
-from ..conftest import signed_in, through_the_station
+from ..conftest import new_client_address, signed_in, through_the_station
 from ..support.data import JL02_BODY
 
 pytestmark = pytest.mark.e2e
@@ -151,7 +151,7 @@ def expected(kind, who, method):
 
 @pytest.fixture(scope="module")
 def world(stack):
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as api:
+    with httpx.Client(base_url=stack.gateway_url, timeout=30, headers={"X-Forwarded-For": new_client_address()}) as api:
         return _world(api, stack)
 
 

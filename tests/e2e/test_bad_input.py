@@ -1,7 +1,11 @@
 """Bad input gets a clear 4xx with field-level messages, and nothing is stored."""
 
+import re
+
+import httpx
 import pytest
 
+from ..conftest import form_token, new_client_address
 from ..support.data import JL02_BODY, jl02_body
 
 pytestmark = pytest.mark.e2e
@@ -94,3 +98,35 @@ class TestTrackingBadInput:
     def test_garbage_in_place_of_a_code_is_400(self, api):
         answer = api.get("/api/v1/requests/hello", params={"phone": "13912345678"})
         assert answer.status_code == 400 and answer.json()["error"] == "malformed_code"
+
+
+class TestConsoleStepsOnBadCodes:
+    """A step posted in the staff console for a code that is mistyped, malformed or
+    unknown is a page saying so (4xx), never a 500 (issue 26 §5)."""
+
+    @pytest.fixture
+    def console(self, stack):
+        with httpx.Client(base_url=stack.gateway_url, timeout=10,
+                          headers={"X-Forwarded-For": new_client_address()}) as browser:
+            signed = browser.post("/staff/login", data={"username": "staff-321322", "password": "demo-staff-321322",
+                                                        "form_token": form_token(browser, "/staff/login")})
+            assert signed.status_code == 303
+            code = browser.post("/api/v1/requests", json=JL02_BODY).json()["code"]
+            page = browser.get(f"/staff/requests/{code}").text
+            csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+            yield browser, code, csrf
+
+    @pytest.mark.parametrize(("typed", "status"), [
+        ("hello", 400), ("321322-2026", 400), ("321322-20261126-09999-2", 404), ("x" * 300, 400),
+    ])
+    def test_a_step_on_a_malformed_or_unknown_code_is_a_clear_page(self, console, typed, status):
+        browser, _, csrf = console
+        answer = browser.post(f"/staff/requests/{typed}/accept", data={"csrf": csrf, "version": "1"})
+        assert answer.status_code == status, answer.text[:500]
+        assert "系统内部错误" not in answer.text
+
+    def test_a_step_on_a_code_with_a_wrong_check_character_says_it_is_mistyped(self, console):
+        browser, code, csrf = console
+        typo = code[:-1] + ("1" if code[-1] != "1" else "2")
+        answer = browser.post(f"/staff/requests/{typo}/accept", data={"csrf": csrf, "version": "1", "lang": "en"})
+        assert answer.status_code == 400 and "check character" in answer.text

@@ -54,7 +54,7 @@ REAL = {}
 
 @pytest.fixture(scope="module")
 def real_things(stack):
-    with httpx.Client(base_url=stack.gateway_url, timeout=30) as api:
+    with httpx.Client(base_url=stack.gateway_url, timeout=30, headers={"X-Forwarded-For": new_client_address()}) as api:
         code = api.post("/api/v1/requests", json=JL02_BODY).json()["code"]
         through_the_station(api, code)
         REAL.update({"code": code, "type_id": "pressure-gauges-for-general-use"})

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from ..conftest import through_the_station
+from ..conftest import new_client_address, through_the_station
 from ..support.data import JL02_BODY, verification_results
 from .test_lab_work import jl01_for, new_standard, step
 from .test_walking_skeleton import complete_calibration
@@ -89,7 +89,9 @@ def test_the_parent_completes_only_when_every_child_has(api):
 
 def test_two_hundred_parallel_submissions_get_two_hundred_distinct_codes(stack):
     def submit(_):
-        with httpx.Client(base_url=stack.gateway_url, timeout=60) as client:
+        # two hundred enterprises, each from an address of its own (intake is limited per client)
+        with httpx.Client(base_url=stack.gateway_url, timeout=60,
+                          headers={"X-Forwarded-For": new_client_address()}) as client:
             answer = client.post("/api/v1/requests", json=JL02_BODY)
             assert answer.status_code == 201, answer.text
             return answer.json()["code"]

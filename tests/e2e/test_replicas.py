@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from ..conftest import through_the_station
+from ..conftest import new_client_address, through_the_station
 from ..support.data import JL02_BODY, RZ02_DETAILS
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def replicas(stack):
 
 
 def test_every_dispatched_request_opens_exactly_one_job_with_two_instances_each(replicas, stack, mongo_client):
-    with httpx.Client(base_url=stack.gateway_url, timeout=60) as api:
+    with httpx.Client(base_url=stack.gateway_url, timeout=60, headers={"X-Forwarded-For": new_client_address()}) as api:
         codes = [api.post("/api/v1/requests", json=BODIES[n % len(BODIES)]).json()["code"] for n in range(40)]
         with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(lambda code: through_the_station(api, code), codes))

@@ -23,14 +23,22 @@ class InMemoryDocumentStore:
         self.sequences = {}
         self.sequence_space = uuid.uuid4().hex  # each fake keeps sequences of its own
         self._lock = threading.Lock()
+        self.unique = set()  # fields no two documents share (ensure_unique)
 
     def ensure_indexes(self, *indexes):
         pass
+
+    def ensure_unique(self, field):
+        self.unique.add(field)
 
     def insert(self, document, envelopes=()):
         with self._lock:
             if document["_id"] in self.documents:
                 raise AlreadyExists(document["_id"])
+            for unique in self.unique:
+                value = _field(document, unique)
+                if value is not None and any(_field(other, unique) == value for other in self.documents.values()):
+                    raise AlreadyExists(document["_id"])
             stored = _with_outbox(document, envelopes)
             stored["version"] = 1
             self.documents[document["_id"]] = stored

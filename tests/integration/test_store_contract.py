@@ -38,6 +38,20 @@ def test_a_key_is_inserted_once(store):
         store.insert({"_id": "K1"})
 
 
+def test_a_value_made_unique_is_taken_once_and_documents_without_it_are_many(store):
+    store.ensure_unique("submission_key.key")
+    store.insert({"_id": "K1", "submission_key": {"key": "abc", "fingerprint": "1"}})
+    with pytest.raises(AlreadyExists):
+        store.insert({"_id": "K2", "submission_key": {"key": "abc", "fingerprint": "2"}})
+    store.insert({"_id": "K3", "submission_key": {"key": "def", "fingerprint": "1"}})
+    store.insert({"_id": "K4"})
+    store.insert({"_id": "K5", "submission_key": None})
+    store.insert({"_id": "K6"})
+    store.insert({"_id": "K7", "submission_key": None})
+    assert store.load("K2") is None
+    assert [document["_id"] for document in store.find({"submission_key.key": "abc"})] == ["K1"]
+
+
 def test_an_unknown_key_loads_as_none(store):
     assert store.load("nope") is None
 

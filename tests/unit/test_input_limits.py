@@ -8,7 +8,7 @@ import inspect
 import pytest
 from marshmallow import Schema, fields, validate
 
-from services.common.commands import DecimalText
+from services.common.commands import FiniteDecimal
 from services.gateway.bootstrap import reference_data
 from services.gateway.web.schemas.intake import details_schema
 
@@ -28,9 +28,9 @@ INPUT_BASES = ("services.gateway.web.schemas.intake.FormSchema", "services.commo
                "services.standards.schemas.Command", "services.certification.schemas.Command")
 
 
-def input_schemas():
+def input_schemas(modules=SCHEMA_MODULES):
     found = {}
-    for module_name in SCHEMA_MODULES:
+    for module_name in modules:
         for _, cls in inspect.getmembers(importlib.import_module(module_name), inspect.isclass):
             bases = {f"{base.__module__}.{base.__qualname__}" for base in cls.__mro__[1:]}
             if issubclass(cls, Schema) and bases & set(INPUT_BASES) and cls._declared_fields:
@@ -67,8 +67,8 @@ def unlimited_field(field, path):
         return unlimited(field.nested, f"{path}.")
     if isinstance(field, fields.Dict):
         return [f"{path}{{}}"]
-    if isinstance(field, DecimalText):
-        return []  # at most DecimalText.MAX_LENGTH characters
+    if isinstance(field, FiniteDecimal):
+        return []  # at most FiniteDecimal.MAX_LENGTH characters
     return []  # numbers, booleans and dates have no length
 
 
@@ -107,4 +107,4 @@ def test_a_number_written_as_a_megabyte_of_digits_is_refused():
     from marshmallow import ValidationError
 
     with pytest.raises(ValidationError, match="too_long"):
-        DecimalText().deserialize("1" * 1_000_000)
+        FiniteDecimal().deserialize("1" * 1_000_000)

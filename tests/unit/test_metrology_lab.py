@@ -490,6 +490,86 @@ class TestReferenceStandardOutOfTolerance:
             handlers.register_reference_standard(lab.standards, ReferenceStandardSchema().load(REFERENCE_STANDARD), NOW)
 
 
+class TestImpossibleDates:
+    """Issue 26 §4: a check dated 9999-12-31 was accepted and then blocked every real one."""
+
+    def test_a_check_dated_after_today_is_refused_on_its_field_and_changes_nothing(self, lab):
+        with pytest.raises(ValidationError) as refused:
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+                "operator": "王工", "checked_on": "2026-11-27", "result": "within_tolerance"}, NOW)
+        assert refused.value.messages == {"checked_on": ["date_in_future"]}
+        assert lab.standards.get("RS-P01").checks == []
+        today = handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+            "operator": "王工", "checked_on": "2026-11-26", "result": "within_tolerance"}, NOW)
+        assert today.last_good_check_on == "2026-11-26"
+
+    def test_a_standard_cannot_be_registered_with_a_good_check_still_to_come(self, lab):
+        details = ReferenceStandardSchema().load({**REFERENCE_STANDARD, "id": "RS-P02",
+                                                  "last_good_check_on": "2026-12-01"})
+        with pytest.raises(ValidationError) as refused:
+            handlers.register_reference_standard(lab.standards, details, NOW)
+        assert refused.value.messages == {"last_good_check_on": ["date_in_future"]}
+        assert lab.standards.get_or_none("RS-P02") is None
+
+    @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1999-12-31"])
+    def test_a_standards_dates_lie_within_the_platforms_years(self, day):
+        with pytest.raises(ValidationError) as refused:
+            ReferenceStandardSchema().load({**REFERENCE_STANDARD, "calibration_valid_until": day})
+        assert list(refused.value.messages) == ["calibration_valid_until"]
+
+    @pytest.mark.parametrize("day", ["2026-11-26", "2026-01-01"])
+    def test_a_recalibration_date_follows_the_calibration(self, lab, day):
+        body = {**JL02_BODY, "details": {**JL02_BODY["details"], "recalibration_date_requested": True}}
+        lab.dispatch(body)
+        handlers.start_job(lab.jobs, CODE, {"operator": "李工"}, NOW)
+        with pytest.raises(ValidationError) as refused:
+            lab.record(calibration_results(recalibration_date=day))
+        assert refused.value.messages == {"instruments": {0: {"recalibration_date": [
+            "date_not_after_calibration|performed_on=2026-11-26"]}}}
+        assert lab.jobs.get(CODE).results is None
+
+
+class TestACommandSentAgain:
+    """Issue 26 §3: a command carries an idempotency key, recorded with what it writes."""
+
+    def test_a_check_delivered_twice_is_recorded_once(self, lab):
+        from services.common.applied_commands import CommandAlreadyApplied, running
+
+        check = {"operator": "王工", "checked_on": "2026-11-20", "result": "within_tolerance"}
+        with running("call-1"):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        with running("call-1"), pytest.raises(CommandAlreadyApplied):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        assert len(lab.standards.get("RS-P01").checks) == 1
+        with running("call-2"):  # another command is another check
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", check, NOW)
+        assert len(lab.standards.get("RS-P01").checks) == 2
+
+    def test_an_issue_that_writes_the_job_twice_is_one_command(self, lab):
+        from services.common.applied_commands import CommandAlreadyApplied, running
+
+        lab.dispatch(JL01_BODY)
+        handlers.start_job(lab.jobs, CODE, {"operator": "李工"}, NOW)
+        lab.record(verification_results())
+        handlers.review_results(lab.jobs, CODE, {"operator": "赵工", "approved": True}, NOW)
+        with running("issue-1"):  # reserves numbers (a write), issues, completes (a second write)
+            job = handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB,
+                                           NOW)
+        assert job.status == "completed"
+        with running("issue-1"), pytest.raises(CommandAlreadyApplied):
+            handlers.issue_documents(lab.jobs, lab.certificates, lab.types, CODE, {"operator": "钱主任"}, LAB, NOW)
+
+    def test_without_a_command_nothing_is_recorded_and_later_writes_keep_what_was(self, lab):
+        from services.common.applied_commands import APPLIED_FIELD, running
+
+        with running("call-1"):
+            handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+                "operator": "王工", "checked_on": "2026-11-20", "result": "within_tolerance"}, NOW)
+        handlers.record_reference_check(lab.standards, lab.certificates, "RS-P01", {
+            "operator": "王工", "checked_on": "2026-11-21", "result": "within_tolerance"}, NOW)
+        assert lab.stores["reference_standards"].load("RS-P01")[APPLIED_FIELD] == ["call-1"]
+
+
 class TestTheInstrumentFileAndRecall:
     def issue_verification(self, lab):
         lab.work_through(JL01_BODY, verification_results())

@@ -13,6 +13,10 @@ from ..domain.renewal import Renewal
 from ..domain.request_code import new_code
 from ..exceptions import RequestNotFound
 
+# Where a submission keeps the key it was sent with: unique, so of two submissions sent
+# with one key at once only one is stored (the other finds it).
+SUBMISSION_KEY = "submission_key.key"
+
 
 class RequestRepository(AggregateRepository):
     """Service requests (collection ``requests``), keyed by request code. ``codes``, if
@@ -67,6 +71,14 @@ class RequestRepository(AggregateRepository):
             query["station"] = station
         return self._find(query, sort=[("rating.rated_at", -1)], limit=limit)
 
+    def with_submission_key(self, key: str) -> ServiceRequest | None:
+        """The request submitted under this (scoped) key, if any (``domain/idempotency.py``)."""
+        found = self._find({SUBMISSION_KEY: key}, limit=1)
+        return found[0] if found else None
+
+    def ensure_submission_keys_unique(self) -> None:
+        self.store.ensure_unique(SUBMISSION_KEY)
+
     def by_codes(self, codes: list[str]) -> dict[str, ServiceRequest]:
         """The requests with these codes, by code (those that exist)."""
         return {request.code: request for request in self._find({"_id": {"$in": list(codes)}})}
@@ -85,6 +97,14 @@ class RequestGroupRepository(AggregateRepository):
     key = "code"
     source = "gateway"
     not_found = RequestNotFound
+
+    def with_submission_key(self, key: str) -> RequestGroup | None:
+        """The group submitted under this (scoped) key, if any."""
+        found = self._find({SUBMISSION_KEY: key}, limit=1)
+        return found[0] if found else None
+
+    def ensure_submission_keys_unique(self) -> None:
+        self.store.ensure_unique(SUBMISSION_KEY)
 
 
 class AccountRepository(AggregateRepository):

@@ -29,6 +29,7 @@ class RequestGroup:
     # item code -> its application materials' files (references with the material's
     # index), handed to the child request of that item
     attachments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    submission_key: dict[str, str] | None = None  # as a single request's (model.ServiceRequest)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -36,7 +37,8 @@ class RequestGroup:
     def submit(cls, code: str, children: Iterable[tuple[str, Item]], station: str, enterprise: dict[str, Any],
                contact: dict[str, Any], details: dict[str, dict[str, Any]], now: datetime,
                not_from_account: bool = False,
-               attachments: dict[str, list[dict[str, Any]]] | None = None) -> Self:
+               attachments: dict[str, list[dict[str, Any]]] | None = None,
+               submission_key: dict[str, str] | None = None) -> Self:
         """``children`` is a list of (child code, catalogue Item)."""
         group = cls(
             code=code,
@@ -48,6 +50,7 @@ class RequestGroup:
             submitted_at=now.isoformat(),
             not_from_account=not_from_account,
             attachments={code: list(files) for code, files in (attachments or {}).items() if files},
+            submission_key=submission_key,
         )
         group.new_events.append(
             DomainEvent(

@@ -190,6 +190,8 @@ class ServiceRequest:
     # the files it holds: application materials and 补正 answers (id, name, size, sha256,
     # content_type, purpose, attached_at; a material also its index and label)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    # the key its sender named the submission by (domain/idempotency.py): {"key", "fingerprint"}
+    submission_key: dict[str, str] | None = None
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -197,7 +199,8 @@ class ServiceRequest:
     @classmethod
     def submit(cls, code: str, item: Item, station: str, enterprise: dict[str, Any], contact: dict[str, Any],
                details: dict[str, Any], now: datetime, parent: str | None = None,
-               not_from_account: bool = False, materials: Sequence[dict[str, Any]] = ()) -> Self:
+               not_from_account: bool = False, materials: Sequence[dict[str, Any]] = (),
+               submission_key: dict[str, str] | None = None) -> Self:
         """``materials``: the application materials' files (their references, each with
         the ``material`` it is, an index into the item's list, or None for another)."""
         request = cls(
@@ -212,6 +215,7 @@ class ServiceRequest:
             parent=parent,
             not_from_account=not_from_account,
             attachments=[material_entry(item, reference, now) for reference in materials],
+            submission_key=submission_key,
         )
         actor: Actor = {"role": "enterprise", "name": enterprise["name"]}
         request._record("submitted", now, actor)

@@ -19,6 +19,7 @@ from ..domain.access import ENTERPRISE, Principal, may_read_enterprise, may_see_
 from ..domain.calendar import WorkingCalendar
 from ..domain.catalogue import Catalogue, Item
 from ..domain.group import RequestGroup
+from ..domain.idempotency import RequestKey
 from ..domain.model import CLOCK_RUNNING, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import RequestNotFound, UnknownRequest
@@ -56,23 +57,56 @@ class Tracked:
 # -- submitting -------------------------------------------------------------------------------
 def submit(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
            catalogue: Catalogue, now: datetime, submitter: Principal | None = None,
-           identities: EnterpriseIdentities | None = None,
-           files: FileStore | None = None) -> tuple[Found, list[ServiceRequest]]:
+           identities: EnterpriseIdentities | None = None, files: FileStore | None = None,
+           key: RequestKey | None = None) -> tuple[Found, list[ServiceRequest]]:
     """Store a submission. Returns (request, []) or, for several items, (group, children).
+
     With ``identities``, a submission for a credit code that has a verified account, not
     made by that account (``submitter``), is marked ``not_from_account``. Its application
     materials (uploads named by id, ``files``) are checked first: an unknown, expired or
-    taken upload is refused (AttachmentUnavailable) and nothing is stored."""
+    taken upload is refused (AttachmentUnavailable) and nothing is stored.
+
+    With ``key`` (the sender's ``Idempotency-Key``, or the form's token), the same
+    submission sent again within a day is the first one, stored once: the key is kept in
+    the request's document, where a unique index lets only one of two sent at once in
+    (no write of its own). The key with another body is IdempotencyKeyReused."""
+    if key is not None:
+        earlier = submitted_under(requests, groups, key, catalogue, now)
+        if earlier is not None:
+            return earlier
     flagged = identities is not None and not_from_account(submission.enterprise["uscc"], submitter, identities)
     materials = materials_by_item(files, submission.attachments, now)
+    record = key.as_record() if key is not None else None
+    found: Found
+    children: list[ServiceRequest] = []
     if submission.grouped:
-        return submit_group(requests, groups, submission, catalogue, now, flagged, files, materials)
-    (item,) = submission.items
-    request = submit_request(
-        requests, item, submission.enterprise, submission.contact, submission.details[item.code], now,
-        not_from_account=flagged, materials=materials.get(item.code, []), files=files,
-    )
-    return request, []
+        found, children = submit_group(requests, groups, submission, catalogue, now, flagged, files, materials,
+                                       record)
+    else:
+        (item,) = submission.items
+        found = submit_request(requests, item, submission.enterprise, submission.contact,
+                               submission.details[item.code], now, not_from_account=flagged,
+                               materials=materials.get(item.code, []), files=files, submission_key=record)
+    if key is not None and found.submission_key != record:  # another one with the key came first
+        key.replays(found.submission_key, datetime.fromisoformat(found.submitted_at), now)
+        return found, _children(requests, found, catalogue)
+    return found, children
+
+
+def submitted_under(requests: RequestRepository, groups: RequestGroupRepository, key: RequestKey,
+                    catalogue: Catalogue, now: datetime) -> tuple[Found, list[ServiceRequest]] | None:
+    """The submission stored under ``key`` if this is it again (see :func:`submit`)."""
+    found: Found | None = requests.with_submission_key(key.key) or groups.with_submission_key(key.key)
+    if found is None or not key.replays(found.submission_key, datetime.fromisoformat(found.submitted_at), now):
+        return None
+    return found, _children(requests, found, catalogue)
+
+
+def _children(requests: RequestRepository, found: Found, catalogue: Catalogue) -> list[ServiceRequest]:
+    if not isinstance(found, RequestGroup):
+        return []
+    create_children(requests, found, catalogue)  # its sender may be creating them this moment
+    return [requests.get(child) for child in found.child_codes]
 
 
 def not_from_account(uscc: str, submitter: Principal | None, identities: EnterpriseIdentities) -> bool:
@@ -100,12 +134,14 @@ def materials_by_item(files: FileStore | None, attachments: list[dict[str, Any]]
 def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str, Any], contact: dict[str, Any],
                    details: dict[str, Any], now: datetime, code: str | None = None,
                    parent: str | None = None, not_from_account: bool = False,
-                   materials: list[dict[str, Any]] | None = None, files: FileStore | None = None) -> ServiceRequest:
+                   materials: list[dict[str, Any]] | None = None, files: FileStore | None = None,
+                   submission_key: dict[str, str] | None = None) -> ServiceRequest:
     """Store one request and the event announcing it, in one write. ``enterprise``
     carries the chosen station. With ``code`` given (a group's child), creating the
     same request twice is harmless. Its ``materials``' files are claimed for its code
     before the write (a group's child's, by its group) and kept after it (see
-    ``handlers/files``)."""
+    ``handlers/files``). With ``submission_key``, a request stored under the same key
+    meanwhile is returned instead."""
     station = enterprise["station"]
     file_ids = [each["id"] for each in materials or []]
     tried: tuple[str, ...] = ()
@@ -121,6 +157,7 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
             parent=parent,
             not_from_account=not_from_account,
             materials=materials or [],
+            submission_key=submission_key,
         )
         if file_ids and files is not None and code is None:
             claim(files, file_ids, request.code, now, replacing=tried)
@@ -131,6 +168,9 @@ def submit_request(requests: RequestRepository, item: Item, enterprise: dict[str
                 found: ServiceRequest = requests.get(code)  # a child already created: creation is idempotent
                 _keep(files, found)
                 return found
+            keyed = requests.with_submission_key(submission_key["key"]) if submission_key else None
+            if keyed is not None:
+                return keyed
             # Only if the sequence was reset under existing codes; draw the next one.
             log.warning("request code %s already taken; drawing another", request.code)
             tried += (request.code,)
@@ -148,7 +188,8 @@ def _keep(files: FileStore | None, request: ServiceRequest) -> None:
 def submit_group(requests: RequestRepository, groups: RequestGroupRepository, submission: Submission,
                  catalogue: Catalogue, now: datetime, not_from_account: bool = False,
                  files: FileStore | None = None,
-                 materials: dict[str, list[dict[str, Any]]] | None = None) -> tuple[RequestGroup, list[ServiceRequest]]:
+                 materials: dict[str, list[dict[str, Any]]] | None = None,
+                 submission_key: dict[str, str] | None = None) -> tuple[RequestGroup, list[ServiceRequest]]:
     """One parent code and one child request per item. The parent (with every child's
     code, details and materials) is the one write that commits the submission; the
     children are made from it at once, and again from its event should this process die
@@ -164,6 +205,7 @@ def submit_group(requests: RequestRepository, groups: RequestGroupRepository, su
             code, children, station, submission.enterprise, submission.contact, submission.details, now,
             not_from_account,
             attachments=materials,
+            submission_key=submission_key,
         )
         for item_code, references in materials.items():
             if files is not None:
@@ -172,6 +214,10 @@ def submit_group(requests: RequestRepository, groups: RequestGroupRepository, su
             groups.add(group)
             break
         except AlreadyExists:
+            keyed = groups.with_submission_key(submission_key["key"]) if submission_key else None
+            if keyed is not None:
+                group = keyed
+                break
             log.warning("request code %s already taken; drawing another", code)
             tried += tuple(group.child_codes)
     else:

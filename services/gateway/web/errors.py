@@ -10,6 +10,7 @@ Anything unexpected is logged and answered 500 without internals.
 import functools
 import json
 import logging
+import math
 
 from marshmallow import ValidationError
 from nameko.exceptions import RemoteError, UnknownService, deserialize_to_instance
@@ -21,6 +22,13 @@ from ..adapters.probes import STORE_DOWN
 from ..domain.access import Forbidden
 from ..domain.account import InvalidAccount
 from ..domain.files import AttachmentUnavailable, FileRefused
+from ..domain.idempotency import (
+    MAX_KEY_LENGTH,
+    BadIdempotencyKey,
+    IdempotencyKeyExpired,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+)
 from ..domain.model import InvalidRating, MissingReason
 from ..domain.request_code import MalformedCode, WrongCheckCharacter
 from ..domain.throttle import TooManyRequests
@@ -33,11 +41,13 @@ from ..exceptions import (
     ServiceUnavailable,
     StaleAccount,
     StaleRequest,
+    StoreUnavailable,
 )
 from ..handlers.accounts import AccountNotVerified, SessionExpired
 from ..handlers.enterprise_accounts import AccountExists
 from ..handlers.operators import UnknownStep
 from ..handlers.station import UnknownStation
+from . import replays
 from .auth import Unauthenticated
 from .messages import MESSAGES, localize, message, negotiate_language
 
@@ -47,12 +57,13 @@ MAX_BODY_BYTES = 1024 * 1024
 
 
 class ApiError(Exception):
-    def __init__(self, status, code, fields=None, extra=None, **params):
+    def __init__(self, status, code, fields=None, extra=None, message_key=None, **params):
         super().__init__(code)
         self.status = status
         self.code = code
         self.fields = fields or {}
         self.extra = extra or {}  # more of the answer, e.g. the current state on a conflict
+        self.message_key = message_key or code  # the words, when one code has several
         self.params = params
 
 
@@ -83,6 +94,28 @@ def refused_file(refused):
 
 def service_unavailable(service):
     return ApiError(503, "service_unavailable", service=service)
+
+
+def store_unavailable(service=None):
+    """503 naming the store that does not answer: a domain service's database, or (no
+    ``service``) the gateway's own, which the message calls the platform's."""
+    if service is None:
+        return ApiError(503, "store_unavailable", message_key="platform_store_unavailable")
+    return ApiError(503, "store_unavailable", service=service)
+
+
+IDEMPOTENCY_REFUSALS = (BadIdempotencyKey, IdempotencyKeyReused, IdempotencyKeyExpired, IdempotencyKeyInUse)
+
+
+def idempotency_refusal(exc):
+    """An ``Idempotency-Key`` that is no key (400), means another request (422), has
+    outlived its day (422) or whose first request is still being answered (409)."""
+    if isinstance(exc, BadIdempotencyKey):
+        return ApiError(400, "bad_idempotency_key", max=MAX_KEY_LENGTH)
+    if isinstance(exc, IdempotencyKeyInUse):
+        return ApiError(409, "idempotency_key_in_use")
+    code = "idempotency_key_expired" if isinstance(exc, IdempotencyKeyExpired) else "idempotency_key_reused"
+    return ApiError(422, code, fields={"Idempotency-Key": [code]})
 
 
 # exception class → (HTTP status, error code)
@@ -116,6 +149,7 @@ REMOTE_ERRORS = {
     "ReferenceStandardNotFound": (404, "reference_standard_not_found"),
     "InstrumentNotFound": (404, "instrument_not_found"),
     "VersionConflict": (409, "concurrent_change"),
+    "CommandAlreadyApplied": (409, "command_already_applied"),  # a command sent again (common/applied_commands.py)
     # certification
     "CertificationNotFound": (404, "job_not_found"),
     "AuditIncomplete": (409, "audit_incomplete"),
@@ -170,7 +204,7 @@ def _param(key, value, lang):
 def error_message(error, lang):
     """An error in words, in its reader's language."""
     params = {key: _param(key, value, lang) for key, value in error.params.items()}
-    return message(error.code, lang, **params)
+    return message(error.message_key, lang, **params)
 
 
 def error_response(error, lang):
@@ -206,6 +240,8 @@ def as_api_error(exc):
         return stale_request_error(exc)
     if isinstance(exc, UnknownStation | InvalidAccount):
         return ApiError(422, "validation_failed", fields={exc.field: [exc.reason]})
+    if isinstance(exc, StoreUnavailable):
+        return store_unavailable(exc.service)
     if isinstance(exc, ServiceUnavailable):
         return service_unavailable(exc.service)
     if isinstance(exc, MissingReason):
@@ -218,6 +254,8 @@ def as_api_error(exc):
         return ApiError(422, "validation_failed", fields={"attachments": {str(exc.index): [exc.reason]}})
     if isinstance(exc, TooManyRequests):
         return ApiError(429, exc.code, retry_after=exc.retry_after)
+    if isinstance(exc, IDEMPOTENCY_REFUSALS):
+        return idempotency_refusal(exc)
     for cls, (status, code) in MAPPED_ERRORS.items():
         if isinstance(exc, cls):
             return ApiError(status, code)
@@ -225,7 +263,7 @@ def as_api_error(exc):
         return service_unavailable(str(exc.args[0]))
     if isinstance(exc, STORE_DOWN):
         log.warning("the store is not answering: %s", exc)
-        return service_unavailable("gateway")
+        return store_unavailable()
     if isinstance(exc, RemoteError) and exc.exc_type in REMOTE_ERRORS:
         status, code = REMOTE_ERRORS[exc.exc_type]
         return ApiError(status, code)
@@ -240,40 +278,126 @@ def log_refusal(request, error):
 
 
 def json_endpoint(handler):
-    """Wrap an ``@http`` handler: dict results become JSON, exceptions mapped errors."""
+    """Wrap an ``@http`` handler: dict results become JSON, exceptions mapped errors; a
+    POST with an ``Idempotency-Key`` is answered once per key (replays.py)."""
 
     @functools.wraps(handler)
     def wrapper(self, request, *args, **kwargs):
-        lang = request_language(request)
+        def respond():
+            return _answer(handler, self, request, *args, **kwargs)
+
+        if not replays.replayable(wrapper, request):
+            return respond()
         try:
-            result = handler(self, request, *args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - this is the one place errors are mapped
-            error = as_api_error(exc)
-            if error is None:
-                log.exception("unexpected error in %s", handler.__name__)
-                error = ApiError(500, "internal_error")
-            else:
-                log_refusal(request, error)
-            return error_response(error, lang)
-        if isinstance(result, Response):
-            return result
-        status, payload = result if isinstance(result, tuple) else (200, result)
-        return json_response(status, payload)
+            return replays.answered_once(self.gateway, request, read_body(request), respond)
+        except Exception as exc:  # noqa: BLE001 - the key's own refusals, mapped here too
+            return _error_answer(handler, request, exc)
 
     return wrapper
 
 
+def _answer(handler, service, request, *args, **kwargs):
+    try:
+        result = handler(service, request, *args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - this is the one place errors are mapped
+        return _error_answer(handler, request, exc)
+    if isinstance(result, Response):
+        return result
+    status, payload = result if isinstance(result, tuple) else (200, result)
+    return json_response(status, payload)
+
+
+def _error_answer(handler, request, exc):
+    error = as_api_error(exc)
+    if error is None:
+        log.exception("unexpected error in %s", handler.__name__)
+        error = ApiError(500, "internal_error")
+    else:
+        log_refusal(request, error)
+    return error_response(error, request_language(request))
+
+
 def read_json_object(request):
-    """The request body as a dict: 413 over the limit, 400 if not a JSON object."""
+    """The request body as a dict: 413 over the limit, 400 if not a JSON object or
+    nested deeper than ``MAX_JSON_DEPTH``, 422 naming each text that is no text (a lone
+    surrogate) and each number that is not finite (``NaN``, ``1e999``)."""
+    raw = read_body(request)
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except RecursionError as exc:  # deeper than the parser itself goes
+        raise ApiError(400, "too_deeply_nested", depth=MAX_JSON_DEPTH) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, "malformed_json") from exc
+    if not isinstance(body, dict):
+        raise ApiError(400, "not_an_object")
+    problems = plain_json_problems(body)
+    if problems:
+        raise ValidationError(problems)
+    return body
+
+
+def read_body(request):
+    """The raw request body, read once (later calls get the same bytes): 413 over the limit."""
+    cached = request.environ.get(_BODY_KEY)
+    if cached is not None:
+        return cached
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", limit=MAX_BODY_BYTES)
     raw = request.stream.read(MAX_BODY_BYTES + 1)
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "body_too_large", limit=MAX_BODY_BYTES)
+    request.environ[_BODY_KEY] = raw
+    return raw
+
+
+_BODY_KEY = "qi.body"
+# Deeper than any body the API takes (a multi-item form's details are five levels): a
+# deeper one is refused before anything walks it (RecursionError in the schemas, the
+# encoder, the store).
+MAX_JSON_DEPTH = 20
+
+
+def plain_json_problems(body):
+    """Field errors (marshmallow's shape) for every string that is not valid text (a
+    lone surrogate, which no encoder can write) and every number that is not finite;
+    ApiError 400 if the body nests deeper than ``MAX_JSON_DEPTH``. Iterative, so depth
+    cannot exhaust the stack here either."""
+    problems = {}
+    pending = [(body, (), 1)]
+    while pending:
+        value, path, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(400, "too_deeply_nested", depth=MAX_JSON_DEPTH)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                name = _printable(key)
+                if name != key:
+                    _note(problems, (*path, name), "invalid_text")
+                pending.append((item, (*path, name), depth + 1))
+        elif isinstance(value, list):
+            pending.extend((item, (*path, index), depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str) and _printable(value) != value:
+            _note(problems, path, "invalid_text")
+        elif isinstance(value, float) and not math.isfinite(value):
+            _note(problems, path, "not_finite")
+    return problems
+
+
+def _printable(text):
+    """``text`` itself, or with each lone surrogate written as an escape."""
+    if text.isascii():
+        return text
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ApiError(400, "malformed_json") from exc
-    if not isinstance(body, dict):
-        raise ApiError(400, "not_an_object")
-    return body
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
+def _note(problems, path, key):
+    node = problems
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            return  # the field has a message already
+    node.setdefault(path[-1] if path else "_schema", []).append(key)

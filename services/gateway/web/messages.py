@@ -17,6 +17,14 @@ MESSAGES = {
     "blank": ("此项不能只填空格", "This field may not be blank."),
     "unknown_field": ("表单中没有这一项", "This field is not part of the form."),
     "not_text": ("此项应为文字", "This field must be text."),
+    "invalid_text": (
+        "此项含有无效字符（不成对的代理字符），请重新输入",
+        "This field contains a character that is not valid text (a lone surrogate); please type it again.",
+    ),
+    "not_finite": (
+        "此项应为有限数值（不接受NaN、Infinity或超出范围的数）",
+        "This field must be a finite number (not NaN, Infinity or a number out of range).",
+    ),
     "not_integer": ("此项应为整数", "This field must be a whole number."),
     "not_boolean": ("此项应为是或否", "This field must be yes or no."),
     "not_object": ("此项应为一组键值", "This field must be an object."),
@@ -56,6 +64,10 @@ MESSAGES = {
         "Some fields need correcting; see the messages beside them.",
     ),
     "malformed_json": ("请求内容不是有效的JSON", "The request body is not valid JSON."),
+    "too_deeply_nested": (
+        "请求内容嵌套超过{depth}层，无法受理",
+        "The request body is nested more than {depth} levels deep.",
+    ),
     "form_expired": (
         "表单已过期或并非从本站页面提交，请在本页重新提交",
         "This form has expired or was not sent from our page; please submit it again from this page.",
@@ -63,6 +75,30 @@ MESSAGES = {
     "too_many_requests": (
         "尝试次数过多，请{retry_after}秒后再试",
         "Too many attempts; please try again in {retry_after} {retry_after:plural:second|seconds}.",
+    ),
+    "too_many_submissions": (
+        "提交过于频繁，请{retry_after}秒后再试",
+        "Too many submissions from here; please try again in {retry_after} {retry_after:plural:second|seconds}.",
+    ),
+    "bad_idempotency_key": (
+        "Idempotency-Key应为1到{max}个可打印的ASCII字符",
+        "An Idempotency-Key has 1 to {max} printable ASCII characters.",
+    ),
+    "idempotency_key_reused": (
+        "此Idempotency-Key已用于另一项请求，请为新的请求换用新的键",
+        "This Idempotency-Key was used for another request; use a new key for a new request.",
+    ),
+    "idempotency_key_expired": (
+        "此Idempotency-Key已使用超过24小时，不能再用，请换用新的键",
+        "This Idempotency-Key was used more than 24 hours ago and cannot be used again; use a new key.",
+    ),
+    "idempotency_key_in_use": (
+        "使用同一Idempotency-Key的请求正在处理，请稍后再试",
+        "A request with the same Idempotency-Key is still being answered; try again in a moment.",
+    ),
+    "form_already_submitted": (
+        "这份表单已经提交过，内容不同的新申请请重新打开申请页填写",
+        "This form was submitted already; for a new application with other details, open the form again.",
     ),
     "too_many_failed_logins": (
         "登录失败次数过多，请{retry_after}秒后再试",
@@ -104,6 +140,18 @@ MESSAGES = {
         "{service}服务暂时无法响应，请稍后重试",
         "The {service} service is not answering; please try again shortly.",
     ),
+    "store_unavailable": (
+        "{service}服务的数据库暂时无法访问，请稍后重试",
+        "The database of the {service} service is not answering; please try again shortly.",
+    ),
+    "platform_store_unavailable": (
+        "平台数据库暂时无法访问，请稍后重试",
+        "The platform's database is not answering; please try again shortly.",
+    ),
+    "command_already_applied": (
+        "这项操作此前已经执行（这是一次重复提交），请查看当前状态",
+        "This was done already (the same command was sent again); look at how things stand now.",
+    ),
     "internal_error": (
         "系统内部错误，已记录，请稍后重试",
         "Internal error; it has been logged. Please try again shortly.",
@@ -113,6 +161,19 @@ MESSAGES = {
     # laboratory work (metrology, testing)
     "not_a_number": ("此项应为数值", "This field must be a number."),
     "not_a_date": ("此项应为日期（YYYY-MM-DD）", "This field must be a date (YYYY-MM-DD)."),
+    "not_a_moment": (
+        "此项应为日期或时间（如2026-12-07或2026-12-07T09:30:00+08:00）",
+        "This field must be a date or a time (e.g. 2026-12-07 or 2026-12-07T09:30:00+08:00).",
+    ),
+    "date_too_early": ("日期不能早于{earliest}", "The date cannot be before {earliest}."),
+    "date_too_late": ("日期不能晚于{latest}", "The date cannot be after {latest}."),
+    "date_before": ("日期不能早于{other}", "The date cannot come before {other}."),
+    "date_not_after_calibration": (
+        "复校日期应晚于校准日期（{performed_on}）",
+        "The recalibration date must follow the calibration ({performed_on}).",
+    ),
+    "magnitude": ("数值的绝对值不能超过{max}", "The number must be at most {max} in size."),
+    "too_precise": ("小数位数不能超过{places}位", "At most {places} decimal places."),
     "pass_with_failed_items": (
         "有检定项目不合格时结论不能为合格", "The conclusion cannot be a pass when an item failed.",
     ),

@@ -13,7 +13,9 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from nameko.web.handlers import HttpRequestHandler
 
+from ..domain.idempotency import MAX_KEY_LENGTH
 from .apidoc import ATTRIBUTE, Binary
+from .replays import IDEMPOTENCY_HEADER, NEVER, OWN_KEY
 from .schemas.intake import ErrorSchema, details_schema
 
 API_PREFIXES = ("/api/", "/health")
@@ -57,13 +59,13 @@ def build_spec(service_cls, catalogue):
     paths = {}
     for method, rule, handler in http_routes(service_cls):
         if rule.startswith(API_PREFIXES):
-            paths.setdefault(openapi_path(rule), {})[method.lower()] = operation(spec, rule, handler)
+            paths.setdefault(openapi_path(rule), {})[method.lower()] = operation(spec, rule, handler, method)
     for path, operations in sorted(paths.items()):
         spec.path(path=path, operations=operations)
     return spec.to_dict()
 
 
-def operation(spec, rule, handler):
+def operation(spec, rule, handler, method="GET"):
     doc = getattr(handler, ATTRIBUTE, None)
     summary = doc.summary if doc else (handler.__doc__ or handler.__name__).strip().splitlines()[0]
     result = {
@@ -106,4 +108,22 @@ def operation(spec, rule, handler):
         }
     if doc and doc.auth:
         result["security"] = SECURITY[doc.auth]
+    if method == "POST" and not getattr(handler, NEVER, False):
+        with_idempotency_key(result, own=getattr(handler, OWN_KEY, False))
     return result
+
+
+IDEMPOTENCY_KEY = {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[!-~]+$"}
+
+
+def with_idempotency_key(result, own):
+    """Every POST but sign-in takes an ``Idempotency-Key`` (web/replays.py): 400 if it is
+    no key, 422 if it was used for another request, 409 while its first request runs."""
+    result["parameters"].append({
+        "name": IDEMPOTENCY_HEADER, "in": "header", "required": False, "schema": IDEMPOTENCY_KEY,
+        "description": "Names this request: sent again with the same body within 24 h, it gets the first "
+        "answer and nothing is done twice; with another body, 422."})
+    errors = (400, 422) if own else (400, 409, 422)
+    for status in errors:
+        result["responses"].setdefault(str(status), {
+            "description": ERROR_TEXT.get(status, "Error"), "content": {"application/json": {"schema": "Error"}}})

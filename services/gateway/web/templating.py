@@ -30,8 +30,10 @@ from werkzeug.wrappers import Response
 
 from ...common.clock import CHINA
 from ...common.config import secret, setting
+from ..adapters.probes import STORE_DOWN
 from ..domain.files import ALLOWED_EXTENSIONS
-from .errors import MAX_BODY_BYTES
+from ..exceptions import ServiceUnavailable
+from .errors import MAX_BODY_BYTES, as_api_error, log_refusal
 from .messages import DEFAULT_LANGUAGE, MESSAGES, message
 from .server import is_https
 
@@ -74,17 +76,24 @@ def messages_for(lang):
 FORM_COOKIE = "qi_form"
 FORM_FIELD = "form_token"
 _NONCE = re.compile(r"^[0-9a-f]{32}$")
+_TOKEN = re.compile(r"^([0-9a-f]{16})([0-9a-f]{32})$")
 
 
-def form_token(nonce):
-    return hmac.new(secret("SECRET_KEY").encode(), b"form:" + nonce.encode(), hashlib.sha256).hexdigest()[:32]
+def form_token(nonce, salt=None):
+    """A token of its own for each form a page shows (its ``salt``), signed for the
+    browser's cookie: the one form's submission is known by it (single use, see
+    ``pages.apply_post``), while any replica still checks it without stored state."""
+    salt = salt or secrets.token_hex(8)
+    signed = hmac.new(secret("SECRET_KEY").encode(), f"form:{nonce}:{salt}".encode(), hashlib.sha256)
+    return salt + signed.hexdigest()[:32]
 
 
 def form_token_matches(request):
     """Whether a posted public form came from one of our pages in this browser."""
     nonce = request.cookies.get(FORM_COOKIE, "")
-    presented = request.form.get(FORM_FIELD, "")
-    return bool(_NONCE.match(nonce) and presented) and hmac.compare_digest(form_token(nonce), presented)
+    presented = _TOKEN.match(request.form.get(FORM_FIELD, ""))
+    return bool(_NONCE.match(nonce) and presented) and hmac.compare_digest(
+        form_token(nonce, presented.group(1)), presented.group(0))
 
 
 def render(request, template, status=200, **context):
@@ -139,6 +148,10 @@ def page_endpoint(handler):
             return handler(self, request, *args, **kwargs)
         except RequestEntityTooLarge:
             return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+        except (ServiceUnavailable, *STORE_DOWN) as exc:  # a part not answering: 503, saying which
+            error = as_api_error(exc)
+            log_refusal(request, error)
+            return render(request, "message.html", status=503, key=error.message_key, params=error.params)
         except Exception:  # noqa: BLE001 - the one place page errors are caught
             log.exception("unexpected error in page %s", handler.__name__)
             return render(request, "message.html", status=500, key="internal_error", params={})

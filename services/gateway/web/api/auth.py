@@ -6,6 +6,7 @@ from ...handlers import accounts
 from ..apidoc import BODY, documented
 from ..auth import refresh_claims, refresh_lifetime, require_principal, session_tokens
 from ..errors import ApiError, json_endpoint, read_json_object
+from ..replays import never_replayed
 from ..schemas.intake import LoginSchema, RefreshSchema, TokensSchema
 from ..schemas.responses import MeSchema
 from ..server import client_address, http
@@ -20,6 +21,7 @@ class AuthApi:
                 "with the right password. From an address the account never signed in from, 10 failures of "
                 "the account from anywhere, or 20 of the address towards any account, do the same. An enterprise "
                 "account signs in once its station has verified it (403 `account_not_verified` before).")
+    @never_replayed  # its answer is a pair of tokens: never kept, never given again
     @json_endpoint
     def login(self, request):
         credentials = LoginSchema().load(read_json_object(request))
@@ -35,6 +37,7 @@ class AuthApi:
                 responses={200: TokensSchema}, errors=[*BODY, 401, 422],
                 description="Each refresh token buys one new pair. Presenting one that was already spent "
                 "ends its whole session (every token of it is refused from then on): someone else holds a copy.")
+    @never_replayed
     @json_endpoint
     def refresh(self, request):
         claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])

@@ -1,10 +1,12 @@
 """The enterprise's API: the catalogue, submitting the one form, tracking a request."""
 
+from ...domain.idempotency import request_key
 from ...handlers import enterprise, intake
 from ...handlers.throttling import code_subject
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented
 from ..auth import principal_if_valid, principal_of, require_principal
-from ..errors import ApiError, json_endpoint, read_json_object, request_language
+from ..errors import ApiError, json_endpoint, read_body, read_json_object, request_language
+from ..replays import IDEMPOTENCY_HEADER, keeps_own_key
 from ..schemas.intake import (
     REQUEST_VIEW,
     CancelSchema,
@@ -16,18 +18,23 @@ from ..schemas.intake import (
     load_submission,
 )
 from ..schemas.responses import MyRequestsSchema
-from ..server import http, lookup_asker
+from ..server import client_address, http, lookup_asker
 from ..views import Reader, request_view, tracked_view
 
 
-def submit_body(gateway, body, submitter=None):
+def submit_body(gateway, body, submitter=None, key=None):
     """The path of every submission (the API, the form page, a renewal): the body is
     validated by the one form's schema and stored with its event in one write, marked
-    when its credit code has a verified account that is not ``submitter``.
-    (request or group, children)."""
+    when its credit code has a verified account that is not ``submitter``, and under
+    ``key`` if the sender named it (domain/idempotency.py). (request or group, children)."""
     submission = load_submission(body, gateway.catalogue, gateway.stations)
     return intake.submit(gateway.requests, gateway.groups, submission, gateway.catalogue, gateway.now(),
-                         submitter=submitter, identities=gateway.identities, files=gateway.files)
+                         submitter=submitter, identities=gateway.identities, files=gateway.files, key=key)
+
+
+def admit_submission(gateway, request, principal=None):
+    """Count a submission against its sender's rate (handlers/intake_limits.py): 429 past it."""
+    gateway.intake_limits.admit(client_address(request), principal)
 
 
 def track_code(gateway, request, code, phone, principal=None):
@@ -57,10 +64,10 @@ class IntakeApi:
     @documented(
         "Submit the one form",
         tags=["intake"],
+        auth="optional",
         body=SubmissionSchema,
         responses={201: RequestViewSchema},
-        errors=[*BODY, 422],
-        auth="optional",
+        errors=[*BODY, 422, 429],
         description="One item (`item`, `details` = that item's fields, see the `<code>Details` schemas) "
         "or several (`items`, `details` keyed by item code: one parent code, one child request each). "
         "A submission for a credit code that has a verified enterprise account, not signed in as that "
@@ -69,12 +76,22 @@ class IntakeApi:
         "Application materials: upload the files first (POST /api/v1/files) and name them in `attachments`, "
         "each with the index of the catalogue item's `materials` entry it is (`material`; none: another) and, "
         "with `items`, the `item` it goes with. An unknown or expired upload, or one another request holds, "
-        "is a field error and nothing is stored.",
+        "is a field error and nothing is stored. "
+        "Each client may submit `INTAKE_RATE_PER_MINUTE` a minute (by address; signed in, by account, "
+        "more): past that 429 with Retry-After. With an `Idempotency-Key`, the same body sent again "
+        "within 24 h answers the first submission (the same code), stored once.",
     )
+    @keeps_own_key
     @json_endpoint
     def submit(self, request):
-        found, children = submit_body(self.gateway, read_json_object(request), principal_if_valid(request))
-        view = tracked_view(intake.Tracked(found, children, []), Reader.of(self.gateway, request_language(request)))
+        gateway = self.gateway
+        principal = principal_if_valid(request)
+        admit_submission(gateway, request, principal)
+        body = read_json_object(request)
+        given = request.headers.get(IDEMPOTENCY_HEADER)
+        key = request_key(given, principal.username if principal else "", read_body(request)) if given else None
+        found, children = submit_body(gateway, body, principal, key)
+        view = tracked_view(intake.Tracked(found, children, []), Reader.of(gateway, request_language(request)))
         return 201, REQUEST_VIEW.dump(view)
 
     @http("GET", "/api/v1/requests")

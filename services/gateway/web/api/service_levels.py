@@ -10,6 +10,7 @@ import io
 
 from werkzeug.wrappers import Response
 
+from ....common.clock import china_date
 from ...handlers import service_levels
 from ..apidoc import Binary, documented
 from ..auth import require_principal
@@ -47,7 +48,8 @@ class ServiceLevelsApi:
     @json_endpoint
     def service_metrics(self, request):
         principal = require_principal(request)
-        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations,
+                                      china_date(self.gateway.now()))
         return figures_for(self.gateway, principal, filters, request_language(request))
 
     @http("GET", "/api/v1/metrics/export")
@@ -68,7 +70,8 @@ class ServiceLevelsApi:
 
     def _export(self, request, fmt):
         principal = require_principal(request)
-        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations)
+        filters = metrics_filters(request.args, self.gateway.catalogue, self.gateway.stations,
+                                      china_date(self.gateway.now()))
         lang = request_language(request)
         return export_response(figures_for(self.gateway, principal, filters, lang), lang, fmt)
 

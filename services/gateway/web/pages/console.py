@@ -131,6 +131,8 @@ class Console:
             command = STATION_STEP_SCHEMAS[step].load(form)
             station.take_step(gateway.requests, gateway.stations, session.principal, code, STEPS[step], command,
                               gateway.now())
+        except (MalformedCode, WrongCheckCharacter, NotFound) as exc:
+            return code_refused_page(request, exc)
         except ValidationError as exc:
             return staff_request_page(gateway, request, session, code, status=422, errors=localize(exc.messages, lang))
         except station.UnknownStation as exc:
@@ -170,8 +172,8 @@ def staff_request_page(gateway, request, session, code, done=None, problem=None,
     reader = Reader.of(gateway, page_language(request))
     try:
         found = station.request_for_staff(gateway.requests, session.principal, code)
-    except (MalformedCode, WrongCheckCharacter, NotFound):
-        return render(request, "message.html", status=404, key="request_not_found", params={})
+    except (MalformedCode, WrongCheckCharacter, NotFound) as exc:
+        return code_refused_page(request, exc)
     except Forbidden:
         return render(request, "message.html", status=403, key="forbidden", params={})
     return session.finish(render(
@@ -182,3 +184,12 @@ def staff_request_page(gateway, request, session, code, done=None, problem=None,
         stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],
         current_label=message(f"status.{found.status}", reader.lang),
     ))
+
+
+def code_refused_page(request, exc):
+    """A code typed wrong (400: not a code, or a wrong check character) or unknown (404)."""
+    if isinstance(exc, MalformedCode):
+        return render(request, "message.html", status=400, key="malformed_code", params={})
+    if isinstance(exc, WrongCheckCharacter):
+        return render(request, "message.html", status=400, key="wrong_check_character", params={})
+    return render(request, "message.html", status=404, key="request_not_found", params={})

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from marshmallow import ValidationError
 
+from ....common.clock import china_date
 from ...domain.access import ADMIN, MANAGER
 from ...handlers.calendar import calendar_warnings
 from .. import charts
@@ -42,7 +43,8 @@ class Dashboard:
                    "calendar_warnings": calendar_warning_views(calendar_warnings(reader.calendar, reader.today),
                                                                lang)}
         try:
-            filters = metrics_filters(_filter_args(request), self.gateway.catalogue, self.gateway.stations)
+            filters = metrics_filters(_filter_args(request), self.gateway.catalogue, self.gateway.stations,
+                                      china_date(self.gateway.now()))
         except ValidationError as exc:
             context["errors"] = localize(exc.messages, lang)
             return session.finish(render(request, "dashboard.html", status=422, **context))
@@ -68,7 +70,7 @@ class Dashboard:
         lang = page_language(request)
         try:
             filters = metrics_filters({**_filter_args(request), "group_by": request.args.get("group_by") or "station"},
-                                      self.gateway.catalogue, self.gateway.stations)
+                                      self.gateway.catalogue, self.gateway.stations, china_date(self.gateway.now()))
         except ValidationError:
             return render(request, "message.html", status=422, key="validation_failed", params={})
         return export_response(figures_for(self.gateway, session.principal, filters, lang), lang, fmt)

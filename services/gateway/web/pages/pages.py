@@ -4,6 +4,7 @@ Plain HTML forms posted to the server, which validates with the same schema as t
 API and answers with the same messages next to each input; JavaScript is optional.
 """
 
+import json
 from importlib import resources
 from urllib.parse import urlencode
 
@@ -14,13 +15,14 @@ from werkzeug.wrappers import Response
 
 from ....common.domain import InvalidTransition
 from ...domain.files import AttachmentUnavailable, FileRefused
+from ...domain.idempotency import IdempotencyKeyExpired, IdempotencyKeyReused, request_key
 from ...domain.model import MissingReason
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...domain.throttle import UPLOADS_PER_CLIENT, TooManyRequests
 from ...exceptions import RequestNotFound
 from ...handlers import enterprise, files, intake
 from ...handlers.throttling import code_subject
-from ..api.intake import submit_body, track_code
+from ..api.intake import admit_submission, submit_body, track_code
 from ..errors import ApiError, as_api_error
 from ..forms import error_fields, submission_body, unflatten
 from ..messages import LANGUAGES, localize, message
@@ -92,7 +94,13 @@ class Pages:
                                 **({"material": each["material"]} if each["material"] is not None else {})}
                                for each in kept.values()]
         try:
-            found, _ = submit_body(gateway, body)
+            admit_submission(gateway, request)
+            # The form's token is its key: posted again (a double click, a replayed post),
+            # it is the same submission, and its confirmation is shown again.
+            key = request_key(request.form[FORM_FIELD], "form", json.dumps(body, sort_keys=True, ensure_ascii=False))
+            found, _ = submit_body(gateway, body, key=key)
+        except TooManyRequests as refused:
+            return too_many_requests_page(request, refused)
         except ValidationError as exc:
             errors = error_fields(localize(exc.messages, lang), items)
             return form_page(gateway, request, items, body, errors, extra_rows={}, status=422, kept=kept)
@@ -101,6 +109,9 @@ class Pages:
             kept.pop(slot)
             errors = {"attachments": [message(exc.reason, lang)]}
             return form_page(gateway, request, items, body, errors, extra_rows={}, status=422, kept=kept)
+        except (IdempotencyKeyReused, IdempotencyKeyExpired):
+            errors = {FORM_FIELD: [message("form_already_submitted", lang)]}
+            return form_page(gateway, request, items, body, errors, extra_rows={}, status=409, kept=kept)
         target = with_query(f"/confirmation/{found.code}", t=confirmation_token(found.code),
                             lang=page_language(request))
         return redirect(target, code=303)  # post/redirect/get: a reload does not submit twice

@@ -11,7 +11,7 @@ wrong year, or with a wrong date, is refused). Errors keep the body's shape.
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ....common.commands import FIELD_ERRORS
+from ....common.commands import FIELD_ERRORS, PlausibleDay
 from ...domain.calendar import OFFICIAL, PROVISIONAL, HolidayBlock, YearSchedule
 from .intake import FormSchema, text
 
@@ -29,7 +29,7 @@ def check_year(year):
 
 def _dates(max_items):
     return fields.List(
-        fields.Date(error_messages={**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"}),
+        PlausibleDay(as_text=False),  # and in the schedule's own year, checked below
         required=True,
         validate=validate.Length(min=1, max=max_items, error="count|min={min};max={max}"),
         error_messages={**FIELD_ERRORS, "invalid": "not_list"},
@@ -94,7 +94,7 @@ class OfficialScheduleSchema(FormSchema):
 
     holidays = HolidayBlocks(required=True)
     make_up_workdays = fields.List(
-        fields.Date(error_messages={**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"}),
+        PlausibleDay(as_text=False),
         load_default=list,
         validate=validate.Length(max=MAX_MAKE_UP_DAYS, error="count|min={min};max={max}"),
         error_messages={**FIELD_ERRORS, "invalid": "not_list"},

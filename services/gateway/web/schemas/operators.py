@@ -3,10 +3,10 @@ checked by a form, and made ready for an RPC (dates as ISO text, blanks left out
 service's own defaults apply). Shared by the certification and standards endpoints.
 """
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError
 
+from ....common.commands import EARLIEST_DAY, PlausibleDay
 from ..errors import read_json_object
-from .intake import FIELD_ERRORS
 
 
 def command_from(request, form, today):
@@ -22,14 +22,10 @@ def load_command(form, body, today=None):
     return {name: value for name, value in loaded.items() if value is not None}
 
 
-def day(validate=None):
-    """An optional ISO date field."""
-    return fields.Date(
-        required=False,
-        allow_none=True,
-        validate=validate,
-        error_messages={**FIELD_ERRORS, "invalid": "not_a_date", "format": "not_a_date"},
-    )
+def day(validate=None, earliest=EARLIEST_DAY):
+    """An optional ISO date field, within the platform's years (``common.commands.PlausibleDay``)
+    unless it means history (``earliest``)."""
+    return PlausibleDay(required=False, allow_none=True, validate=validate, as_text=False, earliest=earliest)
 
 
 def needs_comments_when(data, field, value):

@@ -3,17 +3,18 @@ the rectification answer, and what the metrics and overdue list answer."""
 
 from marshmallow import ValidationError, fields, validates, validates_schema
 
+from ....common.commands import PlausibleDay
 from ...domain.catalogue import DOMAINS
 from ...domain.model import RATING_LEVELS
 from ...domain.service_levels import DIMENSIONS, TIME_GRAINS
-from .intake import FIELD_ERRORS, FormSchema, integer, text
+from .intake import FormSchema, integer, text
 
 MAX_PERIOD_DAYS = 3 * 366
 
 
 def date_field(name):
-    return fields.Date(required=False, allow_none=True, data_key=name,
-                       error_messages={**FIELD_ERRORS, "invalid": "not_a_date"})
+    # within the platform's years: a period in the year 9999 has no day after it
+    return PlausibleDay(required=False, allow_none=True, data_key=name, as_text=False)
 
 
 class MetricsFiltersSchema(FormSchema):
@@ -39,16 +40,17 @@ class MetricsFiltersSchema(FormSchema):
 
     @validates_schema
     def _a_period(self, data, **kwargs):
-        first, last = data.get("first"), data.get("last")
+        first, last = data.get("first"), data.get("last") or self.today  # ``to`` is today unless given
         if first and last and first > last:
-            raise ValidationError("period_order", "to")
+            raise ValidationError("period_order", "to" if data.get("last") else "from")
         if first and last and (last - first).days >= MAX_PERIOD_DAYS:
             raise ValidationError(f"period_too_long|days={MAX_PERIOD_DAYS}", "to")
 
 
-def metrics_filters(args, catalogue, stations):
-    """The filters as the use cases name them: ``from`` and ``to`` as dates."""
-    schema = MetricsFiltersSchema(catalogue=catalogue, stations=stations)
+def metrics_filters(args, catalogue, stations, today=None):
+    """The filters as the use cases name them: ``from`` and ``to`` as dates. ``today``
+    (China) is where a period without ``to`` ends."""
+    schema = MetricsFiltersSchema(catalogue=catalogue, stations=stations, today=today)
     loaded = schema.load({key: value for key, value in args.items() if value != ""})
     loaded["from"], loaded["to"] = loaded.pop("first", None), loaded.pop("last", None)
     return loaded

@@ -2,7 +2,8 @@
 
 from marshmallow import ValidationError, validates, validates_schema
 
-from ....common.standard_number import parse_number
+from ....common.commands import dates_in_order
+from ....common.standard_number import FIRST_STANDARDS_DAY, parse_number
 from .intake import FileReferenceSchema, FormSchema, boolean, integer, nested_list, text
 from .operators import day, needs_comments_when
 
@@ -24,13 +25,17 @@ class AddStandardForm(FormSchema):
     number = text(64)
     title_zh = text(300)
     title_en = text(300, required=False)
-    issued = day()
-    effective = day()
+    issued = day(earliest=FIRST_STANDARDS_DAY)
+    effective = day(earliest=FIRST_STANDARDS_DAY)
     ics = text(32, required=False)
 
     @validates("number")
     def _dated(self, value, **kwargs):
         check_number(value, dated=True)
+
+    @validates_schema(skip_on_field_errors=False)  # every problem at once
+    def _in_force_after_issue(self, data, **kwargs):
+        dates_in_order(data, "issued", "effective")
 
 
 class EndStandardForm(FormSchema):
