@@ -126,3 +126,16 @@ def test_no_entrypoint_calls_another_entrypoints_method():
                     and node.attr not in own and node.attr not in injected:
                 crossing.append(f"{mixin.__name__} uses self.{node.attr}")
     assert crossing == []
+
+
+def test_no_two_mixins_define_the_same_name():
+    """Two mixins with a helper of the same name would both call whichever comes first in
+    the gateway's bases: the dashboard's CSV export once answered with the API's."""
+    defined: dict[str, list[str]] = {}
+    for mixin in GatewayService.__mro__[1:]:
+        if mixin is object:
+            continue
+        for name in vars(mixin):
+            if not name.startswith("__"):
+                defined.setdefault(name, []).append(mixin.__name__)
+    assert {name: owners for name, owners in defined.items() if len(owners) > 1} == {}

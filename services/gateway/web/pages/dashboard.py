@@ -55,15 +55,15 @@ class Dashboard:
     @page_endpoint
     def dashboard_export(self, request):
         """The dashboard's figures by station as CSV, for the signed-in manager."""
-        return self._export(request, "csv")
+        return self._dashboard_export(request, "csv")
 
     @http("GET", "/dashboard/export.xlsx")
     @page_endpoint
     def dashboard_export_xlsx(self, request):
         """The same figures as an Excel workbook."""
-        return self._export(request, "xlsx")
+        return self._dashboard_export(request, "xlsx")
 
-    def _export(self, request, fmt):
+    def _dashboard_export(self, request, fmt):
         session = console_session(self.gateway, request)
         if session.principal is None or session.principal.role not in DASHBOARD_ROLES:
             return render(request, "message.html", status=403, key="forbidden", params={})
