@@ -37,7 +37,7 @@ class DocumentPages:
     @http("GET", "/staff/files/<string:code>/<string:file_id>")
     @page_endpoint
     def console_request_file(self, request, code, file_id):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return render(request, "message.html", status=401, key="unauthorized", params={})
         gateway = self.gateway
