@@ -40,8 +40,8 @@ from ..schemas.certification import (
     WithdrawForm,
 )
 from ..schemas.intake import JOB_FILTERS
-from ..schemas.operators import load_command
-from ..schemas.standards import AnswerForm, ReviewDeclarationForm
+from ..schemas.operators import WrittenAnswerForm, load_command
+from ..schemas.standards import ReviewDeclarationForm
 from ..server import http
 from ..templating import page_endpoint, page_language, render
 from ..views import (
@@ -93,7 +93,7 @@ JOB_STEPS = {
     },
     "standards": {
         "review": read_by("review_declaration", ReviewDeclarationForm),
-        "answer": read_by("answer_question", AnswerForm), "decline": Step("decline_job"),
+        "answer": read_by("answer_question", WrittenAnswerForm), "decline": Step("decline_job"),
     },
 }
 # Four eyes: a correction or amendment is proposed, and a second operator approves it.
