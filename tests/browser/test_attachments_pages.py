@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from ..support.files import EXE, PDF, PNG
 from .conftest import ARTIFACTS, by_id
 from .test_intake_pages import choose, fill_applicant, fill_instrument, submit
 from .test_staff_console import sign_in
@@ -14,10 +15,6 @@ from .test_staff_console import sign_in
 pytestmark = pytest.mark.browser
 
 PHONE = "13912345678"
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + b"\x00" * 64 \
-    + b"PE\x00\x00" + b"\x00" * 200
 
 
 def test_a_supplement_answered_with_a_file_reaches_the_station_clerk_as_a_download(page, browser, stack, tmp_path):

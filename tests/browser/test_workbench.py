@@ -142,8 +142,9 @@ def test_metrology_registers_a_standard_and_calibrates_an_instrument_on_screen(p
     completed(api, code)
 
 
-def test_metrology_and_testing_answer_a_consultation_on_screen(page, browser, stack, api):
+def test_metrology_and_testing_answer_a_consultation_on_screen(page, browser, stack, api, tmp_path):
     from ..support.data import JL02_BODY
+    from ..support.files import PDF
 
     jl04 = dispatched(api, {**JL02_BODY, "item": "JL04",
                             "details": {"topic": "traceability", "question": "压力表多久检定一次？"}})
@@ -152,14 +153,32 @@ def test_metrology_and_testing_answer_a_consultation_on_screen(page, browser, st
     open_job(page, jl04)
     assert "压力表多久检定一次？" in page.inner_text("#submitted")
     by_id(page, "answer-answer").fill("一般压力表的检定周期一般不超过6个月，详见 JJG 52-2013。")
-    by_id(page, "answer-attachments.0.name").fill("检定周期说明.pdf")
-    by_id(page, "answer-attachments.0.size").fill("20480")
-    by_id(page, "answer-attachments.0.sha256").fill("ab" * 32)
+    explanation = tmp_path / "检定周期说明.pdf"
+    explanation.write_bytes(PDF)
+    by_id(page, "answer-attachments").set_input_files(str(explanation))
+    shot(page, "metrology-consultation-answer-with-file")
     take(page, "answer")
     assert "JJG 52-2013" in page.inner_text("#case-answer")
+    attached = page.locator("#answer-files a")
+    assert attached.inner_text() == "检定周期说明.pdf"
+    with page.expect_download() as downloading:  # the operator opens what was sent
+        attached.click()
+    assert downloading.value.suggested_filename == "检定周期说明.pdf"
+    downloading.value.save_as(tmp_path / "downloaded.pdf")
+    assert (tmp_path / "downloaded.pdf").read_bytes() == PDF
     readable(page)
     shot(page, "metrology-consultation-answered")
     assert completed(api, jl04)["result"]["answer"].startswith("一般压力表")
+
+    # the enterprise downloads the file from its tracking page
+    page.goto(f"/track?code={jl04}")
+    page.fill("#phone", PHONE)
+    page.click("#track-form button[type=submit]")
+    with page.expect_download() as downloading:
+        page.click('#result-attachments a:has-text("检定周期说明.pdf")')
+    downloading.value.save_as(tmp_path / "tracked.pdf")
+    assert (tmp_path / "tracked.pdf").read_bytes() == PDF
+    shot(page, "metrology-consultation-tracked")
 
     tester = another(browser, stack, "testing-1")
     open_job(tester, jc03)
@@ -248,7 +267,7 @@ def test_certification_audits_and_another_person_decides_on_screen(page, browser
     completed(api, code)
 
 
-def test_standards_reviews_a_declaration_and_answers_a_question_on_screen(page, api):
+def test_standards_reviews_a_declaration_and_answers_a_question_on_screen(page, api, tmp_path):
     from ..support.data import JL02_BODY
 
     declaration = dispatched(api, {**JL02_BODY, "item": "BZ02", "details": {
@@ -266,10 +285,14 @@ def test_standards_reviews_a_declaration_and_answers_a_question_on_screen(page, 
     shot(page, "standards-declaration-reviewed")
     open_job(page, question)
     by_id(page, "answer-answer").fill("登录企业标准信息公共服务平台，填写并公开标准文本即可。")
+    steps = tmp_path / "自我声明公开步骤.txt"
+    steps.write_text("1. 登录平台\n2. 填写标准信息\n3. 上传标准文本\n", encoding="utf-8")
+    by_id(page, "answer-attachments").set_input_files(str(steps))
     take(page, "answer")
+    assert page.inner_text("#answer-files a") == "自我声明公开步骤.txt"
     readable(page)
     shot(page, "standards-question-answered")
-    completed(api, question)
+    assert completed(api, question)["result"]["attachments"][0]["name"] == "自我声明公开步骤.txt"
 
 
 def test_the_console_reads_in_english(page, api):

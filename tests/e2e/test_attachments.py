@@ -1,30 +1,24 @@
 """Attachments over HTTP (issue 28 §4): files uploaded first and named by id where they are
-used: the form's application materials, the enterprise's answer to a 补正. The station
-clerk downloads what the enterprise sent; a file of the wrong type or size is refused
-and nothing is kept; only those who may read the request read its files."""
+used: the form's application materials, the enterprise's answer to a 补正, an operator's
+written answer. The station clerk downloads what the enterprise sent, the enterprise
+what the laboratory answered with; a file of the wrong type or size is refused and
+nothing is kept; only those who may read the request read its files."""
 
 import hashlib
 from urllib.parse import quote
 
 import pytest
 
-from ..conftest import signed_in, staff_of
+from ..conftest import signed_in, staff_of, through_the_station
 from ..support.data import jl02_body
+from ..support.files import EXE, PDF, PNG, upload
+from ..support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 PHONE = "13912345678"
 STAFF = staff_of("321322")
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 44 + b"\x80\x00\x00\x00" + b"\x00" * 64 \
-    + b"PE\x00\x00" + b"\x00" * 200
-
-
-def upload(api, *files, headers=None, expected=201):
-    answer = api.post("/api/v1/files", files=[("file", each) for each in files], headers=headers)
-    assert answer.status_code == expected, answer.text
-    return answer.json()
+TESTER = signed_in("testing-1")
 
 
 def stored_files(gateway_db):
@@ -116,3 +110,41 @@ def test_a_supplement_needs_words_or_files(api):
     assert empty.status_code == 422 and empty.json()["fields"] == {"answer": ["此项为必填项"]}
     blank = api.post(f"/api/v1/requests/{code}/supplement", json={"phone": PHONE, "answer": " "})
     assert blank.status_code == 422 and blank.json()["fields"] == {"answer": ["此项不能只填空格"]}
+
+
+def test_a_laboratorys_written_answer_carries_an_uploaded_pdf_the_enterprise_downloads(api, gateway_db):
+    code = api.post("/api/v1/requests", json=jl02_body(item="JC03", details={
+        "question": "贵中心能否检测大米中的镉？"})).json()["code"]
+    through_the_station(api, code)
+    eventually(lambda: api.get(f"/api/v1/testing/jobs/{code}", headers=TESTER).status_code, lambda seen: seen == 200)
+    job = f"/api/v1/testing/jobs/{code}/answer"
+
+    # a file is named by its upload's id: neither a description of one nor an upload that does not exist
+    described = api.post(job, json={"answer": "见附件", "attachments": [
+        {"name": "能力说明.pdf", "size": 1024, "sha256": "3f" * 32}]}, headers=TESTER)
+    assert described.status_code == 422 and described.json()["fields"]["attachments"]["0"]["id"] == ["此项为必填项"]
+    unknown = api.post(job, json={"answer": "见附件", "attachments": [{"id": "0" * 32}]}, headers=TESTER)
+    assert unknown.status_code == 422 and list(unknown.json()["fields"]) == ["attachments"]
+    assert api.get(f"/api/v1/testing/jobs/{code}", headers=TESTER).json()["status"] == "received"
+
+    (scope,) = upload(api, ("检测能力说明.pdf", PDF), headers=TESTER)["files"]
+    answered = api.post(job, json={"answer": "可以，依据 GB 5009.15-2023 检测镉。", "attachments": [{"id": scope["id"]}]},
+                        headers=TESTER)
+    assert answered.status_code == 200, answered.text
+    (attached,) = answered.json()["answer"]["attachments"]
+    assert {key: attached[key] for key in ("id", "name", "size", "sha256", "content_type")} == {
+        key: scope[key] for key in ("id", "name", "size", "sha256", "content_type")}
+    assert answered.json()["answer"]["answered_by"] == "testing 业务员1"  # from the sign-in
+    stored = gateway_db.attachments.find_one({"_id": scope["id"]})
+    assert stored["request_code"] == code and stored["uploader"]["username"] == "testing-1"
+
+    tracked = eventually(lambda: api.get(f"/api/v1/requests/{code}", params={"phone": PHONE}).json(),
+                         lambda seen: seen["status"] == "completed")
+    assert tracked["result"]["attachments"][0]["id"] == scope["id"]
+    (held,) = [each for each in tracked["files"] if each["purpose"] == "answer"]
+    assert held["url"] == f"/api/v1/requests/{code}/files/{scope['id']}" and held["label"] == "答复附件"
+    download = api.get(held["url"], params={"phone": PHONE})
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+    assert hashlib.sha256(download.content).hexdigest() == tracked["result"]["attachments"][0]["sha256"]
+    assert api.get(held["url"], params={"phone": "13800000000"}).status_code == 404

@@ -23,12 +23,12 @@ from ..support.data import (
     calibration_results,
     verification_results,
 )
+from ..support.files import PDF, upload
 from ..support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
 PHONE = JL02_BODY["contact"]["phone"]
-DIGEST = "3f" * 32
 # Two people per domain: who records, reviews, audits or assesses never also approves or decides.
 FIRST = {domain: signed_in(f"{domain}-1") for domain in ("metrology", "testing", "certification", "standards")}
 SECOND = {domain: signed_in(f"{domain}-2") for domain in ("metrology", "testing", "certification", "standards")}
@@ -103,10 +103,11 @@ def jl03(api):
 def consulting(item, domain, details):
     def path(api):
         code = submitted(api, item, details)
+        (attached,) = upload(api, ("答复.pdf", PDF), headers=FIRST[domain])["files"]
         post(api, f"/api/v1/{domain}/jobs/{code}/answer",
-             {"answer": "书面答复：详见附件。", "attachments": [{"name": "答复.pdf", "size": 1024, "sha256": DIGEST}]},
-             FIRST[domain])
-        return code, lambda result: result["answer"] == "书面答复：详见附件。" and result["attachments"]
+             {"answer": "书面答复：详见附件。", "attachments": [{"id": attached["id"]}]}, FIRST[domain])
+        return code, lambda result: result["answer"] == "书面答复：详见附件。" and [
+            (each["id"], each["sha256"]) for each in result["attachments"]] == [(attached["id"], attached["sha256"])]
     return path
 
 

@@ -18,6 +18,7 @@ from ..support.data import (
     calibration_results,
     verification_results,
 )
+from ..support.files import EXE, PDF
 from ..support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -39,12 +40,13 @@ class Console:
     def get(self, path, **params):
         return self.http.get(path, params=params)
 
-    def post(self, path, data, page=None):
-        """Post a form of ``page`` (by default the page the step is on) with its CSRF token."""
+    def post(self, path, data, page=None, files=None):
+        """Post a form of ``page`` (by default the page the step is on) with its CSRF token
+        (with ``files``, [(input name, (file name, bytes))], as multipart)."""
         html = self.http.get(page or path.rsplit("/", 1)[0]).text
         token = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
         assert token, f"{page or path} offers no form"
-        return self.http.post(path, data={"csrf": token.group(1), **data})
+        return self.http.post(path, data={"csrf": token.group(1), **data}, files=files)
 
     def close(self):
         self.http.close()
@@ -218,6 +220,55 @@ class TestStepsOnScreen:
         assert refused.status_code == 422
         assert messages_beside(refused.text, "instruments.0.reference_standards") == [
             f"计量标准{broken}已判定失准，不能使用"]
+
+    def test_a_consultation_is_answered_with_files_the_enterprise_and_the_console_download(self, api, console):
+        code = dispatched(api, {**JL02_BODY, "item": "JL04", "details": {"topic": "traceability",
+                                                                          "question": "压力表多久检定一次？"}})
+        person = console("metrology-1")
+        form = person.get(f"/staff/jobs/{code}").text
+        assert re.search(r'<form[^>]*id="step-answer"[^>]*enctype="multipart/form-data"', form)
+        assert 'type="file" id="answer-attachments" name="attachments" multiple' in form
+        answered = person.post(f"/staff/jobs/{code}/answer", {"answer": "一般不超过6个月，详见附件。"}, files=[
+            ("attachments", ("检定周期说明.pdf", PDF)), ("attachments", ("依据.txt", b"JJG 52-2013\n"))])
+        assert answered.status_code == 303, answered.text
+        job = api.get(f"/api/v1/metrology/jobs/{code}", headers=METROLOGY).json()
+        assert job["status"] == "completed" and [each["name"] for each in job["answer"]["attachments"]] == [
+            "检定周期说明.pdf", "依据.txt"]
+        pdf = job["answer"]["attachments"][0]
+
+        page = person.get(f"/staff/jobs/{code}").text
+        link = f'/staff/files/{code}/{pdf["id"]}'
+        assert re.search(rf'id="answer-files">.*href="{link}"', page, re.S)
+        download = person.get(link)
+        assert download.status_code == 200 and download.content == PDF
+        assert download.headers["content-type"] == "application/pdf"
+
+        eventually(lambda: tracked(api, code), lambda seen: seen["status"] == "completed")
+        with httpx.Client(base_url=api.base_url, headers={"X-Forwarded-For": new_client_address()}) as browser:
+            tracking = browser.post("/track", data={"code": code, "phone": PHONE,
+                                                    "form_token": form_token(browser, "/track")}).text
+            listed = re.search(r'<ul id="result-attachments">(.*?)</ul>', tracking, re.S).group(1)
+            href = re.search(r'href="([^"]+)"[^>]*>检定周期说明.pdf<', listed).group(1).replace("&amp;", "&")
+            assert href == f"/api/v1/requests/{code}/files/{pdf['id']}?phone={PHONE}"
+            assert browser.get(href).content == PDF
+
+    def test_a_file_of_the_wrong_type_is_refused_beside_its_input_and_nothing_is_kept(self, api, console, gateway_db):
+        code = dispatched(api, {**JL02_BODY, "item": "JL04", "details": {"topic": "selection",
+                                                                          "question": "压力表选几级精度？"}})
+        person = console("metrology-1")
+        before = gateway_db.attachments.count_documents({})
+        refused = person.post(f"/staff/jobs/{code}/answer", {"answer": "选0.4级，见附件。"}, files=[
+            ("attachments", ("选型说明.pdf", PDF)), ("attachments", ("选型表.pdf", EXE))])
+        assert refused.status_code == 415
+        (said,) = messages_beside(refused.text, "attachments")
+        assert "选型表.pdf" in said and "application/x-msdownload" in said
+        assert 'aria-invalid="true"' in re.search(r'<input type="file"[^>]*>', refused.text).group(0)
+        assert "选0.4级，见附件。" in refused.text  # the words stay; the files are chosen again
+
+        blank = person.post(f"/staff/jobs/{code}/answer", {"answer": " "}, files=[("attachments", ("说明.pdf", PDF))])
+        assert blank.status_code == 422 and messages_beside(blank.text, "answer") == ["此项为必填项"]
+        assert gateway_db.attachments.count_documents({}) == before
+        assert api.get(f"/api/v1/metrology/jobs/{code}", headers=METROLOGY).json()["status"] == "received"
 
     def test_a_table_gets_one_more_row_without_javascript(self, api, console):
         code = dispatched(api)

@@ -1,6 +1,7 @@
 """Attachments (issue 28 §4) on fakes: what a file is, read from its bytes; which files
-are taken; uploads given to a request (the form's materials, a 补正 answer) and kept,
-read by the request's readers only, and deleted when nobody took them in time."""
+are taken; uploads given to a request (the form's materials, a 补正 answer, an
+operator's written answer) and kept, read by the request's readers only, and deleted
+when nobody took them in time."""
 
 import io
 import zipfile
@@ -22,12 +23,12 @@ from services.gateway.domain.files import (
 )
 from services.gateway.domain.model import MissingReason
 from services.gateway.exceptions import FileNotFound, RequestNotFound
-from services.gateway.handlers import documents, enterprise, files, intake, station
+from services.gateway.handlers import documents, enterprise, files, intake, operators, station
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.files import InMemoryFiles
 from tests.fakes.store import InMemoryDocumentStore
 
-from ..support.data import JL02_BODY, NOW, jl02_body, staff_of
+from ..support.data import JL02_BODY, NOW, jl02_body, staff_of, through_the_station
 
 CATALOGUE, STATIONS = reference_data()
 LIMITS = files.UploadLimits(max_bytes=64 * 1024, max_files=5, keep_unattached=timedelta(hours=24))
@@ -217,6 +218,60 @@ class TestSupplementWithFiles:
             enterprise.enterprise_step(requests, waiting, None, "13800000000", "supplement", NOW, "见附件", store,
                                        [licence.id])
         assert store.get(licence.id).request_code is None
+
+
+class AnsweringService:
+    """A domain service taking a written answer: what it was given, or a refusal."""
+
+    def __init__(self, refusal=None):
+        self.calls, self.refusal = [], refusal
+
+    def call(self, service, method, *args):
+        self.calls.append((service, method, *args))
+        if self.refusal is not None:
+            raise self.refusal
+        return {"status": "completed"}
+
+
+def dispatched_consultation(requests, store):
+    request, _ = submit(requests, store, jl02_body(item="JC03", details={"question": "能否检测大米中的镉？"}))
+    through_the_station(requests, request.code)
+    return request.code
+
+
+class TestWrittenAnswerWithFiles:
+    def test_the_answer_names_its_uploads_and_the_service_gets_what_each_file_is(self, requests, store):
+        code = dispatched_consultation(requests, store)
+        report, table = upload(store, ("检测能力说明.pdf", PDF), ("项目表.txt", TEXT))
+        service = AnsweringService()
+        command = {"answer": "可以检测。", "operator": "检测员", "attachments": [{"id": report.id}, {"id": table.id}]}
+        assert operators.answer_in_writing(service, store, requests, "testing", code, command, NOW) == {
+            "status": "completed"}
+        ((_, method, answered_code, given),) = service.calls
+        assert (method, answered_code, given["operator"]) == ("answer_question", code, "检测员")
+        assert given["attachments"] == [report.reference(), table.reference()]
+        assert given["attachments"][0]["sha256"] == report.sha256 and given["attachments"][1]["content_type"] == kinds.TEXT
+        assert all(store.get(each.id).request_code == code and store.get(each.id).expires_at is None
+                   for each in (report, table))
+
+    def test_an_unknown_upload_is_refused_before_the_service_is_asked(self, requests, store):
+        code = dispatched_consultation(requests, store)
+        (report,) = upload(store, ("检测能力说明.pdf", PDF))
+        service = AnsweringService()
+        with pytest.raises(AttachmentUnavailable) as refused:
+            operators.answer_in_writing(service, store, requests, "testing", code,
+                                        {"answer": "见附件", "attachments": [{"id": report.id}, {"id": "0" * 32}]}, NOW)
+        assert (refused.value.index, refused.value.reason) == (1, "unknown_file")
+        assert service.calls == [] and store.get(report.id).request_code is None
+
+    def test_an_answer_the_service_refuses_keeps_no_file(self, requests, store):
+        code = dispatched_consultation(requests, store)
+        (report,) = upload(store, ("检测能力说明.pdf", PDF))
+        with pytest.raises(LookupError):
+            operators.answer_in_writing(AnsweringService(LookupError("answered already")), store, requests,
+                                        "testing", code, {"answer": "见附件", "attachments": [{"id": report.id}]}, NOW)
+        assert store.get(report.id).expires_at is not None  # claimed, never kept: the expiry takes it
+        assert files.remove_expired(store, requests, NOW + timedelta(hours=25)) == 1
 
 
 class TestReading:

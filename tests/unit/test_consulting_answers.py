@@ -46,14 +46,17 @@ def opened(domain, item=None, details=None):
 class TestAConsultingJob:
     def test_is_answered_in_writing_and_completes_with_the_answer_announced(self, domain):
         jobs, handlers = opened(domain)
-        attachment = {"name": "选型说明.pdf", "size": 20480, "sha256": DIGEST.upper()}
+        # what the gateway tells of an upload the answer names (handlers/files.answer_with_files)
+        attachment = {"id": "5e" * 16, "name": "选型说明.pdf", "size": 20480, "sha256": DIGEST.upper(),
+                      "content_type": "application/pdf"}
         job = handlers.answer_question(jobs, CODE, answer(attachments=[attachment]), NOW)
         assert job.status == "completed" and job.completed_at == NOW.isoformat()
         assert job.answer["text"] == "建议选用0.4级精密压力表。" and job.answer["answered_by"] == "王工"
-        assert job.answer["attachments"] == [{**attachment, "sha256": DIGEST, "content_type": None}]
+        assert job.answer["attachments"] == [{**attachment, "sha256": DIGEST}]
         announced = [e for e in jobs.store.pending_envelopes() if e["type"] == "question_answered"][-1]
         assert announced["data"]["result"]["answer"] == "建议选用0.4级精密压力表。"
         assert announced["data"]["result"]["attachments"][0]["name"] == "选型说明.pdf"
+        assert announced["data"]["result"]["attachments"][0]["id"] == "5e" * 16  # the enterprise downloads it by id
 
     def test_is_answered_once(self, domain):
         jobs, handlers = opened(domain)

@@ -15,8 +15,12 @@ from services.gateway.handlers.enterprise import post_standard_notices
 from services.gateway.web.messages import localize
 from services.gateway.web.schemas.certification import ReduceScopeForm, Stage1Form, SuspendForm
 from services.gateway.web.schemas.intake import load_submission
-from services.gateway.web.schemas.operators import load_command
-from services.gateway.web.schemas.standards import AnswerForm, EndStandardForm
+from services.gateway.web.schemas.operators import (
+    ConsultingAnswerForm,
+    WrittenAnswerForm,
+    load_command,
+)
+from services.gateway.web.schemas.standards import EndStandardForm
 from services.gateway.web.views import notice_view, standard_view, timeline_entry
 from tests.fakes.store import InMemoryDocumentStore
 
@@ -217,11 +221,13 @@ class TestForms:
             "replaced_by": ["This field is required."],
         }
 
-    def test_an_attachment_is_an_upload_named_by_its_id_not_a_description(self):
-        """The gateway keeps the file (issue 28 §4): an answer names the upload, and what
-        it is (name, size, sha256, type) is read from the stored file, not taken from the client."""
+    @pytest.mark.parametrize("form", [WrittenAnswerForm, ConsultingAnswerForm])
+    def test_an_attachment_is_an_upload_named_by_its_id_not_a_description(self, form):
+        """The gateway keeps the file (issue 28 §4): an answer (standards' or a laboratory's)
+        names the upload, and what it is (name, size, sha256, type) is read from the stored
+        file, not taken from the client."""
         errors = self.errors(
-            AnswerForm,
+            form,
             {"answer": "见附件", "attachments": [{"name": "a.pdf", "size": 10, "sha256": "ab" * 32}, {"id": "xyz"}]},
         )
         assert errors == {
@@ -231,5 +237,10 @@ class TestForms:
                 "1": {"id": ["Must be the id an upload answered (32 hexadecimal characters)."]},
             }
         }
-        loaded = load_command(AnswerForm, {"answer": "见附件", "attachments": [{"id": "ab" * 16}]})
+        loaded = load_command(form, {"answer": "见附件", "attachments": [{"id": "ab" * 16}]})
         assert loaded["attachments"] == [{"id": "ab" * 16}]
+
+    def test_a_laboratory_answer_is_as_long_as_its_job_keeps_and_a_standards_answer_longer(self):
+        assert self.errors(ConsultingAnswerForm, {"answer": "答" * 4001}) == {
+            "answer": ["At most 4000 characters."]}
+        assert load_command(WrittenAnswerForm, {"answer": "答" * 4001})["answer"] == "答" * 4001

@@ -8,7 +8,7 @@ verification to the service whose number prefix it carries.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..adapters.domain_services import DomainServiceCalls
@@ -19,6 +19,7 @@ from ..domain.catalogue import Catalogue
 from ..domain.model import DISPATCHED, IN_PROGRESS, ServiceRequest
 from ..domain.request_code import parse_code
 from ..exceptions import DocumentNotFound
+from .files import FileStore, answer_with_files
 from .intake import due_date_of, track_request
 from .station import QueueRow, matching_requests
 
@@ -91,6 +92,15 @@ def signed(body: dict[str, Any], principal: Principal) -> dict[str, Any]:
 def command(services: DomainServiceCalls, service: str, method: str, *args: Any) -> Any:
     """One command or read for a domain service, answered as it answers."""
     return services.call(service, method, *args)
+
+
+def answer_in_writing(services: DomainServiceCalls, files: FileStore, requests: RequestRepository, domain: str,
+                      code: str, command: dict[str, Any], now: datetime) -> Any:
+    """A written answer (BZ01/BZ03/BZ04, JL04, JC03) by an operator of ``domain``: the
+    uploads it names (``command["attachments"]``, by id) go to the request ``code`` it
+    answers and the answer, with what is known of each file, to the domain service."""
+    return answer_with_files(files, requests, code, command, now,
+                             lambda answer: services.call(domain, "answer_question", code, answer))
 
 
 def job(services: DomainServiceCalls, requests: RequestRepository, catalogue: Catalogue,

@@ -58,6 +58,11 @@ SERVICE = (503,)  # the domain service did not answer in time
 CODE = 400  # a mistyped request code (malformed, or a wrong check character)
 REQUEST_CODE = {"type": "string", "maxLength": 40,
                 "description": "request code DDDDDD-YYYYMMDD-NNNNN-C; hyphens, spaces and the case of x are ignored"}
+# What a written answer's ``attachments`` are, wherever one is given.
+ANSWER_FILES = ("`attachments` names uploads (POST /api/v1/files) by `id`: they become the request's files (an "
+                "unknown or expired upload, or another request's file, is 422 beside its place in the list), and "
+                "the answer records each one's name, size, sha256 and type; the enterprise reads "
+                "`result.attachments` and downloads them (GET /api/v1/requests/{code}/files/{id}).")
 
 
 def one_of(*values):

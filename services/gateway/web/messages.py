@@ -1270,12 +1270,9 @@ MESSAGES.update({
     "page.work.answered_by": ("答复人：{name}", "Answered by {name}"),
     "page.work.attachments": ("附件", "Attachments"),
     "page.work.attachments_help": (
-        "文件上传开通前，登记附件的名称、字节数和SHA-256摘要", "Until uploads exist, give each file's name, size in "
-        "bytes and SHA-256 digest.",
+        "可多选，随答复发给企业，企业在办件查询页下载。", "You may choose several; the enterprise downloads them from "
+        "its tracking page with the answer.",
     ),
-    "page.work.file_name": ("文件名", "File name"),
-    "page.work.file_size": ("字节数", "Size (bytes)"),
-    "page.work.content_type": ("类型", "Type"),
     "page.work.bytes": ("{size}字节", "{size} {size:plural:byte|bytes}"),
     "standard_state.unknown": ("目录中未找到", "Not in the catalogue"),
     # reference standards and instrument types

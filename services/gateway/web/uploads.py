@@ -13,8 +13,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..domain.files import TEXT
+from ..domain.throttle import UPLOADS_PER_CLIENT
+from ..handlers import files
 from ..handlers.files import Upload
 from .errors import MAX_BODY_BYTES, ApiError
+from .server import client_address
 
 FRAMING = 64 * 1024  # the multipart boundaries and part headers
 
@@ -52,6 +55,23 @@ def limit_body(request, max_bytes, max_files):
     if request.content_length is not None and request.content_length > limit:
         raise ApiError(413, "file_too_large", limit=max_bytes)
     request.max_content_length = limit
+
+
+def upload_posted(gateway, request, field=None, principal=None):
+    """Upload the files a page's form posted (under ``field``, or all), by the signed-in
+    ``principal`` or an anonymous visitor, within the uploads' limits and the client's
+    budget: [(input name, StoredFile)] or, with ``field``, [StoredFile]. One refused
+    (FileRefused), none is kept."""
+    limits = gateway.uploads
+    posted = posted_file_fields(request, limits.max_bytes, limits.max_files)
+    posted = [(name, upload) for name, upload in posted if field is None or name == field]
+    if not posted:
+        return []
+    client = client_address(request)
+    with gateway.throttle.lookup(client, budget=UPLOADS_PER_CLIENT):
+        stored = files.upload(gateway.files, [upload for _, upload in posted], files.uploader_of(principal, client),
+                              limits, gateway.now())
+    return stored if field is not None else list(zip([name for name, _ in posted], stored, strict=True))
 
 
 def file_response(record, data):

@@ -4,15 +4,17 @@ the enterprise reads its own documents.
 
 Bodies are handed to the domain service as they came; its schemas validate them and a
 refusal comes back field by field (``errors.py``). Operators name themselves in the
-body (``operator``) from their sign-in (``operators.signed_body``).
+body (``operator``) from their sign-in (``operators.signed_body``). A written answer is
+read by the gateway's own form first, since the files it names are the gateway's.
 """
 
 from ....common.clock import china_date
 from ...handlers import operators
 from ...handlers.throttling import code_subject
-from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented, one_of
+from ..apidoc import ANSWER_FILES, BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented, one_of
 from ..auth import principal_of
 from ..errors import ApiError, json_endpoint
+from ..schemas.operators import ConsultingAnswerForm
 from ..schemas.responses import (
     DeclinedSchema,
     InstrumentTypeSchema,
@@ -26,7 +28,7 @@ from ..schemas.responses import (
     TestingJobSchema,
 )
 from ..server import http, lookup_asker
-from .operators import require_admin, require_operator, signed_body
+from .operators import answer_in_writing, require_admin, require_operator, signed_body
 
 JOB_STEPS = operators.JOB_STEPS
 
@@ -43,16 +45,6 @@ def command(description):
     return {"type": "object", "description": description}
 
 
-ATTACHMENTS = {"type": "array", "maxItems": 20, "description": "what is known of each attached file until files "
-               "themselves are kept (the same metadata a standards answer carries)",
-               "items": {"type": "object", "required": ["name", "size", "sha256"], "properties": {
-                   "name": {"type": "string", "maxLength": 200}, "size": {"type": "integer", "minimum": 0,
-                                                                           "maximum": 2 * 1024**3},
-                   "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
-                   "content_type": {"type": "string", "maxLength": 100}}}}
-ANSWER = {"type": "object", "required": ["answer"], "properties": {
-    "answer": {"type": "string", "maxLength": 4000, "description": "the written answer"},
-    "attachments": ATTACHMENTS}}
 PROPOSAL_ID = {"type": "string", "maxLength": 10, "description": "the proposal's `id` (1, 2, …)"}
 CORRECTION = {"type": "object", "required": ["reason", "changes"], "properties": {
     "reason": {"type": "string", "maxLength": 500},
@@ -91,7 +83,7 @@ ASSESSMENT_DECISION = {"type": "object", "required": ["decision"], "properties":
 ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting_item` for any other item; 409 "
             "`invalid_transition` once answered, declined or ended). The request completes with it: the "
             "enterprise reads `result.answer` and `result.attachments` on its tracking view (GET "
-            "/api/v1/requests/{code}), and the timeline says 已书面答复 (`question_answered`).")
+            "/api/v1/requests/{code}), and the timeline says 已书面答复 (`question_answered`). " + ANSWER_FILES)
 
 
 class LabApi:
@@ -142,19 +134,21 @@ class LabApi:
 
     @http("POST", "/api/v1/metrology/jobs/<string:code>/answer")
     @documented("Answer a metrology consulting request (JL04 计量咨询) in writing", tags=["metrology"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ANSWER, responses={200: MetrologyJobSchema},
-                errors=STEP, description=ANSWERED)
+                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
+                responses={200: MetrologyJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
     @json_endpoint
     def answer_metrology_question(self, request, code):
-        return self._job_command(request, "metrology", code, "answer_question")
+        return answer_in_writing(self.gateway, self.services, request, "metrology", code, ConsultingAnswerForm,
+                                 sign=True)
 
     @http("POST", "/api/v1/testing/jobs/<string:code>/answer")
     @documented("Answer a testing consulting request (JC03 检测能力咨询) in writing", tags=["testing"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ANSWER, responses={200: TestingJobSchema},
-                errors=STEP, description=ANSWERED)
+                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
+                responses={200: TestingJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
     @json_endpoint
     def answer_testing_question(self, request, code):
-        return self._job_command(request, "testing", code, "answer_question")
+        return answer_in_writing(self.gateway, self.services, request, "testing", code, ConsultingAnswerForm,
+                                 sign=True)
 
     # -- JL03 计量标准考核 (JJF 1033-2023) ----------------------------------------------------------
     @http("POST", "/api/v1/metrology/jobs/<string:code>/document-review")

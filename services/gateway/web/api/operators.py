@@ -5,10 +5,14 @@ operator acts for the one domain service their account is bound to; managers may
 (GET) everywhere and change nothing; admins may do everything.
 """
 
+from ....common.clock import china_date
 from ...domain.access import may_administer, may_operate, require
+from ...domain.request_code import parse_code
+from ...handlers import operators
 from ...handlers.operators import signed
 from ..auth import require_principal
 from ..errors import read_json_object
+from ..schemas.operators import command_from
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -29,3 +33,16 @@ def require_admin(request):
 def signed_body(request, principal):
     """The command as posted, signed with the operator's own name (``operators.signed``)."""
     return signed(read_json_object(request), principal)
+
+
+def answer_in_writing(gateway, services, request, domain, code, form, sign):
+    """A written answer by an operator of ``domain`` (BZ01/BZ03/BZ04, JL04, JC03): the body
+    read by the gateway's ``form``, signed with the operator's name if the service records
+    who answered (``sign``), and the uploads it names given to the request it answers."""
+    principal = require_operator(request, domain)
+    code = str(parse_code(code))  # a mistyped address is told before the body is read
+    command = command_from(request, form, china_date(gateway.now()))
+    if sign:
+        command = signed(command, principal)
+    return operators.answer_in_writing(services, gateway.files, gateway.requests, domain, code, command,
+                                       gateway.now())

@@ -6,10 +6,10 @@ Search and a standard's page need no sign-in; everything else is an operator's.
 
 from ....common.clock import china_date
 from ...domain.request_code import parse_code
-from ...handlers import files, operators
-from ..apidoc import BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
+from ...handlers import operators
+from ..apidoc import ANSWER_FILES, BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented
 from ..errors import json_endpoint, read_json_object, request_language
-from ..schemas.operators import command_from, load_command
+from ..schemas.operators import WrittenAnswerForm, command_from, load_command
 from ..schemas.responses import (
     DeclinedSchema,
     StandardsCaseSchema,
@@ -18,14 +18,13 @@ from ..schemas.responses import (
 )
 from ..schemas.standards import (
     AddStandardForm,
-    AnswerForm,
     EndStandardForm,
     ReviewDeclarationForm,
     SearchQuery,
 )
 from ..server import http
 from ..views import standard_view
-from .operators import require_operator, signed_body
+from .operators import answer_in_writing, require_operator, signed_body
 
 CASES = "/api/v1/standards/cases/<string:code>"
 STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
@@ -109,20 +108,13 @@ class StandardsApi:
 
     @http("POST", f"{CASES}/answer")
     @documented("A written answer with attachments (BZ03/BZ04, or a BZ01 the catalogue could not answer)",
-                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=AnswerForm,
+                tags=["standards"], auth="bearer", path={"code": REQUEST_CODE}, body=WrittenAnswerForm,
                 body_required=False, responses={200: StandardsCaseSchema}, errors=[CODE, *STEP],
-                description="`attachments` names uploads (POST /api/v1/files) by `id`: they become the request's "
-                "files, and the answer records each one's name, size, sha256 and type; the enterprise reads "
-                "`result.attachments` and downloads them (GET /api/v1/requests/{code}/files/{id}).")
+                description=ANSWER_FILES)
     @json_endpoint
     def answer_standards_question(self, request, code):
-        require_operator(request, "standards")
-        code = str(parse_code(code))
-        gateway = self.gateway
-        command = command_from(request, AnswerForm, china_date(gateway.now()))
-        return files.answer_with_files(
-            gateway.files, gateway.requests, code, command, gateway.now(),
-            lambda answer: operators.command(self.services, "standards", "answer_question", code, answer))
+        return answer_in_writing(self.gateway, self.services, request, "standards", code, WrittenAnswerForm,
+                                 sign=False)
 
     @http("POST", f"{CASES}/decline")
     @documented("Decline a dispatched case before answering it: back to the station", tags=["standards"],

@@ -1,8 +1,9 @@
 """The console's links to a request's documents (``/staff/documents/{code}/documents/{number}.pdf``,
 ``.xml``, ``.signed.xml``) and to the files it holds (``/staff/files/{code}/{id}``: its
-application materials, the enterprise's 补正 answers): the same files as the API, for
-a console session (its cookies), with the same rule (``handlers/intake.track_request``:
-staff of the request's station, managers and admins)."""
+application materials, the enterprise's 补正 answers, a written answer's files): the same
+files as the API, for a console session (its cookies), with the same rule
+(``handlers/intake.track_request``: staff of the request's station, the operators of its
+domain, managers and admins)."""
 
 from werkzeug.wrappers import Response
 
@@ -37,7 +38,7 @@ class DocumentPages:
     @http("GET", "/staff/files/<string:code>/<string:file_id>")
     @page_endpoint
     def console_request_file(self, request, code, file_id):
-        session = console_session(self.gateway.accounts, request)
+        session = console_session(self.gateway, request)
         if session.principal is None:
             return render(request, "message.html", status=401, key="unauthorized", params={})
         gateway = self.gateway

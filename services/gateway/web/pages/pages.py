@@ -18,7 +18,7 @@ from ...domain.files import AttachmentUnavailable, FileRefused
 from ...domain.idempotency import IdempotencyKeyExpired, IdempotencyKeyReused, request_key
 from ...domain.model import MissingReason
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
-from ...domain.throttle import UPLOADS_PER_CLIENT, TooManyRequests
+from ...domain.throttle import TooManyRequests
 from ...exceptions import RequestNotFound
 from ...handlers import enterprise, files, intake
 from ...handlers.throttling import code_subject
@@ -38,7 +38,7 @@ from ..templating import (
     token_matches,
     too_many_requests_page,
 )
-from ..uploads import limit_body, posted_file_fields
+from ..uploads import limit_body, upload_posted
 from ..views import Reader, tracked_view
 
 STATIC_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
@@ -285,21 +285,6 @@ def form_page(gateway, request, items, body, errors, extra_rows, status=200, kep
 # A file input of the form is named "attachments.<item>.<material index>" (or
 # "attachments.<item>.other"); an upload kept from an earlier post of the same form comes
 # back as "kept.<slot>" = "<id>:<name>".
-def upload_posted(gateway, request, field=None):
-    """Upload the files posted (under ``field``, or all) for an anonymous page visitor:
-    [(input name, StoredFile)] or, with ``field``, [StoredFile]."""
-    limits = gateway.uploads
-    posted = posted_file_fields(request, limits.max_bytes, limits.max_files)
-    posted = [(name, upload) for name, upload in posted if field is None or name == field]
-    if not posted:
-        return []
-    client = client_address(request)
-    with gateway.throttle.lookup(client, budget=UPLOADS_PER_CLIENT):
-        stored = files.upload(gateway.files, [upload for _, upload in posted], files.uploader_of(None, client), limits,
-                              gateway.now())
-    return stored if field is not None else list(zip([name for name, _ in posted], stored, strict=True))
-
-
 def material_slot(items, slot):
     """(item code, material index or None) of a slot the chosen items have, else None."""
     code, _, which = slot.partition(".")

@@ -3,10 +3,12 @@ and every step of their domain's work as a form, in the same console as the stat
 
 A step's form posts inputs named by their path in the command the domain service takes
 (``web/forms.py``). The step is taken through the same use case as the JSON API, with
-the same form schema for certification and standards, so the page refuses what the API
-refuses, with the same words, next to the input they are about. Forms carry the
-session's CSRF token; a step answers with a redirect (post/redirect/get), or with the
-page again: the form as posted and what is wrong with it.
+the same form schema for certification, standards and written answers, so the page
+refuses what the API refuses, with the same words, next to the input they are about. A
+written answer's form carries files (multipart): they are uploaded as ``POST
+/api/v1/files`` uploads them, then named by id in the answer. Forms carry the session's
+CSRF token; a step answers with a redirect (post/redirect/get), or with the page again:
+the form as posted and what is wrong with it.
 """
 
 from collections.abc import Callable
@@ -23,7 +25,7 @@ from ...domain.catalogue import DOMAINS
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...handlers import operators
 from ..auth import csrf_matches
-from ..errors import MAX_BODY_BYTES, as_api_error, error_message
+from ..errors import FILE_REFUSALS, MAX_BODY_BYTES, ApiError, as_api_error, error_message
 from ..forms import FormState, posted_command
 from ..messages import localize, message
 from ..schemas.certification import (
@@ -40,10 +42,11 @@ from ..schemas.certification import (
     WithdrawForm,
 )
 from ..schemas.intake import JOB_FILTERS
-from ..schemas.operators import load_command
-from ..schemas.standards import AnswerForm, ReviewDeclarationForm
+from ..schemas.operators import ConsultingAnswerForm, WrittenAnswerForm, load_command
+from ..schemas.standards import ReviewDeclarationForm
 from ..server import http
 from ..templating import page_endpoint, page_language, render
+from ..uploads import limit_body, upload_posted
 from ..views import (
     Reader,
     job_list_view,
@@ -59,13 +62,16 @@ from .session import console_session, lang_param
 
 class Step(NamedTuple):
     """How the console takes a step: the domain service's RPC; the gateway's form schema
-    that reads the command first (certification, standards), or None: the service's own
-    schema judges it as posted (the laboratories); and whether the command is signed
-    with the operator's name (who took it comes from their sign-in, never the form)."""
+    that reads the command first (certification, standards, written answers), or None:
+    the service's own schema judges it as posted (the laboratories); whether the command
+    is signed with the operator's name (who took it comes from their sign-in, never the
+    form); and whether its form carries files (a written answer's, under ``FILES_INPUT``),
+    uploaded and named by id in its ``attachments``."""
 
     method: str
     form: type | None = None
     signed: bool = True
+    files: bool = False
 
 
 def read_by(method, form, signed=False):
@@ -73,9 +79,16 @@ def read_by(method, form, signed=False):
     return Step(method, form, signed)
 
 
+def answered_in_writing(form, signed):
+    """A written answer: read by the gateway's form, with the files posted beside it."""
+    return Step("answer_question", form, signed, files=True)
+
+
+# The file input of a form that carries files; a file it refuses is told beside it.
+FILES_INPUT = "attachments"
 # A consulting request (JL04, JC03) is answered in writing; a JL03 assessment has steps of
 # its own; the laboratory path's steps are the API's (``operators.JOB_STEPS``).
-CONSULTING_ANSWER = Step("answer_question")
+CONSULTING_ANSWER = answered_in_writing(ConsultingAnswerForm, signed=True)
 STANDARD_ASSESSMENT = {"document-review": Step("review_standard_documents"),
                        "assessment": Step("record_standard_assessment"),
                        "decision": Step("decide_standard_assessment")}
@@ -93,7 +106,7 @@ JOB_STEPS = {
     },
     "standards": {
         "review": read_by("review_declaration", ReviewDeclarationForm),
-        "answer": read_by("answer_question", AnswerForm), "decline": Step("decline_job"),
+        "answer": answered_in_writing(WrittenAnswerForm, signed=False), "decline": Step("decline_job"),
     },
 }
 # Four eyes: a correction or amendment is proposed, and a second operator approves it.
@@ -113,7 +126,9 @@ DOCUMENT_READS = {"metrology": "get_certificate", "testing": "get_report", "cert
 # page's own words where the API's name a field of the JSON body).
 RULE_INPUTS = {"return_needs_reason": ("comment", None), "reference_standard_exists": ("id", None),
                "check_before_last_good_check": ("checked_on", None), "scope_not_reduced": ("scope", None),
-               "unverified_references": ("acknowledge_unverified", "page.work.unverified_references")}
+               "unverified_references": ("acknowledge_unverified", "page.work.unverified_references"),
+               **{refusal: (FILES_INPUT, None) for refusal in (*FILE_REFUSALS, "file_empty", "too_many_files",
+                                                                "malformed_form")}}
 
 
 class Workbench:
@@ -235,8 +250,9 @@ class Posting(NamedTuple):
 def take_posted(gateway, services, request, session, posting):
     """Take a step posted from the console: refused if too large or without the session's
     CSRF token (another site's form), shown again when not taken, else post/redirect/get."""
-    if request.content_length and request.content_length > MAX_BODY_BYTES:
-        return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+    too_large = too_large_page(gateway, request, posting.taking)
+    if too_large is not None:
+        return too_large
     if not csrf_matches(session.csrf_basis, request.form.get("csrf", "")):
         return posting.show(problem=message("csrf_failed", page_language(request)), status=403)
     outcome = take_step(services, gateway, request, session, posting.domain, posting.taking, posting.targets,
@@ -244,6 +260,20 @@ def take_posted(gateway, services, request, session, posting):
     if isinstance(outcome, Attempt):
         return posting.show(forms={posting.form: outcome.form}, problem=outcome.problem, status=outcome.status)
     return session.finish(redirect(posting.then(outcome if isinstance(outcome, dict) else {}), code=303))
+
+
+def too_large_page(gateway, request, taking):
+    """The page refusing a body over the step's limit (a form with files may carry as
+    many as an upload may), else None; werkzeug reads no more than that."""
+    if taking.files:
+        try:
+            limit_body(request, gateway.uploads.max_bytes, gateway.uploads.max_files)
+        except ApiError as refused:
+            return render(request, "message.html", status=413, key=refused.code, params=refused.params)
+        return None
+    if request.content_length and request.content_length > MAX_BODY_BYTES:
+        return render(request, "message.html", status=413, key="body_too_large", params={"limit": MAX_BODY_BYTES})
+    return None
 
 
 def done_at(path, done, request, **more):
@@ -276,6 +306,9 @@ def take_step(services, gateway, request, session, domain, taking, targets, allo
             command = load_command(taking.form, command, china_date(gateway.now()))
         if taking.signed:
             command = operators.signed(command, session.principal)
+        if taking.files:
+            return answer_with_posted_files(gateway, services, request, session.principal, domain, targets[0],
+                                            command)
         return operators.command(services, domain, taking.method, *targets, command)
     except Exception as exc:  # noqa: BLE001 - mapped as the API maps it; anything else is a bug
         error = as_api_error(exc)
@@ -289,6 +322,16 @@ def take_step(services, gateway, request, session, domain, taking, targets, allo
             said = message(words, lang, **error.params) if words else error_message(error, lang)
             return Attempt(FormState.of(command, {name: [said]}), message("validation_failed", lang), error.status)
         return Attempt(FormState.of(command), error_message(error, lang), error.status)
+
+
+def answer_with_posted_files(gateway, services, request, principal, domain, code, command):
+    """A written answer whose form carries its files: once the words are good (the form
+    read them), the files posted are uploaded by the operator (one refused, none kept)
+    and the answer names them by id, as an answer through the API does."""
+    uploaded = upload_posted(gateway, request, FILES_INPUT, principal)
+    command = {**command, "attachments": [{"id": record.id} for record in uploaded]}
+    return operators.answer_in_writing(services, gateway.files, gateway.requests, domain, code, command,
+                                       gateway.now())
 
 
 def read_or_problem(call, lang):

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, validates, validates_schema
 
 from ....common.commands import dates_in_order
 from ....common.standard_number import FIRST_STANDARDS_DAY, parse_number
-from .intake import FileReferenceSchema, FormSchema, boolean, integer, nested_list, text
+from .intake import FormSchema, boolean, integer, text
 from .operators import day, needs_comments_when
 
 
@@ -69,7 +69,3 @@ class ReviewDeclarationForm(FormSchema):
     def _changes_are_named(self, data, **kwargs):
         needs_comments_when(data, "decision", "changes_requested")
 
-
-class AnswerForm(FormSchema):
-    answer = text(10000)
-    attachments = nested_list(FileReferenceSchema, 0, 20, required=False)  # uploads, by id
