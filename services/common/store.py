@@ -158,8 +158,9 @@ class MongoDocumentStore:
         whose stored documents are left as they are."""
         return mongo.insert_new(self.collection, [{**document, "version": 1} for document in documents])
 
-    def find(self, query: Document | None = None, sort: Any = None, limit: int = 0) -> list[Document]:
-        cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
+    def find(self, query: Document | None = None, sort: Any = None, limit: int = 0, skip: int = 0) -> list[Document]:
+        """The matching documents in ``sort`` order, the first ``skip`` left out (a page)."""
+        cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit, skip=skip)
         if sort:
             cursor = cursor.sort(sort)
         return [{key: value for key, value in document.items() if key not in BOOKKEEPING} for document in cursor]

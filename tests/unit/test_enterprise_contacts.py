@@ -83,4 +83,4 @@ def test_an_account_that_may_not_sign_in_has_no_contacts_to_tell(accounts):
     account.disable()
     accounts.save(account)
     assert contacts_of(accounts, USCC) == []
-    assert contacts_of(accounts, "91321302MA1XYW7890") == []
+    assert contacts_of(accounts, "91321302MA1XYW789B") == []
