@@ -16,6 +16,7 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
   write with no read, unless that mark is there already (counters fed by events);
   ``increment_all_once`` adds several events' counts in one such write, or none of them;
 * ``insert_new`` inserts several documents in one round trip, leaving any already there;
+* ``delete`` removes a document that carries no events (a mark, such as a follow);
 * ``next_sequence`` draws the next number of a named sequence (or reserves several).
 """
 
@@ -152,6 +153,10 @@ class MongoDocumentStore:
         missing: then count them one by one with :meth:`increment_once`."""
         update = _counting(increments, maxima, marks, marks_added)
         return self.collection.update_one({"_id": key, marks: {"$nin": list(marks_added)}}, update).matched_count == 1
+
+    def delete(self, key: Any) -> bool:
+        """Remove a document that carries no events (a mark, a link); False if there was none."""
+        return bool(self.collection.delete_one({"_id": key}).deleted_count)
 
     def insert_new(self, documents: Iterable[Document]) -> list[Any]:
         """Insert documents (without events) in one round trip; the ids already taken,

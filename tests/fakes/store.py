@@ -80,6 +80,10 @@ class InMemoryDocumentStore:
         document.setdefault(marks, []).extend(marks_added)
         document["version"] += 1
 
+    def delete(self, key):
+        with self._lock:
+            return self.documents.pop(key, None) is not None
+
     def insert_new(self, documents):
         taken = []
         for document in documents:

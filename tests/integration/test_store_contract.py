@@ -105,6 +105,12 @@ def test_find_matches_any_of_or_and_fields_inside_lists(store):
     assert ids({"owner": "A", "$or": [{"_id": "R1"}, {"rows.serial": "S2"}]}) == ["R1"]
 
 
+def test_a_deleted_document_is_gone_once(store):
+    store.insert({"_id": "a", "status": "open"})
+    assert store.delete("a") is True
+    assert store.load("a") is None and store.delete("a") is False
+
+
 def test_sequences_count_from_one_per_name(store):
     assert [store.next_sequence("a"), store.next_sequence("a"), store.next_sequence("b")] == [1, 2, 1]
 
