@@ -45,8 +45,9 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import accounts, console, dashboard, docs, pages, registration
+from .web.pages import accounts, console, dashboard, docs, pages, registration, signin
 from .web.pages import documents as document_pages
+from .web.pages import enterprise as enterprise_pages
 
 
 def _replayed_confirmed(database, envelope):
@@ -73,6 +74,8 @@ class GatewayService(
     document_pages.DocumentPages,
     accounts.AccountsConsole,
     registration.RegistrationPages,
+    signin.SignInPages,
+    enterprise_pages.EnterprisePages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

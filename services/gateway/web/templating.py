@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 
 from ...common.clock import CHINA
 from ...common.config import secret
+from .auth import ACCESS_COOKIE, Unauthenticated, principal_from_token
 from .errors import MAX_BODY_BYTES
 from .messages import DEFAULT_LANGUAGE, MESSAGES, message
 from .server import is_https
@@ -86,6 +87,20 @@ def form_token_matches(request):
     return bool(_NONCE.match(nonce) and presented) and hmac.compare_digest(form_token(nonce), presented)
 
 
+def viewer_role(request, context):
+    """Whose pages the header leads to: the role of the page's signed-in session if it
+    has one, else of the access cookie's signature (no account read: the header only
+    offers links, each page checks its own session); None for no one."""
+    session = context.get("session")
+    if session is not None and getattr(session, "principal", None) is not None:
+        return session.principal.role
+    token = request.cookies.get(ACCESS_COOKIE)
+    try:
+        return principal_from_token(token).role if token else None
+    except Unauthenticated:
+        return None
+
+
 def render(request, template, status=200, **context):
     lang = page_language(request)
     nonce = request.cookies.get(FORM_COOKIE, "")
@@ -100,6 +115,7 @@ def render(request, template, status=200, **context):
         with_lang=lambda path: f"{path}{'&' if '?' in path else '?'}lang={lang}" if lang != DEFAULT_LANGUAGE else path,
         page_messages=messages_for(lang),
         form_token=form_token(new_nonce or nonce),
+        viewer=viewer_role(request, context),
         **context,
     )
     response = Response(html, status=status, mimetype="text/html")

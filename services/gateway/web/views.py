@@ -235,6 +235,37 @@ def timeline_entry(entry, reader, audit=False):
     return shown
 
 
+def submitted_view(item, details, lang):
+    """What was submitted for an item, each field under its label on the form: a list of
+    {label, value} or, for a group of rows, {label, rows: [[{label, value}]]}."""
+    return _labelled(item.fields if item else (), details or {}, lang)
+
+
+def _labelled(specs, values, lang):
+    shown = []
+    for spec in specs:
+        value = values.get(spec["name"]) if isinstance(values, dict) else None
+        if value in (None, "", []):
+            continue
+        label = spec["label"][lang]
+        if spec["type"] == "group" and isinstance(value, list):
+            shown.append({"label": label, "rows": [
+                [{"label": part["label"], "value": part["value"]} for part in _labelled(spec["fields"], row, lang)]
+                for row in value]})
+        else:
+            shown.append({"label": label, "value": _field_value(spec, value, lang)})
+    return shown
+
+
+def _field_value(spec, value, lang):
+    if spec["type"] == "choice":
+        option = next((each for each in spec.get("options", []) if each["value"] == value), None)
+        return option["label"][lang] if option else value
+    if spec["type"] == "boolean":
+        return message("page.yes" if value else "page.no", lang)
+    return value
+
+
 def staff_view(request, reader):
     """A request as station staff, operators and managers see it: everything the
     enterprise sees, the contact and the form, the version to act on, the audit trail."""
@@ -390,3 +421,49 @@ def registered_view(account, reader):
         "station": station_summary(station, reader.lang),
         "next_step": message("registration.next_step", reader.lang, station=station["name"][reader.lang]),
     }
+
+
+# -- the enterprise's own pages (issue 29 §1) ------------------------------------------------------
+def instrument_view(instrument, reader):
+    """One instrument of the enterprise's file as its page shows it: what it is, its
+    current certificate and how long that holds, the recall reminders raised and the next
+    one, and whether a renewal may be asked for (a due reminder, no renewal yet)."""
+    lang = reader.lang
+    current = instrument.get("current") or {}
+    valid_until = current.get("valid_until")
+    days_left = (date.fromisoformat(valid_until) - reader.today).days if valid_until else None
+    due = instrument.get("due")
+    return {
+        **{key: instrument.get(key) for key in ("serial_number", "name", "model", "measuring_range",
+                                                  "accuracy_class", "verification_bound", "renewal_request",
+                                                  "next_reminder_on")},
+        "status": instrument.get("status"),
+        "status_label": message(f"instrument_status.{instrument.get('status')}", lang),
+        "certificate": {"number": current.get("number"), "request_code": current.get("request_code"),
+                        "kind_label": message(f"document_kind.{current['kind']}", lang) if current.get("kind") else "",
+                        "valid_until": valid_until, "days_left": days_left} if current else None,
+        "due": due,
+        "reminders": [{**reminder, "label": message(
+            "page.me.reminder" if reminder["days_before"] else "page.me.reminder_on_the_day", lang,
+            days=reminder["days_before"], valid_until=reminder.get("valid_until") or "")}
+            for reminder in instrument.get("reminders") or []],
+        "renewable": bool(due) and not instrument.get("renewal_request"),
+    }
+
+
+def instrument_file_view(instruments, reader):
+    """The file's instruments, those to renew first, then by the day their certificate
+    runs out (the soonest first), those without one last."""
+    rows = [instrument_view(instrument, reader) for instrument in instruments]
+    return sorted(rows, key=lambda row: (not row["renewable"], (row["certificate"] or {}).get("valid_until") or "9999",
+                                         row["serial_number"] or ""))
+
+
+def followed_view(standard, lang):
+    """A standard the enterprise follows, as the catalogue has it today (a number the
+    catalogue does not know stands as it was followed)."""
+    state = standard.get("state")
+    title = standard.get("title_en") if lang == "en" and standard.get("title_en") else standard.get("title_zh")
+    return {**standard, "title": title or "",
+            "state_label": message(f"standard_state.{state}", lang) if state else "",
+            "ended": state in ("superseded", "withdrawn")}
