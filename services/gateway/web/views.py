@@ -445,8 +445,7 @@ def instrument_view(instrument, reader):
         "due": due,
         "reminders": [{**reminder, "label": message(
             "page.me.reminder" if reminder["days_before"] else "page.me.reminder_on_the_day", lang,
-            days=reminder["days_before"], valid_until=reminder.get("valid_until") or "")}
-            for reminder in instrument.get("reminders") or []],
+            days=reminder["days_before"])} for reminder in instrument.get("reminders") or []],
         "renewable": bool(due) and not instrument.get("renewal_request"),
     }
 
