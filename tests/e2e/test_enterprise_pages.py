@@ -342,6 +342,10 @@ class TestTheStandardsWatchAndContacts:
         assert bad.status_code == 422 and "11-digit mainland China mobile" in bad.text and "required" in bad.text
         shown = client.get("/me/contacts").text
         assert 'data-phone="13912345678"' in shown
+        for path, heading in (("/me/contacts", "Add a contact"), ("/me/instruments", "Instrument file"),
+                              ("/me/notices", "Standards followed")):
+            english = client.get(path, params={"lang": "en"}).text
+            assert heading in english and "Sign out" in english and "我的办件" not in english
         removed = client.post("/me/contacts/remove", data={"phone": "139-1234-5678", "csrf": csrf_of(page)})
         assert removed.status_code == 303
         assert gateway_db.accounts.find_one({"_id": uscc})["contacts"] == []
