@@ -85,10 +85,11 @@ class AggregateRepository:
     def get_or_none(self, key: Any) -> Any:
         return self._from_document(self.store.load(key))
 
-    def _find(self, query: Query | None = None, sort: Sort | None = None, limit: int = 0) -> list[Any]:
-        """The aggregates whose documents match a query: for the named queries of
-        subclasses only, so that no query syntax leaves ``adapters/``."""
-        return [self._from_document(document) for document in self.store.find(query, sort, limit)]
+    def _find(self, query: Query | None = None, sort: Sort | None = None, limit: int = 0,
+              skip: int = 0) -> list[Any]:
+        """The aggregates whose documents match a query (a page of them, with ``skip``):
+        for the named queries of subclasses only, so that no query syntax leaves ``adapters/``."""
+        return [self._from_document(document) for document in self.store.find(query, sort, limit, skip)]
 
     def _count(self, query: Query | None = None) -> int:
         return int(self.store.count(query))

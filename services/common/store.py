@@ -17,6 +17,7 @@ Every write is to one document, so it is atomic on any MongoDB-wire server:
   write with no read, unless that mark is there already (counters fed by events);
   ``increment_all_once`` adds several events' counts in one such write, or none of them;
 * ``insert_new`` inserts several documents in one round trip, leaving any already there;
+* ``delete`` removes a document that carries no events (a mark, such as a follow);
 * ``next_sequence`` draws the next number of a named sequence (or reserves several).
 """
 
@@ -159,13 +160,18 @@ class MongoDocumentStore:
         update = _counting(increments, maxima, marks, marks_added)
         return self.collection.update_one({"_id": key, marks: {"$nin": list(marks_added)}}, update).matched_count == 1
 
+    def delete(self, key: Any) -> bool:
+        """Remove a document that carries no events (a mark, a link); False if there was none."""
+        return bool(self.collection.delete_one({"_id": key}).deleted_count)
+
     def insert_new(self, documents: Iterable[Document]) -> list[Any]:
         """Insert documents (without events) in one round trip; the ids already taken,
         whose stored documents are left as they are."""
         return mongo.insert_new(self.collection, [{**document, "version": 1} for document in documents])
 
-    def find(self, query: Document | None = None, sort: Any = None, limit: int = 0) -> list[Document]:
-        cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit)
+    def find(self, query: Document | None = None, sort: Any = None, limit: int = 0, skip: int = 0) -> list[Document]:
+        """The matching documents in ``sort`` order, the first ``skip`` left out (a page)."""
+        cursor = self.collection.find(query or {}, {"outbox": 0}, limit=limit, skip=skip)
         if sort:
             cursor = cursor.sort(sort)
         return [{key: value for key, value in document.items() if key not in BOOKKEEPING} for document in cursor]

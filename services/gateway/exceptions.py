@@ -16,6 +16,10 @@ class EnterpriseNotFound(NotFound):
     """The enterprise's request behind an instrument's certificate is not the gateway's."""
 
 
+class InstrumentNotFound(NotFound):
+    """No instrument with this serial number in the enterprise's instrument file."""
+
+
 class DocumentNotFound(NotFound):
     """No certificate or report with this number, or none the asker may see."""
 

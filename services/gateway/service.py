@@ -46,8 +46,19 @@ from .web.api import (
 )
 from .web.api import intake as intake_api
 from .web.api import service_levels as service_levels_api
-from .web.pages import accounts, console, dashboard, docs, pages, registers, registration, workbench
+from .web.pages import (
+    accounts,
+    console,
+    dashboard,
+    docs,
+    pages,
+    registers,
+    registration,
+    signin,
+    workbench,
+)
 from .web.pages import documents as document_pages
+from .web.pages import enterprise as enterprise_pages
 
 
 def _replayed_confirmed(database, envelope):
@@ -77,6 +88,8 @@ class GatewayService(
     registration.RegistrationPages,
     workbench.Workbench,
     registers.Registers,
+    signin.SignInPages,
+    enterprise_pages.EnterprisePages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

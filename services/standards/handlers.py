@@ -124,6 +124,26 @@ def end_standard(
     return get_standard(standards, standard.number, now)
 
 
+# -- the standards watch ------------------------------------------------------------------------
+def followed_standards(
+    standards: StandardRepository, follows: FollowRegistry, uscc: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The standards an enterprise follows, each as the catalogue has it today (its
+    state, what replaces it), with since when and the request that led to it."""
+    today = china_date(now)
+    followed = []
+    for follow in follows.of_enterprise(uscc):
+        standard = standards.get_or_none(follow["number"])
+        summary = standard.summary(today) if standard is not None else {"number": follow["number"]}
+        followed.append({**summary, "since": follow["since"], "request_code": follow["request_code"]})
+    return followed
+
+
+def unfollow(follows: FollowRegistry, uscc: str, number: str) -> bool:
+    """The enterprise stops following a standard; False if it did not follow it."""
+    return follows.unfollow(number, uscc)
+
+
 def _resolved(catalogue: Sequence[Standard], number: str) -> Standard:
     """The catalogue entry ``number`` means (an undated one: the current edition; an
     international one: the current national standard adopting it)."""

@@ -80,3 +80,13 @@ class AnswerSchema(Command):
 class SearchSchema(Command):
     q = fields.String(required=True, validate=validate.Length(min=1, max=200))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class FollowsSchema(Command):
+    """Whose follows: an enterprise's credit code (the gateway checked who asks)."""
+
+    uscc = fields.String(required=True, validate=validate.Length(min=18, max=18))
+
+
+class UnfollowSchema(FollowsSchema):
+    number = fields.String(required=True, validate=validate.Length(min=1, max=64))

@@ -18,7 +18,15 @@ from ..common.rpc import rpc as rpc_entrypoint
 from . import bootstrap, handlers
 from .adapters.seed import CatalogueSeeder
 from .exceptions import REFUSALS
-from .schemas import AddStandardSchema, AnswerSchema, EndStandardSchema, ReviewSchema, SearchSchema
+from .schemas import (
+    AddStandardSchema,
+    AnswerSchema,
+    EndStandardSchema,
+    FollowsSchema,
+    ReviewSchema,
+    SearchSchema,
+    UnfollowSchema,
+)
 
 # A refusal is an answer, not a fault: logged in one line at INFO (exceptions.REFUSALS).
 rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
@@ -94,6 +102,19 @@ class StandardsService(domain_service.DomainService):
             command["replaced_by"],
             ports.clock(),
         )
+
+    # -- the standards watch -----------------------------------------------------------------------
+    @rpc
+    def followed_standards(self, uscc):
+        command = FollowsSchema().load({"uscc": uscc})
+        ports = self.standards
+        return handlers.followed_standards(ports.catalogue, ports.follows, command["uscc"], ports.clock())
+
+    @rpc
+    def unfollow(self, uscc, number):
+        command = UnfollowSchema().load({"uscc": uscc, "number": number})
+        ports = self.standards
+        return handlers.unfollow(ports.follows, command["uscc"], command["number"])
 
     # -- cases -----------------------------------------------------------------------------------
     @rpc

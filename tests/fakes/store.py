@@ -88,6 +88,10 @@ class InMemoryDocumentStore:
         document.setdefault(marks, []).extend(marks_added)
         document["version"] += 1
 
+    def delete(self, key):
+        with self._lock:
+            return self.documents.pop(key, None) is not None
+
     def insert_new(self, documents):
         taken = []
         for document in documents:
@@ -97,14 +101,15 @@ class InMemoryDocumentStore:
                 taken.append(document["_id"])
         return taken
 
-    def find(self, query=None, sort=None, limit=0):
+    def find(self, query=None, sort=None, limit=0, skip=0):
         matches = [
             copy.deepcopy(without_bookkeeping(document))
             for document in self.documents.values()
-            if all(_matches(_field(document, name), condition) for name, condition in (query or {}).items())
+            if _satisfies(document, query or {})
         ]
         for name, direction in reversed(sort or []):
             matches.sort(key=lambda document: _field(document, name), reverse=direction < 0)
+        matches = matches[skip:]
         return matches[:limit] if limit else matches
 
     def count(self, query=None):
@@ -147,16 +152,29 @@ def _parent(document, path):
     return document
 
 
+def _satisfies(document, query):
+    """Every condition of the query holds; ``$or`` is any of its queries."""
+    return all(any(_satisfies(document, each) for each in condition) if name == "$or"
+               else _matches(_field(document, name), condition) for name, condition in query.items())
+
+
 def _field(document, dotted_name):
+    """A (dotted) field's value; through a list of documents, the list of their values
+    (MongoDB matches such a path when any of them matches)."""
     value = document
     for part in dotted_name.split("."):
-        if not isinstance(value, dict):
+        if isinstance(value, list):
+            value = [each.get(part) for each in value if isinstance(each, dict)]
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
             return None
-        value = value.get(part)
     return value
 
 
 def _matches(value, condition):
+    if isinstance(value, list) and not isinstance(condition, list):
+        return any(_matches(each, condition) for each in value)
     if not (isinstance(condition, dict) and condition and all(key in _RANGES or key in _SETS for key in condition)):
         return value == condition
     for operator, operand in condition.items():

@@ -98,6 +98,33 @@ def test_find_filters_sorts_and_limits(store):
     assert [document["_id"] for document in found] == ["c", "b"]
 
 
+def test_find_skips_to_a_page(store):
+    for key in "abcde":
+        store.insert({"_id": key, "status": "open"})
+    found = store.find({"status": "open"}, sort=[("_id", -1)], limit=2, skip=2)
+    assert [document["_id"] for document in found] == ["c", "b"]
+    assert store.find({"status": "open"}, sort=[("_id", 1)], skip=4)[0]["_id"] == "e"
+
+
+def test_find_matches_any_of_or_and_fields_inside_lists(store):
+    store.insert({"_id": "R1", "owner": "A", "rows": [{"serial": "S1"}, {"serial": "S2"}]})
+    store.insert({"_id": "R2", "owner": "A", "parent": "G1", "rows": []})
+    store.insert({"_id": "R3", "owner": "B", "rows": [{"serial": "S2"}]})
+
+    def ids(query):
+        return sorted(document["_id"] for document in store.find(query))
+
+    assert ids({"rows.serial": "S2"}) == ["R1", "R3"]
+    assert ids({"owner": "A", "$or": [{"_id": "G1"}, {"parent": "G1"}]}) == ["R2"]
+    assert ids({"owner": "A", "$or": [{"_id": "R1"}, {"rows.serial": "S2"}]}) == ["R1"]
+
+
+def test_a_deleted_document_is_gone_once(store):
+    store.insert({"_id": "a", "status": "open"})
+    assert store.delete("a") is True
+    assert store.load("a") is None and store.delete("a") is False
+
+
 def test_sequences_count_from_one_per_name(store):
     assert [store.next_sequence("a"), store.next_sequence("a"), store.next_sequence("b")] == [1, 2, 1]
 

@@ -18,6 +18,7 @@ from services.gateway.handlers.renewals import (
     instrument_file,
     renew,
     renew_instrument,
+    renew_instruments,
 )
 from services.gateway.web.schemas.intake import load_submission
 from tests.fakes.store import InMemoryDocumentStore
@@ -154,3 +155,44 @@ def test_only_the_enterprises_own_account_renews(requests, renewals, account, ce
     renewed, created, _ = renew_instrument(Metrology(due), requests, renewals, accounts, ENTERPRISE, "PG-0001",
                                            intake(requests), NOW)
     assert created and renewed.item == "JL01" and renewed.enterprise["uscc"] == USCC
+
+
+class Instruments:
+    """metrology's answers about several instruments of the enterprise."""
+
+    def __init__(self, *instruments):
+        self.by_serial = {instrument["serial_number"]: instrument for instrument in instruments}
+
+    def call(self, service, method, *args, **kwargs):
+        if method == "enterprise_instruments":
+            return [dict(each) for each in self.by_serial.values()]
+        if args[0] != USCC or args[1] not in self.by_serial:
+            raise NotFound(args)
+        return dict(self.by_serial[args[1]])
+
+
+def test_several_due_instruments_are_renewed_by_one_post_each_once(requests, renewals, account, certified):
+    accounts = AccountRepository(InMemoryDocumentStore())
+    accounts.add(account)
+
+    def due(serial, number):
+        return {**DUE_INSTRUMENT, "serial_number": serial,
+                "current": {**DUE_INSTRUMENT["current"], "number": number, "request_code": certified.code}}
+
+    metrology = Instruments(due("PG-0001", "SQJL-2026-000001"), due("PG-0002", "SQJL-2026-000002"),
+                            {**due("PG-0003", "SQJL-2026-000003"), "due": None})
+    first = renew_instruments(metrology, requests, renewals, accounts, ENTERPRISE,
+                              ["PG-0001", "PG-0002", "PG-0001 ", "PG-0003", "PG-NONE", ""], intake(requests), NOW)
+    assert [(each.serial_number, each.created, each.refused) for each in first] == [
+        ("PG-0001", True, None), ("PG-0002", True, None), ("PG-0003", False, "no_due_reminder"),
+        ("PG-NONE", False, "instrument_not_found")]
+    assert first[0].request.details["instruments"][0]["serial_number"] == "PG-0001"
+    assert first[1].request.details["instruments"][0]["serial_number"] == "PG-0002"
+    again = renew_instruments(metrology, requests, renewals, accounts, ENTERPRISE, ["PG-0002", "PG-0001"],
+                              intake(requests), NOW)
+    assert [(each.request.code, each.created) for each in again] == [(first[1].request.code, False),
+                                                                     (first[0].request.code, False)]
+    assert len(requests.store.find({"item": "JL01"})) == 3  # the original and one renewal each
+    with pytest.raises(Forbidden):
+        renew_instruments(metrology, requests, renewals, accounts, Principal("mgr", "manager", "局"), ["PG-0001"],
+                          intake(requests), NOW)

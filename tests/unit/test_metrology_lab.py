@@ -612,6 +612,19 @@ class TestTheInstrumentFileAndRecall:
         assert [e["data"]["days_before"] for e in events] == [30, 7, 0]
         assert all(e["request_code"] == CODE for e in events)
 
+    def test_the_file_says_when_the_next_reminder_falls_due(self, lab):
+        self.issue_verification(lab)
+        expiry = NOW.replace(year=2027, month=5, day=25)
+
+        def next_on():
+            return handlers.get_instrument(lab.instruments, "91321322MA1ABC123P", "PG-0001").view()["next_reminder_on"]
+
+        assert next_on() == "2027-04-25"
+        handlers.send_due_reminders(lab.instruments, expiry - timedelta(days=30))
+        assert next_on() == "2027-05-18"
+        handlers.send_due_reminders(lab.instruments, expiry)
+        assert next_on() is None
+
     def test_a_late_check_raises_only_the_most_urgent_reminder(self, lab):
         self.issue_verification(lab)
         three_days_before = NOW.replace(year=2027, month=5, day=22)

@@ -222,6 +222,21 @@ class TestAdministration:
             OTHER_ENTERPRISE["uscc"],
         ]
 
+    def test_an_enterprise_reads_what_it_follows_and_an_unfollowed_standard_tells_it_nothing(
+        self, standards, follows, cases
+    ):
+        dispatch(cases, standards, follows, "BZ01", {"query": "GB 2760-2024"})
+        dispatch(cases, standards, follows, "BZ01", {"query": "GB 2760"}, code="321322-20261126-00002-4",
+                 enterprise=OTHER_ENTERPRISE)
+        handlers.end_standard(standards, follows, "GB 2760-2024", "withdrawn", None, NOW)
+        (followed,) = handlers.followed_standards(standards, follows, ENTERPRISE["uscc"], NOW)
+        assert (followed["number"], followed["state"]) == ("GB 2760-2024", "withdrawn")
+        assert followed["request_code"] == "321322-20261126-00001-6" and followed["title_zh"]
+        assert handlers.unfollow(follows, ENTERPRISE["uscc"], "GB 2760-2024") is True
+        assert handlers.unfollow(follows, ENTERPRISE["uscc"], "GB 2760-2024") is False
+        assert handlers.followed_standards(standards, follows, ENTERPRISE["uscc"], NOW) == []
+        assert [f.uscc for f in follows.followers("GB 2760-2024")] == [OTHER_ENTERPRISE["uscc"]]
+
     def test_a_standard_is_superseded_only_by_a_current_catalogued_one_and_only_once(
         self, standards, follows
     ):

@@ -11,6 +11,7 @@ from ..domain.group import RequestGroup
 from ..domain.model import ALL_STATUSES, CLOCK_OPEN, ServiceRequest
 from ..domain.renewal import Renewal
 from ..domain.request_code import new_code
+from ..domain.request_search import RequestSearch
 from ..exceptions import RequestNotFound
 
 # Where a submission keeps the key it was sent with: unique, so of two submissions sent
@@ -63,6 +64,28 @@ class RequestRepository(AggregateRepository):
     def of_enterprise(self, uscc: str, limit: int = 500) -> list[ServiceRequest]:
         """An enterprise's requests, newest first."""
         return self._find({"enterprise.uscc": uscc}, sort=[("submitted_at", -1)], limit=limit)
+
+    def of_enterprise_matching(self, uscc: str, search: RequestSearch, offset: int = 0,
+                               limit: int = 20) -> tuple[list[ServiceRequest], int]:
+        """A page of an enterprise's requests that match ``search``, newest first, and how
+        many match in all. The credit code's index narrows the scan to the enterprise's own
+        requests (nx-27017 indexes no field inside a list, so a serial number is matched
+        among them). ``submitted_at`` is kept as UTC ISO text, which MongoDB compares
+        as text and nx-27017 as a moment: either way in time order."""
+        query: dict[str, Any] = {"enterprise.uscc": uscc}
+        if search.statuses:
+            query["status"] = {"$in": list(search.statuses)}
+        if search.item:
+            query["item"] = search.item
+        since, before = search.submitted_between()
+        if since or before:
+            query["submitted_at"] = {**({"$gte": since} if since else {}), **({"$lt": before} if before else {})}
+        if search.code:
+            query["$or"] = [{"_id": search.code}, {"parent": search.code}]
+        if search.serial_number:
+            query["details.instruments.serial_number"] = search.serial_number
+        page = self._find(query, sort=[("submitted_at", -1), ("_id", -1)], limit=limit, skip=offset)
+        return page, self._count(query)
 
     def with_rectification(self, state: str, station: str | None = None, limit: int = 200) -> list[ServiceRequest]:
         """Requests whose poor rating's rectification is in ``state``, newest rating first."""

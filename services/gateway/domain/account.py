@@ -34,6 +34,8 @@ LICENCE_CHECKS = ("licence_uscc", "licence_name")
 # The addresses an account signed in from lately (issue 26 §6): failures from strangers
 # never refuse the owner at one of them (domain/throttle.py).
 MAX_KNOWN_ADDRESSES = 20
+# Colleagues an enterprise names on its account, to be told about its requests (issue 29).
+MAX_CONTACTS = 20
 
 
 def address_mark(username: str, address: str) -> str:
@@ -68,6 +70,8 @@ class Account:
     registration: dict[str, Any] | None = None
     # the audit of its verification: [{"at", "decision", "by", "checked", "note"}]
     verifications: list[dict[str, Any]] = field(default_factory=list)
+    # an enterprise's colleagues: [{"name", "phone"}], the phone as its 11 digits (domain/phones.py)
+    contacts: list[dict[str, str]] = field(default_factory=list)
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
@@ -157,6 +161,28 @@ class Account:
     def disable(self) -> None:
         self.active = False
         self.token_version += 1
+
+    def add_contact(self, name: str, phone: str) -> None:
+        """Name a colleague (an enterprise's account only); ``phone`` is normalised
+        already. A number named twice, or one contact too many, is refused."""
+        if self.role != ENTERPRISE:
+            raise RuleViolated("contacts_are_enterprises")
+        name = name.strip()
+        if not name:
+            raise InvalidAccount("name", "required")
+        if any(contact["phone"] == phone for contact in self.contacts):
+            raise RuleViolated("contact_exists", {"phone": phone})
+        if len(self.contacts) >= MAX_CONTACTS:
+            raise RuleViolated("too_many_contacts", {"max": MAX_CONTACTS})
+        self.contacts = [*self.contacts, {"name": name, "phone": phone}]
+
+    def remove_contact(self, phone: str) -> bool:
+        """Forget a colleague's number; False if it was not there."""
+        kept = [contact for contact in self.contacts if contact["phone"] != phone]
+        if len(kept) == len(self.contacts):
+            return False
+        self.contacts = kept
+        return True
 
     def knows_address(self, address: str) -> bool:
         """Whether the account signed in from this address lately."""

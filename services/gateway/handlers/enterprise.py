@@ -6,6 +6,7 @@ in as the enterprise; anything else is the same answer as an unknown code.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from ..domain.access import ENTERPRISE, Actor, Principal, require
 from ..domain.group import RequestGroup
 from ..domain.model import CANCELLABLE, CANCELLED, ServiceRequest, rolled_up_status
 from ..domain.request_code import parse_code
+from ..domain.request_search import RequestSearch
 from ..exceptions import RequestNotFound
 from .files import FileStore, attachable, claim, keep
 from .intake import Found
@@ -85,6 +87,27 @@ def my_requests(requests: RequestRepository, principal: Principal) -> list[Servi
     require(principal.role == ENTERPRISE)
     found: list[ServiceRequest] = requests.of_enterprise(principal.uscc or "")
     return found
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """A page of the enterprise's requests that match what it looks for."""
+
+    requests: list[ServiceRequest]
+    total: int  # how many match in all
+    offset: int
+    limit: int
+
+
+MY_REQUESTS_PAGE = 20
+
+
+def my_requests_matching(requests: RequestRepository, principal: Principal, search: RequestSearch,
+                         offset: int = 0, limit: int = MY_REQUESTS_PAGE) -> RequestPage:
+    """A page of the signed-in enterprise's own requests matching ``search``, newest first."""
+    require(principal.role == ENTERPRISE and principal.uscc is not None)
+    found, total = requests.of_enterprise_matching(principal.uscc or "", search, offset, limit)
+    return RequestPage(found, total, offset, limit)
 
 
 def is_the_enterprise(found: ServiceRequest, principal: Principal | None, phone: str | None) -> bool:

@@ -16,14 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from ...common.domain import RuleViolated
-from ...common.repository import AlreadyExists, VersionConflict
+from ...common.repository import AlreadyExists, NotFound, VersionConflict
 from ..adapters.domain_services import DomainServiceCalls
 from ..adapters.repository import AccountRepository, RenewalRepository, RequestRepository
 from ..domain.access import ENTERPRISE, Principal, may_read_instrument_file, require
 from ..domain.account import Account
 from ..domain.model import ServiceRequest
 from ..domain.renewal import Renewal
-from ..exceptions import EnterpriseNotFound
+from ..exceptions import EnterpriseNotFound, InstrumentNotFound
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ def renew_instrument(services: DomainServiceCalls, requests: RequestRepository, 
     JL01 request: (the request, whether it is new, the instrument)."""
     require(principal.role == ENTERPRISE and principal.uscc is not None)
     uscc = principal.uscc or ""
-    instrument: dict[str, Any] = services.call("metrology", "get_instrument", uscc, serial_number)
+    instrument: dict[str, Any] = services.call("metrology", "get_instrument", uscc, serial_number,
+                                               not_found=InstrumentNotFound)
     if not instrument.get("due"):
         raise RuleViolated("no_due_reminder")
     certified = requests.get_or_none(str((instrument.get("current") or {}).get("request_code") or ""))
@@ -128,3 +129,39 @@ def renew_instrument(services: DomainServiceCalls, requests: RequestRepository, 
     renewed, created = renew(renewals, requests, instrument, applicant_for(accounts.get(principal.username), certified),
                              submit, now)
     return renewed, created, instrument
+
+
+# At most this many instruments renewed by one post (a page lists an enterprise's due ones).
+MAX_BATCH = 50
+
+
+@dataclass(frozen=True)
+class RenewalOutcome:
+    """What became of one instrument of a batch: its renewal request (new or the one its
+    certificate led to before), or why it was not renewed (a message key)."""
+
+    serial_number: str
+    request: ServiceRequest | None = None
+    created: bool = False
+    refused: str | None = None
+
+
+def renew_instruments(services: DomainServiceCalls, requests: RequestRepository, renewals: RenewalRepository,
+                      accounts: AccountRepository, principal: Principal, serial_numbers: list[str],
+                      submit: Callable[[dict[str, Any]], ServiceRequest], now: datetime) -> list[RenewalOutcome]:
+    """The signed-in enterprise renews several due instruments at once: one JL01 request
+    per instrument, each idempotent per certificate as :func:`renew_instrument` is. One
+    refused (no due reminder, another renewal being submitted, not in the file) does not
+    hold back the others."""
+    require(principal.role == ENTERPRISE and principal.uscc is not None)
+    outcomes = []
+    for serial in list(dict.fromkeys(serial.strip() for serial in serial_numbers if serial.strip()))[:MAX_BATCH]:
+        try:
+            request, created, _ = renew_instrument(services, requests, renewals, accounts, principal, serial,
+                                                   submit, now)
+            outcomes.append(RenewalOutcome(serial, request, created))
+        except RuleViolated as refused:
+            outcomes.append(RenewalOutcome(serial, refused=refused.code))
+        except NotFound:
+            outcomes.append(RenewalOutcome(serial, refused="instrument_not_found"))
+    return outcomes

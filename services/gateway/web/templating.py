@@ -33,6 +33,7 @@ from ...common.config import secret, setting
 from ..adapters.probes import STORE_DOWN
 from ..domain.files import ALLOWED_EXTENSIONS
 from ..exceptions import ServiceUnavailable
+from .auth import ACCESS_COOKIE, Unauthenticated, principal_from_token
 from .errors import MAX_BODY_BYTES, as_api_error, log_refusal
 from .messages import DEFAULT_LANGUAGE, MESSAGES, message
 from .server import is_https
@@ -96,6 +97,20 @@ def form_token_matches(request):
         form_token(nonce, presented.group(1)), presented.group(0))
 
 
+def viewer_role(request, context):
+    """Whose pages the header leads to: the role of the page's signed-in session if it
+    has one, else of the access cookie's signature (no account read: the header only
+    offers links, each page checks its own session); None for no one."""
+    session = context.get("session")
+    if session is not None and getattr(session, "principal", None) is not None:
+        return session.principal.role
+    token = request.cookies.get(ACCESS_COOKIE)
+    try:
+        return principal_from_token(token).role if token else None
+    except Unauthenticated:
+        return None
+
+
 def render(request, template, status=200, **context):
     lang = page_language(request)
     nonce = request.cookies.get(FORM_COOKIE, "")
@@ -113,6 +128,7 @@ def render(request, template, status=200, **context):
         # what a file input takes (the server reads the type from the bytes anyway)
         accept=",".join(ALLOWED_EXTENSIONS),
         upload_mib=int(setting("UPLOAD_MAX_BYTES")) // (1024 * 1024),
+        viewer=viewer_role(request, context),
         **context,
     )
     response = Response(html, status=status, mimetype="text/html")

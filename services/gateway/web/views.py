@@ -524,3 +524,48 @@ def job_steps(job, lang):
         own = f"page.work.did.{step['step']}"
         shown.append({**step, "label": message(own if own in MESSAGES else f"event.{step['step']}", lang)})
     return shown
+
+
+# -- the enterprise's own pages (issue 29 §1) ------------------------------------------------------
+def instrument_view(instrument, reader):
+    """One instrument of the enterprise's file as its page shows it: what it is, its
+    current certificate and how long that holds, the recall reminders raised and the next
+    one, and whether a renewal may be asked for (a due reminder, no renewal yet)."""
+    lang = reader.lang
+    current = instrument.get("current") or {}
+    valid_until = current.get("valid_until")
+    days_left = (date.fromisoformat(valid_until) - reader.today).days if valid_until else None
+    due = instrument.get("due")
+    return {
+        **{key: instrument.get(key) for key in ("serial_number", "name", "model", "measuring_range",
+                                                  "accuracy_class", "verification_bound", "renewal_request",
+                                                  "next_reminder_on")},
+        "status": instrument.get("status"),
+        "status_label": message(f"instrument_status.{instrument.get('status')}", lang),
+        "certificate": {"number": current.get("number"), "request_code": current.get("request_code"),
+                        "kind_label": message(f"document_kind.{current['kind']}", lang) if current.get("kind") else "",
+                        "valid_until": valid_until, "days_left": days_left} if current else None,
+        "due": due,
+        "reminders": [{**reminder, "label": message(
+            "page.me.reminder" if reminder["days_before"] else "page.me.reminder_on_the_day", lang,
+            days=reminder["days_before"])} for reminder in instrument.get("reminders") or []],
+        "renewable": bool(due) and not instrument.get("renewal_request"),
+    }
+
+
+def instrument_file_view(instruments, reader):
+    """The file's instruments, those to renew first, then by the day their certificate
+    runs out (the soonest first), those without one last."""
+    rows = [instrument_view(instrument, reader) for instrument in instruments]
+    return sorted(rows, key=lambda row: (not row["renewable"], (row["certificate"] or {}).get("valid_until") or "9999",
+                                         row["serial_number"] or ""))
+
+
+def followed_view(standard, lang):
+    """A standard the enterprise follows, as the catalogue has it today (a number the
+    catalogue does not know stands as it was followed)."""
+    state = standard.get("state")
+    title = standard.get("title_en") if lang == "en" and standard.get("title_en") else standard.get("title_zh")
+    return {**standard, "title": title or "",
+            "state_label": message(f"standard_state.{state}", lang) if state else "",
+            "ended": state in ("superseded", "withdrawn")}

@@ -167,15 +167,20 @@ class Instrument:
             return None
         return current["number"], date.fromisoformat(current["valid_until"])
 
-    def _schedule_recall(self) -> None:
+    def next_reminder_on(self) -> date | None:
+        """The day the next reminder falls due (the recall check raises it then); None
+        once every one was raised, or if the instrument is not recalled."""
         sent = {reminder["days_before"] for reminder in self.reminders}
         waiting = [days for days in RECALL_DAYS_BEFORE if days not in sent]
         recalled_for = self._recalled_for()
         if recalled_for is None or not waiting:
-            self.recall_check_at = None
-            return
+            return None
         _, expiry = recalled_for
-        self.recall_check_at = start_of_day_epoch(expiry - timedelta(days=max(waiting)))
+        return expiry - timedelta(days=max(waiting))
+
+    def _schedule_recall(self) -> None:
+        next_on = self.next_reminder_on()
+        self.recall_check_at = start_of_day_epoch(next_on) if next_on else None
 
     # -- internals --------------------------------------------------------------------------------
     def _take_description(self, data: dict[str, Any]) -> None:
@@ -190,11 +195,13 @@ class Instrument:
         self.history.append({"at": at, "event": event, "request_code": request_code, **details})
 
     def view(self) -> dict[str, Any]:
+        next_on = self.next_reminder_on()
         return {
             "serial_number": self.serial_number, "name": self.name, "model": self.model,
             "measuring_range": self.measuring_range, "accuracy_class": self.accuracy_class,
             "manufacturer": self.manufacturer, "instrument_type": self.instrument_type,
             "verification_bound": self.verification_bound, "status": self.status, "current": self.current,
             "due": self.due_reminder(), "reminders": [r for r in self.reminders if not r.get("skipped")],
+            "next_reminder_on": next_on.isoformat() if next_on else None,
             "requests": self.requests, "notices": self.notices, "history": self.history,
         }

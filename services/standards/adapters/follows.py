@@ -16,7 +16,7 @@ class FollowRegistry:
         self.store = store
 
     def ensure_indexes(self) -> None:
-        self.store.ensure_indexes([("number", 1)])
+        self.store.ensure_indexes([("number", 1)], [("uscc", 1)])
 
     def follow(self, number: str, enterprise: Enterprise, request_code: str, now: datetime) -> None:
         document = {
@@ -37,3 +37,14 @@ class FollowRegistry:
             Follower(document["uscc"], document["name"], document["request_code"])
             for document in self.store.find({"number": number}, sort=[("since", 1)])
         )
+
+    def of_enterprise(self, uscc: str) -> list[dict[str, Any]]:
+        """What an enterprise follows: each standard's number, since when, and the request
+        that led to it, the latest first."""
+        return [{key: document[key] for key in ("number", "since", "request_code")}
+                for document in self.store.find({"uscc": uscc}, sort=[("since", -1)])]
+
+    def unfollow(self, number: str, uscc: str) -> bool:
+        """The enterprise no longer follows the standard (a later request citing it
+        follows it again); False if it did not."""
+        return bool(self.store.delete(f"{number}|{uscc}"))

@@ -15,61 +15,36 @@ from ....common.domain import InvalidTransition, RuleViolated
 from ....common.repository import NotFound
 from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
-from ...domain.throttle import TooManyRequests
 from ...exceptions import StaleRequest
-from ...handlers import accounts, station
+from ...handlers import station
 from ..api.station import STEPS
-from ..auth import refresh_lifetime, session_tokens
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
-from ..server import client_address, http, is_https
+from ..server import http, is_https
 from ..templating import form_token_matches, page_endpoint, page_language, render
 from ..views import Reader, queue_view, rectification_row, staff_view
 from .session import (
-    CONSOLE_ROLES,
-    after_login,
+    CONSOLE_LOGIN,
     console_session,
     end_session,
     lang_param,
     refused_console_post,
-    set_session,
     sign_out_of_console,
     with_lang,
 )
+from .signin import sign_in_form, take_sign_in
 
 
 class Console:
     @http("GET", "/staff/login")
     @page_endpoint
     def console_login_page(self, request):
-        return render(request, "staff_login.html", problem=None, problem_params={}, username="",
-                      after=after_login(request))
+        return sign_in_form(request, CONSOLE_LOGIN)  # the one sign-in page (signin.py)
 
     @http("POST", "/staff/login")
     @page_endpoint
     def console_login(self, request):
-        username = request.form.get("username", "").strip()[:64]
-        password = request.form.get("password", "")[:256]
-        if not form_token_matches(request):
-            return render(request, "staff_login.html", status=403, problem="form_expired", problem_params={},
-                          username=username, after=after_login(request))
-        gateway = self.gateway
-        try:
-            account = accounts.sign_in(gateway.accounts, gateway.throttle, gateway.passwords, username, password,
-                                       client_address(request), CONSOLE_ROLES) if username else None
-        except TooManyRequests as refused:
-            response = render(request, "staff_login.html", status=429, problem=refused.code,
-                              problem_params={"retry_after": refused.retry_after}, username=username,
-                              after=after_login(request))
-            response.headers["Retry-After"] = str(refused.retry_after)
-            return response
-        if account is not None:
-            response = redirect(with_lang(after_login(request), request), code=303)
-            opened = accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime())
-            set_session(response, session_tokens(opened), is_https(request))
-            return response
-        return render(request, "staff_login.html", status=401, problem="bad_credentials", problem_params={},
-                      username=username, after=after_login(request))
+        return take_sign_in(self.gateway, request, CONSOLE_LOGIN)
 
     @http("POST", "/staff/logout")
     @page_endpoint

@@ -3,7 +3,8 @@
 application materials, the enterprise's 补正 answers, a written answer's files): the same
 files as the API, for a console session (its cookies), with the same rule
 (``handlers/intake.track_request``: staff of the request's station, the operators of its
-domain, managers and admins)."""
+domain, managers and admins). The enterprise's own pages send theirs the same way
+(:func:`send_document`)."""
 
 from werkzeug.wrappers import Response
 
@@ -50,16 +51,21 @@ class DocumentPages:
         return session.finish(file_response(record, data))
 
     def _console_download(self, request, code, number, fmt):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return render(request, "message.html", status=401, key="unauthorized", params={})
-        gateway = self.gateway
-        try:
-            download = documents.document_file(self.services, gateway.requests, gateway.groups, code, None,
-                                               session.principal, number, fmt)
-        except (MalformedCode, WrongCheckCharacter, RequestNotFound, DocumentNotFound):
-            return render(request, "message.html", status=404, key="document_not_found", params={})
-        except ServiceUnavailable as exc:
-            return render(request, "message.html", status=503, key="service_unavailable", params={"service": exc.service})
-        return session.finish(Response(download.content, mimetype=download.media_type, headers={
-            "Content-Disposition": f'attachment; filename="{download.filename}"', "X-Document-State": download.state}))
+        return send_document(self, request, console_session(self.gateway, request), code, number, fmt)
+
+
+def send_document(service, request, session, code, number, fmt):
+    """A document of a request as a download, for the signed-in ``session`` (the console's
+    or an enterprise's), with the tracking rule (``handlers/documents.document_file``)."""
+    if session.principal is None:
+        return render(request, "message.html", status=401, key="unauthorized", params={})
+    gateway = service.gateway
+    try:
+        download = documents.document_file(service.services, gateway.requests, gateway.groups, code, None,
+                                           session.principal, number, fmt)
+    except (MalformedCode, WrongCheckCharacter, RequestNotFound, DocumentNotFound):
+        return render(request, "message.html", status=404, key="document_not_found", params={})
+    except ServiceUnavailable as exc:
+        return render(request, "message.html", status=503, key="service_unavailable", params={"service": exc.service})
+    return session.finish(Response(download.content, mimetype=download.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{download.filename}"', "X-Document-State": download.state}))

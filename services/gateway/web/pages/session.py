@@ -1,13 +1,15 @@
-"""Who is signed in to the console and the dashboard: the tokens kept as HttpOnly,
-SameSite=Strict cookies (``Secure`` whenever the browser reached us over HTTPS, directly
-or through the trusted proxy), an expired access token renewed from the refresh token,
-and the CSRF token every console form carries (bound to the session)."""
+"""Who is signed in to the pages — the console and the dashboard, and an enterprise's
+own pages (``/me``): the tokens kept as HttpOnly, SameSite=Strict cookies (``Secure``
+whenever the browser reached us over HTTPS, directly or through the trusted proxy), an
+expired access token renewed from the refresh token, and the CSRF token every form of a
+signed-in page carries (bound to the session)."""
 
+import re
 from urllib.parse import urlencode
 
 from werkzeug.utils import redirect
 
-from ...domain.access import ADMIN, MANAGER, OPERATOR, STAFF
+from ...domain.access import ADMIN, ENTERPRISE, MANAGER, OPERATOR, STAFF
 from ...handlers.accounts import SessionExpired, refresh_session, sign_out
 from ..auth import (
     ACCESS_COOKIE,
@@ -29,16 +31,22 @@ from ..templating import page_language, render
 # Every staff account signs in to the one console: station staff, the domain services'
 # operators (who land on their job list), managers and admins.
 CONSOLE_ROLES = (STAFF, OPERATOR, MANAGER, ADMIN)
-# Where a sign-in may lead: the console's own pages only (never a URL from elsewhere).
+ENTERPRISE_ROLES = (ENTERPRISE,)
+SIGN_IN_ROLES = (*CONSOLE_ROLES, *ENTERPRISE_ROLES)  # who signs in on /login
+# Where a sign-in may lead: the console's own pages, or an enterprise's (never a URL from elsewhere).
 AFTER_LOGIN = ("/staff", "/staff/jobs", "/dashboard")
+ENTERPRISE_PAGE = re.compile(r"^/me(/[A-Za-z0-9-]+)*$")
+CONSOLE_LOGIN = "/staff/login"
+LOGIN = "/login"
 
 
 class ConsoleSession:
-    def __init__(self, principal, family, renewed=None, secure=False):
+    def __init__(self, principal, family, renewed=None, secure=False, login_path=CONSOLE_LOGIN):
         self.principal = principal
         self.csrf_basis = family  # the session's family id: a rotation keeps it
         self.renewed = renewed  # new tokens to set as cookies with the response
         self.secure = secure  # the browser came over HTTPS: cookies only go back that way
+        self.login_path = login_path  # where to sign in when the session is over
 
     @property
     def csrf(self):
@@ -54,32 +62,43 @@ class ConsoleSession:
         return response
 
     def to_login(self, request, after=None):
-        target = f"/staff/login?{urlencode({'after': after})}" if after in AFTER_LOGIN else "/staff/login"
+        target = f"{self.login_path}?{urlencode({'after': after})}" if may_lead_to(after) else self.login_path
         return redirect(with_lang(target, request), code=303)
 
 
 def console_session(gateway, request):
-    """The signed-in console user from the cookies (the access token checked against its
-    account), carrying the session on with its refresh token once the access token ran out."""
+    """The signed-in console user (staff, managers, admins) from the cookies."""
+    return page_session(gateway, request, CONSOLE_ROLES, CONSOLE_LOGIN)
+
+
+def enterprise_session(gateway, request):
+    """The signed-in enterprise (its verified account) from the cookies, for ``/me``."""
+    return page_session(gateway, request, ENTERPRISE_ROLES, LOGIN)
+
+
+def page_session(gateway, request, roles, login_path=LOGIN):
+    """The signed-in user of one of ``roles`` from the cookies (the access token checked
+    against its account), carrying the session on with its refresh token once the access
+    token ran out; a session of no one (``principal`` None) otherwise."""
     access = request.cookies.get(ACCESS_COOKIE)
     family = _family_of(request.cookies.get(REFRESH_COOKIE))
     try:
         principal = signed_in_principal(request, access) if access and family else None
-        if principal is not None and principal.role in CONSOLE_ROLES:
-            return ConsoleSession(principal, family)
+        if principal is not None and principal.role in roles:
+            return ConsoleSession(principal, family, login_path=login_path)
     except Unauthenticated:
         pass
     refresh = request.cookies.get(REFRESH_COOKIE)
     if not refresh:
-        return ConsoleSession(None, None)
+        return ConsoleSession(None, None, login_path=login_path)
     try:
         opened = refresh_session(gateway.accounts, gateway.sessions, refresh_claims(refresh), gateway.now(),
-                                 refresh_lifetime(), CONSOLE_ROLES)
+                                 refresh_lifetime(), roles)
     except (Unauthenticated, SessionExpired):
-        return ConsoleSession(None, None)
+        return ConsoleSession(None, None, login_path=login_path)
     tokens = session_tokens(opened)
     return ConsoleSession(principal_from_token(tokens["access_token"]), opened.family, tokens,
-                          secure=is_https(request))
+                          secure=is_https(request), login_path=login_path)
 
 
 def refused_console_post(request, session, page_with_problem):
@@ -125,9 +144,26 @@ def end_session(response, secure):
     return response
 
 
+def may_lead_to(after):
+    """Whether a sign-in may lead to this page afterwards: one of ours, never elsewhere."""
+    return after in AFTER_LOGIN or bool(after and ENTERPRISE_PAGE.match(after))
+
+
 def after_login(request):
+    """The page asked to lead to after signing in, if it may be; None otherwise."""
     after = request.values.get("after")
-    return after if after in AFTER_LOGIN else "/staff"
+    return after if may_lead_to(after) else None
+
+
+def landing(role, after=None):
+    """Where a sign-in leads: the page asked for, if it is one of the account's own kind
+    (an enterprise's ``/me…``, the console's otherwise); else an enterprise's ``/me``, an
+    operator's job list, the station queue for everyone else."""
+    if role == ENTERPRISE:
+        return after if after and ENTERPRISE_PAGE.match(after) else "/me"
+    if after in AFTER_LOGIN:
+        return after
+    return "/staff/jobs" if role == OPERATOR else "/staff"  # an operator works from the job list
 
 
 def lang_param(request):

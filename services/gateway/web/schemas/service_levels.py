@@ -17,21 +17,14 @@ def date_field(name):
     return PlausibleDay(required=False, allow_none=True, data_key=name, as_text=False)
 
 
-class MetricsFiltersSchema(FormSchema):
-    """``from``/``to`` (inclusive, China dates; the last 30 days by default), filters, one grouping."""
+class ItemAndPeriodSchema(FormSchema):
+    """An item of the catalogue (given it when made) and a period, ``from``/``to``
+    (inclusive, China dates), neither required; ``to`` not before ``from``."""
 
     first = date_field("from")
     last = date_field("to")
-    station = text(6, required=False)
-    domain = text(20, required=False, choices=list(DOMAINS))
     item = text(10, required=False)
-    group_by = text(10, required=False, choices=[*TIME_GRAINS, *DIMENSIONS])
     lang = fields.String(required=False)
-
-    @validates("station")
-    def _known_station(self, value, **kwargs):
-        if value is not None and self.stations.get(value) is None:
-            raise ValidationError("unknown_station")
 
     @validates("item")
     def _known_item(self, value, **kwargs):
@@ -43,7 +36,24 @@ class MetricsFiltersSchema(FormSchema):
         first, last = data.get("first"), data.get("last") or self.today  # ``to`` is today unless given
         if first and last and first > last:
             raise ValidationError("period_order", "to" if data.get("last") else "from")
-        if first and last and (last - first).days >= MAX_PERIOD_DAYS:
+
+
+class MetricsFiltersSchema(ItemAndPeriodSchema):
+    """``from``/``to`` (the last 30 days by default), filters, one grouping."""
+
+    station = text(6, required=False)
+    domain = text(20, required=False, choices=list(DOMAINS))
+    group_by = text(10, required=False, choices=[*TIME_GRAINS, *DIMENSIONS])
+
+    @validates("station")
+    def _known_station(self, value, **kwargs):
+        if value is not None and self.stations.get(value) is None:
+            raise ValidationError("unknown_station")
+
+    @validates_schema
+    def _not_too_long(self, data, **kwargs):
+        first, last = data.get("first"), data.get("last")
+        if first and last and first <= last and (last - first).days >= MAX_PERIOD_DAYS:
             raise ValidationError(f"period_too_long|days={MAX_PERIOD_DAYS}", "to")
 
 
