@@ -26,7 +26,15 @@ CLIENT_OPTIONS = {
 
 
 def connect(uri: str | None = None) -> pymongo.MongoClient[Any]:
-    return pymongo.MongoClient(uri or setting("MONGO_URI"), **CLIENT_OPTIONS)
+    return pymongo.MongoClient(uri or setting("MONGO_URI"), **{**CLIENT_OPTIONS, **store_wait()})
+
+
+def store_wait() -> dict[str, int]:
+    """A service gives up on its store in half the time the gateway waits for the service
+    (RPC_TIMEOUT), so the gateway hears "store down" and says which store, instead of
+    giving up first and saying only that the service did not answer."""
+    half_the_gateway_wait = int(float(setting("RPC_TIMEOUT")) * 1000 / 2)
+    return {"serverSelectionTimeoutMS": min(CLIENT_OPTIONS["serverSelectionTimeoutMS"], half_the_gateway_wait)}
 
 
 DUPLICATE_KEY = 11000

@@ -72,6 +72,10 @@ def issuing(database: Any = None) -> Issuing:
     return Issuing(keys=issuing_keys, originals=originals, public_base_url=public_base_url())
 
 
+class ServiceRefusesToStart(RuntimeError):
+    """What a documents' service says when it will not start, and why."""
+
+
 class IssuingKeysRequired(DependencyProvider):
     """Refuse to start without what documents need: a key that signs (``signs``) or at
     least one certificate to check with, and (for signers) a public address."""
@@ -88,7 +92,9 @@ class IssuingKeysRequired(DependencyProvider):
         except (IssuingKeyMissing, PublicAddressRefused) as exc:
             reason = f"{self.container.service_name} refuses to start: {exc}"
             log.critical(reason)
-            raise
+            # The reason is the last line of the traceback too, where a supervisor's tail
+            # of the log (and an operator) looks first.
+            raise ServiceRefusesToStart(reason) from exc
         _warm_up()
 
     def get_dependency(self, worker_ctx: Any) -> None:
