@@ -15,6 +15,7 @@ from services.common.clock import china_date
 from ..conftest import form_token, new_client_address, signed_in, staff_of, through_the_station
 from ..support.accounts import new_enterprise, new_uscc
 from ..support.data import JL01_BODY, JL02_BODY, REFERENCE_STANDARD, verification_results
+from ..support.files import PDF, upload
 from ..support.waiting import eventually
 from .test_lab_work import travel_in_time
 
@@ -290,6 +291,24 @@ class TestTheInstrumentFile:
         pdf = client.get(link)
         assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
         assert pdf.content.startswith(b"%PDF")
+        with browser(stack) as stranger:
+            assert stranger.get(link).status_code == 401
+            other, other_password = new_enterprise(stack)
+            sign_in(stranger, other, other_password)
+            assert stranger.get(link).status_code == 404
+
+    def test_the_files_it_submitted_download_from_its_request_page_for_its_account_only(
+            self, stack, api, signed_in_enterprise):
+        client, uscc, password = signed_in_enterprise
+        (licence,) = upload(api, ("营业执照（副本）.pdf", PDF))["files"]
+        body = {**body_for(uscc), "attachments": [{"id": licence["id"], "material": 0}]}
+        code = api.post("/api/v1/requests", json=body, headers=token_of(api, uscc, password)).json()["code"]
+        link = f"/me/requests/{code}/files/{licence['id']}"
+        page = client.get(f"/me/requests/{code}")
+        assert link in page.text and "营业执照（副本）.pdf" in page.text
+        downloaded = client.get(link)
+        assert downloaded.status_code == 200 and downloaded.content == PDF
+        assert downloaded.headers["content-type"] == "application/pdf"
         with browser(stack) as stranger:
             assert stranger.get(link).status_code == 401
             other, other_password = new_enterprise(stack)

@@ -39,19 +39,23 @@ class DocumentPages:
     @http("GET", "/staff/files/<string:code>/<string:file_id>")
     @page_endpoint
     def console_request_file(self, request, code, file_id):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return render(request, "message.html", status=401, key="unauthorized", params={})
-        gateway = self.gateway
-        try:
-            record, data = documents.request_file(gateway.files, gateway.requests, gateway.groups, code, None,
-                                                  session.principal, file_id)
-        except (MalformedCode, WrongCheckCharacter, RequestNotFound, FileNotFound):
-            return render(request, "message.html", status=404, key="file_not_found", params={})
-        return session.finish(file_response(record, data))
+        return send_request_file(self.gateway, request, console_session(self.gateway, request), code, file_id)
 
     def _console_download(self, request, code, number, fmt):
         return send_document(self, request, console_session(self.gateway, request), code, number, fmt)
+
+
+def send_request_file(gateway, request, session, code, file_id):
+    """A file a request holds as a download, for the signed-in ``session`` (the console's
+    or an enterprise's), with the tracking rule (``handlers/documents.request_file``)."""
+    if session.principal is None:
+        return render(request, "message.html", status=401, key="unauthorized", params={})
+    try:
+        record, data = documents.request_file(gateway.files, gateway.requests, gateway.groups, code, None,
+                                              session.principal, file_id)
+    except (MalformedCode, WrongCheckCharacter, RequestNotFound, FileNotFound):
+        return render(request, "message.html", status=404, key="file_not_found", params={})
+    return session.finish(file_response(record, data))
 
 
 def send_document(service, request, session, code, number, fmt):

@@ -47,7 +47,7 @@ from ..views import (
     submitted_view,
     tracked_view,
 )
-from .documents import send_document
+from .documents import send_document, send_request_file
 from .session import enterprise_session, lang_param, refused_console_post
 
 DOCUMENT = "/me/requests/<string:code>/documents/<string:number>"
@@ -133,6 +133,14 @@ class EnterprisePages:
     @page_endpoint
     def my_document_signed_dcc(self, request, code, number):
         return _download(self, request, code, number, SIGNED_DCC)
+
+    @http("GET", "/me/requests/<string:code>/files/<string:file_id>")
+    @page_endpoint
+    def my_request_file(self, request, code, file_id):
+        """A file one of its requests holds (what it submitted, its 补正 answers', a written
+        answer's), for the enterprise's signed-in account."""
+        gateway = self.gateway
+        return send_request_file(gateway, request, enterprise_session(gateway, request), code, file_id)
 
     # -- the instrument file ----------------------------------------------------------------------
     @http("GET", "/me/instruments")
