@@ -285,11 +285,11 @@ def not_before(channel: str, kind: str, facts: dict[str, Any], moment: datetime)
 
 
 def retry_at(attempts: int, moment: datetime, channel: str = EMAIL, kind: str = "",
-             facts: dict[str, Any] | None = None) -> datetime | None:
+             facts: dict[str, Any] | None = None, max_attempts: int = MAX_ATTEMPTS) -> datetime | None:
     """When a send that failed for the ``attempts``-th time is tried again: 30 s, 1 min,
     2 min … at most an hour later (and out of the quiet hours for an SMS); None once it
-    has failed MAX_ATTEMPTS times (the delivery is ``failed``)."""
-    if attempts >= MAX_ATTEMPTS:
+    has failed ``max_attempts`` times (the delivery is ``failed``)."""
+    if attempts >= max_attempts:
         return None
     delay = min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_RETRY_SECONDS)
     return not_before(channel, kind, facts or {}, moment + timedelta(seconds=delay))
