@@ -63,6 +63,7 @@ from .web.pages import (
 )
 from .web.pages import documents as document_pages
 from .web.pages import enterprise as enterprise_pages
+from .web.pages import notifications as notification_pages
 
 
 def _replayed_confirmed(database, envelope):
@@ -99,6 +100,7 @@ class GatewayService(
     registers.Registers,
     signin.SignInPages,
     enterprise_pages.EnterprisePages,
+    notification_pages.NotificationPages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,

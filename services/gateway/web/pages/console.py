@@ -16,7 +16,7 @@ from ....common.repository import NotFound
 from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...exceptions import StaleRequest
-from ...handlers import station
+from ...handlers import notifications, station
 from ..api.station import STEPS
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
@@ -154,6 +154,7 @@ def staff_request_page(gateway, request, session, code, done=None, problem=None,
     return session.finish(render(
         request, "staff_request.html", status=status, session=session,
         view=staff_view(found, reader), done=done, problem=problem, problem_params=problem_params or {},
+        notifications=notifications.of_request(gateway.deliveries, found.code),
         errors=errors or {},
         can_act=may_work_station(session.principal, found.station),
         stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],
