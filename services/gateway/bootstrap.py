@@ -201,7 +201,7 @@ def notification_channels() -> dict[str, Channel]:
     sms: Channel = Unconfigured("SMS (SMS_ACCESS_KEY_ID)")
     if setting("SMS_ACCESS_KEY_ID"):
         sms = AliyunSms(setting("SMS_ENDPOINT"), setting("SMS_ACCESS_KEY_ID"), setting("SMS_ACCESS_KEY_SECRET"),
-                        setting("SMS_SIGN_NAME"), setting("SMS_TEMPLATE_CODE"))
+                        setting("SMS_SIGN_NAME"), setting("SMS_TEMPLATE_CODE"), clock=utc_now)
     email: Channel = Unconfigured("e-mail (SMTP_HOST)")
     if setting("SMTP_HOST"):
         email = SmtpMailer(setting("SMTP_HOST"), int(setting("SMTP_PORT")), setting("SMTP_FROM"),
