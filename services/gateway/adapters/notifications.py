@@ -12,20 +12,21 @@ died while holding it is claimed again when the lease ends. Times the store comp
 epoch seconds (nx-27017 reads ISO-looking strings in range queries as dates).
 """
 
-from datetime import UTC, datetime
+import time
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
+from pymongo.errors import PyMongoError
 
 from ..domain.notifications import FAILED, QUEUED, SENDING, SENT, Delivery
+
+# Seconds a sent delivery waits for the store to be back to say so (under the lease).
+MARK_SENT_PATIENCE = 45.0
 
 
 def _epoch(moment: datetime) -> float:
     return moment.timestamp()
-
-
-def _moment(epoch: float | None) -> datetime | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC)
 
 
 class MongoDeliveries:
@@ -63,11 +64,23 @@ class MongoDeliveries:
 
     def mark_sent(self, key: str, attempts: int, now: datetime) -> bool:
         """Sent; False if the claim was no longer this sender's (its lease ran out and
-        another sender took it: that one's send carries the same key)."""
-        result = self.collection.update_one(
-            {"_id": key, "status": SENDING, "attempts": attempts},
-            {"$set": {"status": SENT, "sent_at": now.isoformat(), "last_error": None}, "$unset": {"next_at": ""}})
-        return result.modified_count == 1
+        another sender took it: that one's send carries the same key).
+
+        The provider has the message by now: a store that is away for a moment (a
+        restart) is waited for, up to a lease, rather than leaving the delivery to be
+        claimed and sent again."""
+        deadline = time.monotonic() + MARK_SENT_PATIENCE
+        while True:
+            try:
+                result = self.collection.update_one(
+                    {"_id": key, "status": SENDING, "attempts": attempts},
+                    {"$set": {"status": SENT, "sent_at": now.isoformat(), "last_error": None},
+                     "$unset": {"next_at": ""}})
+                return result.modified_count == 1
+            except PyMongoError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
 
     def mark_retry(self, key: str, attempts: int, error: str, at: datetime) -> None:
         self.collection.update_one(
