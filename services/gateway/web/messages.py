@@ -528,6 +528,8 @@ MESSAGES.update({
     "page.apply.contact.name": ("姓名", "Name"),
     "page.apply.contact.phone": ("手机号码", "Mobile phone"),
     "page.apply.contact.phone_help": ("用于查询办件进度和接收通知", "Used to track the request and receive notices"),
+    "page.apply.contact.email": ("电子邮箱（选填）", "E-mail (optional)"),
+    "page.apply.contact.email_help": ("填写后，办件进展也会发送到此邮箱", "If given, each step is also sent here"),
     "page.apply.required": ("必填", "required"),
     "page.apply.optional": ("选填", "optional"),
     "page.apply.row": ("第{number}项", "Entry {number}"),
