@@ -230,3 +230,24 @@ class TestDeliveryRecords:
         notifications.send_due(deliveries, channels, lambda: datetime(2026, 12, 8, 8, tzinfo=CHINA), 5)
         assert len(aliyun.calls) == 1 and aliyun.problems == []
         assert deliveries.get(notify.delivery_key("e3", "phone:13912345678", "sms")).status == notify.SENT
+
+
+class TestPhonesStoredBefore:
+    def test_phones_kept_as_typed_are_normalised_once_and_others_left_alone(self, mongo_client, db_prefix):
+        from services.gateway.adapters.phone_migration import normalise_stored_phones
+
+        database = mongo_client[f"{db_prefix}gateway"]
+        database.requests.insert_many([{"_id": "a", "contact": {"phone": "139-1234-5678"}},
+                                       {"_id": "b", "contact": {"phone": "13800001111"}},
+                                       {"_id": "c", "contact": {"phone": "0527-88881234"}}])
+        database.accounts.insert_one({"_id": "u", "version": 3, "registration": {"contact": {"phone": "+86 137 0000 2222"}},
+                                      "contacts": [{"name": "王芳", "phone": "１３９ １２３４ ５６７８"}]})
+        assert normalise_stored_phones(database) == 3
+        assert [r["contact"]["phone"] for r in database.requests.find().sort("_id", 1)] == [
+            "13912345678", "13800001111", "0527-88881234"]
+        account = database.accounts.find_one({"_id": "u"})
+        assert account["registration"]["contact"]["phone"] == "13700002222"
+        assert account["contacts"] == [{"name": "王芳", "phone": "13912345678"}]
+        assert account["version"] == 5  # a writer that read it before is told of the change
+        database.requests.insert_one({"_id": "d", "contact": {"phone": "139 0000 0000"}})
+        assert normalise_stored_phones(database) == 0  # once: recorded in migrations

@@ -2,15 +2,24 @@
 what an enterprise may turn off, how a failed send is tried again, and that an event
 delivered twice is told once."""
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from services.common.clock import CHINA
+from services.common.contracts import Follower, StandardEnded
+from services.common.envelope import new_envelope
 from services.gateway.adapters.channels import SendFailed
+from services.gateway.adapters.repository import AccountRepository, RequestRepository
+from services.gateway.bootstrap import reference_data, shipped_calendar
 from services.gateway.domain import notifications as notify
+from services.gateway.domain.access import Forbidden, Principal
+from services.gateway.domain.account import Account
+from services.gateway.domain.model import ServiceRequest
 from services.gateway.handlers import notifications
+from tests.fakes.store import InMemoryDocumentStore
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)  # 11:00 in Beijing
 
@@ -247,3 +256,109 @@ class TestWhatStaffSee:
         notifications.send_due(deliveries, {"email": RecordingChannel(fail=1, permanent=True)}, lambda: NOW, 5)
         [row] = notifications.of_request(deliveries, FACTS["code"])
         assert row["recipient"] == "l***@example.com" and row["status"] == "failed" and row["error"]
+
+
+# -- the consumers' use cases: who an event tells --------------------------------------------
+CATALOGUE, STATIONS = reference_data()
+USCC = "91321322MA1ABC123P"
+CODE = "321322-20261207-00001-7"
+LINKS = notifications.Links("https://qi.example.gov.cn")
+
+
+class FakeSettings:
+    def __init__(self, off=None):
+        self.kinds_off = off or {}
+
+    def off(self, uscc):
+        return list(self.kinds_off.get(uscc, []))
+
+    def set_off(self, uscc, off, now):
+        self.kinds_off[uscc] = list(off)
+
+
+@pytest.fixture
+def world():
+    requests = RequestRepository(InMemoryDocumentStore())
+    accounts = AccountRepository(InMemoryDocumentStore())
+    found = ServiceRequest.submit(CODE, CATALOGUE.item("BZ01"), "321322", {"name": "宿迁市测试有限公司", "uscc": USCC},
+                                  {"name": "王芳", "phone": "13912345678", "email": "wang@example.com"},
+                                  {"query": "GB/T 19001-2016"}, NOW)
+    found.accept({"role": "staff", "name": "王"}, NOW)
+    requests.add(found)
+    return FakeDeliveries(), FakeSettings(), accounts, requests
+
+
+def gateway_event(event_type, **data):
+    return new_envelope("gateway", event_type, {"code": CODE, **data}, request_code=CODE)
+
+
+def told(world, envelope):
+    deliveries, settings, accounts, requests = world
+    notifications.record_for_gateway_event(deliveries, settings, accounts, requests, CATALOGUE, shipped_calendar(),
+                                           LINKS, envelope, NOW)
+    return sorted((d.kind, d.channel, d.recipient) for d in deliveries.records.values()
+                  if d.event_id == envelope["event_id"])
+
+
+class TestWhoAnEventTells:
+    def test_acceptance_tells_the_contact_by_sms_and_email_with_the_due_date(self, world):
+        envelope = gateway_event("request_accepted")
+        assert told(world, envelope) == [("accepted", "email", "email:wang@example.com"),
+                                         ("accepted", "sms", "phone:13912345678")]
+        sms = next(d for d in world[0].records.values() if d.channel == "sms")
+        assert re.search(r"承诺\d{4}-\d\d-\d\d前办结", sms.text) and f"/track?code={CODE}" in sms.text
+
+    def test_an_enterprise_with_an_account_is_told_in_app_too_with_a_link_to_its_page(self, world):
+        deliveries, _, accounts, _ = world
+        accounts.add(Account.create(USCC, "enterprise", "宿迁市测试有限公司", "hash", NOW, STATIONS, uscc=USCC))
+        envelope = gateway_event("request_material_requested", note="请补充执行标准")
+        assert ("material_requested", "in_app", f"enterprise:{USCC}") in told(world, envelope)
+        assert all(f"/me/requests/{CODE}" in d.text for d in deliveries.records.values())
+
+    def test_a_submission_tells_the_station_and_a_dispatch_also_the_domains_operators(self, world):
+        assert told(world, gateway_event("request_submitted")) == [("new_request", "in_app", "station:321322")]
+        assert ("new_request", "in_app", "domain:standards") in told(world, gateway_event("request_dispatched"))
+
+    def test_the_enterprises_answer_and_a_due_date_at_risk_tell_the_station(self, world):
+        assert told(world, gateway_event("request_supplemented")) == [("supplemented", "in_app", "station:321322")]
+        assert told(world, gateway_event("sla_at_risk", due_date="2026-12-07")) == [
+            ("sla_at_risk", "in_app", "station:321322")]
+
+    def test_events_nobody_waits_for_tell_no_one(self, world):
+        assert told(world, gateway_event("request_rated", level=5)) == []
+
+    def test_a_recall_tells_the_account_its_registered_mobile_and_the_requests_contact(self, world):
+        deliveries, settings, accounts, requests = world
+        account = Account.register(USCC, "宿迁市测试有限公司", {"name": "李明", "phone": "13800001111"}, "321322", "hash",
+                                   NOW, STATIONS)
+        account.state = "verified"
+        accounts.add(account)
+        envelope = new_envelope("metrology", "calibration_due", {
+            "uscc": USCC, "instrument_name": "压力表", "valid_until": "2027-01-06", "days_left": 30,
+            "days_before": 30, "serial_number": "SN-1", "certificate_number": "SQJL-2026-000001"},
+            request_code=CODE)
+        notifications.record_recall(deliveries, settings, accounts, requests, LINKS, envelope, NOW)
+        assert sorted((d.channel, d.recipient) for d in deliveries.records.values()) == [
+            ("email", "email:wang@example.com"), ("in_app", f"enterprise:{USCC}"), ("sms", "phone:13800001111"),
+            ("sms", "phone:13912345678")]
+        assert all("30天后到期" in d.text for d in deliveries.records.values() if d.channel == "sms")
+
+    def test_a_superseded_standard_tells_its_followers_with_accounts(self, world):
+        deliveries, settings, accounts, _ = world
+        accounts.add(Account.create(USCC, "enterprise", "宿迁市测试有限公司", "hash", NOW, STATIONS, uscc=USCC))
+        ended = StandardEnded("GB/T 1-2009", "superseded", "2026-12-01", replaced_by="GB/T 1-2020",
+                              followers=(Follower(USCC, "宿迁市测试有限公司", CODE),
+                                         Follower("91321322MA1NOACCT0", "无账户企业")))
+        notifications.record_standard_ended(deliveries, settings, accounts, LINKS, "e9", ended, NOW)
+        [notice] = deliveries.records.values()
+        assert notice.recipient == f"enterprise:{USCC}" and "GB/T 1-2020" in notice.text
+
+    def test_the_settings_may_be_read_and_changed_by_the_enterprise_only(self):
+        settings = FakeSettings()
+        principal = Principal(USCC, "enterprise", "宿迁市测试有限公司", uscc=USCC)
+        changed = notifications.change_settings(settings, principal, ["completed"], NOW)
+        assert {k["kind"]: k["on"] for k in changed["kinds"]}["completed"] is False
+        with pytest.raises(notify.MandatoryKind):
+            notifications.change_settings(settings, principal, ["rejected"], NOW)
+        with pytest.raises(Forbidden):
+            notifications.settings_of(settings, Principal("staff-321322", "staff", "王", station="321322"))

@@ -4,9 +4,10 @@ Since issue 29 every edge loads a mainland mobile as its 11 digits (domain/phone
 Older requests, submissions and registrations may hold ``139 1234 5678``: the gateway's
 ``prepare`` normalises them when it starts, and notes in ``migrations`` that it did, so
 later starts skip the scan. Each document is changed by one update whose filter names the
-value it read (single-document atomicity, as everywhere on nx-27017), so a replica
-starting at the same time, or a write in between, never has its value overwritten. A
-value that is no mobile at all is left as it is.
+value and the version it read, and moves the version on (single-document atomicity, as
+everywhere on nx-27017), so a replica starting at the same time, or a write in between,
+is never overwritten, and a writer holding the older version is told so (a version
+conflict, which it retries). A value that is no mobile at all is left as it is.
 """
 
 from typing import Any
@@ -35,24 +36,31 @@ def _at(document: dict[str, Any], path: str) -> Any:
     return document
 
 
+def _change(collection: Any, document: dict[str, Any], seen: dict[str, Any], values: dict[str, Any]) -> int:
+    """Set ``values`` if the document is still as read (``seen``, its version); 1 if it was."""
+    version = document.get("version")
+    where = {"_id": document["_id"], **seen, **({"version": version} if version is not None else {})}
+    update: dict[str, Any] = {"$set": values, **({"$inc": {"version": 1}} if version is not None else {})}
+    return int(collection.update_one(where, update).modified_count)
+
+
 def normalise_stored_phones(database: Any) -> int:
     """How many phones it changed (0 once the migration is recorded)."""
     if database.migrations.find_one({"_id": MIGRATION}) is not None:
         return 0
     changed = 0
     for collection, path in PHONE_FIELDS:
-        for document in database[collection].find({}, {path: 1}):
+        # the top field, not the dotted path: nx-27017 answers a dotted projection flattened
+        for document in database[collection].find({}, {path.split(".")[0]: 1, "version": 1}):
             old = _at(document, path)
             new = _normalised(old)
             if new is not None:
-                changed += database[collection].update_one({"_id": document["_id"], path: old},
-                                                           {"$set": {path: new}}).modified_count
-    for document in database.accounts.find({}, {"contacts": 1}):
+                changed += _change(database[collection], document, {path: old}, {path: new})
+    for document in database.accounts.find({}, {"contacts": 1, "version": 1}):
         contacts = document.get("contacts") or []
         fixed = [{**contact, "phone": _normalised(contact.get("phone")) or contact.get("phone")}
                  for contact in contacts if isinstance(contact, dict)]
         if fixed != contacts:
-            changed += database.accounts.update_one({"_id": document["_id"], "contacts": contacts},
-                                                    {"$set": {"contacts": fixed}}).modified_count
+            changed += _change(database.accounts, document, {}, {"contacts": fixed})
     database.migrations.update_one({"_id": MIGRATION}, {"$set": {"changed": changed}}, upsert=True)
     return changed
