@@ -162,5 +162,8 @@ class TestAFailedSend:
             console.post("/staff/login", data={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}",
                                                "form_token": form_token(console, "/staff/login")})
             shown = console.get(f"/staff/requests/{code}")
+            queue = console.get("/staff")
         assert shown.status_code == 200
         assert 'data-status="failed"' in shown.text and "发送失败" in shown.text and "n***@refused.invalid" in shown.text
+        # the station's own in-app notices: the new request is among them
+        assert f'data-kind="new_request" data-code="{code}"' in queue.text

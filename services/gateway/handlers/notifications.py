@@ -213,6 +213,15 @@ def inbox(deliveries: Any, who: str, limit: int = 100) -> list[notify.Delivery]:
             and delivery.status == notify.SENT]
 
 
+def station_inbox(deliveries: Any, principal: Principal, station: str | None, limit: int = 10) -> list[
+        notify.Delivery]:
+    """The in-app notices of a station (new requests, due today, overdue, 补正 answers),
+    for its staff, managers and admins; none for a station the principal may not read."""
+    if not station or not (principal.station == station or principal.role in ("manager", "admin")):
+        return []
+    return inbox(deliveries, notify.Recipient.station(station).who, limit)
+
+
 def enterprise_inbox(deliveries: Any, principal: Principal, limit: int = 100) -> list[notify.Delivery]:
     require(principal.role == ENTERPRISE and principal.uscc is not None)
     return inbox(deliveries, notify.Recipient.enterprise(str(principal.uscc)).who, limit)

@@ -74,8 +74,12 @@ class Console:
         rectifications = [rectification_row(found, reader) for found in station.rectifications(
             self.gateway.requests, session.principal, queue.station["division"] if queue.station else None)
         ] if queue else []
+        division = queue.station["division"] if queue and queue.station else None
+        inbox = [{"kind": delivery.kind, "label": message(f"notify.kind.{delivery.kind}", reader.lang),
+                  "at": delivery.created_at.isoformat(), "code": delivery.request_code}
+                 for delivery in notifications.station_inbox(self.gateway.deliveries, session.principal, division)]
         return session.finish(render(
-            request, "staff_queue.html", status=200 if problem is None else 400, session=session,
+            request, "staff_queue.html", status=200 if problem is None else 400, session=session, inbox=inbox,
             queue=QUEUE_VIEW.dump(queue_view(queue, reader)) if queue else None, filters=filters, problem=problem,
             catalogue=reader.catalogue, stations=list(reader.stations.by_division.values()),
             rectifications=rectifications, reassigned=reassigned(request, reader),
