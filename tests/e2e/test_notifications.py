@@ -6,6 +6,7 @@ started again; a kind the enterprise turned off is not sent; a failed send shows
 in the API and the console."""
 
 import collections
+import contextlib
 import uuid
 
 import httpx
@@ -105,6 +106,21 @@ class TestOneRequestThroughItsSteps:
         sent_sms = [row for row in rows if row["channel"] == "sms" and row["status"] == "sent"]
         assert len(sms) == len(sent_sms) and all(len(message["text"]) <= 70 + 80 for message in sms)
 
+        # the standards operators' workbench shows the dispatch among their notices
+        with console_of(stack, "standards-1") as console:
+            assert f'data-kind="new_request" data-code="{code}"' in console.get("/staff/jobs").text
+
+
+@contextlib.contextmanager
+def console_of(stack, username):
+    """A console session of a demo account (password demo-<username>)."""
+    with httpx.Client(base_url=stack.gateway_url, timeout=10,
+                      headers={"X-Forwarded-For": new_client_address()}) as console:
+        signed = console.post("/staff/login", data={"username": username, "password": f"demo-{username}",
+                                                    "form_token": form_token(console, "/staff/login")})
+        assert signed.status_code == 303, signed.text
+        yield console
+
 
 def _keys(stack, code):
     import pymongo
@@ -157,10 +173,7 @@ class TestAFailedSend:
         failed = next(row for row in rows if row["channel"] == "email")
         assert failed["recipient"] == "n***@refused.invalid" and "550" in failed["error"]
 
-        with httpx.Client(base_url=stack.gateway_url, timeout=10,
-                          headers={"X-Forwarded-For": new_client_address()}) as console:
-            console.post("/staff/login", data={"username": f"staff-{STATION}", "password": f"demo-staff-{STATION}",
-                                               "form_token": form_token(console, "/staff/login")})
+        with console_of(stack, f"staff-{STATION}") as console:
             shown = console.get(f"/staff/requests/{code}")
             queue = console.get("/staff")
         assert shown.status_code == 200

@@ -222,6 +222,14 @@ def station_inbox(deliveries: Any, principal: Principal, station: str | None, li
     return inbox(deliveries, notify.Recipient.station(station).who, limit)
 
 
+def domain_inbox(deliveries: Any, principal: Principal, domain: str, limit: int = 10) -> list[notify.Delivery]:
+    """The in-app notices of a domain's operators (requests dispatched to it); managers
+    and admins read any domain's."""
+    if not (principal.domain == domain or principal.role in ("manager", "admin")):
+        return []
+    return inbox(deliveries, notify.Recipient.domain(domain).who, limit)
+
+
 def enterprise_inbox(deliveries: Any, principal: Principal, limit: int = 100) -> list[notify.Delivery]:
     require(principal.role == ENTERPRISE and principal.uscc is not None)
     return inbox(deliveries, notify.Recipient.enterprise(str(principal.uscc)).who, limit)
