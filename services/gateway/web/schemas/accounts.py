@@ -122,7 +122,7 @@ REGISTRATION_DOC = {"type": "object", "required": ["uscc", "name", "contact_name
                         "uscc": {"type": "string", "maxLength": 40, "description": "as on the business licence"},
                         "name": {"type": "string", "maxLength": 100, "description": "as on the business licence"},
                         "contact_name": {"type": "string", "maxLength": 50},
-                        "phone": {"type": "string", "maxLength": 20, "description": "mainland mobile number"},
+                        "phone": {"type": "string", "maxLength": 30, "description": "mainland mobile number, as typed (139-1234-5678, +86 139 1234 5678); kept as its 11 digits"},
                         "station": {"type": "string", "maxLength": 6,
                                     "description": "division code of the station where the licence is shown"},
                         "password": {"type": "string", "minLength": MIN_PASSWORD, "maxLength": MAX_PASSWORD}}}
