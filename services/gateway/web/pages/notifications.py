@@ -2,6 +2,8 @@
 messages (``/me/notifications``), and in dev mode the local catcher's messages
 (``/dev/outbox``, 404 in any other mode)."""
 
+import re
+
 import httpx
 from marshmallow import ValidationError
 
@@ -15,12 +17,16 @@ from ..templating import page_endpoint, page_language, render
 from .enterprise import _done, _posted
 from .session import enterprise_session
 
+# The link an SMS or e-mail ends with: on a page the request's own link stands beside it.
+TRAILING_LINK = re.compile(r"[：:]\s*https?://\S+$")
+
 
 def inbox_view(deliveries, lang):
     """In-app notices as a page shows them: the words in the reader's language, the request."""
     return [{"kind": delivery.kind, "label": message(f"notify.kind.{delivery.kind}", lang),
-             "text": delivery.text_en if lang == "en" else delivery.text, "at": delivery.created_at.isoformat(),
-             "request_code": delivery.request_code} for delivery in deliveries]
+             "text": TRAILING_LINK.sub("", delivery.text_en if lang == "en" else delivery.text),
+             "at": delivery.created_at.isoformat(), "request_code": delivery.request_code}
+            for delivery in deliveries]
 
 
 class NotificationPages:
