@@ -106,6 +106,10 @@ class TestOneRequestThroughItsSteps:
         sent_sms = [row for row in rows if row["channel"] == "sms" and row["status"] == "sent"]
         assert len(sms) == len(sent_sms) and all(len(message["text"]) <= 70 + 80 for message in sms)
 
+        # the dev outbox's page lists what the catcher got (dev mode: the e2e stack's)
+        listed = api.get("/dev/outbox")
+        assert listed.status_code == 200 and email in listed.text and "请补充产品执行标准" in listed.text
+
         # the standards operators' workbench shows the dispatch among their notices
         with console_of(stack, "standards-1") as console:
             assert f'data-kind="new_request" data-code="{code}"' in console.get("/staff/jobs").text

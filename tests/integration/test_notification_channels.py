@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote
@@ -251,3 +252,40 @@ class TestPhonesStoredBefore:
         assert account["version"] == 5  # a writer that read it before is told of the change
         database.requests.insert_one({"_id": "d", "contact": {"phone": "139 0000 0000"}})
         assert normalise_stored_phones(database) == 0  # once: recorded in migrations
+
+
+class TestTheDevOutbox:
+    """``python -m services.gateway.cli.dev_outbox``: what make run sends SMS and e-mail to,
+    and the page that lists them, which answers in dev mode only."""
+
+    def test_it_catches_both_channels_and_the_page_lists_them_in_dev_mode_only(self):
+        from nameko import config as nameko_config
+        from werkzeug.test import EnvironBuilder
+        from werkzeug.wrappers import Request
+
+        from services.gateway.cli.dev_outbox import serve
+        from services.gateway.web.pages.notifications import NotificationPages
+
+        smtp_port, http_port = free_port(), free_port()
+        outbox, stop = serve(smtp_port, http_port)
+        try:
+            SmtpMailer("127.0.0.1", smtp_port, "noreply@qi.local").send("li@example.com", "已受理", "正文", "k1")
+            sms_adapter(f"http://127.0.0.1:{http_port}/").send("13912345678", "", "办件已受理", "k2")
+            with pytest.raises(SendFailed):
+                sms_adapter(f"http://127.0.0.1:{http_port}/").send("19900001234", "", "x", "k3")
+            assert [(m["channel"], m["to"], m["key"]) for m in outbox.listed()] == [
+                ("email", "li@example.com", notify.provider_key("k1")),
+                ("sms", "13912345678", notify.provider_key("k2"))]
+
+            def page(env):
+                request = Request(EnvironBuilder(path="/dev/outbox").get_environ())
+                settings = {"QI_ENV": env, "DEV_OUTBOX_URL": f"http://127.0.0.1:{http_port}",
+                            "SECRET_KEY": uuid.uuid4().hex + uuid.uuid4().hex}  # a production-worthy key
+                with nameko_config.patch(settings):
+                    return NotificationPages.dev_outbox_page(None, request)
+
+            listed = page("dev")
+            assert listed.status_code == 200 and "办件已受理" in listed.get_data(as_text=True)
+            assert page("production").status_code == 404
+        finally:
+            stop()
