@@ -161,6 +161,8 @@ def stack(broker_vhosts, mongo_uri, tmp_path_factory):
                    "RECALL_CHECK_SECONDS": "1",
                    # and the service-level clock's timer, so an overdue request is flagged at once
                    "SLA_CHECK_SECONDS": "1",
+                   # the notifier sends what is due every second (the dev outbox catches it)
+                   "NOTIFY_SEND_SECONDS": "1",
                    # Every e2e test runs traced: spans are JSON lines in each service's log
                    # (tests/e2e/test_observability.py reads them), written within 0.1 s.
                    "OTEL_TRACES_EXPORTER": "console", "OTEL_BSP_SCHEDULE_DELAY": "100",

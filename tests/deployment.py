@@ -99,8 +99,9 @@ def example_path(route):
     return re.sub(r"<[^>]+>", "x", route)
 
 
-# Served by the gateway but for the cluster's eyes only: Prometheus and the probes.
-INTERNAL_PATHS = ("/metrics", "/health")
+# Served by the gateway but for the cluster's eyes only: Prometheus and the probes; and
+# the dev outbox's page, which answers only in dev mode (404 elsewhere) and is never published.
+INTERNAL_PATHS = ("/metrics", "/health", "/dev/outbox")
 
 
 def mongo_uri_parts(uri):

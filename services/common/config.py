@@ -72,6 +72,28 @@ DEFAULTS = {
     "UPLOAD_MAX_BYTES": str(20 * 1024 * 1024),
     "UPLOAD_KEEP_SECONDS": "86400",
     "UPLOAD_CLEANUP_SECONDS": "3600",
+    # The notifier (gateway/handlers/notifications.py): how often the gateway sends the
+    # deliveries that are due, and how many times a failing one is tried before it is
+    # ``failed`` (with back-off: 30 s, 1 min, 2 min …).
+    "NOTIFY_SEND_SECONDS": "5",
+    "NOTIFY_MAX_ATTEMPTS": "5",
+    # E-mail over SMTP; unset SMTP_HOST: e-mails fail (visible to staff) until it is set.
+    "SMTP_HOST": "",
+    "SMTP_PORT": "25",
+    "SMTP_FROM": "QI platform <noreply@qi.local>",
+    "SMTP_USERNAME": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_STARTTLS": "0",
+    # SMS through Alibaba Cloud SMS (dysmsapi SendSms); unset SMS_ACCESS_KEY_ID: SMS fail
+    # until it is set. The template takes one variable, ${content}.
+    "SMS_ENDPOINT": "https://dysmsapi.aliyuncs.com/",
+    "SMS_ACCESS_KEY_ID": "",
+    "SMS_ACCESS_KEY_SECRET": "",
+    "SMS_SIGN_NAME": "",
+    "SMS_TEMPLATE_CODE": "",
+    # Dev mode only: the local catcher's address (python -m services.gateway.cli.dev_outbox),
+    # whose messages the page /dev/outbox lists.
+    "DEV_OUTBOX_URL": "",
 }
 
 ENV_NAMES = tuple(DEFAULTS)

@@ -103,6 +103,7 @@ class DevStack:
         self._lock = threading.RLock()
         self.started_rabbitmq = False
         self.demo_accounts = ""
+        self.outbox_url = None  # the dev outbox's, once started (ensure_outbox)
         self.supervisor = Supervisor(self, report, restart_policy) if supervise else None
 
     @property
@@ -193,10 +194,40 @@ class DevStack:
         """Stop a process on purpose: the supervisor does not start it again."""
         self._stop_together([name], sig)
 
+    # -- the dev outbox ------------------------------------------------------------------
+    def ensure_outbox(self):
+        """Dev mode without SMTP_HOST: SMS and e-mail go to a local catcher
+        (services/gateway/cli/dev_outbox.py), whose messages /dev/outbox lists."""
+        env = {**os.environ, **self.extra_env}
+        if env.get("QI_ENV", "dev") != "dev" or env.get("SMTP_HOST") or self.outbox_url:
+            return
+        smtp_port, http_port = free_port(), free_port()
+        self._spawn("outbox", [sys.executable, "-m", "services.gateway.cli.dev_outbox", "--smtp-port", str(smtp_port),
+                               "--http-port", str(http_port), "--store", str(self.var_dir / "outbox.jsonl")])
+        self.outbox_url = f"http://127.0.0.1:{http_port}"
+        self.extra_env.update({
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMS_ENDPOINT": f"{self.outbox_url}/",
+            "SMS_ACCESS_KEY_ID": "dev-outbox", "SMS_ACCESS_KEY_SECRET": "dev-outbox", "SMS_SIGN_NAME": "宿迁质量",
+            "SMS_TEMPLATE_CODE": "SMS_DEV_OUTBOX", "DEV_OUTBOX_URL": self.outbox_url})
+
+        def answers():
+            try:
+                return httpx.get(f"{self.outbox_url}/messages", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        if not wait_for(answers, timeout=30):
+            raise StackError(f"the dev outbox did not start; see {self.log_path('outbox')}")
+
+    def outbox_messages(self):
+        """What the dev outbox received, in order (tests count them by key)."""
+        return httpx.get(f"{self.outbox_url}/messages", timeout=10).json()["messages"]
+
     def start(self, services=SERVICES, wait=True):
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.ensure_rabbitmq()
         self.ensure_mongo()
+        self.ensure_outbox()
         for name in services:
             self.start_service(name)
         if self.supervisor is not None:
@@ -411,7 +442,9 @@ def main(argv=None):
         print(
             f"\nQI platform is running: {stack.gateway_url}  (staff console: {stack.gateway_url}/staff)\n"
             f"  MongoDB: {stack.mongo_uri}\n  RabbitMQ: {stack.amqp_uri}\n"
-            f"  logs: {stack.log_dir}/\nPress Ctrl-C to stop.",
+            f"  logs: {stack.log_dir}/\n"
+            + (f"  SMS and e-mail go to the dev outbox: {stack.gateway_url}/dev/outbox\n" if stack.outbox_url else "")
+            + "Press Ctrl-C to stop.",
             flush=True,
         )
         while True:

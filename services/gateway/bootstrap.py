@@ -32,12 +32,15 @@ from ..common.repository import VersionConflict
 from ..common.sequences import SequenceBlocks
 from ..common.store import MongoDocumentStore
 from .adapters.calendars import CalendarRepository
+from .adapters.channels import AliyunSms, Channel, SmtpMailer, Unconfigured
 from .adapters.counters import MongoCounters
 from .adapters.event_log import EventLog
 from .adapters.files import GridFsFiles
 from .adapters.identities import VerifiedEnterpriseDirectory
 from .adapters.notices import NoticeBoard
+from .adapters.notifications import MongoDeliveries, MongoNotificationSettings
 from .adapters.passwords import PASSWORDS, Passwords
+from .adapters.phone_migration import normalise_stored_phones
 from .adapters.replays import MongoReplays
 from .adapters.repository import (
     AccountRepository,
@@ -131,6 +134,10 @@ class Gateway:
     stations: Stations
     files: GridFsFiles
     uploads: UploadLimits
+    # the notifier: delivery records, the enterprises' settings, the channels that send
+    deliveries: MongoDeliveries
+    notification_settings: MongoNotificationSettings
+    channels: dict[str, Channel]
     clock: Callable[[], datetime]
 
     def now(self) -> datetime:
@@ -181,8 +188,26 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         stations=stations,
         files=GridFsFiles(database),
         uploads=upload_limits(),
+        deliveries=MongoDeliveries(database.notifications),
+        notification_settings=MongoNotificationSettings(database.notification_settings),
+        channels=notification_channels(),
         clock=clock,
     )
+
+
+def notification_channels() -> dict[str, Channel]:
+    """SMS (Alibaba Cloud SMS) and e-mail (SMTP) as the settings configure them; one
+    left unset fails its sends, which staff then see as failed deliveries."""
+    sms: Channel = Unconfigured("SMS (SMS_ACCESS_KEY_ID)")
+    if setting("SMS_ACCESS_KEY_ID"):
+        sms = AliyunSms(setting("SMS_ENDPOINT"), setting("SMS_ACCESS_KEY_ID"), setting("SMS_ACCESS_KEY_SECRET"),
+                        setting("SMS_SIGN_NAME"), setting("SMS_TEMPLATE_CODE"), clock=utc_now)
+    email: Channel = Unconfigured("e-mail (SMTP_HOST)")
+    if setting("SMTP_HOST"):
+        email = SmtpMailer(setting("SMTP_HOST"), int(setting("SMTP_PORT")), setting("SMTP_FROM"),
+                           setting("SMTP_USERNAME"), setting("SMTP_PASSWORD"),
+                           starttls=setting("SMTP_STARTTLS") not in ("", "0", "false", "no"))
+    return {"sms": sms, "email": email}
 
 
 def service_level_repository(database: Any, calendar: CalendarBook, catalogue: Catalogue,
@@ -214,6 +239,8 @@ def prepare(database: Any) -> None:
     MongoCounters(database.throttle).ensure_indexes()
     MongoSessions(database.sessions).ensure_indexes()
     GridFsFiles(database).ensure_indexes()
+    MongoDeliveries(database.notifications).ensure_indexes()
+    normalise_stored_phones(database)  # once: phones kept as typed before issue 29
 
 
 # -- the relay's confirmed events -----------------------------------------------------------

@@ -10,6 +10,7 @@ and renders the answer.
 """
 
 from ..common.composition import Composition
+from ..common.config import setting
 from ..common.consumer import PermanentFailure, consume_event
 from ..common.contracts import StandardEnded
 from ..common.contracts.schemas import read
@@ -24,7 +25,7 @@ from . import bootstrap
 from .adapters.actor import SignedInActor
 from .adapters.domain_services import DomainServices
 from .exceptions import RequestNotFound, UnknownRequest
-from .handlers import enterprise, files, intake, service_levels
+from .handlers import enterprise, files, intake, notifications, service_levels
 
 # Modules, not classes: ``nameko run services.gateway.service`` runs every class with
 # entrypoints found at the top of this module, and the mixins alone are not services.
@@ -45,6 +46,9 @@ from .web.api import (
     verify,
 )
 from .web.api import intake as intake_api
+from .web.api import (
+    notifications as notifications_api,
+)
 from .web.api import service_levels as service_levels_api
 from .web.pages import (
     accounts,
@@ -59,11 +63,16 @@ from .web.pages import (
 )
 from .web.pages import documents as document_pages
 from .web.pages import enterprise as enterprise_pages
+from .web.pages import notifications as notification_pages
 
 
 def _replayed_confirmed(database, envelope):
     """A retired queue's event, handed on as the relay hands on its confirmed events."""
     bootstrap.hand_on_confirmed(bootstrap.build(database), [envelope])
+
+
+def _links():
+    return notifications.Links(setting("PUBLIC_BASE_URL").rstrip("/"))
 
 
 class GatewayService(
@@ -81,6 +90,7 @@ class GatewayService(
     verify.VerifyApi,
     documents.DocumentsApi,
     attachments.AttachmentsApi,
+    notifications_api.NotificationsApi,
     pages.Pages,
     console.Console,
     document_pages.DocumentPages,
@@ -90,6 +100,7 @@ class GatewayService(
     registers.Registers,
     signin.SignInPages,
     enterprise_pages.EnterprisePages,
+    notification_pages.NotificationPages,
     dashboard.Dashboard,
     calendars.CalendarApi,
     docs.ApiDocs,
@@ -160,6 +171,37 @@ class GatewayService(
         """The standards watch: each enterprise following the ended standard gets a notice."""
         enterprise.post_standard_notices(self.gateway.notices, envelope["event_id"], envelope["occurred_at"],
                                          read(StandardEnded, envelope))
+
+    # -- the notifier (handlers/notifications.py): consumers only write deliveries ------------
+    @consume_event("gateway", "#")
+    def notify_of_gateway_event(self, envelope):
+        """The enterprise, the station's staff and the domain's operators are told of a
+        request's steps: the deliveries are written here, the timer below sends them."""
+        gateway = self.gateway
+        notifications.record_for_gateway_event(
+            gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests,
+            gateway.catalogue, gateway.calendar.current(), _links(), envelope, gateway.now())
+
+    @consume_event("metrology", "calibration_due")
+    def notify_of_recall(self, envelope):
+        gateway = self.gateway
+        notifications.record_recall(gateway.deliveries, gateway.notification_settings, gateway.accounts,
+                                    gateway.requests, _links(), envelope, gateway.now())
+
+    @consume_event("standards", "standard_superseded")
+    def notify_standard_followers(self, envelope):
+        gateway = self.gateway
+        notifications.record_standard_ended(gateway.deliveries, gateway.notification_settings, gateway.accounts,
+                                            _links(), envelope["event_id"], read(StandardEnded, envelope),
+                                            gateway.now())
+
+    @timer("NOTIFY_SEND_SECONDS")
+    def send_notifications(self):
+        """Send the deliveries whose time has come (claimed one at a time, so replicas
+        share them); a failed send is tried again with back-off."""
+        gateway = self.gateway
+        notifications.send_due(gateway.deliveries, gateway.channels, gateway.clock,
+                               int(setting("NOTIFY_MAX_ATTEMPTS")))
 
     # -- timers -----------------------------------------------------------------------------
     @timer("SLA_CHECK_SECONDS")

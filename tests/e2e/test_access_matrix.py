@@ -50,6 +50,8 @@ CLASSES = {
     "verify_enterprise_account": STATION_ACT,
     "me": SIGNED_IN,
     "my_requests": ENTERPRISE_ONLY,
+    # the enterprise's notification settings: each enterprise account its own (issue 29 §2)
+    "notification_settings": ENTERPRISE_ONLY, "change_notification_settings": ENTERPRISE_ONLY,
     "track": TRACKING, "own_document": TRACKING,
     # a document's files: the same rule as tracking; anyone checks an uploaded file
     "document_pdf": TRACKING, "document_dcc": TRACKING, "document_signed_dcc": TRACKING, "verify_file": PUBLIC,
@@ -184,7 +186,7 @@ def _world(api, stack):
 PARAMS = {"code": None, "number": "SQJL-2026-999999", "type_id": "no-such-type", "standard_id": "RS-NONE",
           "step": "start", "uscc": PENDING_USCC, "file_id": "0" * 32}
 BODIES = {"station_step": {"version": 1}, "supplement": {"answer": "已补"}, "cancel": {"reason": "不办了"},
-          "rate": {"level": 5},
+          "rate": {"level": 5}, "change_notification_settings": {"off": []},
           "login": {"username": "nobody", "password": "x"}, "refresh": {"refresh_token": "x"},
           "logout": {"refresh_token": "x"}, "register_enterprise": REGISTRATION,
           "verify_enterprise_account": {"decision": "refuse", "note": "未出示营业执照"},

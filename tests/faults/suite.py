@@ -17,6 +17,14 @@ their services and complete; a calibration (JL02) waits in the laboratory with o
 and checks that each got there exactly once: one domain event of each kind, one entry on
 its timeline. It prints ``submitted N, completed N, lost 0, duplicated 0`` and exits
 non-zero otherwise.
+
+The notifier rides along (issue 29 §2): every submission gives a contact mobile and
+e-mail, so each of the enterprise's steps (accepted, dispatched, completed) is one e-mail
+and one SMS to the dev outbox (services/gateway/cli/dev_outbox.py, a real SMTP server and
+SMS API that keeps every message it gets). The keys expected are those of the enterprise's
+events in the gateway's event log; at the end each must have reached the outbox exactly
+once, the gateway's kill included. It prints ``notification keys lost 0, duplicated 0``
+(SMS are left out of the count between 21:00 and 08:00 Beijing time, when they wait).
 """
 
 import argparse
@@ -31,18 +39,28 @@ import uuid
 import httpx
 import pymongo
 
+from services.common.composition import utc_now
 from services.common.devstack import DevStack, StackError, free_port
+from services.gateway.domain.notifications import (
+    ENTERPRISE_EVENTS,
+    delivery_key,
+    in_quiet_hours,
+    provider_key,
+)
 
 from ..support.data import JL02_BODY
 from .broker import PrivateBroker
 
 STATION = JL02_BODY["enterprise"]["station"]
+# Every submission's contact is told by SMS and e-mail (the notifier's count at the end).
+CONTACT = {**JL02_BODY["contact"], "email": "faults@example.com"}
+BODY = {**JL02_BODY, "contact": CONTACT}
 WORKLOAD = [  # (body, expected final status, the domain events that must happen exactly once)
-    ({**JL02_BODY, "item": "BZ01", "details": {"query": "GB/T 19001-2016"}}, "completed",
+    ({**BODY, "item": "BZ01", "details": {"query": "GB/T 19001-2016"}}, "completed",
      ("job_accepted", "lookup_answered")),
-    ({**JL02_BODY, "item": "RZ03", "details": {"certificate_number": "SQRZ-2026-999999"}}, "completed",
+    ({**BODY, "item": "RZ03", "details": {"certificate_number": "SQRZ-2026-999999"}}, "completed",
      ("verification_answered",)),
-    (JL02_BODY, "in_progress", ("job_accepted",)),
+    (BODY, "in_progress", ("job_accepted",)),
 ]
 DOMAIN_SERVICES = ("metrology", "standards", "certification", "testing")
 UNLIMITED = "1000000000"  # submissions a minute: the suite is one client (gateway/handlers/intake_limits.py)
@@ -64,7 +82,7 @@ class Platform:
             amqp_uri=self.broker.uri,
             gateway_port=free_port(),
             extra_env={"MONGO_DB_PREFIX": f"faults{uuid.uuid4().hex[:6]}_", "ACCESS_TOKEN_SECONDS": "7200",
-                       "RPC_TIMEOUT": "3", "OTEL_TRACES_EXPORTER": "none",
+                       "RPC_TIMEOUT": "3", "OTEL_TRACES_EXPORTER": "none", "NOTIFY_SEND_SECONDS": "1",
                        # 500 submissions from one client in a minute: no rate limit here
                        "INTAKE_RATE_PER_MINUTE": UNLIMITED, "INTAKE_RATE_PER_MINUTE_SIGNED_IN": UNLIMITED},
         )
@@ -243,6 +261,40 @@ def duplicates(platform, accepted, views):
     return twice
 
 
+def expected_notification_keys(platform, accepted):
+    """The provider keys the enterprise's steps call for: one e-mail and one SMS per
+    accepted, dispatched and completed event in the gateway's event log (SMS only outside
+    the quiet hours, when they are sent at once)."""
+    client = pymongo.MongoClient(platform.stack.mongo_uri, serverSelectionTimeoutMS=5000)
+    try:
+        event_log = client[f"{platform.stack.extra_env['MONGO_DB_PREFIX']}gateway"].event_log
+        events = list(event_log.find({"request_code": {"$in": [code for code, _ in accepted]},
+                                      "type": {"$in": list(ENTERPRISE_EVENTS)}}, {"_id": 1}))
+    finally:
+        client.close()
+    recipients = [(f"email:{CONTACT['email']}", "email")]
+    if not in_quiet_hours(utc_now()):
+        recipients.append((f"phone:{CONTACT['phone']}", "sms"))
+    return {provider_key(delivery_key(event["_id"], who, channel)) for event in events for who, channel in recipients}
+
+
+def notification_count(platform, accepted, timeout):
+    """(expected, lost, duplicated): waits until every expected key reached the outbox."""
+    deadline = time.monotonic() + timeout
+    while True:
+        expected = expected_notification_keys(platform, accepted)
+        try:
+            received = collections.Counter(message["key"] for message in platform.stack.outbox_messages())
+        except httpx.HTTPError:
+            received = collections.Counter()
+        lost = expected - set(received)
+        if not lost or time.monotonic() > deadline:
+            duplicated = {key for key in expected if received[key] > 1}
+            return expected, lost, duplicated
+        log(f"{len(expected) - len(lost)}/{len(expected)} notifications at the outbox")
+        time.sleep(3)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", type=int, default=500)
@@ -273,6 +325,12 @@ def main(argv=None):
         lost = submitted - len(reached)
         print(f"submitted {submitted}, completed {len(reached) - len(twice & set(reached))}, "
               f"lost {lost}, duplicated {len(twice)}", flush=True)
+        expected, keys_lost, keys_twice = notification_count(platform, submitter.accepted, args.settle)
+        print(f"notification keys expected {len(expected)}, lost {len(keys_lost)}, duplicated {len(keys_twice)}",
+              flush=True)
+        if keys_lost or keys_twice:
+            print(f"  lost: {sorted(keys_lost)[:20]}\n  duplicated: {sorted(keys_twice)[:20]}", flush=True)
+            return 1
         if lost or twice:
             for code, kind in submitter.accepted:
                 if code not in reached or code in twice:

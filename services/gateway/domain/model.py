@@ -35,6 +35,7 @@ from ...common.domain import DomainEvent, InvalidTransition, RuleViolated
 from . import sla
 from .access import Actor
 from .catalogue import Item
+from .phones import InvalidPhone, normalize_mainland_mobile
 
 SUBMITTED = "submitted"
 ACCEPTED = "accepted"
@@ -497,7 +498,18 @@ def material_entry(item: Item, reference: dict[str, Any], now: datetime) -> dict
 
 
 def phone_matches(contact: dict[str, Any], phone: str | None) -> bool:
-    return bool(phone and phone.strip() == contact.get("phone"))
+    """The contact's phone, however it was typed now (``139 1234 5678``) or then."""
+    if not phone:
+        return False
+    kept = contact.get("phone")
+    return phone.strip() == kept or _as_mobile(phone) is not None and _as_mobile(phone) == _as_mobile(kept)
+
+
+def _as_mobile(typed: Any) -> str | None:
+    try:
+        return normalize_mainland_mobile(typed)
+    except InvalidPhone:
+        return None
 
 
 # A multi-item submission some of whose requests are done while others are still going.

@@ -51,7 +51,7 @@ def submission_body(tree, items):
     by_item = {item.code: clean_details(details.get(item.code, {}), item.fields) for item in items}
     body = {
         "enterprise": _strings(tree.get("enterprise", {}), ("name", "uscc", "station")),
-        "contact": _strings(tree.get("contact", {}), ("name", "phone")),
+        "contact": _strings(tree.get("contact", {}), ("name", "phone", "email")),
     }
     if len(items) == 1:
         body["item"] = items[0].code

@@ -7,7 +7,7 @@ the other gets 409 with the request as it now is.
 """
 
 from ...domain.catalogue import DOMAINS
-from ...handlers import station
+from ...handlers import notifications, station
 from ..apidoc import BODY, CODE, REQUEST_CODE, SIGNED_IN, documented, one_of
 from ..auth import require_principal
 from ..errors import ApiError, json_endpoint, read_json_object, request_language
@@ -60,7 +60,9 @@ class StationApi:
     @json_endpoint
     def station_request(self, request, code):
         found = station.request_for_staff(self.gateway.requests, require_principal(request), code)
-        return STAFF_REQUEST_VIEW.dump(staff_view(found, Reader.of(self.gateway, request_language(request))))
+        view = staff_view(found, Reader.of(self.gateway, request_language(request)))
+        view["notifications"] = notifications.of_request(self.gateway.deliveries, found.code)
+        return STAFF_REQUEST_VIEW.dump(view)
 
     @http("POST", f"{QUEUE}/<string:code>/<string:step>")
     @documented(

@@ -16,7 +16,7 @@ from ....common.repository import NotFound
 from ...domain.access import OPERATOR, Forbidden, may_work_station
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...exceptions import StaleRequest
-from ...handlers import station
+from ...handlers import notifications, station
 from ..api.station import STEPS
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
@@ -74,8 +74,12 @@ class Console:
         rectifications = [rectification_row(found, reader) for found in station.rectifications(
             self.gateway.requests, session.principal, queue.station["division"] if queue.station else None)
         ] if queue else []
+        division = queue.station["division"] if queue and queue.station else None
+        inbox = [{"kind": delivery.kind, "label": message(f"notify.kind.{delivery.kind}", reader.lang),
+                  "at": delivery.created_at.isoformat(), "code": delivery.request_code}
+                 for delivery in notifications.station_inbox(self.gateway.deliveries, session.principal, division)]
         return session.finish(render(
-            request, "staff_queue.html", status=200 if problem is None else 400, session=session,
+            request, "staff_queue.html", status=200 if problem is None else 400, session=session, inbox=inbox,
             queue=QUEUE_VIEW.dump(queue_view(queue, reader)) if queue else None, filters=filters, problem=problem,
             catalogue=reader.catalogue, stations=list(reader.stations.by_division.values()),
             rectifications=rectifications, reassigned=reassigned(request, reader),
@@ -154,6 +158,7 @@ def staff_request_page(gateway, request, session, code, done=None, problem=None,
     return session.finish(render(
         request, "staff_request.html", status=status, session=session,
         view=staff_view(found, reader), done=done, problem=problem, problem_params=problem_params or {},
+        notifications=notifications.of_request(gateway.deliveries, found.code),
         errors=errors or {},
         can_act=may_work_station(session.principal, found.station),
         stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],

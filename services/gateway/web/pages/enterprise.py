@@ -24,7 +24,14 @@ from ...domain.phones import InvalidPhone
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
 from ...domain.request_search import OPEN, RequestSearch
 from ...exceptions import RequestNotFound, ServiceUnavailable, StaleRequest
-from ...handlers import enterprise, enterprise_contacts, intake, renewals, standards_watch
+from ...handlers import (
+    enterprise,
+    enterprise_contacts,
+    intake,
+    notifications,
+    renewals,
+    standards_watch,
+)
 from ..api.intake import submit_body
 from ..errors import as_api_error
 from ..messages import localize, message
@@ -302,8 +309,11 @@ def _notices_page(service, request, session, unfollowed="", problem=None, status
         watch = standards_watch.standards_watch(service.services, service.gateway.notices, session.principal)
     except (Forbidden, ServiceUnavailable) as exc:
         return _refusal_page(request, session, exc)
+    from .notifications import inbox_view  # the notifier's pages build on these
+
+    inbox = inbox_view(notifications.enterprise_inbox(service.gateway.deliveries, session.principal, 50), lang)
     return session.finish(render(
-        request, "me_notices.html", status=status, session=session,
+        request, "me_notices.html", status=status, session=session, inbox=inbox,
         notices=[{**notice_view(notice, lang), "request_code": notice.get("request_code")} for notice in watch.notices],
         followed=[followed_view(standard, lang) for standard in watch.followed], unfollowed=unfollowed,
         problem=problem,

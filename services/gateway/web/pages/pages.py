@@ -337,9 +337,12 @@ def applicant_fields(stations):
         "contact": [
             {"name": "name", "type": "text", "required": True, "max_length": 50,
              "label": both("page.apply.contact.name")},
-            {"name": "phone", "type": "text", "required": True, "max_length": 11, "check": "mobile",
+            {"name": "phone", "type": "text", "required": True, "max_length": 30, "check": "mobile",
              "inputmode": "tel", "autocomplete": "tel",
              "label": both("page.apply.contact.phone"), "help": both("page.apply.contact.phone_help")},
+            {"name": "email", "type": "text", "required": False, "max_length": 254, "inputmode": "email",
+             "autocomplete": "email",
+             "label": both("page.apply.contact.email"), "help": both("page.apply.contact.email_help")},
         ],
     }
 

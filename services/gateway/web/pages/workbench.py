@@ -23,7 +23,7 @@ from ....common.repository import NotFound
 from ...domain.access import Forbidden, may_operate
 from ...domain.catalogue import DOMAINS
 from ...domain.request_code import MalformedCode, WrongCheckCharacter
-from ...handlers import operators
+from ...handlers import notifications, operators
 from ..auth import csrf_matches
 from ..errors import FILE_REFUSALS, MAX_BODY_BYTES, ApiError, as_api_error, error_message
 from ..forms import FormState, posted_command
@@ -150,8 +150,12 @@ class Workbench:
                                       filters, reader.today)
         except Forbidden:
             return session.finish(render(request, "message.html", status=403, key="forbidden", params={}))
+        inbox = [{"kind": delivery.kind, "label": message(f"notify.kind.{delivery.kind}", reader.lang),
+                  "at": delivery.created_at.isoformat(), "code": delivery.request_code}
+                 for delivery in notifications.domain_inbox(self.gateway.deliveries, principal, domain)]
         return session.finish(render(
             request, "staff_jobs.html", session=session, jobs=job_list_view(jobs, reader), filters=filters,
+            inbox=inbox,
             domains=DOMAINS if principal.domain is None else (),
             items=[item for item in reader.catalogue.items.values() if item.domain == domain],
         ))

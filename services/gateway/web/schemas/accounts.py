@@ -7,7 +7,7 @@ from ....common.commands import FIELD_ERRORS, Text, text
 from ...domain.account import ACCOUNT_STATES, LICENCE_CHECKS, REFUSE, VERIFY
 from ...domain.uscc import InvalidCreditCode, normalize_credit_code
 from ...handlers.enterprise_accounts import Registration
-from .intake import MOBILE_PHONE, FormSchema, StationSummarySchema
+from .intake import FormSchema, StationSummarySchema, mobile_phone
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
@@ -21,7 +21,7 @@ class RegistrationSchema(FormSchema):
     uscc = text(40)
     name = text(100)
     contact_name = text(50)
-    phone = text(20)
+    phone = mobile_phone()  # as typed, kept as its 11 digits
     station = text(6)
     password = text(MAX_PASSWORD)
 
@@ -31,11 +31,6 @@ class RegistrationSchema(FormSchema):
             normalize_credit_code(value)
         except InvalidCreditCode as exc:
             raise ValidationError(f"uscc_{exc.reason}") from exc
-
-    @validates("phone")
-    def _mobile(self, value, **kwargs):
-        if not MOBILE_PHONE.match(value):
-            raise ValidationError("mobile_phone")
 
     @validates("station")
     def _station(self, value, **kwargs):
@@ -127,7 +122,7 @@ REGISTRATION_DOC = {"type": "object", "required": ["uscc", "name", "contact_name
                         "uscc": {"type": "string", "maxLength": 40, "description": "as on the business licence"},
                         "name": {"type": "string", "maxLength": 100, "description": "as on the business licence"},
                         "contact_name": {"type": "string", "maxLength": 50},
-                        "phone": {"type": "string", "maxLength": 20, "description": "mainland mobile number"},
+                        "phone": {"type": "string", "maxLength": 30, "description": "mainland mobile number, as typed (139-1234-5678, +86 139 1234 5678); kept as its 11 digits"},
                         "station": {"type": "string", "maxLength": 6,
                                     "description": "division code of the station where the licence is shown"},
                         "password": {"type": "string", "minLength": MIN_PASSWORD, "maxLength": MAX_PASSWORD}}}

@@ -12,9 +12,11 @@ from functools import cache
 from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from ....common.commands import FIELD_ERRORS, CommandSchema, Text, nested, nested_list, text
+from ...domain.phones import InvalidPhone, normalize_mainland_mobile
 from ...domain.uscc import InvalidCreditCode, normalize_credit_code
 from ...handlers.files import FILE_ID
 from ...handlers.intake import Submission
+from .deliveries import DeliverySchema
 
 MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -65,14 +67,35 @@ class EnterpriseSchema(FormSchema):
             raise ValidationError(f"uscc_{exc.reason}") from exc
 
 
+class MobilePhone(Text):
+    """A mainland mobile as people type it (``139-1234-5678``, ``+86 139 1234 5678``),
+    loaded as its 11 digits (domain/phones.py), so the number is one number wherever it
+    is compared: the tracking page's phone, the notifier's recipient."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        typed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return normalize_mainland_mobile(typed)
+        except InvalidPhone as exc:
+            raise ValidationError("mobile_phone") from exc
+
+
+def mobile_phone(required=True):
+    return MobilePhone(required=required, allow_none=not required,
+                       validate=[validate.Length(max=30, error="too_long|max={max}")])
+
+
+def email_address(required=False):
+    """An e-mail address the notifier may write to (issue 29 §2)."""
+    return fields.Email(required=required, allow_none=not required,
+                        validate=[validate.Length(max=254, error="too_long|max={max}")],
+                        error_messages={**FIELD_ERRORS, "invalid": "email_address"})
+
+
 class ContactSchema(FormSchema):
     name = text(50)
-    phone = text(20)
-
-    @validates("phone")
-    def _mobile(self, value, **kwargs):
-        if not MOBILE_PHONE.match(value):
-            raise ValidationError("mobile_phone")
+    phone = mobile_phone()
+    email = email_address()  # optional: where given, the enterprise is told by e-mail too
 
 
 MAX_ITEMS_PER_SUBMISSION = 10
@@ -565,6 +588,10 @@ class StaffRequestViewSchema(RequestViewSchema):
     details = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True)
     accepted_at = fields.String(allow_none=True)
+    # the notifier's deliveries of this request (GET only; a step's answer leaves them out)
+    notifications = fields.List(fields.Nested(DeliverySchema), metadata={
+        "description": "one per event, recipient and channel: channel, masked recipient, kind, status "
+        "(queued, sending, sent, failed, opted_out), attempts, times, the last error"})
 
 
 # One instance each of the schemas the busiest endpoints load and dump with (marshmallow

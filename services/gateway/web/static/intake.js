@@ -37,8 +37,21 @@
     }
     var check = input.getAttribute("data-check");
     if (check === "uscc") { var p = usccProblem(value); if (p) return [p]; }
-    if (check === "mobile" && !/^1[3-9]\d{9}$/.test(value)) return ["mobile_phone"];
+    if (check === "mobile" && !/^1[3-9]\d{9}$/.test(mobileDigits(value))) return ["mobile_phone"];
     return null;
+  }
+
+  // As the server reads a mobile (gateway/domain/phones.py): full-width digits, spaces,
+  // hyphens and a +86 / 0086 prefix are how people type it, not a mistake.
+  function mobileDigits(value) {
+    var compact = (value.normalize ? value.normalize("NFKC") : value).replace(/[\s\-.()（）]/g, "");
+    var prefixes = ["+86", "0086", "86"];
+    for (var i = 0; i < prefixes.length; i++) {
+      if (compact.indexOf(prefixes[i]) === 0 && compact.length - prefixes[i].length === 11) {
+        return compact.slice(prefixes[i].length);
+      }
+    }
+    return compact;
   }
 
   function show(input) {
