@@ -1540,7 +1540,7 @@ MESSAGES.update({
     "page.nav.login": ("登录", "Sign in"),
     "page.nav.my_requests": ("我的办件", "My requests"),
     "page.nav.my_instruments": ("器具档案", "Instrument file"),
-    "page.nav.my_notices": ("标准提醒", "Standards watch"),
+    "page.nav.my_notices": ("消息提醒", "Messages and notices"),
     "page.nav.my_contacts": ("联系人", "Contacts"),
     "page.login.heading": ("登录", "Sign in"),
     "page.login.lead": (
