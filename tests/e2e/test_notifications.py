@@ -182,5 +182,6 @@ class TestAFailedSend:
             queue = console.get("/staff")
         assert shown.status_code == 200
         assert 'data-status="failed"' in shown.text and "发送失败" in shown.text and "n***@refused.invalid" in shown.text
+        assert f"服务站 {STATION}" in shown.text  # an in-app recipient says what it is
         # the station's own in-app notices: the new request is among them
         assert f'data-kind="new_request" data-code="{code}"' in queue.text

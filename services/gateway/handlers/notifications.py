@@ -200,7 +200,10 @@ def of_request(deliveries: Any, code: str) -> list[dict[str, Any]]:
 
 
 def delivery_row(delivery: notify.Delivery) -> dict[str, Any]:
-    return {"channel": delivery.channel, "recipient": delivery.masked, "kind": delivery.kind,
+    # An in-app recipient is a station, an enterprise's account or a domain's operators
+    # ("station:321322"): the page names which, beside the code.
+    in_app_to = delivery.recipient.split(":", 1)[0] if delivery.channel == notify.IN_APP else None
+    return {"channel": delivery.channel, "recipient": delivery.masked, "in_app_to": in_app_to, "kind": delivery.kind,
             "status": delivery.status, "attempts": delivery.attempts,
             "created_at": delivery.created_at.isoformat(), "not_before": delivery.not_before.isoformat(),
             "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,

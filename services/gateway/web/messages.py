@@ -1667,6 +1667,8 @@ MESSAGES.update({
     "page.notify.none": ("还没有通知。", "No notifications yet."),
     "page.notify.channel": ("渠道", "Channel"),
     "page.notify.recipient": ("接收人", "Recipient"),
+    "page.notify.to_station": ("服务站", "Station"),
+    "page.notify.to_enterprise": ("企业账户", "Enterprise account"),
     "page.notify.kind": ("内容", "About"),
     "page.notify.status": ("状态", "Status"),
     "page.notify.time": ("时间", "Time"),
