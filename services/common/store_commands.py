@@ -13,6 +13,7 @@ few microseconds a command, against the hundreds the round trip takes.
 """
 
 from contextvars import ContextVar
+from typing import Any
 
 from prometheus_client import Counter
 from pymongo import monitoring
@@ -42,8 +43,17 @@ def working_for(entrypoint: str | None) -> None:
 
 
 class CountingListener(monitoring.CommandListener):
+    def __init__(self) -> None:
+        # (entrypoint, command name) -> its counter: ``labels()`` takes a lock and builds
+        # its key on every call, a few per cent of a submission's path.
+        self._counters: dict[tuple[str, str], Any] = {}
+
     def started(self, event: monitoring.CommandStartedEvent) -> None:
-        STORE_COMMANDS.labels(_entrypoint.get(), kind_of(event.command_name)).inc()
+        key = (_entrypoint.get(), event.command_name)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = STORE_COMMANDS.labels(key[0], kind_of(key[1]))
+        counter.inc()
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
