@@ -461,6 +461,25 @@ def tracking(stack, codes, samples):
     return {"p50": percentile(latencies, 0.5) * 1000, "p99": percentile(latencies, 0.99) * 1000, "n": len(latencies)}
 
 
+def print_budget(clients, intake, floor, cpu, busy):
+    """What intake at the target would have to cost: at 80 % of the floor's rate, the
+    machine's cores give each submission so many milliseconds of CPU; the load generator
+    and the broker take theirs (as measured during the intake load), and what is left is
+    the gateway's and nx-27017's, against what they spent (counted until idle again). With
+    few clients the bound is the time of one answer (each waits for its own), not the CPU."""
+    target = INTAKE_OF_FLOOR * floor["rps"]
+    each = (os.cpu_count() or 1) * 1000 / target
+    others = sum(busy.get(name, 0.0) for name in ("load generator", "broker")) * 1000 / intake["rps"]
+    spent = sum(ms for name, ms in cpu.items() if name == "mongo" or name.split("#")[0] == "gateway")
+    got = sum(busy.values())
+    print(f"{clients:>3} clients: budget at {INTAKE_OF_FLOOR:.0%} of the floor ({target:.0f}/s): {each:.2f} ms of the "
+          f"{os.cpu_count()} cores per submission, the load generator and broker take {others:.2f}, leaving "
+          f"{each - others:.2f} for the gateway and nx-27017, which spend {spent:.2f} "
+          f"({'fits' if spent <= each - others else 'does not fit'}; the platform's processes kept {got:.2f} cores "
+          f"busy during the load, the rest went to other work on the machine); each of the {clients} clients would "
+          f"wait {clients * 1000 / target:.1f} ms an answer on average, intake's took {clients * 1000 / intake['rps']:.1f}")
+
+
 def load_average():
     """The machine's load (1, 5, 15 minutes): anything beyond this benchmark's own
     processes takes cores from what it measures, so the figures of a loaded run are lower."""
@@ -506,6 +525,8 @@ def print_intake_table(rows):
     print(f"(intake's targets: ≥ {INTAKE_OF_FLOOR:.0%} of the plain floor's rps with p99 ≤ {P99_OF_FLOOR}× the floor's, "
           f"≤ {PATH_WRITES:.0f} store writes on the request's path; its CPU is counted until the platform was idle "
           "again, so it includes what the submission caused off the path)")
+    for clients, measured, cpu, busy in rows:
+        print_budget(clients, measured["intake"], measured["floor"], cpu, busy)
     for clients, measured, _, _ in rows:
         intake, floor = measured["intake"], measured["floor"]
         met = {"rps": intake["rps"] >= INTAKE_OF_FLOOR * floor["rps"],
