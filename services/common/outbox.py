@@ -34,7 +34,7 @@ from pymongo import UpdateOne
 from . import metrics, tracing
 from .config import database_name, setting
 from .envelope import InvalidEnvelope, routing_key, validate_envelope
-from .mongo import connect, database_of
+from .mongo import BACKGROUND_BATCH, connect, database_of
 
 log = logging.getLogger(__name__)
 
@@ -459,10 +459,17 @@ class OutboxRelay(DependencyProvider):
             del self._tracked[collection_name][document_id]
 
     def _mark_all_sent(self, collection, marks):
-        """One bulk write taking the confirmed events out of every document, as it was
-        last seen (``marks``: (copy, sent ids, whether to give up the claim)); a document
-        written or marked since is read again and marked on its own. True if no document
-        had to be."""
+        """Bulk writes taking the confirmed events out of every document, as it was last
+        seen (``marks``: (copy, sent ids, whether to give up the claim)), ``BACKGROUND_BATCH``
+        documents a write so that no submission's insert waits behind a long one; a
+        document written or marked since is read again and marked on its own. True if no
+        document had to be."""
+        all_marked = True
+        for start in range(0, len(marks), BACKGROUND_BATCH):
+            all_marked = self._mark_batch_sent(collection, marks[start:start + BACKGROUND_BATCH]) and all_marked
+        return all_marked
+
+    def _mark_batch_sent(self, collection, marks):
         if not marks:
             return True
         result = collection.bulk_write([
