@@ -8,9 +8,12 @@
    each or grouped (bench/floor_service.py); intake's share of the plain floor (its
    throughput, and its p99 against the floor's); the store commands the gateway sent per
    submission, writes and reads, on the request's path and off it (its own count,
-   services/common/store_commands.py, read from its ``/metrics``); and the CPU each of the
-   platform's processes spent per submission, counted until it was idle again
-   (``--only intake`` stops after this table).
+   services/common/store_commands.py, read from its ``/metrics``); the CPU each of the
+   platform's processes spent per submission, counted until it was idle again, and the
+   budget intake would have at 80 % of the floor; then intake with two gateway processes
+   on the same store and broker beside one (``--only intake`` stops after these tables).
+   The machine's load average is printed with them: other work on the cores lowers every
+   figure, so only figures of one run are compared.
 2. End to end: submit → the station accepts and dispatches at once → ``job_accepted``
    taken in by the gateway. First the most flows per second the platform completes (a
    closed loop of 32 flows under way), then p50/p99 with flows started at half that
