@@ -60,8 +60,9 @@ faults: install
 fuzz: install
 	QI_FUZZ_EXAMPLES=$${QI_FUZZ_EXAMPLES:-200} $(PY) -m pytest tests/e2e/test_fuzz.py
 
-# Intake beside bare nameko endpoints (a ceiling and two floors), end to end, tracking with 100,000 stored
-# (bench/run.py; prints a table). Runs the platform on a vhost and nx-27017 of its own.
+# Intake beside bare nameko endpoints (a ceiling and two floors) with its store commands and CPU per
+# submission, intake with two gateway processes, end to end, tracking with 100,000 stored
+# (bench/run.py; prints tables). Runs the platform on a vhost and nx-27017 of its own.
 bench: install
 	$(PY) -m bench.run
 

@@ -181,11 +181,14 @@ class DevStack:
         env.update(self.extra_env)
         return env
 
-    def start_service(self, name, replica=1):
-        """Start a service process; replicas beyond the first compete for the same queues."""
+    def start_service(self, name, replica=1, port=None):
+        """Start a service process; replicas beyond the first compete for the same queues.
+        ``port``: a gateway replica's own HTTP port (two cannot listen on one)."""
         nameko = str(Path(sys.executable).with_name("nameko"))
         process = name if replica == 1 else f"{name}#{replica}"
         env = self.service_env()
+        if port is not None:
+            env["GATEWAY_PORT"] = str(port)
         if name != "gateway":  # whose metrics are on its HTTP port
             env["METRICS_PORT"] = str(self.metrics_ports.setdefault(process, free_port()))
         self._spawn(process, [nameko, "run", "--config", str(CONFIG), f"services.{name}.service"], env=env)

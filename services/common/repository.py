@@ -15,6 +15,7 @@ can handle them without importing anything that speaks to a database:
 """
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -53,6 +54,13 @@ class VersionConflict(Exception):
         self.current = current
 
 
+@functools.cache
+def persisted_fields(aggregate: type) -> tuple[str, ...]:
+    """The fields of an aggregate's class a document keeps (all but its new events): read
+    once per class, not for each repository a worker is given."""
+    return tuple(field.name for field in dataclasses.fields(aggregate) if field.name != "new_events")
+
+
 class AggregateRepository:
     aggregate: Any = None  # the dataclass
     key: str = ""  # its field that is the document's _id (and the events' request_code)
@@ -62,9 +70,7 @@ class AggregateRepository:
 
     def __init__(self, store: Any) -> None:
         self.store = store
-        self._persisted = [
-            field.name for field in dataclasses.fields(self.aggregate) if field.name != "new_events"
-        ]
+        self._persisted = persisted_fields(self.aggregate)
 
     def ensure_indexes(self) -> None:
         self.store.ensure_indexes(*self.indexes)

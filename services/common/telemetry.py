@@ -3,7 +3,8 @@
 It sets up tracing once per process (tracing.py), binds each worker's service and request
 code for the log lines (logs.py, where refusals become one line), and measures every
 worker for Prometheus (metrics.py): its time by entrypoint, the outcome of each RPC call
-and the status of each HTTP request.
+and the status of each HTTP request, and the store commands each entrypoint sends
+(store_commands.py).
 """
 
 import re
@@ -16,7 +17,7 @@ from nameko.rpc import Rpc
 from nameko.timer import Timer
 from nameko.web.handlers import HttpRequestHandler
 
-from . import logs, metrics, tracing
+from . import logs, metrics, store_commands, tracing
 
 # The shape of a request code (DDDDDD-YYYYMMDD-NNNNN-C); the gateway owns its meaning.
 REQUEST_CODE = re.compile(r"^[0-9]{6}-[0-9]{8}-[0-9]{5}-[0-9X]$")
@@ -57,11 +58,13 @@ class Telemetry(DependencyProvider):
         logs.bind_process(container.service_name)
         logs.log_refusals_in_one_line()
         tracing.configure(container.service_name)
+        store_commands.count_store_commands()
         return instance
 
     def worker_setup(self, worker_ctx):
         logs.bind(worker_ctx.service_name, request_code_of(worker_ctx))
         _worker_started.set(time.perf_counter())
+        store_commands.working_for(worker_ctx.entrypoint.method_name)
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         started = _worker_started.get()
@@ -79,6 +82,7 @@ class Telemetry(DependencyProvider):
     def worker_teardown(self, worker_ctx):
         logs.bind()
         _worker_started.set(None)
+        store_commands.working_for(None)
 
 
 def http_status(result, exc_info):

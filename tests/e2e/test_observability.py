@@ -267,6 +267,12 @@ def test_the_gateway_counts_requests_and_events_for_prometheus(api):
     assert moved(before, after, "qi_events_consumed_total", consumer="on_metrology_event", type="job_accepted", **handled) >= 1
     assert after[("qi_outbox_pending_events", ())] >= 0
     assert after[("qi_outbox_oldest_pending_seconds", ())] >= 0
+    # The store commands on intake's path (issue 30): the request with its outbox in one
+    # insert, and a block of request codes drawn if none was left; nothing for the refusal.
+    # At most one read: the verified credit codes' generation, looked at every 2 s.
+    assert moved(before, after, "qi_store_commands_total", entrypoint="submit", kind="write") in (1, 2)
+    assert moved(before, after, "qi_store_commands_total", entrypoint="submit", kind="read") <= 1
+    assert moved(before, after, "qi_store_commands_total", entrypoint="background", kind="write") >= 1
 
 
 def test_every_domain_service_serves_its_metrics_and_counts_the_dispatch_it_consumed(api, stack):

@@ -9,6 +9,7 @@ from nameko.amqp.publish import Publisher
 from nameko.standalone.events import get_event_exchange
 
 from services.common.envelope import new_envelope
+from services.common.mongo import BACKGROUND_BATCH
 from services.common.outbox import (
     AS_CLAIMED,
     CLAIM_FIELD,
@@ -64,6 +65,28 @@ def test_a_batch_is_published_once_and_marked_sent(relay, watcher):
     assert sorted(published(watcher, 6)) == ["A", "A", "B", "B", "C", "C"]
     assert relay.database.things.count_documents({PENDING_FIELD: {"$gt": 0}}) == 0
     assert relay.relay_pending() == 0
+
+
+def test_a_batch_larger_than_one_write_is_marked_sent_in_several_and_one_changed_meanwhile_keeps_its_change(
+        relay, watcher, monkeypatch):
+    """Marks go out a few dozen documents a write (so that no insert waits behind a long
+    one, issue 30); a document written between the publish and the marks is still safe."""
+    store = things(relay)
+    codes = [f"K{index:02d}" for index in range(BACKGROUND_BATCH + 10)]  # two writes of marks
+    for code in codes:
+        store.insert({"_id": code, "status": "new"}, [event(code)])
+    publish = relay._publish
+
+    def publish_while_someone_writes(envelope):
+        publish(envelope)
+        if envelope["request_code"] == codes[-1]:  # in the last, shorter write of marks
+            store.replace({**store.load(codes[-1]), "status": "changed"})
+
+    monkeypatch.setattr(relay, "_publish", publish_while_someone_writes)
+    assert relay.relay_pending() == len(codes)
+    assert sorted(published(watcher, len(codes))) == codes
+    assert relay.database.things.count_documents({PENDING_FIELD: {"$gt": 0}}) == 0
+    assert relay.database.things.find_one({"_id": codes[-1]})["status"] == "changed"
 
 
 def test_a_document_changed_while_its_events_were_published_keeps_the_change(relay, watcher, monkeypatch):

@@ -59,6 +59,32 @@ def test_after_a_pause_a_sequence_goes_back_to_one_at_a_time(clock):
     assert store.reservations[-1] == 1
 
 
+def test_a_steady_load_reserves_a_full_block_each_time_it_runs_out(clock):
+    """25 a second, a station's share of an intake benchmark: a block of 32 lasts 1.3 s."""
+    store, blocks = CountingStore(), SequenceBlocks(clock=clock, largest=32)
+    drawn = []
+    for _ in range(25 * 20):
+        drawn.append(blocks.draw(store, "a"))
+        clock.now += 1 / 25
+    assert drawn == list(range(1, 501))
+    assert store.reservations[:6] == [1, 2, 4, 8, 16, 32]
+    assert set(store.reservations[6:]) == {32}  # once per 32 numbers from then on
+
+
+def test_a_slower_load_halves_the_block_and_a_pause_ends_it(clock):
+    store, blocks = CountingStore(), SequenceBlocks(clock=clock, largest=8)
+    for _ in range(15):
+        blocks.draw(store, "a")  # blocks of 1, 2, 4, 8: 1 … 15
+    clock.now += 3  # the block of 8 lasted three seconds
+    assert blocks.draw(store, "a") == 16
+    assert store.reservations[-1] == 4
+    clock.now += 60
+    blocks.draw(store, "a"), blocks.draw(store, "a"), blocks.draw(store, "a")
+    clock.now += 60
+    blocks.draw(store, "a")
+    assert store.reservations[-1] == 1
+
+
 def test_each_store_and_name_has_its_own_numbers(clock):
     blocks = SequenceBlocks(clock=clock)
     first, second = CountingStore(), CountingStore()

@@ -15,7 +15,7 @@ from typing import Any
 from pymongo.collection import Collection
 from pymongo.errors import DuplicateKeyError
 
-from ...common.mongo import insert_new
+from ...common.mongo import BACKGROUND_BATCH, insert_new
 
 
 class EventLog:
@@ -36,9 +36,11 @@ class EventLog:
             return False
 
     def record_all(self, envelopes: list[dict[str, Any]]) -> None:
-        """Store many envelopes in one write; those already there are left as they are."""
+        """Store many envelopes, a few dozen a write (``BACKGROUND_BATCH``, so that intake's
+        inserts are not held up behind one long write); those already there are left as
+        they are."""
         logged_at = self.clock().isoformat()
-        insert_new(self.collection, [_entry(envelope, logged_at) for envelope in envelopes])
+        insert_new(self.collection, [_entry(envelope, logged_at) for envelope in envelopes], batch=BACKGROUND_BATCH)
 
     def for_request(self, request_code: str) -> list[dict[str, Any]]:
         return list(self.collection.find({"request_code": request_code}, {"_id": 0}).sort("occurred_at", 1))
