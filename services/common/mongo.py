@@ -109,12 +109,14 @@ class MongoDatabase(DependencyProvider):
     def setup(self):
         self.client = connect()
         self.database = database_of(self.client, database_name(self.container.service_name))
+        self.database._prepared = self.on_ready is None  # read by health_report
 
     def start(self):
         if self.on_ready is not None:
             # Indexes and seed data are no request's work: no trace per command.
             with tracing.untraced():
                 self.on_ready(self.database)
+            self.database._prepared = True
 
     def stop(self):
         if self.client is not None:

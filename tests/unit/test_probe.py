@@ -1,5 +1,6 @@
 """What the container health probe makes of the answers it gets."""
 
+from services.common.health import health_report
 from services.common.probe import domain_verdict, gateway_verdict
 
 
@@ -33,3 +34,22 @@ def test_the_gateway_is_not_ready_without_its_broker_or_its_store():
 def test_an_answer_without_checks_means_the_gateway_is_not_ready():
     ready, reason = gateway_verdict(502, None)
     assert not ready and "502" in reason
+
+
+def test_a_service_still_preparing_its_database_is_not_up_yet():
+    class Database:
+        """A store that answers, of a service whose start-up has not prepared it yet."""
+        _prepared = False
+
+        class client:
+            class admin:
+                @staticmethod
+                def command(name):
+                    return {"ok": 1}
+
+    report = health_report("metrology", Database())
+    assert report["status"] == "starting" and report["mongodb"] is True
+    up, reason = domain_verdict(report)
+    assert not up and "starting" in reason
+    Database._prepared = True
+    assert domain_verdict(health_report("metrology", Database()))[0]
