@@ -215,16 +215,19 @@ class DevStack:
 
         def answers():
             try:
-                return httpx.get(f"{self.outbox_url}/messages", timeout=2).status_code == 200
-            except httpx.HTTPError:
+                self.outbox_messages(timeout=2)
+                return True
+            except (httpx.HTTPError, ValueError, KeyError):
                 return False
 
         if not wait_for(answers, timeout=30):
             raise StackError(f"the dev outbox did not start; see {self.log_path('outbox')}")
 
-    def outbox_messages(self):
+    def outbox_messages(self, timeout=10):
         """What the dev outbox received, in order (tests count them by key)."""
-        return httpx.get(f"{self.outbox_url}/messages", timeout=10).json()["messages"]
+        from ..gateway.adapters.channels import dev_outbox_messages  # the gateway's reader of it
+
+        return dev_outbox_messages(self.outbox_url, timeout)
 
     def start(self, services=SERVICES, wait=True):
         self.log_dir.mkdir(parents=True, exist_ok=True)

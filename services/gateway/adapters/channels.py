@@ -141,3 +141,12 @@ class Unconfigured:
 
     def send(self, address: str, subject: str, text: str, key: str) -> None:
         raise SendFailed(f"{self.what} is not configured")
+
+
+def dev_outbox_messages(outbox_url: str, timeout: float = 10) -> list[dict[str, object]]:
+    """What the dev outbox (``python -m services.gateway.cli.dev_outbox``) has caught, in
+    the order it came: read by the dev-only page and by the dev stack's tests."""
+    answer = httpx.get(f"{outbox_url.rstrip('/')}/messages", timeout=timeout)
+    answer.raise_for_status()
+    messages: list[dict[str, object]] = answer.json()["messages"]
+    return messages

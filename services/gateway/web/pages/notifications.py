@@ -8,6 +8,7 @@ import httpx
 from marshmallow import ValidationError
 
 from ....common.config import setting
+from ...adapters.channels import dev_outbox_messages
 from ...domain.notifications import ENTERPRISE_KINDS
 from ...handlers import notifications
 from ..messages import localize, message
@@ -65,7 +66,7 @@ class NotificationPages:
         if setting("QI_ENV") != "dev" or not setting("DEV_OUTBOX_URL"):
             return render(request, "message.html", status=404, key="page.not_found", params={})
         try:
-            caught = httpx.get(f"{setting('DEV_OUTBOX_URL').rstrip('/')}/messages", timeout=5).json()["messages"]
+            caught = dev_outbox_messages(setting("DEV_OUTBOX_URL"), timeout=5)
         except (httpx.HTTPError, ValueError, KeyError):
             caught = []
         return render(request, "dev_outbox.html", messages=list(reversed(caught)))
