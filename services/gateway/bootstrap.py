@@ -109,6 +109,7 @@ class GatewayProcess:
     codes: SequenceBlocks
     identities: VerifiedEnterpriseDirectory  # which credit codes have a verified account
     intake_limits: IntakeLimits  # per process, in memory (handlers/intake_limits.py)
+    channels: dict[str, Channel]  # the notifier's senders, with their connections
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def process(database: Any) -> GatewayProcess:
     calendars = CalendarRepository(MongoDocumentStore(database.calendars, database.counters))
     limits = IntakeLimits(float(setting("INTAKE_RATE_PER_MINUTE")), float(setting("INTAKE_RATE_PER_MINUTE_SIGNED_IN")))
     return GatewayProcess(CalendarBook(calendars, builtin_schedules()), SequenceBlocks(),
-                          VerifiedEnterpriseDirectory(database), limits)
+                          VerifiedEnterpriseDirectory(database), limits, notification_channels())
 
 
 def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None,
@@ -190,7 +191,7 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         uploads=upload_limits(),
         deliveries=MongoDeliveries(database.notifications),
         notification_settings=MongoNotificationSettings(database.notification_settings),
-        channels=notification_channels(),
+        channels=shared.channels,
         clock=clock,
     )
 

@@ -69,7 +69,9 @@ class AliyunSms:
         self.endpoint, self.clock = endpoint, clock
         self.access_key_id, self.access_key_secret = access_key_id, access_key_secret
         self.sign_name, self.template_code, self.region = sign_name, template_code, region
-        self.timeout = timeout
+        # One client for the process's sends: a client made for each call (``httpx.post``)
+        # loads the CA bundle every time, about 30 ms of CPU per SMS against 1 ms.
+        self.http = httpx.Client(timeout=timeout)
 
     def parameters(self, phone: str, text: str, key: str) -> dict[str, str]:
         """The signed form of one SendSms call."""
@@ -86,7 +88,7 @@ class AliyunSms:
 
     def send(self, address: str, subject: str, text: str, key: str) -> None:
         try:
-            answer = httpx.post(self.endpoint, data=self.parameters(address, text, key), timeout=self.timeout)
+            answer = self.http.post(self.endpoint, data=self.parameters(address, text, key))
         except httpx.HTTPError as exc:
             raise SendFailed(f"SMS API unreachable: {exc}") from exc
         try:
