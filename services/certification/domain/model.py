@@ -28,14 +28,7 @@ from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import (
-    Cancellable,
-    Declinable,
-    DispatchedWorkRecord,
-    DomainEvent,
-    InvalidTransition,
-    RuleViolated,
-)
+from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -110,7 +103,7 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification(DispatchedWorkRecord, Declinable, Cancellable):
+class Certification(DispatchedAggregate):
     DECLINABLE_FROM = (APPLIED,)
     CANCELLABLE_FROM = OPEN  # not once decided
     applied_at: str
