@@ -180,13 +180,7 @@ class Certification(DispatchedAggregate):
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
             raise InvalidTransition(self.request_code, self.status, "stage1")
         self._check_audit_date(conducted_on, now)
-        self.audits["stage1"] = {
-            "conducted_on": conducted_on.isoformat(),
-            "ready_for_stage2": ready_for_stage2,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
+        self._record_audit("stage1", conducted_on, findings, now, operator, auditors, ready_for_stage2=ready_for_stage2)
         self._announce(
             "stage1_audit_recorded",
             conducted_on=conducted_on.isoformat(),
@@ -210,15 +204,8 @@ class Certification(DispatchedAggregate):
         if not stage1 or not stage1["ready_for_stage2"]:
             raise AuditIncomplete(self.request_code, self.status, "stage2")
         self._check_audit_date(conducted_on, now, not_before=parse_date(stage1["conducted_on"]))
-        self.audits["stage2"] = {
-            "conducted_on": conducted_on.isoformat(),
-            "recommendation": recommendation,
-            "major_nonconformities": major,
-            "minor_nonconformities": minor,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
+        self._record_audit("stage2", conducted_on, findings, now, operator, auditors, recommendation=recommendation,
+                           major_nonconformities=major, minor_nonconformities=minor)
         self.status = AWAITING_DECISION
         self._announce(
             "stage2_audit_recorded",
@@ -241,14 +228,7 @@ class Certification(DispatchedAggregate):
         self._require_scheme(PRODUCT, step)
         self._require((UNDER_AUDIT, AWAITING_DECISION), step)
         self._check_audit_date(conducted_on, now)
-        self.audits[step] = {
-            "conducted_on": conducted_on.isoformat(),
-            "result": result,
-            "reference": reference,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
+        self._record_audit(step, conducted_on, findings, now, operator, auditors, result=result, reference=reference)
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
         self._announce(
@@ -257,6 +237,14 @@ class Certification(DispatchedAggregate):
             result=result,
             reference=reference,
         )
+
+    def _record_audit(self, step: str, conducted_on: date, findings: str | None, now: datetime, operator: str,
+                      auditors: list[str] | None, **outcome: Any) -> None:
+        """Keep an audit step: when it was conducted, its outcome, its findings, who recorded
+        it and who audited (the recorder alone unless named)."""
+        self.audits[step] = {"conducted_on": conducted_on.isoformat(), **outcome, "findings": findings,
+                             "recorded_at": now.isoformat(), "recorded_by": operator,
+                             "auditors": list(auditors) if auditors else [operator]}
 
     # -- decision -----------------------------------------------------------------------
     def decide(
@@ -590,11 +578,6 @@ class Certification(DispatchedAggregate):
 
     def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))
-
-
-def _who(operator: str, auditors: list[str] | None) -> dict[str, Any]:
-    """Who recorded an audit and who audited (the recorder alone unless named)."""
-    return {"recorded_by": operator, "auditors": list(auditors) if auditors else [operator]}
 
 
 def _comparable(name: str | None) -> str:
