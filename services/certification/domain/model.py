@@ -181,11 +181,7 @@ class Certification(DispatchedAggregate):
             raise InvalidTransition(self.request_code, self.status, "stage1")
         self._check_audit_date(conducted_on, now)
         self._record_audit("stage1", conducted_on, findings, now, operator, auditors, ready_for_stage2=ready_for_stage2)
-        self._announce(
-            "stage1_audit_recorded",
-            conducted_on=conducted_on.isoformat(),
-            ready_for_stage2=ready_for_stage2,
-        )
+        self._announce("stage1_audit_recorded", conducted_on=conducted_on.isoformat(), ready_for_stage2=ready_for_stage2)
 
     def record_stage2(
         self,
@@ -207,11 +203,7 @@ class Certification(DispatchedAggregate):
         self._record_audit("stage2", conducted_on, findings, now, operator, auditors, recommendation=recommendation,
                            major_nonconformities=major, minor_nonconformities=minor)
         self.status = AWAITING_DECISION
-        self._announce(
-            "stage2_audit_recorded",
-            conducted_on=conducted_on.isoformat(),
-            recommendation=recommendation,
-        )
+        self._announce("stage2_audit_recorded", conducted_on=conducted_on.isoformat(), recommendation=recommendation)
 
     def record_product_check(
         self,
@@ -231,12 +223,7 @@ class Certification(DispatchedAggregate):
         self._record_audit(step, conducted_on, findings, now, operator, auditors, result=result, reference=reference)
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
-        self._announce(
-            f"{step}_recorded",
-            conducted_on=conducted_on.isoformat(),
-            result=result,
-            reference=reference,
-        )
+        self._announce(f"{step}_recorded", conducted_on=conducted_on.isoformat(), result=result, reference=reference)
 
     def _record_audit(self, step: str, conducted_on: date, findings: str | None, now: datetime, operator: str,
                       auditors: list[str] | None, **outcome: Any) -> None:
@@ -317,10 +304,9 @@ class Certification(DispatchedAggregate):
             surveillance=plan_visits(1, today, valid_until),
         )
         self.certificate = certificate
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_granted",
-            certificate_number=number,
             issued_on=today.isoformat(),
             valid_until=valid_until.isoformat(),
             standards=list(self.standards),
@@ -354,10 +340,9 @@ class Certification(DispatchedAggregate):
             first_visit=visit["visit"] + 1,
         )
         following = certificate.next_visit()
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "surveillance_completed",
-            certificate_number=self.certificate_number,
             visit=visit["visit"],
             conducted_on=conducted_on.isoformat(),
             next_due=following["due"] if following else None,
@@ -378,13 +363,7 @@ class Certification(DispatchedAggregate):
             "since": today.isoformat(),
             "until": until.isoformat(),
         }
-        self._certificate_changed(certificate)
-        self._announce(
-            "certificate_suspended",
-            certificate_number=self.certificate_number,
-            reason=reason,
-            until=until.isoformat(),
-        )
+        self._certificate_event(certificate, "certificate_suspended", reason=reason, until=until.isoformat())
 
     def restore(self, comments: str | None, now: datetime) -> None:
         certificate = self._current_certificate(now, VALID)
@@ -392,10 +371,7 @@ class Certification(DispatchedAggregate):
             raise InvalidTransition(self.certificate_number, certificate.status, "restored")
         certificate.status = VALID
         certificate.suspension = None
-        self._certificate_changed(certificate)
-        self._announce(
-            "certificate_restored", certificate_number=self.certificate_number, comments=comments
-        )
+        self._certificate_event(certificate, "certificate_restored", comments=comments)
 
     def withdraw(self, reason: str, now: datetime) -> None:
         certificate = self._current_certificate(now, WITHDRAWN)
@@ -412,10 +388,9 @@ class Certification(DispatchedAggregate):
             raise ScopeNotReduced(self.certificate_number)
         certificate.scope, certificate.sites = new_scope, new_sites
         certificate.edition += 1
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_scope_reduced",
-            certificate_number=self.certificate_number,
             scope=new_scope,
             sites=new_sites,
             reason=reason,
@@ -439,10 +414,9 @@ class Certification(DispatchedAggregate):
         certificate.valid_until = valid_until.isoformat()
         certificate.surveillance += plan_visits(certificate.cycle, today, valid_until)
         certificate.edition += 1
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_renewed",
-            certificate_number=self.certificate_number,
             cycle=certificate.cycle,
             conducted_on=conducted_on.isoformat(),
             valid_until=certificate.valid_until,
@@ -460,12 +434,7 @@ class Certification(DispatchedAggregate):
         if certificate.status_on(today) == EXPIRED:
             certificate.status = EXPIRED
             certificate.suspension = None
-            self._certificate_changed(certificate)
-            self._announce(
-                "certificate_expired",
-                certificate_number=self.certificate_number,
-                valid_until=certificate.valid_until,
-            )
+            self._certificate_event(certificate, "certificate_expired", valid_until=certificate.valid_until)
             return
         if certificate.status_on(today) == WITHDRAWN:
             self._withdraw(certificate, None, "suspension_lapsed", today)
@@ -480,20 +449,13 @@ class Certification(DispatchedAggregate):
             # Past the due date the "due" notice is moot: only the overdue one goes out.
             visit["due_announced_on"] = visit["due_announced_on"] or today.isoformat()
             visit["overdue_announced_on"] = today.isoformat()
-            self._announce(
-                "surveillance_overdue",
-                certificate_number=self.certificate_number,
-                visit=visit["visit"],
-                due=visit["due"],
-            )
+            notice = "surveillance_overdue"
         elif (due - today).days <= DUE_NOTICE_DAYS and visit["due_announced_on"] is None:
             visit["due_announced_on"] = today.isoformat()
-            self._announce(
-                "surveillance_due",
-                certificate_number=self.certificate_number,
-                visit=visit["visit"],
-                due=visit["due"],
-            )
+            notice = "surveillance_due"
+        else:
+            return
+        self._announce(notice, certificate_number=self.certificate_number, visit=visit["visit"], due=visit["due"])
 
     # -- standards watch ----------------------------------------------------------------
     def flag_standard(
@@ -551,13 +513,13 @@ class Certification(DispatchedAggregate):
         certificate.status = WITHDRAWN
         certificate.suspension = None
         certificate.withdrawal = {"reason": reason, "cause": cause, "on": today.isoformat()}
+        self._certificate_event(certificate, "certificate_withdrawn", reason=reason, cause=cause)
+
+    def _certificate_event(self, certificate: Certificate, event_type: str, **data: Any) -> None:
+        """A change to the certificate: its state kept beside it for queries, and the event
+        announcing it, which names it."""
         self._certificate_changed(certificate)
-        self._announce(
-            "certificate_withdrawn",
-            certificate_number=self.certificate_number,
-            reason=reason,
-            cause=cause,
-        )
+        self._announce(event_type, certificate_number=self.certificate_number, **data)
 
     def _certificate_changed(self, certificate: Certificate) -> None:
         self.certificate_status = certificate.status
