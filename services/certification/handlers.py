@@ -163,15 +163,9 @@ def decide(
     )
 
 
-def _step(
-    certifications: CertificationRepository,
-    request_code: str,
-    change: Callable[[Certification], None],
-) -> Certification:
-    certification = get_certification(certifications, request_code)
-    change(certification)
-    certifications.save(certification)
-    return certification
+def _step(certifications: CertificationRepository, request_code: str,
+          change: Callable[[Certification], None]) -> Certification:
+    return _changed(certifications, get_certification(certifications, request_code), change)
 
 
 # -- the certificate ---------------------------------------------------------------------------
@@ -230,12 +224,14 @@ def recertify(
     )
 
 
-def _certificate_step(
-    certifications: CertificationRepository,
-    number: str,
-    change: Callable[[Certification], None],
-) -> Certification:
-    certification = get_certificate(certifications, number)
+def _certificate_step(certifications: CertificationRepository, number: str,
+                      change: Callable[[Certification], None]) -> Certification:
+    return _changed(certifications, get_certificate(certifications, number), change)
+
+
+def _changed(certifications: CertificationRepository, certification: Certification,
+             change: Callable[[Certification], None]) -> Certification:
+    """The domain changes the certification; it is saved with its events in one write."""
     change(certification)
     certifications.save(certification)
     return certification

@@ -123,3 +123,9 @@ class Cancellable:
         else:
             self.new_events.append(DomainEvent("job_not_cancelled", {"reason": reason, "status": self.status}))
         return True
+
+
+class DispatchedAggregate(DispatchedWorkRecord, Declinable, Cancellable):
+    """The base of the aggregate a dispatch opens in a domain service (a job, a case, an
+    application): it keeps what was dispatched, its service may decline it, and the
+    station may end it. Each names the statuses it may be declined and stopped in."""

@@ -160,11 +160,15 @@ def _issued_from(current: D, proposal: dict[str, Any], approver: str, new_versio
     return replacement
 
 
-def withdraw_issued(documents: IssuedDocumentRepository[D], document: D, command: dict[str, Any], now: datetime) -> D:
+def withdraw_issued(documents: IssuedDocumentRepository[D], number: str, command: dict[str, Any],
+                    now: datetime) -> Standing[D]:
+    """Withdraw the current version with this number (``reason``, ``operator``); where it
+    then stands."""
+    document = find_issued(documents, number)
     require_current(documents, document)
     document.withdraw(command["reason"], command["operator"], now)
     documents.save(document)
-    return document
+    return standing_of(documents, document)
 
 
 def require_current(documents: IssuedDocumentRepository[D], document: D) -> None:

@@ -76,10 +76,7 @@ class AggregateRepository:
         self.store.ensure_indexes(*self.indexes)
 
     def add(self, aggregate: Any) -> None:
-        document = self.document_of(aggregate)
-        aggregate.version = self.store.insert(document, self._envelopes(aggregate))
-        aggregate.new_events.clear()
-        note_written(document["_id"])
+        self._write(aggregate, self.store.insert)
 
     def get(self, key: Any) -> Any:
         """The aggregate with this key; the repository's ``not_found`` if there is none."""
@@ -111,8 +108,13 @@ class AggregateRepository:
         return aggregate
 
     def save(self, aggregate: Any) -> None:
+        self._write(aggregate, self.store.replace)
+
+    def _write(self, aggregate: Any, write: Callable[[Document, list[dict[str, Any]]], int]) -> None:
+        """Insert (``add``) or replace (``save``) the aggregate's document with the
+        envelopes of its new events, in one write; the aggregate then has the stored version."""
         document = self.document_of(aggregate)
-        aggregate.version = self.store.replace(document, self._envelopes(aggregate))
+        aggregate.version = write(document, self._envelopes(aggregate))
         aggregate.new_events.clear()
         note_written(document["_id"])
 

@@ -24,14 +24,7 @@ from ..common.composition import (
 from ..common.documents import wiring as documents_wiring
 from ..common.documents.issuing import Issuing
 from . import handlers
-from .adapters.repository import (
-    CertificateRepository,
-    InstrumentRepository,
-    InstrumentTypeRepository,
-    JobRepository,
-    ReferenceStandardRepository,
-    StandardCertificateRepository,
-)
+from .adapters import repository
 
 # The collections whose writes announce events: the outbox relay publishes them.
 COLLECTIONS = ("jobs", "certificates", "standard_certificates", "instrument_types", "reference_standards",
@@ -42,12 +35,12 @@ COLLECTIONS = ("jobs", "certificates", "standard_certificates", "instrument_type
 class Metrology:
     """The ports of metrology's use cases."""
 
-    jobs: JobRepository
-    certificates: CertificateRepository
-    standard_certificates: StandardCertificateRepository  # 计量标准考核证书 (JL03)
-    instrument_types: InstrumentTypeRepository
-    reference_standards: ReferenceStandardRepository
-    instruments: InstrumentRepository
+    jobs: repository.JobRepository
+    certificates: repository.CertificateRepository
+    standard_certificates: repository.StandardCertificateRepository  # 计量标准考核证书 (JL03)
+    instrument_types: repository.InstrumentTypeRepository
+    reference_standards: repository.ReferenceStandardRepository
+    instruments: repository.InstrumentRepository
     laboratory: dict[str, Any]  # who issues the certificates (name, address, authorization)
     assessment_authority: dict[str, Any]  # who assesses measurement standards and issues their certificates
     clock: Clock
@@ -57,12 +50,12 @@ class Metrology:
 
 def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Metrology:
     return Metrology(
-        jobs=JobRepository(store_for("jobs")),
-        certificates=CertificateRepository(store_for("certificates")),
-        standard_certificates=StandardCertificateRepository(store_for("standard_certificates")),
-        instrument_types=InstrumentTypeRepository(store_for("instrument_types")),
-        reference_standards=ReferenceStandardRepository(store_for("reference_standards")),
-        instruments=InstrumentRepository(store_for("instruments")),
+        jobs=repository.JobRepository(store_for("jobs")),
+        certificates=repository.CertificateRepository(store_for("certificates")),
+        standard_certificates=repository.StandardCertificateRepository(store_for("standard_certificates")),
+        instrument_types=repository.InstrumentTypeRepository(store_for("instrument_types")),
+        reference_standards=repository.ReferenceStandardRepository(store_for("reference_standards")),
+        instruments=repository.InstrumentRepository(store_for("instruments")),
         laboratory=laboratory_of("services.metrology"),
         assessment_authority=assessment_authority(),
         clock=clock,

@@ -22,7 +22,6 @@ from ..common.issued_documents import (
     IssuedDocumentRepository,
     Standing,
     decide_new_version,
-    find_issued,
     find_standing,
     propose_new_version,
     withdraw_issued,
@@ -198,16 +197,9 @@ def get_document(certificates: CertificateRepository, standard_certificates: Sta
     return find_standing(documents, number)
 
 
-def get_certificate(certificates: CertificateRepository, number: str) -> Standing[Certificate]:
-    """A certificate, any version, and where it stands (current, superseded, withdrawn)."""
-    return find_standing(certificates, number)
-
-
-def propose_correction(certificates: CertificateRepository, number: str, command: Command,
-                       now: datetime) -> tuple[dict[str, Any], Standing[Certificate]]:
-    """A correction proposed for the current certificate; issued once a second person
-    approves it (four eyes)."""
-    return propose_new_version(certificates, number, command, now)
+# A correction is proposed for the current certificate, and issued once a second person
+# approves it (four eyes), as a report's amendment is.
+propose_correction = propose_new_version
 
 
 def decide_correction(certificates: CertificateRepository, number: str, proposal_id: str, command: Command,
@@ -219,10 +211,8 @@ def decide_correction(certificates: CertificateRepository, number: str, proposal
         lambda current, proposal, approver: current.correct(proposal["changes"], proposal["reason"], approver, now))
 
 
-def withdraw_certificate(certificates: CertificateRepository, number: str, command: Command,
-                         now: datetime) -> Standing[Certificate]:
-    withdraw_issued(certificates, find_issued(certificates, number), command, now)
-    return find_standing(certificates, number)
+# Withdrawn like a report (the current version only), and told where it then stands.
+withdraw_certificate = withdraw_issued
 
 
 def certificate_file(certificates: CertificateRepository, standard_certificates: StandardCertificateRepository,

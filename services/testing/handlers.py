@@ -19,7 +19,6 @@ from ..common.issued import document_number
 from ..common.issued_documents import (
     Standing,
     decide_new_version,
-    find_issued,
     find_standing,
     propose_new_version,
     withdraw_issued,
@@ -115,11 +114,9 @@ def get_report(reports: ReportRepository, number: str) -> Standing[Report]:
     return find_standing(reports, number)
 
 
-def propose_amendment(reports: ReportRepository, number: str, command: Command,
-                      now: datetime) -> tuple[dict[str, Any], Standing[Report]]:
-    """An amendment proposed for the current report; issued once a second person
-    approves it (four eyes)."""
-    return propose_new_version(reports, number, command, now)
+# An amendment is proposed for the current report, and issued once a second person
+# approves it (four eyes), as a certificate's correction is.
+propose_amendment = propose_new_version
 
 
 def decide_amendment(reports: ReportRepository, number: str, proposal_id: str, command: Command,
@@ -131,9 +128,8 @@ def decide_amendment(reports: ReportRepository, number: str, proposal_id: str, c
         lambda current, proposal, approver: current.amend(proposal["changes"], proposal["reason"], approver, now))
 
 
-def withdraw_report(reports: ReportRepository, number: str, command: Command, now: datetime) -> Standing[Report]:
-    withdraw_issued(reports, find_issued(reports, number), command, now)
-    return find_standing(reports, number)
+# Withdrawn like a certificate (the current version only), and told where it then stands.
+withdraw_report = withdraw_issued
 
 
 def report_file(reports: ReportRepository, issuing: Issuing, number: str, fmt: str, request_code: str | None,

@@ -378,7 +378,7 @@ class TestIssuedCertificates:
         assert {key: value for key, value in lab.stores["certificates"].load(number).items()
                 if key not in ("proposals", "version", "_outbox")} == \
             {key: value for key, value in original.items() if key not in ("proposals", "version", "_outbox")}
-        original_now = handlers.get_certificate(lab.certificates, number)
+        original_now = handlers.get_document(lab.certificates, lab.standard_certificates, number)
         assert (original_now.status, original_now.superseded_by) == ("superseded", corrected.number)
 
     def test_only_the_current_version_can_be_corrected(self, lab):

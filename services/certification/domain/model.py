@@ -28,14 +28,7 @@ from typing import Any, Self
 
 from ...common.clock import add_months, china_date, parse_date
 from ...common.contracts import DispatchedWork
-from ...common.domain import (
-    Cancellable,
-    Declinable,
-    DispatchedWorkRecord,
-    DomainEvent,
-    InvalidTransition,
-    RuleViolated,
-)
+from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
 from ...common.standard_number import canonical, find_numbers
 from .certificate import (
     COMPLETED,
@@ -110,7 +103,7 @@ class ScopeNotReduced(ValueError):
 
 
 @dataclass
-class Certification(DispatchedWorkRecord, Declinable, Cancellable):
+class Certification(DispatchedAggregate):
     DECLINABLE_FROM = (APPLIED,)
     CANCELLABLE_FROM = OPEN  # not once decided
     applied_at: str
@@ -187,18 +180,8 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         if self.status != UNDER_AUDIT or "stage2" in self.audits:
             raise InvalidTransition(self.request_code, self.status, "stage1")
         self._check_audit_date(conducted_on, now)
-        self.audits["stage1"] = {
-            "conducted_on": conducted_on.isoformat(),
-            "ready_for_stage2": ready_for_stage2,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
-        self._announce(
-            "stage1_audit_recorded",
-            conducted_on=conducted_on.isoformat(),
-            ready_for_stage2=ready_for_stage2,
-        )
+        self._record_audit("stage1", conducted_on, findings, now, operator, auditors, ready_for_stage2=ready_for_stage2)
+        self._announce("stage1_audit_recorded", conducted_on=conducted_on.isoformat(), ready_for_stage2=ready_for_stage2)
 
     def record_stage2(
         self,
@@ -217,21 +200,10 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         if not stage1 or not stage1["ready_for_stage2"]:
             raise AuditIncomplete(self.request_code, self.status, "stage2")
         self._check_audit_date(conducted_on, now, not_before=parse_date(stage1["conducted_on"]))
-        self.audits["stage2"] = {
-            "conducted_on": conducted_on.isoformat(),
-            "recommendation": recommendation,
-            "major_nonconformities": major,
-            "minor_nonconformities": minor,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
+        self._record_audit("stage2", conducted_on, findings, now, operator, auditors, recommendation=recommendation,
+                           major_nonconformities=major, minor_nonconformities=minor)
         self.status = AWAITING_DECISION
-        self._announce(
-            "stage2_audit_recorded",
-            conducted_on=conducted_on.isoformat(),
-            recommendation=recommendation,
-        )
+        self._announce("stage2_audit_recorded", conducted_on=conducted_on.isoformat(), recommendation=recommendation)
 
     def record_product_check(
         self,
@@ -248,22 +220,18 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         self._require_scheme(PRODUCT, step)
         self._require((UNDER_AUDIT, AWAITING_DECISION), step)
         self._check_audit_date(conducted_on, now)
-        self.audits[step] = {
-            "conducted_on": conducted_on.isoformat(),
-            "result": result,
-            "reference": reference,
-            "findings": findings,
-            "recorded_at": now.isoformat(),
-            **_who(operator, auditors),
-        }
+        self._record_audit(step, conducted_on, findings, now, operator, auditors, result=result, reference=reference)
         if all(name in self.audits for name in AUDIT_STEPS[PRODUCT]):
             self.status = AWAITING_DECISION
-        self._announce(
-            f"{step}_recorded",
-            conducted_on=conducted_on.isoformat(),
-            result=result,
-            reference=reference,
-        )
+        self._announce(f"{step}_recorded", conducted_on=conducted_on.isoformat(), result=result, reference=reference)
+
+    def _record_audit(self, step: str, conducted_on: date, findings: str | None, now: datetime, operator: str,
+                      auditors: list[str] | None, **outcome: Any) -> None:
+        """Keep an audit step: when it was conducted, its outcome, its findings, who recorded
+        it and who audited (the recorder alone unless named)."""
+        self.audits[step] = {"conducted_on": conducted_on.isoformat(), **outcome, "findings": findings,
+                             "recorded_at": now.isoformat(), "recorded_by": operator,
+                             "auditors": list(auditors) if auditors else [operator]}
 
     # -- decision -----------------------------------------------------------------------
     def decide(
@@ -336,10 +304,9 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             surveillance=plan_visits(1, today, valid_until),
         )
         self.certificate = certificate
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_granted",
-            certificate_number=number,
             issued_on=today.isoformat(),
             valid_until=valid_until.isoformat(),
             standards=list(self.standards),
@@ -373,10 +340,9 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             first_visit=visit["visit"] + 1,
         )
         following = certificate.next_visit()
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "surveillance_completed",
-            certificate_number=self.certificate_number,
             visit=visit["visit"],
             conducted_on=conducted_on.isoformat(),
             next_due=following["due"] if following else None,
@@ -397,13 +363,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             "since": today.isoformat(),
             "until": until.isoformat(),
         }
-        self._certificate_changed(certificate)
-        self._announce(
-            "certificate_suspended",
-            certificate_number=self.certificate_number,
-            reason=reason,
-            until=until.isoformat(),
-        )
+        self._certificate_event(certificate, "certificate_suspended", reason=reason, until=until.isoformat())
 
     def restore(self, comments: str | None, now: datetime) -> None:
         certificate = self._current_certificate(now, VALID)
@@ -411,10 +371,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             raise InvalidTransition(self.certificate_number, certificate.status, "restored")
         certificate.status = VALID
         certificate.suspension = None
-        self._certificate_changed(certificate)
-        self._announce(
-            "certificate_restored", certificate_number=self.certificate_number, comments=comments
-        )
+        self._certificate_event(certificate, "certificate_restored", comments=comments)
 
     def withdraw(self, reason: str, now: datetime) -> None:
         certificate = self._current_certificate(now, WITHDRAWN)
@@ -431,10 +388,9 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             raise ScopeNotReduced(self.certificate_number)
         certificate.scope, certificate.sites = new_scope, new_sites
         certificate.edition += 1
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_scope_reduced",
-            certificate_number=self.certificate_number,
             scope=new_scope,
             sites=new_sites,
             reason=reason,
@@ -458,10 +414,9 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         certificate.valid_until = valid_until.isoformat()
         certificate.surveillance += plan_visits(certificate.cycle, today, valid_until)
         certificate.edition += 1
-        self._certificate_changed(certificate)
-        self._announce(
+        self._certificate_event(
+            certificate,
             "certificate_renewed",
-            certificate_number=self.certificate_number,
             cycle=certificate.cycle,
             conducted_on=conducted_on.isoformat(),
             valid_until=certificate.valid_until,
@@ -479,12 +434,7 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         if certificate.status_on(today) == EXPIRED:
             certificate.status = EXPIRED
             certificate.suspension = None
-            self._certificate_changed(certificate)
-            self._announce(
-                "certificate_expired",
-                certificate_number=self.certificate_number,
-                valid_until=certificate.valid_until,
-            )
+            self._certificate_event(certificate, "certificate_expired", valid_until=certificate.valid_until)
             return
         if certificate.status_on(today) == WITHDRAWN:
             self._withdraw(certificate, None, "suspension_lapsed", today)
@@ -499,20 +449,13 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
             # Past the due date the "due" notice is moot: only the overdue one goes out.
             visit["due_announced_on"] = visit["due_announced_on"] or today.isoformat()
             visit["overdue_announced_on"] = today.isoformat()
-            self._announce(
-                "surveillance_overdue",
-                certificate_number=self.certificate_number,
-                visit=visit["visit"],
-                due=visit["due"],
-            )
+            notice = "surveillance_overdue"
         elif (due - today).days <= DUE_NOTICE_DAYS and visit["due_announced_on"] is None:
             visit["due_announced_on"] = today.isoformat()
-            self._announce(
-                "surveillance_due",
-                certificate_number=self.certificate_number,
-                visit=visit["visit"],
-                due=visit["due"],
-            )
+            notice = "surveillance_due"
+        else:
+            return
+        self._announce(notice, certificate_number=self.certificate_number, visit=visit["visit"], due=visit["due"])
 
     # -- standards watch ----------------------------------------------------------------
     def flag_standard(
@@ -570,13 +513,13 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
         certificate.status = WITHDRAWN
         certificate.suspension = None
         certificate.withdrawal = {"reason": reason, "cause": cause, "on": today.isoformat()}
+        self._certificate_event(certificate, "certificate_withdrawn", reason=reason, cause=cause)
+
+    def _certificate_event(self, certificate: Certificate, event_type: str, **data: Any) -> None:
+        """A change to the certificate: its state kept beside it for queries, and the event
+        announcing it, which names it."""
         self._certificate_changed(certificate)
-        self._announce(
-            "certificate_withdrawn",
-            certificate_number=self.certificate_number,
-            reason=reason,
-            cause=cause,
-        )
+        self._announce(event_type, certificate_number=self.certificate_number, **data)
 
     def _certificate_changed(self, certificate: Certificate) -> None:
         self.certificate_status = certificate.status
@@ -597,11 +540,6 @@ class Certification(DispatchedWorkRecord, Declinable, Cancellable):
 
     def _announce(self, event_type: str, **data: Any) -> None:
         self.new_events.append(DomainEvent(event_type, data))
-
-
-def _who(operator: str, auditors: list[str] | None) -> dict[str, Any]:
-    """Who recorded an audit and who audited (the recorder alone unless named)."""
-    return {"recorded_by": operator, "auditors": list(auditors) if auditors else [operator]}
 
 
 def _comparable(name: str | None) -> str:

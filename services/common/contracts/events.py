@@ -13,7 +13,25 @@ class Enterprise:
 
 
 @dataclass(frozen=True)
-class DispatchedWork:
+class RoutedRequest:
+    """What the station's events about a dispatched request name alike: the request (its
+    code and item), the domain service it is routed to (``<type>.<domain>``) and the
+    station it is from."""
+
+    SOURCE: ClassVar[str] = "gateway"
+
+    code: str
+    item: str
+    domain: str
+    station: str
+
+    def as_data(self) -> dict[str, Any]:
+        """The event's ``data``, as published."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DispatchedWork(RoutedRequest):
     """``gateway.request_dispatched``: the station hands a request to the domain service
     of its item (routed ``request_dispatched.<domain>``).
 
@@ -21,20 +39,11 @@ class DispatchedWork:
     dispatched to it again, and the later dispatch opens the work afresh."""
 
     TYPE: ClassVar[str] = "request_dispatched"
-    SOURCE: ClassVar[str] = "gateway"
 
-    code: str
-    item: str
-    domain: str
-    station: str
     enterprise: Enterprise
     contact: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
     dispatch: int = 1
-
-    def as_data(self) -> dict[str, Any]:
-        """The event's ``data``, as published."""
-        return asdict(self)
 
     def job_fields(self) -> dict[str, Any]:
         """What every domain service's job keeps of the request it was opened for."""
@@ -81,22 +90,14 @@ class StandardEnded:
 
 
 @dataclass(frozen=True)
-class TerminatedWork:
+class TerminatedWork(RoutedRequest):
     """``gateway.request_terminated``: the station ended a dispatched request before any
     document was issued (routed ``request_terminated.<domain>``, like the dispatch). The
     domain service stops the work of that ``dispatch`` unless it has issued what the work
     produces, and says which it did (``job_cancelled`` or ``job_not_cancelled``)."""
 
     TYPE: ClassVar[str] = "request_terminated"
-    SOURCE: ClassVar[str] = "gateway"
 
-    code: str
-    item: str
-    domain: str
-    station: str
     reason: str
     terminated_at: str
     dispatch: int = 1
-
-    def as_data(self) -> dict[str, Any]:
-        return asdict(self)

@@ -14,14 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import (
-    Cancellable,
-    Declinable,
-    DispatchedWorkRecord,
-    DomainEvent,
-    InvalidTransition,
-    RuleViolated,
-)
+from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -46,7 +39,7 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow, MeasurementStandardAssessment):
+class Job(DispatchedAggregate, LabWorkflow, MeasurementStandardAssessment):
     DECLINABLE_FROM = (RECEIVED,)
     CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED, DOCUMENTS_REVIEWED, DOCUMENTS_RETURNED,
                         ASSESSED)

@@ -16,14 +16,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from ...common.contracts import DispatchedWork
-from ...common.domain import (
-    Cancellable,
-    Declinable,
-    DispatchedWorkRecord,
-    DomainEvent,
-    InvalidTransition,
-    RuleViolated,
-)
+from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -49,7 +42,7 @@ class FlaggedReferences(InvalidTransition):
 
 
 @dataclass
-class Case(DispatchedWorkRecord, Declinable, Cancellable):
+class Case(DispatchedAggregate):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     CANCELLABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     received_at: str

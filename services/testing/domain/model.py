@@ -25,9 +25,7 @@ from ...common.clock import china_date
 from ...common.contracts import DispatchedWork
 from ...common.domain import (
     TERMINATED,
-    Cancellable,
-    Declinable,
-    DispatchedWorkRecord,
+    DispatchedAggregate,
     DomainEvent,
     InvalidTransition,
     RuleViolated,
@@ -65,7 +63,7 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(DispatchedWorkRecord, Declinable, Cancellable, LabWorkflow):
+class TestJob(DispatchedAggregate, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
     CANCELLABLE_FROM = (RECEIVED, SAMPLES_RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     __test__ = False  # not a pytest test class, whatever its name
