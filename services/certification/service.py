@@ -28,6 +28,20 @@ rpc = rpc_entrypoint(expected_exceptions=REFUSALS)
 CLOCK_INTERVAL_SECONDS = 60
 
 
+def certification_step(use_case, form):
+    """The RPC of one step on an application or a certificate (named by its request code
+    or its number): the operator's command read as ``form``, then ``use_case``, answering
+    the certification. ``name = certification_step(handlers.name, form)`` in the service's
+    body: nameko binds the RPC by that attribute's name, which the gateway calls."""
+
+    @rpc
+    def step(self, key, payload=None):
+        ports = self.certification
+        return use_case(ports.certifications, key, load_command(form, payload), ports.clock()).as_dict()
+
+    return step
+
+
 class CertificationService(domain_service.DomainService):
     name = "certification"
 
@@ -74,26 +88,9 @@ class CertificationService(domain_service.DomainService):
     def get_certification(self, request_code):
         return handlers.get_certification(self.certification.certifications, request_code).as_dict()
 
-    @rpc
-    def review_application(self, request_code, payload=None):
-        ports = self.certification
-        return handlers.review_application(
-            ports.certifications, request_code, load_command("review", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def record_stage1(self, request_code, payload=None):
-        ports = self.certification
-        return handlers.record_stage1(
-            ports.certifications, request_code, load_command("stage1", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def record_stage2(self, request_code, payload=None):
-        ports = self.certification
-        return handlers.record_stage2(
-            ports.certifications, request_code, load_command("stage2", payload), ports.clock()
-        ).as_dict()
+    review_application = certification_step(handlers.review_application, "review")
+    record_stage1 = certification_step(handlers.record_stage1, "stage1")
+    record_stage2 = certification_step(handlers.record_stage2, "stage2")
 
     @rpc
     def record_type_test(self, request_code, payload=None):
@@ -133,47 +130,12 @@ class CertificationService(domain_service.DomainService):
     def get_certificate(self, number):
         return handlers.get_certificate(self.certification.certifications, number).as_dict()
 
-    @rpc
-    def record_surveillance(self, number, payload=None):
-        ports = self.certification
-        return handlers.record_surveillance(
-            ports.certifications, number, load_command("surveillance", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def suspend(self, number, payload=None):
-        ports = self.certification
-        return handlers.suspend(
-            ports.certifications, number, load_command("suspend", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def restore(self, number, payload=None):
-        ports = self.certification
-        return handlers.restore(
-            ports.certifications, number, load_command("restore", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def withdraw(self, number, payload=None):
-        ports = self.certification
-        return handlers.withdraw(
-            ports.certifications, number, load_command("withdraw", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def reduce_scope(self, number, payload=None):
-        ports = self.certification
-        return handlers.reduce_scope(
-            ports.certifications, number, load_command("reduce_scope", payload), ports.clock()
-        ).as_dict()
-
-    @rpc
-    def recertify(self, number, payload=None):
-        ports = self.certification
-        return handlers.recertify(
-            ports.certifications, number, load_command("recertify", payload), ports.clock()
-        ).as_dict()
+    record_surveillance = certification_step(handlers.record_surveillance, "surveillance")
+    suspend = certification_step(handlers.suspend, "suspend")
+    restore = certification_step(handlers.restore, "restore")
+    withdraw = certification_step(handlers.withdraw, "withdraw")
+    reduce_scope = certification_step(handlers.reduce_scope, "reduce_scope")
+    recertify = certification_step(handlers.recertify, "recertify")
 
     @rpc
     def document_file(self, number, fmt, request_code=None):

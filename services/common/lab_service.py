@@ -13,6 +13,9 @@ from typing import Any
 
 from . import domain_service, lab_work
 from .commands import ConsultingAnswerSchema, DeclineSchema, LabReviewSchema, OperatorSchema
+from .consumer import consume_event
+from .contracts import DispatchedWork, TerminatedWork
+from .contracts.schemas import read
 from .issued import PROPOSED
 from .issued_documents import Standing
 from .refusals import REFUSALS
@@ -40,6 +43,32 @@ def proposal_view(decided: tuple[dict[str, Any], Standing[Any]]) -> dict[str, An
     """A proposal and where its document now stands (the new version, once approved)."""
     proposal, standing = decided
     return {"proposal": proposal, "document": standing_view(standing)}
+
+
+def dispatched_work_consumer(laboratory: str, receive: Any) -> Any:
+    """The consumer of the work the station dispatches to ``laboratory``: ``receive`` (the
+    laboratory's use case) opens its job. Declared in the service's body as
+    ``on_request_dispatched = dispatched_work_consumer(name, handlers.receive_dispatched_request)``:
+    nameko binds it, and names its queue, by that attribute."""
+
+    @consume_event("gateway", "request_dispatched", route=laboratory)
+    def on_request_dispatched(self: Any, envelope: dict[str, Any]) -> None:
+        ports = self.ports
+        receive(ports.jobs, read(DispatchedWork, envelope), ports.clock())
+
+    return on_request_dispatched
+
+
+def terminated_work_consumer(laboratory: str) -> Any:
+    """The consumer of the station ending a request it dispatched to ``laboratory``: the
+    work stops unless its documents are out (``lab_work.stop_terminated_work``)."""
+
+    @consume_event("gateway", "request_terminated", route=laboratory)
+    def on_request_terminated(self: Any, envelope: dict[str, Any]) -> None:
+        ports = self.ports
+        lab_work.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
+
+    return on_request_terminated
 
 
 class LabService(domain_service.DomainService):

@@ -11,8 +11,6 @@ from ..common import lab_service
 from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, TerminatedWork
-from ..common.contracts.schemas import read
 from ..common.documents.wiring import IssuingKeysRequired
 from ..common.lab_service import as_dict, proposal_view, standing_view
 from ..common.mongo import MongoDatabase
@@ -47,16 +45,8 @@ class MetrologyService(lab_service.LabService):
     # metrics, secrets and the health RPC: common/domain_service.py
 
     # -- events -----------------------------------------------------------------------------
-    @consume_event("gateway", "request_dispatched", route="metrology")
-    def on_request_dispatched(self, envelope):
-        ports = self.metrology
-        handlers.receive_dispatched_request(ports.jobs, read(DispatchedWork, envelope), ports.clock())
-
-    @consume_event("gateway", "request_terminated", route="metrology")
-    def on_request_terminated(self, envelope):
-        """The station ended the request: stop the work unless its documents are out."""
-        ports = self.metrology
-        handlers.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
+    on_request_dispatched = lab_service.dispatched_work_consumer("metrology", handlers.receive_dispatched_request)
+    on_request_terminated = lab_service.terminated_work_consumer("metrology")
 
     @consume_event("metrology", "#")
     def keep_instrument_file(self, envelope):

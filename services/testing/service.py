@@ -8,7 +8,7 @@ from ..common import lab_service
 from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
+from ..common.contracts import StandardEnded
 from ..common.contracts.schemas import read
 from ..common.documents.wiring import IssuingKeysRequired
 from ..common.lab_service import as_dict, proposal_view, standing_view
@@ -38,16 +38,8 @@ class TestingService(lab_service.LabService):
     # the job steps every laboratory takes alike: common/lab_service.py; acting, telemetry,
     # metrics, secrets and the health RPC: common/domain_service.py
 
-    @consume_event("gateway", "request_dispatched", route="testing")
-    def on_request_dispatched(self, envelope):
-        ports = self.testing
-        handlers.receive_dispatched_request(ports.jobs, read(DispatchedWork, envelope), ports.clock())
-
-    @consume_event("gateway", "request_terminated", route="testing")
-    def on_request_terminated(self, envelope):
-        """The station ended the request: stop the work unless its documents are out."""
-        ports = self.testing
-        handlers.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
+    on_request_dispatched = lab_service.dispatched_work_consumer("testing", handlers.receive_dispatched_request)
+    on_request_terminated = lab_service.terminated_work_consumer("testing")
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
