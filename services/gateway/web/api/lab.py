@@ -93,6 +93,45 @@ ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting
             "/api/v1/requests/{code}), and the timeline says 已书面答复 (`question_answered`). " + ANSWER_FILES)
 
 
+def read_a_job(domain, summary, answers):
+    """GET a job of ``domain`` as its operators read it."""
+
+    def read(self, request, code):
+        return read_job(self.gateway, self.services, request, domain, code)
+
+    return json_entrypoint("GET", f"/api/v1/{domain}/jobs/<string:code>", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE}, responses={200: answers},
+        errors=READ), read)
+
+
+def job_step(domain, summary, answers, takes, description):
+    """POST one of the steps of a job of ``domain`` (``JOB_STEPS``; another is 404), the
+    body as posted (``takes`` says what each step reads), signed by the operator."""
+
+    def take_step(self, request, code, step):
+        principal = require_operator(request, domain)
+        if step not in JOB_STEPS[domain]:
+            raise ApiError(404, "not_found")
+        return operators.job_step(self.services, domain, code, step, signed_body(request, principal))
+
+    return json_entrypoint("POST", f"/api/v1/{domain}/jobs/<string:code>/<string:step>", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS[domain])},
+        body=command(takes), responses={200: {"anyOf": [answers, DeclinedSchema]}}, errors=STEP,
+        description=description), take_step)
+
+
+def written_answer(domain, summary, answers):
+    """POST the written answer to a consulting request of ``domain`` (JL04, JC03)."""
+
+    def answer(self, request, code):
+        return answer_in_writing(self.gateway, self.services, request, domain, code, ConsultingAnswerForm,
+                                 sign=True)
+
+    return json_entrypoint("POST", f"/api/v1/{domain}/jobs/<string:code>/answer", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
+        responses={200: answers}, errors=[CODE, *STEP], description=ANSWERED), answer)
+
+
 def read_document(domain, rule, method, summary):
     """GET an issued document in full (``method`` of ``domain``'s service), with its status."""
 
@@ -145,67 +184,37 @@ def withdraw_document(domain, rule, method, summary):
         responses={200: IssuedDocumentSchema}, errors=STEP), withdraw)
 
 
+def register(rule, key, method, summary, answers):
+    """GET one of metrology's registers, whole: ``{key: [...]}``."""
+
+    def listed(self, request):
+        require_operator(request, "metrology")
+        return {key: operators.command(self.services, "metrology", method)}
+
+    return json_entrypoint("GET", rule, documented(
+        summary, tags=["metrology"], auth="bearer", responses={200: answers}, errors=[*SIGNED_IN, *SERVICE]), listed)
+
+
 class LabApi:
     # -- jobs -----------------------------------------------------------------------------------
-    @http("GET", "/api/v1/metrology/jobs/<string:code>")
-    @documented("A metrology job (JL01/JL02)", tags=["metrology"], auth="bearer", path={"code": REQUEST_CODE},
-                responses={200: MetrologyJobSchema}, errors=READ)
-    @json_endpoint
-    def metrology_job(self, request, code):
-        return read_job(self.gateway, self.services, request, "metrology", code)
-
-    @http("POST", "/api/v1/metrology/jobs/<string:code>/<string:step>")
-    @documented(
-        "A step of a metrology job", tags=["metrology"], auth="bearer",
-        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["metrology"])},
-        body=command("start: {}; results: `environment` and `instruments` (JL01: type, items, conclusion; "
-                     "JL02: calibration points); review: `approved`, `comment`; issue: {}; decline: `reason`"),
-        responses={200: {"anyOf": [MetrologyJobSchema, DeclinedSchema]}}, errors=STEP,
-        description="Results are reviewed by someone other than who recorded them (409 otherwise). "
-        "Each step answers the job, a decline only its code and new status.",
-    )
-    @json_endpoint
-    def metrology_job_step(self, request, code, step):
-        return self._job_step(request, "metrology", code, step)
-
-    @http("GET", "/api/v1/testing/jobs/<string:code>")
-    @documented("A testing job (JC01/JC02)", tags=["testing"], auth="bearer", path={"code": REQUEST_CODE},
-                responses={200: TestingJobSchema}, errors=READ)
-    @json_endpoint
-    def testing_job(self, request, code):
-        return read_job(self.gateway, self.services, request, "testing", code)
-
-    @http("POST", "/api/v1/testing/jobs/<string:code>/<string:step>")
-    @documented(
-        "A step of a testing job", tags=["testing"], auth="bearer",
-        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["testing"])},
-        body=command("samples: `samples` (1-100: name, description, condition_on_receipt, quantity); start: {}; "
-                     "results: per sample and item (JC01: value, unit, limit, U, decision_rule; JC02: outcome); "
-                     "review: `approved`, `comment`; issue: {}; decline: `reason`"),
-        responses={200: {"anyOf": [TestingJobSchema, DeclinedSchema]}}, errors=STEP,
-        description="Each step answers the job, a decline only its code and new status.",
-    )
-    @json_endpoint
-    def testing_job_step(self, request, code, step):
-        return self._job_step(request, "testing", code, step)
-
-    @http("POST", "/api/v1/metrology/jobs/<string:code>/answer")
-    @documented("Answer a metrology consulting request (JL04 计量咨询) in writing", tags=["metrology"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
-                responses={200: MetrologyJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
-    @json_endpoint
-    def answer_metrology_question(self, request, code):
-        return answer_in_writing(self.gateway, self.services, request, "metrology", code, ConsultingAnswerForm,
-                                 sign=True)
-
-    @http("POST", "/api/v1/testing/jobs/<string:code>/answer")
-    @documented("Answer a testing consulting request (JC03 检测能力咨询) in writing", tags=["testing"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
-                responses={200: TestingJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
-    @json_endpoint
-    def answer_testing_question(self, request, code):
-        return answer_in_writing(self.gateway, self.services, request, "testing", code, ConsultingAnswerForm,
-                                 sign=True)
+    metrology_job = read_a_job("metrology", "A metrology job (JL01/JL02)", MetrologyJobSchema)
+    metrology_job_step = job_step(
+        "metrology", "A step of a metrology job", MetrologyJobSchema,
+        "start: {}; results: `environment` and `instruments` (JL01: type, items, conclusion; "
+        "JL02: calibration points); review: `approved`, `comment`; issue: {}; decline: `reason`",
+        "Results are reviewed by someone other than who recorded them (409 otherwise). "
+        "Each step answers the job, a decline only its code and new status.")
+    testing_job = read_a_job("testing", "A testing job (JC01/JC02)", TestingJobSchema)
+    testing_job_step = job_step(
+        "testing", "A step of a testing job", TestingJobSchema,
+        "samples: `samples` (1-100: name, description, condition_on_receipt, quantity); start: {}; "
+        "results: per sample and item (JC01: value, unit, limit, U, decision_rule; JC02: outcome); "
+        "review: `approved`, `comment`; issue: {}; decline: `reason`",
+        "Each step answers the job, a decline only its code and new status.")
+    answer_metrology_question = written_answer(
+        "metrology", "Answer a metrology consulting request (JL04 计量咨询) in writing", MetrologyJobSchema)
+    answer_testing_question = written_answer(
+        "testing", "Answer a testing consulting request (JC03 检测能力咨询) in writing", TestingJobSchema)
 
     # -- JL03 计量标准考核 (JJF 1033-2023) ----------------------------------------------------------
     @http("POST", "/api/v1/metrology/jobs/<string:code>/document-review")
@@ -245,12 +254,6 @@ class LabApi:
     def _job_command(self, request, domain, code, method):
         principal = require_operator(request, domain)
         return operators.command(self.services, domain, method, code, signed_body(request, principal))
-
-    def _job_step(self, request, domain, code, step):
-        principal = require_operator(request, domain)
-        if step not in JOB_STEPS[domain]:
-            raise ApiError(404, "not_found")
-        return operators.job_step(self.services, domain, code, step, signed_body(request, principal))
 
     # -- issued documents -------------------------------------------------------------------------
     certificate = read_document("metrology", CERTIFICATES, "get_certificate",
@@ -292,13 +295,9 @@ class LabApi:
                                           number)
 
     # -- metrology's registers ---------------------------------------------------------------------
-    @http("GET", "/api/v1/metrology/instrument-types")
-    @documented("Instrument types under compulsory verification, with their periods", tags=["metrology"],
-                auth="bearer", responses={200: InstrumentTypesSchema}, errors=[*SIGNED_IN, *SERVICE])
-    @json_endpoint
-    def instrument_types(self, request):
-        require_operator(request, "metrology")
-        return {"instrument_types": operators.command(self.services, "metrology", "list_instrument_types")}
+    instrument_types = register(
+        "/api/v1/metrology/instrument-types", "instrument_types", "list_instrument_types",
+        "Instrument types under compulsory verification, with their periods", InstrumentTypesSchema)
 
     @http("PUT", "/api/v1/metrology/instrument-types/<string:type_id>/period")
     @documented("An administrator sets a type's verification period", tags=["metrology"], auth="bearer",
@@ -309,13 +308,9 @@ class LabApi:
         principal = require_admin(request)
         return operators.command(self.services, "metrology", "set_verification_period", type_id, signed_body(request, principal))
 
-    @http("GET", "/api/v1/metrology/reference-standards")
-    @documented("The laboratory's reference standards", tags=["metrology"], auth="bearer",
-                responses={200: ReferenceStandardsSchema}, errors=[*SIGNED_IN, *SERVICE])
-    @json_endpoint
-    def reference_standards(self, request):
-        require_operator(request, "metrology")
-        return {"reference_standards": operators.command(self.services, "metrology", "list_reference_standards")}
+    reference_standards = register(
+        "/api/v1/metrology/reference-standards", "reference_standards", "list_reference_standards",
+        "The laboratory's reference standards", ReferenceStandardsSchema)
 
     @http("POST", "/api/v1/metrology/reference-standards")
     @documented("Register a reference standard", tags=["metrology"], auth="bearer",
