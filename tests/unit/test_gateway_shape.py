@@ -33,3 +33,13 @@ def test_every_api_endpoint_documents_what_it_takes_and_answers():
     undocumented = [f"{method} {rule}" for method, rule, handler in http_routes(GatewayService)
                     if rule.startswith(API_PREFIXES) and getattr(handler, ATTRIBUTE, None) is None]
     assert undocumented == [], "give these an @documented note (apidoc.py)"
+
+
+def test_every_http_entrypoint_is_named_as_the_attribute_that_holds_it():
+    """nameko binds an entrypoint by its attribute; the OpenAPI document names its operation
+    by the function (``operationId``): entrypoints made from data (web/api/entrypoints.py)
+    keep the two the same."""
+    misnamed = [f"{name}: {member.__name__}" for name, member in inspect.getmembers(GatewayService, inspect.isfunction)
+                if any(hasattr(e, "url") for e in getattr(member, "nameko_entrypoints", ()))
+                and member.__name__ != name]
+    assert misnamed == []

@@ -22,46 +22,65 @@ class BrokenContract(ValueError):
 
 
 class ContractSchema(Schema):
+    """Loads a contract's value (``VALUE``, its value class) from the event's data."""
+
+    VALUE: ClassVar[type[Any]]
+
     class Meta:
         # A newer producer may add fields; an older consumer ignores them.
         unknown = EXCLUDE
 
+    @post_load
+    def _value(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        return self.value_of(data)
+
+    def value_of(self, data: dict[str, Any]) -> Any:
+        return self.VALUE(**data)
+
 
 class EnterpriseSchema(ContractSchema):
+    VALUE = Enterprise
+
     name = fields.String(required=True)
     uscc = fields.String(required=True)
 
-    @post_load
-    def _value(self, data: dict[str, Any], **kwargs: Any) -> Enterprise:
-        return Enterprise(**data)
 
+class WorkSchema(ContractSchema):
+    """A domain service's work: the request it is for, and which of its dispatches."""
 
-class DispatchedWorkSchema(ContractSchema):
     code = fields.String(required=True)
     item = fields.String(required=True)
     domain = fields.String(required=True)
     station = fields.String(required=True)
+    dispatch = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class DispatchedWorkSchema(WorkSchema):
+    VALUE = DispatchedWork
+
     enterprise = fields.Nested(EnterpriseSchema, required=True)
     contact = fields.Dict(keys=fields.String(), load_default=dict)
     details = fields.Dict(keys=fields.String(), load_default=dict)
-    dispatch = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
-    @post_load
-    def _value(self, data: dict[str, Any], **kwargs: Any) -> DispatchedWork:
-        return DispatchedWork(**data)
+
+class TerminatedWorkSchema(WorkSchema):
+    VALUE = TerminatedWork
+
+    reason = fields.String(required=True)
+    terminated_at = fields.String(required=True)
 
 
 class FollowerSchema(ContractSchema):
+    VALUE = Follower
+
     uscc = fields.String(required=True)
     name = fields.String(required=True)
     request_code = fields.String(load_default=None, allow_none=True)
 
-    @post_load
-    def _value(self, data: dict[str, Any], **kwargs: Any) -> Follower:
-        return Follower(**data)
-
 
 class StandardEndedSchema(ContractSchema):
+    VALUE = StandardEnded
+
     number = fields.String(required=True)
     status = fields.String(required=True, validate=validate.OneOf(["superseded", "withdrawn"]))
     on = fields.String(required=True)
@@ -70,23 +89,8 @@ class StandardEndedSchema(ContractSchema):
     replaced_by = fields.String(load_default=None, allow_none=True)
     followers = fields.List(fields.Nested(FollowerSchema), load_default=list)
 
-    @post_load
-    def _value(self, data: dict[str, Any], **kwargs: Any) -> StandardEnded:
+    def value_of(self, data: dict[str, Any]) -> Any:
         return StandardEnded(**{**data, "followers": tuple(data["followers"])})
-
-
-class TerminatedWorkSchema(ContractSchema):
-    code = fields.String(required=True)
-    item = fields.String(required=True)
-    domain = fields.String(required=True)
-    station = fields.String(required=True)
-    reason = fields.String(required=True)
-    terminated_at = fields.String(required=True)
-    dispatch = fields.Integer(load_default=1, validate=validate.Range(min=1))
-
-    @post_load
-    def _value(self, data: dict[str, Any], **kwargs: Any) -> TerminatedWork:
-        return TerminatedWork(**data)
 
 
 SCHEMAS: dict[type[Contract], Schema] = {

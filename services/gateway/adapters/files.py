@@ -56,10 +56,9 @@ class GridFsFiles:
 
     def content(self, file_id: str) -> bytes | None:
         try:
-            data: bytes = self.bucket.get(file_id).read()
+            return self.bucket.get(file_id).read()
         except NoFile:
             return None
-        return data
 
     def claim(self, record: StoredFile, code: str, attached_at: datetime) -> bool:
         """Give the file to request ``code`` if it is still as ``record`` was read (free,

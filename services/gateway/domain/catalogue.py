@@ -4,7 +4,7 @@ Adding a service item is an edit of ``gateway/data/catalogue.json``: the form's
 validation (``gateway/schemas.py``) and pages are built from it.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 LANGUAGES = ("zh-CN", "en")
@@ -23,15 +23,8 @@ class Item:
     fields: tuple[dict[str, Any], ...]  # the form's fields (name, type, label, ...)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "domain": self.domain,
-            "committed_days": self.committed_days,
-            "name": self.name,
-            "description": self.description,
-            "materials": list(self.materials),
-            "fields": list(self.fields),
-        }
+        """The item as the catalogue's data has it (lists where the item keeps tuples)."""
+        return {**asdict(self), "materials": list(self.materials), "fields": list(self.fields)}
 
 
 class UnknownItem(LookupError):

@@ -37,6 +37,15 @@ def _short(label, limit=20):
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _bar(label, value, x, y, length, height, fill, series=None, opacity=None):
+    """A bar, with what it shows as data attributes: its label, its series if there are
+    several, and its value ("" for none)."""
+    of_series = f' data-series="{escape(series)}"' if series is not None else ""
+    faded = f' opacity="{opacity:.2f}"' if opacity is not None else ""
+    return (f'<rect class="bar" data-label="{escape(label)}"{of_series} data-value="{"" if value is None else value}" '
+            f'x="{x}" y="{y}" width="{length:.1f}" height="{height}" fill="{fill}"{faded}/>')
+
+
 def line_chart(chart_id, title, labels, series, width=960, height=240):
     """Lines over time. ``labels`` along the x axis; ``series`` = [(name, colour, values)]."""
     left, right, top, bottom = 40, 24, 24, 36
@@ -83,9 +92,8 @@ def bar_chart(chart_id, title, rows, maximum=None, colour=COLOURS["primary"], wi
         y = top + index * (bar_h + gap)
         length = 0 if value is None else max(value / peak * span, 1 if value else 0)
         parts.append(f'<text x="{label_w - 8}" y="{y + 13}" text-anchor="end">{escape(_short(label))}</text>'
-                     f'<rect class="bar" data-label="{escape(label)}" data-value="{"" if value is None else value}" '
-                     f'x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" fill="{colour}"/>'
-                     f'<text x="{label_w + length + 6:.1f}" y="{y + 13}" fill="#343a40">{escape(text)}{escape(unit)}</text>')
+                     + _bar(label, value, label_w, y, length, bar_h, colour)
+                     + f'<text x="{label_w + length + 6:.1f}" y="{y + 13}" fill="#343a40">{escape(text)}{escape(unit)}</text>')
     description = "; ".join(f"{label}: {text}{unit}" for label, _, text in rows)
     return _svg(chart_id, width, height, title, description, "".join(parts))
 
@@ -106,10 +114,9 @@ def paired_bar_chart(chart_id, title, rows, names, width=480):
         for offset, value in enumerate(values):
             length = 0 if value is None else max(value / peak * span, 2)
             shown = "—" if value is None else f"{value:g}"
-            parts.append(f'<rect class="bar" data-label="{escape(label)}" data-series="{escape(names[offset])}" '
-                         f'data-value="{"" if value is None else value}" x="{label_w}" y="{y + offset * bar_h}" '
-                         f'width="{length:.1f}" height="{bar_h - 1}" fill="{colours[offset]}"/>'
-                         f'<text x="{label_w + length + 4:.1f}" y="{y + offset * bar_h + 10}" font-size="10">{shown}</text>')
+            parts.append(_bar(label, value, label_w, y + offset * bar_h, length, bar_h - 1, colours[offset],
+                              series=names[offset])
+                         + f'<text x="{label_w + length + 4:.1f}" y="{y + offset * bar_h + 10}" font-size="10">{shown}</text>')
     description = "; ".join(f"{label}: {names[0]} {first}, {names[1]} {second}" for label, first, second in rows)
     return _svg(chart_id, width, height, title, description, "".join(parts))
 
@@ -125,10 +132,9 @@ def funnel_chart(chart_id, title, steps, width=480):
         length = max(count / peak * (width - 40), 2)
         y = top + index * (bar_h + gap)
         share = f" · {count / first:.0%}" if first and index else ""
-        parts.append(f'<rect class="bar" data-label="{escape(label)}" data-value="{count}" '
-                     f'x="{(width - length) / 2:.1f}" y="{y}" width="{length:.1f}" height="{bar_h}" '
-                     f'fill="{COLOURS["good"]}" opacity="{0.9 - index * 0.15:.2f}"/>'
-                     f'<text x="{width / 2}" y="{y + 20}" text-anchor="middle" fill="#1d2433" '
+        parts.append(_bar(label, count, f"{(width - length) / 2:.1f}", y, length, bar_h, COLOURS["good"],
+                          opacity=0.9 - index * 0.15)
+                     + f'<text x="{width / 2}" y="{y + 20}" text-anchor="middle" fill="#1d2433" '
                      f'font-weight="bold">{escape(label)} {count}{share}</text>')
     description = "; ".join(f"{label} {count}" for label, count in steps)
     return _svg(chart_id, width, height, title, description, "".join(parts))

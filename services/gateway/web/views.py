@@ -55,6 +55,12 @@ def station_summary(station, lang):
     return {"division": station["division"], "name": station["name"][lang]}
 
 
+def station_and_item(division, item_code, reader):
+    """A listed request's station and catalogue item, summed up in the reader's language."""
+    return {"station": station_summary(reader.stations.get(division), reader.lang),
+            "item": item_summary(reader.catalogue.item(item_code), reader.lang)}
+
+
 def status_summary(status, lang):
     return {"status": status, "status_label": message(f"status.{status}", lang)}
 
@@ -321,8 +327,7 @@ def queue_row(row, reader):
     request = row.request
     return {
         "code": request.code,
-        "station": station_summary(reader.stations.get(request.station), reader.lang),
-        "item": item_summary(reader.catalogue.item(request.item), reader.lang),
+        **station_and_item(request.station, request.item, reader),
         "domain": request.domain,
         **status_summary(request.status, reader.lang),
         "enterprise": {"name": request.enterprise["name"]},
@@ -341,8 +346,7 @@ def rectification_row(found, reader):
     """A poor rating and the station's answer, as the station's list shows it."""
     return {
         "code": found.code,
-        "station": station_summary(reader.stations.get(found.station), reader.lang),
-        "item": item_summary(reader.catalogue.item(found.item), reader.lang),
+        **station_and_item(found.station, found.item, reader),
         "enterprise": {"name": found.enterprise["name"]},
         "rating": found.rating,
         "rectification": found.rectification,
@@ -357,8 +361,7 @@ def overdue_view(overdue, reader):
         request = overdue["requests"].get(row["code"])
         shown.append({
             **row,
-            "station": station_summary(reader.stations.get(row["station"]), reader.lang),
-            "item": item_summary(reader.catalogue.item(row["item"]), reader.lang),
+            **station_and_item(row["station"], row["item"], reader),
             **(status_summary(request.status, reader.lang) if request else {"status": None, "status_label": ""}),
             "enterprise": {"name": request.enterprise["name"] if request else ""},
         })

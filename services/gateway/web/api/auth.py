@@ -12,6 +12,17 @@ from ..schemas.responses import MeSchema
 from ..server import client_address, http
 
 
+def refresh_token_taken(summary, responses, description):
+    """The note of an endpoint whose body is a refresh token (401 if it is not a live one)."""
+    return documented(summary, tags=["auth"], body=RefreshSchema, responses=responses, errors=[*BODY, 401, 422],
+                      description=description)
+
+
+def presented_refresh(request):
+    """The claims of the refresh token the body presents."""
+    return refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
+
+
 class AuthApi:
     @http("POST", "/api/v1/auth/login")
     @documented("Sign in: a short-lived access token and a refresh token", tags=["auth"],
@@ -33,27 +44,23 @@ class AuthApi:
         return session_tokens(accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime()))
 
     @http("POST", "/api/v1/auth/refresh")
-    @documented("A new pair of tokens for a refresh token, which is then spent", tags=["auth"], body=RefreshSchema,
-                responses={200: TokensSchema}, errors=[*BODY, 401, 422],
-                description="Each refresh token buys one new pair. Presenting one that was already spent "
-                "ends its whole session (every token of it is refused from then on): someone else holds a copy.")
+    @refresh_token_taken("A new pair of tokens for a refresh token, which is then spent", {200: TokensSchema},
+                         "Each refresh token buys one new pair. Presenting one that was already spent ends its "
+                         "whole session (every token of it is refused from then on): someone else holds a copy.")
     @never_replayed
     @json_endpoint
     def refresh(self, request):
-        claims = refresh_claims(RefreshSchema().load(read_json_object(request))["refresh_token"])
         gateway = self.gateway
-        return session_tokens(accounts.refresh_session(gateway.accounts, gateway.sessions, claims, gateway.now(),
-                                                       refresh_lifetime()))
+        return session_tokens(accounts.refresh_session(gateway.accounts, gateway.sessions, presented_refresh(request),
+                                                       gateway.now(), refresh_lifetime()))
 
     @http("POST", "/api/v1/auth/logout")
-    @documented("Sign out: the session of this refresh token ends", tags=["auth"], body=RefreshSchema,
-                responses={204: None}, errors=[*BODY, 401, 422],
-                description="None of the session's refresh tokens buys another pair; its access tokens "
-                "run out within ACCESS_TOKEN_SECONDS.")
+    @refresh_token_taken("Sign out: the session of this refresh token ends", {204: None},
+                         "None of the session's refresh tokens buys another pair; its access tokens run out within "
+                         "ACCESS_TOKEN_SECONDS.")
     @json_endpoint
     def logout(self, request):
-        accounts.sign_out(self.gateway.sessions, refresh_claims(RefreshSchema().load(read_json_object(request))[
-            "refresh_token"]))
+        accounts.sign_out(self.gateway.sessions, presented_refresh(request))
         return Response(status=204)
 
     @http("GET", "/api/v1/auth/me")

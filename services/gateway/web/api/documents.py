@@ -23,6 +23,7 @@ from ..messages import MESSAGES, message
 from ..schemas.responses import FileVerificationSchema
 from ..server import client_address, http
 from ..uploads import posted_files
+from .entrypoints import json_entrypoint
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DOCUMENT_NUMBER = {"type": "string", "maxLength": 40,
@@ -35,35 +36,37 @@ UPLOAD_BODY = {"type": "object", "required": ["file"],
 WHO = "The same rule as tracking: the contact phone, or a sign-in that may see the request."
 
 
+def download(suffix, fmt, summary, media_type, description):
+    """GET …/documents/{number}``suffix``: the document's file in ``fmt``, to whoever may
+    read the request (the tracking rule)."""
+
+    def download_file(self, request, code, number):
+        phone = request.args.get("phone", "")
+        gateway = self.gateway
+        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
+            file = documents.document_file(self.services, gateway.requests, gateway.groups, code, phone,
+                                           principal_of(request), number, fmt)
+        return Response(file.content, status=200, mimetype=file.media_type, headers={
+            "Content-Disposition": f'attachment; filename="{file.filename}"', "X-Document-State": file.state})
+
+    return json_entrypoint("GET", f"/api/v1/requests/<string:code>/documents/<string:number>{suffix}", documented(
+        summary, tags=["documents"], auth="optional", path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER},
+        query=PHONE, responses={200: Binary(media_type)}, errors=DOWNLOAD_ERRORS, description=f"{WHO} {description}"),
+        download_file)
+
+
 class DocumentsApi:
-    @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>.pdf")
-    @documented("The document as a signed PDF", tags=["documents"], auth="optional",
-                path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER}, query=PHONE,
-                responses={200: Binary("application/pdf")}, errors=DOWNLOAD_ERRORS,
-                description=f"{WHO} The signed original while the document stands; a superseded, withdrawn, "
-                "suspended or expired one comes as a fresh signed copy with that state stamped across every page.")
-    @json_endpoint
-    def document_pdf(self, request, code, number):
-        return self._download(request, code, number, PDF)
-
-    @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>.xml")
-    @documented("A calibration certificate as a DCC (PTB DCC 3.1.2 XML)", tags=["documents"], auth="optional",
-                path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER}, query=PHONE,
-                responses={200: Binary("application/xml")}, errors=DOWNLOAD_ERRORS,
-                description=f"{WHO} Valid against PTB's schema, as issued; its signature is the .signed.xml file. "
-                "Other documents have no DCC (404).")
-    @json_endpoint
-    def document_dcc(self, request, code, number):
-        return self._download(request, code, number, DCC)
-
-    @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>.signed.xml")
-    @documented("A calibration certificate's DCC inside its enveloping XML signature", tags=["documents"],
-                auth="optional", path={"code": REQUEST_CODE, "number": DOCUMENT_NUMBER}, query=PHONE,
-                responses={200: Binary("application/xml")}, errors=DOWNLOAD_ERRORS,
-                description=f"{WHO} A ds:Signature whose ds:Object holds the DCC: upload it to POST /api/v1/verify.")
-    @json_endpoint
-    def document_signed_dcc(self, request, code, number):
-        return self._download(request, code, number, SIGNED_DCC)
+    document_pdf = download(
+        ".pdf", PDF, "The document as a signed PDF", "application/pdf",
+        "The signed original while the document stands; a superseded, withdrawn, suspended or expired one comes "
+        "as a fresh signed copy with that state stamped across every page.")
+    document_dcc = download(
+        ".xml", DCC, "A calibration certificate as a DCC (PTB DCC 3.1.2 XML)", "application/xml",
+        "Valid against PTB's schema, as issued; its signature is the .signed.xml file. Other documents have no "
+        "DCC (404).")
+    document_signed_dcc = download(
+        ".signed.xml", SIGNED_DCC, "A calibration certificate's DCC inside its enveloping XML signature",
+        "application/xml", "A ds:Signature whose ds:Object holds the DCC: upload it to POST /api/v1/verify.")
 
     @http("POST", "/api/v1/verify")
     @documented("Is this file a document the platform issued, unaltered? (public)", tags=["verify"],
@@ -79,16 +82,6 @@ class DocumentsApi:
         with self.gateway.throttle.lookup(client_address(request), budget=VERIFICATIONS_PER_CLIENT):
             answer = documents.check_uploaded(self.services, wiring.issuing_keys().generations, data)
         return labelled(answer, lang)
-
-    def _download(self, request, code, number, fmt):
-        phone = request.args.get("phone", "")
-        gateway = self.gateway
-        with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
-            download = documents.document_file(self.services, gateway.requests, gateway.groups, code, phone,
-                                               principal_of(request), number, fmt)
-        return Response(download.content, status=200, mimetype=download.media_type, headers={
-            "Content-Disposition": f'attachment; filename="{download.filename}"',
-            "X-Document-State": download.state})
 
 
 def _uploaded(request):

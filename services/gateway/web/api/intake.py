@@ -43,6 +43,23 @@ def track_code(gateway, request, code, phone, principal=None):
         return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
+def enterprise_acts(gateway, request, code, phone, act):
+    """The enterprise acts on its request ``code`` (``act(principal)``, which answers the
+    request as changed), proven by the contact ``phone`` or its sign-in: a lookup the
+    throttle counts, as tracking is. The answer is the request as tracking shows it."""
+    principal = principal_of(request)
+    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+        changed = act(principal)
+    return REQUEST_VIEW.dump(request_view(changed, Reader.of(gateway, request_language(request))))
+
+
+def enterprise_step(summary, body, description):
+    """The note of a step the enterprise takes on its own request."""
+    return documented(summary, tags=["intake"], auth="optional", body=body, responses={200: RequestViewSchema},
+                      errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
+                      description=f"Proven by `phone` (the contact phone) or by signing in as the enterprise. {description}")
+
+
 class IntakeApi:
     @http("GET", "/api/v1/catalogue")
     @documented("The service catalogue", tags=["catalogue"], responses={200: CatalogueSchema})
@@ -104,26 +121,22 @@ class IntakeApi:
         return {"requests": [REQUEST_VIEW.dump(request_view(found, reader)) for found in mine]}
 
     @http("POST", "/api/v1/requests/<string:code>/supplement")
-    @documented("The enterprise supplies what the station asked for (补正)", tags=["intake"], auth="optional",
-                body=SupplementSchema, responses={200: RequestViewSchema},
-                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
-                description="Proven by `phone` (the contact phone) or by signing in as the enterprise. "
-                "Wrong phones count against the code (see tracking). `answer` in words, `attachments` "
-                "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files.")
+    @enterprise_step("The enterprise supplies what the station asked for (补正)", SupplementSchema,
+                     "Wrong phones count against the code (see tracking). `answer` in words, `attachments` "
+                     "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files.")
     @json_endpoint
     def supplement(self, request, code):
         command = SupplementSchema().load(read_json_object(request))
+        gateway, phone = self.gateway, command.get("phone")
         file_ids = [each["id"] for each in command.get("attachments") or []]
-        return self._enterprise_step(request, code, "supplement", command.get("phone"), command.get("answer"),
-                                     file_ids)
+        return enterprise_acts(gateway, request, code, phone, lambda principal: enterprise.enterprise_step(
+            gateway.requests, code, principal, phone, "supplement", gateway.now(), command.get("answer"),
+            gateway.files, file_ids))
 
     @http("POST", "/api/v1/requests/<string:code>/cancel")
-    @documented("The enterprise withdraws a request before it is dispatched", tags=["intake"], auth="optional",
-                body=CancelSchema, responses={200: RequestViewSchema},
-                errors=[*BODY, 401, 404, 409, 422, 429], path={"code": REQUEST_CODE},
-                description="Proven by `phone` (the contact phone) or by signing in as the enterprise. A "
-                "multi-item submission's code withdraws every one of its requests not yet dispatched (the "
-                "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn.")
+    @enterprise_step("The enterprise withdraws a request before it is dispatched", CancelSchema,
+                     "A multi-item submission's code withdraws every one of its requests not yet dispatched (the "
+                     "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn.")
     @json_endpoint
     def cancel(self, request, code):
         command = CancelSchema().load(read_json_object(request))
@@ -155,11 +168,3 @@ class IntakeApi:
             raise ApiError(400, "validation_failed", fields={"phone": ["required"]})
         tracked = track_code(self.gateway, request, code, phone, principal)
         return REQUEST_VIEW.dump(tracked_view(tracked, Reader.of(self.gateway, request_language(request))))
-
-    def _enterprise_step(self, request, code, step, phone, text, file_ids=()):
-        gateway = self.gateway
-        principal = principal_of(request)
-        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
-            found = enterprise.enterprise_step(gateway.requests, code, principal, phone, step, gateway.now(), text,
-                                               gateway.files, file_ids)
-        return REQUEST_VIEW.dump(request_view(found, Reader.of(gateway, request_language(request))))

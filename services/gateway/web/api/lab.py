@@ -8,12 +8,12 @@ body (``operator``) from their sign-in (``operators.signed_body``). A written an
 read by the gateway's own form first, since the files it names are the gateway's.
 """
 
-from ....common.clock import china_date
 from ...handlers import operators
 from ...handlers.throttling import code_subject
 from ..apidoc import ANSWER_FILES, BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN, documented, one_of
 from ..auth import principal_of
 from ..errors import ApiError, json_endpoint
+from ..openapi import openapi_path
 from ..schemas.operators import ConsultingAnswerForm
 from ..schemas.responses import (
     DeclinedSchema,
@@ -28,15 +28,22 @@ from ..schemas.responses import (
     TestingJobSchema,
 )
 from ..server import http, lookup_asker
-from .operators import answer_in_writing, require_admin, require_operator, signed_body
+from .entrypoints import json_entrypoint
+from .operators import (
+    READ,
+    STEP,
+    answer_in_writing,
+    read_job,
+    require_admin,
+    require_operator,
+    signed_body,
+)
 
 JOB_STEPS = operators.JOB_STEPS
 
 
-# An operator's read and step: who may (401/403), what exists (404), the state (409), the
-# fields (422, judged by the domain service's own schema), the service answering (503).
-READ = [*SIGNED_IN, 404, *SERVICE]
-STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
+CERTIFICATES = "/api/v1/metrology/certificates/<string:number>"
+REPORTS = "/api/v1/testing/reports/<string:number>"
 DOCUMENT_NUMBER = {"type": "string", "description": "e.g. SQJL-2026-000001 or a correction SQJL-2026-000001-R1"}
 
 
@@ -86,69 +93,128 @@ ANSWERED = ("Only a consulting job takes a written answer (409 `not_a_consulting
             "/api/v1/requests/{code}), and the timeline says 已书面答复 (`question_answered`). " + ANSWER_FILES)
 
 
+def read_a_job(domain, summary, answers):
+    """GET a job of ``domain`` as its operators read it."""
+
+    def read(self, request, code):
+        return read_job(self.gateway, self.services, request, domain, code)
+
+    return json_entrypoint("GET", f"/api/v1/{domain}/jobs/<string:code>", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE}, responses={200: answers},
+        errors=READ), read)
+
+
+def job_step(domain, summary, answers, takes, description):
+    """POST one of the steps of a job of ``domain`` (``JOB_STEPS``; another is 404), the
+    body as posted (``takes`` says what each step reads), signed by the operator."""
+
+    def take_step(self, request, code, step):
+        principal = require_operator(request, domain)
+        if step not in JOB_STEPS[domain]:
+            raise ApiError(404, "not_found")
+        return operators.job_step(self.services, domain, code, step, signed_body(request, principal))
+
+    return json_entrypoint("POST", f"/api/v1/{domain}/jobs/<string:code>/<string:step>", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS[domain])},
+        body=command(takes), responses={200: {"anyOf": [answers, DeclinedSchema]}}, errors=STEP,
+        description=description), take_step)
+
+
+def written_answer(domain, summary, answers):
+    """POST the written answer to a consulting request of ``domain`` (JL04, JC03)."""
+
+    def answer(self, request, code):
+        return answer_in_writing(self.gateway, self.services, request, domain, code, ConsultingAnswerForm,
+                                 sign=True)
+
+    return json_entrypoint("POST", f"/api/v1/{domain}/jobs/<string:code>/answer", documented(
+        summary, tags=[domain], auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
+        responses={200: answers}, errors=[CODE, *STEP], description=ANSWERED), answer)
+
+
+def read_document(domain, rule, method, summary):
+    """GET an issued document in full (``method`` of ``domain``'s service), with its status."""
+
+    def read(self, request, number):
+        require_operator(request, domain)
+        return operators.command(self.services, domain, method, number)
+
+    return json_entrypoint("GET", rule, documented(
+        summary, tags=[domain], auth="bearer", path={"number": DOCUMENT_NUMBER},
+        responses={200: IssuedDocumentSchema}, errors=READ), read)
+
+
+def propose_change(domain, rule, method, changes, summary, document):
+    """POST a proposed new version of an issued ``document`` (``changes``: what the body
+    takes), which a second operator decides: 201 with the proposal."""
+
+    def propose(self, request, number):
+        principal = require_operator(request, domain)
+        return 201, operators.command(self.services, domain, method, number, signed_body(request, principal))
+
+    approval = openapi_path(f"{rule}/<id>/approval")
+    return json_entrypoint("POST", rule, documented(
+        summary, tags=[domain], auth="bearer", path={"number": DOCUMENT_NUMBER}, body=changes,
+        responses={201: ProposalSchema}, errors=STEP,
+        description=PROPOSED.format(document=document, approval=approval, version="…-R1")), propose)
+
+
+def decide_change(domain, rule, method, summary):
+    """POST the decision on a proposed new version: approved (it is issued) or refused."""
+
+    def decide(self, request, number, proposal_id):
+        principal = require_operator(request, domain)
+        return operators.command(self.services, domain, method, number, proposal_id, signed_body(request, principal))
+
+    return json_entrypoint("POST", rule, documented(
+        summary, tags=[domain], auth="bearer", path={"number": DOCUMENT_NUMBER, "proposal_id": PROPOSAL_ID},
+        body=APPROVAL, responses={200: ProposalDecidedSchema}, errors=STEP,
+        description=APPROVED.format(version="…-R1")), decide)
+
+
+def withdraw_document(domain, rule, method, summary):
+    """POST the withdrawal of an issued document, with its ``reason``."""
+
+    def withdraw(self, request, number):
+        principal = require_operator(request, domain)
+        return operators.command(self.services, domain, method, number, signed_body(request, principal))
+
+    return json_entrypoint("POST", rule, documented(
+        summary, tags=[domain], auth="bearer", path={"number": DOCUMENT_NUMBER}, body=command("`reason`"),
+        responses={200: IssuedDocumentSchema}, errors=STEP), withdraw)
+
+
+def register(rule, key, method, summary, answers):
+    """GET one of metrology's registers, whole: ``{key: [...]}``."""
+
+    def listed(self, request):
+        require_operator(request, "metrology")
+        return {key: operators.command(self.services, "metrology", method)}
+
+    return json_entrypoint("GET", rule, documented(
+        summary, tags=["metrology"], auth="bearer", responses={200: answers}, errors=[*SIGNED_IN, *SERVICE]), listed)
+
+
 class LabApi:
     # -- jobs -----------------------------------------------------------------------------------
-    @http("GET", "/api/v1/metrology/jobs/<string:code>")
-    @documented("A metrology job (JL01/JL02)", tags=["metrology"], auth="bearer", path={"code": REQUEST_CODE},
-                responses={200: MetrologyJobSchema}, errors=READ)
-    @json_endpoint
-    def metrology_job(self, request, code):
-        require_operator(request, "metrology")
-        return self._job(request, "metrology", code)
-
-    @http("POST", "/api/v1/metrology/jobs/<string:code>/<string:step>")
-    @documented(
-        "A step of a metrology job", tags=["metrology"], auth="bearer",
-        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["metrology"])},
-        body=command("start: {}; results: `environment` and `instruments` (JL01: type, items, conclusion; "
-                     "JL02: calibration points); review: `approved`, `comment`; issue: {}; decline: `reason`"),
-        responses={200: {"anyOf": [MetrologyJobSchema, DeclinedSchema]}}, errors=STEP,
-        description="Results are reviewed by someone other than who recorded them (409 otherwise). "
-        "Each step answers the job, a decline only its code and new status.",
-    )
-    @json_endpoint
-    def metrology_job_step(self, request, code, step):
-        return self._job_step(request, "metrology", code, step)
-
-    @http("GET", "/api/v1/testing/jobs/<string:code>")
-    @documented("A testing job (JC01/JC02)", tags=["testing"], auth="bearer", path={"code": REQUEST_CODE},
-                responses={200: TestingJobSchema}, errors=READ)
-    @json_endpoint
-    def testing_job(self, request, code):
-        require_operator(request, "testing")
-        return self._job(request, "testing", code)
-
-    @http("POST", "/api/v1/testing/jobs/<string:code>/<string:step>")
-    @documented(
-        "A step of a testing job", tags=["testing"], auth="bearer",
-        path={"code": REQUEST_CODE, "step": one_of(*JOB_STEPS["testing"])},
-        body=command("samples: `samples` (1-100: name, description, condition_on_receipt, quantity); start: {}; "
-                     "results: per sample and item (JC01: value, unit, limit, U, decision_rule; JC02: outcome); "
-                     "review: `approved`, `comment`; issue: {}; decline: `reason`"),
-        responses={200: {"anyOf": [TestingJobSchema, DeclinedSchema]}}, errors=STEP,
-        description="Each step answers the job, a decline only its code and new status.",
-    )
-    @json_endpoint
-    def testing_job_step(self, request, code, step):
-        return self._job_step(request, "testing", code, step)
-
-    @http("POST", "/api/v1/metrology/jobs/<string:code>/answer")
-    @documented("Answer a metrology consulting request (JL04 计量咨询) in writing", tags=["metrology"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
-                responses={200: MetrologyJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
-    @json_endpoint
-    def answer_metrology_question(self, request, code):
-        return answer_in_writing(self.gateway, self.services, request, "metrology", code, ConsultingAnswerForm,
-                                 sign=True)
-
-    @http("POST", "/api/v1/testing/jobs/<string:code>/answer")
-    @documented("Answer a testing consulting request (JC03 检测能力咨询) in writing", tags=["testing"],
-                auth="bearer", path={"code": REQUEST_CODE}, body=ConsultingAnswerForm,
-                responses={200: TestingJobSchema}, errors=[CODE, *STEP], description=ANSWERED)
-    @json_endpoint
-    def answer_testing_question(self, request, code):
-        return answer_in_writing(self.gateway, self.services, request, "testing", code, ConsultingAnswerForm,
-                                 sign=True)
+    metrology_job = read_a_job("metrology", "A metrology job (JL01/JL02)", MetrologyJobSchema)
+    metrology_job_step = job_step(
+        "metrology", "A step of a metrology job", MetrologyJobSchema,
+        "start: {}; results: `environment` and `instruments` (JL01: type, items, conclusion; "
+        "JL02: calibration points); review: `approved`, `comment`; issue: {}; decline: `reason`",
+        "Results are reviewed by someone other than who recorded them (409 otherwise). "
+        "Each step answers the job, a decline only its code and new status.")
+    testing_job = read_a_job("testing", "A testing job (JC01/JC02)", TestingJobSchema)
+    testing_job_step = job_step(
+        "testing", "A step of a testing job", TestingJobSchema,
+        "samples: `samples` (1-100: name, description, condition_on_receipt, quantity); start: {}; "
+        "results: per sample and item (JC01: value, unit, limit, U, decision_rule; JC02: outcome); "
+        "review: `approved`, `comment`; issue: {}; decline: `reason`",
+        "Each step answers the job, a decline only its code and new status.")
+    answer_metrology_question = written_answer(
+        "metrology", "Answer a metrology consulting request (JL04 计量咨询) in writing", MetrologyJobSchema)
+    answer_testing_question = written_answer(
+        "testing", "Answer a testing consulting request (JC03 检测能力咨询) in writing", TestingJobSchema)
 
     # -- JL03 计量标准考核 (JJF 1033-2023) ----------------------------------------------------------
     @http("POST", "/api/v1/metrology/jobs/<string:code>/document-review")
@@ -189,93 +255,26 @@ class LabApi:
         principal = require_operator(request, domain)
         return operators.command(self.services, domain, method, code, signed_body(request, principal))
 
-    def _job(self, request, domain, code):
-        gateway = self.gateway
-        return operators.job(self.services, gateway.requests, gateway.catalogue, gateway.calendar.current(), domain,
-                             code, china_date(gateway.now()))
-
-    def _job_step(self, request, domain, code, step):
-        principal = require_operator(request, domain)
-        if step not in JOB_STEPS[domain]:
-            raise ApiError(404, "not_found")
-        return operators.job_step(self.services, domain, code, step, signed_body(request, principal))
-
     # -- issued documents -------------------------------------------------------------------------
-    @http("GET", "/api/v1/metrology/certificates/<string:number>")
-    @documented("A certificate in full, with its status", tags=["metrology"], auth="bearer",
-                path={"number": DOCUMENT_NUMBER}, responses={200: IssuedDocumentSchema}, errors=READ)
-    @json_endpoint
-    def certificate(self, request, number):
-        require_operator(request, "metrology")
-        return operators.command(self.services, "metrology", "get_certificate", number)
+    certificate = read_document("metrology", CERTIFICATES, "get_certificate",
+                                "A certificate in full, with its status")
+    correct_certificate = propose_change(
+        "metrology", f"{CERTIFICATES}/corrections", "propose_correction", CORRECTION,
+        "Propose a correction of a certificate (four eyes: a second operator approves it)", "certificate")
+    approve_certificate_correction = decide_change(
+        "metrology", f"{CERTIFICATES}/corrections/<string:proposal_id>/approval", "decide_correction",
+        "Approve or refuse a proposed correction (by a second operator)")
+    withdraw_metrology_certificate = withdraw_document("metrology", f"{CERTIFICATES}/withdrawal",
+                                                       "withdraw_certificate", "Withdraw a certificate")
 
-    @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections")
-    @documented("Propose a correction of a certificate (four eyes: a second operator approves it)",
-                tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER}, body=CORRECTION,
-                responses={201: ProposalSchema}, errors=STEP, description=PROPOSED.format(
-                    document="certificate", approval="/api/v1/metrology/certificates/{number}/corrections/{id}/approval",
-                    version="…-R1"))
-    @json_endpoint
-    def correct_certificate(self, request, number):
-        principal = require_operator(request, "metrology")
-        return 201, operators.command(self.services, "metrology", "propose_correction", number,
-                                      signed_body(request, principal))
-
-    @http("POST", "/api/v1/metrology/certificates/<string:number>/corrections/<string:proposal_id>/approval")
-    @documented("Approve or refuse a proposed correction (by a second operator)", tags=["metrology"],
-                auth="bearer", path={"number": DOCUMENT_NUMBER, "proposal_id": PROPOSAL_ID}, body=APPROVAL,
-                responses={200: ProposalDecidedSchema}, errors=STEP, description=APPROVED.format(version="…-R1"))
-    @json_endpoint
-    def approve_certificate_correction(self, request, number, proposal_id):
-        principal = require_operator(request, "metrology")
-        return operators.command(self.services, "metrology", "decide_correction", number, proposal_id,
-                                 signed_body(request, principal))
-
-    @http("POST", "/api/v1/metrology/certificates/<string:number>/withdrawal")
-    @documented("Withdraw a certificate", tags=["metrology"], auth="bearer", path={"number": DOCUMENT_NUMBER},
-                body=command("`reason`"), responses={200: IssuedDocumentSchema}, errors=STEP)
-    @json_endpoint
-    def withdraw_metrology_certificate(self, request, number):
-        principal = require_operator(request, "metrology")
-        return operators.command(self.services, "metrology", "withdraw_certificate", number, signed_body(request, principal))
-
-    @http("GET", "/api/v1/testing/reports/<string:number>")
-    @documented("A test report in full, with its status", tags=["testing"], auth="bearer",
-                path={"number": DOCUMENT_NUMBER}, responses={200: IssuedDocumentSchema}, errors=READ)
-    @json_endpoint
-    def report(self, request, number):
-        require_operator(request, "testing")
-        return operators.command(self.services, "testing", "get_report", number)
-
-    @http("POST", "/api/v1/testing/reports/<string:number>/amendments")
-    @documented("Propose an amendment of a report (four eyes: a second operator approves it)", tags=["testing"],
-                auth="bearer", path={"number": DOCUMENT_NUMBER}, body=AMENDMENT, responses={201: ProposalSchema},
-                errors=STEP, description=PROPOSED.format(
-                    document="report", approval="/api/v1/testing/reports/{number}/amendments/{id}/approval",
-                    version="…-R1"))
-    @json_endpoint
-    def amend_report(self, request, number):
-        principal = require_operator(request, "testing")
-        return 201, operators.command(self.services, "testing", "propose_amendment", number,
-                                      signed_body(request, principal))
-
-    @http("POST", "/api/v1/testing/reports/<string:number>/amendments/<string:proposal_id>/approval")
-    @documented("Approve or refuse a proposed amendment (by a second operator)", tags=["testing"], auth="bearer",
-                path={"number": DOCUMENT_NUMBER, "proposal_id": PROPOSAL_ID}, body=APPROVAL,
-                responses={200: ProposalDecidedSchema}, errors=STEP, description=APPROVED.format(version="…-R1"))
-    @json_endpoint
-    def approve_report_amendment(self, request, number, proposal_id):
-        principal = require_operator(request, "testing")
-        return operators.command(self.services, "testing", "decide_amendment", number, proposal_id,
-                                 signed_body(request, principal))
-
-    @http("POST", "/api/v1/testing/reports/<string:number>/withdrawal")
-    @documented("Withdraw a report", tags=["testing"], auth="bearer", path={"number": DOCUMENT_NUMBER},
-                body=command("`reason`"), responses={200: IssuedDocumentSchema}, errors=STEP)
-    @json_endpoint
-    def withdraw_report(self, request, number):
-        principal = require_operator(request, "testing")
-        return operators.command(self.services, "testing", "withdraw_report", number, signed_body(request, principal))
+    report = read_document("testing", REPORTS, "get_report", "A test report in full, with its status")
+    amend_report = propose_change(
+        "testing", f"{REPORTS}/amendments", "propose_amendment", AMENDMENT,
+        "Propose an amendment of a report (four eyes: a second operator approves it)", "report")
+    approve_report_amendment = decide_change(
+        "testing", f"{REPORTS}/amendments/<string:proposal_id>/approval", "decide_amendment",
+        "Approve or refuse a proposed amendment (by a second operator)")
+    withdraw_report = withdraw_document("testing", f"{REPORTS}/withdrawal", "withdraw_report", "Withdraw a report")
 
     @http("GET", "/api/v1/requests/<string:code>/documents/<string:number>")
     @documented(
@@ -296,13 +295,9 @@ class LabApi:
                                           number)
 
     # -- metrology's registers ---------------------------------------------------------------------
-    @http("GET", "/api/v1/metrology/instrument-types")
-    @documented("Instrument types under compulsory verification, with their periods", tags=["metrology"],
-                auth="bearer", responses={200: InstrumentTypesSchema}, errors=[*SIGNED_IN, *SERVICE])
-    @json_endpoint
-    def instrument_types(self, request):
-        require_operator(request, "metrology")
-        return {"instrument_types": operators.command(self.services, "metrology", "list_instrument_types")}
+    instrument_types = register(
+        "/api/v1/metrology/instrument-types", "instrument_types", "list_instrument_types",
+        "Instrument types under compulsory verification, with their periods", InstrumentTypesSchema)
 
     @http("PUT", "/api/v1/metrology/instrument-types/<string:type_id>/period")
     @documented("An administrator sets a type's verification period", tags=["metrology"], auth="bearer",
@@ -313,13 +308,9 @@ class LabApi:
         principal = require_admin(request)
         return operators.command(self.services, "metrology", "set_verification_period", type_id, signed_body(request, principal))
 
-    @http("GET", "/api/v1/metrology/reference-standards")
-    @documented("The laboratory's reference standards", tags=["metrology"], auth="bearer",
-                responses={200: ReferenceStandardsSchema}, errors=[*SIGNED_IN, *SERVICE])
-    @json_endpoint
-    def reference_standards(self, request):
-        require_operator(request, "metrology")
-        return {"reference_standards": operators.command(self.services, "metrology", "list_reference_standards")}
+    reference_standards = register(
+        "/api/v1/metrology/reference-standards", "reference_standards", "list_reference_standards",
+        "The laboratory's reference standards", ReferenceStandardsSchema)
 
     @http("POST", "/api/v1/metrology/reference-standards")
     @documented("Register a reference standard", tags=["metrology"], auth="bearer",

@@ -3,19 +3,19 @@ rectification (整改) the station answers (``answer-rectification``, a station 
 the enterprise reads the answer on its tracking page."""
 
 from ...handlers import enterprise, station
-from ...handlers.throttling import code_subject
 from ..apidoc import documented
-from ..auth import principal_of, require_principal
+from ..auth import require_principal
 from ..errors import json_endpoint, read_json_object, request_language
-from ..schemas.intake import REQUEST_VIEW, RequestViewSchema
+from ..schemas.intake import RequestViewSchema
 from ..schemas.service_levels import (
     RATING_BODY_DOC,
     RECTIFICATIONS_DOC,
     RatingSchema,
     RectificationFiltersSchema,
 )
-from ..server import http, lookup_asker
-from ..views import Reader, rectification_row, request_view
+from ..server import http
+from ..views import Reader, rectification_row
+from .intake import enterprise_acts
 
 
 class RatingsApi:
@@ -28,12 +28,9 @@ class RatingsApi:
     @json_endpoint
     def rate(self, request, code):
         command = RatingSchema().load(read_json_object(request))
-        gateway = self.gateway
-        principal = principal_of(request)
-        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, command.get("phone"))):
-            rated = enterprise.rate_request(gateway.requests, code, principal, command.get("phone"),
-                                            command["level"], command.get("comment"), gateway.now())
-        return REQUEST_VIEW.dump(request_view(rated, Reader.of(gateway, request_language(request))))
+        gateway, phone = self.gateway, command.get("phone")
+        return enterprise_acts(gateway, request, code, phone, lambda principal: enterprise.rate_request(
+            gateway.requests, code, principal, phone, command["level"], command.get("comment"), gateway.now()))
 
     @http("GET", "/api/v1/station/rectifications")
     @documented("Poor ratings (1-2) waiting for the station's answer, or answered", tags=["station"],

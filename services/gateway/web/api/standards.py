@@ -11,7 +11,6 @@ from ..apidoc import ANSWER_FILES, BODY, CODE, REQUEST_CODE, SERVICE, SIGNED_IN,
 from ..errors import json_endpoint, read_json_object, request_language
 from ..schemas.operators import WrittenAnswerForm, command_from, load_command
 from ..schemas.responses import (
-    DeclinedSchema,
     StandardsCaseSchema,
     StandardSchema,
     StandardSearchSchema,
@@ -24,10 +23,9 @@ from ..schemas.standards import (
 )
 from ..server import http
 from ..views import standard_view
-from .operators import answer_in_writing, require_operator, signed_body
+from .operators import STEP, answer_in_writing, decline, read_job, require_operator
 
 CASES = "/api/v1/standards/cases/<string:code>"
-STEP = [*BODY, *SIGNED_IN, 404, 409, 422, *SERVICE]
 STANDARD_NUMBER = {"type": "string", "description": "typed any way, e.g. GB/T 19001-2016 or gbt19001; "
                                                    "no year means the latest edition"}
 
@@ -93,10 +91,7 @@ class StandardsApi:
                 errors=[CODE, *SIGNED_IN, 404, *SERVICE])
     @json_endpoint
     def standards_case(self, request, code):
-        require_operator(request, "standards")
-        gateway = self.gateway
-        return operators.job(self.services, gateway.requests, gateway.catalogue, gateway.calendar.current(),
-                             "standards", code, china_date(gateway.now()))
+        return read_job(self.gateway, self.services, request, "standards", code)
 
     @http("POST", f"{CASES}/review")
     @documented("Decide a BZ02 self-declaration: approved, or changes_requested with comments",
@@ -116,17 +111,8 @@ class StandardsApi:
         return answer_in_writing(self.gateway, self.services, request, "standards", code, WrittenAnswerForm,
                                  sign=False)
 
-    @http("POST", f"{CASES}/decline")
-    @documented("Decline a dispatched case before answering it: back to the station", tags=["standards"],
-                auth="bearer", path={"code": REQUEST_CODE},
-                body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string",
-                                                                                          "maxLength": 500}}},
-                responses={200: DeclinedSchema}, errors=[CODE, *STEP])
-    @json_endpoint
-    def decline_standards_case(self, request, code):
-        """Decline a dispatched case before answering it: back to the station."""
-        principal = require_operator(request, "standards")
-        return operators.command(self.services, "standards", "decline_job", str(parse_code(code)), signed_body(request, principal))
+    decline_standards_case = decline("standards", f"{CASES}/decline",
+                                     "Decline a dispatched case before answering it: back to the station")
 
     def _case_step(self, request, code, method, form):
         require_operator(request, "standards")

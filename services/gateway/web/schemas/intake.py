@@ -299,6 +299,13 @@ class ErrorSchema(Schema):
     file = fields.Dict(metadata={"description": "a refused upload: which of the files posted (index) and its name"})
 
 
+def provisional():
+    """Whether a due date may still move, for a request and a submission's child alike."""
+    return fields.Boolean(metadata={
+        "description": "the due date counts days of a year whose official holiday schedule is not loaded yet: "
+        "it may still move (GET /api/v1/calendar/{year})"})
+
+
 class LocalizedTextSchema(Schema):
     zh_cn = fields.String(data_key="zh-CN", attribute="zh-CN", required=True)
     en = fields.String(required=True)
@@ -360,9 +367,7 @@ class ChildSummarySchema(Schema):
     status_label = fields.String(required=True)
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
-    due_date_provisional = fields.Boolean(metadata={
-        "description": "the due date counts days of a year whose official holiday schedule is not loaded yet: "
-        "it may still move (GET /api/v1/calendar/{year})"})
+    due_date_provisional = provisional()
 
 
 class RequestFileSchema(Schema):
@@ -402,9 +407,7 @@ class RequestViewSchema(Schema):
     parent = fields.String(allow_none=True)
     holder = fields.Nested(HolderSchema, allow_none=True)
     due_date = fields.String(allow_none=True)
-    due_date_provisional = fields.Boolean(metadata={
-        "description": "the due date counts days of a year whose official holiday schedule is not loaded yet: "
-        "it may still move (GET /api/v1/calendar/{year})"})
+    due_date_provisional = provisional()
     result = fields.Dict(allow_none=True)
     material_request = fields.Dict(allow_none=True, metadata={"description": "what the station asked for (补正)"})
     files = fields.List(fields.Nested(RequestFileSchema), metadata={
