@@ -45,8 +45,9 @@ class EnterpriseSchema(ContractSchema):
     uscc = fields.String(required=True)
 
 
-class WorkSchema(ContractSchema):
-    """A domain service's work: the request it is for, and which of its dispatches."""
+class RoutedRequestSchema(ContractSchema):
+    """The fields of :class:`RoutedRequest` (the request, the domain it is routed to, its
+    station), and which of its dispatches the event is about."""
 
     code = fields.String(required=True)
     item = fields.String(required=True)
@@ -55,7 +56,7 @@ class WorkSchema(ContractSchema):
     dispatch = fields.Integer(load_default=1, validate=validate.Range(min=1))
 
 
-class DispatchedWorkSchema(WorkSchema):
+class DispatchedWorkSchema(RoutedRequestSchema):
     VALUE = DispatchedWork
 
     enterprise = fields.Nested(EnterpriseSchema, required=True)
@@ -63,7 +64,7 @@ class DispatchedWorkSchema(WorkSchema):
     details = fields.Dict(keys=fields.String(), load_default=dict)
 
 
-class TerminatedWorkSchema(WorkSchema):
+class TerminatedWorkSchema(RoutedRequestSchema):
     VALUE = TerminatedWork
 
     reason = fields.String(required=True)
