@@ -7,10 +7,9 @@ for the worker, and answers its view.
 from nameko.timer import timer
 
 from ..common import domain_service
-from ..common.commands import DeclineSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, StandardEnded, TerminatedWork
+from ..common.contracts import DispatchedWork, StandardEnded
 from ..common.contracts.schemas import read
 from ..common.documents.wiring import IssuingKeysRequired
 from ..common.mongo import MongoDatabase
@@ -42,6 +41,20 @@ def certification_step(use_case, form):
     return step
 
 
+def product_check_step(check):
+    """The RPC recording one of a product certification's checks (``type_test``,
+    ``factory_inspection``), its command read by the form of the same name."""
+
+    @rpc
+    def record_check(self, request_code, payload=None):
+        ports = self.certification
+        return handlers.record_product_check(
+            ports.certifications, request_code, check, load_command(check, payload), ports.clock()
+        ).as_dict()
+
+    return record_check
+
+
 class CertificationService(domain_service.DomainService):
     name = "certification"
 
@@ -51,13 +64,7 @@ class CertificationService(domain_service.DomainService):
     issuing_keys = IssuingKeysRequired()  # signs certificates: no key (outside dev), no start
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
-    @rpc
-    def decline_job(self, request_code, payload):
-        """Decline dispatched work before starting on it: it goes back to the station."""
-        ports = self.certification
-        return handlers.decline_job(
-            ports.certifications, request_code, DeclineSchema().load(payload), ports.clock()
-        )
+    decline_job = domain_service.decline_rpc(handlers.decline_job, "certifications")
 
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")
@@ -67,11 +74,9 @@ class CertificationService(domain_service.DomainService):
             ports.certifications, ports.verifications, read(DispatchedWork, envelope), ports.clock()
         )
 
-    @consume_event("gateway", "request_terminated", route="certification")
-    def on_request_terminated(self, envelope):
-        """The station ended the request: stop the work unless its documents are out."""
-        ports = self.certification
-        handlers.stop_terminated_work(ports.certifications, read(TerminatedWork, envelope), ports.clock())
+    on_request_terminated = domain_service.terminated_work_consumer(
+        "certification", handlers.stop_terminated_work, "certifications"
+    )
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
@@ -91,28 +96,8 @@ class CertificationService(domain_service.DomainService):
     review_application = certification_step(handlers.review_application, "review")
     record_stage1 = certification_step(handlers.record_stage1, "stage1")
     record_stage2 = certification_step(handlers.record_stage2, "stage2")
-
-    @rpc
-    def record_type_test(self, request_code, payload=None):
-        ports = self.certification
-        return handlers.record_product_check(
-            ports.certifications,
-            request_code,
-            "type_test",
-            load_command("type_test", payload),
-            ports.clock(),
-        ).as_dict()
-
-    @rpc
-    def record_factory_inspection(self, request_code, payload=None):
-        ports = self.certification
-        return handlers.record_product_check(
-            ports.certifications,
-            request_code,
-            "factory_inspection",
-            load_command("factory_inspection", payload),
-            ports.clock(),
-        ).as_dict()
+    record_type_test = product_check_step("type_test")
+    record_factory_inspection = product_check_step("factory_inspection")
 
     @rpc
     def decide(self, request_code, payload=None):

@@ -12,9 +12,15 @@ import dataclasses
 from typing import Any
 
 from . import domain_service, lab_work
-from .commands import ConsultingAnswerSchema, DeclineSchema, LabReviewSchema, OperatorSchema
+from .commands import (
+    ConsultingAnswerSchema,
+    LabReviewSchema,
+    OperatorSchema,
+    ProposalDecisionSchema,
+    WithdrawalSchema,
+)
 from .consumer import consume_event
-from .contracts import DispatchedWork, TerminatedWork
+from .contracts import DispatchedWork
 from .contracts.schemas import read
 from .issued import PROPOSED
 from .issued_documents import Standing
@@ -59,28 +65,49 @@ def dispatched_work_consumer(laboratory: str, receive: Any) -> Any:
     return on_request_dispatched
 
 
-def terminated_work_consumer(laboratory: str) -> Any:
-    """The consumer of the station ending a request it dispatched to ``laboratory``: the
-    work stops unless its documents are out (``lab_work.stop_terminated_work``)."""
+# -- the RPCs of a laboratory's issued documents (certificates, reports): each made for the
+# laboratory's use case and repository (``documents``: its name among the ports), and
+# declared in the service's body under the RPC's name, which nameko binds and the gateway calls.
+def proposal_rpc(propose: Any, documents: str, change_schema: Any) -> Any:
+    """A new version of a current document proposed (a correction, an amendment); it is
+    issued once a second person approves it (four eyes). Answers the proposal."""
 
-    @consume_event("gateway", "request_terminated", route=laboratory)
-    def on_request_terminated(self: Any, envelope: dict[str, Any]) -> None:
+    @rpc
+    def propose_new_version(self: Any, number: str, payload: Any) -> Any:
         ports = self.ports
-        lab_work.stop_terminated_work(ports.jobs, read(TerminatedWork, envelope), ports.clock())
+        proposal, _ = propose(getattr(ports, documents), number, change_schema().load(payload), ports.clock())
+        return proposal
 
-    return on_request_terminated
+    return propose_new_version
+
+
+def decision_rpc(decide: Any, documents: str) -> Any:
+    """A second person's decision on a proposed version: answers the proposal and where the
+    document then stands."""
+
+    @rpc
+    def decide_proposal(self: Any, number: str, proposal_id: str, payload: Any) -> Any:
+        ports = self.ports
+        return proposal_view(decide(getattr(ports, documents), number, proposal_id,
+                                    ProposalDecisionSchema().load(payload), ports.clock()))
+
+    return decide_proposal
+
+
+def withdrawal_rpc(withdraw: Any, documents: str) -> Any:
+    """A current document withdrawn: answers where it then stands."""
+
+    @rpc
+    def withdraw_document(self: Any, number: str, payload: Any) -> Any:
+        ports = self.ports
+        return standing_view(withdraw(getattr(ports, documents), number, WithdrawalSchema().load(payload),
+                                      ports.clock()))
+
+    return withdraw_document
 
 
 class LabService(domain_service.DomainService):
-    @property
-    def ports(self) -> Any:
-        return getattr(self, self.name)
-
-    @rpc
-    def decline_job(self, request_code, payload):
-        """Decline dispatched work before starting on it: it goes back to the station."""
-        ports = self.ports
-        return lab_work.decline_job(ports.jobs, request_code, DeclineSchema().load(payload), ports.clock())
+    decline_job = domain_service.decline_rpc(lab_work.decline_job, "jobs")
 
     @rpc
     def get_job(self, request_code):

@@ -7,12 +7,12 @@ timer (``RECALL_CHECK_SECONDS``). Each entrypoint reads its input, calls one use
 with the ports ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common import lab_service
-from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
+from ..common import domain_service, lab_service
+from ..common.commands import OperatorSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.documents.wiring import IssuingKeysRequired
-from ..common.lab_service import as_dict, proposal_view, standing_view
+from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -46,7 +46,8 @@ class MetrologyService(lab_service.LabService):
 
     # -- events -----------------------------------------------------------------------------
     on_request_dispatched = lab_service.dispatched_work_consumer("metrology", handlers.receive_dispatched_request)
-    on_request_terminated = lab_service.terminated_work_consumer("metrology")
+    on_request_terminated = domain_service.terminated_work_consumer("metrology", handlers.stop_terminated_work,
+                                                                    "jobs")
 
     @consume_event("metrology", "#")
     def keep_instrument_file(self, envelope):
@@ -99,25 +100,10 @@ class MetrologyService(lab_service.LabService):
         ports = self.metrology
         return standing_view(handlers.get_document(ports.certificates, ports.standard_certificates, number))
 
-    @rpc
-    def propose_correction(self, number, payload):
-        """A correction proposed; it is issued (…-R1) once a second person approves it."""
-        ports = self.metrology
-        proposal, _ = handlers.propose_correction(ports.certificates, number, CorrectionSchema().load(payload),
-                                                  ports.clock())
-        return proposal
-
-    @rpc
-    def decide_correction(self, number, proposal_id, payload):
-        ports = self.metrology
-        return proposal_view(handlers.decide_correction(ports.certificates, number, proposal_id,
-                                                        ProposalDecisionSchema().load(payload), ports.clock()))
-
-    @rpc
-    def withdraw_certificate(self, number, payload):
-        ports = self.metrology
-        return standing_view(handlers.withdraw_certificate(ports.certificates, number,
-                                                           WithdrawalSchema().load(payload), ports.clock()))
+    # A correction is issued as …-R1 once a second person approves it.
+    propose_correction = lab_service.proposal_rpc(handlers.propose_correction, "certificates", CorrectionSchema)
+    decide_correction = lab_service.decision_rpc(handlers.decide_correction, "certificates")
+    withdraw_certificate = lab_service.withdrawal_rpc(handlers.withdraw_certificate, "certificates")
 
     @rpc
     def document_file(self, number, fmt, request_code=None):

@@ -7,10 +7,9 @@ for the worker, and answers its view.
 from nameko.timer import timer
 
 from ..common import domain_service
-from ..common.commands import DeclineSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
-from ..common.contracts import DispatchedWork, TerminatedWork
+from ..common.contracts import DispatchedWork
 from ..common.contracts.schemas import read
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
@@ -44,13 +43,7 @@ class StandardsService(domain_service.DomainService):
     standards = Composition(bootstrap.build)  # each worker: its repositories and clock
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
-    @rpc
-    def decline_job(self, request_code, payload):
-        """Decline dispatched work before starting on it: it goes back to the station."""
-        ports = self.standards
-        return handlers.decline_job(
-            ports.cases, request_code, DeclineSchema().load(payload), ports.clock()
-        )
+    decline_job = domain_service.decline_rpc(handlers.decline_job, "cases")
 
     # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")
@@ -60,11 +53,8 @@ class StandardsService(domain_service.DomainService):
             ports.cases, ports.catalogue, ports.follows, read(DispatchedWork, envelope), ports.clock()
         )
 
-    @consume_event("gateway", "request_terminated", route="standards")
-    def on_request_terminated(self, envelope):
-        """The station ended the request: stop the work unless its documents are out."""
-        ports = self.standards
-        handlers.stop_terminated_work(ports.cases, read(TerminatedWork, envelope), ports.clock())
+    on_request_terminated = domain_service.terminated_work_consumer("standards", handlers.stop_terminated_work,
+                                                                    "cases")
 
     @timer(interval=REPLACEMENT_CHECK_SECONDS, eager=True)
     def supersede_replaced_in_force(self):

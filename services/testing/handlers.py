@@ -29,6 +29,7 @@ from ..common.lab_work import answer_question as answer_question
 from ..common.lab_work import decline_job as decline_job
 from ..common.lab_work import review_results as review_results
 from ..common.lab_work import start_job as start_job
+from ..common.lab_work import stop_terminated_work as stop_terminated_work
 from ..common.repository import AlreadyExists, retry_on_conflict
 from .adapters.repository import ReportRepository, TestJobRepository
 from .domain import documents

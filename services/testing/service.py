@@ -4,14 +4,14 @@ Each entrypoint reads its input (schemas.py), calls one use case with the ports
 ``bootstrap`` built for the worker, and answers its view.
 """
 
-from ..common import lab_service
-from ..common.commands import OperatorSchema, ProposalDecisionSchema, WithdrawalSchema
+from ..common import domain_service, lab_service
+from ..common.commands import OperatorSchema
 from ..common.composition import Composition
 from ..common.consumer import consume_event
 from ..common.contracts import StandardEnded
 from ..common.contracts.schemas import read
 from ..common.documents.wiring import IssuingKeysRequired
-from ..common.lab_service import as_dict, proposal_view, standing_view
+from ..common.lab_service import as_dict, standing_view
 from ..common.mongo import MongoDatabase
 from ..common.outbox import OutboxRelay
 from ..common.rpc import rpc as rpc_entrypoint
@@ -39,7 +39,8 @@ class TestingService(lab_service.LabService):
     # metrics, secrets and the health RPC: common/domain_service.py
 
     on_request_dispatched = lab_service.dispatched_work_consumer("testing", handlers.receive_dispatched_request)
-    on_request_terminated = lab_service.terminated_work_consumer("testing")
+    on_request_terminated = domain_service.terminated_work_consumer("testing", handlers.stop_terminated_work,
+                                                                    "jobs")
 
     @consume_event("standards", "standard_superseded")
     def on_standard_superseded(self, envelope):
@@ -70,25 +71,9 @@ class TestingService(lab_service.LabService):
     def get_report(self, number):
         return standing_view(handlers.get_report(self.testing.reports, number))
 
-    @rpc
-    def propose_amendment(self, number, payload):
-        """An amendment proposed; it is issued once a second person approves it."""
-        ports = self.testing
-        proposal, _ = handlers.propose_amendment(ports.reports, number, AmendmentSchema().load(payload),
-                                                 ports.clock())
-        return proposal
-
-    @rpc
-    def decide_amendment(self, number, proposal_id, payload):
-        ports = self.testing
-        return proposal_view(handlers.decide_amendment(ports.reports, number, proposal_id,
-                                                       ProposalDecisionSchema().load(payload), ports.clock()))
-
-    @rpc
-    def withdraw_report(self, number, payload):
-        ports = self.testing
-        return standing_view(handlers.withdraw_report(ports.reports, number, WithdrawalSchema().load(payload),
-                                                      ports.clock()))
+    propose_amendment = lab_service.proposal_rpc(handlers.propose_amendment, "reports", AmendmentSchema)
+    decide_amendment = lab_service.decision_rpc(handlers.decide_amendment, "reports")
+    withdraw_report = lab_service.withdrawal_rpc(handlers.withdraw_report, "reports")
 
     @rpc
     def document_file(self, number, fmt, request_code=None):
