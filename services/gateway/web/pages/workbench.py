@@ -57,7 +57,7 @@ from ..views import (
     step_label,
     took_part,
 )
-from .session import console_session, lang_param
+from .session import console_session, lang_param, signed_in
 
 
 class Step(NamedTuple):
@@ -134,10 +134,8 @@ RULE_INPUTS = {"return_needs_reason": ("comment", None), "reference_standard_exi
 class Workbench:
     @http("GET", "/staff/jobs")
     @page_endpoint
-    def workbench_jobs(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_jobs(self, request, session):
         principal = session.principal
         reader = Reader.of(self.gateway, page_language(request))
         try:
@@ -162,19 +160,15 @@ class Workbench:
 
     @http("GET", "/staff/jobs/<string:code>")
     @page_endpoint
-    def workbench_job(self, request, code):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_job(self, request, session, code):
         return job_page(self.gateway, self.services, request, session, code, done=request.args.get("done"))
 
     @http("POST", "/staff/jobs/<string:code>/<string:step>")
     @page_endpoint
-    def workbench_job_step(self, request, code, step):
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_job_step(self, request, session, code, step):
         gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
         try:
             found = operators.request_for_operator(gateway.requests, session.principal, code)
         except (MalformedCode, WrongCheckCharacter, NotFound):
@@ -191,19 +185,15 @@ class Workbench:
 
     @http("GET", "/staff/documents/<string:number>")
     @page_endpoint
-    def workbench_document(self, request, number):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_document(self, request, session, number):
         return document_page(self.gateway, self.services, request, session, number, done=request.args.get("done"))
 
     @http("POST", "/staff/documents/<string:number>/<string:step>")
     @page_endpoint
-    def workbench_document_step(self, request, number, step):
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_document_step(self, request, session, number, step):
         gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
         domain = operators.verifying_service(number)
         taking = DOCUMENT_STEPS.get(domain or "", {}).get(step)
         if domain is None or taking is None:
@@ -217,12 +207,10 @@ class Workbench:
 
     @http("POST", "/staff/documents/<string:number>/proposals/<string:proposal_id>/approval")
     @page_endpoint
-    def workbench_proposal_approval(self, request, number, proposal_id):
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_proposal_approval(self, request, session, number, proposal_id):
         """A second operator approves (the new version is issued) or refuses a proposal."""
         gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
         domain = operators.verifying_service(number)
         taking = PROPOSAL_DECISIONS.get(domain or "")
         if domain is None or taking is None:
