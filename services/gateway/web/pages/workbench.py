@@ -28,19 +28,7 @@ from ..auth import csrf_matches
 from ..errors import FILE_REFUSALS, MAX_BODY_BYTES, ApiError, as_api_error, error_message
 from ..forms import FormState, posted_command
 from ..messages import localize, message
-from ..schemas.certification import (
-    DecisionForm,
-    ProductCheckForm,
-    RecertifyForm,
-    ReduceScopeForm,
-    RestoreForm,
-    ReviewForm,
-    Stage1Form,
-    Stage2Form,
-    SurveillanceForm,
-    SuspendForm,
-    WithdrawForm,
-)
+from ..schemas import certification
 from ..schemas.intake import JOB_FILTERS
 from ..schemas.operators import ConsultingAnswerForm, WrittenAnswerForm, load_command
 from ..schemas.standards import ReviewDeclarationForm
@@ -97,12 +85,12 @@ JOB_STEPS = {
              **(STANDARD_ASSESSMENT if lab == "metrology" else {})}
        for lab in ("metrology", "testing")},
     "certification": {  # who reviews, audits and decides is recorded: each step is signed
-        "review": read_by("review_application", ReviewForm, signed=True),
-        "stage1": read_by("record_stage1", Stage1Form, signed=True),
-        "stage2": read_by("record_stage2", Stage2Form, signed=True),
-        "type-test": read_by("record_type_test", ProductCheckForm, signed=True),
-        "factory-inspection": read_by("record_factory_inspection", ProductCheckForm, signed=True),
-        "decision": read_by("decide", DecisionForm, signed=True), "decline": Step("decline_job"),
+        "review": read_by("review_application", certification.ReviewForm, signed=True),
+        "stage1": read_by("record_stage1", certification.Stage1Form, signed=True),
+        "stage2": read_by("record_stage2", certification.Stage2Form, signed=True),
+        "type-test": read_by("record_type_test", certification.ProductCheckForm, signed=True),
+        "factory-inspection": read_by("record_factory_inspection", certification.ProductCheckForm, signed=True),
+        "decision": read_by("decide", certification.DecisionForm, signed=True), "decline": Step("decline_job"),
     },
     "standards": {
         "review": read_by("review_declaration", ReviewDeclarationForm),
@@ -114,10 +102,12 @@ DOCUMENT_STEPS = {
     "metrology": {"correction": Step("propose_correction"), "withdrawal": Step("withdraw_certificate")},
     "testing": {"amendment": Step("propose_amendment"), "withdrawal": Step("withdraw_report")},
     "certification": {
-        "surveillance": read_by("record_surveillance", SurveillanceForm), "suspend": read_by("suspend", SuspendForm),
-        "restore": read_by("restore", RestoreForm), "withdraw": read_by("withdraw", WithdrawForm),
-        "reduce-scope": read_by("reduce_scope", ReduceScopeForm),
-        "recertify": read_by("recertify", RecertifyForm),
+        "surveillance": read_by("record_surveillance", certification.SurveillanceForm),
+        "suspend": read_by("suspend", certification.SuspendForm),
+        "restore": read_by("restore", certification.RestoreForm),
+        "withdraw": read_by("withdraw", certification.WithdrawForm),
+        "reduce-scope": read_by("reduce_scope", certification.ReduceScopeForm),
+        "recertify": read_by("recertify", certification.RecertifyForm),
     },
 }
 PROPOSAL_DECISIONS = {"metrology": Step("decide_correction"), "testing": Step("decide_amendment")}
