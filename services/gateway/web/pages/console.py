@@ -20,20 +20,18 @@ from ...handlers import notifications, station
 from ..api.station import STEPS
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
-from ..server import http, is_https
-from ..templating import form_token_matches, page_endpoint, page_language, render
+from ..server import http
+from ..templating import page_endpoint, page_language, render
 from ..views import Reader, queue_view, rectification_row, staff_view
 from .session import (
     CONSOLE_LOGIN,
     console_session,
-    end_session,
     lang_param,
     posted_from,
-    sign_out_of_console,
     signed_in,
     with_lang,
 )
-from .signin import sign_in_form, take_sign_in
+from .signin import sign_in_form, take_sign_in, take_sign_out
 
 
 def staff_request_page(service, request, session, code, done=None, problem=None, status=200, errors=None,
@@ -72,10 +70,7 @@ class Console:
     @http("POST", "/staff/logout")
     @page_endpoint
     def console_logout(self, request):
-        if not form_token_matches(request):  # another site may not sign staff out either
-            return render(request, "message.html", status=403, key="form_expired", params={})
-        sign_out_of_console(self.gateway, request)
-        return end_session(redirect(with_lang("/staff/login", request), code=303), is_https(request))
+        return take_sign_out(self.gateway, request, CONSOLE_LOGIN)
 
     @http("GET", "/staff")
     @page_endpoint
