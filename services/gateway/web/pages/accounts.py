@@ -66,7 +66,7 @@ class AccountsConsole:
 
     @http("POST", f"{ACCOUNTS_PAGE}/<string:uscc>/verification")
     @page_endpoint
-    @posted_from(console_session, account_page)
+    @posted_from(console_session, account_page, "uscc")
     def console_verify_account(self, request, session, uscc):
         gateway = self.gateway
         lang = page_language(request)

@@ -109,7 +109,7 @@ class Console:
 
     @http("POST", "/staff/requests/<string:code>/<string:step>")
     @page_endpoint
-    @posted_from(console_session, staff_request_page)
+    @posted_from(console_session, staff_request_page, "code")
     def console_step(self, request, session, code, step):
         gateway = self.gateway
         if step not in STATION_STEP_SCHEMAS:

@@ -162,7 +162,7 @@ class EnterprisePages:
 
     @http("POST", "/me/requests/<string:code>/supplement")
     @page_endpoint
-    @posted_from(enterprise_session, _request_page)
+    @posted_from(enterprise_session, _request_page, "code")
     def my_request_supplement(self, request, session, code):
         """The enterprise answers a 补正 request on its own request's page (the tracking
         page's use case, proven by its account instead of the contact phone)."""

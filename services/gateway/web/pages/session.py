@@ -99,18 +99,19 @@ def signed_in(open_session, after=None, roles=None):
     return guard
 
 
-def posted_from(open_session, page):
+def posted_from(open_session, page, *about):
     """A form posted from a signed-in page (put under ``@page_endpoint``): the step is called
     with the session after the request once the post is taken; else the answer is to sign
     in, 413 (too large), or ``page`` again saying the CSRF token is not of this session,
-    called as ``page(service, request, session, **path, problem=, status=)``."""
+    called as ``page(service, request, session, *about, problem=, status=)`` with the path's
+    parameters named in ``about`` (the request's ``code``, not the step posted)."""
 
     def guard(step):
         @functools.wraps(step)
         def guarded(self, request, **path):
             session = open_session(self.gateway, request)
             refused = refused_console_post(request, session, lambda problem, status: page(
-                self, request, session, problem=problem, status=status, **path))
+                self, request, session, *(path[name] for name in about), problem=problem, status=status))
             return step(self, request, session, **path) if refused is None else refused
 
         return guarded
