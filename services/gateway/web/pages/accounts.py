@@ -18,19 +18,34 @@ from ..schemas.accounts import VerificationSchema
 from ..server import http
 from ..templating import page_endpoint, page_language, render
 from ..views import Reader, enterprise_account_view
-from .session import console_session, lang_param, refused_console_post
+from .session import console_session, lang_param, posted_from, signed_in
 
 ACCOUNTS_PAGE = "/staff/enterprise-accounts"
+
+
+def account_page(service, request, session, uscc, done=None, problem=None, status=200, errors=None):
+    """One enterprise account in the console, with the decision the signed-in person may take."""
+    gateway = service.gateway
+    try:
+        account = enterprise_accounts.account_to_verify(gateway.accounts, session.principal, uscc)
+    except EnterpriseAccountNotFound:
+        return render(request, "message.html", status=404, key="enterprise_account_not_found", params={})
+    except Forbidden:
+        return render(request, "message.html", status=403, key="forbidden", params={})
+    return session.finish(render(
+        request, "staff_account.html", status=status, session=session,
+        view=enterprise_account_view(account, Reader.of(gateway, page_language(request))), done=done,
+        problem=problem, errors=errors or {}, checks=LICENCE_CHECKS,
+        can_act=may_work_station(session.principal, account.verifying_station or ""),
+    ))
 
 
 class AccountsConsole:
     @http("GET", ACCOUNTS_PAGE)
     @page_endpoint
-    def console_accounts(self, request):
+    @signed_in(console_session)
+    def console_accounts(self, request, session):
         gateway = self.gateway
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
         reader = Reader.of(gateway, page_language(request))
         station = request.args.get("station") or session.principal.station
         try:
@@ -45,21 +60,15 @@ class AccountsConsole:
 
     @http("GET", f"{ACCOUNTS_PAGE}/<string:uscc>")
     @page_endpoint
-    def console_account(self, request, uscc):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
-        return account_page(self.gateway, request, session, uscc, done=request.args.get("done"))
+    @signed_in(console_session)
+    def console_account(self, request, session, uscc):
+        return account_page(self, request, session, uscc, done=request.args.get("done"))
 
     @http("POST", f"{ACCOUNTS_PAGE}/<string:uscc>/verification")
     @page_endpoint
-    def console_verify_account(self, request, uscc):
+    @posted_from(console_session, account_page, "uscc")
+    def console_verify_account(self, request, session, uscc):
         gateway = self.gateway
-        session = console_session(gateway, request)
-        refused = refused_console_post(request, session, lambda problem, status: account_page(
-            gateway, request, session, uscc, problem=problem, status=status))
-        if refused is not None:
-            return refused
         lang = page_language(request)
         form = {"decision": request.form.get("decision", ""), "checked": request.form.getlist("checked")}
         if request.form.get("note", "").strip():
@@ -69,28 +78,12 @@ class AccountsConsole:
             enterprise_accounts.decide(gateway.accounts, session.principal, uscc, command["decision"],
                                        command["checked"], command.get("note"), gateway.now(), gateway.identities)
         except ValidationError as exc:
-            return account_page(gateway, request, session, uscc, status=422, errors=localize(exc.messages, lang))
+            return account_page(self, request, session, uscc, status=422, errors=localize(exc.messages, lang))
         except RuleViolated as exc:
-            return account_page(gateway, request, session, uscc, problem=exc.code, status=422)
+            return account_page(self, request, session, uscc, problem=exc.code, status=422)
         except Forbidden:
-            return account_page(gateway, request, session, uscc, problem="forbidden", status=403)
+            return account_page(self, request, session, uscc, problem="forbidden", status=403)
         except (InvalidTransition, StaleAccount):
-            return account_page(gateway, request, session, uscc, problem="concurrent_change", status=409)
+            return account_page(self, request, session, uscc, problem="concurrent_change", status=409)
         target = f"{ACCOUNTS_PAGE}/{uscc}?{urlencode({'done': command['decision'], **lang_param(request)})}"
         return session.finish(redirect(target, code=303))
-
-
-def account_page(gateway, request, session, uscc, done=None, problem=None, status=200, errors=None):
-    """One enterprise account in the console, with the decision the signed-in person may take."""
-    try:
-        account = enterprise_accounts.account_to_verify(gateway.accounts, session.principal, uscc)
-    except EnterpriseAccountNotFound:
-        return render(request, "message.html", status=404, key="enterprise_account_not_found", params={})
-    except Forbidden:
-        return render(request, "message.html", status=403, key="forbidden", params={})
-    return session.finish(render(
-        request, "staff_account.html", status=status, session=session,
-        view=enterprise_account_view(account, Reader.of(gateway, page_language(request))), done=done,
-        problem=problem, errors=errors or {}, checks=LICENCE_CHECKS,
-        can_act=may_work_station(session.principal, account.verifying_station or ""),
-    ))

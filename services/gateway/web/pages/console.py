@@ -20,19 +20,40 @@ from ...handlers import notifications, station
 from ..api.station import STEPS
 from ..messages import localize, message
 from ..schemas.intake import QUEUE_FILTERS, QUEUE_VIEW, STATION_STEP_SCHEMAS
-from ..server import http, is_https
-from ..templating import form_token_matches, page_endpoint, page_language, render
+from ..server import http
+from ..templating import page_endpoint, page_language, render
 from ..views import Reader, queue_view, rectification_row, staff_view
 from .session import (
     CONSOLE_LOGIN,
     console_session,
-    end_session,
     lang_param,
-    refused_console_post,
-    sign_out_of_console,
+    posted_from,
+    signed_in,
     with_lang,
 )
-from .signin import sign_in_form, take_sign_in
+from .signin import sign_in_form, take_sign_in, take_sign_out
+
+
+def staff_request_page(service, request, session, code, done=None, problem=None, status=200, errors=None,
+                       problem_params=None):
+    """One request in the console, with the steps the signed-in person may take on it."""
+    gateway = service.gateway
+    reader = Reader.of(gateway, page_language(request))
+    try:
+        found = station.request_for_staff(gateway.requests, session.principal, code)
+    except (MalformedCode, WrongCheckCharacter, NotFound) as exc:
+        return code_refused_page(request, exc)
+    except Forbidden:
+        return render(request, "message.html", status=403, key="forbidden", params={})
+    return session.finish(render(
+        request, "staff_request.html", status=status, session=session,
+        view=staff_view(found, reader), done=done, problem=problem, problem_params=problem_params or {},
+        notifications=notifications.of_request(gateway.deliveries, found.code),
+        errors=errors or {},
+        can_act=may_work_station(session.principal, found.station),
+        stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],
+        current_label=message(f"status.{found.status}", reader.lang),
+    ))
 
 
 class Console:
@@ -49,17 +70,12 @@ class Console:
     @http("POST", "/staff/logout")
     @page_endpoint
     def console_logout(self, request):
-        if not form_token_matches(request):  # another site may not sign staff out either
-            return render(request, "message.html", status=403, key="form_expired", params={})
-        sign_out_of_console(self.gateway, request)
-        return end_session(redirect(with_lang("/staff/login", request), code=303), is_https(request))
+        return take_sign_out(self.gateway, request, CONSOLE_LOGIN)
 
     @http("GET", "/staff")
     @page_endpoint
-    def console_queue(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
+    @signed_in(console_session)
+    def console_queue(self, request, session):
         if session.principal.role == OPERATOR:  # operators work their domain's jobs
             return session.finish(redirect(with_lang("/staff/jobs", request), code=303))
         reader = Reader.of(self.gateway, page_language(request))
@@ -87,21 +103,15 @@ class Console:
 
     @http("GET", "/staff/requests/<string:code>")
     @page_endpoint
-    def console_request(self, request, code):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request)
-        return staff_request_page(self.gateway, request, session, code, done=request.args.get("done"))
+    @signed_in(console_session)
+    def console_request(self, request, session, code):
+        return staff_request_page(self, request, session, code, done=request.args.get("done"))
 
     @http("POST", "/staff/requests/<string:code>/<string:step>")
     @page_endpoint
-    def console_step(self, request, code, step):
+    @posted_from(console_session, staff_request_page, "code")
+    def console_step(self, request, session, code, step):
         gateway = self.gateway
-        session = console_session(gateway, request)
-        refused = refused_console_post(request, session, lambda problem, status: staff_request_page(
-            gateway, request, session, code, problem=problem, status=status))
-        if refused is not None:
-            return refused
         if step not in STATION_STEP_SCHEMAS:
             return render(request, "message.html", status=404, key="page.not_found", params={})
         lang = page_language(request)
@@ -113,18 +123,18 @@ class Console:
         except (MalformedCode, WrongCheckCharacter, NotFound) as exc:
             return code_refused_page(request, exc)
         except ValidationError as exc:
-            return staff_request_page(gateway, request, session, code, status=422, errors=localize(exc.messages, lang))
+            return staff_request_page(self, request, session, code, status=422, errors=localize(exc.messages, lang))
         except station.UnknownStation as exc:
-            return staff_request_page(gateway, request, session, code, status=422,
+            return staff_request_page(self, request, session, code, status=422,
                                       errors=localize({exc.field: [exc.reason]}, lang))
         except StaleRequest:
-            return staff_request_page(gateway, request, session, code, problem="stale_request", status=409)
+            return staff_request_page(self, request, session, code, problem="stale_request", status=409)
         except Forbidden:
-            return staff_request_page(gateway, request, session, code, problem="forbidden", status=403)
+            return staff_request_page(self, request, session, code, problem="forbidden", status=403)
         except InvalidTransition:
-            return staff_request_page(gateway, request, session, code, problem="invalid_transition", status=409)
+            return staff_request_page(self, request, session, code, problem="invalid_transition", status=409)
         except RuleViolated as exc:  # e.g. ending a request whose certificate is out
-            return staff_request_page(gateway, request, session, code, problem=exc.code, status=409,
+            return staff_request_page(self, request, session, code, problem=exc.code, status=409,
                                       problem_params=exc.params)
         if step == "reassign" and not may_work_station(session.principal, command["station"]):
             # the request is the other station's now: the clerk is told so on their queue
@@ -143,27 +153,6 @@ def reassigned(request, reader):
     if not code or to is None:
         return None
     return {"code": code[:40], "station": to["name"][reader.lang]}
-
-
-def staff_request_page(gateway, request, session, code, done=None, problem=None, status=200, errors=None,
-                       problem_params=None):
-    """One request in the console, with the steps the signed-in person may take on it."""
-    reader = Reader.of(gateway, page_language(request))
-    try:
-        found = station.request_for_staff(gateway.requests, session.principal, code)
-    except (MalformedCode, WrongCheckCharacter, NotFound) as exc:
-        return code_refused_page(request, exc)
-    except Forbidden:
-        return render(request, "message.html", status=403, key="forbidden", params={})
-    return session.finish(render(
-        request, "staff_request.html", status=status, session=session,
-        view=staff_view(found, reader), done=done, problem=problem, problem_params=problem_params or {},
-        notifications=notifications.of_request(gateway.deliveries, found.code),
-        errors=errors or {},
-        can_act=may_work_station(session.principal, found.station),
-        stations=[s for s in reader.stations.by_division.values() if s["division"] != found.station],
-        current_label=message(f"status.{found.status}", reader.lang),
-    ))
 
 
 def code_refused_page(request, exc):

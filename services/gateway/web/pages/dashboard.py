@@ -19,7 +19,7 @@ from ..schemas.service_levels import metrics_filters
 from ..server import http
 from ..templating import page_endpoint, page_language, render
 from ..views import Reader, calendar_warning_views
-from .session import console_session
+from .session import console_session, signed_in
 
 DASHBOARD_ROLES = (MANAGER, ADMIN)
 FILTER_NAMES = ("from", "to", "station", "domain", "item")
@@ -28,12 +28,8 @@ FILTER_NAMES = ("from", "to", "station", "domain", "item")
 class Dashboard:
     @http("GET", "/dashboard")
     @page_endpoint
-    def dashboard_page(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/dashboard")
-        if session.principal.role not in DASHBOARD_ROLES:
-            return render(request, "message.html", status=403, key="forbidden", params={})
+    @signed_in(console_session, after="/dashboard", roles=DASHBOARD_ROLES)
+    def dashboard_page(self, request, session):
         lang = page_language(request)
         reader = Reader.of(self.gateway, lang)
         context = {"session": session, "catalogue": reader.catalogue,

@@ -15,8 +15,8 @@ from ..messages import localize, message
 from ..schemas.notifications import NotificationSettingsSchema
 from ..server import http
 from ..templating import page_endpoint, page_language, render
-from .enterprise import _done, _posted
-from .session import enterprise_session
+from .enterprise import _done
+from .session import enterprise_session, posted_from, signed_in
 
 # The link an SMS or e-mail ends with: on a page the request's own link stands beside it.
 TRAILING_LINK = re.compile(r"[：:]\s*https?://\S+$")
@@ -30,30 +30,34 @@ def inbox_view(deliveries, lang):
             for delivery in deliveries]
 
 
+def _settings_page(service, request, session, saved=False, problem=None, status=200, errors=None):
+    gateway, lang = service.gateway, page_language(request)
+    settings = notifications.settings_of(gateway.notification_settings, session.principal)
+    kinds = [{**kind, "label": message(f"notify.kind.{kind['kind']}", lang)} for kind in settings["kinds"]]
+    inbox = inbox_view(notifications.enterprise_inbox(gateway.deliveries, session.principal, 50), lang)
+    return session.finish(render(request, "me_notifications.html", status=status, session=session, kinds=kinds,
+                                 inbox=inbox, saved=saved, problem=problem, errors=errors or {}))
+
+
 class NotificationPages:
     @http("GET", "/me/notifications")
     @page_endpoint
-    def my_notifications_page(self, request):
-        session = enterprise_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/me/notifications")
-        return _settings_page(self.gateway, request, session, saved=bool(request.args.get("saved")))
+    @signed_in(enterprise_session, after="/me/notifications")
+    def my_notifications_page(self, request, session):
+        return _settings_page(self, request, session, saved=bool(request.args.get("saved")))
 
     @http("POST", "/me/notifications")
     @page_endpoint
-    def my_notifications_save(self, request):
+    @posted_from(enterprise_session, _settings_page)
+    def my_notifications_save(self, request, session):
         gateway = self.gateway
-        session, refused = _posted(gateway, request, lambda session, problem, status: _settings_page(
-            gateway, request, session, problem=problem, status=status))
-        if refused is not None:
-            return refused
         wanted = set(request.form.getlist("on"))
         try:
             command = NotificationSettingsSchema().load(
                 {"off": [kind for kind in ENTERPRISE_KINDS if kind not in wanted and kind in
                          notifications.notify.OPTIONAL_KINDS]})
         except ValidationError as exc:
-            return _settings_page(gateway, request, session, status=422,
+            return _settings_page(self, request, session, status=422,
                                   errors=localize(exc.messages, page_language(request)))
         notifications.change_settings(gateway.notification_settings, session.principal, command["off"],
                                       gateway.now())
@@ -70,12 +74,3 @@ class NotificationPages:
         except (httpx.HTTPError, ValueError, KeyError):
             caught = []
         return render(request, "dev_outbox.html", messages=list(reversed(caught)))
-
-
-def _settings_page(gateway, request, session, saved=False, problem=None, status=200, errors=None):
-    lang = page_language(request)
-    settings = notifications.settings_of(gateway.notification_settings, session.principal)
-    kinds = [{**kind, "label": message(f"notify.kind.{kind['kind']}", lang)} for kind in settings["kinds"]]
-    inbox = inbox_view(notifications.enterprise_inbox(gateway.deliveries, session.principal, 50), lang)
-    return session.finish(render(request, "me_notifications.html", status=status, session=session, kinds=kinds,
-                                 inbox=inbox, saved=saved, problem=problem, errors=errors or {}))

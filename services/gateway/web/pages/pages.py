@@ -145,14 +145,12 @@ class Pages:
     @http("GET", "/track")
     @page_endpoint
     def track_page(self, request):
-        return render(request, "track.html", code=request.args.get("code", ""), phone="", view=None, problem=None,
-                      done=None)
+        return tracking_page(request, request.args.get("code", ""))
 
     @http("POST", "/track")
     @page_endpoint
     def track_lookup(self, request):
-        code = request.form.get("code", "").strip()
-        phone = request.form.get("phone", "").strip()
+        code, phone = posted_tracking(request)
         lang = page_language(request)
         view, problem, status = None, None, 200
         if not form_token_matches(request):
@@ -169,8 +167,7 @@ class Pages:
                 status = 400
             except RequestNotFound:
                 problem, status = "request_not_found", 404
-        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
-                      done=None)
+        return tracking_page(request, code, phone, view, problem, status)
 
     @http("POST", "/track/<string:step>")
     @page_endpoint
@@ -184,14 +181,12 @@ class Pages:
             limit_body(request, gateway.uploads.max_bytes, gateway.uploads.max_files)
         except ApiError as refused:
             return render(request, "message.html", status=413, key=refused.code, params=refused.params)
-        code = request.form.get("code", "").strip()
-        phone = request.form.get("phone", "").strip()
+        code, phone = posted_tracking(request)
         text = request.form.get("answer" if step == "supplement" else "reason", "").strip() or None
         lang = page_language(request)
         status, problem, done = 200, None, None
         if not form_token_matches(request):
-            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
-                          done=None)
+            return tracking_page(request, code, problem="form_expired", status=403)
         try:
             file_ids = [record.id for record in upload_posted(gateway, request, "files")] if step == "supplement" else []
             with gateway.throttle.lookup(client_address(request), code_subject(code, phone)):
@@ -212,21 +207,16 @@ class Pages:
             status, problem = 422, "required"
         except InvalidTransition:
             status, problem = 409, "invalid_transition"
-        view = tracking_after(gateway, code, phone, lang) if status != 404 else None
-        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
-                      done=done)
+        return tracking_after(gateway, request, code, phone, status, problem, done)
 
     @http("POST", "/track/rate")
     @page_endpoint
     def track_rate_page(self, request):
         """The enterprise rates on its tracking page."""
-        code = request.form.get("code", "").strip()
-        phone = request.form.get("phone", "").strip()
-        lang = page_language(request)
+        code, phone = posted_tracking(request)
         status, problem, done = 200, None, None
         if not form_token_matches(request):
-            return render(request, "track.html", status=403, code=code, phone="", view=None, problem="form_expired",
-                          done=None)
+            return tracking_page(request, code, problem="form_expired", status=403)
         try:
             command = RatingSchema().load({"level": request.form.get("level", ""),
                                            "comment": request.form.get("comment", "").strip() or None})
@@ -243,9 +233,7 @@ class Pages:
             status, problem = 404, "request_not_found"
         except InvalidTransition:
             status, problem = 409, "page.track.rate_refused"
-        view = tracking_after(self.gateway, code, phone, lang) if status != 404 else None
-        return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
-                      done=done)
+        return tracking_after(self.gateway, request, code, phone, status, problem, done)
 
     @http("GET", "/static/<string:name>")
     @page_endpoint
@@ -258,10 +246,26 @@ class Pages:
                         headers={"Cache-Control": "public, max-age=3600"})
 
 
-def tracking_after(gateway, code, phone, lang):
-    """The tracking page's view once the enterprise's step is taken (its lookup counted already)."""
-    tracked = intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone)
-    return tracked_view(tracked, Reader.of(gateway, lang))
+# -- the tracking page ------------------------------------------------------------------------------
+def tracking_page(request, code, phone="", view=None, problem=None, status=200, done=None):
+    """The tracking page: its form with the code (and phone) typed, and the request found."""
+    return render(request, "track.html", status=status, code=code, phone=phone, view=view, problem=problem,
+                  done=done)
+
+
+def posted_tracking(request):
+    """The code and the contact phone a tracking page's form posts (the phone is the proof)."""
+    return request.form.get("code", "").strip(), request.form.get("phone", "").strip()
+
+
+def tracking_after(gateway, request, code, phone, status, problem, done):
+    """The tracking page once the enterprise's step is taken or refused: the request as it
+    now is (its lookup counted already), or none when there is no such request (404)."""
+    view = None
+    if status != 404:
+        tracked = intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone)
+        view = tracked_view(tracked, Reader.of(gateway, page_language(request)))
+    return tracking_page(request, code, phone, view, problem, status, done)
 
 
 def form_page(gateway, request, items, body, errors, extra_rows, status=200, kept=None):

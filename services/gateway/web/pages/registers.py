@@ -11,7 +11,7 @@ from ..forms import FormState
 from ..server import http
 from ..templating import page_endpoint, page_language, render
 from ..views import Reader, reference_standard_choices
-from .session import console_session
+from .session import console_session, signed_in
 from .workbench import Posting, Step, done_at, take_posted
 
 METROLOGY = "metrology"
@@ -25,53 +25,47 @@ TEMPLATES = {"standards": "staff_reference_standards.html", "standard": "staff_r
 class Registers:
     @http("GET", "/staff/reference-standards")
     @page_endpoint
-    def workbench_reference_standards(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_reference_standards(self, request, session):
         return register_page(self.gateway, self.services, request, session, "standards",
                              done=request.args.get("done"))
 
     @http("POST", "/staff/reference-standards")
     @page_endpoint
-    def workbench_register_reference_standard(self, request):
-        return self._register_step(request, "standards", REGISTER_STANDARD, (),
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_register_reference_standard(self, request, session):
+        return self._register_step(request, session, "standards", REGISTER_STANDARD, (),
                                    lambda answer: f"/staff/reference-standards/{quote(answer['id'], safe='')}")
 
     @http("GET", "/staff/reference-standards/<string:standard_id>")
     @page_endpoint
-    def workbench_reference_standard(self, request, standard_id):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_reference_standard(self, request, session, standard_id):
         return register_page(self.gateway, self.services, request, session, "standard", standard_id,
                              done=request.args.get("done"))
 
     @http("POST", "/staff/reference-standards/<string:standard_id>/checks")
     @page_endpoint
-    def workbench_check_reference_standard(self, request, standard_id):
-        return self._register_step(request, "standard", CHECK_STANDARD, (standard_id,),
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_check_reference_standard(self, request, session, standard_id):
+        return self._register_step(request, session, "standard", CHECK_STANDARD, (standard_id,),
                                    lambda answer: f"/staff/reference-standards/{quote(standard_id, safe='')}")
 
     @http("GET", "/staff/instrument-types")
     @page_endpoint
-    def workbench_instrument_types(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_instrument_types(self, request, session):
         return register_page(self.gateway, self.services, request, session, "types", done=request.args.get("done"))
 
     @http("POST", "/staff/instrument-types/<string:type_id>/period")
     @page_endpoint
-    def workbench_set_verification_period(self, request, type_id):
-        return self._register_step(request, "types", SET_PERIOD, (type_id,), lambda answer: "/staff/instrument-types",
-                                   admin_only=True)
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_set_verification_period(self, request, session, type_id):
+        return self._register_step(request, session, "types", SET_PERIOD, (type_id,),
+                                   lambda answer: "/staff/instrument-types", admin_only=True)
 
-    def _register_step(self, request, page, taking, targets, then, admin_only=False):
+    def _register_step(self, request, session, page, taking, targets, then, admin_only=False):
         gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
         subject = targets[0] if targets else None
         form = f"{page}:{subject}" if page == "types" else page
         return take_posted(gateway, services, request, session, Posting(

@@ -4,6 +4,7 @@ whenever the browser reached us over HTTPS, directly or through the trusted prox
 expired access token renewed from the refresh token, and the CSRF token every form of a
 signed-in page carries (bound to the session)."""
 
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -74,6 +75,48 @@ def console_session(gateway, request):
 def enterprise_session(gateway, request):
     """The signed-in enterprise (its verified account) from the cookies, for ``/me``."""
     return page_session(gateway, request, ENTERPRISE_ROLES, LOGIN)
+
+
+def signed_in(open_session, after=None, roles=None):
+    """A page for the signed-in only (put under ``@page_endpoint``): the page is called
+    with the session (``open_session``: ``console_session`` or ``enterprise_session``)
+    after the request. Someone not signed in goes to sign in, and from there back to
+    ``after`` (formatted with the path's parameters: ``/me/requests/{code}``); someone
+    signed in with a role not in ``roles`` (when given) is shown the 403 page."""
+
+    def guard(page):
+        @functools.wraps(page)
+        def guarded(self, request, **path):
+            session = open_session(self.gateway, request)
+            if session.principal is None:
+                return session.to_login(request, after=after.format(**path) if after else None)
+            if roles is not None and session.principal.role not in roles:
+                return render(request, "message.html", status=403, key="forbidden", params={})
+            return page(self, request, session, **path)
+
+        return guarded
+
+    return guard
+
+
+def posted_from(open_session, page, *about):
+    """A form posted from a signed-in page (put under ``@page_endpoint``): the step is called
+    with the session after the request once the post is taken; else the answer is to sign
+    in, 413 (too large), or ``page`` again saying the CSRF token is not of this session,
+    called as ``page(service, request, session, *about, problem=, status=)`` with the path's
+    parameters named in ``about`` (the request's ``code``, not the step posted)."""
+
+    def guard(step):
+        @functools.wraps(step)
+        def guarded(self, request, **path):
+            session = open_session(self.gateway, request)
+            refused = refused_console_post(request, session, lambda problem, status: page(
+                self, request, session, *(path[name] for name in about), problem=problem, status=status))
+            return step(self, request, session, **path) if refused is None else refused
+
+        return guarded
+
+    return guard
 
 
 def page_session(gateway, request, roles, login_path=LOGIN):

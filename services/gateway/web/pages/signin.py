@@ -48,10 +48,7 @@ class SignInPages:
     @http("POST", "/logout")
     @page_endpoint
     def sign_out_post(self, request):
-        if not form_token_matches(request):  # another site may not sign anyone out either
-            return render(request, "message.html", status=403, key="form_expired", params={})
-        sign_out_of_console(self.gateway, request)
-        return end_session(redirect(with_lang(LOGIN, request), code=303), is_https(request))
+        return take_sign_out(self.gateway, request, LOGIN)
 
 
 def sign_in_form(request, action, status=200, problem=None, problem_params=None, username=""):
@@ -87,3 +84,13 @@ def take_sign_in(gateway, request, action):
     opened = accounts.open_session(gateway.sessions, account, gateway.now(), refresh_lifetime())
     set_session(response, session_tokens(opened), is_https(request))
     return response
+
+
+def take_sign_out(gateway, request, login_path):
+    """A posted sign-out: the session ended, its cookies cleared, and on to the sign-in
+    page (``/login`` or ``/staff/login``); a form not of our pages is refused (403),
+    since another site may not sign anyone out."""
+    if not form_token_matches(request):
+        return render(request, "message.html", status=403, key="form_expired", params={})
+    sign_out_of_console(gateway, request)
+    return end_session(redirect(with_lang(login_path, request), code=303), is_https(request))

@@ -28,19 +28,7 @@ from ..auth import csrf_matches
 from ..errors import FILE_REFUSALS, MAX_BODY_BYTES, ApiError, as_api_error, error_message
 from ..forms import FormState, posted_command
 from ..messages import localize, message
-from ..schemas.certification import (
-    DecisionForm,
-    ProductCheckForm,
-    RecertifyForm,
-    ReduceScopeForm,
-    RestoreForm,
-    ReviewForm,
-    Stage1Form,
-    Stage2Form,
-    SurveillanceForm,
-    SuspendForm,
-    WithdrawForm,
-)
+from ..schemas import certification
 from ..schemas.intake import JOB_FILTERS
 from ..schemas.operators import ConsultingAnswerForm, WrittenAnswerForm, load_command
 from ..schemas.standards import ReviewDeclarationForm
@@ -57,7 +45,7 @@ from ..views import (
     step_label,
     took_part,
 )
-from .session import console_session, lang_param
+from .session import console_session, lang_param, signed_in
 
 
 class Step(NamedTuple):
@@ -97,12 +85,12 @@ JOB_STEPS = {
              **(STANDARD_ASSESSMENT if lab == "metrology" else {})}
        for lab in ("metrology", "testing")},
     "certification": {  # who reviews, audits and decides is recorded: each step is signed
-        "review": read_by("review_application", ReviewForm, signed=True),
-        "stage1": read_by("record_stage1", Stage1Form, signed=True),
-        "stage2": read_by("record_stage2", Stage2Form, signed=True),
-        "type-test": read_by("record_type_test", ProductCheckForm, signed=True),
-        "factory-inspection": read_by("record_factory_inspection", ProductCheckForm, signed=True),
-        "decision": read_by("decide", DecisionForm, signed=True), "decline": Step("decline_job"),
+        "review": read_by("review_application", certification.ReviewForm, signed=True),
+        "stage1": read_by("record_stage1", certification.Stage1Form, signed=True),
+        "stage2": read_by("record_stage2", certification.Stage2Form, signed=True),
+        "type-test": read_by("record_type_test", certification.ProductCheckForm, signed=True),
+        "factory-inspection": read_by("record_factory_inspection", certification.ProductCheckForm, signed=True),
+        "decision": read_by("decide", certification.DecisionForm, signed=True), "decline": Step("decline_job"),
     },
     "standards": {
         "review": read_by("review_declaration", ReviewDeclarationForm),
@@ -114,10 +102,12 @@ DOCUMENT_STEPS = {
     "metrology": {"correction": Step("propose_correction"), "withdrawal": Step("withdraw_certificate")},
     "testing": {"amendment": Step("propose_amendment"), "withdrawal": Step("withdraw_report")},
     "certification": {
-        "surveillance": read_by("record_surveillance", SurveillanceForm), "suspend": read_by("suspend", SuspendForm),
-        "restore": read_by("restore", RestoreForm), "withdraw": read_by("withdraw", WithdrawForm),
-        "reduce-scope": read_by("reduce_scope", ReduceScopeForm),
-        "recertify": read_by("recertify", RecertifyForm),
+        "surveillance": read_by("record_surveillance", certification.SurveillanceForm),
+        "suspend": read_by("suspend", certification.SuspendForm),
+        "restore": read_by("restore", certification.RestoreForm),
+        "withdraw": read_by("withdraw", certification.WithdrawForm),
+        "reduce-scope": read_by("reduce_scope", certification.ReduceScopeForm),
+        "recertify": read_by("recertify", certification.RecertifyForm),
     },
 }
 PROPOSAL_DECISIONS = {"metrology": Step("decide_correction"), "testing": Step("decide_amendment")}
@@ -132,12 +122,11 @@ RULE_INPUTS = {"return_needs_reason": ("comment", None), "reference_standard_exi
 
 
 class Workbench:
+    # -- the pages: the job list, a job, an issued document ------------------------------------
     @http("GET", "/staff/jobs")
     @page_endpoint
-    def workbench_jobs(self, request):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_jobs(self, request, session):
         principal = session.principal
         reader = Reader.of(self.gateway, page_language(request))
         try:
@@ -162,25 +151,25 @@ class Workbench:
 
     @http("GET", "/staff/jobs/<string:code>")
     @page_endpoint
-    def workbench_job(self, request, code):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_job(self, request, session, code):
         return job_page(self.gateway, self.services, request, session, code, done=request.args.get("done"))
 
+    @http("GET", "/staff/documents/<string:number>")
+    @page_endpoint
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_document(self, request, session, number):
+        return document_page(self.gateway, self.services, request, session, number, done=request.args.get("done"))
+
+    # -- the steps posted from those pages --------------------------------------------------------
     @http("POST", "/staff/jobs/<string:code>/<string:step>")
     @page_endpoint
-    def workbench_job_step(self, request, code, step):
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_job_step(self, request, session, code, step):
         gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
-        try:
-            found = operators.request_for_operator(gateway.requests, session.principal, code)
-        except (MalformedCode, WrongCheckCharacter, NotFound):
-            return render(request, "message.html", status=404, key="job_not_found", params={})
-        except Forbidden:
-            return render(request, "message.html", status=403, key="forbidden", params={})
+        found, refused = operator_job(gateway, request, session, code)
+        if refused is not None:
+            return refused
         taking = JOB_STEPS.get(found.domain, {}).get(step)
         if taking is None:
             return render(request, "message.html", status=404, key="page.not_found", params={})
@@ -189,50 +178,27 @@ class Workbench:
             show=lambda **shown: job_page(gateway, services, request, session, found.code, **shown),
             then=lambda answer: done_at(f"/staff/jobs/{found.code}", step, request)))
 
-    @http("GET", "/staff/documents/<string:number>")
-    @page_endpoint
-    def workbench_document(self, request, number):
-        session = console_session(self.gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
-        return document_page(self.gateway, self.services, request, session, number, done=request.args.get("done"))
-
     @http("POST", "/staff/documents/<string:number>/<string:step>")
     @page_endpoint
-    def workbench_document_step(self, request, number, step):
-        gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
-        domain = operators.verifying_service(number)
-        taking = DOCUMENT_STEPS.get(domain or "", {}).get(step)
-        if domain is None or taking is None:
-            return render(request, "message.html", status=404, key="page.not_found", params={})
-        return take_posted(gateway, services, request, session, Posting(
-            domain, taking, (number,), step,
-            show=lambda **shown: document_page(gateway, services, request, session, number, **shown),
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_document_step(self, request, session, number, step):
+        return take_on_document(
+            self.gateway, self.services, request, session, number, (number,), step,
+            lambda domain: DOCUMENT_STEPS.get(domain, {}).get(step),
             # a correction or amendment is a new version: the page goes on to it
-            then=lambda answer: done_at(f"/staff/documents/{answer.get('number', number)}", step, request)))
-
+            then=lambda answer: done_at(f"/staff/documents/{answer.get('number', number)}", step, request))
 
     @http("POST", "/staff/documents/<string:number>/proposals/<string:proposal_id>/approval")
     @page_endpoint
-    def workbench_proposal_approval(self, request, number, proposal_id):
+    @signed_in(console_session, after="/staff/jobs")
+    def workbench_proposal_approval(self, request, session, number, proposal_id):
         """A second operator approves (the new version is issued) or refuses a proposal."""
-        gateway, services = self.gateway, self.services
-        session = console_session(gateway, request)
-        if session.principal is None:
-            return session.to_login(request, after="/staff/jobs")
-        domain = operators.verifying_service(number)
-        taking = PROPOSAL_DECISIONS.get(domain or "")
-        if domain is None or taking is None:
-            return render(request, "message.html", status=404, key="page.not_found", params={})
-        return take_posted(gateway, services, request, session, Posting(
-            domain, taking, (number, proposal_id[:10]), f"approval-{proposal_id[:10]}",
-            show=lambda **shown: document_page(gateway, services, request, session, number, **shown),
+        return take_on_document(
+            self.gateway, self.services, request, session, number, (number, proposal_id[:10]),
+            f"approval-{proposal_id[:10]}", PROPOSAL_DECISIONS.get,
             then=lambda answer: done_at(f"/staff/documents/{(answer.get('document') or {}).get('number', number)}",
                                         "approved" if (answer.get("proposal") or {}).get("status") == "approved"
-                                        else "refused", request)))
+                                        else "refused", request))
 
 
 class Posting(NamedTuple):
@@ -350,17 +316,25 @@ def read_or_problem(call, lang):
         return None, error_message(error, lang)
 
 
+def operator_job(gateway, request, session, code):
+    """(the request of a job the signed-in operator may see, None), or (None, the page
+    refusing it: 404 for a code of no job, 403 for a job of another domain)."""
+    try:
+        return operators.request_for_operator(gateway.requests, session.principal, code), None
+    except (MalformedCode, WrongCheckCharacter, NotFound):
+        return None, render(request, "message.html", status=404, key="job_not_found", params={})
+    except Forbidden:
+        return None, render(request, "message.html", status=403, key="forbidden", params={})
+
+
 def job_page(gateway, services, request, session, code, forms=None, problem=None, status=200, done=None):
     """A job of the signed-in operator's domain: the request, the job as its service
     keeps it, and a form for every step its state allows."""
     reader = Reader.of(gateway, page_language(request))
     lang = reader.lang
-    try:
-        found = operators.request_for_operator(gateway.requests, session.principal, code)
-    except (MalformedCode, WrongCheckCharacter, NotFound):
-        return render(request, "message.html", status=404, key="job_not_found", params={})
-    except Forbidden:
-        return render(request, "message.html", status=403, key="forbidden", params={})
+    found, refused = operator_job(gateway, request, session, code)
+    if refused is not None:
+        return refused
     domain = found.domain
     job, not_read = read_or_problem(lambda: operators.job(
         services, gateway.requests, gateway.catalogue, gateway.calendar.current(), domain, found.code,
@@ -459,3 +433,16 @@ def document_page(gateway, services, request, session, number, forms=None, probl
         document=document, can_act=may_operate(session.principal, domain), form_for=forms_for(forms),
         problem=problem, done=done, today=china_date(gateway.now()).isoformat(),
     ))
+
+
+def take_on_document(gateway, services, request, session, number, targets, form, step_of, then):
+    """A step posted on an issued certificate or report, taken in the domain service that
+    issued it (``step_of(domain)``: how, or None where it takes no such step: 404), with
+    the document's page again when it is not taken; ``then(answer)``: where it lands."""
+    domain = operators.verifying_service(number)
+    taking = step_of(domain) if domain is not None else None
+    if taking is None:
+        return render(request, "message.html", status=404, key="page.not_found", params={})
+    return take_posted(gateway, services, request, session, Posting(
+        domain, taking, targets, form, then=then,
+        show=lambda **shown: document_page(gateway, services, request, session, number, **shown)))
