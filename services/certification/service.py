@@ -64,7 +64,7 @@ class CertificationService(domain_service.DomainService):
     issuing_keys = IssuingKeysRequired()  # signs certificates: no key (outside dev), no start
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
-    decline_job = domain_service.decline_rpc(handlers.decline_job, "certifications")
+    decline_job = domain_service.decline_rpc(handlers.decline_job, "certifications", REFUSALS)
 
     # -- events ---------------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="certification")

@@ -17,7 +17,6 @@ from .contracts.schemas import read
 from .deadlines import CallDeadline
 from .health import health_report
 from .metrics_endpoint import MetricsEndpoint
-from .refusals import REFUSALS
 from .rpc import rpc
 from .secrets import RequiredSecrets
 from .telemetry import Telemetry
@@ -27,11 +26,12 @@ from .telemetry import Telemetry
 # service's body under the name nameko binds (the RPC the gateway calls, the consumer's queue).
 
 
-def decline_rpc(decline: Any, work: str) -> Any:
+def decline_rpc(decline: Any, work: str, refusals: tuple[type[Exception], ...]) -> Any:
     """``decline_job``: dispatched work declined before it was started (``decline``, the
-    service's use case); it goes back to the station."""
+    service's use case); it goes back to the station. ``refusals``: the service's (its
+    exceptions.REFUSALS), logged as answers like every RPC of the service."""
 
-    @rpc(expected_exceptions=REFUSALS)
+    @rpc(expected_exceptions=refusals)
     def decline_job(self: Any, request_code: str, payload: Any) -> Any:
         ports = self.ports
         return decline(getattr(ports, work), request_code, DeclineSchema().load(payload), ports.clock())

@@ -107,7 +107,7 @@ def withdrawal_rpc(withdraw: Any, documents: str) -> Any:
 
 
 class LabService(domain_service.DomainService):
-    decline_job = domain_service.decline_rpc(lab_work.decline_job, "jobs")
+    decline_job = domain_service.decline_rpc(lab_work.decline_job, "jobs", REFUSALS)
 
     @rpc
     def get_job(self, request_code):

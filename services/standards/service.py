@@ -43,7 +43,7 @@ class StandardsService(domain_service.DomainService):
     standards = Composition(bootstrap.build)  # each worker: its repositories and clock
     # acting, telemetry, metrics, secrets and the health RPC: common/domain_service.py
 
-    decline_job = domain_service.decline_rpc(handlers.decline_job, "cases")
+    decline_job = domain_service.decline_rpc(handlers.decline_job, "cases", REFUSALS)
 
     # -- events and time ------------------------------------------------------------------
     @consume_event("gateway", "request_dispatched", route="standards")

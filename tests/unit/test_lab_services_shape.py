@@ -13,15 +13,19 @@ import pytest
 from services.common.store import MongoDocumentStore
 from services.metrology import bootstrap as metrology_bootstrap
 from services.metrology import handlers as metrology_handlers
+from services.metrology.service import MetrologyService
 from services.testing import bootstrap as testing_bootstrap
 from services.testing import handlers as testing_handlers
+from services.testing.service import TestingService
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import JC01_BODY, JL02_BODY, NOW
+from ..support.entrypoints import entrypoint_names, use_cases_of_entrypoints
 from ..support.events import dispatched_work
 
 SERVICES = Path(__file__).parents[2] / "services"
 LAB_SERVICES = {"metrology": metrology_bootstrap, "testing": testing_bootstrap}
+LAB_CLASSES = {"metrology": MetrologyService, "testing": TestingService}
 CODE = "321322-20261126-00001-6"
 
 
@@ -94,22 +98,19 @@ def service_class(name):
 
 
 def entrypoints(name):
-    return [node for node in service_class(name).body
-            if isinstance(node, ast.FunctionDef) and node.decorator_list and node.name != "health"]
-
-
-def use_cases_called(function):
-    return [node.func.attr for node in ast.walk(function) if isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "handlers"]
+    tree = ast.parse((SERVICES / name / "service.py").read_text(encoding="utf-8"))
+    names = entrypoint_names(LAB_CLASSES[name])
+    found = use_cases_of_entrypoints(tree, service_class(name), names)
+    assert set(found) == names
+    return found
 
 
 @pytest.mark.parametrize("name", LAB_SERVICES)
 def test_every_entrypoint_calls_exactly_one_use_case(name):
     found = entrypoints(name)
     assert len(found) > 5
-    assert {function.name: len(use_cases_called(function)) for function in found} == {
-        function.name: 1 for function in found}
+    assert {entrypoint: len(use_cases) for entrypoint, use_cases in found.items()} == {
+        entrypoint: 1 for entrypoint in found}
 
 
 @pytest.mark.parametrize("name", LAB_SERVICES)

@@ -18,6 +18,7 @@ from services.certification.service import CertificationService
 from services.standards import bootstrap as standards_bootstrap
 from services.standards.service import StandardsService
 from tests.fakes.store import InMemoryDocumentStore
+from tests.support.entrypoints import entrypoint_names, use_cases_of_entrypoints
 
 SERVICES = {
     "standards": (standards_bootstrap, StandardsService),
@@ -109,18 +110,8 @@ def test_every_entrypoint_calls_exactly_one_use_case(service):
     tree = ast.parse(source_of(service, "service.py"))
     [class_node] = [node for node in tree.body if isinstance(node, ast.ClassDef)
                     and node.name == service_class.__name__]
-    entrypoints = [node for node in class_node.body
-                   if isinstance(node, ast.FunctionDef) and node.decorator_list]
-    assert {node.name for node in entrypoints} == {
-        name for name, member in vars(service_class).items() if getattr(member, "nameko_entrypoints", None)
-    }
-    for node in entrypoints:
-        use_cases = [
-            call.func.attr for call in ast.walk(node)
-            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-            and isinstance(call.func.value, ast.Name) and call.func.value.id == "handlers"
-        ]
-        if node.name == "health":  # the shared health report, not a use case
-            assert use_cases == []
-        else:
-            assert len(use_cases) == 1, f"{service}.{node.name} calls {use_cases}"
+    found = use_cases_of_entrypoints(tree, class_node, entrypoint_names(service_class))
+    assert set(found) == entrypoint_names(service_class)
+    assert {name: len(use_cases) for name, use_cases in found.items() if name != "health"} == {
+        name: 1 for name in found if name != "health"}
+    assert found.get("health", []) == []  # the shared health report, not a use case

@@ -43,14 +43,16 @@ def track_code(gateway, request, code, phone, principal=None):
         return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
-def enterprise_acts(gateway, request, code, phone, act):
-    """The enterprise acts on its request ``code`` (``act(principal)``, which answers the
-    request as changed), proven by the contact ``phone`` or its sign-in: a lookup the
-    throttle counts, as tracking is. The answer is the request as tracking shows it."""
+def enterprise_acts(gateway, request, code, form, act, view=request_view):
+    """The enterprise acts on its request ``code``: the body read as ``form``, then
+    ``act(principal, command)``, proven by the command's ``phone`` (the contact's) or the
+    enterprise's sign-in: a lookup the throttle counts, as tracking is. The answer is what
+    ``act`` returns as tracking shows it (``view``)."""
+    command = form().load(read_json_object(request))
     principal = principal_of(request)
-    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
-        changed = act(principal)
-    return REQUEST_VIEW.dump(request_view(changed, Reader.of(gateway, request_language(request))))
+    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, command.get("phone"))):
+        acted = act(principal, command)
+    return REQUEST_VIEW.dump(view(acted, Reader.of(gateway, request_language(request))))
 
 
 def enterprise_step(summary, body, description):
@@ -126,12 +128,14 @@ class IntakeApi:
                      "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files.")
     @json_endpoint
     def supplement(self, request, code):
-        command = SupplementSchema().load(read_json_object(request))
-        gateway, phone = self.gateway, command.get("phone")
-        file_ids = [each["id"] for each in command.get("attachments") or []]
-        return enterprise_acts(gateway, request, code, phone, lambda principal: enterprise.enterprise_step(
-            gateway.requests, code, principal, phone, "supplement", gateway.now(), command.get("answer"),
-            gateway.files, file_ids))
+        gateway = self.gateway
+
+        def supplement(principal, command):
+            file_ids = [each["id"] for each in command.get("attachments") or []]
+            return enterprise.enterprise_step(gateway.requests, code, principal, command.get("phone"), "supplement",
+                                              gateway.now(), command.get("answer"), gateway.files, file_ids)
+
+        return enterprise_acts(gateway, request, code, SupplementSchema, supplement)
 
     @http("POST", "/api/v1/requests/<string:code>/cancel")
     @enterprise_step("The enterprise withdraws a request before it is dispatched", CancelSchema,
@@ -139,13 +143,14 @@ class IntakeApi:
                      "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn.")
     @json_endpoint
     def cancel(self, request, code):
-        command = CancelSchema().load(read_json_object(request))
-        gateway, phone, principal = self.gateway, command.get("phone"), principal_of(request)
-        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, phone)):
+        gateway = self.gateway
+
+        def withdraw(principal, command):
             found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal,
-                                                  phone, gateway.now(), command.get("reason"))
-        return REQUEST_VIEW.dump(tracked_view(intake.Tracked(found, children, []),
-                                              Reader.of(gateway, request_language(request))))
+                                                  command.get("phone"), gateway.now(), command.get("reason"))
+            return intake.Tracked(found, children, [])
+
+        return enterprise_acts(gateway, request, code, CancelSchema, withdraw, view=tracked_view)
 
     @http("GET", "/api/v1/requests/<string:code>")
     @documented(

@@ -5,7 +5,7 @@ the enterprise reads the answer on its tracking page."""
 from ...handlers import enterprise, station
 from ..apidoc import documented
 from ..auth import require_principal
-from ..errors import json_endpoint, read_json_object, request_language
+from ..errors import json_endpoint, request_language
 from ..schemas.intake import RequestViewSchema
 from ..schemas.service_levels import (
     RATING_BODY_DOC,
@@ -27,10 +27,10 @@ class RatingsApi:
                 "1 or 2 opens a rectification the station must answer.")
     @json_endpoint
     def rate(self, request, code):
-        command = RatingSchema().load(read_json_object(request))
-        gateway, phone = self.gateway, command.get("phone")
-        return enterprise_acts(gateway, request, code, phone, lambda principal: enterprise.rate_request(
-            gateway.requests, code, principal, phone, command["level"], command.get("comment"), gateway.now()))
+        gateway = self.gateway
+        return enterprise_acts(gateway, request, code, RatingSchema, lambda principal, command: enterprise.rate_request(
+            gateway.requests, code, principal, command.get("phone"), command["level"], command.get("comment"),
+            gateway.now()))
 
     @http("GET", "/api/v1/station/rectifications")
     @documented("Poor ratings (1-2) waiting for the station's answer, or answered", tags=["station"],
