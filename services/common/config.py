@@ -84,6 +84,9 @@ DEFAULTS = {
     "SMTP_USERNAME": "",
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": "0",
+    # With STARTTLS the relay's certificate is verified: against the system's CAs, or this
+    # CA bundle (a relay whose certificate an internal CA signed).
+    "SMTP_CA_FILE": "",
     # SMS through Alibaba Cloud SMS (dysmsapi SendSms); unset SMS_ACCESS_KEY_ID: SMS fail
     # until it is set. The template takes one variable, ${content}.
     "SMS_ENDPOINT": "https://dysmsapi.aliyuncs.com/",

@@ -207,7 +207,8 @@ def notification_channels() -> dict[str, Channel]:
     if setting("SMTP_HOST"):
         email = SmtpMailer(setting("SMTP_HOST"), int(setting("SMTP_PORT")), setting("SMTP_FROM"),
                            setting("SMTP_USERNAME"), setting("SMTP_PASSWORD"),
-                           starttls=setting("SMTP_STARTTLS") not in ("", "0", "false", "no"))
+                           starttls=setting("SMTP_STARTTLS") not in ("", "0", "false", "no"),
+                           ca_file=setting("SMTP_CA_FILE"))
     return {"sms": sms, "email": email}
 
 

@@ -166,7 +166,73 @@ def smtp_server():
     controller.stop()
 
 
+@pytest.fixture(scope="module")
+def relay_certificates(tmp_path_factory):
+    """A CA of the organisation's own and the relay's certificate for 127.0.0.1, signed by it."""
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def certificate(subject, issuer, public_key, signing_key, ca):
+        now = datetime.now(UTC)
+        builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+                   .not_valid_after(now + timedelta(days=30))
+                   .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+        if not ca:
+            builder = builder.add_extension(
+                x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        return builder.sign(signing_key, hashes.SHA256())
+
+    ca_key, relay_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "QI test CA")])
+    ca = certificate(ca_name, ca_name, ca_key.public_key(), ca_key, ca=True)
+    relay = certificate(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]), ca_name,
+                        relay_key.public_key(), ca_key, ca=False)
+    folder = tmp_path_factory.mktemp("relay-tls")
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    (folder / "relay.pem").write_bytes(relay.public_bytes(serialization.Encoding.PEM))
+    (folder / "relay.key").write_bytes(relay_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return folder
+
+
+@pytest.fixture
+def starttls_relay(relay_certificates):
+    """A relay that takes mail only after STARTTLS, with a certificate our own CA signed."""
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(relay_certificates / "relay.pem", relay_certificates / "relay.key")
+    catcher = Catcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=free_port(), tls_context=context,
+                            require_starttls=True)
+    controller.start()
+    yield catcher, controller.port
+    controller.stop()
+
+
 class TestSmtp:
+    def test_starttls_sends_to_a_relay_our_ca_signed_when_given_that_ca(self, starttls_relay, relay_certificates):
+        catcher, port = starttls_relay
+        SmtpMailer("127.0.0.1", port, "noreply@qi.local", starttls=True,
+                   ca_file=str(relay_certificates / "ca.pem")).send("li@example.com", "已受理", "正文", "k-tls")
+        [(recipients, _)] = catcher.messages
+        assert recipients == ["li@example.com"]
+
+    def test_starttls_sends_nothing_to_a_relay_it_cannot_verify(self, starttls_relay):
+        # The system's CAs do not know the relay's: the login and the mail must not follow.
+        catcher, port = starttls_relay
+        with pytest.raises(SendFailed) as failed:
+            SmtpMailer("127.0.0.1", port, "noreply@qi.local", starttls=True, timeout=5).send(
+                "li@example.com", "已受理", "正文", "k-tls")
+        assert not failed.value.permanent  # a relay fixed or a CA file set, and it goes out
+        assert "certificate" in str(failed.value).lower()
+        assert catcher.messages == []
+
     def test_a_message_reaches_the_smtp_server_with_the_key_in_its_message_id(self, smtp_server):
         catcher, port = smtp_server
         SmtpMailer("127.0.0.1", port, "QI <noreply@qi.example.gov.cn>").send(
