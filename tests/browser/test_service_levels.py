@@ -60,6 +60,10 @@ def test_a_manager_reads_septembers_figures_on_the_dashboard(page, month):
     page.click("#switch-language")
     assert page.inner_text("h1") == "Service levels"
     assert page.inner_text("#tile-completed .label") == "Completed"
+    # The English headings are longer: a wide table scrolls inside its card, the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    for card in ("#stations", "#overdue"):
+        assert page.evaluate(f"(c => c.scrollWidth <= c.clientWidth)(document.querySelector('{card}'))"), card
 
 
 def test_the_enterprise_rates_poorly_and_reads_the_stations_answer(page, browser, stack, api):
