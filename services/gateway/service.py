@@ -198,7 +198,7 @@ class GatewayService(
         """Send the deliveries whose time has come (claimed one at a time, so replicas
         share them); a failed send is tried again with back-off."""
         gateway = self.gateway
-        notifications.send_due(gateway.deliveries, gateway.channels, gateway.clock,
+        notifications.send_due(gateway.deliveries, gateway.notification_settings, gateway.channels, gateway.clock,
                                int(setting("NOTIFY_MAX_ATTEMPTS")))
 
     # -- timers -----------------------------------------------------------------------------

@@ -264,6 +264,16 @@ def deliveries(mongo_client, db_prefix):
 FACTS = {"code": "321322-20261207-00001-7", "item": "JL02", "domain": "metrology"}
 
 
+class NoSettings:
+    """An enterprise that turned nothing off."""
+
+    def off(self, uscc):
+        return []
+
+
+NO_SETTINGS = NoSettings()
+
+
 class TestDeliveryRecords:
     def test_an_event_recorded_twice_is_one_record_per_key_and_a_sent_one_stays_sent(self, deliveries):
         now = datetime(2026, 12, 7, 3, tzinfo=UTC)
@@ -286,15 +296,24 @@ class TestDeliveryRecords:
         assert not deliveries.mark_sent(first.key, first.attempts, now)  # the first sender's claim is gone
         assert deliveries.mark_sent(again.key, again.attempts, now)
 
+    def test_a_claimed_delivery_turned_off_is_kept_as_opted_out_and_not_claimed_again(self, deliveries):
+        now = datetime(2026, 12, 7, 10, tzinfo=CHINA)
+        deliveries.record(notify.plan("e4", notify.ACCEPTED, FACTS, [notify.Recipient.phone("13912345678")], "L",
+                                      now, uscc="91321322MA1ABC123P"))
+        claimed = deliveries.claim_due(now, notify.LEASE_SECONDS)
+        deliveries.mark_opted_out(claimed.key, claimed.attempts, now)
+        assert deliveries.get(claimed.key).status == notify.OPTED_OUT
+        assert deliveries.claim_due(now + timedelta(hours=1), notify.LEASE_SECONDS) is None
+
     def test_an_sms_due_at_22_00_goes_out_at_08_00(self, deliveries, aliyun):
         at_ten = datetime(2026, 12, 7, 22, tzinfo=CHINA)
         deliveries.record(notify.plan("e3", notify.DISPATCHED, FACTS, [notify.Recipient.phone("13912345678")], "L",
                                       at_ten))
         channels = {"sms": sms_adapter(aliyun.url)}
         for moment in (at_ten, datetime(2026, 12, 7, 23, 59, tzinfo=CHINA), datetime(2026, 12, 8, 7, 59, tzinfo=CHINA)):
-            notifications.send_due(deliveries, channels, lambda moment=moment: moment, 5)
+            notifications.send_due(deliveries, NO_SETTINGS, channels, lambda moment=moment: moment, 5)
         assert aliyun.calls == []
-        notifications.send_due(deliveries, channels, lambda: datetime(2026, 12, 8, 8, tzinfo=CHINA), 5)
+        notifications.send_due(deliveries, NO_SETTINGS, channels, lambda: datetime(2026, 12, 8, 8, tzinfo=CHINA), 5)
         assert len(aliyun.calls) == 1 and aliyun.problems == []
         assert deliveries.get(notify.delivery_key("e3", "phone:13912345678", "sms")).status == notify.SENT
 

@@ -65,6 +65,11 @@ class FakeDeliveries:
         delivery = self.records[key]
         delivery.status, delivery.last_error = notify.FAILED, error
 
+    def mark_opted_out(self, key, attempts, now):
+        delivery = self.records[key]
+        if delivery.status == notify.SENDING and delivery.attempts == attempts:
+            delivery.status = notify.OPTED_OUT
+
     def of_request(self, code):
         return [d for d in self.records.values() if d.request_code == code]
 
@@ -154,7 +159,7 @@ class TestOptingOut:
         planned = notify.plan("e1", notify.DISPATCHED, FACTS, [notify.Recipient.phone("13912345678")], LINK, NOW,
                               off=["dispatched"])
         deliveries.record(planned)
-        notifications.send_due(deliveries, {"sms": sms}, lambda: NOW, 5)
+        notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: NOW, 5)
         assert [d.status for d in deliveries.records.values()] == [notify.OPTED_OUT] and sms.sent == []
 
     def test_a_material_request_is_sent_whatever_the_settings_say(self):
@@ -193,19 +198,38 @@ class TestSending:
         deliveries, sms = FakeDeliveries(), RecordingChannel()
         deliveries.record(notify.plan("e1", notify.ACCEPTED, FACTS, [notify.Recipient.phone("13912345678")], LINK,
                                       NOW))
-        assert notifications.send_due(deliveries, {"sms": sms}, lambda: NOW, 5)["sent"] == 1
+        assert notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: NOW, 5)["sent"] == 1
         assert sms.sent == [("13912345678", notify.render(notify.ACCEPTED, FACTS, LINK).text_zh,
                              "e1:phone:13912345678:sms")]
-        assert notifications.send_due(deliveries, {"sms": sms}, lambda: NOW, 5)["sent"] == 0
+        assert notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: NOW, 5)["sent"] == 0
 
     def test_an_sms_queued_at_22_00_goes_out_at_08_00(self):
         deliveries, sms = FakeDeliveries(), RecordingChannel()
         deliveries.record(notify.plan("e1", notify.DISPATCHED, FACTS, [notify.Recipient.phone("13912345678")], LINK,
                                       beijing(22)))
-        notifications.send_due(deliveries, {"sms": sms}, lambda: beijing(7, 59, day=8), 5)
+        notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: beijing(7, 59, day=8), 5)
         assert sms.sent == []
-        notifications.send_due(deliveries, {"sms": sms}, lambda: beijing(8, day=8), 5)
+        notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: beijing(8, day=8), 5)
         assert len(sms.sent) == 1
+
+    def test_an_sms_waiting_for_08_00_is_not_sent_once_the_enterprise_turned_its_kind_off(self):
+        deliveries, sms, settings = FakeDeliveries(), RecordingChannel(), FakeSettings()
+        uscc = "91321322MA1ABC123P"
+        deliveries.record(notify.plan("e1", notify.DISPATCHED, FACTS, [notify.Recipient.phone("13912345678")], LINK,
+                                      beijing(22), uscc=uscc))
+        settings.set_off(uscc, [notify.DISPATCHED], beijing(23))  # turned off on /me/notifications overnight
+        outcome = notifications.send_due(deliveries, settings, {"sms": sms}, lambda: beijing(8, day=8), 5)
+        assert sms.sent == [] and outcome["opted_out"] == 1
+        [delivery] = deliveries.records.values()
+        assert delivery.status == notify.OPTED_OUT
+
+    def test_a_kind_that_cannot_be_turned_off_is_sent_whatever_the_settings_say_at_sending(self):
+        deliveries, sms = FakeDeliveries(), RecordingChannel()
+        uscc = "91321322MA1ABC123P"
+        deliveries.record(notify.plan("e1", notify.MATERIAL_REQUESTED, FACTS, [notify.Recipient.phone("13912345678")],
+                                      LINK, NOW, uscc=uscc))
+        settings = FakeSettings({uscc: [notify.MATERIAL_REQUESTED]})
+        assert notifications.send_due(deliveries, settings, {"sms": sms}, lambda: NOW, 5)["sent"] == 1
 
     def test_a_failed_send_is_tried_again_later_with_back_off_then_fails_for_good(self):
         deliveries, email = FakeDeliveries(), RecordingChannel(fail=99)
@@ -213,7 +237,7 @@ class TestSending:
                                       LINK, NOW))
         moment, waits = NOW, []
         for _ in range(3):
-            notifications.send_due(deliveries, {"email": email}, lambda moment=moment: moment, 3)
+            notifications.send_due(deliveries, FakeSettings(), {"email": email}, lambda moment=moment: moment, 3)
             record = next(iter(deliveries.records.values()))
             if record.status == notify.QUEUED:
                 waits.append((record.not_before - moment).total_seconds())
@@ -225,7 +249,7 @@ class TestSending:
         deliveries = FakeDeliveries()
         deliveries.record(notify.plan("e1", notify.ACCEPTED, FACTS, [notify.Recipient.phone("19900001234")], LINK,
                                       NOW))
-        notifications.send_due(deliveries, {"sms": RecordingChannel(fail=1, permanent=True)}, lambda: NOW, 5)
+        notifications.send_due(deliveries, FakeSettings(), {"sms": RecordingChannel(fail=1, permanent=True)}, lambda: NOW, 5)
         assert next(iter(deliveries.records.values())).status == notify.FAILED
 
     def test_a_sender_that_died_holding_a_delivery_leaves_it_to_another_after_the_lease(self):
@@ -235,7 +259,7 @@ class TestSending:
         claimed = deliveries.claim_due(NOW, notify.LEASE_SECONDS)  # ... and the sender is killed here
         assert claimed is not None and deliveries.claim_due(NOW, notify.LEASE_SECONDS) is None
         later = NOW + timedelta(seconds=notify.LEASE_SECONDS)
-        notifications.send_due(deliveries, {"sms": sms}, lambda: later, 5)
+        notifications.send_due(deliveries, FakeSettings(), {"sms": sms}, lambda: later, 5)
         assert [key for _, _, key in sms.sent] == [claimed.key]  # the same key: the provider sends it once
 
     def test_back_off_doubles_and_is_capped_at_an_hour(self):
@@ -253,7 +277,7 @@ class TestWhatStaffSee:
         deliveries = FakeDeliveries()
         deliveries.record(notify.plan("e1", notify.ACCEPTED, FACTS, [notify.Recipient.email("li@example.com")],
                                       LINK, NOW))
-        notifications.send_due(deliveries, {"email": RecordingChannel(fail=1, permanent=True)}, lambda: NOW, 5)
+        notifications.send_due(deliveries, FakeSettings(), {"email": RecordingChannel(fail=1, permanent=True)}, lambda: NOW, 5)
         [row] = notifications.of_request(deliveries, FACTS["code"])
         assert row["recipient"] == "l***@example.com" and row["status"] == "failed" and row["error"]
 

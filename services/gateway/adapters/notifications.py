@@ -19,7 +19,7 @@ from typing import Any
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import PyMongoError
 
-from ..domain.notifications import FAILED, QUEUED, SENDING, SENT, Delivery
+from ..domain.notifications import FAILED, OPTED_OUT, QUEUED, SENDING, SENT, Delivery
 
 # Seconds a sent delivery waits for the store to be back to say so (under the lease).
 MARK_SENT_PATIENCE = 45.0
@@ -86,6 +86,11 @@ class MongoDeliveries:
         self.collection.update_one(
             {"_id": key, "status": SENDING, "attempts": attempts},
             {"$set": {"status": QUEUED, "next_at": _epoch(at), "last_error": error[:500]}})
+
+    def mark_opted_out(self, key: str, attempts: int, now: datetime) -> None:
+        self.collection.update_one(
+            {"_id": key, "status": SENDING, "attempts": attempts},
+            {"$set": {"status": OPTED_OUT, "opted_out_at": now.isoformat()}, "$unset": {"next_at": ""}})
 
     def mark_failed(self, key: str, attempts: int, error: str, now: datetime) -> None:
         self.collection.update_one(

@@ -155,16 +155,21 @@ def record_standard_ended(deliveries: Any, settings: Any, accounts: Any, links: 
 
 
 # -- sending ------------------------------------------------------------------------------------
-def send_due(deliveries: Any, channels: dict[str, Any], clock: Callable[[], datetime], max_attempts: int,
-             batch: int = 50) -> dict[str, int]:
+def send_due(deliveries: Any, settings: Any, channels: dict[str, Any], clock: Callable[[], datetime],
+             max_attempts: int, batch: int = 50) -> dict[str, int]:
     """Send up to ``batch`` deliveries whose time has come, one claim at a time; a failed
-    send is tried again later (back-off) and ``failed`` after ``max_attempts``. Counts of
-    what happened, by outcome."""
-    outcome = {"sent": 0, "retry": 0, "failed": 0}
+    send is tried again later (back-off) and ``failed`` after ``max_attempts``. A kind the
+    enterprise turned off since the delivery was written (while it waited for 08:00 or for
+    a retry) is not sent: ``opted_out``. Counts of what happened, by outcome."""
+    outcome = {"sent": 0, "retry": 0, "failed": 0, "opted_out": 0}
     for _ in range(batch):
         delivery = deliveries.claim_due(clock(), notify.LEASE_SECONDS)
         if delivery is None:
             break
+        if delivery.uscc and not notify.wanted(delivery.kind, settings.off(delivery.uscc)):
+            deliveries.mark_opted_out(delivery.key, delivery.attempts, clock())
+            outcome["opted_out"] += 1
+            continue
         outcome[_send_one(deliveries, channels, delivery, clock, max_attempts)] += 1
     return outcome
 
