@@ -76,46 +76,31 @@ def get_certification(certifications: CertificationRepository, request_code: str
     return certification
 
 
-def review_application(
-    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
-) -> Certification:
-    return _step(
-        certifications,
-        request_code,
-        lambda c: c.review_application(command["accepted"], command["comments"], now, command["operator"]),
-    )
+CertificationStep = Callable[[CertificationRepository, str, Command, datetime], Certification]
+DomainStep = Callable[[Certification, Command, datetime], None]
 
 
-def record_stage1(
-    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
-) -> Certification:
-    return _step(
-        certifications,
-        request_code,
-        lambda c: c.record_stage1(
-            _day(command, now), command["ready_for_stage2"], command["findings"], now, command["operator"],
-            command.get("auditors"),
-        ),
-    )
+def _steps_on(find: Callable[[CertificationRepository, str], Certification]) -> Callable[[DomainStep], CertificationStep]:
+    """Use cases that each take one step on the certification ``find`` loads (by request
+    code, or by certificate number once granted): the domain takes the step with what
+    the command says, and the certification is saved with its events in one write."""
+
+    def use_case(step: DomainStep) -> CertificationStep:
+        def take(certifications: CertificationRepository, key: str, command: Command, now: datetime) -> Certification:
+            return _changed(certifications, find(certifications, key), lambda found: step(found, command, now))
+        return take
+    return use_case
 
 
-def record_stage2(
-    certifications: CertificationRepository, request_code: str, command: Command, now: datetime
-) -> Certification:
-    return _step(
-        certifications,
-        request_code,
-        lambda c: c.record_stage2(
-            _day(command, now),
-            command["recommendation"],
-            command["major_nonconformities"],
-            command["minor_nonconformities"],
-            command["findings"],
-            now,
-            command["operator"],
-            command.get("auditors"),
-        ),
-    )
+_on_application = _steps_on(get_certification)
+review_application = _on_application(lambda c, command, now: c.review_application(
+    command["accepted"], command["comments"], now, command["operator"]))
+record_stage1 = _on_application(lambda c, command, now: c.record_stage1(
+    _day(command, now), command["ready_for_stage2"], command["findings"], now, command["operator"],
+    command.get("auditors")))
+record_stage2 = _on_application(lambda c, command, now: c.record_stage2(
+    _day(command, now), command["recommendation"], command["major_nonconformities"],
+    command["minor_nonconformities"], command["findings"], now, command["operator"], command.get("auditors")))
 
 
 def record_product_check(
@@ -176,57 +161,15 @@ def get_certificate(certifications: CertificationRepository, number: str) -> Cer
     return certification
 
 
-def record_surveillance(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(
-        certifications,
-        number,
-        lambda c: c.record_surveillance(_day(command, now), command["findings"], now),
-    )
-
-
-def suspend(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(
-        certifications, number, lambda c: c.suspend(command["reason"], command["until"], now)
-    )
-
-
-def restore(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(certifications, number, lambda c: c.restore(command["comments"], now))
-
-
-def withdraw(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(certifications, number, lambda c: c.withdraw(command["reason"], now))
-
-
-def reduce_scope(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(
-        certifications,
-        number,
-        lambda c: c.reduce_scope(command["scope"], command["sites"], command["reason"], now),
-    )
-
-
-def recertify(
-    certifications: CertificationRepository, number: str, command: Command, now: datetime
-) -> Certification:
-    return _certificate_step(
-        certifications, number, lambda c: c.recertify(_day(command, now), command["comments"], now)
-    )
-
-
-def _certificate_step(certifications: CertificationRepository, number: str,
-                      change: Callable[[Certification], None]) -> Certification:
-    return _changed(certifications, get_certificate(certifications, number), change)
+_on_certificate = _steps_on(get_certificate)
+record_surveillance = _on_certificate(lambda c, command, now: c.record_surveillance(
+    _day(command, now), command["findings"], now))
+suspend = _on_certificate(lambda c, command, now: c.suspend(command["reason"], command["until"], now))
+restore = _on_certificate(lambda c, command, now: c.restore(command["comments"], now))
+withdraw = _on_certificate(lambda c, command, now: c.withdraw(command["reason"], now))
+reduce_scope = _on_certificate(lambda c, command, now: c.reduce_scope(
+    command["scope"], command["sites"], command["reason"], now))
+recertify = _on_certificate(lambda c, command, now: c.recertify(_day(command, now), command["comments"], now))
 
 
 def _changed(certifications: CertificationRepository, certification: Certification,

@@ -125,7 +125,17 @@ class Cancellable:
         return True
 
 
+@dataclass(kw_only=True)
 class DispatchedAggregate(DispatchedWorkRecord, Declinable, Cancellable):
     """The base of the aggregate a dispatch opens in a domain service (a job, a case, an
     application): it keeps what was dispatched, its service may decline it, and the
-    station may end it. Each names the statuses it may be declined and stopped in."""
+    station may end it. Each names the statuses it may be declined and stopped in.
+
+    The fields every such aggregate has, and Declinable and Cancellable read, are here;
+    keyword-only, so each aggregate's own fields keep their order and defaults."""
+
+    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
+    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
+    version: int = 0
+    new_events: list[DomainEvent] = field(default_factory=list)
+

@@ -119,10 +119,6 @@ class Certification(DispatchedAggregate):
     certificate: Certificate | None = None  # stored as a dict: __post_init__ reads it back
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
     next_check_at: float | None = None
-    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
-    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         stored: Any = self.certificate

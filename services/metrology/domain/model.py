@@ -57,10 +57,6 @@ class Job(DispatchedAggregate, LabWorkflow, MeasurementStandardAssessment):
     document_review: dict[str, Any] | None = None
     assessment: dict[str, Any] | None = None
     decision: dict[str, Any] | None = None
-    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
-    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (VERIFICATION, CALIBRATION)
     CONSULTING_ITEMS = (CONSULTING,)

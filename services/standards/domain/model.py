@@ -51,10 +51,6 @@ class Case(DispatchedAggregate):
     references: list[dict[str, Any]] = field(default_factory=list)  # the catalogue on each
     unrecognised: list[str] = field(default_factory=list)  # reference lines naming no standard
     review: dict[str, Any] | None = None
-    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
-    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     @classmethod
     def open(cls, work: DispatchedWork, now: datetime) -> Self:

@@ -81,10 +81,6 @@ class TestJob(DispatchedAggregate, LabWorkflow):
     answer: dict[str, Any] | None = None  # a consulting item's written answer
     # Superseded or withdrawn standards the job cites (flag_standard adds them).
     standard_alerts: list[dict[str, Any]] = field(default_factory=list)
-    dispatch: int = 1  # which dispatch of the request opened it (a declined one may come again)
-    cancellation: dict[str, Any] | None = None  # the station ended the request (Cancellable)
-    version: int = 0
-    new_events: list[DomainEvent] = field(default_factory=list)
 
     LAB_ITEMS = (COMMISSIONED, RAPID)
     CONSULTING_ITEMS = (CONSULTING,)
