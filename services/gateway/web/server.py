@@ -116,6 +116,31 @@ class GatewayHttp(HttpRequestHandler):
 http = GatewayHttp.decorator
 
 
+def named_entrypoint(method, rule, handler, *decorators):
+    """``handler`` as the entrypoint of ``method rule``, for an entrypoint made by a
+    factory (``name = named_entrypoint(…)`` in a class body), wrapped by ``decorators``
+    listed outermost first, as they would stand above a ``def``.
+
+    nameko binds an entrypoint by the attribute that holds it, and the OpenAPI document
+    names its operation (``operationId``) by the function's ``__name__``; the handler is
+    given the attribute's name when the class is made (``__set_name__``), before it is
+    wrapped, so the two cannot differ."""
+    return _NamedByAttribute(method, rule, handler, decorators)
+
+
+class _NamedByAttribute:
+    def __init__(self, method, rule, handler, decorators):
+        self.method, self.rule, self.handler, self.decorators = method, rule, handler, decorators
+
+    def __set_name__(self, owner, name):
+        handler = self.handler
+        handler.__name__ = name
+        handler.__qualname__ = f"{owner.__qualname__}.{name}"
+        for decorate in reversed(self.decorators):
+            handler = decorate(handler)
+        setattr(owner, name, http(self.method, self.rule)(handler))
+
+
 # -- who is asking ------------------------------------------------------------------------
 def trusted_proxy_hops():
     return max(0, int(setting("TRUSTED_PROXY_HOPS")))

@@ -7,25 +7,13 @@ handler)`` in a mixin's body stands for::
     @json_endpoint
     def name(self, request, ...): ...
 
-nameko binds an entrypoint by the attribute that holds it, and the OpenAPI document names
-its operation (``operationId``) by the function's ``__name__``; the handler is given the
-attribute's name when the class is made (``__set_name__``), so the two cannot differ.
+The name is the attribute's (``server.named_entrypoint``).
 """
 
 from ..errors import json_endpoint
-from ..server import http
+from ..server import named_entrypoint
 
 
 def json_entrypoint(method, rule, doc, handler):
     """``handler`` (no docstring: ``doc`` says all) as the entrypoint of ``method rule``."""
-    return _Unnamed(method, rule, doc, handler)
-
-
-class _Unnamed:
-    def __init__(self, method, rule, doc, handler):
-        self.method, self.rule, self.doc, self.handler = method, rule, doc, handler
-
-    def __set_name__(self, owner, name):
-        self.handler.__name__ = name
-        self.handler.__qualname__ = f"{owner.__qualname__}.{name}"
-        setattr(owner, name, http(self.method, self.rule)(self.doc(json_endpoint(self.handler))))
+    return named_entrypoint(method, rule, handler, doc, json_endpoint)

@@ -31,7 +31,7 @@ from .session import (
     signed_in,
     with_lang,
 )
-from .signin import sign_in_form, take_sign_in, take_sign_out
+from .signin import sign_in_form, sign_in_posted, sign_out_posted
 
 
 def staff_request_page(service, request, session, code, done=None, problem=None, status=200, errors=None,
@@ -62,15 +62,8 @@ class Console:
     def console_login_page(self, request):
         return sign_in_form(request, CONSOLE_LOGIN)  # the one sign-in page (signin.py)
 
-    @http("POST", "/staff/login")
-    @page_endpoint
-    def console_login(self, request):
-        return take_sign_in(self.gateway, request, CONSOLE_LOGIN)
-
-    @http("POST", "/staff/logout")
-    @page_endpoint
-    def console_logout(self, request):
-        return take_sign_out(self.gateway, request, CONSOLE_LOGIN)
+    console_login = sign_in_posted(CONSOLE_LOGIN)
+    console_logout = sign_out_posted("/staff/logout", CONSOLE_LOGIN)
 
     @http("GET", "/staff")
     @page_endpoint

@@ -15,7 +15,7 @@ from ...domain.throttle import TooManyRequests
 from ...handlers import accounts
 from ...handlers.accounts import AccountNotVerified
 from ..auth import refresh_lifetime, session_tokens
-from ..server import client_address, http, is_https
+from ..server import client_address, http, is_https, named_entrypoint
 from ..templating import form_token_matches, page_endpoint, render
 from .session import (
     LOGIN,
@@ -30,6 +30,19 @@ from .session import (
 )
 
 
+def sign_in_posted(login_path):
+    """The entrypoint of the sign-in form posted to ``login_path`` (``/login`` and
+    ``/staff/login`` take the same post: ``take_sign_in``)."""
+    return named_entrypoint("POST", login_path, lambda self, request: take_sign_in(self.gateway, request, login_path),
+                            page_endpoint)
+
+
+def sign_out_posted(rule, login_path):
+    """The entrypoint of the sign-out form posted to ``rule``, back to ``login_path``."""
+    return named_entrypoint("POST", rule, lambda self, request: take_sign_out(self.gateway, request, login_path),
+                            page_endpoint)
+
+
 class SignInPages:
     @http("GET", "/login")
     @page_endpoint
@@ -40,15 +53,8 @@ class SignInPages:
             return session.finish(redirect(with_lang(target, request), code=303))
         return sign_in_form(request, LOGIN)
 
-    @http("POST", "/login")
-    @page_endpoint
-    def sign_in_post(self, request):
-        return take_sign_in(self.gateway, request, LOGIN)
-
-    @http("POST", "/logout")
-    @page_endpoint
-    def sign_out_post(self, request):
-        return take_sign_out(self.gateway, request, LOGIN)
+    sign_in_post = sign_in_posted(LOGIN)
+    sign_out_post = sign_out_posted("/logout", LOGIN)
 
 
 def sign_in_form(request, action, status=200, problem=None, problem_params=None, username=""):
