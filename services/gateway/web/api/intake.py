@@ -20,6 +20,7 @@ from ..schemas.intake import (
 from ..schemas.responses import MyRequestsSchema
 from ..server import client_address, http, lookup_asker
 from ..views import Reader, request_view, tracked_view
+from .entrypoints import json_entrypoint
 
 
 def submit_body(gateway, body, submitter=None, key=None):
@@ -43,16 +44,29 @@ def track_code(gateway, request, code, phone, principal=None):
         return intake.track(gateway.requests, gateway.groups, gateway.notices, code, phone, principal)
 
 
-def enterprise_acts(gateway, request, code, form, act, view=request_view):
-    """The enterprise acts on its request ``code``: the body read as ``form``, then
-    ``act(principal, command)``, proven by the command's ``phone`` (the contact's) or the
-    enterprise's sign-in: a lookup the throttle counts, as tracking is. The answer is what
-    ``act`` returns as tracking shows it (``view``)."""
-    command = form().load(read_json_object(request))
-    principal = principal_of(request)
-    with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, command.get("phone"))):
-        acted = act(principal, command)
-    return REQUEST_VIEW.dump(view(acted, Reader.of(gateway, request_language(request))))
+def enterprise_act(step, doc, form, act, view=request_view):
+    """The entrypoint ``POST /api/v1/requests/<code>/<step>`` of a step the enterprise takes
+    on its own request: the body read as ``form``, then ``act(gateway, code, principal,
+    command)``, proven by the command's ``phone`` (the contact's) or the enterprise's
+    sign-in: a lookup the throttle counts, as tracking is. The answer is what ``act``
+    returns as tracking shows it (``view``)."""
+
+    def take(self, request, code):
+        gateway = self.gateway
+        command = form().load(read_json_object(request))
+        principal = principal_of(request)
+        with gateway.throttle.lookup(lookup_asker(request, principal), code_subject(code, command.get("phone"))):
+            acted = act(gateway, code, principal, command)
+        return REQUEST_VIEW.dump(view(acted, Reader.of(gateway, request_language(request))))
+
+    return json_entrypoint("POST", f"/api/v1/requests/<string:code>/{step}", doc, take)
+
+
+def withdrawn(gateway, code, principal, command):
+    """The request withdrawn, or each of the submission's not yet dispatched, as tracked."""
+    found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal, command.get("phone"),
+                                          gateway.now(), command.get("reason"))
+    return intake.Tracked(found, children, [])
 
 
 def enterprise_step(summary, body, description):
@@ -122,35 +136,22 @@ class IntakeApi:
         reader = Reader.of(self.gateway, request_language(request))
         return {"requests": [REQUEST_VIEW.dump(request_view(found, reader)) for found in mine]}
 
-    @http("POST", "/api/v1/requests/<string:code>/supplement")
-    @enterprise_step("The enterprise supplies what the station asked for (补正)", SupplementSchema,
-                     "Wrong phones count against the code (see tracking). `answer` in words, `attachments` "
-                     "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files.")
-    @json_endpoint
-    def supplement(self, request, code):
-        gateway = self.gateway
+    supplement = enterprise_act(
+        "supplement", enterprise_step(
+            "The enterprise supplies what the station asked for (补正)", SupplementSchema,
+            "Wrong phones count against the code (see tracking). `answer` in words, `attachments` "
+            "(uploads' ids, POST /api/v1/files), or both; the station reads and downloads the files."),
+        SupplementSchema, lambda gateway, code, principal, command: enterprise.enterprise_step(
+            gateway.requests, code, principal, command.get("phone"), "supplement", gateway.now(),
+            command.get("answer"), gateway.files, [each["id"] for each in command.get("attachments") or []]))
 
-        def supplement(principal, command):
-            file_ids = [each["id"] for each in command.get("attachments") or []]
-            return enterprise.enterprise_step(gateway.requests, code, principal, command.get("phone"), "supplement",
-                                              gateway.now(), command.get("answer"), gateway.files, file_ids)
-
-        return enterprise_acts(gateway, request, code, SupplementSchema, supplement)
-
-    @http("POST", "/api/v1/requests/<string:code>/cancel")
-    @enterprise_step("The enterprise withdraws a request before it is dispatched", CancelSchema,
-                     "A multi-item submission's code withdraws every one of its requests not yet dispatched (the "
-                     "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn.")
-    @json_endpoint
-    def cancel(self, request, code):
-        gateway = self.gateway
-
-        def withdraw(principal, command):
-            found, children = enterprise.withdraw(gateway.requests, gateway.groups, code, principal,
-                                                  command.get("phone"), gateway.now(), command.get("reason"))
-            return intake.Tracked(found, children, [])
-
-        return enterprise_acts(gateway, request, code, CancelSchema, withdraw, view=tracked_view)
+    cancel = enterprise_act(
+        "cancel", enterprise_step(
+            "The enterprise withdraws a request before it is dispatched", CancelSchema,
+            "A multi-item submission's code withdraws every one of its requests not yet dispatched (the "
+            "others carry on) and answers the submission (`kind` group); 409 if none can be withdrawn."),
+        CancelSchema, withdrawn,
+        view=tracked_view)
 
     @http("GET", "/api/v1/requests/<string:code>")
     @documented(

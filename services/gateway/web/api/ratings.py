@@ -15,20 +15,18 @@ from ..schemas.service_levels import (
 )
 from ..server import http
 from ..views import Reader, rectification_row
-from .intake import enterprise_acts
+from .intake import enterprise_act
 
 
 class RatingsApi:
-    @http("POST", "/api/v1/requests/<string:code>/rating")
-    @documented("The enterprise rates a completed request (好差评), once", tags=["intake"],
-                body=RATING_BODY_DOC, responses={200: RequestViewSchema}, errors=[400, 401, 404, 409, 422, 429],
-                description="`level` 1 非常不满意 … 5 非常满意, optional `comment`. Proven by `phone` or by "
-                "signing in as the enterprise. 409 before completion or when already rated. A level of "
-                "1 or 2 opens a rectification the station must answer.")
-    @json_endpoint
-    def rate(self, request, code):
-        gateway = self.gateway
-        return enterprise_acts(gateway, request, code, RatingSchema, lambda principal, command: enterprise.rate_request(
+    rate = enterprise_act(
+        "rating", documented(
+            "The enterprise rates a completed request (好差评), once", tags=["intake"],
+            body=RATING_BODY_DOC, responses={200: RequestViewSchema}, errors=[400, 401, 404, 409, 422, 429],
+            description="`level` 1 非常不满意 … 5 非常满意, optional `comment`. Proven by `phone` or by "
+            "signing in as the enterprise. 409 before completion or when already rated. A level of "
+            "1 or 2 opens a rectification the station must answer."),
+        RatingSchema, lambda gateway, code, principal, command: enterprise.rate_request(
             gateway.requests, code, principal, command.get("phone"), command["level"], command.get("comment"),
             gateway.now()))
 
