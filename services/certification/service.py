@@ -41,6 +41,18 @@ def certification_step(use_case, form):
     return step
 
 
+def certification_read(find):
+    """The RPC answering one certification as it stands, found by ``find``: by its
+    request code (``handlers.get_certification``) or its certificate's number
+    (``handlers.get_certificate``)."""
+
+    @rpc
+    def read_one(self, key):
+        return find(self.certification.certifications, key).as_dict()
+
+    return read_one
+
+
 def product_check_step(check):
     """The RPC recording one of a product certification's checks (``type_test``,
     ``factory_inspection``), its command read by the form of the same name."""
@@ -89,9 +101,7 @@ class CertificationService(domain_service.DomainService):
         handlers.advance_clocks(ports.certifications, ports.clock())
 
     # -- the application --------------------------------------------------------------------
-    @rpc
-    def get_certification(self, request_code):
-        return handlers.get_certification(self.certification.certifications, request_code).as_dict()
+    get_certification = certification_read(handlers.get_certification)
 
     review_application = certification_step(handlers.review_application, "review")
     record_stage1 = certification_step(handlers.record_stage1, "stage1")
@@ -111,9 +121,7 @@ class CertificationService(domain_service.DomainService):
         ).as_dict()
 
     # -- the certificate ------------------------------------------------------------------------
-    @rpc
-    def get_certificate(self, number):
-        return handlers.get_certificate(self.certification.certifications, number).as_dict()
+    get_certificate = certification_read(handlers.get_certificate)
 
     record_surveillance = certification_step(handlers.record_surveillance, "surveillance")
     suspend = certification_step(handlers.suspend, "suspend")
