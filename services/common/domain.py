@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
+
+if TYPE_CHECKING:  # the contract is read only for its type: common.contracts builds on this module
+    from .contracts import DispatchedWork
 
 
 @dataclass(frozen=True)
@@ -139,3 +142,22 @@ class DispatchedAggregate(DispatchedWorkRecord, Declinable, Cancellable):
     version: int = 0
     new_events: list[DomainEvent] = field(default_factory=list)
 
+
+
+@dataclass(kw_only=True)
+class ReceivedWork(DispatchedAggregate):
+    """Work a service takes on as it is dispatched (a laboratory's job, a standards case):
+    received at the moment it came, and announced (``job_accepted``)."""
+
+    received_at: str
+
+    @classmethod
+    def open(cls, work: "DispatchedWork", now: datetime) -> Self:
+        """The work of the request the station dispatched (``work`` is that event's data)."""
+        opened = cls(**work.job_fields(), received_at=now.isoformat())
+        opened.new_events.append(DomainEvent("job_accepted", opened.accepted()))
+        return opened
+
+    def accepted(self) -> dict[str, Any]:
+        """What ``job_accepted`` says of the work (a service may say more)."""
+        return {"item": self.item, "received_at": self.received_at}

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ...common.contracts import DispatchedWork
-from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import DomainEvent, InvalidTransition, ReceivedWork, RuleViolated
 from ...common.lab import (
     COMPLETED,
     IN_PROGRESS,
@@ -39,11 +38,10 @@ __all__ = ["Job", "RECEIVED", "IN_PROGRESS", "RESULTS_RECORDED", "REVIEWED", "CO
 
 
 @dataclass
-class Job(DispatchedAggregate, LabWorkflow, MeasurementStandardAssessment):
+class Job(ReceivedWork, LabWorkflow, MeasurementStandardAssessment):
     DECLINABLE_FROM = (RECEIVED,)
     CANCELLABLE_FROM = (RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED, DOCUMENTS_REVIEWED, DOCUMENTS_RETURNED,
                         ASSESSED)
-    received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
     results: dict[str, Any] | None = None  # {"environment": {...}, "instruments": [per instrument]}
@@ -62,16 +60,9 @@ class Job(DispatchedAggregate, LabWorkflow, MeasurementStandardAssessment):
     CONSULTING_ITEMS = (CONSULTING,)
     ASSESSMENT_ITEMS = (STANDARD_ASSESSMENT,)
 
-    @classmethod
-    def open(cls, work: DispatchedWork, now: datetime) -> "Job":
-        """A job for the request the station dispatched (``work`` is that event's data)."""
-        job = cls(**work.job_fields(), received_at=now.isoformat())
+    def accepted(self) -> dict[str, Any]:
         # The instrument file is built from this announcement (handlers.file_instruments).
-        job.new_events.append(DomainEvent("job_accepted", {
-            "item": job.item, "received_at": job.received_at,
-            "enterprise": job.enterprise, "instruments": job.instruments,
-        }))
-        return job
+        return {**super().accepted(), "enterprise": self.enterprise, "instruments": self.instruments}
 
     def can_stop(self) -> bool:
         # once issuing has begun (numbers reserved), documents may exist: too late to stop

@@ -13,10 +13,9 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Self
+from typing import Any
 
-from ...common.contracts import DispatchedWork
-from ...common.domain import DispatchedAggregate, DomainEvent, InvalidTransition, RuleViolated
+from ...common.domain import DomainEvent, InvalidTransition, ReceivedWork, RuleViolated
 from .catalogue import ENDED
 
 LOOKUP = "BZ01"
@@ -42,21 +41,15 @@ class FlaggedReferences(InvalidTransition):
 
 
 @dataclass
-class Case(DispatchedAggregate):
+class Case(ReceivedWork):
     DECLINABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
     CANCELLABLE_FROM = (RECEIVED, AWAITING_ANSWER, UNDER_REVIEW)
-    received_at: str
     status: str = RECEIVED
     answer: dict[str, Any] | None = None
     references: list[dict[str, Any]] = field(default_factory=list)  # the catalogue on each
     unrecognised: list[str] = field(default_factory=list)  # reference lines naming no standard
     review: dict[str, Any] | None = None
 
-    @classmethod
-    def open(cls, work: DispatchedWork, now: datetime) -> Self:
-        case = cls(**work.job_fields(), received_at=now.isoformat())
-        case._announce("job_accepted", item=case.item, received_at=case.received_at)
-        return case
 
     # -- BZ01 -----------------------------------------------------------------------------
     def answer_lookup(self, found: list[dict[str, Any]], now: datetime) -> None:

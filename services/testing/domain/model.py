@@ -22,12 +22,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ...common.clock import china_date
-from ...common.contracts import DispatchedWork
 from ...common.domain import (
     TERMINATED,
-    DispatchedAggregate,
     DomainEvent,
     InvalidTransition,
+    ReceivedWork,
     RuleViolated,
 )
 from ...common.lab import (
@@ -63,12 +62,11 @@ __all__ = ["TestJob", "RECEIVED", "SAMPLES_RECEIVED", "IN_PROGRESS", "RESULTS_RE
 
 
 @dataclass
-class TestJob(DispatchedAggregate, LabWorkflow):
+class TestJob(ReceivedWork, LabWorkflow):
     DECLINABLE_FROM = (RECEIVED, SAMPLES_RECEIVED)
     CANCELLABLE_FROM = (RECEIVED, SAMPLES_RECEIVED, IN_PROGRESS, RESULTS_RECORDED, REVIEWED)
     __test__ = False  # not a pytest test class, whatever its name
 
-    received_at: str
     status: str = RECEIVED
     steps: list[dict[str, Any]] = field(default_factory=list)
     samples: list[dict[str, Any]] = field(default_factory=list)
@@ -86,11 +84,6 @@ class TestJob(DispatchedAggregate, LabWorkflow):
     CONSULTING_ITEMS = (CONSULTING,)
     STARTS_FROM = (SAMPLES_RECEIVED,)
 
-    @classmethod
-    def open(cls, work: DispatchedWork, now: datetime) -> "TestJob":
-        job = cls(**work.job_fields(), received_at=now.isoformat())
-        job.new_events.append(DomainEvent("job_accepted", {"item": job.item, "received_at": job.received_at}))
-        return job
 
     def can_stop(self) -> bool:
         # once issuing has begun (its number reserved), the report may exist: too late to stop
