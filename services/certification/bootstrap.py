@@ -12,7 +12,8 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, ensure_indexes, on_database, shipped_data, utc_now
+from ..common.clock import Clock, utc_now
+from ..common.composition import StoreFor, ensure_indexes, on_database, shipped_data
 from ..common.documents import wiring as documents_wiring
 from ..common.documents.issuing import Issuing
 from .adapters.repository import CertificationRepository, VerificationRepository
@@ -36,8 +37,8 @@ class CertificationPorts:
 
 def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> CertificationPorts:
     return CertificationPorts(
-        certifications=CertificationRepository(store_for("certifications")),
-        verifications=VerificationRepository(store_for("verifications")),
+        certifications=CertificationRepository(store_for("certifications"), clock=clock),
+        verifications=VerificationRepository(store_for("verifications"), clock=clock),
         issuer=certification_body()["name"],
         clock=clock,
         body={key: certification_body().get(key) for key in ("name", "address", "approval")},

@@ -1,10 +1,19 @@
 """Dates as the platform's users mean them: days in China Standard Time."""
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The services' clock, the one place that reads the time: a composition root hands it
+    (or a test's clock) to use cases and repositories."""
+    return datetime.now(UTC)
 
 
 def china_date(moment: datetime) -> date:

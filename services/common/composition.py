@@ -20,25 +20,19 @@ Two options, for a service that needs them:
 import functools
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Protocol, TypeVar
 
 from nameko.extensions import DependencyProvider
 
+from .clock import Clock, utc_now
 from .mongo import MongoDatabase
 from .outbox import OutboxRelay
 from .store import MongoDocumentStore
 
-Clock = Callable[[], datetime]
 StoreFor = Callable[[str], Any]  # a collection's name -> its document store
 Ports = TypeVar("Ports", covariant=True)
-
-
-def utc_now() -> datetime:
-    """The services' clock: a composition root hands it (or a test's clock) to use cases."""
-    return datetime.now(UTC)
 
 
 def stores_on(database: Any, relay: Any = None) -> StoreFor:

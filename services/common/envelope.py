@@ -16,12 +16,13 @@ of the routing key (see :func:`routing_key`).
 
 import uuid
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates
 
 from .acting import stamp
+from .clock import utc_now
 from .contracts.schemas import check_contract
 from .tracing import trace_headers
 
@@ -89,20 +90,18 @@ class EnvelopeSchema(Schema):
 _schema = EnvelopeSchema()
 
 
-def utc_now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 def new_envelope(source: str, event_type: str, data: dict[str, Any], request_code: str | None = None,
-                 route: str | None = None, trace: dict[str, str] | None = None) -> Envelope:
-    """``trace`` defaults to the context of the work under way (an HTTP request, a consumed
+                 route: str | None = None, trace: dict[str, str] | None = None,
+                 occurred_at: datetime | None = None) -> Envelope:
+    """``occurred_at`` is the writer's clock (a repository's: a test's, when it moves time),
+    else the services' clock. ``trace`` defaults to the context of the work under way (an HTTP request, a consumed
     event), so the event continues its trace when the relay publishes it later."""
     envelope = {
         "event_id": str(uuid.uuid4()),
         "type": event_type,
         "version": ENVELOPE_VERSION,
         "source": source,
-        "occurred_at": utc_now_iso(),
+        "occurred_at": (occurred_at or utc_now()).isoformat(),
         "request_code": request_code,
         "route": route,
         "data": data,
@@ -161,12 +160,13 @@ def routing_key(envelope: Envelope) -> str:
     return str(envelope["type"])
 
 
-def envelopes_for(source: str, request_code: str | None, events: Iterable[AnnouncedEvent]) -> list[Envelope]:
+def envelopes_for(source: str, request_code: str | None, events: Iterable[AnnouncedEvent],
+                  now: datetime) -> list[Envelope]:
     """Envelopes for an aggregate's new domain events (objects with type, data, route),
-    stamped with the person acting, if any (``acting.py``). An event that crosses
-    services is checked against its contract before it is announced."""
+    written ``now`` and stamped with the person acting, if any (``acting.py``). An event
+    that crosses services is checked against its contract before it is announced."""
     return [
         new_envelope(source, event.type, stamp(check_contract(source, event.type, event.data)),
-                     request_code=request_code, route=event.route)
+                     request_code=request_code, route=event.route, occurred_at=now)
         for event in events
     ]

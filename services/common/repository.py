@@ -27,6 +27,7 @@ from .applied_commands import (
     refuse_if_applied,
     with_running_command,
 )
+from .clock import Clock, utc_now
 from .envelope import envelopes_for
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,9 @@ class AggregateRepository:
     not_found: type[NotFound] = NotFound  # what get() raises: the service's own NotFound
     indexes: tuple[Any, ...] = ()  # the named queries' keys, beside the store's own index
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, clock: Clock = utc_now) -> None:
         self.store = store
+        self.clock = clock  # the moment its events are written (their envelopes' occurred_at)
         self._persisted = persisted_fields(self.aggregate)
 
     def ensure_indexes(self) -> None:
@@ -136,7 +138,7 @@ class AggregateRepository:
         return code
 
     def _envelopes(self, aggregate: Any) -> list[dict[str, Any]]:
-        return envelopes_for(self.source, self.request_code_of(aggregate), aggregate.new_events)
+        return envelopes_for(self.source, self.request_code_of(aggregate), aggregate.new_events, self.clock())
 
 
 Item = TypeVar("Item")

@@ -26,7 +26,8 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from ..common import metrics
-from ..common.composition import shipped_data, utc_now
+from ..common.clock import utc_now
+from ..common.composition import shipped_data
 from ..common.config import setting
 from ..common.repository import VersionConflict
 from ..common.sequences import SequenceBlocks
@@ -170,10 +171,10 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         return MongoDocumentStore(database[name], database.counters, relay)
 
     return Gateway(
-        requests=RequestRepository(store("requests"), codes=shared.codes),
-        groups=RequestGroupRepository(store("request_groups")),
-        renewals=RenewalRepository(store("renewals")),
-        accounts=AccountRepository(store("accounts")),
+        requests=RequestRepository(store("requests"), codes=shared.codes, clock=clock),
+        groups=RequestGroupRepository(store("request_groups"), clock=clock),
+        renewals=RenewalRepository(store("renewals"), clock=clock),
+        accounts=AccountRepository(store("accounts"), clock=clock),
         identities=shared.identities,
         sessions=MongoSessions(database.sessions),
         notices=NoticeBoard(store("notices")),

@@ -12,14 +12,13 @@ from typing import Any
 
 from pymongo.database import Database
 
+from ..common.clock import Clock, utc_now
 from ..common.composition import (
-    Clock,
     StoreFor,
     ensure_indexes,
     laboratory_of,
     on_database,
     shipped_data,
-    utc_now,
 )
 from ..common.documents import wiring as documents_wiring
 from ..common.documents.issuing import Issuing
@@ -50,12 +49,12 @@ class Metrology:
 
 def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Metrology:
     return Metrology(
-        jobs=repository.JobRepository(store_for("jobs")),
-        certificates=repository.CertificateRepository(store_for("certificates")),
-        standard_certificates=repository.StandardCertificateRepository(store_for("standard_certificates")),
-        instrument_types=repository.InstrumentTypeRepository(store_for("instrument_types")),
-        reference_standards=repository.ReferenceStandardRepository(store_for("reference_standards")),
-        instruments=repository.InstrumentRepository(store_for("instruments")),
+        jobs=repository.JobRepository(store_for("jobs"), clock=clock),
+        certificates=repository.CertificateRepository(store_for("certificates"), clock=clock),
+        standard_certificates=repository.StandardCertificateRepository(store_for("standard_certificates"), clock=clock),
+        instrument_types=repository.InstrumentTypeRepository(store_for("instrument_types"), clock=clock),
+        reference_standards=repository.ReferenceStandardRepository(store_for("reference_standards"), clock=clock),
+        instruments=repository.InstrumentRepository(store_for("instruments"), clock=clock),
         laboratory=laboratory_of("services.metrology"),
         assessment_authority=assessment_authority(),
         clock=clock,

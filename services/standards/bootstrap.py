@@ -12,7 +12,8 @@ from typing import Any
 
 from pymongo.database import Database
 
-from ..common.composition import Clock, StoreFor, ensure_indexes, on_database, shipped_data, utc_now
+from ..common.clock import Clock, utc_now
+from ..common.composition import StoreFor, ensure_indexes, on_database, shipped_data
 from . import handlers
 from .adapters.follows import FollowRegistry
 from .adapters.repository import CaseRepository, StandardRepository
@@ -34,8 +35,8 @@ class Standards:
 
 def compose(store_for: StoreFor, clock: Clock = utc_now) -> Standards:
     return Standards(
-        cases=CaseRepository(store_for("cases")),
-        catalogue=StandardRepository(store_for("standards")),
+        cases=CaseRepository(store_for("cases"), clock=clock),
+        catalogue=StandardRepository(store_for("standards"), clock=clock),
         follows=FollowRegistry(store_for("follows")),
         clock=clock,
     )

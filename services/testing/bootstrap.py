@@ -12,13 +12,12 @@ from typing import Any
 
 from pymongo.database import Database
 
+from ..common.clock import Clock, utc_now
 from ..common.composition import (
-    Clock,
     StoreFor,
     ensure_indexes,
     laboratory_of,
     on_database,
-    utc_now,
 )
 from ..common.documents import wiring as documents_wiring
 from ..common.documents.issuing import Issuing
@@ -43,8 +42,8 @@ class Testing:
 
 def compose(store_for: StoreFor, clock: Clock = utc_now, issuing: Issuing | None = None) -> Testing:
     return Testing(
-        jobs=TestJobRepository(store_for("jobs")),
-        reports=ReportRepository(store_for("reports")),
+        jobs=TestJobRepository(store_for("jobs"), clock=clock),
+        reports=ReportRepository(store_for("reports"), clock=clock),
         laboratory=laboratory_of("services.testing"),
         clock=clock,
         issuing=issuing or documents_wiring.issuing(),

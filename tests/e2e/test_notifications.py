@@ -12,7 +12,7 @@ import uuid
 import httpx
 import pytest
 
-from services.common.composition import utc_now
+from services.common.clock import utc_now
 from services.gateway.domain.notifications import in_quiet_hours, provider_key
 
 from ..conftest import form_token, new_client_address, staff_of

@@ -39,7 +39,7 @@ import uuid
 import httpx
 import pymongo
 
-from services.common.composition import utc_now
+from services.common.clock import utc_now
 from services.common.devstack import DevStack, StackError, free_port
 from services.gateway.domain.notifications import (
     ENTERPRISE_EVENTS,

@@ -8,6 +8,7 @@ from services.certification.adapters.repository import (
     CertificationRepository,
     VerificationRepository,
 )
+from services.common.clock import utc_now
 from services.common.contracts import DispatchedWork, StandardEnded, TerminatedWork
 from services.common.contracts.schemas import BrokenContract, read
 from services.common.envelope import new_envelope
@@ -96,7 +97,8 @@ class TestDispatchedWork:
         from services.common.envelope import envelopes_for
 
         with pytest.raises(BrokenContract):
-            envelopes_for("gateway", "X", [DomainEvent(DispatchedWork.TYPE, {"code": "X"}, route="metrology")])
+            envelopes_for("gateway", "X", [DomainEvent(DispatchedWork.TYPE, {"code": "X"}, route="metrology")],
+                          utc_now())
 
     def test_a_newer_producer_may_add_fields_an_older_consumer_ignores(self):
         work = dispatched_work("321322-20261126-00001-6", "JL02", "metrology", JL02_BODY["details"])
@@ -209,4 +211,4 @@ class TestTerminatedWork:
 
         with pytest.raises(BrokenContract):
             envelopes_for("gateway", "X", [DomainEvent(TerminatedWork.TYPE, {"code": "X", "item": "JL02"},
-                                                       route="metrology")])
+                                                       route="metrology")], utc_now())

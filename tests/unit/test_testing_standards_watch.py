@@ -1,5 +1,7 @@
 """Testing's part of the standards watch: open jobs citing a superseded method are flagged."""
 
+from datetime import timedelta
+
 import pytest
 
 from services.common.contracts import StandardEnded
@@ -7,6 +9,7 @@ from services.testing import handlers
 from services.testing.adapters.repository import (
     TestJobRepository as JobRepository,  # not a test class
 )
+from services.testing.domain.model import TestJob
 from tests.fakes.store import InMemoryDocumentStore
 
 from ..support.data import NOW
@@ -56,3 +59,15 @@ def test_a_closed_job_is_left_alone(jobs):
     job.status = "completed"
     jobs.save(job)
     assert handlers.flag_jobs_citing(jobs, superseded(), NOW) == 0
+
+
+def test_a_job_s_events_are_written_at_the_moment_its_repository_s_clock_says():
+    """The clock is injected: a test that moves time sees its moment on the envelopes
+    (occurred_at, which the service levels count by), not the machine's."""
+    later = NOW + timedelta(days=400)
+    jobs = JobRepository(InMemoryDocumentStore(), clock=lambda: later)
+    jobs.add(TestJob.open(dispatched_work("321322-20261126-00001-6", "JC01", "testing", JC01_DETAILS), NOW))
+    (accepted,) = jobs.store.pending_envelopes()
+    assert accepted["type"] == "job_accepted"
+    assert accepted["occurred_at"] == later.isoformat()
+    assert accepted["data"]["received_at"] == NOW.isoformat()

@@ -18,13 +18,15 @@ import base64
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from ..clock import utc_now
 
 KEY_FILE = "key.pem"
 CERT_FILE = "cert.pem"
@@ -109,7 +111,7 @@ def make_generation(directory: Path, name: str, common_name: str, years: int = 2
     subject = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "QI one-stop service platform"),
                          x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.now(UTC)
+    now = utc_now()  # the wall clock even in tests: X.509 validity is checked against it
     certificate = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
         .serial_number(x509.random_serial_number())

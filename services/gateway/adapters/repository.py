@@ -4,6 +4,7 @@ queries its use cases ask (no query syntax leaves this module)."""
 from datetime import date
 from typing import Any
 
+from ...common.clock import Clock, utc_now
 from ...common.repository import AggregateRepository
 from ..domain.access import ENTERPRISE
 from ..domain.account import Account
@@ -29,8 +30,8 @@ class RequestRepository(AggregateRepository):
     source = "gateway"
     not_found = RequestNotFound
 
-    def __init__(self, store: Any, codes: Any = None) -> None:
-        super().__init__(store)
+    def __init__(self, store: Any, codes: Any = None, clock: Clock = utc_now) -> None:
+        super().__init__(store, clock)
         self.codes = codes
 
     def next_code(self, station: str, day: date) -> str:

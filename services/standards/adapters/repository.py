@@ -42,4 +42,4 @@ class StandardRepository(AggregateRepository):
     def _envelopes(self, aggregate: Any) -> list[dict[str, Any]]:
         # A standard's events are about no one request: the gateway logs them and its
         # standards watch tells the followers they name.
-        return envelopes_for(self.source, None, aggregate.new_events)
+        return envelopes_for(self.source, None, aggregate.new_events, self.clock())

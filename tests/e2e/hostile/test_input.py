@@ -13,8 +13,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from services.common.clock import china_date
-from services.common.composition import utc_now
+from services.common.clock import china_date, utc_now
 
 from ...conftest import form_token, new_client_address, signed_in, through_the_station
 from ...support.data import (
