@@ -143,7 +143,6 @@ class DispatchedAggregate(DispatchedWorkRecord, Declinable, Cancellable):
     new_events: list[DomainEvent] = field(default_factory=list)
 
 
-
 @dataclass(kw_only=True)
 class ReceivedWork(DispatchedAggregate):
     """Work a service takes on as it is dispatched (a laboratory's job, a standards case):
