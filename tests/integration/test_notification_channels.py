@@ -284,6 +284,11 @@ class TestDeliveryRecords:
         assert deliveries.record(notify.plan("e1", notify.ACCEPTED, FACTS, recipients, "L", now)) == 0
         assert deliveries.get(sent.key).status == notify.SENT
         assert len(deliveries.of_request(FACTS["code"])) == 2
+        # the same event for one more recipient: only that one is new (one write for all)
+        more = [*recipients, notify.Recipient.phone("13800000000")]
+        assert deliveries.record(notify.plan("e1", notify.ACCEPTED, FACTS, more, "L", now)) == 1
+        assert deliveries.get(sent.key).status == notify.SENT
+        assert len(deliveries.of_request(FACTS["code"])) == 3
 
     def test_a_claimed_delivery_is_no_other_senders_until_its_lease_ends(self, deliveries):
         now = datetime(2026, 12, 7, 3, tzinfo=UTC)
