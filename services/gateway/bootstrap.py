@@ -58,6 +58,7 @@ from .exceptions import LOOKUP_MISSES
 from .handlers.calendar import CalendarBook
 from .handlers.files import UploadLimits
 from .handlers.intake_limits import IntakeLimits
+from .handlers.notifications import Links, record_for_gateway_events
 from .handlers.service_levels import keep_confirmed
 from .handlers.throttling import Throttle
 
@@ -140,6 +141,7 @@ class Gateway:
     deliveries: MongoDeliveries
     notification_settings: MongoNotificationSettings
     channels: dict[str, Channel]
+    links: Links  # where a message's link leads (PUBLIC_BASE_URL)
     clock: Callable[[], datetime]
 
     def now(self) -> datetime:
@@ -193,6 +195,7 @@ def build(database: Any, relay: Any = None, shared: GatewayProcess | None = None
         deliveries=MongoDeliveries(database.notifications),
         notification_settings=MongoNotificationSettings(database.notification_settings),
         channels=shared.channels,
+        links=Links(setting("PUBLIC_BASE_URL").rstrip("/")),
         clock=clock,
     )
 
@@ -254,8 +257,14 @@ STORE_FAILURES = (PyMongoError, VersionConflict)
 
 def hand_on_confirmed(gateway: Gateway, envelopes: list[dict[str, Any]]) -> None:
     """The relay's confirmed batch of the gateway's own events, into the event log and the
-    read model of service levels (``handlers/service_levels.keep_confirmed``)."""
+    read model of service levels (``handlers/service_levels.keep_confirmed``), and the
+    deliveries they call for (``handlers/notifications.record_for_gateway_events``)."""
     failed = keep_confirmed(gateway.event_log, gateway.service_levels, envelopes, STORE_FAILURES)
+    _, not_told = record_for_gateway_events(
+        gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests, gateway.catalogue,
+        gateway.calendar.current(), gateway.links, envelopes, gateway.now(), STORE_FAILURES)
     for envelope in envelopes:
         metrics.event_consumed("project_service_levels", envelope["type"],
                                "failed" if envelope in failed else "handled")
+        metrics.event_consumed("notify_of_gateway_event", envelope["type"],
+                               "failed" if envelope in not_told else "handled")

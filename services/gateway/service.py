@@ -71,10 +71,6 @@ def _replayed_confirmed(database, envelope):
     bootstrap.hand_on_confirmed(bootstrap.build(database), [envelope])
 
 
-def _links():
-    return notifications.Links(setting("PUBLIC_BASE_URL").rstrip("/"))
-
-
 def _progress_from(domain):
     """The consumer of every event of ``domain``: the request it names records its progress."""
 
@@ -126,20 +122,22 @@ class GatewayService(
 
     db = MongoDatabase(on_ready=bootstrap.prepare)
     relay = OutboxRelay(bootstrap.COLLECTIONS)
-    # Each worker's ports; the relay's confirmed events go into the event log and the
-    # read model of service levels (a batch at a time, not through a consumer).
+    # Each worker's ports; the relay's confirmed events go into the event log, the read
+    # model of service levels and the notifier's deliveries (a batch at a time, not
+    # through a consumer).
     gateway = Composition(bootstrap.build, shared=bootstrap.process, on_confirmed=bootstrap.hand_on_confirmed)
     services = DomainServices()  # RPC to the four domain services, bounded by RPC_TIMEOUT
     metrology_rpc = ServiceRpcOnDemand("metrology")  # the clients ``services`` calls through
     standards_rpc = ServiceRpcOnDemand("standards")
     certification_rpc = ServiceRpcOnDemand("certification")
     testing_rpc = ServiceRpcOnDemand("testing")
-    # Where the event log and the read model took the gateway's events from before the
-    # relay wrote them.
+    # Where the event log, the read model and the notifier took the gateway's events from
+    # before the relay handed them on.
     retired = RetiredQueues({
         "evt-gateway-all--gateway.log_gateway_event": (
             "gateway", "#", lambda database, envelope: bootstrap.build(database).event_log.record(envelope)),
         "evt-gateway-all--gateway.project_service_levels": ("gateway", "#", _replayed_confirmed),
+        "evt-gateway-all--gateway.notify_of_gateway_event": ("gateway", "#", _replayed_confirmed),
     })
     # the signed-in person (checked against their account), recorded by every service it calls
     acting = SignedInActor(accounts=lambda service: service.gateway.accounts)
@@ -170,27 +168,21 @@ class GatewayService(
         enterprise.post_standard_notices(self.gateway.notices, envelope["event_id"], envelope["occurred_at"],
                                          read(StandardEnded, envelope))
 
-    # -- the notifier (handlers/notifications.py): consumers only write deliveries ------------
-    @consume_event("gateway", "#")
-    def notify_of_gateway_event(self, envelope):
-        """The enterprise, the station's staff and the domain's operators are told of a
-        request's steps: the deliveries are written here, the timer below sends them."""
-        gateway = self.gateway
-        notifications.record_for_gateway_event(
-            gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests,
-            gateway.catalogue, gateway.calendar.current(), _links(), envelope, gateway.now())
-
+    # -- the notifier (handlers/notifications.py): these only write deliveries ---------------
+    # The enterprise, the station's staff and the domain's operators are told of a request's
+    # steps by the gateway's own events, which the relay hands on with the event log
+    # (bootstrap.hand_on_confirmed); the events of other services come through consumers.
     @consume_event("metrology", "calibration_due")
     def notify_of_recall(self, envelope):
         gateway = self.gateway
         notifications.record_recall(gateway.deliveries, gateway.notification_settings, gateway.accounts,
-                                    gateway.requests, _links(), envelope, gateway.now())
+                                    gateway.requests, gateway.links, envelope, gateway.now())
 
     @consume_event("standards", "standard_superseded")
     def notify_standard_followers(self, envelope):
         gateway = self.gateway
         notifications.record_standard_ended(gateway.deliveries, gateway.notification_settings, gateway.accounts,
-                                            _links(), envelope["event_id"], read(StandardEnded, envelope),
+                                            gateway.links, envelope["event_id"], read(StandardEnded, envelope),
                                             gateway.now())
 
     @timer("NOTIFY_SEND_SECONDS")

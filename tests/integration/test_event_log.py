@@ -1,5 +1,6 @@
-"""The gateway's event log on the real store and broker: its own events go in a batch at
-a time from its relay, and the queue they used to come through is drained and retired."""
+"""The gateway's event log and notifier on the real store and broker: its own events go in
+a batch at a time from its relay, and the queues they used to come through are drained
+and retired."""
 
 import pytest
 from kombu import Connection, Queue
@@ -7,9 +8,12 @@ from nameko.standalone.events import get_event_exchange
 
 from services.common.envelope import new_envelope
 from services.common.retired import retire_queue
+from services.gateway import bootstrap
 from services.gateway.adapters.event_log import EventLog
+from services.gateway.domain.model import ServiceRequest
+from services.gateway.service import GatewayService
 
-from ..support.data import NOW
+from ..support.data import JL02_BODY, NOW
 from .broker import publish, wait_until
 
 pytestmark = pytest.mark.integration
@@ -83,3 +87,26 @@ def test_a_retired_queue_an_older_release_still_consumes_is_left_to_it_until_it_
             retire_queue(connection, RETIRED, "gateway.events", "#", log.record)) or retired[-1] is not None)
         assert retired[-1] == 1
     assert [entry["_id"] for entry in database.event_log.find()] == [waiting["event_id"]]
+
+
+def test_what_waited_in_the_notifiers_old_queue_is_told_when_a_new_release_retires_it(amqp_uri, database):
+    """The notifier took the gateway's events through a consumer of its own before the
+    relay handed them on to it: an event still waiting in that queue at the upgrade is
+    told, once."""
+    name = "evt-gateway-all--gateway.notify_of_gateway_event"
+    source, binding, drain = GatewayService.retired.queues[name]
+    code = "321322-20261126-00001-8"
+    requests = bootstrap.build(database).requests
+    requests.add(ServiceRequest.submit(code, bootstrap.reference_data()[0].item("JL02"), "321322",
+                                       JL02_BODY["enterprise"], JL02_BODY["contact"], JL02_BODY["details"], NOW))
+    waiting = new_envelope("gateway", "request_submitted", {"code": code}, request_code=code)
+    with Connection(amqp_uri) as connection:
+        Queue(name, exchange=get_event_exchange(source), routing_key=binding, durable=True,
+              queue_arguments={"x-queue-type": "quorum"})(connection.default_channel).declare()
+        publish(amqp_uri, "gateway", waiting)
+        assert retire_queue(connection, name, "gateway.events", binding,
+                            lambda envelope: drain(database, envelope)) == 1
+
+    told = list(database.notifications.find({"event_id": waiting["event_id"]}))
+    assert [(notice["recipient"], notice["channel"], notice["kind"]) for notice in told] == [
+        ("station:321322", "in_app", "new_request")]

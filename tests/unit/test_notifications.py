@@ -386,3 +386,77 @@ class TestWhoAnEventTells:
             notifications.change_settings(settings, principal, ["rejected"], NOW)
         with pytest.raises(Forbidden):
             notifications.settings_of(settings, Principal("staff-321322", "staff", "王", station="321322"))
+
+
+# -- the relay's confirmed batch: many events, one read of their requests, one write ----------
+OTHER_CODE = "321322-20261207-00002-5"
+
+
+class Counted:
+    """A port whose calls are counted by name (the batch is read and written at once)."""
+
+    def __init__(self, port):
+        self.port, self.calls = port, {}
+
+    def __getattr__(self, name):
+        method = getattr(self.port, name)
+
+        def counted(*args, **kwargs):
+            self.calls[name] = self.calls.get(name, 0) + 1
+            return method(*args, **kwargs)
+        return counted
+
+
+class CatalogueWithoutItems:
+    """A catalogue that has lost its items: a due date cannot be worked out (a bug)."""
+
+    def committed_days(self, item):
+        raise LookupError(item)
+
+
+class SettingsStoreDown:
+    def off(self, uscc):
+        raise ConnectionError("the store went away")
+
+
+def submitted_elsewhere(requests):
+    requests.add(ServiceRequest.submit(OTHER_CODE, CATALOGUE.item("JL02"), "321302",
+                                       {"name": "宿迁市另一有限公司", "uscc": "91321302MA1XYZ456Q"},
+                                       {"name": "赵强", "phone": "13700002222"}, {"instruments": []}, NOW))
+    return new_envelope("gateway", "request_submitted", {"code": OTHER_CODE}, request_code=OTHER_CODE)
+
+
+class TestABatchOfEvents:
+    def test_every_event_of_the_batch_is_told_from_one_read_of_the_requests_and_one_write(self, world):
+        deliveries, settings, accounts, requests = world
+        deliveries, requests = Counted(deliveries), Counted(requests)
+        batch = [gateway_event("request_accepted"), submitted_elsewhere(requests.port),
+                 gateway_event("request_rated", level=5), gateway_event("request_dispatched")]
+        new, failed = notifications.record_for_gateway_events(deliveries, settings, accounts, requests, CATALOGUE,
+                                                              shipped_calendar(), LINKS, batch, NOW)
+        told = sorted((d.kind, d.channel, d.recipient) for d in deliveries.port.records.values())
+        assert told == [("accepted", "email", "email:wang@example.com"), ("accepted", "sms", "phone:13912345678"),
+                        ("dispatched", "email", "email:wang@example.com"), ("dispatched", "sms", "phone:13912345678"),
+                        ("new_request", "in_app", "domain:standards"), ("new_request", "in_app", "station:321302")]
+        assert (new, failed) == (6, [])
+        assert requests.calls == {"by_codes": 1} and deliveries.calls == {"record": 1}
+        again, _ = notifications.record_for_gateway_events(deliveries, settings, accounts, requests, CATALOGUE,
+                                                           shipped_calendar(), LINKS, batch, NOW)
+        assert again == 0 and len(deliveries.port.records) == 6  # handed on again: told once
+
+    def test_an_event_that_cannot_be_planned_is_set_aside_and_the_others_are_told(self, world):
+        deliveries, settings, accounts, requests = world
+        accepted, submitted = gateway_event("request_accepted"), submitted_elsewhere(requests)
+        new, failed = notifications.record_for_gateway_events(
+            deliveries, settings, accounts, requests, CatalogueWithoutItems(), shipped_calendar(), LINKS,
+            [accepted, submitted], NOW, store_failures=(ConnectionError,))
+        assert failed == [accepted] and new == 1
+        assert [d.recipient for d in deliveries.records.values()] == ["station:321302"]
+
+    def test_a_failure_of_the_store_raises_so_that_the_relay_hands_the_batch_on_again(self, world):
+        deliveries, _, accounts, requests = world
+        with pytest.raises(ConnectionError):
+            notifications.record_for_gateway_events(deliveries, SettingsStoreDown(), accounts, requests, CATALOGUE,
+                                                    shipped_calendar(), LINKS, [gateway_event("request_accepted")],
+                                                    NOW, store_failures=(ConnectionError,))
+        assert deliveries.records == {}

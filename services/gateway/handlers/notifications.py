@@ -1,13 +1,14 @@
 """The notifier's use cases (issue 29 §2): events in, deliveries out.
 
-It runs in the gateway, which holds the requests, the accounts and their contacts: its
-event consumers call :func:`record_for_gateway_event`, :func:`record_recall` and
-:func:`record_standard_ended`, which only *write* the deliveries an event calls for (one
-per event × recipient × channel, written once whatever the broker redelivers); its
-timer calls :func:`send_due`, which claims each due delivery and sends it. A sender that
-dies between the provider's acceptance and marking it sent leaves the delivery claimed;
-its lease ends, it is sent again with the same key (the provider's idempotency key) and
-marked sent.
+It runs in the gateway, which holds the requests, the accounts and their contacts: the
+relay hands its confirmed batches of the gateway's own events to
+:func:`record_for_gateway_events` (as it hands them to the event log), and two event
+consumers call :func:`record_recall` and :func:`record_standard_ended`; these only
+*write* the deliveries an event calls for (one per event × recipient × channel, written
+once whatever is handed on or delivered again); its timer calls :func:`send_due`, which
+claims each due delivery and sends it. A sender that dies between the provider's
+acceptance and marking it sent leaves the delivery claimed; its lease ends, it is sent
+again with the same key (the provider's idempotency key) and marked sent.
 
 Ports: ``deliveries`` (adapters/notifications.MongoDeliveries), ``settings``
 (MongoNotificationSettings), ``accounts`` and ``requests`` (repositories), ``channels``
@@ -79,21 +80,43 @@ def _request_facts(request: ServiceRequest, catalogue: Catalogue, calendar: Work
             "due": due.isoformat() if due else None, "documents": documents}
 
 
-def record_for_gateway_event(deliveries: Any, settings: Any, accounts: Any, requests: Any, catalogue: Catalogue,
-                             calendar: WorkingCalendar, links: Links, envelope: dict[str, Any],
-                             now: datetime) -> int:
-    """The deliveries one of the gateway's own events calls for: the enterprise's (its
-    request's contact by SMS and e-mail, its account in-app), the station's staff's and
-    the domain's operators' (in-app). How many were new (0 for an event seen before)."""
-    event_type, data, event_id = envelope["type"], envelope.get("data") or {}, envelope["event_id"]
-    code = envelope.get("request_code") or data.get("code")
-    wanted_kinds = (event_type in notify.ENTERPRISE_EVENTS or event_type in notify.STATION_EVENTS
-                    or event_type in notify.DOMAIN_EVENTS)
-    if not code or not wanted_kinds:
-        return 0
-    request = requests.get_or_none(code)
-    if request is None:
-        return 0  # a multi-item submission's parent, say: its children are told of
+def _code_told_of(envelope: dict[str, Any]) -> str | None:
+    """The request a gateway event tells someone of, or None for an event that tells nobody."""
+    event_type = envelope["type"]
+    if not (event_type in notify.ENTERPRISE_EVENTS or event_type in notify.STATION_EVENTS
+            or event_type in notify.DOMAIN_EVENTS):
+        return None
+    code = envelope.get("request_code") or (envelope.get("data") or {}).get("code")
+    return code if isinstance(code, str) and code else None
+
+
+class _Enterprises:
+    """The enterprises' accounts and notification settings, each read once per batch."""
+
+    def __init__(self, accounts: Any, settings: Any) -> None:
+        self.accounts, self.settings = accounts, settings
+        self._account: dict[str, Any] = {}
+        self._off: dict[str, list[str]] = {}
+
+    def account(self, uscc: str | None) -> Any:
+        if not uscc:
+            return None
+        if uscc not in self._account:
+            self._account[uscc] = _account_of(self.accounts, uscc)
+        return self._account[uscc]
+
+    def off(self, uscc: str | None) -> list[str]:
+        if not uscc:
+            return []
+        if uscc not in self._off:
+            self._off[uscc] = list(self.settings.off(uscc))
+        return self._off[uscc]
+
+
+def _planned_for(envelope: dict[str, Any], request: ServiceRequest, enterprises: _Enterprises, catalogue: Catalogue,
+                 calendar: WorkingCalendar, links: Links, now: datetime) -> list[notify.Delivery]:
+    """The deliveries one gateway event calls for, about its request."""
+    event_type, data, event_id, code = envelope["type"], envelope.get("data") or {}, envelope["event_id"], request.code
     facts = {**_request_facts(request, catalogue, calendar), "note": data.get("note"),
              "reason": data.get("reason")}
     if event_type in ("sla_at_risk", "sla_breached"):
@@ -101,11 +124,11 @@ def record_for_gateway_event(deliveries: Any, settings: Any, accounts: Any, requ
     planned: list[notify.Delivery] = []
     if event_type in notify.ENTERPRISE_EVENTS:
         uscc = request.enterprise.get("uscc")
-        account = _account_of(accounts, uscc)
+        account = enterprises.account(uscc)
         recipients = notify.enterprise_recipients(request.contact, account.username if account else None)
         planned += notify.plan(event_id, notify.ENTERPRISE_EVENTS[event_type], facts, recipients,
                                links.enterprise_request(code, account is not None), now,
-                               off=settings.off(uscc) if uscc else (), uscc=uscc, station=request.station)
+                               off=enterprises.off(uscc), uscc=uscc, station=request.station)
     if event_type in notify.STATION_EVENTS:
         planned += notify.plan(event_id, notify.STATION_EVENTS[event_type], facts,
                                [notify.Recipient.station(request.station)], links.staff_request(code), now,
@@ -114,7 +137,53 @@ def record_for_gateway_event(deliveries: Any, settings: Any, accounts: Any, requ
         planned += notify.plan(event_id, notify.DOMAIN_EVENTS[event_type], facts,
                                [notify.Recipient.domain(request.domain)], links.operator_job(code), now,
                                domain=request.domain)
-    return int(deliveries.record(planned)) if planned else 0
+    return planned
+
+
+def record_for_gateway_events(deliveries: Any, settings: Any, accounts: Any, requests: Any, catalogue: Catalogue,
+                              calendar: WorkingCalendar, links: Links, envelopes: list[dict[str, Any]],
+                              now: datetime, store_failures: tuple[type[Exception], ...] = (Exception,)
+                              ) -> tuple[int, list[dict[str, Any]]]:
+    """The deliveries a batch of the gateway's own events calls for (the relay's confirmed
+    batch, ``bootstrap.hand_on_confirmed``): the enterprise's (its request's contact by SMS
+    and e-mail, its account in-app), the station's staff's and the domain's operators'
+    (in-app). The batch's requests are read in one query and its deliveries written in one
+    command, not a read and a write per event (nx-27017 runs one command at a time).
+
+    Returns how many deliveries were new (0 for events seen before) and the events none
+    could be planned for: a bug, logged, rather than holding up every event behind it. A
+    failure of the store (one of ``store_failures``) raises: the relay then hands the
+    batch on again, and what was written already is not written twice."""
+    told_of = [(envelope, code) for envelope in envelopes if (code := _code_told_of(envelope))]
+    if not told_of:
+        return 0, []
+    found = requests.by_codes(sorted({code for _, code in told_of}))
+    enterprises = _Enterprises(accounts, settings)
+    planned: list[notify.Delivery] = []
+    failed: list[dict[str, Any]] = []
+    for envelope, code in told_of:
+        request = found.get(code)
+        if request is None:
+            continue  # a multi-item submission's parent, say: its children are told of
+        try:
+            planned += _planned_for(envelope, request, enterprises, catalogue, calendar, links, now)
+        except store_failures:
+            raise
+        except Exception:  # noqa: BLE001 - the others are still told
+            log.exception("no notices could be planned for event %s (%s) of request %s",
+                          envelope["event_id"], envelope["type"], code)
+            failed.append(envelope)
+    return (int(deliveries.record(planned)) if planned else 0), failed
+
+
+def record_for_gateway_event(deliveries: Any, settings: Any, accounts: Any, requests: Any, catalogue: Catalogue,
+                             calendar: WorkingCalendar, links: Links, envelope: dict[str, Any],
+                             now: datetime) -> int:
+    """One gateway event's deliveries (a batch of one: a retired queue's event, a test);
+    how many were new. Anything that fails raises."""
+    new, _ = record_for_gateway_events(deliveries, settings, accounts, requests, catalogue, calendar, links,
+                                       [envelope], now)
+    return new
 
 
 def record_recall(deliveries: Any, settings: Any, accounts: Any, requests: Any, links: Links,
