@@ -253,6 +253,7 @@ def prepare(database: Any) -> None:
 # A failure of the store (or of too many concurrent writers): the same batch, published
 # again, will go through.
 STORE_FAILURES = (PyMongoError, VersionConflict)
+NOTIFY_CHUNK = 50  # events whose notices are planned between two reads of the store
 
 
 def hand_on_confirmed(gateway: Gateway, envelopes: list[dict[str, Any]]) -> None:
@@ -260,9 +261,14 @@ def hand_on_confirmed(gateway: Gateway, envelopes: list[dict[str, Any]]) -> None
     read model of service levels (``handlers/service_levels.keep_confirmed``), and the
     deliveries they call for (``handlers/notifications.record_for_gateway_events``)."""
     failed = keep_confirmed(gateway.event_log, gateway.service_levels, envelopes, STORE_FAILURES)
-    _, not_told = record_for_gateway_events(
-        gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests, gateway.catalogue,
-        gateway.calendar.current(), gateway.links, envelopes, gateway.now(), STORE_FAILURES)
+    not_told: list[dict[str, Any]] = []
+    # A few dozen events at a time: the relay runs in the gateway's process, and planning
+    # a batch's notices is work without I/O that holds up every request meanwhile.
+    for start in range(0, len(envelopes), NOTIFY_CHUNK):
+        not_told += record_for_gateway_events(
+            gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests,
+            gateway.catalogue, gateway.calendar.current(), gateway.links, envelopes[start:start + NOTIFY_CHUNK],
+            gateway.now(), STORE_FAILURES)[1]
     for envelope in envelopes:
         metrics.event_consumed("project_service_levels", envelope["type"],
                                "failed" if envelope in failed else "handled")
