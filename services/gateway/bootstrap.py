@@ -16,7 +16,7 @@ Nothing else in the gateway reads the data files, the clock or the store's wirin
 """
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -58,7 +58,7 @@ from .exceptions import LOOKUP_MISSES
 from .handlers.calendar import CalendarBook
 from .handlers.files import UploadLimits
 from .handlers.intake_limits import IntakeLimits
-from .handlers.notifications import Links, record_for_gateway_events
+from .handlers.notifications import Links, Told, record_in_chunks
 from .handlers.service_levels import keep_confirmed
 from .handlers.throttling import Throttle
 
@@ -253,24 +253,25 @@ def prepare(database: Any) -> None:
 # A failure of the store (or of too many concurrent writers): the same batch, published
 # again, will go through.
 STORE_FAILURES = (PyMongoError, VersionConflict)
-NOTIFY_CHUNK = 50  # events whose notices are planned between two reads of the store
 
 
 def hand_on_confirmed(gateway: Gateway, envelopes: list[dict[str, Any]]) -> None:
     """The relay's confirmed batch of the gateway's own events, into the event log and the
     read model of service levels (``handlers/service_levels.keep_confirmed``), and the
-    deliveries they call for (``handlers/notifications.record_for_gateway_events``)."""
+    deliveries they call for (:func:`tell_of_gateway_events`)."""
     failed = keep_confirmed(gateway.event_log, gateway.service_levels, envelopes, STORE_FAILURES)
-    not_told: list[dict[str, Any]] = []
-    # A few dozen events at a time: the relay runs in the gateway's process, and planning
-    # a batch's notices is work without I/O that holds up every request meanwhile.
-    for start in range(0, len(envelopes), NOTIFY_CHUNK):
-        not_told += record_for_gateway_events(
-            gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests,
-            gateway.catalogue, gateway.calendar.current(), gateway.links, envelopes[start:start + NOTIFY_CHUNK],
-            gateway.now(), STORE_FAILURES)[1]
+    not_told = tell_of_gateway_events(gateway, envelopes).not_planned
     for envelope in envelopes:
         metrics.event_consumed("project_service_levels", envelope["type"],
                                "failed" if envelope in failed else "handled")
         metrics.event_consumed("notify_of_gateway_event", envelope["type"],
                                "failed" if envelope in not_told else "handled")
+
+
+def tell_of_gateway_events(gateway: Gateway, envelopes: Iterable[dict[str, Any]]) -> Told:
+    """The deliveries the gateway's events call for, written once each
+    (``handlers/notifications.record_in_chunks``): the relay's confirmed batch, or the
+    event log read again (``cli/notifications.py``)."""
+    return record_in_chunks(gateway.deliveries, gateway.notification_settings, gateway.accounts, gateway.requests,
+                            gateway.catalogue, gateway.calendar.current(), gateway.links, envelopes, gateway.now(),
+                            STORE_FAILURES)

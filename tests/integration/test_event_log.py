@@ -2,6 +2,8 @@
 a batch at a time from its relay, and the queues they used to come through are drained
 and retired."""
 
+from datetime import timedelta
+
 import pytest
 from kombu import Connection, Queue
 from nameko.standalone.events import get_event_exchange
@@ -10,6 +12,7 @@ from services.common.envelope import new_envelope
 from services.common.retired import retire_queue
 from services.gateway import bootstrap
 from services.gateway.adapters.event_log import EventLog
+from services.gateway.cli import notifications as notifications_cli
 from services.gateway.domain.model import ServiceRequest
 from services.gateway.service import GatewayService
 
@@ -110,3 +113,30 @@ def test_what_waited_in_the_notifiers_old_queue_is_told_when_a_new_release_retir
     told = list(database.notifications.find({"event_id": waiting["event_id"]}))
     assert [(notice["recipient"], notice["channel"], notice["kind"]) for notice in told] == [
         ("station:321322", "in_app", "new_request")]
+
+
+def test_a_fixed_notifier_tells_again_from_the_event_log_what_it_had_not_told(monkeypatch, mongo_uri, db_prefix,
+                                                                              database, capsys):
+    """``cli/notifications.py tell-again --since DAY``: the gateway's events from that day
+    on are read again; an event none was told of gets its notices, one told already
+    gets nothing more, and an event of an earlier day is not read."""
+    gateway = bootstrap.build(database)
+    item = bootstrap.reference_data()[0].item("JL02")
+    events = {}
+    for number, moment in ((1, NOW), (2, NOW), (3, NOW - timedelta(days=2))):
+        code = f"321322-{moment:%Y%m%d}-{number:05d}-0"
+        gateway.requests.add(ServiceRequest.submit(code, item, "321322", JL02_BODY["enterprise"],
+                                                   JL02_BODY["contact"], JL02_BODY["details"], moment))
+        events[number] = new_envelope("gateway", "request_submitted", {"code": code}, request_code=code,
+                                      occurred_at=moment)
+    gateway.event_log.record_all(list(events.values()))
+    bootstrap.tell_of_gateway_events(gateway, [events[2]])  # told at the time; 1 and 3 were not
+    monkeypatch.setenv("MONGO_URI", mongo_uri)
+    monkeypatch.setenv("MONGO_DB_PREFIX", db_prefix)
+
+    assert notifications_cli.main(["tell-again", "--since", NOW.date().isoformat()]) == 0
+    assert "2 events read again from 2026-11-26: 1 deliveries new, 0 events still without notices" in (
+        capsys.readouterr().out)
+    told = {notice["event_id"] for notice in database.notifications.find({"recipient": "station:321322"})}
+    assert told == {events[1]["event_id"], events[2]["event_id"]}
+    assert notifications_cli.tell_again(database, NOW.date()).new == 0  # read again: nothing twice

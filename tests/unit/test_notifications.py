@@ -460,3 +460,15 @@ class TestABatchOfEvents:
                                                     shipped_calendar(), LINKS, [gateway_event("request_accepted")],
                                                     NOW, store_failures=(ConnectionError,))
         assert deliveries.records == {}
+
+    def test_a_long_run_of_events_is_planned_fifty_at_a_time_with_a_read_between(self, world):
+        """The relay runs in the gateway's process: planning is work without I/O, so a
+        large batch is planned in chunks, each after a read of the store (which lets the
+        requests waiting meanwhile run)."""
+        deliveries, settings, accounts, requests = world
+        counted = Counted(requests)
+        batch = [gateway_event("request_submitted") for _ in range(120)]
+        told = notifications.record_in_chunks(deliveries, settings, accounts, counted, CATALOGUE, shipped_calendar(),
+                                              LINKS, iter(batch), NOW, store_failures=(ConnectionError,))
+        assert (told.events, told.new, told.not_planned) == (120, 120, [])
+        assert counted.calls == {"by_codes": 3}  # 50 + 50 + 20

@@ -8,8 +8,8 @@ metrics) are rebuilt from it.
 
 
 
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.collection import Collection
@@ -44,6 +44,13 @@ class EventLog:
 
     def for_request(self, request_code: str) -> list[dict[str, Any]]:
         return list(self.collection.find({"request_code": request_code}, {"_id": 0}).sort("occurred_at", 1))
+
+    def of_source_since(self, source: str, since: datetime) -> Iterator[dict[str, Any]]:
+        """The envelopes ``source`` published from ``since`` on, oldest first, read a
+        batch at a time."""
+        found = self.collection.find({"source": source, "occurred_at": {"$gte": since.astimezone(UTC).isoformat()}},
+                                     {"_id": 0, "logged_at": 0}).sort("occurred_at", 1).batch_size(500)
+        yield from found
 
 
 def _entry(envelope: dict[str, Any], logged_at: str) -> dict[str, Any]:
