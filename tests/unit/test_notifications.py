@@ -318,8 +318,8 @@ def gateway_event(event_type, **data):
 
 def told(world, envelope):
     deliveries, settings, accounts, requests = world
-    notifications.record_for_gateway_event(deliveries, settings, accounts, requests, CATALOGUE, shipped_calendar(),
-                                           LINKS, envelope, NOW)
+    notifications.record_for_gateway_events(deliveries, settings, accounts, requests, CATALOGUE, shipped_calendar(),
+                                            LINKS, [envelope], NOW, store_failures=(Exception,))  # anything raises
     return sorted((d.kind, d.channel, d.recipient) for d in deliveries.records.values()
                   if d.event_id == envelope["event_id"])
 
@@ -433,7 +433,7 @@ class TestABatchOfEvents:
         batch = [gateway_event("request_accepted"), submitted_elsewhere(requests.port),
                  gateway_event("request_rated", level=5), gateway_event("request_dispatched")]
         new, failed = notifications.record_for_gateway_events(deliveries, settings, accounts, requests, CATALOGUE,
-                                                              shipped_calendar(), LINKS, batch, NOW)
+                                                              shipped_calendar(), LINKS, batch, NOW, (ConnectionError,))
         told = sorted((d.kind, d.channel, d.recipient) for d in deliveries.port.records.values())
         assert told == [("accepted", "email", "email:wang@example.com"), ("accepted", "sms", "phone:13912345678"),
                         ("dispatched", "email", "email:wang@example.com"), ("dispatched", "sms", "phone:13912345678"),
@@ -441,7 +441,7 @@ class TestABatchOfEvents:
         assert (new, failed) == (6, [])
         assert requests.calls == {"by_codes": 1} and deliveries.calls == {"record": 1}
         again, _ = notifications.record_for_gateway_events(deliveries, settings, accounts, requests, CATALOGUE,
-                                                           shipped_calendar(), LINKS, batch, NOW)
+                                                           shipped_calendar(), LINKS, batch, NOW, (ConnectionError,))
         assert again == 0 and len(deliveries.port.records) == 6  # handed on again: told once
 
     def test_an_event_that_cannot_be_planned_is_set_aside_and_the_others_are_told(self, world):

@@ -2,7 +2,7 @@
 
 It runs in the gateway, which holds the requests, the accounts and their contacts: the
 relay hands its confirmed batches of the gateway's own events to
-:func:`record_for_gateway_events` (as it hands them to the event log), and two event
+:func:`record_in_chunks` (as it hands them to the event log), and two event
 consumers call :func:`record_recall` and :func:`record_standard_ended`; these only
 *write* the deliveries an event calls for (one per event × recipient × channel, written
 once whatever is handed on or delivered again); its timer calls :func:`send_due`, which
@@ -143,7 +143,7 @@ def _planned_for(envelope: dict[str, Any], request: ServiceRequest, enterprises:
 
 def record_for_gateway_events(deliveries: Any, settings: Any, accounts: Any, requests: Any, catalogue: Catalogue,
                               calendar: WorkingCalendar, links: Links, envelopes: list[dict[str, Any]],
-                              now: datetime, store_failures: tuple[type[Exception], ...] = (Exception,)
+                              now: datetime, store_failures: tuple[type[Exception], ...]
                               ) -> tuple[int, list[dict[str, Any]]]:
     """The deliveries a batch of the gateway's own events calls for (the relay's confirmed
     batch, ``bootstrap.hand_on_confirmed``): the enterprise's (its request's contact by SMS
@@ -206,16 +206,6 @@ def record_in_chunks(deliveries: Any, settings: Any, accounts: Any, requests: An
                                                     links, chunk, now, store_failures)
         events, new, not_planned = events + len(chunk), new + written, not_planned + failed
     return Told(events, new, not_planned)
-
-
-def record_for_gateway_event(deliveries: Any, settings: Any, accounts: Any, requests: Any, catalogue: Catalogue,
-                             calendar: WorkingCalendar, links: Links, envelope: dict[str, Any],
-                             now: datetime) -> int:
-    """One gateway event's deliveries (a batch of one: a retired queue's event, a test);
-    how many were new. Anything that fails raises."""
-    new, _ = record_for_gateway_events(deliveries, settings, accounts, requests, catalogue, calendar, links,
-                                       [envelope], now)
-    return new
 
 
 def record_recall(deliveries: Any, settings: Any, accounts: Any, requests: Any, links: Links,
